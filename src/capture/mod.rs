@@ -1,0 +1,13 @@
+//! Capture sources: where frames come from, in batches.
+//!
+//! - `file`: pcap and pcapng files, for `replay`.
+//! - `writer`: the inverse, for the synthetic capture generator and tests.
+//! - live sources (libpcap, AF_XDP) join here with the live-capture work.
+
+pub mod batch;
+pub mod file;
+pub mod linktype;
+pub mod writer;
+
+pub use batch::Batch;
+pub use file::{CaptureFile, Damage, OpenError};

@@ -1,0 +1,377 @@
+//! The TOML configuration: control rows to add to (or replace among) the defaults, the data
+//! source's speed and the table size limits.
+//!
+//! Row keys are the RMON-MIB column names, so a row in the file reads like the row a manager
+//! would create with SET. See `rmonprobe.example.toml` for every key.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::rmon::control::{DataSource, Owner};
+use crate::rmon::hosts::MAX_HOST_TABLE_SIZE;
+use crate::rmon::probe::{DataSourceInfo, Limits, RowRequest};
+use crate::rmon::topn::RateBase;
+
+/// ifSpeed of a replayed capture unless configured: 1 Gb/s.
+pub const DEFAULT_FILE_IF_SPEED: u64 = 1_000_000_000;
+
+/// Why a configuration file was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: cannot read the configuration: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path}: {message}")]
+    Parse { path: String, message: String },
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+}
+
+/// The whole configuration file.
+#[derive(Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub probe: ProbeSection,
+    #[serde(default)]
+    pub limits: LimitsSection,
+    #[serde(default, rename = "etherStats")]
+    pub ether_stats: Vec<EtherStatsRow>,
+    #[serde(default, rename = "historyControl")]
+    pub history_control: Vec<HistoryControlRow>,
+    #[serde(default, rename = "hostControl")]
+    pub host_control: Vec<HostControlRow>,
+    #[serde(default, rename = "hostTopNControl")]
+    pub host_top_n_control: Vec<HostTopNControlRow>,
+    #[serde(default, rename = "matrixControl")]
+    pub matrix_control: Vec<MatrixControlRow>,
+}
+
+/// `[probe]`
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ProbeSection {
+    /// Offer the default rows (etherStats 1, historyControl 1 and 2, hostControl 1,
+    /// matrixControl 1 per data source). Rows of the file with the same index replace them.
+    #[serde(default = "yes")]
+    pub default_rows: bool,
+    /// ifSpeed of the replayed data source in bits per second (etherHistoryUtilization's 100 %).
+    pub if_speed: Option<u64>,
+}
+
+impl Default for ProbeSection {
+    fn default() -> Self {
+        ProbeSection { default_rows: true, if_speed: None }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `[limits]`: the most the probe grants.
+#[derive(Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsSection {
+    pub host_table_size: Option<usize>,
+    pub matrix_table_size: Option<usize>,
+    pub history_buckets: Option<u16>,
+    pub top_n_size: Option<u32>,
+}
+
+/// A data source as written in the file: an ifIndex number, `ifIndex.N`, or the OID.
+#[derive(Debug, Deserialize, PartialEq, Eq, Clone)]
+#[serde(untagged)]
+pub enum DataSourceSpec {
+    IfIndex(u32),
+    Text(String),
+}
+
+impl Default for DataSourceSpec {
+    fn default() -> Self {
+        DataSourceSpec::IfIndex(1)
+    }
+}
+
+impl DataSourceSpec {
+    fn resolve(&self) -> Result<DataSource, String> {
+        match self {
+            DataSourceSpec::IfIndex(n) => n.to_string().parse(),
+            DataSourceSpec::Text(s) => s.parse(),
+        }
+    }
+}
+
+fn monitor() -> String {
+    crate::rmon::control::MONITOR_OWNER.to_string()
+}
+
+fn ten() -> u32 {
+    10
+}
+
+fn fifty() -> u16 {
+    50
+}
+
+fn eighteen_hundred() -> u32 {
+    1800
+}
+
+/// `[[etherStats]]`
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct EtherStatsRow {
+    pub ether_stats_index: u16,
+    #[serde(default)]
+    pub ether_stats_data_source: DataSourceSpec,
+    #[serde(default = "monitor")]
+    pub ether_stats_owner: String,
+}
+
+/// `[[historyControl]]`
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct HistoryControlRow {
+    pub history_control_index: u16,
+    #[serde(default)]
+    pub history_control_data_source: DataSourceSpec,
+    /// Seconds per bucket (1..3600); the MIB's default is 1800.
+    #[serde(default = "eighteen_hundred")]
+    pub history_control_interval: u32,
+    #[serde(default = "fifty")]
+    pub history_control_buckets_requested: u16,
+    #[serde(default = "monitor")]
+    pub history_control_owner: String,
+}
+
+/// `[[hostControl]]`
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct HostControlRow {
+    pub host_control_index: u16,
+    #[serde(default)]
+    pub host_control_data_source: DataSourceSpec,
+    #[serde(default = "monitor")]
+    pub host_control_owner: String,
+}
+
+/// `[[hostTopNControl]]`: a report started at the probe's start.
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct HostTopNControlRow {
+    pub host_top_n_control_index: u16,
+    #[serde(default = "one_u16")]
+    pub host_top_n_host_index: u16,
+    #[serde(default = "out_octets")]
+    pub host_top_n_rate_base: RateBase,
+    /// The report's duration in seconds, counted from the probe's start (as if a manager set
+    /// hostTopNTimeRemaining then).
+    pub host_top_n_time_remaining: u32,
+    #[serde(default = "ten")]
+    pub host_top_n_requested_size: u32,
+    #[serde(default = "monitor")]
+    pub host_top_n_owner: String,
+}
+
+fn one_u16() -> u16 {
+    1
+}
+
+fn out_octets() -> RateBase {
+    RateBase::OutOctets
+}
+
+/// `[[matrixControl]]`
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct MatrixControlRow {
+    pub matrix_control_index: u16,
+    #[serde(default)]
+    pub matrix_control_data_source: DataSourceSpec,
+    #[serde(default = "monitor")]
+    pub matrix_control_owner: String,
+}
+
+impl Config {
+    /// Reads and checks a configuration file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: shown.clone(), source })?;
+        let config = Config::parse(&text).map_err(|message| ConfigError::Parse { path: shown.clone(), message })?;
+        config.limits().map_err(|message| ConfigError::Invalid { path: shown, message })?;
+        Ok(config)
+    }
+
+    /// Parses configuration text.
+    pub fn parse(text: &str) -> Result<Config, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// The limits, defaults filled in.
+    pub fn limits(&self) -> Result<Limits, String> {
+        let mut limits = Limits::default();
+        if let Some(n) = self.limits.host_table_size {
+            if n == 0 || n > MAX_HOST_TABLE_SIZE {
+                return Err(format!(
+                    "limits.host_table_size = {n}: must be 1..{MAX_HOST_TABLE_SIZE} (hostCreationOrder is at most 65535)"
+                ));
+            }
+            limits.host_table_size = n;
+        }
+        if let Some(n) = self.limits.matrix_table_size {
+            if n == 0 || n > u32::MAX as usize - 1 {
+                return Err(format!("limits.matrix_table_size = {n}: must be 1..{}", u32::MAX - 1));
+            }
+            limits.matrix_table_size = n;
+        }
+        if let Some(n) = self.limits.history_buckets {
+            if n == 0 {
+                return Err("limits.history_buckets must be at least 1".to_string());
+            }
+            limits.history_buckets = n;
+        }
+        if let Some(n) = self.limits.top_n_size {
+            limits.top_n_size = n;
+        }
+        Ok(limits)
+    }
+
+    /// ifSpeed for a replayed capture.
+    pub fn file_if_speed(&self) -> u64 {
+        self.probe.if_speed.unwrap_or(DEFAULT_FILE_IF_SPEED)
+    }
+
+    /// The control rows to make valid at start: the defaults (unless turned off), then the
+    /// file's rows, which replace defaults of the same index.
+    pub fn rows(&self, sources: &[DataSourceInfo]) -> Result<Vec<RowRequest>, String> {
+        let mut rows = if self.probe.default_rows { RowRequest::defaults(sources) } else { Vec::new() };
+        let owner = |s: &str| Owner::new(s);
+        for r in &self.ether_stats {
+            rows.push(RowRequest::EtherStats {
+                index: r.ether_stats_index,
+                data_source: r.ether_stats_data_source.resolve()?,
+                owner: owner(&r.ether_stats_owner)?,
+            });
+        }
+        for r in &self.history_control {
+            rows.push(RowRequest::History {
+                index: r.history_control_index,
+                data_source: r.history_control_data_source.resolve()?,
+                interval: r.history_control_interval,
+                buckets_requested: r.history_control_buckets_requested,
+                owner: owner(&r.history_control_owner)?,
+            });
+        }
+        for r in &self.host_control {
+            rows.push(RowRequest::Hosts {
+                index: r.host_control_index,
+                data_source: r.host_control_data_source.resolve()?,
+                owner: owner(&r.host_control_owner)?,
+            });
+        }
+        for r in &self.matrix_control {
+            rows.push(RowRequest::Matrix {
+                index: r.matrix_control_index,
+                data_source: r.matrix_control_data_source.resolve()?,
+                owner: owner(&r.matrix_control_owner)?,
+            });
+        }
+        // Last: a report names a host table, which must exist by then.
+        for r in &self.host_top_n_control {
+            rows.push(RowRequest::HostTopN {
+                index: r.host_top_n_control_index,
+                host_index: r.host_top_n_host_index,
+                rate_base: r.host_top_n_rate_base,
+                time_remaining: r.host_top_n_time_remaining,
+                requested_size: r.host_top_n_requested_size,
+                owner: owner(&r.host_top_n_owner)?,
+            });
+        }
+        Ok(rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source() -> Vec<DataSourceInfo> {
+        vec![DataSourceInfo { if_index: 1, descr: "x".into(), if_speed: 1 }]
+    }
+
+    #[test]
+    fn empty_file_gives_the_defaults() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c.rows(&source()).unwrap(), RowRequest::defaults(&source()));
+        assert_eq!(c.file_if_speed(), DEFAULT_FILE_IF_SPEED);
+        assert_eq!(c.limits().unwrap(), Limits::default());
+    }
+
+    #[test]
+    fn rows_add_and_replace() {
+        let c = Config::parse(
+            r#"
+            [probe]
+            if_speed = 100000000
+            [limits]
+            host_table_size = 500
+            [[historyControl]]
+            historyControlIndex = 1
+            historyControlInterval = 10
+            historyControlBucketsRequested = 360
+            historyControlOwner = "noc"
+            [[historyControl]]
+            historyControlIndex = 9
+            historyControlDataSource = "ifIndex.1"
+            [[hostTopNControl]]
+            hostTopNControlIndex = 1
+            hostTopNRateBase = "hostTopNInPkts"
+            hostTopNTimeRemaining = 60
+            "#,
+        )
+        .unwrap();
+        assert_eq!(c.file_if_speed(), 100_000_000);
+        assert_eq!(c.limits().unwrap().host_table_size, 500);
+        let rows = c.rows(&source()).unwrap();
+        assert!(rows.contains(&RowRequest::History {
+            index: 1,
+            data_source: DataSource(1),
+            interval: 10,
+            buckets_requested: 360,
+            owner: Owner::new("noc").unwrap()
+        }));
+        assert!(rows.contains(&RowRequest::History {
+            index: 9,
+            data_source: DataSource(1),
+            interval: 1800,
+            buckets_requested: 50,
+            owner: Owner::monitor()
+        }));
+        assert!(matches!(
+            rows.last(),
+            Some(RowRequest::HostTopN { rate_base: RateBase::InPkts, time_remaining: 60, requested_size: 10, .. })
+        ));
+        // Replacing works because the probe takes rows in order.
+        let p = crate::rmon::Probe::new(crate::rmon::Timestamp(0), source(), c.limits().unwrap(), &rows).unwrap();
+        let t = p.tables(crate::rmon::Timestamp(0), &[]);
+        let h: Vec<_> =
+            t.history_control.iter().map(|h| (h.history_control_index, h.history_control_interval)).collect();
+        assert_eq!(h, vec![(1, 10), (2, 1800), (9, 1800)]);
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        let e = Config::parse("[[historyControl]]\nhistoryControlIndx = 3\n").unwrap_err();
+        assert!(e.contains("historyControlIndx"), "{e}");
+        let e = Config::parse("[[historyControl]]\nhistoryControlIndex = 3\nhistoryControlBucketsRequested = 70000\n")
+            .unwrap_err();
+        assert!(e.contains("historyControlBucketsRequested") || e.contains("70000"), "{e}");
+        let c = Config::parse("[limits]\nhost_table_size = 70000\n").unwrap();
+        assert!(c.limits().unwrap_err().contains("65535"));
+        let c = Config::parse("[[etherStats]]\netherStatsIndex = 2\netherStatsDataSource = \"eth0\"\n").unwrap();
+        assert!(c.rows(&source()).unwrap_err().contains("eth0"));
+        let c = Config::parse("[probe]\ndefault_rows = false\n").unwrap();
+        assert!(c.rows(&source()).unwrap().is_empty());
+    }
+}

@@ -1,0 +1,17 @@
+//! rmonprobe: a passive traffic analyzer and RMON probe.
+//!
+//! The data path (see ARCHITECTURE.md): [`capture`] reads frames in batches, [`packet`] classifies
+//! each one, [`pipeline`] hands them to the shards of [`rmon`], and the views ([`report`], and
+//! later the SNMP agent and the TUI) read merged tables from the [`rmon::Probe`].
+
+#![deny(unsafe_code)]
+
+pub mod capture;
+pub mod config;
+pub mod packet;
+pub mod pipeline;
+pub mod replay;
+pub mod report;
+pub mod rmon;
+pub mod summary;
+pub mod synth;

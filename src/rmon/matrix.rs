@@ -1,0 +1,256 @@
+//! The matrix group: matrixControlTable, matrixSDTable and matrixDSTable (RFC 2819, section 5.6).
+//!
+//! A conversation is a (source, destination) pair learned from good frames. The two data tables
+//! hold the same pairs and differ only in their index order, so a shard keeps one map and a read
+//! produces both orders.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use serde::Serialize;
+
+use crate::packet::{Frame, MacAddr};
+use crate::rmon::control::{DataSource, EntryStatus, Owner};
+use crate::rmon::table::LruTable;
+use crate::rmon::time::Timestamp;
+
+/// A conversation: source and destination.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Pair {
+    pub source: MacAddr,
+    pub dest: MacAddr,
+}
+
+impl Hash for Pair {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u128(u128::from(self.source.to_u64()) << 48 | u128::from(self.dest.to_u64()));
+    }
+}
+
+/// A pair's counters, exact 64-bit values.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MatrixCounters {
+    /// Frames from source to destination, bad frames included.
+    pub pkts: u64,
+    /// Their octets, FCS included.
+    pub octets: u64,
+    /// The bad frames among them.
+    pub errors: u64,
+}
+
+/// The pairs one shard has learned for one matrixControlEntry.
+#[derive(Clone, Debug)]
+pub struct MatrixTable {
+    pub(crate) pairs: LruTable<Pair, MatrixCounters>,
+    pub(crate) last_delete: Option<Timestamp>,
+}
+
+impl MatrixTable {
+    pub fn new(size_limit: usize) -> Self {
+        MatrixTable { pairs: LruTable::new(size_limit), last_delete: None }
+    }
+
+    /// Counts one frame: a good frame creates its pair when new; a bad frame counts only on a
+    /// pair that already exists (RFC 2819: "only create new entries based on information
+    /// received in good packets").
+    #[inline]
+    pub fn count(&mut self, frame: &Frame) {
+        let Some((dest, source)) = frame.addresses else {
+            return;
+        };
+        let pair = Pair { source, dest };
+        let octets = u64::from(frame.wire_len);
+        if frame.is_good() {
+            let (c, evicted) = self.pairs.get_or_insert_with(pair, MatrixCounters::default);
+            c.pkts += 1;
+            c.octets += octets;
+            if evicted.is_some() {
+                self.last_delete = Some(frame.time);
+            }
+        } else if let Some(c) = self.pairs.get_mut(&pair) {
+            c.pkts += 1;
+            c.octets += octets;
+            c.errors += 1;
+        }
+    }
+
+    /// Starts loading the table slot a frame will use (see [`LruTable::prefetch`]).
+    #[inline]
+    pub fn prefetch(&self, frame: &Frame) {
+        if let Some((dest, source)) = frame.addresses {
+            self.pairs.prefetch(&Pair { source, dest });
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+}
+
+/// matrixControlEntry: which data source to watch conversations on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MatrixControl {
+    pub data_source: DataSource,
+    pub owner: Owner,
+    pub status: EntryStatus,
+}
+
+/// matrixControlEntry as a manager reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MatrixControlEntry {
+    pub matrix_control_index: u16,
+    pub matrix_control_data_source: DataSource,
+    pub matrix_control_table_size: u64,
+    pub matrix_control_last_delete_time: u64,
+    pub matrix_control_owner: Owner,
+    pub matrix_control_status: EntryStatus,
+}
+
+/// matrixSDEntry: indexed by (matrixSDIndex, source, destination).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MatrixSdEntry {
+    #[serde(rename = "matrixSDSourceAddress")]
+    pub source_address: MacAddr,
+    #[serde(rename = "matrixSDDestAddress")]
+    pub dest_address: MacAddr,
+    #[serde(rename = "matrixSDIndex")]
+    pub index: u16,
+    #[serde(rename = "matrixSDPkts")]
+    pub pkts: u64,
+    #[serde(rename = "matrixSDOctets")]
+    pub octets: u64,
+    #[serde(rename = "matrixSDErrors")]
+    pub errors: u64,
+}
+
+/// matrixDSEntry: the same conversations, indexed by (matrixDSIndex, destination, source).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MatrixDsEntry {
+    #[serde(rename = "matrixDSSourceAddress")]
+    pub source_address: MacAddr,
+    #[serde(rename = "matrixDSDestAddress")]
+    pub dest_address: MacAddr,
+    #[serde(rename = "matrixDSIndex")]
+    pub index: u16,
+    #[serde(rename = "matrixDSPkts")]
+    pub pkts: u64,
+    #[serde(rename = "matrixDSOctets")]
+    pub octets: u64,
+    #[serde(rename = "matrixDSErrors")]
+    pub errors: u64,
+}
+
+/// One matrix control row's conversations, merged across shards, in matrixSDTable order
+/// (source, then destination).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MergedMatrix {
+    pub pairs: Vec<(Pair, MatrixCounters)>,
+    pub last_delete: Option<Timestamp>,
+}
+
+impl MergedMatrix {
+    /// matrixSDTable rows of control row `index`.
+    pub fn sd_entries(&self, index: u16) -> impl Iterator<Item = MatrixSdEntry> + '_ {
+        self.pairs.iter().map(move |(p, c)| MatrixSdEntry {
+            source_address: p.source,
+            dest_address: p.dest,
+            index,
+            pkts: c.pkts,
+            octets: c.octets,
+            errors: c.errors,
+        })
+    }
+
+    /// matrixDSTable rows of control row `index`, in their own order (destination, then source).
+    pub fn ds_entries(&self, index: u16) -> Vec<MatrixDsEntry> {
+        let mut rows: Vec<MatrixDsEntry> = self
+            .pairs
+            .iter()
+            .map(|(p, c)| MatrixDsEntry {
+                source_address: p.source,
+                dest_address: p.dest,
+                index,
+                pkts: c.pkts,
+                octets: c.octets,
+                errors: c.errors,
+            })
+            .collect();
+        rows.sort_by_key(|r| (r.dest_address, r.source_address));
+        rows
+    }
+}
+
+/// Merges the shards' tables: counters of the same pair are summed.
+pub fn merge(tables: &[&MatrixTable]) -> MergedMatrix {
+    let mut by_pair: HashMap<Pair, MatrixCounters> = HashMap::new();
+    let mut last_delete = None;
+    for table in tables {
+        last_delete = last_delete.max(table.last_delete);
+        for (pair, c) in table.pairs.iter() {
+            let m = by_pair.entry(*pair).or_default();
+            m.pkts += c.pkts;
+            m.octets += c.octets;
+            m.errors += c.errors;
+        }
+    }
+    let mut pairs: Vec<(Pair, MatrixCounters)> = by_pair.into_iter().collect();
+    pairs.sort_by_key(|(p, _)| *p);
+    MergedMatrix { pairs, last_delete }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::packet::Condition;
+    use crate::rmon::hosts::tests::{frame, mac};
+
+    #[test]
+    fn sd_and_ds_hold_the_same_pairs_in_their_own_order() {
+        let mut t = MatrixTable::new(100);
+        t.count(&frame(0, mac(2), mac(1), 100, Condition::Good));
+        t.count(&frame(1, mac(1), mac(3), 200, Condition::Good));
+        t.count(&frame(2, mac(2), mac(1), 300, Condition::Good));
+        let m = merge(&[&t]);
+        let sd: Vec<_> = m.sd_entries(1).map(|r| (r.source_address, r.dest_address, r.pkts, r.octets)).collect();
+        assert_eq!(sd, vec![(mac(1), mac(3), 1, 200), (mac(2), mac(1), 2, 400)]);
+        let ds: Vec<_> = m.ds_entries(1).into_iter().map(|r| (r.dest_address, r.source_address)).collect();
+        assert_eq!(ds, vec![(mac(1), mac(2)), (mac(3), mac(1))]);
+    }
+
+    #[test]
+    fn bad_frames_count_only_on_existing_pairs() {
+        let mut t = MatrixTable::new(100);
+        t.count(&frame(0, mac(1), mac(2), 2000, Condition::Oversize));
+        assert!(t.is_empty());
+        t.count(&frame(1, mac(1), mac(2), 100, Condition::Good));
+        t.count(&frame(2, mac(1), mac(2), 2000, Condition::Jabber));
+        let m = merge(&[&t]);
+        assert_eq!(
+            m.pairs,
+            vec![(Pair { source: mac(1), dest: mac(2) }, MatrixCounters { pkts: 2, octets: 2100, errors: 1 })]
+        );
+    }
+
+    #[test]
+    fn eviction_and_merge() {
+        let mut a = MatrixTable::new(2);
+        a.count(&frame(0, mac(1), mac(2), 64, Condition::Good));
+        a.count(&frame(1, mac(1), mac(3), 64, Condition::Good));
+        a.count(&frame(2, mac(1), mac(2), 64, Condition::Good));
+        a.count(&frame(3, mac(1), mac(4), 64, Condition::Good)); // evicts 1->3
+        assert_eq!(a.last_delete, Some(Timestamp(3_000_000)));
+        let mut b = MatrixTable::new(2);
+        b.count(&frame(4, mac(1), mac(2), 100, Condition::Good));
+        let m = merge(&[&a, &b]);
+        let got: Vec<_> = m.pairs.iter().map(|(p, c)| (p.dest, c.pkts, c.octets)).collect();
+        assert_eq!(got, vec![(mac(2), 3, 228), (mac(4), 1, 64)]);
+        assert_eq!(m.last_delete, Some(Timestamp(3_000_000)));
+    }
+}

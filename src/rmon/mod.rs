@@ -1,0 +1,28 @@
+//! The RMON-MIB core (RFC 2819), pure: no I/O, no threads, no system clock (DESIGN.md, rule 1).
+//!
+//! It takes classified frames with their timestamps and answers reads. The data plane is the
+//! [`Shard`] (one per worker); the control plane is the [`Probe`], which owns the control tables
+//! and merges shards into [`RmonTables`]. One file per RMON-1 group:
+//!
+//! | group      | file            | tables                                           |
+//! |------------|-----------------|--------------------------------------------------|
+//! | statistics | `statistics.rs` | etherStatsTable                                  |
+//! | history    | `history.rs`    | historyControlTable, etherHistoryTable           |
+//! | hosts      | `hosts.rs`      | hostControlTable, hostTable, hostTimeTable       |
+//! | hostTopN   | `topn.rs`       | hostTopNControlTable, hostTopNTable              |
+//! | matrix     | `matrix.rs`     | matrixControlTable, matrixSDTable, matrixDSTable |
+
+pub mod control;
+pub mod history;
+pub mod hosts;
+pub mod matrix;
+pub mod probe;
+pub mod shard;
+pub mod statistics;
+pub mod table;
+pub mod time;
+pub mod topn;
+
+pub use probe::{DataSourceInfo, Limits, Probe, RmonTables, RowError, RowRequest};
+pub use shard::{Group, Shard, ShardCommand};
+pub use time::Timestamp;

@@ -1,0 +1,615 @@
+//! The control plane: the RMON-1 control tables, and reads that merge the shards.
+//!
+//! The [`Probe`] owns every control row (etherStats, historyControl, hostControl,
+//! hostTopNControl, matrixControl), tells shards what to count with [`ShardCommand`]s, and answers
+//! reads by merging shards into [`RmonTables`], the one picture of the MIB that the JSON report,
+//! the SNMP agent and the TUI all show.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::rmon::control::{DataSource, EntryStatus, Owner};
+use crate::rmon::history::{
+    self, EtherHistoryEntry, HistoryControl, HistoryControlEntry, MAX_BUCKETS, MAX_INTERVAL_SECS,
+};
+use crate::rmon::hosts::{self, HostControl, HostControlEntry, HostEntry, HostTimeEntry, MAX_HOST_TABLE_SIZE};
+use crate::rmon::matrix::{self, MatrixControl, MatrixControlEntry, MatrixDsEntry, MatrixSdEntry};
+use crate::rmon::shard::{Shard, ShardCommand};
+use crate::rmon::statistics::{EtherStatsCounters, EtherStatsEntry};
+use crate::rmon::time::Timestamp;
+use crate::rmon::topn::{self, HostTopNControl, HostTopNControlEntry, HostTopNEntry, RateBase};
+
+/// An interface the probe watches (an ifTable row).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataSourceInfo {
+    pub if_index: u32,
+    /// ifDescr: the interface name, or the replayed files.
+    pub descr: String,
+    /// ifSpeed in bits per second: the 100 % of etherHistoryUtilization.
+    pub if_speed: u64,
+}
+
+/// Resource limits: how close to a request the probe grants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Hosts per host control row (at most 65535, the range of hostCreationOrder).
+    pub host_table_size: usize,
+    /// Conversations per matrix control row.
+    pub matrix_table_size: usize,
+    /// historyControlBucketsGranted at most.
+    pub history_buckets: u16,
+    /// hostTopNGrantedSize at most.
+    pub top_n_size: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            host_table_size: MAX_HOST_TABLE_SIZE,
+            matrix_table_size: 262_144,
+            history_buckets: MAX_BUCKETS,
+            top_n_size: 1000,
+        }
+    }
+}
+
+/// A control row as a configuration asks for it, before the probe grants resources.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RowRequest {
+    EtherStats {
+        index: u16,
+        data_source: DataSource,
+        owner: Owner,
+    },
+    History {
+        index: u16,
+        data_source: DataSource,
+        interval: u32,
+        buckets_requested: u16,
+        owner: Owner,
+    },
+    Hosts {
+        index: u16,
+        data_source: DataSource,
+        owner: Owner,
+    },
+    /// A report of `time_remaining` seconds (0: none yet) started when the row becomes valid.
+    HostTopN {
+        index: u16,
+        host_index: u16,
+        rate_base: RateBase,
+        time_remaining: u32,
+        requested_size: u32,
+        owner: Owner,
+    },
+    Matrix {
+        index: u16,
+        data_source: DataSource,
+        owner: Owner,
+    },
+}
+
+impl RowRequest {
+    /// The rows a fresh probe offers a manager on each data source: etherStats, a 30-second and
+    /// a 30-minute history of 50 buckets each, a host table and a matrix, all owned by "monitor".
+    /// The first data source gets index 1 in each table (history 1 and 2), the next 2 (3 and 4).
+    pub fn defaults(sources: &[DataSourceInfo]) -> Vec<RowRequest> {
+        let mut rows = Vec::new();
+        for (i, s) in sources.iter().enumerate() {
+            let Ok(n) = u16::try_from(i + 1) else { break };
+            let data_source = DataSource(s.if_index);
+            rows.push(RowRequest::EtherStats { index: n, data_source, owner: Owner::monitor() });
+            for (k, interval) in [(2 * n - 1, 30), (2 * n, 1800)] {
+                rows.push(RowRequest::History {
+                    index: k,
+                    data_source,
+                    interval,
+                    buckets_requested: 50,
+                    owner: Owner::monitor(),
+                });
+            }
+            rows.push(RowRequest::Hosts { index: n, data_source, owner: Owner::monitor() });
+            rows.push(RowRequest::Matrix { index: n, data_source, owner: Owner::monitor() });
+        }
+        rows
+    }
+}
+
+/// Why a control row cannot be made valid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RowError {
+    #[error("{table} {index}: index must be 1..65535")]
+    BadIndex { table: &'static str, index: u16 },
+    #[error("{table} {index}: data source {data_source} names no interface of this probe (ifIndex 1..{sources})")]
+    NoSuchDataSource { table: &'static str, index: u16, data_source: DataSource, sources: usize },
+    #[error("historyControl {index}: interval {interval} s is outside 1..3600")]
+    BadInterval { index: u16, interval: u32 },
+    #[error("historyControl {index}: bucketsRequested must be 1..65535")]
+    BadBuckets { index: u16 },
+    #[error("hostTopNControl {index}: hostTopNHostIndex {host_index} names no valid hostControl row")]
+    NoSuchHostTable { index: u16, host_index: u16 },
+}
+
+/// etherStats control columns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EtherStatsControl {
+    pub data_source: DataSource,
+    pub owner: Owner,
+    pub status: EntryStatus,
+}
+
+/// Every RMON-1 table of the groups implemented, as a manager would read them, each under its
+/// RMON-MIB name and in its MIB index order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RmonTables {
+    #[serde(rename = "etherStatsTable")]
+    pub ether_stats: Vec<EtherStatsEntry>,
+    #[serde(rename = "historyControlTable")]
+    pub history_control: Vec<HistoryControlEntry>,
+    #[serde(rename = "etherHistoryTable")]
+    pub ether_history: Vec<EtherHistoryEntry>,
+    #[serde(rename = "hostControlTable")]
+    pub host_control: Vec<HostControlEntry>,
+    #[serde(rename = "hostTable")]
+    pub hosts: Vec<HostEntry>,
+    #[serde(rename = "hostTimeTable")]
+    pub host_time: Vec<HostTimeEntry>,
+    #[serde(rename = "hostTopNControlTable")]
+    pub host_top_n_control: Vec<HostTopNControlEntry>,
+    #[serde(rename = "hostTopNTable")]
+    pub host_top_n: Vec<HostTopNEntry>,
+    #[serde(rename = "matrixControlTable")]
+    pub matrix_control: Vec<MatrixControlEntry>,
+    #[serde(rename = "matrixSDTable")]
+    pub matrix_sd: Vec<MatrixSdEntry>,
+    #[serde(rename = "matrixDSTable")]
+    pub matrix_ds: Vec<MatrixDsEntry>,
+}
+
+/// The probe's control plane.
+#[derive(Clone, Debug)]
+pub struct Probe {
+    /// sysUpTime 0: the probe's start (a replay: the first frame).
+    start: Timestamp,
+    sources: Vec<DataSourceInfo>,
+    limits: Limits,
+    ether_stats: BTreeMap<u16, EtherStatsControl>,
+    history: BTreeMap<u16, HistoryControl>,
+    hosts: BTreeMap<u16, HostControl>,
+    top_n: BTreeMap<u16, HostTopNControl>,
+    matrix: BTreeMap<u16, MatrixControl>,
+}
+
+impl Probe {
+    /// A probe started at `start` on `sources` (ifIndex 1..=N, in order), with `rows` valid from
+    /// the start. Rows are checked in order, so a hostTopN row may name a host row given before it.
+    pub fn new(
+        start: Timestamp,
+        sources: Vec<DataSourceInfo>,
+        limits: Limits,
+        rows: &[RowRequest],
+    ) -> Result<Probe, RowError> {
+        let mut probe = Probe {
+            start,
+            sources,
+            limits,
+            ether_stats: BTreeMap::new(),
+            history: BTreeMap::new(),
+            hosts: BTreeMap::new(),
+            top_n: BTreeMap::new(),
+            matrix: BTreeMap::new(),
+        };
+        for row in rows {
+            probe.make_valid(row)?;
+        }
+        Ok(probe)
+    }
+
+    pub fn start(&self) -> Timestamp {
+        self.start
+    }
+
+    pub fn sources(&self) -> &[DataSourceInfo] {
+        &self.sources
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// sysUpTime at `now`, in TimeTicks (not wrapped).
+    pub fn sys_up_time(&self, now: Timestamp) -> u64 {
+        now.ticks_since(self.start)
+    }
+
+    fn check_source(&self, table: &'static str, index: u16, data_source: DataSource) -> Result<(), RowError> {
+        if self.sources.iter().any(|s| s.if_index == data_source.if_index()) {
+            Ok(())
+        } else {
+            Err(RowError::NoSuchDataSource { table, index, data_source, sources: self.sources.len() })
+        }
+    }
+
+    /// Checks a row request and, if it can be granted, adds (or replaces) the row as valid from
+    /// the probe's start.
+    fn make_valid(&mut self, row: &RowRequest) -> Result<(), RowError> {
+        let valid = EntryStatus::Valid;
+        match row {
+            RowRequest::EtherStats { index, data_source, owner } => {
+                self.check_index("etherStats", *index)?;
+                self.check_source("etherStats", *index, *data_source)?;
+                self.ether_stats.insert(
+                    *index,
+                    EtherStatsControl { data_source: *data_source, owner: owner.clone(), status: valid },
+                );
+            }
+            RowRequest::History { index, data_source, interval, buckets_requested, owner } => {
+                self.check_index("historyControl", *index)?;
+                self.check_source("historyControl", *index, *data_source)?;
+                if !(1..=MAX_INTERVAL_SECS).contains(interval) {
+                    return Err(RowError::BadInterval { index: *index, interval: *interval });
+                }
+                if *buckets_requested == 0 {
+                    return Err(RowError::BadBuckets { index: *index });
+                }
+                self.history.insert(
+                    *index,
+                    HistoryControl {
+                        data_source: *data_source,
+                        buckets_requested: *buckets_requested,
+                        buckets_granted: (*buckets_requested).min(self.limits.history_buckets.max(1)),
+                        interval: *interval,
+                        owner: owner.clone(),
+                        status: valid,
+                    },
+                );
+            }
+            RowRequest::Hosts { index, data_source, owner } => {
+                self.check_index("hostControl", *index)?;
+                self.check_source("hostControl", *index, *data_source)?;
+                self.hosts
+                    .insert(*index, HostControl { data_source: *data_source, owner: owner.clone(), status: valid });
+            }
+            RowRequest::HostTopN { index, host_index, rate_base, time_remaining, requested_size, owner } => {
+                self.check_index("hostTopNControl", *index)?;
+                if !self.hosts.contains_key(host_index) {
+                    return Err(RowError::NoSuchHostTable { index: *index, host_index: *host_index });
+                }
+                self.top_n.insert(
+                    *index,
+                    HostTopNControl {
+                        host_index: *host_index,
+                        rate_base: *rate_base,
+                        duration: *time_remaining,
+                        requested_size: *requested_size,
+                        granted_size: (*requested_size).min(self.limits.top_n_size),
+                        start_time: (*time_remaining > 0).then_some(self.start),
+                        owner: owner.clone(),
+                        status: valid,
+                    },
+                );
+            }
+            RowRequest::Matrix { index, data_source, owner } => {
+                self.check_index("matrixControl", *index)?;
+                self.check_source("matrixControl", *index, *data_source)?;
+                self.matrix
+                    .insert(*index, MatrixControl { data_source: *data_source, owner: owner.clone(), status: valid });
+            }
+        }
+        Ok(())
+    }
+
+    fn check_index(&self, table: &'static str, index: u16) -> Result<(), RowError> {
+        if index == 0 { Err(RowError::BadIndex { table, index }) } else { Ok(()) }
+    }
+
+    /// The commands that set a new shard up to count for every valid row.
+    pub fn shard_setup(&self) -> Vec<ShardCommand> {
+        let mut commands = Vec::new();
+        for (&index, row) in &self.ether_stats {
+            commands.push(ShardCommand::StartEtherStats { index, source: row.data_source });
+        }
+        for (&index, row) in &self.history {
+            commands.push(ShardCommand::StartHistory {
+                index,
+                source: row.data_source,
+                interval: row.interval,
+                granted: row.buckets_granted,
+                start: self.start,
+            });
+        }
+        for (&index, row) in &self.hosts {
+            commands.push(ShardCommand::StartHosts {
+                index,
+                source: row.data_source,
+                size_limit: self.limits.host_table_size,
+            });
+        }
+        for (&index, row) in &self.matrix {
+            commands.push(ShardCommand::StartMatrix {
+                index,
+                source: row.data_source,
+                size_limit: self.limits.matrix_table_size,
+            });
+        }
+        for (&index, row) in &self.top_n {
+            if let Some(start) = row.start_time {
+                commands.push(ShardCommand::StartHostTopN {
+                    index,
+                    host_index: row.host_index,
+                    rate_base: row.rate_base,
+                    start,
+                    duration: row.duration,
+                });
+            }
+        }
+        commands
+    }
+
+    fn if_speed(&self, data_source: DataSource) -> u64 {
+        self.sources.iter().find(|s| s.if_index == data_source.if_index()).map_or(0, |s| s.if_speed)
+    }
+
+    /// Every table as it stands at `now`, merged from `shards`.
+    pub fn tables(&self, now: Timestamp, shards: &[&Shard]) -> RmonTables {
+        let mut t = RmonTables::default();
+        let ticks = |at: Option<Timestamp>| at.map_or(0, |at| at.ticks_since(self.start));
+
+        for (&index, row) in &self.ether_stats {
+            let counters = shards
+                .iter()
+                .filter_map(|s| s.ether_stats(row.data_source, index))
+                .fold(EtherStatsCounters::default(), |sum, c| sum.plus(&c));
+            t.ether_stats.push(EtherStatsEntry::new(index, row.data_source, &counters, row.owner.clone(), row.status));
+        }
+
+        for (&index, row) in &self.history {
+            t.history_control.push(HistoryControlEntry {
+                history_control_index: index,
+                history_control_data_source: row.data_source,
+                history_control_buckets_requested: row.buckets_requested,
+                history_control_buckets_granted: row.buckets_granted,
+                history_control_interval: row.interval,
+                history_control_owner: row.owner.clone(),
+                history_control_status: row.status,
+            });
+            let recorders: Vec<_> = shards.iter().filter_map(|s| s.history(row.data_source, index)).collect();
+            t.ether_history.extend(history::merge(index, row, &recorders, self.start, self.if_speed(row.data_source)));
+        }
+
+        for (&index, row) in &self.hosts {
+            let tables: Vec<_> = shards.iter().filter_map(|s| s.host_table(index)).collect();
+            let merged = hosts::merge(index, &tables);
+            t.host_control.push(HostControlEntry {
+                host_control_index: index,
+                host_control_data_source: row.data_source,
+                host_control_table_size: merged.hosts.len() as u64,
+                host_control_last_delete_time: ticks(merged.last_delete),
+                host_control_owner: row.owner.clone(),
+                host_control_status: row.status,
+            });
+            t.host_time.extend(merged.hosts.iter().map(HostTimeEntry::from));
+            let mut by_address = merged.hosts;
+            by_address.sort_by_key(|h| h.host_address);
+            t.hosts.extend(by_address);
+        }
+
+        for (&index, row) in &self.top_n {
+            t.host_top_n_control.push(HostTopNControlEntry {
+                host_top_n_control_index: index,
+                host_top_n_host_index: row.host_index,
+                host_top_n_rate_base: row.rate_base,
+                host_top_n_time_remaining: row.time_remaining(now),
+                host_top_n_duration: row.duration,
+                host_top_n_requested_size: row.requested_size,
+                host_top_n_granted_size: row.granted_size,
+                host_top_n_start_time: ticks(row.start_time),
+                host_top_n_owner: row.owner.clone(),
+                host_top_n_status: row.status,
+            });
+            let windows: Vec<_> = shards.iter().filter_map(|s| s.top_n(index)).collect();
+            if row.start_time.is_some() && !windows.is_empty() {
+                t.host_top_n.extend(topn::merge(index, row.granted_size, &windows));
+            }
+        }
+
+        for (&index, row) in &self.matrix {
+            let tables: Vec<_> = shards.iter().filter_map(|s| s.matrix_table(index)).collect();
+            let merged = matrix::merge(&tables);
+            t.matrix_control.push(MatrixControlEntry {
+                matrix_control_index: index,
+                matrix_control_data_source: row.data_source,
+                matrix_control_table_size: merged.pairs.len() as u64,
+                matrix_control_last_delete_time: ticks(merged.last_delete),
+                matrix_control_owner: row.owner.clone(),
+                matrix_control_status: row.status,
+            });
+            t.matrix_sd.extend(merged.sd_entries(index));
+            t.matrix_ds.extend(merged.ds_entries(index));
+        }
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::packet::{Condition, Frame};
+    use crate::rmon::hosts::tests::{frame, mac};
+    use crate::rmon::time::NANOS_PER_SEC;
+
+    const SEC: u64 = NANOS_PER_SEC;
+
+    fn source() -> Vec<DataSourceInfo> {
+        vec![DataSourceInfo { if_index: 1, descr: "test".into(), if_speed: 10_000_000 }]
+    }
+
+    fn probe_with(extra: &[RowRequest]) -> Probe {
+        let mut rows = RowRequest::defaults(&source());
+        rows.extend_from_slice(extra);
+        Probe::new(Timestamp(100 * SEC), source(), Limits::default(), &rows).unwrap()
+    }
+
+    fn shard_for(probe: &Probe) -> Shard {
+        let mut s = Shard::new(1, probe.start());
+        for c in probe.shard_setup() {
+            s.apply(&c);
+        }
+        s
+    }
+
+    fn at(secs: u64, seq: u64, src: u8, dst: u8) -> Frame {
+        let mut f = frame(seq, mac(src), mac(dst), 1000, Condition::Good);
+        f.time = Timestamp(secs * SEC);
+        f
+    }
+
+    #[test]
+    fn default_rows_as_a_fresh_probe_offers_them() {
+        let p = probe_with(&[]);
+        let t = p.tables(p.start(), &[&shard_for(&p)]);
+        assert_eq!(t.ether_stats.len(), 1);
+        assert_eq!(t.ether_stats[0].ether_stats_owner, Owner::monitor());
+        let h: Vec<_> = t
+            .history_control
+            .iter()
+            .map(|h| (h.history_control_index, h.history_control_interval, h.history_control_buckets_granted))
+            .collect();
+        assert_eq!(h, vec![(1, 30, 50), (2, 1800, 50)]);
+        assert_eq!(t.host_control.len(), 1);
+        assert_eq!(t.matrix_control.len(), 1);
+        assert!(t.host_top_n_control.is_empty());
+    }
+
+    #[test]
+    fn tables_merge_shards_and_show_complete_buckets() {
+        let p = probe_with(&[]);
+        let mut a = shard_for(&p);
+        let mut b = shard_for(&p);
+        a.count(&at(100, 0, 1, 2));
+        b.count(&at(110, 1, 3, 1));
+        a.count(&at(131, 2, 1, 3));
+        b.tick(Timestamp(131 * SEC));
+        let t = p.tables(Timestamp(131 * SEC), &[&a, &b]);
+        assert_eq!(t.ether_stats[0].ether_stats_pkts, 3);
+        let hosts: Vec<_> = t.host_time.iter().map(|h| (h.host_time_creation_order, h.host_time_address)).collect();
+        assert_eq!(hosts, vec![(1, mac(1)), (2, mac(2)), (3, mac(3))]);
+        // hostTable is in address order.
+        assert_eq!(t.hosts.iter().map(|h| h.host_address).collect::<Vec<_>>(), vec![mac(1), mac(2), mac(3)]);
+        assert_eq!(t.matrix_sd.len(), 3);
+        assert_eq!(t.matrix_ds.len(), 3);
+        // One 30 s bucket complete, holding the first two frames; utilization over 10 Mb/s.
+        assert_eq!(t.ether_history.len(), 1);
+        let bucket = &t.ether_history[0];
+        assert_eq!(
+            (bucket.ether_history_pkts, bucket.ether_history_octets, bucket.ether_history_interval_start),
+            (2, 2000, 0)
+        );
+        assert_eq!(bucket.ether_history_utilization, history::utilization(2, 2000, 30, 10_000_000));
+    }
+
+    #[test]
+    fn configured_top_n_starts_with_the_probe() {
+        let p = probe_with(&[RowRequest::HostTopN {
+            index: 1,
+            host_index: 1,
+            rate_base: RateBase::OutOctets,
+            time_remaining: 60,
+            requested_size: 2,
+            owner: Owner::new("noc").unwrap(),
+        }]);
+        let mut s = shard_for(&p);
+        for (i, (t, src)) in [(100, 1), (110, 2), (120, 2), (130, 3)].iter().enumerate() {
+            s.count(&at(*t, i as u64, *src, 9));
+        }
+        let t = p.tables(Timestamp(130 * SEC), &[&s]);
+        assert_eq!(t.host_top_n_control[0].host_top_n_time_remaining, 30);
+        assert!(t.host_top_n.is_empty(), "the report appears only when time remaining reaches 0");
+        // After the end: not in the report.
+        s.count(&at(165, 4, 3, 9));
+        s.tick(Timestamp(170 * SEC));
+        let t = p.tables(Timestamp(170 * SEC), &[&s]);
+        let c = &t.host_top_n_control[0];
+        assert_eq!((c.host_top_n_time_remaining, c.host_top_n_duration, c.host_top_n_start_time), (0, 60, 0));
+        let got: Vec<_> =
+            t.host_top_n.iter().map(|e| (e.host_top_n_index, e.host_top_n_address, e.host_top_n_rate)).collect();
+        assert_eq!(got, vec![(1, mac(2), 2000), (2, mac(1), 1000)]);
+    }
+
+    #[test]
+    fn invalid_requests_are_refused_with_a_reason() {
+        let src = source();
+        let bad = |row: RowRequest| Probe::new(Timestamp(0), src.clone(), Limits::default(), &[row]).unwrap_err();
+        let o = Owner::monitor;
+        assert!(matches!(
+            bad(RowRequest::EtherStats { index: 1, data_source: DataSource(2), owner: o() }),
+            RowError::NoSuchDataSource { .. }
+        ));
+        assert!(matches!(
+            bad(RowRequest::EtherStats { index: 0, data_source: DataSource(1), owner: o() }),
+            RowError::BadIndex { .. }
+        ));
+        assert!(matches!(
+            bad(RowRequest::History {
+                index: 1,
+                data_source: DataSource(1),
+                interval: 3601,
+                buckets_requested: 1,
+                owner: o()
+            }),
+            RowError::BadInterval { .. }
+        ));
+        assert!(matches!(
+            bad(RowRequest::History {
+                index: 1,
+                data_source: DataSource(1),
+                interval: 30,
+                buckets_requested: 0,
+                owner: o()
+            }),
+            RowError::BadBuckets { .. }
+        ));
+        assert!(matches!(
+            bad(RowRequest::HostTopN {
+                index: 1,
+                host_index: 4,
+                rate_base: RateBase::InPkts,
+                time_remaining: 1,
+                requested_size: 1,
+                owner: o()
+            }),
+            RowError::NoSuchHostTable { .. }
+        ));
+        let msg = bad(RowRequest::Hosts { index: 3, data_source: DataSource(9), owner: o() }).to_string();
+        assert!(msg.contains("hostControl 3") && msg.contains("ifIndex 1..1"), "{msg}");
+    }
+
+    #[test]
+    fn granted_follows_limits() {
+        let limits = Limits { history_buckets: 10, top_n_size: 5, ..Limits::default() };
+        let rows = [
+            RowRequest::Hosts { index: 1, data_source: DataSource(1), owner: Owner::monitor() },
+            RowRequest::History {
+                index: 1,
+                data_source: DataSource(1),
+                interval: 5,
+                buckets_requested: 100,
+                owner: Owner::monitor(),
+            },
+            RowRequest::HostTopN {
+                index: 1,
+                host_index: 1,
+                rate_base: RateBase::InPkts,
+                time_remaining: 0,
+                requested_size: 50,
+                owner: Owner::monitor(),
+            },
+        ];
+        let p = Probe::new(Timestamp(0), source(), limits, &rows).unwrap();
+        let t = p.tables(Timestamp(0), &[]);
+        assert_eq!(t.history_control[0].history_control_buckets_granted, 10);
+        assert_eq!(t.host_top_n_control[0].host_top_n_granted_size, 5);
+        assert_eq!(t.host_top_n_control[0].host_top_n_start_time, 0);
+    }
+}

@@ -1,0 +1,414 @@
+//! The data plane: one shard of the probe's counters, owned by one worker.
+//!
+//! A shard counts frames for every valid control row of the data sources it sees. Nothing in it is
+//! shared: the control plane ([`crate::rmon::Probe`]) changes its configuration with
+//! [`ShardCommand`]s applied between batches and reads it by merging several shards (DESIGN.md,
+//! rule 3). Time-driven work (closing history buckets, starting and ending hostTopN reports) is
+//! done here, on the shard's own clock, when a frame or a tick crosses the next deadline; a frame
+//! therefore costs one comparison for all of it.
+
+use crate::packet::Frame;
+use crate::rmon::control::DataSource;
+use crate::rmon::history::HistoryRecorder;
+use crate::rmon::hosts::HostTable;
+use crate::rmon::matrix::MatrixTable;
+use crate::rmon::statistics::EtherStatsCounters;
+use crate::rmon::time::Timestamp;
+use crate::rmon::topn::{RateBase, TopNWindow};
+
+/// The RMON-1 groups a shard keeps data for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    EtherStats,
+    History,
+    Hosts,
+    HostTopN,
+    Matrix,
+}
+
+/// A configuration change sent from the control plane to every shard. Starting a row that exists
+/// starts it afresh.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ShardCommand {
+    StartEtherStats {
+        index: u16,
+        source: DataSource,
+    },
+    StartHistory {
+        index: u16,
+        source: DataSource,
+        interval: u32,
+        granted: u16,
+        start: Timestamp,
+    },
+    StartHosts {
+        index: u16,
+        source: DataSource,
+        size_limit: usize,
+    },
+    StartHostTopN {
+        index: u16,
+        host_index: u16,
+        rate_base: RateBase,
+        start: Timestamp,
+        duration: u32,
+    },
+    StartMatrix {
+        index: u16,
+        source: DataSource,
+        size_limit: usize,
+    },
+    /// The row left valid: its data goes.
+    Stop {
+        group: Group,
+        index: u16,
+    },
+}
+
+/// Rows kept as (control index, data), sorted by index.
+type Rows<T> = Vec<(u16, T)>;
+
+fn upsert<T>(rows: &mut Rows<T>, index: u16, value: T) {
+    match rows.binary_search_by_key(&index, |(i, _)| *i) {
+        Ok(at) => rows[at].1 = value,
+        Err(at) => rows.insert(at, (index, value)),
+    }
+}
+
+fn remove<T>(rows: &mut Rows<T>, index: u16) {
+    rows.retain(|(i, _)| *i != index);
+}
+
+fn find<T>(rows: &Rows<T>, index: u16) -> Option<&T> {
+    rows.binary_search_by_key(&index, |(i, _)| *i).ok().map(|at| &rows[at].1)
+}
+
+/// Everything one shard counts for one data source.
+#[derive(Clone, Debug, Default)]
+struct SourceShard {
+    /// Running etherStats counters of the data source since the shard started.
+    counters: EtherStatsCounters,
+    /// etherStats rows: the running counters when the row became valid.
+    ether_stats: Rows<EtherStatsCounters>,
+    history: Rows<HistoryRecorder>,
+    hosts: Rows<HostTable>,
+    matrix: Rows<MatrixTable>,
+}
+
+/// One worker's share of the probe's data.
+#[derive(Clone, Debug)]
+pub struct Shard {
+    /// The shard's clock: the latest frame or tick time; it never goes back.
+    now: Timestamp,
+    /// The earliest instant at which some bucket or report needs attention.
+    next_deadline: Timestamp,
+    /// Indexed by ifIndex - 1.
+    sources: Vec<SourceShard>,
+    top_n: Rows<TopNWindow>,
+    /// Frames of an ifIndex this shard was not set up for (a bug upstream if ever non-zero).
+    frames_without_source: u64,
+}
+
+impl Shard {
+    /// A shard for data sources ifIndex 1..=`sources`, its clock starting at `start`.
+    pub fn new(sources: u32, start: Timestamp) -> Shard {
+        Shard {
+            now: start,
+            next_deadline: Timestamp(u64::MAX),
+            sources: vec![SourceShard::default(); sources as usize],
+            top_n: Vec::new(),
+            frames_without_source: 0,
+        }
+    }
+
+    /// The shard's clock.
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    /// Counts one classified frame. Time never goes back: a frame stamped earlier than one
+    /// already counted is counted at the later time.
+    #[inline]
+    pub fn count(&mut self, frame: &Frame) {
+        let mut frame = *frame;
+        if frame.time < self.now {
+            frame.time = self.now;
+        }
+        if frame.time >= self.next_deadline {
+            self.advance(frame.time);
+        }
+        self.now = frame.time;
+        let Some(source) = self.sources.get_mut((frame.if_index as usize).wrapping_sub(1)) else {
+            self.frames_without_source += 1;
+            return;
+        };
+        source.counters.count(&frame);
+        for (_, hosts) in &mut source.hosts {
+            hosts.count(&frame);
+        }
+        for (_, matrix) in &mut source.matrix {
+            matrix.count(&frame);
+        }
+    }
+
+    /// Counts a batch of classified frames. The host and matrix slots of the whole batch are
+    /// requested from memory first, so their cache misses overlap instead of adding up.
+    pub fn count_batch(&mut self, frames: &[Frame]) {
+        for frame in frames {
+            if let Some(source) = self.sources.get((frame.if_index as usize).wrapping_sub(1)) {
+                for (_, hosts) in &source.hosts {
+                    hosts.prefetch(frame);
+                }
+                for (_, matrix) in &source.matrix {
+                    matrix.prefetch(frame);
+                }
+            }
+        }
+        for frame in frames {
+            self.count(frame);
+        }
+    }
+
+    /// Moves the clock to `now` without a frame (live capture on a quiet link, the end of a
+    /// replay), completing what ends by then.
+    pub fn tick(&mut self, now: Timestamp) {
+        if now >= self.next_deadline {
+            self.advance(now);
+        }
+        self.now = self.now.max(now);
+    }
+
+    /// Adds drop events reported by the capture layer for a data source.
+    pub fn add_drop_events(&mut self, source: DataSource, events: u64) {
+        if let Some(s) = self.source_mut(source) {
+            s.counters.drop_events += events;
+        }
+    }
+
+    /// Applies a configuration change from the control plane.
+    pub fn apply(&mut self, command: &ShardCommand) {
+        let now = self.now;
+        match *command {
+            ShardCommand::StartEtherStats { index, source } => {
+                if let Some(s) = self.source_mut(source) {
+                    let baseline = s.counters;
+                    upsert(&mut s.ether_stats, index, baseline);
+                }
+            }
+            ShardCommand::StartHistory { index, source, interval, granted, start } => {
+                if let Some(s) = self.source_mut(source) {
+                    let mut recorder = HistoryRecorder::new(start, interval, granted, &s.counters);
+                    recorder.advance(now, &s.counters);
+                    upsert(&mut s.history, index, recorder);
+                }
+            }
+            ShardCommand::StartHosts { index, source, size_limit } => {
+                if let Some(s) = self.source_mut(source) {
+                    upsert(&mut s.hosts, index, HostTable::new(size_limit));
+                }
+            }
+            ShardCommand::StartHostTopN { index, host_index, rate_base, start, duration } => {
+                let mut window = TopNWindow::new(host_index, rate_base, start, duration);
+                window.advance(now, self.host_table(host_index));
+                upsert(&mut self.top_n, index, window);
+            }
+            ShardCommand::StartMatrix { index, source, size_limit } => {
+                if let Some(s) = self.source_mut(source) {
+                    upsert(&mut s.matrix, index, MatrixTable::new(size_limit));
+                }
+            }
+            ShardCommand::Stop { group, index } => match group {
+                Group::HostTopN => remove(&mut self.top_n, index),
+                _ => {
+                    for s in &mut self.sources {
+                        match group {
+                            Group::EtherStats => remove(&mut s.ether_stats, index),
+                            Group::History => remove(&mut s.history, index),
+                            Group::Hosts => remove(&mut s.hosts, index),
+                            Group::Matrix => remove(&mut s.matrix, index),
+                            Group::HostTopN => {}
+                        }
+                    }
+                }
+            },
+        }
+        self.next_deadline = self.compute_deadline();
+    }
+
+    /// Completes history buckets and hostTopN reports due by `now`.
+    fn advance(&mut self, now: Timestamp) {
+        for source in &mut self.sources {
+            for (_, recorder) in &mut source.history {
+                recorder.advance(now, &source.counters);
+            }
+        }
+        let mut windows = std::mem::take(&mut self.top_n);
+        for (_, window) in &mut windows {
+            window.advance(now, self.host_table(window.host_index));
+        }
+        self.top_n = windows;
+        self.next_deadline = self.compute_deadline();
+    }
+
+    fn compute_deadline(&self) -> Timestamp {
+        let buckets = self.sources.iter().flat_map(|s| s.history.iter().map(|(_, r)| r.bucket_end()));
+        let reports = self.top_n.iter().filter_map(|(_, w)| w.next_deadline());
+        buckets.chain(reports).min().unwrap_or(Timestamp(u64::MAX))
+    }
+
+    fn source_mut(&mut self, source: DataSource) -> Option<&mut SourceShard> {
+        self.sources.get_mut((source.if_index() as usize).wrapping_sub(1))
+    }
+
+    fn source(&self, source: DataSource) -> Option<&SourceShard> {
+        self.sources.get((source.if_index() as usize).wrapping_sub(1))
+    }
+
+    /// The etherStats counters of row `index` on `source`: what was counted since it became valid.
+    pub fn ether_stats(&self, source: DataSource, index: u16) -> Option<EtherStatsCounters> {
+        let s = self.source(source)?;
+        find(&s.ether_stats, index).map(|baseline| s.counters.since(baseline))
+    }
+
+    pub fn history(&self, source: DataSource, index: u16) -> Option<&HistoryRecorder> {
+        find(&self.source(source)?.history, index)
+    }
+
+    /// The host table of hostControlIndex `index`, whatever its data source.
+    pub fn host_table(&self, index: u16) -> Option<&HostTable> {
+        self.sources.iter().find_map(|s| find(&s.hosts, index))
+    }
+
+    pub fn matrix_table(&self, index: u16) -> Option<&MatrixTable> {
+        self.sources.iter().find_map(|s| find(&s.matrix, index))
+    }
+
+    pub fn top_n(&self, index: u16) -> Option<&TopNWindow> {
+        find(&self.top_n, index)
+    }
+
+    pub fn frames_without_source(&self) -> u64 {
+        self.frames_without_source
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::packet::Condition;
+    use crate::rmon::hosts::tests::{frame, mac};
+    use crate::rmon::time::NANOS_PER_SEC;
+
+    const SEC: u64 = NANOS_PER_SEC;
+
+    fn at(secs: u64, seq: u64) -> Frame {
+        let mut f = frame(seq, mac(1), mac(2), 100, Condition::Good);
+        f.time = Timestamp(secs * SEC);
+        f
+    }
+
+    fn shard() -> Shard {
+        let mut s = Shard::new(1, Timestamp(0));
+        for c in [
+            ShardCommand::StartEtherStats { index: 1, source: DataSource(1) },
+            ShardCommand::StartHistory {
+                index: 1,
+                source: DataSource(1),
+                interval: 10,
+                granted: 50,
+                start: Timestamp(0),
+            },
+            ShardCommand::StartHosts { index: 1, source: DataSource(1), size_limit: 100 },
+            ShardCommand::StartMatrix { index: 1, source: DataSource(1), size_limit: 100 },
+        ] {
+            s.apply(&c);
+        }
+        s
+    }
+
+    #[test]
+    fn a_frame_at_the_boundary_belongs_to_the_next_bucket() {
+        let mut s = shard();
+        s.count(&at(0, 0));
+        s.count(&at(9, 1));
+        s.count(&at(10, 2));
+        let h = s.history(DataSource(1), 1).unwrap();
+        let got: Vec<_> = h.samples().map(|x| (x.sample_index, x.counters.pkts)).collect();
+        assert_eq!(got, vec![(1, 2)]);
+        assert_eq!(s.ether_stats(DataSource(1), 1).unwrap().pkts, 3);
+    }
+
+    #[test]
+    fn time_never_goes_back() {
+        let mut s = shard();
+        s.count(&at(15, 0));
+        s.count(&at(3, 1)); // stamped earlier: counted at 15 s, in bucket 2
+        s.tick(Timestamp(20 * SEC));
+        let got: Vec<_> = s.history(DataSource(1), 1).unwrap().samples().map(|x| x.counters.pkts).collect();
+        assert_eq!(got, vec![0, 2]);
+        assert_eq!(s.now(), Timestamp(20 * SEC));
+    }
+
+    #[test]
+    fn a_row_made_later_counts_from_then() {
+        let mut s = shard();
+        s.count(&at(1, 0));
+        s.apply(&ShardCommand::StartEtherStats { index: 2, source: DataSource(1) });
+        s.count(&at(2, 1));
+        assert_eq!(s.ether_stats(DataSource(1), 1).unwrap().pkts, 2);
+        assert_eq!(s.ether_stats(DataSource(1), 2).unwrap().pkts, 1);
+    }
+
+    #[test]
+    fn stop_removes_the_data() {
+        let mut s = shard();
+        s.count(&at(1, 0));
+        for group in [Group::EtherStats, Group::History, Group::Hosts, Group::Matrix] {
+            s.apply(&ShardCommand::Stop { group, index: 1 });
+        }
+        assert!(s.ether_stats(DataSource(1), 1).is_none());
+        assert!(s.history(DataSource(1), 1).is_none());
+        assert!(s.host_table(1).is_none());
+        assert!(s.matrix_table(1).is_none());
+        // Frames still count for the data source but no row shows them.
+        s.count(&at(2, 1));
+    }
+
+    #[test]
+    fn top_n_report_runs_on_the_shard_clock() {
+        let mut s = shard();
+        s.apply(&ShardCommand::StartHostTopN {
+            index: 3,
+            host_index: 1,
+            rate_base: RateBase::OutPkts,
+            start: Timestamp(0),
+            duration: 5,
+        });
+        s.count(&at(1, 0));
+        s.count(&at(4, 1));
+        assert!(s.top_n(3).unwrap().result().is_none());
+        s.count(&at(5, 2)); // at the end: not in the report
+        let result = s.top_n(3).unwrap().result().unwrap().to_vec();
+        assert_eq!(result, vec![(mac(1), 2)]);
+    }
+
+    #[test]
+    fn unknown_data_source_is_counted_apart() {
+        let mut s = shard();
+        let mut f = at(1, 0);
+        f.if_index = 7;
+        s.count(&f);
+        f.if_index = 0;
+        s.count(&f);
+        assert_eq!(s.frames_without_source(), 2);
+        assert_eq!(s.ether_stats(DataSource(1), 1).unwrap().pkts, 0);
+    }
+
+    #[test]
+    fn drop_events_reach_the_counters() {
+        let mut s = shard();
+        s.add_drop_events(DataSource(1), 3);
+        s.add_drop_events(DataSource(9), 3);
+        assert_eq!(s.ether_stats(DataSource(1), 1).unwrap().drop_events, 3);
+    }
+}

@@ -1,0 +1,329 @@
+//! The table behind hostTable and matrixSDTable: a hash map with a size limit that forgets its
+//! least recently used entry (RFC 2819: "It is suggested that the device delete the least
+//! recently used entries first").
+//!
+//! Why not a `HashMap` with a linked recency list: at line rate the host and matrix tables are
+//! where a frame's time goes, and a linked list costs a cache miss or two per frame for the
+//! neighbours it relinks. Here an entry is one slot of an open-addressing table (linear probing,
+//! at most half full) holding key, value and the *stamp* of its last use, so counting a frame
+//! touches one slot and nothing else.
+//!
+//! Eviction stays exactly least-recently-used. Until the table first fills there is nothing to
+//! keep. From then on every use also appends (stamp, key) to a recency queue, which is therefore
+//! in stamp order; the queue's oldest item whose stamp still matches its entry is the least
+//! recently used entry. Items made stale by later uses are skipped, and the queue is rebuilt
+//! from the table when stale items outnumber live ones three to one, which bounds its memory.
+
+use std::collections::VecDeque;
+use std::hash::{BuildHasher, Hash};
+
+/// The hash builder of every probe table. Seeded per process so that a flood of crafted
+/// addresses cannot aim at one slot.
+pub type TableHasher = foldhash::fast::RandomState;
+
+/// Smallest number of slots.
+const MIN_SLOTS: usize = 16;
+
+/// One slot: aligned to a cache line and laid out in field order, so that the stamp, the key and
+/// the first 48 octets of the value share one line (the host and matrix counters a frame
+/// updates are put first in their structs for this reason).
+#[derive(Clone, Debug, Default)]
+#[repr(C, align(64))]
+struct Slot<K, V> {
+    /// When the entry was last used (1, 2, ...); 0 marks an empty slot.
+    stamp: u64,
+    key: K,
+    value: V,
+}
+
+/// A map of at most `limit` entries that evicts the least recently used one.
+#[derive(Clone, Debug)]
+pub struct LruTable<K, V> {
+    /// A power of two long, never more than half full.
+    slots: Vec<Slot<K, V>>,
+    len: usize,
+    limit: usize,
+    /// The stamp of the latest use.
+    clock: u64,
+    hasher: TableHasher,
+    /// (stamp, key) of every use since the table first filled, oldest first.
+    recency: Option<VecDeque<(u64, K)>>,
+}
+
+impl<K: Hash + Eq + Copy + Default, V: Default> LruTable<K, V> {
+    /// An empty table holding at most `limit` entries (at least one).
+    pub fn new(limit: usize) -> Self {
+        LruTable {
+            slots: std::iter::repeat_with(Slot::default).take(MIN_SLOTS).collect(),
+            len: 0,
+            limit: limit.max(1),
+            clock: 0,
+            hasher: TableHasher::default(),
+            recency: None,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn mask(&self) -> usize {
+        self.slots.len() - 1
+    }
+
+    fn home(&self, key: &K) -> usize {
+        (self.hasher.hash_one(key) as usize) & self.mask()
+    }
+
+    /// The slot holding `key`, or the empty slot where it would go.
+    #[inline]
+    fn probe(&self, key: &K) -> (usize, bool) {
+        let mask = self.mask();
+        let mut i = self.home(key);
+        loop {
+            let slot = &self.slots[i];
+            if slot.stamp == 0 {
+                return (i, false);
+            }
+            if slot.key == *key {
+                return (i, true);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Marks slot `i` as just used.
+    #[inline]
+    fn touch(&mut self, i: usize) {
+        self.clock += 1;
+        let slot = &mut self.slots[i];
+        slot.stamp = self.clock;
+        if let Some(queue) = &mut self.recency {
+            queue.push_back((self.clock, slot.key));
+            if queue.len() > 3 * self.len + 64 {
+                self.rebuild_recency();
+            }
+        }
+    }
+
+    /// The entry for `key`, marked as just used.
+    #[inline]
+    pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+        let (i, found) = self.probe(key);
+        if !found {
+            return None;
+        }
+        self.touch(i);
+        Some(&mut self.slots[i].value)
+    }
+
+    /// The entry for `key` without touching its recency.
+    pub fn peek(&self, key: &K) -> Option<&V> {
+        let (i, found) = self.probe(key);
+        found.then(|| &self.slots[i].value)
+    }
+
+    /// The entry for `key`, marked as just used, made with `make` when absent. When the table
+    /// was full, the least recently used entry makes room and is handed back.
+    #[inline]
+    pub fn get_or_insert_with(&mut self, key: K, make: impl FnOnce() -> V) -> (&mut V, Option<(K, V)>) {
+        let (mut i, found) = self.probe(&key);
+        let mut evicted = None;
+        if !found {
+            if self.len == self.limit {
+                evicted = self.evict_least_recent();
+                i = self.probe(&key).0;
+            } else if 2 * (self.len + 1) > self.slots.len() {
+                self.grow();
+                i = self.probe(&key).0;
+            }
+            self.slots[i] = Slot { stamp: 0, key, value: make() };
+            self.len += 1;
+        }
+        self.touch(i);
+        (&mut self.slots[i].value, evicted)
+    }
+
+    /// Removes `key`'s entry.
+    pub fn remove(&mut self, key: &K) -> Option<V> {
+        let (i, found) = self.probe(key);
+        found.then(|| self.remove_at(i).1)
+    }
+
+    /// Entries in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+        self.slots.iter().filter(|s| s.stamp != 0).map(|s| (&s.key, &s.value))
+    }
+
+    /// Keys from the most to the least recently used.
+    pub fn keys_by_recency(&self) -> Vec<K> {
+        let mut used: Vec<(u64, K)> = self.slots.iter().filter(|s| s.stamp != 0).map(|s| (s.stamp, s.key)).collect();
+        used.sort_unstable_by_key(|(stamp, _)| std::cmp::Reverse(*stamp));
+        used.into_iter().map(|(_, k)| k).collect()
+    }
+
+    fn evict_least_recent(&mut self) -> Option<(K, V)> {
+        if self.recency.is_none() {
+            self.rebuild_recency();
+        }
+        loop {
+            let (stamp, key) = self.recency.as_mut()?.pop_front()?;
+            let (i, found) = self.probe(&key);
+            if found && self.slots[i].stamp == stamp {
+                return Some(self.remove_at(i));
+            }
+        }
+    }
+
+    /// The recency queue from the table itself: one item per entry, oldest first.
+    fn rebuild_recency(&mut self) {
+        let mut used: Vec<(u64, K)> = self.slots.iter().filter(|s| s.stamp != 0).map(|s| (s.stamp, s.key)).collect();
+        used.sort_unstable_by_key(|(stamp, _)| *stamp);
+        self.recency = Some(used.into());
+    }
+
+    /// Empties slot `i` and closes the gap (backward-shift deletion), so that probing never
+    /// needs tombstones.
+    fn remove_at(&mut self, mut hole: usize) -> (K, V) {
+        let removed = std::mem::take(&mut self.slots[hole]);
+        self.len -= 1;
+        let mask = self.mask();
+        let mut j = hole;
+        loop {
+            j = (j + 1) & mask;
+            if self.slots[j].stamp == 0 {
+                break;
+            }
+            let home = self.home(&self.slots[j].key);
+            // The entry at j may fill the hole unless its home lies cyclically in (hole, j].
+            let stays = if hole <= j { hole < home && home <= j } else { hole < home || home <= j };
+            if !stays {
+                self.slots.swap(hole, j);
+                hole = j;
+            }
+        }
+        (removed.key, removed.value)
+    }
+
+    fn grow(&mut self) {
+        let size = self.slots.len() * 2;
+        let old = std::mem::replace(&mut self.slots, std::iter::repeat_with(Slot::default).take(size).collect());
+        for slot in old.into_iter().filter(|s| s.stamp != 0) {
+            let (i, _) = self.probe(&slot.key);
+            self.slots[i] = slot;
+        }
+    }
+}
+
+impl<K: Hash + Eq + Copy + Default, V: Default> LruTable<K, V> {
+    /// Starts loading the slot where `key` would be, so that a later use of the key finds it in
+    /// cache. Called for a whole batch of frames before counting them, it lets the CPU wait for
+    /// many table slots at once instead of one after the other. The whole slot is read, as it may
+    /// straddle two cache lines.
+    #[inline]
+    pub fn prefetch(&self, key: &K) {
+        std::hint::black_box(self.slots[self.home(key)].stamp);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evicts_least_recently_used() {
+        let mut m = LruTable::new(3);
+        for k in [1, 2, 3] {
+            assert!(m.get_or_insert_with(k, || k * 10).1.is_none());
+        }
+        // Use 1: now 2 is the oldest.
+        assert_eq!(m.get_mut(&1), Some(&mut 10));
+        let (v, evicted) = m.get_or_insert_with(4, || 40);
+        assert_eq!(*v, 40);
+        assert_eq!(evicted, Some((2, 20)));
+        assert_eq!(m.keys_by_recency(), vec![4, 1, 3]);
+        assert!(m.peek(&2).is_none());
+        assert_eq!(m.len(), 3);
+        // From now on the queue decides: 3 is next, then 1 (used again below), then 4.
+        m.get_mut(&1);
+        assert_eq!(m.get_or_insert_with(5, || 50).1, Some((3, 30)));
+        assert_eq!(m.get_or_insert_with(6, || 60).1, Some((4, 40)));
+        assert_eq!(m.get_or_insert_with(7, || 70).1, Some((1, 10)));
+        assert_eq!(m.keys_by_recency(), vec![7, 6, 5]);
+    }
+
+    #[test]
+    fn existing_key_is_not_replaced() {
+        let mut m = LruTable::new(2);
+        *m.get_or_insert_with(1, || 0).0 += 5;
+        *m.get_or_insert_with(1, || 0).0 += 5;
+        assert_eq!(m.peek(&1), Some(&10));
+        assert_eq!(m.len(), 1);
+    }
+
+    #[test]
+    fn remove_keeps_every_other_entry_findable() {
+        let mut m = LruTable::new(1000);
+        for k in 0..600u32 {
+            m.get_or_insert_with(k, || k);
+        }
+        for k in (0..600u32).step_by(3) {
+            assert_eq!(m.remove(&k), Some(k));
+        }
+        assert_eq!(m.remove(&0), None);
+        assert_eq!(m.len(), 400);
+        for k in 0..600u32 {
+            assert_eq!(m.peek(&k).copied(), (k % 3 != 0).then_some(k), "key {k}");
+        }
+        assert_eq!(m.iter().count(), 400);
+    }
+
+    #[test]
+    fn capacity_one() {
+        let mut m = LruTable::new(0);
+        m.get_or_insert_with(1, || ());
+        let (_, evicted) = m.get_or_insert_with(2, || ());
+        assert_eq!(evicted, Some((1, ())));
+        assert_eq!(m.len(), 1);
+    }
+
+    /// Against a model: a plain list in recency order.
+    #[test]
+    fn matches_a_simple_model_under_churn() {
+        let limit = 50;
+        let mut m = LruTable::new(limit);
+        let mut model: Vec<u32> = Vec::new(); // most recent last
+        let mut x = 12345u64;
+        for _ in 0..20_000 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let key = ((x >> 33) % 80) as u32;
+            let use_only = (x >> 20).is_multiple_of(4);
+            if use_only {
+                let found = m.get_mut(&key).is_some();
+                assert_eq!(found, model.contains(&key));
+                if found {
+                    model.retain(|k| *k != key);
+                    model.push(key);
+                }
+            } else {
+                let (_, evicted) = m.get_or_insert_with(key, || key);
+                if let Some(at) = model.iter().position(|k| *k == key) {
+                    model.remove(at);
+                    assert!(evicted.is_none());
+                } else if model.len() == limit {
+                    let oldest = model.remove(0);
+                    assert_eq!(evicted, Some((oldest, oldest)));
+                }
+                model.push(key);
+            }
+            assert_eq!(m.len(), model.len());
+        }
+        let mut want = model.clone();
+        want.reverse();
+        assert_eq!(m.keys_by_recency(), want);
+    }
+}

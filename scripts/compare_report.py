@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Checks an rmonprobe JSON report against an expectation from scripts/expected_from_tshark.py.
+
+    compare_report.py EXPECTED.json ACTUAL.json
+
+For every table in EXPECTED, ACTUAL must hold exactly the same rows (matched by the table's
+index columns) and, in each row, the same value for every column the expected row has. ACTUAL
+may have more: other tables (hostTimeTable, ...), other columns (owner, status, ...), and
+etherHistoryTable rows of other history control rows (only etherHistoryIndex 1 is compared,
+the one the expectation describes).
+
+Prints the first mismatches readably and exits 1 if there are any; exits 0 when all agree.
+"""
+
+import json
+import sys
+
+# The index columns that identify a row of each table (as in the MIB's INDEX clauses).
+ROW_KEYS = {
+    "etherStatsTable": ["etherStatsIndex"],
+    "hostTable": ["hostIndex", "hostAddress"],
+    "hostTimeTable": ["hostTimeIndex", "hostTimeCreationOrder"],
+    "matrixSDTable": ["matrixSDIndex", "matrixSDSourceAddress", "matrixSDDestAddress"],
+    "matrixDSTable": ["matrixDSIndex", "matrixDSDestAddress", "matrixDSSourceAddress"],
+    "etherHistoryTable": ["etherHistoryIndex", "etherHistorySampleIndex"],
+}
+# Rows of ACTUAL that the expectation does not speak about.
+ROW_FILTERS = {
+    "etherHistoryTable": lambda row: row.get("etherHistoryIndex") == 1,
+}
+MAX_SHOWN = 25
+
+
+def row_key(table, row, position):
+    columns = ROW_KEYS.get(table)
+    if columns is None:
+        return ("#", position)  # a table we know no index for: compare row by row in order
+    return tuple(row.get(c) for c in columns)
+
+
+def describe(table, key):
+    columns = ROW_KEYS.get(table, ["row"])
+    return ", ".join(f"{c}={v}" for c, v in zip(columns, key))
+
+
+def compare(expected, actual):
+    problems = []
+    for table, exp_rows in expected.items():
+        if table not in actual:
+            problems.append(f"{table}: missing from the report")
+            continue
+        keep = ROW_FILTERS.get(table, lambda row: True)
+        act_rows = [row for row in actual[table] if keep(row)]
+        exp_by_key = {row_key(table, r, i): r for i, r in enumerate(exp_rows)}
+        act_by_key = {row_key(table, r, i): r for i, r in enumerate(act_rows)}
+        if len(act_by_key) != len(act_rows):
+            problems.append(f"{table}: the report has two rows with the same index")
+
+        for key in sorted(exp_by_key.keys() - act_by_key.keys(), key=str):
+            problems.append(f"{table}: row {describe(table, key)} missing from the report")
+        for key in sorted(act_by_key.keys() - exp_by_key.keys(), key=str):
+            problems.append(f"{table}: row {describe(table, key)} in the report but not expected")
+        for key, exp_row in exp_by_key.items():
+            act_row = act_by_key.get(key)
+            if act_row is None:
+                continue
+            for column, want in exp_row.items():
+                if column not in act_row:
+                    problems.append(f"{table}[{describe(table, key)}].{column}: missing (expected {want!r})")
+                elif act_row[column] != want or type(act_row[column]) is not type(want):
+                    got = act_row[column]
+                    delta = f" (report {got - want:+d})" if isinstance(got, int) and isinstance(want, int) else ""
+                    problems.append(
+                        f"{table}[{describe(table, key)}].{column}: expected {want!r}, report has {got!r}{delta}"
+                    )
+    return problems
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__.split("\n\n")[1])
+    with open(sys.argv[1]) as f:
+        expected = json.load(f)
+    with open(sys.argv[2]) as f:
+        actual = json.load(f)
+    problems = compare(expected, actual)
+    rows = sum(len(rows) for rows in expected.values())
+    if problems:
+        for line in problems[:MAX_SHOWN]:
+            print(line)
+        if len(problems) > MAX_SHOWN:
+            print(f"... and {len(problems) - MAX_SHOWN} more")
+        print(f"MISMATCH: {len(problems)} difference(s) against {sys.argv[1]}")
+        sys.exit(1)
+    print(f"report agrees with {sys.argv[1]}: {len(expected)} tables, {rows} rows")
+
+
+if __name__ == "__main__":
+    main()

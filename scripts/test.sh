@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: installs what is missing, then
+#   1. formatting and lints (cargo fmt --check, cargo clippy -D warnings)
+#   2. unit and integration tests, in release (the 830 tcpdump captures, the golden lab
+#      captures, the command line), and the benches once in test mode
+#   3. the golden expectations re-derived from tshark (scripts/golden-check.sh)
+#   4. a fresh capture of real traffic in a namespace lab, replayed and compared with tshark's
+#      figures (scripts/lab-fresh-check.sh; needs root; LAB_SECONDS, default 95)
+# Needs ../shared beside the checkout (or RMONPROBE_SHARED).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export RMONPROBE_SHARED=${RMONPROBE_SHARED:-$(cd .. && pwd)/shared}
+[ -f "$RMONPROBE_SHARED/captures/tcpdump-tests.tsv" ] || {
+  echo "test.sh: $RMONPROBE_SHARED/captures/tcpdump-tests.tsv not found; set RMONPROBE_SHARED" >&2
+  exit 1
+}
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "system packages"
+scripts/deps.sh test
+
+step "format and lints"
+cargo fmt --check
+cargo clippy --locked --all-targets --quiet -- -D warnings
+
+step "tests"
+cargo test --locked --release --all-targets --quiet
+
+step "golden expectations still follow from tshark"
+scripts/golden-check.sh
+
+step "fresh lab capture against tshark"
+scripts/lab-fresh-check.sh
+
+step "all passed"

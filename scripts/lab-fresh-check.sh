@@ -5,7 +5,8 @@
 #
 #   LAB_SECONDS=95 scripts/lab-fresh-check.sh      (needs root: network namespaces)
 #
-# Leaves its files in a temporary directory and prints their paths.
+# Replays the capture with rmonprobe and compares the report with tshark's figures: exits 1 on
+# any difference (keeping the files for a look), removes its temporary directory when all agree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${LAB_SECONDS:-95}
@@ -19,11 +20,17 @@ out=$dir/fresh.report.json
 scripts/lab.sh record "$cap" "$seconds"
 python3 scripts/expected_from_tshark.py "$cap" >"$expected"
 
-# ---- replay and comparison: the Rust side fills this in once `rmonprobe replay` exists ----
-# compare: rmonprobe replay "$cap" --json "$out"
-#          python3 scripts/compare_report.py "$expected" "$out"
-# --------------------------------------------------------------------------------------------
-
+# The replay under test, against tshark's figures for the same fresh file.
+cargo build --release --locked --quiet
+target/release/rmonprobe replay "$cap" --json "$out"
 echo "capture:  $cap ($(capinfos -c -M "$cap" | awk -F': *' '/Number of packets/ { print $2 }') frames)"
 echo "expected: $expected"
-echo "report:   $out (not written yet: see the compare step in $0)"
+echo "report:   $out"
+python3 scripts/compare_report.py "$expected" "$out"
+buckets=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["etherHistoryTable"]))' "$expected")
+echo "complete 30-second buckets compared: $buckets"
+if [ "$seconds" -ge 95 ] && [ "$buckets" -lt 3 ]; then
+  echo "lab-fresh-check: expected at least 3 complete buckets from $seconds seconds of traffic" >&2
+  exit 1
+fi
+rm -rf "$dir"

@@ -2,7 +2,7 @@
 
 #![deny(unsafe_code)]
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -38,10 +38,6 @@ enum Command {
         /// Every frame in the files carries its 4-byte FCS (check it; lengths are real).
         #[arg(long)]
         fcs_present: bool,
-        /// Read the files through a buffer instead of mapping them into memory (for files that
-        /// another program may shrink while they are replayed).
-        #[arg(long)]
-        no_mmap: bool,
         /// `max` (as fast as possible), `1x` (paced by the timestamps) or a factor such as `10x`.
         #[arg(long, default_value = "max", value_parser = parse_speed)]
         speed: Speed,
@@ -70,8 +66,8 @@ fn parse_speed(s: &str) -> Result<Speed, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Replay { files, json, config, fcs_present, no_mmap, speed } => {
-            let options = ReplayOptions { files, fcs_present, no_mmap, speed, config: Config::default() };
+        Command::Replay { files, json, config, fcs_present, speed } => {
+            let options = ReplayOptions { files, fcs_present, speed, config: Config::default() };
             run_replay(options, json, config)
         }
         Command::Generate { out, frames, stations, pps, seed } => {
@@ -110,9 +106,11 @@ fn run_replay(mut options: ReplayOptions, json: Option<String>, config: Option<P
             }
             let meta = Meta::of_replay(&result);
             let written = if path == "-" {
-                write_json(io::stdout().lock(), meta, &tables)
+                let stdout = io::stdout();
+                let pretty = stdout.is_terminal();
+                write_json(stdout.lock(), meta, &tables, pretty)
             } else {
-                std::fs::File::create(path).and_then(|f| write_json(f, meta, &tables))
+                std::fs::File::create(path).and_then(|f| write_json(f, meta, &tables, false))
             };
             match written {
                 Ok(()) => ExitCode::SUCCESS,

@@ -10,8 +10,7 @@ use std::time::{Duration, Instant};
 use crate::capture::batch::DEFAULT_BATCH_FRAMES;
 use crate::capture::{CaptureFile, Damage, OpenError};
 use crate::config::Config;
-use crate::packet::{Frame, RawFrame};
-use crate::pipeline::Worker;
+use crate::pipeline::{BatchSender, HANDOFF_DEPTH, Worker, hand_off};
 use crate::rmon::{DataSourceInfo, Limits, Probe, RmonTables, RowRequest, Shard, Timestamp};
 
 /// How fast to replay.
@@ -44,8 +43,6 @@ impl std::str::FromStr for Speed {
 pub struct ReplayOptions {
     pub files: Vec<PathBuf>,
     pub fcs_present: bool,
-    /// Read the files through a buffer instead of mapping them into memory.
-    pub no_mmap: bool,
     pub speed: Speed,
     pub config: Config,
 }
@@ -57,6 +54,8 @@ pub enum ReplayError {
     Open(#[from] OpenError),
     #[error("configuration: {0}")]
     Config(String),
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 /// What became of one file.
@@ -117,11 +116,23 @@ struct Pacer {
     factor: f64,
     wall_start: Instant,
     first: Timestamp,
+    /// Latest frame time so far: a frame stamped earlier is due at once (time never goes back).
+    latest: Timestamp,
 }
 
 impl Pacer {
-    fn wait_for(&self, time: Timestamp) {
-        let due = Duration::from_secs_f64(time.since(self.first) as f64 / 1e9 / self.factor);
+    /// Wall-clock time after the start at which a frame of `time` is due.
+    fn due(&mut self, time: Timestamp) -> Duration {
+        self.latest = self.latest.max(time);
+        Duration::from_secs_f64(self.latest.since(self.first) as f64 / 1e9 / self.factor)
+    }
+
+    fn is_due(&mut self, time: Timestamp) -> bool {
+        self.due(time) <= self.wall_start.elapsed()
+    }
+
+    fn wait_for(&mut self, time: Timestamp) {
+        let due = self.due(time);
         let elapsed = self.wall_start.elapsed();
         if due > elapsed {
             std::thread::sleep(due - elapsed);
@@ -132,8 +143,8 @@ impl Pacer {
 /// Replays the files. Every file is opened (and its header checked) before the first frame is
 /// counted, so a wrong file among several fails at once instead of after minutes of replay.
 pub fn replay(options: &ReplayOptions) -> Result<Replay, ReplayError> {
-    let open = if options.no_mmap { CaptureFile::open_buffered } else { CaptureFile::open };
-    let mut files = options.files.iter().map(|p| open(p, options.fcs_present)).collect::<Result<Vec<_>, _>>()?;
+    let files =
+        options.files.iter().map(|p| CaptureFile::open(p, options.fcs_present)).collect::<Result<Vec<_>, _>>()?;
     let if_index = 1;
     let sources =
         vec![DataSourceInfo { if_index, descr: describe(&options.files), if_speed: options.config.file_if_speed() }];
@@ -142,29 +153,27 @@ pub fn replay(options: &ReplayOptions) -> Result<Replay, ReplayError> {
     // Refuse a bad configuration before reading anything.
     start_probe(Timestamp::default(), &sources, limits, &rows)?;
 
-    let mut seq = 0u64;
+    // A reader thread fills batches while this thread counts them: the two halves of the work
+    // run on two cores, and in order, so the result is the same as counting inline.
+    let (batches, counted) = hand_off(HANDOFF_DEPTH);
+    let speed = options.speed;
+    let reader = std::thread::Builder::new()
+        .name("rmonprobe-reader".into())
+        .spawn(move || read_files(files, speed, if_index, &batches))
+        .map_err(|e| ReplayError::Internal(format!("cannot start the reader thread: {e}")))?;
     let mut started: Option<(Probe, Worker)> = None;
-    let mut pacer = None;
-    for file in &mut files {
-        while !file.finished() {
-            let frames = file.read_frames(DEFAULT_BATCH_FRAMES, &mut seq, if_index);
-            let Some(first) = frames.iter().next() else { continue };
-            let (_, worker) = match &mut started {
-                Some(s) => s,
-                // The first frame fixes the probe's start: sysUpTime 0.
-                None => {
-                    if let Speed::Factor(factor) = options.speed {
-                        pacer = Some(Pacer { factor, wall_start: Instant::now(), first: first.time });
-                    }
-                    started.insert(start_probe(first.time, &sources, limits, &rows)?)
-                }
-            };
-            match &pacer {
-                Some(pacer) => pace(pacer, &mut worker.shard, frames.iter()),
-                None => worker.count(frames.iter()),
-            }
-        }
+    while let Some(batch) = counted.recv() {
+        let Some(first) = batch.iter().next() else { continue };
+        let (_, worker) = match &mut started {
+            Some(s) => s,
+            // The first frame fixes the probe's start: sysUpTime 0.
+            None => started.insert(start_probe(first.time, &sources, limits, &rows)?),
+        };
+        worker.count(batch.iter());
+        counted.recycle(batch);
     }
+    let (files, seq) =
+        reader.join().map_err(|_| ReplayError::Internal("the reader thread stopped unexpectedly".into()))?;
     let first_time = started.as_ref().map(|(p, _)| p.start());
     let (probe, worker) = match started {
         Some(s) => s,
@@ -200,12 +209,45 @@ fn start_probe(
     Ok((probe, worker))
 }
 
-/// Counts frames one by one, each when its time comes.
-fn pace<'a>(pacer: &Pacer, shard: &mut Shard, frames: impl Iterator<Item = RawFrame<'a>>) {
-    for raw in frames {
-        pacer.wait_for(raw.time.max(shard.now()));
-        shard.count(&Frame::classify(&raw));
+/// Reads every file in order into batches for the worker. Paced, a frame is handed over when
+/// its time comes (and the batch it joins goes out before any wait, so no frame is held back);
+/// otherwise as fast as the files can be read. Returns the files, for their results, and the
+/// number of frames read.
+fn read_files(mut files: Vec<CaptureFile>, speed: Speed, if_index: u32, out: &BatchSender) -> (Vec<CaptureFile>, u64) {
+    let mut seq = 0u64;
+    let mut pacer: Option<Pacer> = None;
+    let mut batch = out.empty_batch();
+    'files: for file in &mut files {
+        while !file.finished() {
+            let Speed::Factor(factor) = speed else {
+                file.read_batch(&mut batch, DEFAULT_BATCH_FRAMES, &mut seq, if_index);
+                if !batch.is_empty() && !out.send(std::mem::replace(&mut batch, out.empty_batch())) {
+                    break 'files;
+                }
+                continue;
+            };
+            let frames = file.read_frames(DEFAULT_BATCH_FRAMES, &mut seq, if_index);
+            for frame in frames.iter() {
+                let pacer = pacer.get_or_insert(Pacer {
+                    factor,
+                    wall_start: Instant::now(),
+                    first: frame.time,
+                    latest: frame.time,
+                });
+                if !pacer.is_due(frame.time) {
+                    if !batch.is_empty() && !out.send(std::mem::replace(&mut batch, out.empty_batch())) {
+                        break 'files;
+                    }
+                    pacer.wait_for(frame.time);
+                }
+                batch.push(frame.data, frame.orig_len, frame.time, frame.fcs, frame.seq, frame.if_index);
+            }
+            if !batch.is_empty() && !out.send(std::mem::replace(&mut batch, out.empty_batch())) {
+                break 'files;
+            }
+        }
     }
+    (files, seq)
 }
 
 /// ifDescr of the replayed data source.

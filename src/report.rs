@@ -85,10 +85,16 @@ impl Meta {
     }
 }
 
-/// Writes the report as pretty JSON.
-pub fn write_json(out: impl Write, meta: Meta, tables: &RmonTables) -> io::Result<()> {
-    let mut out = io::BufWriter::new(out);
-    serde_json::to_writer_pretty(&mut out, &Report { rmonprobe: meta, tables })?;
+/// Writes the report: indented for a person at a terminal (`pretty`), compact otherwise (a
+/// report of a busy link runs to tens of megabytes; `jq .` indents it when wanted).
+pub fn write_json(out: impl Write, meta: Meta, tables: &RmonTables, pretty: bool) -> io::Result<()> {
+    let mut out = io::BufWriter::with_capacity(1 << 16, out);
+    let report = Report { rmonprobe: meta, tables };
+    if pretty {
+        serde_json::to_writer_pretty(&mut out, &report)?;
+    } else {
+        serde_json::to_writer(&mut out, &report)?;
+    }
     out.write_all(b"\n")?;
     out.flush()
 }

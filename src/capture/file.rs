@@ -13,7 +13,6 @@ use std::fmt;
 use std::fs::File;
 use std::io::{self, Read};
 
-use memmap2::Mmap;
 use std::path::{Path, PathBuf};
 
 use crate::capture::batch::Batch;
@@ -28,8 +27,6 @@ pub const MAX_CAPLEN: u32 = 262_144;
 const MAX_BLOCK_LEN: u32 = 16 * 1024 * 1024;
 /// Read buffer: large sequential reads keep system calls out of the per-frame cost.
 const READ_BUFFER: usize = 1 << 20;
-/// How far ahead of the read position a mapped file is pulled into cache.
-const READ_AHEAD: usize = 256 * 1024;
 
 const PCAP_RECORD_HEADER: usize = 16;
 const PCAP_FILE_HEADER: usize = 24;
@@ -118,118 +115,73 @@ enum Format {
     Pcapng { big_endian: bool, interfaces: Vec<Interface> },
 }
 
-/// The bytes of the file: mapped into memory, or read through a buffer.
+/// The bytes of the file, read through one buffer: frames are handed out as slices of it (no
+/// copy) until the next read moves its unconsumed tail to the front and refills it.
 ///
-/// Mapping is the default for regular files: the frames are then read in place, with no copy
-/// at all, which leaves the CPU caches to the host and matrix tables (README, "Speed").
-/// `--no-mmap` and anything that cannot be mapped (a pipe, an empty file) use the buffer.
-enum Source {
-    /// `touched`: how far `read_ahead` has pulled the mapping into cache.
-    Mapped { map: Mmap, pos: usize, touched: usize },
-    /// `base`: the file offset of `buf[0]`.
-    Buffered { file: File, buf: Vec<u8>, base: u64, pos: usize, end: usize, eof: bool },
+/// Why not a memory map: measured on the bench capture, a mapped file read no faster (page
+/// faults and TLB misses cost what the copy saves), needs `unsafe`, and dies with SIGBUS if
+/// another program shrinks the file; large sequential reads are as fast and safe.
+struct Source {
+    file: File,
+    buf: Vec<u8>,
+    /// The file offset of `buf[0]`.
+    base: u64,
+    pos: usize,
+    end: usize,
+    eof: bool,
 }
 
 impl Source {
-    /// Maps `file` when it is a regular, non-empty file; reads it through a buffer otherwise.
-    fn new(file: File, allow_map: bool) -> Source {
-        let regular = file.metadata().map(|m| m.is_file() && m.len() > 0).unwrap_or(false);
-        if allow_map && regular {
-            // SAFETY: the map is read-only and lives as long as this Source; the bytes are only
-            // read, never trusted (every length is checked against the slice). The one hazard of
-            // a file mapping is another process shrinking the file while it is mapped, which
-            // raises SIGBUS on access to the lost pages; capture files are not shrunk in place
-            // by capture tools, and `--no-mmap` reads through a buffer for anyone who must
-            // guard against it.
-            #[allow(unsafe_code)]
-            let mapped = unsafe { Mmap::map(&file) };
-            if let Ok(map) = mapped {
-                // Read-ahead suits a front-to-back scan; failure only costs speed.
-                let _ = map.advise(memmap2::Advice::Sequential);
-                return Source::Mapped { map, pos: 0, touched: 0 };
-            }
-        }
-        Source::Buffered { file, buf: vec![0; READ_BUFFER], base: 0, pos: 0, end: 0, eof: false }
-    }
-
-    /// Pulls the next stretch of a mapped file into cache, one load per cache line. The loads are
-    /// independent of each other, so they overlap, where parsing alone would meet each record
-    /// header cold, one after the other (each header says where the next one is).
-    fn read_ahead(&mut self) {
-        let Source::Mapped { map, pos, touched } = self else { return };
-        let until = (*pos + READ_AHEAD).min(map.len());
-        if *touched >= until {
-            return;
-        }
-        let from = (*touched).max(*pos);
-        let mut sum = 0u8;
-        for line in map[from..until].iter().step_by(64) {
-            sum = sum.wrapping_add(*line);
-        }
-        std::hint::black_box(sum);
-        *touched = until;
+    fn new(file: File) -> Source {
+        Source { file, buf: vec![0; READ_BUFFER], base: 0, pos: 0, end: 0, eof: false }
     }
 
     /// Everything loaded, from which spans are cut.
     fn window(&self) -> &[u8] {
-        match self {
-            Source::Mapped { map, .. } => map,
-            Source::Buffered { buf, end, .. } => &buf[..*end],
-        }
+        &self.buf[..self.end]
     }
 
     /// Index of the read position in `window()`.
     fn pos(&self) -> usize {
-        match self {
-            Source::Mapped { pos, .. } | Source::Buffered { pos, .. } => *pos,
-        }
+        self.pos
     }
 
     /// File offset of the read position.
     fn offset(&self) -> u64 {
-        match self {
-            Source::Mapped { pos, .. } => *pos as u64,
-            Source::Buffered { base, pos, .. } => base + *pos as u64,
-        }
+        self.base + self.pos as u64
     }
 
     /// The loaded bytes not yet consumed.
     fn available(&self) -> &[u8] {
-        &self.window()[self.pos()..]
+        &self.buf[self.pos..self.end]
     }
 
     fn consume(&mut self, n: usize) {
-        match self {
-            Source::Mapped { pos, .. } | Source::Buffered { pos, .. } => *pos += n,
-        }
+        self.pos += n;
     }
 
-    /// Makes `n` bytes available unless the file ends first (a buffered source moves its
-    /// unconsumed bytes to the front, so spans taken before are no longer valid). Returns how
-    /// many bytes are available.
+    /// Makes `n` bytes available unless the file ends first (the unconsumed bytes move to the
+    /// front, so spans taken before are no longer valid). Returns how many bytes are available.
     fn ensure(&mut self, n: usize) -> io::Result<usize> {
-        let Source::Buffered { file, buf, base, pos, end, eof } = self else {
-            return Ok(self.available().len());
-        };
-        if *end - *pos >= n {
-            return Ok(*end - *pos);
+        if self.end - self.pos >= n {
+            return Ok(self.end - self.pos);
         }
-        *base += *pos as u64;
-        buf.copy_within(*pos..*end, 0);
-        *end -= *pos;
-        *pos = 0;
-        if buf.len() < n {
-            buf.resize(n.next_power_of_two(), 0);
+        self.base += self.pos as u64;
+        self.buf.copy_within(self.pos..self.end, 0);
+        self.end -= self.pos;
+        self.pos = 0;
+        if self.buf.len() < n {
+            self.buf.resize(n.next_power_of_two(), 0);
         }
-        while *end < n && !*eof {
-            match file.read(&mut buf[*end..]) {
-                Ok(0) => *eof = true,
-                Ok(k) => *end += k,
+        while self.end < n && !self.eof {
+            match self.file.read(&mut self.buf[self.end..]) {
+                Ok(0) => self.eof = true,
+                Ok(k) => self.end += k,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }
         }
-        Ok(*end - *pos)
+        Ok(self.end - self.pos)
     }
 }
 
@@ -315,18 +267,9 @@ impl CaptureFile {
     /// Opens a capture and reads its header. Fails when the file is unreadable, not a capture,
     /// or holds no Ethernet interface.
     pub fn open(path: &Path, force_fcs: bool) -> Result<CaptureFile, OpenError> {
-        Self::open_with(path, force_fcs, true)
-    }
-
-    /// As [`CaptureFile::open`], reading through a buffer instead of mapping the file.
-    pub fn open_buffered(path: &Path, force_fcs: bool) -> Result<CaptureFile, OpenError> {
-        Self::open_with(path, force_fcs, false)
-    }
-
-    fn open_with(path: &Path, force_fcs: bool, allow_map: bool) -> Result<CaptureFile, OpenError> {
         let io_err = |source| OpenError::Io { path: path.to_path_buf(), source };
         let file = File::open(path).map_err(io_err)?;
-        let mut source = Source::new(file, allow_map);
+        let mut source = Source::new(file);
         let have = source.ensure(PCAP_FILE_HEADER).map_err(io_err)?;
         if have < 4 {
             return Err(OpenError::HeaderTruncated { path: path.to_path_buf(), len: have as u64 });
@@ -456,7 +399,6 @@ impl CaptureFile {
     /// file is finished.
     pub fn read_frames(&mut self, max_frames: usize, seq: &mut u64, if_index: u32) -> Frames<'_> {
         self.spans.clear();
-        self.source.read_ahead();
         while self.spans.len() < max_frames && !self.finished {
             let parsed = parse(&mut self.format, self.source.available(), false);
             let parsed = match parsed {
@@ -831,14 +773,8 @@ mod tests {
         (f, out)
     }
 
-    /// Reads a file mapped and buffered, checks both ways agree, and returns one.
     fn read_all(path: &Path, force_fcs: bool) -> (CaptureFile, Read) {
-        let (mapped, frames) = read_with(CaptureFile::open(path, force_fcs).unwrap());
-        let (buffered, again) = read_with(CaptureFile::open_buffered(path, force_fcs).unwrap());
-        assert_eq!(frames, again);
-        assert_eq!(mapped.damage(), buffered.damage());
-        assert_eq!(mapped.other_link_frames(), buffered.other_link_frames());
-        (mapped, frames)
+        read_with(CaptureFile::open(path, force_fcs).unwrap())
     }
 
     #[test]
@@ -861,7 +797,7 @@ mod tests {
     }
 
     #[test]
-    fn buffered_reading_across_refills_agrees_with_the_map() {
+    fn records_straddling_buffer_refills() {
         // More than the read buffer, with frames of every size so records straddle refills.
         let path = temp("big.pcap");
         let mut w = PcapWriter::create(&path, true, false).unwrap();

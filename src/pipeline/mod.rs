@@ -1,12 +1,69 @@
 //! The pipeline: batches of captured frames in, classified frames counted by a shard.
 //!
-//! A worker owns its [`Shard`] outright; nothing on this path takes a lock or touches memory
-//! another core writes (DESIGN.md, rule 3). Replay runs one worker inline on the reading thread;
-//! live capture adds workers on their own threads, fed through lock-free rings, on this same
-//! per-batch step.
+//! A capture thread fills [`Batch`]es and hands them to a [`Worker`] through a bounded hand-off
+//! ([`hand_off`]); emptied batches travel back to be filled again, so once warm nothing is
+//! allocated. A worker owns its [`Shard`] outright: nothing on the counting path takes a lock or
+//! touches memory another core writes (DESIGN.md, rule 3). Reading and counting thus run on two
+//! cores, each at its own pace; live capture will add workers behind a dispatcher on the same
+//! hand-off.
 
+use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
+
+use crate::capture::Batch;
+use crate::capture::batch::DEFAULT_BATCH_FRAMES;
 use crate::packet::{Frame, RawFrame};
 use crate::rmon::Shard;
+
+/// Batches in flight from capture to worker: enough to ride out a hiccup on either side, few
+/// enough that they stay in cache.
+pub const HANDOFF_DEPTH: usize = 8;
+
+/// The capture side of a hand-off.
+pub struct BatchSender {
+    full: Sender<Batch>,
+    empty: Receiver<Batch>,
+}
+
+impl BatchSender {
+    /// An empty batch to fill: one the worker gave back, or a new one.
+    pub fn empty_batch(&self) -> Batch {
+        let mut batch = self.empty.try_recv().unwrap_or_else(|_| Batch::with_capacity(DEFAULT_BATCH_FRAMES));
+        batch.clear();
+        batch
+    }
+
+    /// Hands a batch to the worker, waiting while the worker is `HANDOFF_DEPTH` batches behind.
+    /// False when the worker has gone.
+    pub fn send(&self, batch: Batch) -> bool {
+        self.full.send(batch).is_ok()
+    }
+}
+
+/// The worker side of a hand-off.
+pub struct BatchReceiver {
+    full: Receiver<Batch>,
+    empty: Sender<Batch>,
+}
+
+impl BatchReceiver {
+    /// The next batch; None once the capture side is done and everything was received.
+    pub fn recv(&self) -> Option<Batch> {
+        self.full.recv().ok()
+    }
+
+    /// Gives a counted batch back to be filled again.
+    pub fn recycle(&self, batch: Batch) {
+        // The capture side may have finished already; the batch is then simply dropped.
+        let _ = self.empty.send(batch);
+    }
+}
+
+/// A bounded hand-off of batches from one capture thread to one worker.
+pub fn hand_off(depth: usize) -> (BatchSender, BatchReceiver) {
+    let (full_tx, full_rx) = bounded(depth);
+    let (empty_tx, empty_rx) = unbounded();
+    (BatchSender { full: full_tx, empty: empty_rx }, BatchReceiver { full: full_rx, empty: empty_tx })
+}
 
 /// A worker: a shard and the scratch space to classify a batch into.
 #[derive(Debug)]
@@ -35,6 +92,26 @@ mod tests {
     use crate::packet::Fcs;
     use crate::rmon::control::DataSource;
     use crate::rmon::{ShardCommand, Timestamp};
+
+    #[test]
+    fn hand_off_delivers_in_order_and_recycles() {
+        let (tx, rx) = hand_off(2);
+        let producer = std::thread::spawn(move || {
+            for seq in 0..100u64 {
+                let mut batch = tx.empty_batch();
+                assert!(batch.is_empty());
+                batch.push(&[0; 60], 60, Timestamp(seq), Fcs::Stripped, seq, 1);
+                assert!(tx.send(batch));
+            }
+        });
+        let mut seen = Vec::new();
+        while let Some(batch) = rx.recv() {
+            seen.extend(batch.iter().map(|f| f.seq));
+            rx.recycle(batch);
+        }
+        producer.join().unwrap();
+        assert_eq!(seen, (0..100).collect::<Vec<_>>());
+    }
 
     #[test]
     fn a_batch_reaches_the_counters() {

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::packet::{Destination, Frame, MacAddr};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
-use crate::rmon::table::LruTable;
+use crate::rmon::table::{LruTable, TableHasher};
 use crate::rmon::time::Timestamp;
 
 /// hostCreationOrder is an Integer32 (1..65535): no host table may hold more hosts.
@@ -70,20 +70,34 @@ pub struct HostTable {
 impl HostTable {
     /// An empty table that holds at most `size_limit` hosts (and never more than the MIB allows).
     pub fn new(size_limit: usize) -> Self {
-        HostTable { hosts: LruTable::new(size_limit.min(MAX_HOST_TABLE_SIZE)), last_delete: None }
+        Self::with_hasher(size_limit, TableHasher::default())
     }
 
-    /// Counts one frame. Good frames teach both addresses, source first; a bad frame only adds to
-    /// the Out counters and OutErrors of a source already known (RFC 2819 learns hosts from good
-    /// packets only, and a bad frame's addresses may be garbage).
-    #[inline]
+    /// As `new`, hashing addresses with the shard's hasher (see [`LruTable::with_hasher`]).
+    pub fn with_hasher(size_limit: usize, hasher: TableHasher) -> Self {
+        HostTable { hosts: LruTable::with_hasher(size_limit.min(MAX_HOST_TABLE_SIZE), hasher), last_delete: None }
+    }
+
+    /// Counts one frame.
     pub fn count(&mut self, frame: &Frame) {
+        if let Some((dst, src)) = frame.addresses {
+            let (src_hash, dst_hash) = (self.hosts.hash(&src), self.hosts.hash(&dst));
+            self.count_hashed(frame, src_hash, dst_hash);
+        }
+    }
+
+    /// Counts one frame whose source and destination hashes are known. Good frames teach both
+    /// addresses, source first; a bad frame only adds to the Out counters and OutErrors of a
+    /// source already known (RFC 2819 learns hosts from good packets only, and a bad frame's
+    /// addresses may be garbage).
+    #[inline]
+    pub fn count_hashed(&mut self, frame: &Frame, src_hash: u64, dst_hash: u64) {
         let Some((dst, src)) = frame.addresses else {
             return;
         };
         let octets = u64::from(frame.wire_len);
         if frame.is_good() {
-            let (entry, evicted) = self.hosts.get_or_insert_with(src, || HostState {
+            let (entry, evicted) = self.hosts.get_or_insert_with_hashed(src, src_hash, || HostState {
                 counters: HostCounters::default(),
                 first_seen: first_seen(frame, false),
             });
@@ -98,7 +112,7 @@ impl HostTable {
             if evicted.is_some() {
                 self.last_delete = Some(frame.time);
             }
-            let (entry, evicted) = self.hosts.get_or_insert_with(dst, || HostState {
+            let (entry, evicted) = self.hosts.get_or_insert_with_hashed(dst, dst_hash, || HostState {
                 counters: HostCounters::default(),
                 first_seen: first_seen(frame, true),
             });
@@ -107,20 +121,18 @@ impl HostTable {
             if evicted.is_some() {
                 self.last_delete = Some(frame.time);
             }
-        } else if let Some(entry) = self.hosts.get_mut(&src) {
+        } else if let Some(entry) = self.hosts.get_mut_hashed(&src, src_hash) {
             entry.counters.out_pkts += 1;
             entry.counters.out_octets += octets;
             entry.counters.out_errors += 1;
         }
     }
 
-    /// Starts loading the table slots a frame will use (see [`LruTable::prefetch`]).
+    /// Starts loading the table slots of a frame's addresses (see [`LruTable::prefetch`]).
     #[inline]
-    pub fn prefetch(&self, frame: &Frame) {
-        if let Some((dst, src)) = frame.addresses {
-            self.hosts.prefetch(&src);
-            self.hosts.prefetch(&dst);
-        }
+    pub fn prefetch(&self, src_hash: u64, dst_hash: u64) {
+        self.hosts.prefetch(src_hash);
+        self.hosts.prefetch(dst_hash);
     }
 
     /// Number of hosts in this shard's table.
@@ -214,22 +226,27 @@ pub struct MergedHosts {
 /// Merges the shards' tables for hostControlIndex `index`: counters are summed, a host's first
 /// appearance is the earliest of any shard, and hostCreationOrder is the rank by that.
 pub fn merge(index: u16, tables: &[&HostTable]) -> MergedHosts {
-    let mut by_address: HashMap<MacAddr, HostState> = HashMap::new();
-    let mut last_delete = None;
-    for table in tables {
-        last_delete = last_delete.max(table.last_delete);
-        for (address, state) in table.hosts.iter() {
-            by_address
-                .entry(*address)
-                .and_modify(|merged| {
-                    merged.counters.add(&state.counters);
-                    merged.first_seen = merged.first_seen.min(state.first_seen);
-                })
-                .or_insert(*state);
+    let last_delete = tables.iter().filter_map(|t| t.last_delete).max();
+    let mut ordered: Vec<(MacAddr, HostState)> = match tables {
+        // One shard (a replay): nothing to sum.
+        [table] => table.hosts.iter().map(|(a, s)| (*a, *s)).collect(),
+        _ => {
+            let mut by_address: HashMap<MacAddr, HostState> = HashMap::new();
+            for table in tables {
+                for (address, state) in table.hosts.iter() {
+                    by_address
+                        .entry(*address)
+                        .and_modify(|merged| {
+                            merged.counters.add(&state.counters);
+                            merged.first_seen = merged.first_seen.min(state.first_seen);
+                        })
+                        .or_insert(*state);
+                }
+            }
+            by_address.into_iter().collect()
         }
-    }
-    let mut ordered: Vec<(MacAddr, HostState)> = by_address.into_iter().collect();
-    ordered.sort_by_key(|(address, state)| (state.first_seen, *address));
+    };
+    ordered.sort_unstable_by_key(|(address, state)| (state.first_seen, *address));
     let hosts = ordered
         .iter()
         .enumerate()

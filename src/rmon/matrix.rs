@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::packet::{Frame, MacAddr};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
-use crate::rmon::table::LruTable;
+use crate::rmon::table::{LruTable, TableHasher};
 use crate::rmon::time::Timestamp;
 
 /// A conversation: source and destination.
@@ -47,39 +47,50 @@ pub struct MatrixTable {
 
 impl MatrixTable {
     pub fn new(size_limit: usize) -> Self {
-        MatrixTable { pairs: LruTable::new(size_limit), last_delete: None }
+        Self::with_hasher(size_limit, TableHasher::default())
     }
 
-    /// Counts one frame: a good frame creates its pair when new; a bad frame counts only on a
-    /// pair that already exists (RFC 2819: "only create new entries based on information
-    /// received in good packets").
-    #[inline]
+    /// As `new`, hashing pairs with the shard's hasher (see [`LruTable::with_hasher`]).
+    pub fn with_hasher(size_limit: usize, hasher: TableHasher) -> Self {
+        MatrixTable { pairs: LruTable::with_hasher(size_limit, hasher), last_delete: None }
+    }
+
+    /// Counts one frame.
     pub fn count(&mut self, frame: &Frame) {
+        if let Some((dest, source)) = frame.addresses {
+            let hash = self.pairs.hash(&Pair { source, dest });
+            self.count_hashed(frame, hash);
+        }
+    }
+
+    /// Counts one frame whose pair's hash is known: a good frame creates its pair when new; a
+    /// bad frame counts only on a pair that already exists (RFC 2819: "only create new entries
+    /// based on information received in good packets").
+    #[inline]
+    pub fn count_hashed(&mut self, frame: &Frame, pair_hash: u64) {
         let Some((dest, source)) = frame.addresses else {
             return;
         };
         let pair = Pair { source, dest };
         let octets = u64::from(frame.wire_len);
         if frame.is_good() {
-            let (c, evicted) = self.pairs.get_or_insert_with(pair, MatrixCounters::default);
+            let (c, evicted) = self.pairs.get_or_insert_with_hashed(pair, pair_hash, MatrixCounters::default);
             c.pkts += 1;
             c.octets += octets;
             if evicted.is_some() {
                 self.last_delete = Some(frame.time);
             }
-        } else if let Some(c) = self.pairs.get_mut(&pair) {
+        } else if let Some(c) = self.pairs.get_mut_hashed(&pair, pair_hash) {
             c.pkts += 1;
             c.octets += octets;
             c.errors += 1;
         }
     }
 
-    /// Starts loading the table slot a frame will use (see [`LruTable::prefetch`]).
+    /// Starts loading the table slot of a frame's pair (see [`LruTable::prefetch`]).
     #[inline]
-    pub fn prefetch(&self, frame: &Frame) {
-        if let Some((dest, source)) = frame.addresses {
-            self.pairs.prefetch(&Pair { source, dest });
-        }
+    pub fn prefetch(&self, pair_hash: u64) {
+        self.pairs.prefetch(pair_hash);
     }
 
     pub fn len(&self) -> usize {
@@ -182,26 +193,31 @@ impl MergedMatrix {
                 errors: c.errors,
             })
             .collect();
-        rows.sort_by_key(|r| (r.dest_address, r.source_address));
+        rows.sort_unstable_by_key(|r| (r.dest_address, r.source_address));
         rows
     }
 }
 
 /// Merges the shards' tables: counters of the same pair are summed.
 pub fn merge(tables: &[&MatrixTable]) -> MergedMatrix {
-    let mut by_pair: HashMap<Pair, MatrixCounters> = HashMap::new();
-    let mut last_delete = None;
-    for table in tables {
-        last_delete = last_delete.max(table.last_delete);
-        for (pair, c) in table.pairs.iter() {
-            let m = by_pair.entry(*pair).or_default();
-            m.pkts += c.pkts;
-            m.octets += c.octets;
-            m.errors += c.errors;
+    let last_delete = tables.iter().filter_map(|t| t.last_delete).max();
+    let mut pairs: Vec<(Pair, MatrixCounters)> = match tables {
+        // One shard (a replay): nothing to sum.
+        [table] => table.pairs.iter().map(|(p, c)| (*p, *c)).collect(),
+        _ => {
+            let mut by_pair: HashMap<Pair, MatrixCounters> = HashMap::new();
+            for table in tables {
+                for (pair, c) in table.pairs.iter() {
+                    let m = by_pair.entry(*pair).or_default();
+                    m.pkts += c.pkts;
+                    m.octets += c.octets;
+                    m.errors += c.errors;
+                }
+            }
+            by_pair.into_iter().collect()
         }
-    }
-    let mut pairs: Vec<(Pair, MatrixCounters)> = by_pair.into_iter().collect();
-    pairs.sort_by_key(|(p, _)| *p);
+    };
+    pairs.sort_unstable_by_key(|(p, _)| *p);
     MergedMatrix { pairs, last_delete }
 }
 

@@ -391,7 +391,7 @@ impl Probe {
             });
             t.host_time.extend(merged.hosts.iter().map(HostTimeEntry::from));
             let mut by_address = merged.hosts;
-            by_address.sort_by_key(|h| h.host_address);
+            by_address.sort_unstable_by_key(|h| h.host_address);
             t.hosts.extend(by_address);
         }
 

@@ -7,12 +7,15 @@
 //! done here, on the shard's own clock, when a frame or a tick crosses the next deadline; a frame
 //! therefore costs one comparison for all of it.
 
+use std::hash::BuildHasher;
+
 use crate::packet::Frame;
 use crate::rmon::control::DataSource;
 use crate::rmon::history::HistoryRecorder;
 use crate::rmon::hosts::HostTable;
-use crate::rmon::matrix::MatrixTable;
+use crate::rmon::matrix::{MatrixTable, Pair};
 use crate::rmon::statistics::EtherStatsCounters;
+use crate::rmon::table::TableHasher;
 use crate::rmon::time::Timestamp;
 use crate::rmon::topn::{RateBase, TopNWindow};
 
@@ -107,6 +110,19 @@ pub struct Shard {
     top_n: Rows<TopNWindow>,
     /// Frames of an ifIndex this shard was not set up for (a bug upstream if ever non-zero).
     frames_without_source: u64,
+    /// Shared by every host and matrix table of the shard, so that an address or a pair is
+    /// hashed once per frame however many tables count it.
+    hasher: TableHasher,
+    /// Scratch: the key hashes of the batch being counted.
+    hashes: Vec<KeyHashes>,
+}
+
+/// The hashes of a frame's table keys, under the shard's hasher.
+#[derive(Clone, Copy, Debug, Default)]
+struct KeyHashes {
+    src: u64,
+    dst: u64,
+    pair: u64,
 }
 
 impl Shard {
@@ -118,6 +134,8 @@ impl Shard {
             sources: vec![SourceShard::default(); sources as usize],
             top_n: Vec::new(),
             frames_without_source: 0,
+            hasher: TableHasher::default(),
+            hashes: Vec::new(),
         }
     }
 
@@ -126,10 +144,26 @@ impl Shard {
         self.now
     }
 
+    fn key_hashes(&self, frame: &Frame) -> KeyHashes {
+        match frame.addresses {
+            Some((dest, source)) => KeyHashes {
+                src: self.hasher.hash_one(source),
+                dst: self.hasher.hash_one(dest),
+                pair: self.hasher.hash_one(Pair { source, dest }),
+            },
+            None => KeyHashes::default(),
+        }
+    }
+
     /// Counts one classified frame. Time never goes back: a frame stamped earlier than one
     /// already counted is counted at the later time.
-    #[inline]
     pub fn count(&mut self, frame: &Frame) {
+        let hashes = self.key_hashes(frame);
+        self.count_hashed(frame, hashes);
+    }
+
+    #[inline]
+    fn count_hashed(&mut self, frame: &Frame, hashes: KeyHashes) {
         let mut frame = *frame;
         if frame.time < self.now {
             frame.time = self.now;
@@ -144,29 +178,37 @@ impl Shard {
         };
         source.counters.count(&frame);
         for (_, hosts) in &mut source.hosts {
-            hosts.count(&frame);
+            hosts.count_hashed(&frame, hashes.src, hashes.dst);
         }
         for (_, matrix) in &mut source.matrix {
-            matrix.count(&frame);
+            matrix.count_hashed(&frame, hashes.pair);
         }
     }
 
     /// Counts a batch of classified frames. The host and matrix slots of the whole batch are
     /// requested from memory first, so their cache misses overlap instead of adding up.
     pub fn count_batch(&mut self, frames: &[Frame]) {
+        let mut batch_hashes = std::mem::take(&mut self.hashes);
+        batch_hashes.clear();
         for frame in frames {
+            let hashes = self.key_hashes(frame);
+            batch_hashes.push(hashes);
+            if frame.addresses.is_none() {
+                continue;
+            }
             if let Some(source) = self.sources.get((frame.if_index as usize).wrapping_sub(1)) {
                 for (_, hosts) in &source.hosts {
-                    hosts.prefetch(frame);
+                    hosts.prefetch(hashes.src, hashes.dst);
                 }
                 for (_, matrix) in &source.matrix {
-                    matrix.prefetch(frame);
+                    matrix.prefetch(hashes.pair);
                 }
             }
         }
-        for frame in frames {
-            self.count(frame);
+        for (frame, hashes) in frames.iter().zip(&batch_hashes) {
+            self.count_hashed(frame, *hashes);
         }
+        self.hashes = batch_hashes;
     }
 
     /// Moves the clock to `now` without a frame (live capture on a quiet link, the end of a
@@ -203,8 +245,9 @@ impl Shard {
                 }
             }
             ShardCommand::StartHosts { index, source, size_limit } => {
+                let hasher = self.hasher.clone();
                 if let Some(s) = self.source_mut(source) {
-                    upsert(&mut s.hosts, index, HostTable::new(size_limit));
+                    upsert(&mut s.hosts, index, HostTable::with_hasher(size_limit, hasher));
                 }
             }
             ShardCommand::StartHostTopN { index, host_index, rate_base, start, duration } => {
@@ -213,8 +256,9 @@ impl Shard {
                 upsert(&mut self.top_n, index, window);
             }
             ShardCommand::StartMatrix { index, source, size_limit } => {
+                let hasher = self.hasher.clone();
                 if let Some(s) = self.source_mut(source) {
-                    upsert(&mut s.matrix, index, MatrixTable::new(size_limit));
+                    upsert(&mut s.matrix, index, MatrixTable::with_hasher(size_limit, hasher));
                 }
             }
             ShardCommand::Stop { group, index } => match group {

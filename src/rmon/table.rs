@@ -53,12 +53,18 @@ pub struct LruTable<K, V> {
 impl<K: Hash + Eq + Copy + Default, V: Default> LruTable<K, V> {
     /// An empty table holding at most `limit` entries (at least one).
     pub fn new(limit: usize) -> Self {
+        Self::with_hasher(limit, TableHasher::default())
+    }
+
+    /// An empty table hashing with `hasher`: tables that share a hasher can share the hash of a
+    /// key, so a frame's addresses are hashed once for all of them (see [`LruTable::hash`]).
+    pub fn with_hasher(limit: usize, hasher: TableHasher) -> Self {
         LruTable {
             slots: std::iter::repeat_with(Slot::default).take(MIN_SLOTS).collect(),
             len: 0,
             limit: limit.max(1),
             clock: 0,
-            hasher: TableHasher::default(),
+            hasher,
             recency: None,
         }
     }
@@ -75,15 +81,27 @@ impl<K: Hash + Eq + Copy + Default, V: Default> LruTable<K, V> {
         self.slots.len() - 1
     }
 
+    /// The hash of `key`, for the `*_hashed` methods.
+    #[inline]
+    pub fn hash(&self, key: &K) -> u64 {
+        self.hasher.hash_one(key)
+    }
+
     fn home(&self, key: &K) -> usize {
-        (self.hasher.hash_one(key) as usize) & self.mask()
+        (self.hash(key) as usize) & self.mask()
     }
 
     /// The slot holding `key`, or the empty slot where it would go.
     #[inline]
     fn probe(&self, key: &K) -> (usize, bool) {
+        self.probe_hashed(key, self.hash(key))
+    }
+
+    /// `probe` with the key's hash already known.
+    #[inline]
+    fn probe_hashed(&self, key: &K, hash: u64) -> (usize, bool) {
         let mask = self.mask();
-        let mut i = self.home(key);
+        let mut i = (hash as usize) & mask;
         loop {
             let slot = &self.slots[i];
             if slot.stamp == 0 {
@@ -113,7 +131,13 @@ impl<K: Hash + Eq + Copy + Default, V: Default> LruTable<K, V> {
     /// The entry for `key`, marked as just used.
     #[inline]
     pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
-        let (i, found) = self.probe(key);
+        self.get_mut_hashed(key, self.hash(key))
+    }
+
+    /// `get_mut` with the key's hash (from [`LruTable::hash`]) already known.
+    #[inline]
+    pub fn get_mut_hashed(&mut self, key: &K, hash: u64) -> Option<&mut V> {
+        let (i, found) = self.probe_hashed(key, hash);
         if !found {
             return None;
         }
@@ -131,7 +155,18 @@ impl<K: Hash + Eq + Copy + Default, V: Default> LruTable<K, V> {
     /// was full, the least recently used entry makes room and is handed back.
     #[inline]
     pub fn get_or_insert_with(&mut self, key: K, make: impl FnOnce() -> V) -> (&mut V, Option<(K, V)>) {
-        let (mut i, found) = self.probe(&key);
+        self.get_or_insert_with_hashed(key, self.hash(&key), make)
+    }
+
+    /// `get_or_insert_with` with the key's hash (from [`LruTable::hash`]) already known.
+    #[inline]
+    pub fn get_or_insert_with_hashed(
+        &mut self,
+        key: K,
+        hash: u64,
+        make: impl FnOnce() -> V,
+    ) -> (&mut V, Option<(K, V)>) {
+        let (mut i, found) = self.probe_hashed(&key, hash);
         let mut evicted = None;
         if !found {
             if self.len == self.limit {
@@ -220,13 +255,13 @@ impl<K: Hash + Eq + Copy + Default, V: Default> LruTable<K, V> {
 }
 
 impl<K: Hash + Eq + Copy + Default, V: Default> LruTable<K, V> {
-    /// Starts loading the slot where `key` would be, so that a later use of the key finds it in
+    /// Starts loading the slot where a key of hash `hash` would be, so that a later use of the key finds it in
     /// cache. Called for a whole batch of frames before counting them, it lets the CPU wait for
     /// many table slots at once instead of one after the other. The whole slot is read, as it may
     /// straddle two cache lines.
     #[inline]
-    pub fn prefetch(&self, key: &K) {
-        std::hint::black_box(self.slots[self.home(key)].stamp);
+    pub fn prefetch(&self, hash: u64) {
+        std::hint::black_box(self.slots[(hash as usize) & self.mask()].stamp);
     }
 }
 

@@ -1,0 +1,74 @@
+//! The per-frame update of every group (etherStats, two histories, hosts, matrix) on IMIX
+//! traffic among 5,000 stations, frames already classified: the shard's share of a frame's cost.
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use rmonprobe::capture::CaptureFile;
+use rmonprobe::packet::Frame;
+use rmonprobe::rmon::{DataSourceInfo, Limits, Probe, RowRequest, Shard};
+use rmonprobe::synth::{SynthOptions, generate};
+
+/// Frames per measured batch.
+const FRAMES: u64 = 200_000;
+
+fn frames() -> Vec<Frame> {
+    let path = std::env::temp_dir().join(format!("rmonprobe-bench-{}.pcap", std::process::id()));
+    let options = SynthOptions { frames: FRAMES, ..SynthOptions::default() };
+    generate(std::io::BufWriter::new(std::fs::File::create(&path).unwrap()), &options).unwrap();
+    let mut file = CaptureFile::open(&path, false).unwrap();
+    let mut seq = 0;
+    let mut out = Vec::new();
+    while !file.finished() {
+        let batch = file.read_frames(256, &mut seq, 1);
+        out.extend(batch.iter().map(|f| Frame::classify(&f)));
+    }
+    let _ = std::fs::remove_file(path);
+    out
+}
+
+fn update(c: &mut Criterion) {
+    let frames = frames();
+    let sources = vec![DataSourceInfo { if_index: 1, descr: "bench".into(), if_speed: 1_000_000_000 }];
+    let probe =
+        Probe::new(frames[0].time, sources.clone(), Limits::default(), &RowRequest::defaults(&sources)).unwrap();
+    let fresh = || {
+        let mut shard = Shard::new(1, probe.start());
+        for command in probe.shard_setup() {
+            shard.apply(&command);
+        }
+        shard
+    };
+    // A shard that has seen the traffic once: the steady state, tables full grown.
+    let mut warm = fresh();
+    for batch in frames.chunks(256) {
+        warm.count_batch(batch);
+    }
+    let mut group = c.benchmark_group("update");
+    group.throughput(Throughput::Elements(FRAMES));
+    group.sample_size(20);
+    group.bench_function("all_groups_imix_5000_stations", |b| {
+        b.iter_batched_ref(
+            || warm.clone(),
+            |shard| {
+                for batch in frames.chunks(256) {
+                    shard.count_batch(batch);
+                }
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.bench_function("all_groups_imix_5000_stations_cold_tables", |b| {
+        b.iter_batched_ref(
+            fresh,
+            |shard| {
+                for batch in frames.chunks(256) {
+                    shard.count_batch(batch);
+                }
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, update);
+criterion_main!(benches);

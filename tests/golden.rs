@@ -1,0 +1,123 @@
+//! Golden captures: real traffic recorded in the project's namespace lab (`scripts/lab.sh`), each
+//! with the report that `scripts/expected_from_tshark.py` derives from tshark's dissection of the
+//! same file. The replay must agree with every row and every column of the expectation.
+//! (`scripts/golden-check.sh` re-derives the expectations from tshark, so they cannot go stale.)
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rmonprobe::config::Config;
+use rmonprobe::replay::{ReplayOptions, Speed, replay};
+use serde_json::Value;
+
+/// The index columns of each table, as in the MIB's INDEX clauses.
+fn row_key(table: &str, row: &Value) -> String {
+    let columns: &[&str] = match table {
+        "etherStatsTable" => &["etherStatsIndex"],
+        "hostTable" => &["hostIndex", "hostAddress"],
+        "hostTimeTable" => &["hostTimeIndex", "hostTimeCreationOrder"],
+        "matrixSDTable" => &["matrixSDIndex", "matrixSDSourceAddress", "matrixSDDestAddress"],
+        "matrixDSTable" => &["matrixDSIndex", "matrixDSDestAddress", "matrixDSSourceAddress"],
+        "etherHistoryTable" => &["etherHistoryIndex", "etherHistorySampleIndex"],
+        other => panic!("no index known for {other}"),
+    };
+    columns.iter().map(|c| row[c].to_string()).collect::<Vec<_>>().join(",")
+}
+
+/// Differences between the expected tables and the report, in words.
+fn differences(expected: &Value, actual: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(tables) = expected.as_object() else { return vec!["expectation is not an object".into()] };
+    for (table, rows) in tables {
+        let want: BTreeMap<String, &Value> =
+            rows.as_array().into_iter().flatten().map(|r| (row_key(table, r), r)).collect();
+        let got: BTreeMap<String, &Value> = actual[table]
+            .as_array()
+            .into_iter()
+            .flatten()
+            // The expectation speaks of the 30-second history (row 1) only.
+            .filter(|r| table != "etherHistoryTable" || r["etherHistoryIndex"] == 1)
+            .map(|r| (row_key(table, r), r))
+            .collect();
+        for key in want.keys().filter(|k| !got.contains_key(*k)) {
+            out.push(format!("{table}: row {key} missing"));
+        }
+        for key in got.keys().filter(|k| !want.contains_key(*k)) {
+            out.push(format!("{table}: row {key} not expected"));
+        }
+        for (key, w) in &want {
+            let Some(g) = got.get(key) else { continue };
+            for (column, value) in w.as_object().into_iter().flatten() {
+                if g[column] != *value {
+                    out.push(format!("{table} {key}: {column} = {}, expected {value}", g[column]));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn check(capture: &Path) -> usize {
+    let expected_path = capture.with_extension("expected.json");
+    let expected: Value = serde_json::from_str(&std::fs::read_to_string(&expected_path).expect("expectation"))
+        .expect("expectation is JSON");
+    let options = ReplayOptions {
+        files: vec![capture.to_path_buf()],
+        fcs_present: false,
+        speed: Speed::Max,
+        config: Config::default(),
+    };
+    let result = replay(&options).expect("replay");
+    assert!(result.warnings().is_empty(), "{:?}", result.warnings());
+    let actual = serde_json::to_value(result.tables()).expect("report");
+    let diffs = differences(&expected, &actual);
+    assert!(diffs.is_empty(), "{}: {} differences:\n{}", capture.display(), diffs.len(), diffs.join("\n"));
+    expected.as_object().map_or(0, |t| t.values().map(|r| r.as_array().map_or(0, Vec::len)).sum())
+}
+
+fn captures() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
+    let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("captures/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "pcapng" || e == "pcap"))
+        .filter(|p| p.with_extension("expected.json").exists())
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn lab_captures_match_their_tshark_expectations() {
+    let captures = captures();
+    assert!(captures.len() >= 3, "the golden captures are missing from captures/");
+    for capture in &captures {
+        let rows = check(capture);
+        println!("{}: {rows} rows agree", capture.display());
+    }
+}
+
+#[test]
+fn the_basic_capture_spans_several_history_buckets() {
+    let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/lab-basic.pcapng");
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(capture.with_extension("expected.json")).unwrap()).unwrap();
+    let buckets = expected["etherHistoryTable"].as_array().map_or(0, Vec::len);
+    assert!(buckets >= 3, "lab-basic should hold at least 3 complete 30-second buckets, has {buckets}");
+}
+
+#[test]
+fn a_changed_count_is_caught() {
+    // The comparison itself must be able to fail.
+    let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/lab-basic.pcapng");
+    let mut expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(capture.with_extension("expected.json")).unwrap()).unwrap();
+    let options =
+        ReplayOptions { files: vec![capture], fcs_present: false, speed: Speed::Max, config: Config::default() };
+    let actual = serde_json::to_value(replay(&options).unwrap().tables()).unwrap();
+    assert!(differences(&expected, &actual).is_empty());
+    expected["hostTable"][0]["hostInPkts"] = Value::from(1_000_000);
+    expected["etherHistoryTable"].as_array_mut().unwrap().pop();
+    let diffs = differences(&expected, &actual);
+    assert_eq!(diffs.len(), 2, "{diffs:?}");
+}

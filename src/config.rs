@@ -361,6 +361,21 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_is_valid_and_complete() {
+        let c = Config::parse(include_str!("../rmonprobe.example.toml")).unwrap();
+        assert_eq!(c.limits().unwrap(), Limits::default(), "the example shows the default limits");
+        assert_eq!(c.file_if_speed(), DEFAULT_FILE_IF_SPEED);
+        let rows = c.rows(&source()).unwrap();
+        let p = crate::rmon::Probe::new(crate::rmon::Timestamp(0), source(), c.limits().unwrap(), &rows).unwrap();
+        let t = p.tables(crate::rmon::Timestamp(0), &[]);
+        assert_eq!(t.ether_stats.len(), 2);
+        assert_eq!(t.history_control.len(), 3);
+        assert_eq!(t.host_control.len(), 2);
+        assert_eq!(t.matrix_control.len(), 2);
+        assert_eq!(t.host_top_n_control[0].host_top_n_time_remaining, 300);
+    }
+
+    #[test]
     fn mistakes_are_named() {
         let e = Config::parse("[[historyControl]]\nhistoryControlIndx = 3\n").unwrap_err();
         assert!(e.contains("historyControlIndx"), "{e}");

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Proves that the committed expectations still follow from tshark: for every captures/*.pcapng
-# that has a captures/*.expected.json beside it, derive the expectation again from the capture
-# and diff it against the committed file. Exits non-zero on any difference.
+# that has a captures/*.expected.json beside it (and every NAME.if-speed-BITS.expected.json, the
+# same capture at another ifSpeed), derive the expectation again from the capture and diff it
+# against the committed file. Exits non-zero on any difference.
 #
 #   scripts/golden-check.sh
 #
@@ -16,22 +17,34 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 passed=0 failed=0
-for cap in captures/*.pcapng; do
-  expected=${cap%.pcapng}.expected.json
-  [ -f "$expected" ] || continue
-  if ! python3 scripts/expected_from_tshark.py "$cap" >"$tmp/now.json" 2>"$tmp/err"; then
-    echo "FAIL $cap: the oracle failed:"
+# check CAPTURE EXPECTED [oracle options...]
+check() {
+  local cap=$1 expected=$2
+  shift 2
+  if ! python3 scripts/expected_from_tshark.py "$cap" "$@" >"$tmp/now.json" 2>"$tmp/err"; then
+    echo "FAIL $expected: the oracle failed:"
     cat "$tmp/err"
     failed=$((failed + 1))
   elif diff -u --label "$expected (committed)" --label "$expected (from tshark now)" \
       "$expected" "$tmp/now.json" >"$tmp/diff"; then
-    echo "ok   $cap"
+    echo "ok   $expected"
     passed=$((passed + 1))
   else
-    echo "FAIL $cap differs from $expected (first lines of the diff):"
+    echo "FAIL $expected differs (first lines of the diff):"
     head -n 60 "$tmp/diff"
     failed=$((failed + 1))
   fi
+}
+
+for cap in captures/*.pcapng; do
+  stem=${cap%.pcapng}
+  [ -f "$stem.expected.json" ] && check "$cap" "$stem.expected.json"
+  # Variants at another ifSpeed: NAME.if-speed-BITS.expected.json.
+  for variant in "$stem".if-speed-*.expected.json; do
+    [ -f "$variant" ] || continue
+    speed=${variant#"$stem".if-speed-}
+    check "$cap" "$variant" --if-speed "${speed%.expected.json}"
+  done
 done
 
 if [ $((passed + failed)) -eq 0 ]; then

@@ -57,43 +57,51 @@ fn differences(expected: &Value, actual: &Value) -> Vec<String> {
     out
 }
 
-fn check(capture: &Path) -> usize {
-    let expected_path = capture.with_extension("expected.json");
-    let expected: Value = serde_json::from_str(&std::fs::read_to_string(&expected_path).expect("expectation"))
+/// Replays `capture` with the ifSpeed the expectation was derived for and compares.
+fn check(capture: &Path, expected_path: &Path, if_speed: Option<u64>) -> usize {
+    let expected: Value = serde_json::from_str(&std::fs::read_to_string(expected_path).expect("expectation"))
         .expect("expectation is JSON");
-    let options = ReplayOptions {
-        files: vec![capture.to_path_buf()],
-        fcs_present: false,
-        speed: Speed::Max,
-        config: Config::default(),
+    let config = match if_speed {
+        Some(bits) => Config::parse(&format!("[probe]\nif_speed = {bits}\n")).expect("config"),
+        None => Config::default(),
     };
+    let options = ReplayOptions { files: vec![capture.to_path_buf()], fcs_present: false, speed: Speed::Max, config };
     let result = replay(&options).expect("replay");
     assert!(result.warnings().is_empty(), "{:?}", result.warnings());
     let actual = serde_json::to_value(result.tables()).expect("report");
     let diffs = differences(&expected, &actual);
-    assert!(diffs.is_empty(), "{}: {} differences:\n{}", capture.display(), diffs.len(), diffs.join("\n"));
+    assert!(diffs.is_empty(), "{}: {} differences:\n{}", expected_path.display(), diffs.len(), diffs.join("\n"));
     expected.as_object().map_or(0, |t| t.values().map(|r| r.as_array().map_or(0, Vec::len)).sum())
 }
 
-fn captures() -> Vec<PathBuf> {
+/// Every golden capture with its expectations: `NAME.expected.json` at the default ifSpeed, and
+/// `NAME.if-speed-BITS.expected.json` at another.
+fn expectations() -> Vec<(PathBuf, PathBuf, Option<u64>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
-    let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("captures/")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "pcapng" || e == "pcap"))
-        .filter(|p| p.with_extension("expected.json").exists())
-        .collect();
+    let mut found = Vec::new();
+    let names: Vec<String> =
+        std::fs::read_dir(&dir).expect("captures/").filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
+    for name in &names {
+        let Some(stem) = name.strip_suffix(".expected.json") else { continue };
+        let (capture_stem, if_speed) = match stem.split_once(".if-speed-") {
+            Some((s, bits)) => (s, Some(bits.parse::<u64>().expect("ifSpeed in the file name"))),
+            None => (stem, None),
+        };
+        let capture = dir.join(format!("{capture_stem}.pcapng"));
+        assert!(capture.exists(), "{name} has no capture {}", capture.display());
+        found.push((capture, dir.join(name), if_speed));
+    }
     found.sort();
     found
 }
 
 #[test]
 fn lab_captures_match_their_tshark_expectations() {
-    let captures = captures();
-    assert!(captures.len() >= 3, "the golden captures are missing from captures/");
-    for capture in &captures {
-        let rows = check(capture);
-        println!("{}: {rows} rows agree", capture.display());
+    let expectations = expectations();
+    assert!(expectations.len() >= 4, "the golden captures are missing from captures/");
+    for (capture, expected, if_speed) in &expectations {
+        let rows = check(capture, expected, *if_speed);
+        println!("{}: {rows} rows agree", expected.display());
     }
 }
 

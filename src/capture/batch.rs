@@ -9,16 +9,31 @@ use crate::rmon::time::Timestamp;
 /// batch of full-size frames stays in L2 cache.
 pub const DEFAULT_BATCH_FRAMES: usize = 256;
 
-/// Where one frame lies in a batch, and what the capture said about it.
+/// Where one frame lies in a buffer (a batch's, or a capture file's read buffer), and what the
+/// capture said about it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct FrameRecord {
-    start: usize,
-    caplen: usize,
-    orig_len: u32,
-    time: Timestamp,
-    fcs: Fcs,
-    seq: u64,
-    if_index: u32,
+pub(crate) struct FrameRecord {
+    pub start: usize,
+    pub caplen: usize,
+    pub orig_len: u32,
+    pub time: Timestamp,
+    pub fcs: Fcs,
+    pub seq: u64,
+    pub if_index: u32,
+}
+
+impl FrameRecord {
+    /// The frame, its bytes taken from `buffer`.
+    pub fn in_buffer<'a>(&self, buffer: &'a [u8]) -> RawFrame<'a> {
+        RawFrame {
+            data: &buffer[self.start..self.start + self.caplen],
+            orig_len: self.orig_len,
+            fcs: self.fcs,
+            time: self.time,
+            seq: self.seq,
+            if_index: self.if_index,
+        }
+    }
 }
 
 /// A batch of captured frames.
@@ -47,11 +62,6 @@ impl Batch {
         self.frames.is_empty()
     }
 
-    /// Bytes of frame data held.
-    pub fn data_len(&self) -> usize {
-        self.data.len()
-    }
-
     /// Appends a frame (its captured bytes are copied).
     pub fn push(&mut self, bytes: &[u8], orig_len: u32, time: Timestamp, fcs: Fcs, seq: u64, if_index: u32) {
         let start = self.data.len();
@@ -61,19 +71,7 @@ impl Batch {
 
     /// The frames, in capture order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = RawFrame<'_>> + '_ {
-        self.frames.iter().map(|f| RawFrame {
-            data: &self.data[f.start..f.start + f.caplen],
-            orig_len: f.orig_len,
-            fcs: f.fcs,
-            time: f.time,
-            seq: f.seq,
-            if_index: f.if_index,
-        })
-    }
-
-    /// The timestamp of the last frame, if any.
-    pub fn last_time(&self) -> Option<Timestamp> {
-        self.frames.last().map(|f| f.time)
+        self.frames.iter().map(|f| f.in_buffer(&self.data))
     }
 }
 
@@ -95,9 +93,8 @@ mod tests {
                 (vec![4], 1, Timestamp(6), Fcs::Present, 1, 2)
             ]
         );
-        assert_eq!((b.len(), b.data_len(), b.last_time()), (2, 4, Some(Timestamp(6))));
+        assert_eq!(b.len(), 2);
         b.clear();
         assert!(b.is_empty());
-        assert_eq!(b.last_time(), None);
     }
 }

@@ -15,7 +15,7 @@ use std::io::{self, Read};
 
 use std::path::{Path, PathBuf};
 
-use crate::capture::batch::Batch;
+use crate::capture::batch::{Batch, FrameRecord};
 use crate::capture::linktype;
 use crate::packet::{FCS_LEN, Fcs, RawFrame};
 use crate::rmon::time::{NANOS_PER_SEC, Timestamp};
@@ -195,22 +195,10 @@ fn u32_at(b: &[u8], at: usize, big_endian: bool) -> u32 {
     if big_endian { u32::from_be_bytes(v) } else { u32::from_le_bytes(v) }
 }
 
-/// Where one frame lies in the source's window, and what the file said about it.
-#[derive(Clone, Copy, Debug)]
-struct Span {
-    start: usize,
-    caplen: usize,
-    orig_len: u32,
-    time: Timestamp,
-    fcs: Fcs,
-    seq: u64,
-}
-
 /// Frames just read, borrowed from the file's memory until the next read.
 pub struct Frames<'a> {
     window: &'a [u8],
-    spans: &'a [Span],
-    if_index: u32,
+    spans: &'a [FrameRecord],
 }
 
 impl<'a> Frames<'a> {
@@ -223,15 +211,8 @@ impl<'a> Frames<'a> {
     }
 
     pub fn iter(&self) -> impl ExactSizeIterator<Item = RawFrame<'a>> + 'a {
-        let (window, if_index) = (self.window, self.if_index);
-        self.spans.iter().map(move |s| RawFrame {
-            data: &window[s.start..s.start + s.caplen],
-            orig_len: s.orig_len,
-            fcs: s.fcs,
-            time: s.time,
-            seq: s.seq,
-            if_index,
-        })
+        let window = self.window;
+        self.spans.iter().map(move |s| s.in_buffer(window))
     }
 }
 
@@ -260,7 +241,8 @@ pub struct CaptureFile {
     other_link_frames: u64,
     damage: Option<Damage>,
     finished: bool,
-    spans: Vec<Span>,
+    /// The frames of the latest read, as places in the read buffer.
+    spans: Vec<FrameRecord>,
 }
 
 impl CaptureFile {
@@ -422,7 +404,15 @@ impl CaptureFile {
                 Parsed::Frame { consumed, data, orig_len, time, fcs } => {
                     let start = self.source.pos() + data.start;
                     let fcs = if self.force_fcs { Fcs::Present } else { fcs };
-                    self.spans.push(Span { start, caplen: data.len(), orig_len, time, fcs, seq: *seq });
+                    self.spans.push(FrameRecord {
+                        start,
+                        caplen: data.len(),
+                        orig_len,
+                        time,
+                        fcs,
+                        seq: *seq,
+                        if_index,
+                    });
                     *seq += 1;
                     self.frames += 1;
                     self.source.consume(consumed);
@@ -436,7 +426,7 @@ impl CaptureFile {
                 Parsed::NeedMore { .. } => break,
             }
         }
-        Frames { window: self.source.window(), spans: &self.spans, if_index }
+        Frames { window: self.source.window(), spans: &self.spans }
     }
 
     /// Like [`CaptureFile::read_frames`], copying the frames into an owned batch. Returns the

@@ -158,6 +158,20 @@ pub struct MatrixDsEntry {
     pub errors: u64,
 }
 
+impl From<MatrixSdEntry> for MatrixDsEntry {
+    /// The same conversation as the other table names it.
+    fn from(e: MatrixSdEntry) -> Self {
+        MatrixDsEntry {
+            source_address: e.source_address,
+            dest_address: e.dest_address,
+            index: e.index,
+            pkts: e.pkts,
+            octets: e.octets,
+            errors: e.errors,
+        }
+    }
+}
+
 /// One matrix control row's conversations, merged across shards, in matrixSDTable order
 /// (source, then destination).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -181,18 +195,7 @@ impl MergedMatrix {
 
     /// matrixDSTable rows of control row `index`, in their own order (destination, then source).
     pub fn ds_entries(&self, index: u16) -> Vec<MatrixDsEntry> {
-        let mut rows: Vec<MatrixDsEntry> = self
-            .pairs
-            .iter()
-            .map(|(p, c)| MatrixDsEntry {
-                source_address: p.source,
-                dest_address: p.dest,
-                index,
-                pkts: c.pkts,
-                octets: c.octets,
-                errors: c.errors,
-            })
-            .collect();
+        let mut rows: Vec<MatrixDsEntry> = self.sd_entries(index).map(MatrixDsEntry::from).collect();
         rows.sort_unstable_by_key(|r| (r.dest_address, r.source_address));
         rows
     }

@@ -214,10 +214,6 @@ impl Probe {
         &self.sources
     }
 
-    pub fn limits(&self) -> Limits {
-        self.limits
-    }
-
     /// sysUpTime at `now`, in TimeTicks (not wrapped).
     pub fn sys_up_time(&self, now: Timestamp) -> u64 {
         now.ticks_since(self.start)

@@ -307,7 +307,7 @@ impl CaptureFile {
             if matches!(u32_at(self.source.available(), 0, big_endian), BLOCK_EPB | BLOCK_SPB | BLOCK_OPB) {
                 break;
             }
-            let section_start = self.source.pos() == 0 && self.frames == 0;
+            let section_start = self.source.offset() == 0;
             match self.parse_next().map_err(io_err)? {
                 Some(Parsed::Block { consumed }) => self.source.consume(consumed),
                 Some(Parsed::Damaged(reason)) if section_start => {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::capture::batch::DEFAULT_BATCH_FRAMES;
-use crate::capture::{CaptureFile, Damage, OpenError};
+use crate::capture::{Batch, CaptureFile, Damage, OpenError};
 use crate::config::Config;
 use crate::pipeline::{BatchSender, HANDOFF_DEPTH, Worker, hand_off};
 use crate::rmon::{DataSourceInfo, Limits, Probe, RmonTables, RowRequest, Shard, Timestamp};
@@ -217,11 +217,14 @@ fn read_files(mut files: Vec<CaptureFile>, speed: Speed, if_index: u32, out: &Ba
     let mut seq = 0u64;
     let mut pacer: Option<Pacer> = None;
     let mut batch = out.empty_batch();
+    // Hands the batch over (when it holds anything) and starts a new one; false once the worker
+    // has gone.
+    let hand_over = |batch: &mut Batch| batch.is_empty() || out.send(std::mem::replace(batch, out.empty_batch()));
     'files: for file in &mut files {
         while !file.finished() {
             let Speed::Factor(factor) = speed else {
                 file.read_batch(&mut batch, DEFAULT_BATCH_FRAMES, &mut seq, if_index);
-                if !batch.is_empty() && !out.send(std::mem::replace(&mut batch, out.empty_batch())) {
+                if !hand_over(&mut batch) {
                     break 'files;
                 }
                 continue;
@@ -235,14 +238,14 @@ fn read_files(mut files: Vec<CaptureFile>, speed: Speed, if_index: u32, out: &Ba
                     latest: frame.time,
                 });
                 if !pacer.is_due(frame.time) {
-                    if !batch.is_empty() && !out.send(std::mem::replace(&mut batch, out.empty_batch())) {
+                    if !hand_over(&mut batch) {
                         break 'files;
                     }
                     pacer.wait_for(frame.time);
                 }
                 batch.push(frame.data, frame.orig_len, frame.time, frame.fcs, frame.seq, frame.if_index);
             }
-            if !batch.is_empty() && !out.send(std::mem::replace(&mut batch, out.empty_batch())) {
+            if !hand_over(&mut batch) {
                 break 'files;
             }
         }

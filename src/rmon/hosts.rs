@@ -5,13 +5,11 @@
 //! within a frame), so that hostCreationOrder is the true order of first appearance however the
 //! frames were spread across workers, and it renumbers by itself when a host is deleted.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use crate::packet::{Destination, Frame, MacAddr};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
-use crate::rmon::table::{LruTable, TableHasher};
+use crate::rmon::table::{LruTable, TableHasher, merge_entries};
 use crate::rmon::time::Timestamp;
 
 /// hostCreationOrder is an Integer32 (1..65535): no host table may hold more hosts.
@@ -227,25 +225,11 @@ pub struct MergedHosts {
 /// appearance is the earliest of any shard, and hostCreationOrder is the rank by that.
 pub fn merge(index: u16, tables: &[&HostTable]) -> MergedHosts {
     let last_delete = tables.iter().filter_map(|t| t.last_delete).max();
-    let mut ordered: Vec<(MacAddr, HostState)> = match tables {
-        // One shard (a replay): nothing to sum.
-        [table] => table.hosts.iter().map(|(a, s)| (*a, *s)).collect(),
-        _ => {
-            let mut by_address: HashMap<MacAddr, HostState> = HashMap::new();
-            for table in tables {
-                for (address, state) in table.hosts.iter() {
-                    by_address
-                        .entry(*address)
-                        .and_modify(|merged| {
-                            merged.counters.add(&state.counters);
-                            merged.first_seen = merged.first_seen.min(state.first_seen);
-                        })
-                        .or_insert(*state);
-                }
-            }
-            by_address.into_iter().collect()
-        }
-    };
+    let host_tables: Vec<_> = tables.iter().map(|t| &t.hosts).collect();
+    let mut ordered = merge_entries(&host_tables, |merged: &mut HostState, state| {
+        merged.counters.add(&state.counters);
+        merged.first_seen = merged.first_seen.min(state.first_seen);
+    });
     ordered.sort_unstable_by_key(|(address, state)| (state.first_seen, *address));
     let hosts = ordered
         .iter()

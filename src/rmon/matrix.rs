@@ -4,14 +4,13 @@
 //! hold the same pairs and differ only in their index order, so a shard keeps one map and a read
 //! produces both orders.
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
 
 use crate::packet::{Frame, MacAddr};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
-use crate::rmon::table::{LruTable, TableHasher};
+use crate::rmon::table::{LruTable, TableHasher, merge_entries};
 use crate::rmon::time::Timestamp;
 
 /// A conversation: source and destination.
@@ -204,22 +203,12 @@ impl MergedMatrix {
 /// Merges the shards' tables: counters of the same pair are summed.
 pub fn merge(tables: &[&MatrixTable]) -> MergedMatrix {
     let last_delete = tables.iter().filter_map(|t| t.last_delete).max();
-    let mut pairs: Vec<(Pair, MatrixCounters)> = match tables {
-        // One shard (a replay): nothing to sum.
-        [table] => table.pairs.iter().map(|(p, c)| (*p, *c)).collect(),
-        _ => {
-            let mut by_pair: HashMap<Pair, MatrixCounters> = HashMap::new();
-            for table in tables {
-                for (pair, c) in table.pairs.iter() {
-                    let m = by_pair.entry(*pair).or_default();
-                    m.pkts += c.pkts;
-                    m.octets += c.octets;
-                    m.errors += c.errors;
-                }
-            }
-            by_pair.into_iter().collect()
-        }
-    };
+    let pair_tables: Vec<_> = tables.iter().map(|t| &t.pairs).collect();
+    let mut pairs = merge_entries(&pair_tables, |merged: &mut MatrixCounters, c| {
+        merged.pkts += c.pkts;
+        merged.octets += c.octets;
+        merged.errors += c.errors;
+    });
     pairs.sort_unstable_by_key(|(p, _)| *p);
     MergedMatrix { pairs, last_delete }
 }

@@ -14,7 +14,7 @@
 //! recently used entry. Items made stale by later uses are skipped, and the queue is rebuilt
 //! from the table when stale items outnumber live ones three to one, which bounds its memory.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, Hash};
 
 /// The hash builder of every probe table. Seeded per process so that a flood of crafted
@@ -252,17 +252,34 @@ impl<K: Hash + Eq + Copy + Default, V: Default> LruTable<K, V> {
             self.slots[i] = slot;
         }
     }
-}
 
-impl<K: Hash + Eq + Copy + Default, V: Default> LruTable<K, V> {
-    /// Starts loading the slot where a key of hash `hash` would be, so that a later use of the key finds it in
-    /// cache. Called for a whole batch of frames before counting them, it lets the CPU wait for
-    /// many table slots at once instead of one after the other. The whole slot is read, as it may
-    /// straddle two cache lines.
+    /// Starts loading the slot where a key of hash `hash` would be, so that a later use of the
+    /// key finds it in cache. Called for a whole batch of frames before counting them, it lets
+    /// the CPU wait for many table slots at once instead of one after the other. A slot is one
+    /// cache line, so reading its stamp brings in all of it.
     #[inline]
     pub fn prefetch(&self, hash: u64) {
         std::hint::black_box(self.slots[(hash as usize) & self.mask()].stamp);
     }
+}
+
+/// The entries of several shards' tables, those with the same key combined by `combine`; in no
+/// particular order. One table (a replay) is simply copied out.
+pub fn merge_entries<K, V>(tables: &[&LruTable<K, V>], combine: impl Fn(&mut V, &V)) -> Vec<(K, V)>
+where
+    K: Hash + Eq + Copy + Default,
+    V: Default + Copy,
+{
+    if let [table] = tables {
+        return table.iter().map(|(k, v)| (*k, *v)).collect();
+    }
+    let mut by_key: HashMap<K, V> = HashMap::new();
+    for table in tables {
+        for (key, value) in table.iter() {
+            by_key.entry(*key).and_modify(|merged| combine(merged, value)).or_insert(*value);
+        }
+    }
+    by_key.into_iter().collect()
 }
 
 #[cfg(test)]

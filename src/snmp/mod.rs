@@ -1,0 +1,6 @@
+//! SNMP on the wire: the codec under the agent.
+//!
+//! [`oid`] and [`value`] are the data a variable binding carries.
+
+pub mod oid;
+pub mod value;

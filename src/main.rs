@@ -3,13 +3,19 @@
 #![deny(unsafe_code)]
 
 use std::io::{self, IsTerminal, Write};
+use std::net::{SocketAddr, UdpSocket};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 use rmonprobe::config::Config;
-use rmonprobe::replay::{ReplayOptions, Speed, replay};
+use rmonprobe::replay::{AgentSetup, Replay, ReplayOptions, Speed, replay, replay_with_agent};
+use rmonprobe::snmp::AgentConfig;
+use rmonprobe::snmp::agent::MAX_UDP_PAYLOAD;
+use rmonprobe::snmp::mib::SystemGroup;
+use rmonprobe::snmp::tables::system::{RMONPROBE_AGENT, SYS_SERVICES};
+use rmonprobe::state;
 use rmonprobe::report::{Meta, write_json};
 use rmonprobe::summary;
 use rmonprobe::synth::{SynthOptions, generate};
@@ -41,6 +47,11 @@ enum Command {
         /// `max` (as fast as possible), `1x` (paced by the timestamps) or a factor such as `10x`.
         #[arg(long, default_value = "max", value_parser = parse_speed)]
         speed: Speed,
+        #[command(flatten)]
+        snmp: SnmpArgs,
+        /// Keep the SNMP agent up with the final tables after the files end, until SIGINT/SIGTERM.
+        #[arg(long, requires = "snmp")]
+        serve: bool,
     },
     /// Write a synthetic IMIX capture (64/576/1500-octet frames, 7:4:1) among many stations.
     Generate {
@@ -59,6 +70,23 @@ enum Command {
     },
 }
 
+/// The SNMP agent's options (also in the configuration's [snmp] section).
+#[derive(clap::Args)]
+struct SnmpArgs {
+    /// Serve RMON-MIB over SNMPv1/v2c on this UDP address, e.g. 127.0.0.1:161 or 0.0.0.0:1161.
+    #[arg(long, value_name = "ADDR:PORT")]
+    snmp: Option<SocketAddr>,
+    /// Read-only community (default `public`).
+    #[arg(long, value_name = "NAME")]
+    community: Option<String>,
+    /// Read-write community; without one, no SET is accepted.
+    #[arg(long, value_name = "NAME")]
+    write_community: Option<String>,
+    /// Persist control rows created or changed by SET in this file, and restore them at start.
+    #[arg(long, value_name = "PATH")]
+    state: Option<PathBuf>,
+}
+
 fn parse_speed(s: &str) -> Result<Speed, String> {
     s.parse()
 }
@@ -66,9 +94,9 @@ fn parse_speed(s: &str) -> Result<Speed, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Replay { files, json, config, fcs_present, speed } => {
+        Command::Replay { files, json, config, fcs_present, speed, snmp, serve } => {
             let options = ReplayOptions { files, fcs_present, speed, config: Config::default() };
-            run_replay(options, json, config)
+            run_replay(options, json, config, snmp, serve)
         }
         Command::Generate { out, frames, stations, pps, seed } => {
             let options = SynthOptions { frames, stations, pps, seed, ..SynthOptions::default() };
@@ -87,24 +115,109 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_replay(mut options: ReplayOptions, json: Option<String>, config: Option<PathBuf>) -> ExitCode {
+fn run_replay(
+    mut options: ReplayOptions,
+    json: Option<String>,
+    config: Option<PathBuf>,
+    snmp: SnmpArgs,
+    serve: bool,
+) -> ExitCode {
     if let Some(path) = config {
         match Config::load(&path) {
             Ok(c) => options.config = c,
             Err(e) => return fail(&e.to_string()),
         }
     }
-    let result = match replay(&options) {
+    let replayed = match snmp.snmp {
+        None => replay(&options),
+        Some(listen) => match agent_setup(&options.config, &snmp, listen, serve) {
+            Ok(setup) => replay_with_agent(&options, setup),
+            Err(e) => return fail(&e),
+        },
+    };
+    let mut result = match replayed {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string()),
     };
+    let code = report_replay(&result, json);
+    if let Err(e) = result.finish_agent() {
+        return fail(&e.to_string());
+    }
+    code
+}
+
+/// The agent for `--snmp`: the socket bound now (a busy port fails before any work), the state
+/// file read (a damaged one set aside, with a warning, for the defaults).
+fn agent_setup(config: &Config, args: &SnmpArgs, listen: SocketAddr, serve: bool) -> Result<AgentSetup, String> {
+    let socket = UdpSocket::bind(listen).map_err(|e| format!("snmp: cannot listen on udp {listen}: {e}"))?;
+    let mut system = SystemGroup {
+        descr: format!(
+            "rmonprobe {} (commit {}, {} {}): passive traffic analyzer and RMON probe",
+            env!("CARGO_PKG_VERSION"),
+            env!("RMONPROBE_COMMIT"),
+            env!("RMONPROBE_TARGET"),
+            env!("RMONPROBE_PROFILE"),
+        ),
+        object_id: RMONPROBE_AGENT.to_vec(),
+        contact: config.snmp.sys_contact.clone(),
+        name: config.snmp.sys_name.clone().unwrap_or_else(host_name),
+        location: config.snmp.sys_location.clone(),
+        services: SYS_SERVICES,
+        enable_authen_traps: false,
+    };
+    let mut restored_rows = None;
+    if let Some(path) = &args.state {
+        match state::load(path) {
+            Ok(None) => {}
+            Ok(Some(saved)) => {
+                restored_rows = Some(saved.rows);
+                if let Some(s) = saved.sys_contact {
+                    system.contact = s;
+                }
+                if let Some(s) = saved.sys_name {
+                    system.name = s;
+                }
+                if let Some(s) = saved.sys_location {
+                    system.location = s;
+                }
+            }
+            Err(e) => {
+                eprintln!("rmonprobe: warning: {e}");
+                match state::set_aside(path) {
+                    Ok(aside) => eprintln!(
+                        "rmonprobe: warning: moved the damaged state to {}; starting with the configured rows",
+                        aside.display()
+                    ),
+                    Err(e) => return Err(format!("{}: cannot move the damaged state aside: {e}", path.display())),
+                }
+            }
+        }
+    }
+    let community = args.community.clone().unwrap_or_else(|| config.snmp.community.clone());
+    let write_community = args.write_community.clone().or_else(|| config.snmp.write_community.clone());
+    let agent = AgentConfig {
+        community: community.into_bytes(),
+        write_community: write_community.map(String::into_bytes),
+        max_message_size: MAX_UDP_PAYLOAD,
+        system,
+    };
+    Ok(AgentSetup { socket, config: agent, state: args.state.clone(), restored_rows, serve })
+}
+
+/// sysName by default: the machine's host name.
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname").map(|s| s.trim().to_string()).unwrap_or_default()
+}
+
+/// The JSON report or the text summary of a finished replay.
+fn report_replay(result: &Replay, json: Option<String>) -> ExitCode {
     let tables = result.tables();
     match json.as_deref() {
         Some(path) => {
             for w in result.warnings() {
                 eprintln!("rmonprobe: warning: {w}");
             }
-            let meta = Meta::of_replay(&result);
+            let meta = Meta::of_replay(result);
             let written = if path == "-" {
                 let stdout = io::stdout();
                 let pretty = stdout.is_terminal();
@@ -119,7 +232,7 @@ fn run_replay(mut options: ReplayOptions, json: Option<String>, config: Option<P
             }
         }
         None => {
-            let text = summary::render(&result, &tables);
+            let text = summary::render(result, &tables);
             match io::stdout().lock().write_all(text.as_bytes()) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

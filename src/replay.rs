@@ -4,14 +4,22 @@
 //! the first frame (sysUpTime 0) and ends at the last one, so a replay gives the same figures
 //! every time and, paced or not, the same figures a live probe would have shown.
 
+use std::net::UdpSocket;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, RecvTimeoutError};
 
 use crate::capture::batch::DEFAULT_BATCH_FRAMES;
 use crate::capture::{Batch, CaptureFile, Damage, OpenError};
 use crate::config::Config;
-use crate::pipeline::{BatchSender, HANDOFF_DEPTH, Worker, hand_off};
+use crate::pipeline::control::{self, ControlPlane, ProbeClock, WorkerRequest};
+use crate::pipeline::{BatchSender, HANDOFF_DEPTH, Next, Worker, hand_off};
 use crate::rmon::{DataSourceInfo, Limits, Probe, RmonTables, RowRequest, Shard, Timestamp};
+use crate::snmp::udp::Shell;
+use crate::snmp::{Agent, AgentConfig};
 
 /// How fast to replay.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -79,6 +87,8 @@ pub struct Replay {
     /// None when no frame was read.
     pub first_time: Option<Timestamp>,
     pub last_time: Option<Timestamp>,
+    /// The SNMP agent, when one was asked for.
+    agent: Option<RunningAgent>,
 }
 
 impl Replay {
@@ -109,6 +119,49 @@ impl Replay {
         }
         w
     }
+
+    /// Ends the agent. With `serve`, it first goes on answering from the final tables until
+    /// SIGINT or SIGTERM; managers may still create rows, which then count nothing more: the
+    /// probe's clock stays at the last frame.
+    pub fn finish_agent(&mut self) -> Result<(), ReplayError> {
+        let Some(agent) = self.agent.take() else { return Ok(()) };
+        if agent.serve {
+            for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+                signal_hook::flag::register(signal, Arc::clone(&agent.stop))
+                    .map_err(|e| ReplayError::Internal(format!("cannot catch signal {signal}: {e}")))?;
+            }
+            while !agent.stop.load(Ordering::Relaxed) {
+                match agent.requests.recv_timeout(Duration::from_millis(100)) {
+                    Ok(request) => control::answer(&mut self.shard, request),
+                    Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Disconnected) => break,
+                }
+            }
+        }
+        agent.stop.store(true, Ordering::Relaxed);
+        agent.thread.join().map_err(|_| ReplayError::Internal("the SNMP agent stopped unexpectedly".into()))
+    }
+}
+
+/// An SNMP agent for a replay: where it listens and how it answers.
+pub struct AgentSetup {
+    /// The bound socket (bound before the replay starts, so a busy port fails at once).
+    pub socket: UdpSocket,
+    pub config: AgentConfig,
+    /// Where SET changes are saved (`--state`).
+    pub state: Option<PathBuf>,
+    /// Control rows restored from the state file: they replace the configuration's rows.
+    pub restored_rows: Option<Vec<RowRequest>>,
+    /// Keep answering after the files end (`--serve`).
+    pub serve: bool,
+}
+
+/// The agent thread of a replay and the channel it reads the worker through.
+struct RunningAgent {
+    thread: std::thread::JoinHandle<()>,
+    stop: Arc<AtomicBool>,
+    requests: Receiver<WorkerRequest>,
+    serve: bool,
 }
 
 /// Keeps a replay at a multiple of real time.
@@ -143,42 +196,78 @@ impl Pacer {
 /// Replays the files. Every file is opened (and its header checked) before the first frame is
 /// counted, so a wrong file among several fails at once instead of after minutes of replay.
 pub fn replay(options: &ReplayOptions) -> Result<Replay, ReplayError> {
-    let files =
+    run(options, None)
+}
+
+/// Replays the files with an SNMP agent answering from the tables as they fill.
+pub fn replay_with_agent(options: &ReplayOptions, agent: AgentSetup) -> Result<Replay, ReplayError> {
+    run(options, Some(agent))
+}
+
+fn run(options: &ReplayOptions, agent: Option<AgentSetup>) -> Result<Replay, ReplayError> {
+    let mut files =
         options.files.iter().map(|p| CaptureFile::open(p, options.fcs_present)).collect::<Result<Vec<_>, _>>()?;
     let if_index = 1;
-    let sources =
-        vec![DataSourceInfo { if_index, descr: describe(&options.files), if_speed: options.config.file_if_speed() }];
+    let sources = vec![DataSourceInfo {
+        if_index,
+        name: "replay".into(),
+        descr: describe(&options.files),
+        if_speed: options.config.file_if_speed(),
+        live: false,
+    }];
     let limits = options.config.limits().map_err(ReplayError::Config)?;
-    let rows = options.config.rows(&sources).map_err(ReplayError::Config)?;
+    let rows = match agent.as_ref().and_then(|a| a.restored_rows.clone()) {
+        Some(rows) => rows,
+        None => options.config.rows(&sources).map_err(ReplayError::Config)?,
+    };
     // Refuse a bad configuration before reading anything.
     start_probe(Timestamp::default(), &sources, limits, &rows)?;
+
+    // The first frame fixes the probe's start (sysUpTime 0), so it is read before anything
+    // starts; it is counted first.
+    let mut seq = 0u64;
+    let mut first = Batch::with_capacity(1);
+    for file in &mut files {
+        while first.is_empty() && !file.finished() {
+            file.read_batch(&mut first, 1, &mut seq, if_index);
+        }
+        if !first.is_empty() {
+            break;
+        }
+    }
+    let first_time = first.iter().next().map(|f| f.time);
+    let (probe, mut worker) = start_probe(first_time.unwrap_or_default(), &sources, limits, &rows)?;
+    let clock = ProbeClock::new(probe.start());
+    let probe = Arc::new(Mutex::new(probe));
+    let (to_worker, mut requests) = control::requests();
+    let agent = agent.map(|a| start_agent(a, ControlPlane::new(Arc::clone(&probe), vec![to_worker]), clock.clone()));
+    let agent = agent.transpose()?;
 
     // A reader thread fills batches while this thread counts them: the two halves of the work
     // run on two cores, and in order, so the result is the same as counting inline.
     let (batches, counted) = hand_off(HANDOFF_DEPTH);
     let speed = options.speed;
+    if !first.is_empty() {
+        batches.send(first);
+    }
     let reader = std::thread::Builder::new()
         .name("rmonprobe-reader".into())
-        .spawn(move || read_files(files, speed, if_index, &batches))
+        .spawn(move || read_files(files, speed, if_index, &batches, seq, first_time))
         .map_err(|e| ReplayError::Internal(format!("cannot start the reader thread: {e}")))?;
-    let mut started: Option<(Probe, Worker)> = None;
-    while let Some(batch) = counted.recv() {
-        let Some(first) = batch.iter().next() else { continue };
-        let (_, worker) = match &mut started {
-            Some(s) => s,
-            // The first frame fixes the probe's start: sysUpTime 0.
-            None => started.insert(start_probe(first.time, &sources, limits, &rows)?),
-        };
-        worker.count(batch.iter());
-        counted.recycle(batch);
+    loop {
+        match counted.next(&requests) {
+            Next::Batch(batch) => {
+                worker.count(batch.iter());
+                clock.set(worker.shard.now());
+                counted.recycle(batch);
+            }
+            Next::Request(request) => control::answer(&mut worker.shard, request),
+            Next::NoMoreRequests => requests = crossbeam_channel::never(),
+            Next::Done => break,
+        }
     }
     let (files, seq) =
         reader.join().map_err(|_| ReplayError::Internal("the reader thread stopped unexpectedly".into()))?;
-    let first_time = started.as_ref().map(|(p, _)| p.start());
-    let (probe, worker) = match started {
-        Some(s) => s,
-        None => start_probe(Timestamp::default(), &sources, limits, &rows)?,
-    };
 
     let results = files
         .iter()
@@ -191,7 +280,25 @@ pub fn replay(options: &ReplayOptions) -> Result<Replay, ReplayError> {
         .collect();
     let shard = worker.shard;
     let last_time = first_time.map(|_| shard.now());
-    Ok(Replay { probe, shard, files: results, frames: seq, first_time, last_time })
+    let probe = probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+    let agent = agent.map(|(thread, stop, serve)| RunningAgent { thread, stop, requests, serve });
+    Ok(Replay { probe, shard, files: results, frames: seq, first_time, last_time, agent })
+}
+
+/// Starts the agent thread: the UDP shell around the agent core, the probe behind `control`.
+fn start_agent(
+    setup: AgentSetup,
+    control: ControlPlane,
+    clock: ProbeClock,
+) -> Result<(std::thread::JoinHandle<()>, Arc<AtomicBool>, bool), ReplayError> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let shell = Shell { socket: setup.socket, state: setup.state, stop: Arc::clone(&stop) };
+    let mut agent = Agent::new(setup.config, control);
+    let thread = std::thread::Builder::new()
+        .name("rmonprobe-snmp".into())
+        .spawn(move || shell.serve(&mut agent, || clock.now()))
+        .map_err(|e| ReplayError::Internal(format!("cannot start the SNMP agent thread: {e}")))?;
+    Ok((thread, stop, setup.serve))
 }
 
 /// The probe, started at `start`, and a worker set up to count for its rows.
@@ -209,13 +316,25 @@ fn start_probe(
     Ok((probe, worker))
 }
 
-/// Reads every file in order into batches for the worker. Paced, a frame is handed over when
+/// Reads every file in order into batches for the worker, after the first `seq` frames already
+/// read (the first of them at `first_time`, where pacing starts). Paced, a frame is handed over when
 /// its time comes (and the batch it joins goes out before any wait, so no frame is held back);
 /// otherwise as fast as the files can be read. Returns the files, for their results, and the
 /// number of frames read.
-fn read_files(mut files: Vec<CaptureFile>, speed: Speed, if_index: u32, out: &BatchSender) -> (Vec<CaptureFile>, u64) {
-    let mut seq = 0u64;
-    let mut pacer: Option<Pacer> = None;
+fn read_files(
+    mut files: Vec<CaptureFile>,
+    speed: Speed,
+    if_index: u32,
+    out: &BatchSender,
+    mut seq: u64,
+    first_time: Option<Timestamp>,
+) -> (Vec<CaptureFile>, u64) {
+    let mut pacer: Option<Pacer> = match (speed, first_time) {
+        (Speed::Factor(factor), Some(first)) => {
+            Some(Pacer { factor, wall_start: Instant::now(), first, latest: first })
+        }
+        _ => None,
+    };
     let mut batch = out.empty_batch();
     // Hands the batch over (when it holds anything) and starts a new one; false once the worker
     // has gone.

@@ -7,6 +7,8 @@
 //! cores, each at its own pace; live capture will add workers behind a dispatcher on the same
 //! hand-off.
 
+pub mod control;
+
 use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 
 use crate::capture::Batch;
@@ -51,11 +53,31 @@ impl BatchReceiver {
         self.full.recv().ok()
     }
 
+    /// The next batch or control request, whichever comes first (a worker that also answers the
+    /// control plane). `requests` may be `crossbeam_channel::never()`.
+    pub fn next(&self, requests: &Receiver<control::WorkerRequest>) -> Next {
+        crossbeam_channel::select! {
+            recv(self.full) -> batch => batch.map_or(Next::Done, Next::Batch),
+            recv(requests) -> request => request.map_or(Next::NoMoreRequests, Next::Request),
+        }
+    }
+
     /// Gives a counted batch back to be filled again.
     pub fn recycle(&self, batch: Batch) {
         // The capture side may have finished already; the batch is then simply dropped.
         let _ = self.empty.send(batch);
     }
+}
+
+/// What a worker has to do next.
+#[derive(Debug)]
+pub enum Next {
+    Batch(Batch),
+    Request(control::WorkerRequest),
+    /// The control plane has gone: no request will come any more.
+    NoMoreRequests,
+    /// The capture side is done and every batch was received.
+    Done,
 }
 
 /// A bounded hand-off of batches from one capture thread to one worker.

@@ -18,6 +18,7 @@ pub mod hosts;
 pub mod matrix;
 pub mod probe;
 pub mod shard;
+pub mod snapshot;
 pub mod statistics;
 pub mod table;
 pub mod time;
@@ -25,4 +26,5 @@ pub mod topn;
 
 pub use probe::{DataSourceInfo, Limits, Probe, RmonTables, RowError, RowRequest};
 pub use shard::{Group, Shard, ShardCommand};
+pub use snapshot::{Interface, Snapshot};
 pub use time::Timestamp;

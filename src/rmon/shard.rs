@@ -306,6 +306,12 @@ impl Shard {
         self.sources.get((source.if_index() as usize).wrapping_sub(1))
     }
 
+    /// The running counters of a data source since the shard started: the interface counters of
+    /// IF-MIB, independent of any control row.
+    pub fn source_counters(&self, source: DataSource) -> Option<EtherStatsCounters> {
+        self.source(source).map(|s| s.counters)
+    }
+
     /// The etherStats counters of row `index` on `source`: what was counted since it became valid.
     pub fn ether_stats(&self, source: DataSource, index: u16) -> Option<EtherStatsCounters> {
         let s = self.source(source)?;

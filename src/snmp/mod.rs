@@ -1,11 +1,29 @@
-//! SNMP on the wire: the codec under the agent.
+//! The SNMP agent (SNMPv1 and SNMPv2c): RMON-MIB, MIB-II system, interfaces and snmp groups.
 //!
-//! [`oid`] and [`value`] are the data a variable binding carries, [`ber`] the encoding rules, and
-//! [`message`] the datagrams of SNMPv1 and SNMPv2c that a command responder reads and writes.
+//! | file         | what it does                                                              |
+//! |--------------|---------------------------------------------------------------------------|
+//! | `oid.rs`     | object identifiers                                                         |
+//! | `value.rs`   | the values a varbind carries                                               |
+//! | `ber.rs`     | the BER encoder, and the reader of a message's frame                      |
+//! | `message.rs` | requests in, responses out                                                 |
+//! | `mib.rs`     | the registry: nodes under OID prefixes answering get, next and set         |
+//! | `tables/`    | the MIB objects, one file per group                                        |
+//! | `backend.rs` | what the agent reads and changes of the probe                              |
+//! | `agent.rs`   | the protocol core, `handle(now, peer, datagram) -> Option<datagram>`       |
+//! | `udp.rs`     | the thin UDP shell                                                         |
+//!
 //! Decoding checks the frame of a message itself and leaves the values to `snmp-parser` (see
 //! [`message::decode_request`] for why); encoding is our own, since `snmp-parser` only reads.
 
+pub mod agent;
+pub mod backend;
 pub mod ber;
 pub mod message;
+pub mod mib;
 pub mod oid;
+pub mod tables;
+pub mod udp;
 pub mod value;
+
+pub use agent::{Agent, AgentConfig};
+pub use backend::{Backend, LocalProbe};

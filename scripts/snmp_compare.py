@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Checks what an SNMP walk of the agent returned against a JSON report or a tshark expectation.
+
+    snmp_compare.py INVENTORY.tsv EXPECTED.json WALK.txt [TABLE ...]
+
+WALK.txt is the output of net-snmp's walk tools with numeric OIDs and bare values
+(`snmpbulkwalk -On -OQ -Oe -Ot -Ox ...`, or the same with snmpwalk), any number of walks
+appended. EXPECTED.json is an rmonprobe report (`--json`) or an expectation from
+expected_from_tshark.py: each table under its RMON-MIB name, each row keyed by MIB column names.
+
+For each TABLE (default: every table of EXPECTED the walk has rows of... all of them must have
+some), the walked rows must be exactly EXPECTED's rows (matched by the table's INDEX) and every
+column EXPECTED gives must read the same over SNMP: Counter32 columns modulo 2^32 (the report
+holds exact 64-bit counts), MAC addresses as octet strings, EntryStatus and the other
+enumerations by number. Prints what differs and exits 1; exits 0 when all agree, after saying
+how many rows and values were compared.
+"""
+
+import json
+import re
+import sys
+
+ENUMS = {
+    "valid": 1, "createRequest": 2, "underCreation": 3, "invalid": 4,
+    "hostTopNInPkts": 1, "hostTopNOutPkts": 2, "hostTopNInOctets": 3, "hostTopNOutOctets": 4,
+    "hostTopNOutErrors": 5, "hostTopNOutBroadcastPkts": 6, "hostTopNOutMulticastPkts": 7,
+}
+
+# Each table's entry OID and how its index sub-identifiers split into index values
+# ("i": one integer, "mac": a length-prefixed octet string), in INDEX order, with the column each
+# index value is read from.
+TABLES = {
+    "etherStatsTable": ("1.3.6.1.2.1.16.1.1.1", [("etherStatsIndex", "i")]),
+    "historyControlTable": ("1.3.6.1.2.1.16.2.1.1", [("historyControlIndex", "i")]),
+    "etherHistoryTable": ("1.3.6.1.2.1.16.2.2.1", [("etherHistoryIndex", "i"), ("etherHistorySampleIndex", "i")]),
+    "hostControlTable": ("1.3.6.1.2.1.16.4.1.1", [("hostControlIndex", "i")]),
+    "hostTable": ("1.3.6.1.2.1.16.4.2.1", [("hostIndex", "i"), ("hostAddress", "mac")]),
+    "hostTimeTable": ("1.3.6.1.2.1.16.4.3.1", [("hostTimeIndex", "i"), ("hostTimeCreationOrder", "i")]),
+    "hostTopNControlTable": ("1.3.6.1.2.1.16.5.1.1", [("hostTopNControlIndex", "i")]),
+    "hostTopNTable": ("1.3.6.1.2.1.16.5.2.1", [("hostTopNReport", "i"), ("hostTopNIndex", "i")]),
+    "matrixControlTable": ("1.3.6.1.2.1.16.6.1.1", [("matrixControlIndex", "i")]),
+    "matrixSDTable": ("1.3.6.1.2.1.16.6.2.1",
+                      [("matrixSDIndex", "i"), ("matrixSDSourceAddress", "mac"), ("matrixSDDestAddress", "mac")]),
+    "matrixDSTable": ("1.3.6.1.2.1.16.6.3.1",
+                      [("matrixDSIndex", "i"), ("matrixDSDestAddress", "mac"), ("matrixDSSourceAddress", "mac")]),
+}
+# etherHistoryTable rows of an expectation describe history row 1 only.
+MAX_SHOWN = 25
+
+
+def load_inventory(path):
+    """OID -> (name, syntax) for every object of the inventory."""
+    objects = {}
+    with open(path) as f:
+        next(f)
+        for line in f:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) >= 3:
+                objects[cols[0]] = (cols[1], cols[2])
+    return objects
+
+
+def parse_walk(path):
+    """OID (no leading dot) -> value text, from -On -OQ output (`.1.3... = value`)."""
+    values = {}
+    last = None
+    with open(path, errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            m = re.match(r"^\.?((?:\d+\.)+\d+) = ?(.*)$", line)
+            if m:
+                last = m.group(1)
+                values[last] = m.group(2).strip()
+            elif last is not None and line.strip():
+                values[last] += " " + line.strip()  # a long hex string continues on the next line
+    return values
+
+
+def split_index(sub_ids, kinds):
+    out = []
+    at = 0
+    for _, kind in kinds:
+        if kind == "i":
+            out.append(sub_ids[at])
+            at += 1
+        else:
+            n = sub_ids[at]
+            out.append(":".join(f"{b:02x}" for b in sub_ids[at + 1 : at + 1 + n]))
+            at += 1 + n
+    if at != len(sub_ids):
+        raise ValueError(f"index {sub_ids} does not match {kinds}")
+    return tuple(out)
+
+
+def normalize_walked(text, syntax):
+    text = text.strip().strip('"')
+    if syntax.startswith("OCTET STRING") or syntax == "OwnerString":
+        hexes = text.split()
+        if all(re.fullmatch(r"[0-9A-Fa-f]{2}", h) for h in hexes) and syntax.startswith("OCTET STRING"):
+            return ":".join(h.lower() for h in hexes)
+        if all(re.fullmatch(r"[0-9A-Fa-f]{2}", h) for h in hexes) and hexes:
+            return bytes(int(h, 16) for h in hexes).decode("utf-8", "replace")
+        return text
+    if syntax == "OBJECT IDENTIFIER":
+        return text.lstrip(".")
+    m = re.match(r"^-?\d+", text)
+    return int(m.group(0)) if m else text
+
+
+def normalize_expected(value, syntax):
+    if isinstance(value, str):
+        if value in ENUMS:
+            return ENUMS[value]
+        return value.lower() if re.fullmatch(r"([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}", value) else value
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        if syntax.startswith("Counter32") or syntax.startswith("TimeTicks") or syntax.startswith("Gauge32"):
+            return value % 2**32
+        if syntax.startswith("Integer32"):
+            return min(value, 2**31 - 1)
+    return value
+
+
+def main():
+    if len(sys.argv) < 4:
+        print(__doc__, file=sys.stderr)
+        return 2
+    inventory = load_inventory(sys.argv[1])
+    expected = json.load(open(sys.argv[2]))
+    walked = parse_walk(sys.argv[3])
+    tables = sys.argv[4:] or [t for t in expected if t in TABLES]
+    problems = []
+    rows_compared = values_compared = 0
+    for table in tables:
+        entry, kinds = TABLES[table]
+        columns = {}  # column number -> (name, syntax)
+        for oid, (name, syntax) in inventory.items():
+            if oid.startswith(entry + ".") and oid.count(".") == entry.count(".") + 1:
+                columns[int(oid.rsplit(".", 1)[1])] = (name, syntax)
+        by_name = {name: syntax for name, syntax in columns.values()}
+        walked_rows = {}
+        for oid, text in walked.items():
+            if not oid.startswith(entry + "."):
+                continue
+            sub = [int(x) for x in oid[len(entry) + 1 :].split(".")]
+            column, index = sub[0], sub[1:]
+            if column not in columns:
+                problems.append(f"{table}: walked an object of no column: {oid}")
+                continue
+            name, syntax = columns[column]
+            try:
+                key = split_index(index, kinds)
+            except (ValueError, IndexError) as e:
+                problems.append(f"{table}: {oid}: {e}")
+                continue
+            walked_rows.setdefault(key, {})[name] = normalize_walked(text, syntax)
+        exp_rows = expected.get(table, [])
+        if table == "etherHistoryTable" and "historyControlTable" not in expected:
+            walked_rows = {k: v for k, v in walked_rows.items() if k[0] == 1}
+        exp_by_key = {}
+        for row in exp_rows:
+            key = tuple(normalize_expected(row[c], by_name.get(c, "")) for c, _ in kinds)
+            exp_by_key[key] = row
+        for key in sorted(exp_by_key.keys() - walked_rows.keys(), key=str):
+            problems.append(f"{table}: row {key} expected, not walked")
+        for key in sorted(walked_rows.keys() - exp_by_key.keys(), key=str):
+            problems.append(f"{table}: row {key} walked, not expected")
+        for key, row in exp_by_key.items():
+            got = walked_rows.get(key)
+            if got is None:
+                continue
+            rows_compared += 1
+            for column, value in row.items():
+                syntax = by_name.get(column)
+                if syntax is None:
+                    continue  # not an object of the table (an expectation's own note)
+                want = normalize_expected(value, syntax)
+                have = got.get(column)
+                values_compared += 1
+                if have != want:
+                    problems.append(f"{table} {key} {column}: walked {have!r}, expected {want!r}")
+    for p in problems[:MAX_SHOWN]:
+        print(p)
+    if len(problems) > MAX_SHOWN:
+        print(f"... and {len(problems) - MAX_SHOWN} more")
+    print(f"snmp_compare: {len(tables)} tables, {rows_compared} rows, {values_compared} values compared, "
+          f"{len(problems)} differences")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+//! The control plane's side of the pipeline: requests to workers, answered between batches, and
+//! the [`ControlPlane`] an SNMP agent (or the TUI) reads and configures the probe through.
+//!
+//! A worker never shares its shard. A view asks for a copy, which the worker makes between two
+//! batches, and reads the copy (DESIGN.md, rule 3); a control-row change travels to every worker
+//! as [`ShardCommand`]s on the same channel, so a copy asked for after a change shows it.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
+
+use crate::rmon::edit::{RejectedEdit, RowEdit};
+use crate::rmon::{Probe, RowRequest, Shard, ShardCommand, Snapshot, Timestamp};
+use crate::snmp::Backend;
+
+/// What the control plane asks of a worker.
+#[derive(Debug)]
+pub enum WorkerRequest {
+    /// Configuration changes to apply, in order.
+    Apply(Vec<ShardCommand>),
+    /// A copy of the shard as it stands, sent back on the channel given.
+    Copy(Sender<Shard>),
+}
+
+/// The channel a worker takes requests on.
+pub fn requests() -> (Sender<WorkerRequest>, Receiver<WorkerRequest>) {
+    unbounded()
+}
+
+/// Answers one request with the worker's shard.
+pub fn answer(shard: &mut Shard, request: WorkerRequest) {
+    match request {
+        WorkerRequest::Apply(commands) => {
+            for command in &commands {
+                shard.apply(command);
+            }
+        }
+        WorkerRequest::Copy(reply) => {
+            // The asker may have given up waiting; the copy is then simply dropped.
+            let _ = reply.send(shard.clone());
+        }
+    }
+}
+
+/// The probe's clock as the workers advance it: the latest frame time counted. One writer per
+/// clock (a plain store, never a read-modify-write), any number of readers.
+#[derive(Clone, Debug, Default)]
+pub struct ProbeClock(Arc<AtomicU64>);
+
+impl ProbeClock {
+    pub fn new(start: Timestamp) -> ProbeClock {
+        ProbeClock(Arc::new(AtomicU64::new(start.0)))
+    }
+
+    pub fn set(&self, now: Timestamp) {
+        self.0.store(now.0, Ordering::Relaxed);
+    }
+
+    pub fn now(&self) -> Timestamp {
+        Timestamp(self.0.load(Ordering::Relaxed))
+    }
+}
+
+/// How long a snapshot serves before the next read asks the workers again: a walk of a large
+/// table then reads one consistent picture, and a busy manager costs the workers one copy a
+/// second at most.
+pub const SNAPSHOT_MAX_AGE: Duration = Duration::from_secs(1);
+
+/// How long a read waits for a worker's copy before going on without it.
+const COPY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The probe's control plane, shared by the views, with the workers behind their channels.
+pub struct ControlPlane {
+    probe: Arc<Mutex<Probe>>,
+    workers: Vec<Sender<WorkerRequest>>,
+    cached: Option<(Instant, Arc<Snapshot>)>,
+}
+
+impl ControlPlane {
+    pub fn new(probe: Arc<Mutex<Probe>>, workers: Vec<Sender<WorkerRequest>>) -> ControlPlane {
+        ControlPlane { probe, workers, cached: None }
+    }
+
+    fn probe(&self) -> MutexGuard<'_, Probe> {
+        // A view that panicked while holding the lock left the rows as they were: go on.
+        self.probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn broadcast(&self, commands: Vec<ShardCommand>) {
+        if commands.is_empty() {
+            return;
+        }
+        for worker in &self.workers {
+            let _ = worker.send(WorkerRequest::Apply(commands.clone()));
+        }
+    }
+}
+
+impl Backend for ControlPlane {
+    fn snapshot(&mut self, now: Timestamp) -> Arc<Snapshot> {
+        if let Some((taken, snapshot)) = &self.cached
+            && taken.elapsed() < SNAPSHOT_MAX_AGE
+        {
+            return Arc::clone(snapshot);
+        }
+        let expired = self.probe().expire_rows(now);
+        self.broadcast(expired);
+        let replies: Vec<Receiver<Shard>> = self
+            .workers
+            .iter()
+            .filter_map(|w| {
+                let (tx, rx) = bounded(1);
+                w.send(WorkerRequest::Copy(tx)).ok().map(|_| rx)
+            })
+            .collect();
+        let mut shards: Vec<Shard> = replies.iter().filter_map(|rx| rx.recv_timeout(COPY_TIMEOUT).ok()).collect();
+        for shard in &mut shards {
+            shard.tick(now);
+        }
+        let refs: Vec<&Shard> = shards.iter().collect();
+        let snapshot = Arc::new(Snapshot::take(&self.probe(), now, &refs));
+        self.cached = Some((Instant::now(), Arc::clone(&snapshot)));
+        snapshot
+    }
+
+    fn apply_edits(&mut self, now: Timestamp, edits: &[RowEdit]) -> Result<(), RejectedEdit> {
+        let commands = self.probe().apply_edits(now, edits)?;
+        self.broadcast(commands);
+        self.cached = None;
+        Ok(())
+    }
+
+    fn persistent_rows(&self) -> Vec<RowRequest> {
+        self.probe().persistent_rows()
+    }
+}

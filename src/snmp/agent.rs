@@ -1,0 +1,371 @@
+//! The agent's protocol core: one datagram in, at most one datagram out, no I/O (DESIGN.md,
+//! rule 5). The UDP shell in `udp.rs` feeds it; tests, benches and the fuzz target call
+//! [`Agent::handle`] directly with the time they choose.
+//!
+//! SNMPv1 and SNMPv2c command responder (RFC 3416, RFC 3584 for v1):
+//! - GET, GETNEXT, GETBULK (v2c), SET; SET checks every varbind, then commits all or none.
+//! - v2c answers noSuchObject / noSuchInstance / endOfMibView per varbind; v1 answers
+//!   noSuchName for the whole request, and its GETNEXT skips Counter64 objects.
+//! - A response larger than `max_message_size` becomes tooBig; GETBULK is trimmed to fit.
+//! - An unknown community gets no answer (snmpInBadCommunityNames); a SET with the read-only
+//!   community is refused (snmpInBadCommunityUses) and changes nothing.
+//! - A datagram that is not a well-formed SNMP message is counted (snmpInASNParseErrs) and
+//!   dropped.
+
+use std::net::SocketAddr;
+
+use crate::rmon::Timestamp;
+use crate::rmon::edit::{EditError, RowEdit};
+use crate::snmp::backend::Backend;
+use crate::snmp::message::{
+    DecodeError, ErrorStatus, PduKind, Request, Response, VarBind, Version, decode_request, encode_response,
+    response_len, varbind_len,
+};
+use crate::snmp::mib::{Context, Mib, SetAction, SnmpCounters, SystemEdit, SystemGroup};
+use crate::snmp::oid::Oid;
+use crate::snmp::tables::registry;
+use crate::snmp::value::Value;
+
+/// The largest UDP payload over IPv4: the agent's own limit on a response.
+pub const MAX_UDP_PAYLOAD: usize = 65507;
+
+/// How the agent is set up.
+#[derive(Clone, Debug)]
+pub struct AgentConfig {
+    /// The read-only community.
+    pub community: Vec<u8>,
+    /// The read-write community; None: no SET is accepted.
+    pub write_community: Option<Vec<u8>>,
+    /// The largest response the agent sends (octets of the SNMP message).
+    pub max_message_size: usize,
+    pub system: SystemGroup,
+}
+
+/// What the community of a request allows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Access {
+    ReadOnly,
+    ReadWrite,
+}
+
+/// The agent: its MIB, its counters and the probe behind it.
+pub struct Agent<B> {
+    config: AgentConfig,
+    backend: B,
+    mib: Mib,
+    counters: SnmpCounters,
+    /// Set when a SET changed something worth persisting.
+    changed: bool,
+    /// One line per accepted SET, for the operator's log.
+    log: Vec<String>,
+}
+
+impl<B: Backend> Agent<B> {
+    pub fn new(config: AgentConfig, backend: B) -> Agent<B> {
+        Agent { config, backend, mib: registry(), counters: SnmpCounters::default(), changed: false, log: Vec::new() }
+    }
+
+    pub fn backend(&self) -> &B {
+        &self.backend
+    }
+
+    pub fn backend_mut(&mut self) -> &mut B {
+        &mut self.backend
+    }
+
+    pub fn counters(&self) -> &SnmpCounters {
+        &self.counters
+    }
+
+    pub fn system(&self) -> &SystemGroup {
+        &self.config.system
+    }
+
+    /// True once after a SET changed control rows or system objects (time to save the state).
+    pub fn take_changed(&mut self) -> bool {
+        std::mem::take(&mut self.changed)
+    }
+
+    /// The accepted SETs since the last call, one line each.
+    pub fn take_log(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.log)
+    }
+
+    /// Answers one datagram from `peer` at probe time `now`; None: no answer is due.
+    pub fn handle(&mut self, now: Timestamp, peer: SocketAddr, datagram: &[u8]) -> Option<Vec<u8>> {
+        self.counters.in_pkts += 1;
+        let request = match decode_request(datagram) {
+            Ok(r) => r,
+            Err(DecodeError::BadVersion(_)) => {
+                self.counters.in_bad_versions += 1;
+                return None;
+            }
+            Err(DecodeError::NotARequest(tag)) => {
+                match tag {
+                    0xA2 => self.counters.in_get_responses += 1,
+                    0xA4 | 0xA7 => self.counters.in_traps += 1,
+                    _ => {}
+                }
+                return None;
+            }
+            Err(DecodeError::Asn(_)) => {
+                self.counters.in_asn_parse_errs += 1;
+                return None;
+            }
+        };
+        let access = if request.community == self.config.community {
+            Access::ReadOnly
+        } else if self.config.write_community.as_deref() == Some(request.community.as_slice()) {
+            Access::ReadWrite
+        } else {
+            self.counters.in_bad_community_names += 1;
+            return None;
+        };
+        let (status, index, varbinds) = match request.kind {
+            PduKind::Get => {
+                self.counters.in_get_requests += 1;
+                self.get(now, &request)
+            }
+            PduKind::GetNext => {
+                self.counters.in_get_nexts += 1;
+                self.get_next(now, &request)
+            }
+            PduKind::GetBulk => self.get_bulk(now, &request),
+            PduKind::Set => {
+                self.counters.in_set_requests += 1;
+                if access == Access::ReadOnly {
+                    self.counters.in_bad_community_uses += 1;
+                    let status = match request.version {
+                        Version::V1 => ErrorStatus::NoSuchName,
+                        Version::V2c => ErrorStatus::NoAccess,
+                    };
+                    (status, 1, request.varbinds.clone())
+                } else {
+                    self.set(now, peer, &request)
+                }
+            }
+        };
+        self.respond(&request, status, index, varbinds)
+    }
+
+    /// Encodes the response, or the tooBig that replaces it, and counts it.
+    fn respond(
+        &mut self,
+        request: &Request,
+        mut status: ErrorStatus,
+        mut index: u32,
+        mut varbinds: Vec<VarBind>,
+    ) -> Option<Vec<u8>> {
+        let content: usize = varbinds.iter().map(varbind_len).sum();
+        if response_len(request.community.len(), request.request_id, status, index, content)
+            > self.config.max_message_size
+        {
+            // RFC 3416 4.2.1 (v1: RFC 1157 4.1.2 keeps the request's varbinds).
+            status = ErrorStatus::TooBig;
+            index = 0;
+            varbinds = match request.version {
+                Version::V1 => request.varbinds.clone(),
+                Version::V2c => Vec::new(),
+            };
+            let content: usize = varbinds.iter().map(varbind_len).sum();
+            if response_len(request.community.len(), request.request_id, status, index, content)
+                > self.config.max_message_size
+            {
+                self.counters.silent_drops += 1;
+                return None;
+            }
+        }
+        match status {
+            ErrorStatus::NoError => {}
+            ErrorStatus::TooBig => self.counters.out_too_bigs += 1,
+            ErrorStatus::NoSuchName => self.counters.out_no_such_names += 1,
+            ErrorStatus::BadValue => self.counters.out_bad_values += 1,
+            ErrorStatus::GenErr => self.counters.out_gen_errs += 1,
+            _ => {}
+        }
+        self.counters.out_get_responses += 1;
+        self.counters.out_pkts += 1;
+        Some(encode_response(&Response {
+            version: request.version,
+            community: &request.community,
+            request_id: request.request_id,
+            error_status: status,
+            error_index: index,
+            varbinds: &varbinds,
+        }))
+    }
+
+    /// An error for the whole request at varbind `at` (0-based): the request's varbinds back.
+    fn error(request: &Request, status: ErrorStatus, at: usize) -> (ErrorStatus, u32, Vec<VarBind>) {
+        (status, u32::try_from(at + 1).unwrap_or(u32::MAX), request.varbinds.clone())
+    }
+
+    fn get(&mut self, now: Timestamp, request: &Request) -> (ErrorStatus, u32, Vec<VarBind>) {
+        let snapshot = self.backend.snapshot(now);
+        let ctx = Context { snapshot: &snapshot, system: &self.config.system, counters: &self.counters };
+        let mut out = Vec::with_capacity(request.varbinds.len());
+        for (i, vb) in request.varbinds.iter().enumerate() {
+            let value = self.mib.get(&ctx, &vb.oid.0);
+            if request.version == Version::V1 && (value.is_exception() || matches!(value, Value::Counter64(_))) {
+                return Self::error(request, ErrorStatus::NoSuchName, i);
+            }
+            out.push(VarBind { oid: vb.oid.clone(), value });
+        }
+        self.counters.in_total_req_vars += out.len() as u64;
+        (ErrorStatus::NoError, 0, out)
+    }
+
+    /// The instance after `oid` that the request's version can carry: v1 skips Counter64.
+    fn next_for(&self, ctx: &Context<'_>, version: Version, oid: &[u32]) -> Option<(Vec<u32>, Value)> {
+        let mut found = self.mib.next(ctx, oid)?;
+        while version == Version::V1 && matches!(found.1, Value::Counter64(_)) {
+            found = self.mib.next(ctx, &found.0)?;
+        }
+        Some(found)
+    }
+
+    fn get_next(&mut self, now: Timestamp, request: &Request) -> (ErrorStatus, u32, Vec<VarBind>) {
+        let snapshot = self.backend.snapshot(now);
+        let ctx = Context { snapshot: &snapshot, system: &self.config.system, counters: &self.counters };
+        let mut out = Vec::with_capacity(request.varbinds.len());
+        for (i, vb) in request.varbinds.iter().enumerate() {
+            match self.next_for(&ctx, request.version, &vb.oid.0) {
+                Some((oid, value)) => out.push(VarBind { oid: Oid(oid), value }),
+                None if request.version == Version::V1 => return Self::error(request, ErrorStatus::NoSuchName, i),
+                None => out.push(VarBind { oid: vb.oid.clone(), value: Value::EndOfMibView }),
+            }
+        }
+        self.counters.in_total_req_vars += out.len() as u64;
+        (ErrorStatus::NoError, 0, out)
+    }
+
+    /// GETBULK (RFC 3416 4.2.3): N non-repeaters, then up to M rounds over the rest, stopping
+    /// early when every repeater has reached the end of the MIB or the response is full.
+    fn get_bulk(&mut self, now: Timestamp, request: &Request) -> (ErrorStatus, u32, Vec<VarBind>) {
+        let snapshot = self.backend.snapshot(now);
+        let ctx = Context { snapshot: &snapshot, system: &self.config.system, counters: &self.counters };
+        let limit = self.config.max_message_size;
+        let fixed = |content: usize| response_len(request.community.len(), request.request_id, ErrorStatus::NoError, 0, content);
+        let mut out: Vec<VarBind> = Vec::new();
+        let mut content = 0usize;
+        // Adds a varbind if the response still fits; false when it is full.
+        let mut push = |out: &mut Vec<VarBind>, vb: VarBind| {
+            let len = varbind_len(&vb);
+            if fixed(content + len) > limit {
+                return false;
+            }
+            content += len;
+            out.push(vb);
+            true
+        };
+        let non_repeaters = (request.non_repeaters as usize).min(request.varbinds.len());
+        let next_of = |oid: &Oid| match self.mib.next(&ctx, &oid.0) {
+            Some((next, value)) => VarBind { oid: Oid(next), value },
+            None => VarBind { oid: oid.clone(), value: Value::EndOfMibView },
+        };
+        'full: {
+            for vb in &request.varbinds[..non_repeaters] {
+                if !push(&mut out, next_of(&vb.oid)) {
+                    break 'full;
+                }
+            }
+            let mut cursors: Vec<Oid> = request.varbinds[non_repeaters..].iter().map(|vb| vb.oid.clone()).collect();
+            if cursors.is_empty() {
+                break 'full;
+            }
+            for _ in 0..request.max_repetitions {
+                let mut all_ended = true;
+                for cursor in &mut cursors {
+                    let vb = next_of(cursor);
+                    if vb.value != Value::EndOfMibView {
+                        all_ended = false;
+                        *cursor = vb.oid.clone();
+                    }
+                    if !push(&mut out, vb) {
+                        break 'full;
+                    }
+                }
+                if all_ended {
+                    break;
+                }
+            }
+        }
+        let repeaters = request.varbinds.len() - non_repeaters;
+        let wanted = non_repeaters > 0 || (repeaters > 0 && request.max_repetitions > 0);
+        if out.is_empty() && wanted {
+            // Not even one varbind fits.
+            return (ErrorStatus::TooBig, 0, Vec::new());
+        }
+        self.counters.in_total_req_vars += out.len() as u64;
+        (ErrorStatus::NoError, 0, out)
+    }
+
+    /// SET: every varbind is checked before anything changes; then the row edits go to the
+    /// probe in one piece and the system objects change only if the probe took them.
+    fn set(&mut self, now: Timestamp, peer: SocketAddr, request: &Request) -> (ErrorStatus, u32, Vec<VarBind>) {
+        let v1 = request.version == Version::V1;
+        let mut edits: Vec<RowEdit> = Vec::new();
+        // For each edit, the varbind it came from.
+        let mut edit_at: Vec<usize> = Vec::new();
+        let mut system: Vec<SystemEdit> = Vec::new();
+        for (i, vb) in request.varbinds.iter().enumerate() {
+            match self.mib.plan_set(&vb.oid.0, &vb.value) {
+                Ok(SetAction::Row(edit)) => {
+                    edits.push(edit);
+                    edit_at.push(i);
+                }
+                Ok(SetAction::System(edit)) => system.push(edit),
+                Err(status) => return Self::error(request, for_version(status, v1), i),
+            }
+        }
+        if !edits.is_empty()
+            && let Err(rejected) = self.backend.apply_edits(now, &edits)
+        {
+            let at = edit_at.get(rejected.at).copied().unwrap_or(0);
+            return Self::error(request, for_version(edit_status(rejected.error), v1), at);
+        }
+        let sys = &mut self.config.system;
+        for edit in system {
+            match edit {
+                SystemEdit::Contact(s) => sys.contact = s,
+                SystemEdit::Name(s) => sys.name = s,
+                SystemEdit::Location(s) => sys.location = s,
+                SystemEdit::EnableAuthenTraps(on) => sys.enable_authen_traps = on,
+            }
+        }
+        self.counters.in_total_set_vars += request.varbinds.len() as u64;
+        self.changed = true;
+        for vb in &request.varbinds {
+            self.log.push(format!("SET from {peer}: {} = {:?}", vb.oid, vb.value));
+        }
+        (ErrorStatus::NoError, 0, request.varbinds.clone())
+    }
+}
+
+/// The SNMPv2 error status for an edit the probe refused.
+fn edit_status(error: EditError) -> ErrorStatus {
+    match error {
+        EditError::NotWritable => ErrorStatus::NotWritable,
+        EditError::WrongType => ErrorStatus::WrongType,
+        EditError::WrongLength => ErrorStatus::WrongLength,
+        EditError::WrongValue => ErrorStatus::WrongValue,
+        EditError::NoCreation => ErrorStatus::NoCreation,
+        EditError::InconsistentValue => ErrorStatus::InconsistentValue,
+        EditError::ResourceUnavailable => ErrorStatus::ResourceUnavailable,
+        EditError::InconsistentName => ErrorStatus::InconsistentName,
+    }
+}
+
+/// An SNMPv2 error status as the request's version says it (RFC 3584 4.4 for v1).
+fn for_version(status: ErrorStatus, v1: bool) -> ErrorStatus {
+    use ErrorStatus::*;
+    if !v1 {
+        return status;
+    }
+    match status {
+        NoAccess | NotWritable | NoCreation | InconsistentName | AuthorizationError => NoSuchName,
+        WrongType | WrongLength | WrongEncoding | WrongValue | InconsistentValue => BadValue,
+        ResourceUnavailable | CommitFailed | UndoFailed => GenErr,
+        other => other,
+    }
+}

@@ -1,0 +1,85 @@
+//! What the agent needs from the probe: snapshots to read and control-row edits to apply.
+//!
+//! The agent core does not know whether the probe's shards live in worker threads (a live
+//! capture, a replay in progress) or in the same thread (tests, benches, the fuzz target); each
+//! case implements [`Backend`].
+
+use std::sync::Arc;
+
+use crate::rmon::edit::{RejectedEdit, RowEdit};
+use crate::rmon::{Probe, RowRequest, Shard, Snapshot, Timestamp};
+
+/// The probe as the agent sees it.
+pub trait Backend {
+    /// The probe as it stands at `now` (a backend may give a reading up to a moment old).
+    fn snapshot(&mut self, now: Timestamp) -> Arc<Snapshot>;
+
+    /// Applies the control-row edits of one SET, all or none; the next snapshot shows them.
+    fn apply_edits(&mut self, now: Timestamp, edits: &[RowEdit]) -> Result<(), RejectedEdit>;
+
+    /// The control rows to persist after a change.
+    fn persistent_rows(&self) -> Vec<RowRequest>;
+}
+
+/// A probe and its shards in the caller's thread.
+pub struct LocalProbe {
+    pub probe: Probe,
+    pub shards: Vec<Shard>,
+    cached: Option<Arc<Snapshot>>,
+}
+
+impl LocalProbe {
+    /// `probe` with one shard set up for its rows.
+    pub fn new(probe: Probe) -> LocalProbe {
+        let mut shard = Shard::new(probe.sources().len() as u32, probe.start());
+        for command in probe.shard_setup() {
+            shard.apply(&command);
+        }
+        LocalProbe { probe, shards: vec![shard], cached: None }
+    }
+
+    /// The shards, to count frames in; the next snapshot is read afresh.
+    pub fn shards_mut(&mut self) -> &mut [Shard] {
+        self.cached = None;
+        &mut self.shards
+    }
+}
+
+impl Backend for LocalProbe {
+    fn snapshot(&mut self, now: Timestamp) -> Arc<Snapshot> {
+        if let Some(s) = &self.cached
+            && s.at == now
+        {
+            return Arc::clone(s);
+        }
+        let expired = self.probe.expire_rows(now);
+        for shard in &mut self.shards {
+            shard.tick(now);
+            for command in &expired {
+                shard.apply(command);
+            }
+        }
+        let shards: Vec<&Shard> = self.shards.iter().collect();
+        let snapshot = Arc::new(Snapshot::take(&self.probe, now, &shards));
+        self.cached = Some(Arc::clone(&snapshot));
+        snapshot
+    }
+
+    fn apply_edits(&mut self, now: Timestamp, edits: &[RowEdit]) -> Result<(), RejectedEdit> {
+        for shard in &mut self.shards {
+            shard.tick(now);
+        }
+        let commands = self.probe.apply_edits(now, edits)?;
+        for shard in &mut self.shards {
+            for command in &commands {
+                shard.apply(command);
+            }
+        }
+        self.cached = None;
+        Ok(())
+    }
+
+    fn persistent_rows(&self) -> Vec<RowRequest> {
+        self.probe.persistent_rows()
+    }
+}

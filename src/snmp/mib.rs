@@ -1,0 +1,313 @@
+//! The MIB registry: every object the agent serves, as nodes registered under their OID prefix.
+//!
+//! A node answers three questions about its subtree: the value of an instance (GET), the first
+//! instance after an OID (GETNEXT, GETBULK) and what a SET of an instance would change. Tables are
+//! served column by column, each column in the order of its rows' index OIDs, so a walk sees
+//! strictly increasing OIDs (what `snmpwalk` checks). Rows come from a [`Snapshot`], already in
+//! MIB index order, so finding the row after an index is a binary search.
+
+use std::cmp::Ordering;
+
+use crate::rmon::Snapshot;
+use crate::rmon::edit::RowEdit;
+use crate::snmp::message::ErrorStatus;
+use crate::snmp::value::Value;
+
+/// The system-group and snmp-group objects a manager may change (everything else writable is a
+/// control row of the probe).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SystemEdit {
+    Contact(String),
+    Name(String),
+    Location(String),
+    /// snmpEnableAuthenTraps: enabled(1) or disabled(2).
+    EnableAuthenTraps(bool),
+}
+
+/// What one SET varbind asks for, once a node has understood it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SetAction {
+    Row(RowEdit),
+    System(SystemEdit),
+}
+
+/// The agent's own settable and counted objects, read by the system and snmp groups.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SystemGroup {
+    /// sysDescr: the product, its version and build.
+    pub descr: String,
+    /// sysObjectID: the probe's registration in RMONPROBE-MIB (mibs/RMONPROBE-MIB).
+    pub object_id: Vec<u32>,
+    pub contact: String,
+    pub name: String,
+    pub location: String,
+    /// sysServices: datalink (2) for what it watches, applications (64) for the agent.
+    pub services: i32,
+    /// snmpEnableAuthenTraps.
+    pub enable_authen_traps: bool,
+}
+
+/// The snmp group's counters (RFC 1213 / RFC 3418), exact; served wrapped to 32 bits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SnmpCounters {
+    pub in_pkts: u64,
+    pub out_pkts: u64,
+    pub in_bad_versions: u64,
+    pub in_bad_community_names: u64,
+    pub in_bad_community_uses: u64,
+    pub in_asn_parse_errs: u64,
+    pub in_total_req_vars: u64,
+    pub in_total_set_vars: u64,
+    pub in_get_requests: u64,
+    pub in_get_nexts: u64,
+    pub in_set_requests: u64,
+    pub in_get_responses: u64,
+    pub in_traps: u64,
+    pub out_too_bigs: u64,
+    pub out_no_such_names: u64,
+    pub out_bad_values: u64,
+    pub out_gen_errs: u64,
+    pub out_get_responses: u64,
+    pub silent_drops: u64,
+}
+
+/// Everything a node may read while answering one request.
+pub struct Context<'a> {
+    pub snapshot: &'a Snapshot,
+    pub system: &'a SystemGroup,
+    pub counters: &'a SnmpCounters,
+}
+
+/// One registered subtree.
+pub trait MibNode: Send + Sync {
+    /// The subtree: every OID this node serves starts with it.
+    fn prefix(&self) -> &'static [u32];
+
+    /// The value of the instance `oid`, or noSuchObject / noSuchInstance.
+    fn get(&self, ctx: &Context<'_>, oid: &[u32]) -> Value;
+
+    /// The first instance of the subtree after `oid`, with its value.
+    fn next(&self, ctx: &Context<'_>, oid: &[u32]) -> Option<(Vec<u32>, Value)>;
+
+    /// What a SET of `oid` to `value` would do, or the error status to answer.
+    fn plan_set(&self, _oid: &[u32], _value: &Value) -> Result<SetAction, ErrorStatus> {
+        Err(ErrorStatus::NotWritable)
+    }
+}
+
+/// A counter of 64 bits served as Counter32: it wraps, as the MIB says it does.
+pub fn counter32(v: u64) -> Value {
+    Value::Counter32(v as u32)
+}
+
+/// TimeTicks from exact hundredths of a second (they wrap after 497 days).
+pub fn time_ticks(v: u64) -> Value {
+    Value::TimeTicks(v as u32)
+}
+
+/// An Integer32 column from a count that might exceed it: capped, never negative.
+pub fn integer(v: u64) -> Value {
+    Value::Integer(i32::try_from(v).unwrap_or(i32::MAX))
+}
+
+/// The sub-identifiers of one row's index, kept inline: the longest RMON-1 index
+/// (matrixSDIndex + two length-prefixed MAC addresses) has 15.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Index {
+    ids: [u32; 16],
+    len: usize,
+}
+
+impl Index {
+    pub fn of(id: u32) -> Index {
+        let mut i = Index::default();
+        i.push(id);
+        i
+    }
+
+    pub fn push(&mut self, id: u32) {
+        if let Some(slot) = self.ids.get_mut(self.len) {
+            *slot = id;
+            self.len += 1;
+        }
+    }
+
+    /// An OCTET STRING index: its length, then one sub-identifier per octet (RFC 2578 7.7).
+    pub fn push_octets(&mut self, octets: &[u8]) {
+        self.push(octets.len() as u32);
+        for &b in octets {
+            self.push(u32::from(b));
+        }
+    }
+
+    pub fn as_slice(&self) -> &[u32] {
+        &self.ids[..self.len]
+    }
+}
+
+/// The scalars of one group: instance `prefix.sub.0` for each object.
+pub struct Scalars {
+    /// The group: the objects are `prefix.sub`.
+    pub prefix: &'static [u32],
+    /// The subtree registered: the group, or one object of it when the rest of the group is a
+    /// table served by another node (ifNumber beside ifTable).
+    pub registered: &'static [u32],
+    /// Sorted by sub-identifier.
+    pub objects: &'static [Scalar],
+}
+
+pub struct Scalar {
+    pub sub_id: u32,
+    pub read: fn(&Context<'_>) -> Value,
+    pub write: Option<fn(&Value) -> Result<SetAction, ErrorStatus>>,
+}
+
+impl Scalars {
+    fn find(&self, oid: &[u32]) -> Option<(&Scalar, &[u32])> {
+        let rest = oid.strip_prefix(self.prefix)?;
+        let (&sub, instance) = rest.split_first()?;
+        self.objects.iter().find(|s| s.sub_id == sub).map(|s| (s, instance))
+    }
+}
+
+impl MibNode for Scalars {
+    fn prefix(&self) -> &'static [u32] {
+        self.registered
+    }
+
+    fn get(&self, ctx: &Context<'_>, oid: &[u32]) -> Value {
+        match self.find(oid) {
+            Some((s, [0])) => (s.read)(ctx),
+            Some(_) => Value::NoSuchInstance,
+            None => Value::NoSuchObject,
+        }
+    }
+
+    fn next(&self, ctx: &Context<'_>, oid: &[u32]) -> Option<(Vec<u32>, Value)> {
+        self.objects.iter().find_map(|s| {
+            let mut instance = self.prefix.to_vec();
+            instance.extend_from_slice(&[s.sub_id, 0]);
+            (instance.as_slice() > oid).then(|| ((s.read)(ctx), instance)).map(|(v, i)| (i, v))
+        })
+    }
+
+    fn plan_set(&self, oid: &[u32], value: &Value) -> Result<SetAction, ErrorStatus> {
+        match self.find(oid) {
+            Some((Scalar { write: Some(write), .. }, [0])) => write(value),
+            Some((Scalar { write: Some(_), .. }, _)) => Err(ErrorStatus::NoCreation),
+            _ => Err(ErrorStatus::NotWritable),
+        }
+    }
+}
+
+/// A conceptual table read from a snapshot.
+pub struct Table<E: 'static> {
+    /// The OID of the xxxEntry object: instances are `entry.column.index`.
+    pub entry: &'static [u32],
+    /// The accessible columns, ascending.
+    pub columns: &'static [u32],
+    /// The rows, in index order.
+    pub rows: for<'a> fn(&'a Snapshot) -> &'a [E],
+    pub index: fn(&E) -> Index,
+    /// A column's value for a row; None where the row has no such instance.
+    pub value: fn(&Context<'_>, &E, u32) -> Option<Value>,
+    /// How a SET of `column` of the row `index` would change the probe (read-create tables).
+    pub set: Option<fn(u32, &[u32], &Value) -> Result<SetAction, ErrorStatus>>,
+}
+
+impl<E: 'static> Table<E> {
+    /// Position of the first row whose index is after `after` (every row when None).
+    fn first_after(&self, rows: &[E], after: Option<&[u32]>) -> usize {
+        match after {
+            None => 0,
+            Some(after) => rows.partition_point(|r| (self.index)(r).as_slice() <= after),
+        }
+    }
+}
+
+impl<E: 'static + Send + Sync> MibNode for Table<E> {
+    fn prefix(&self) -> &'static [u32] {
+        self.entry
+    }
+
+    fn get(&self, ctx: &Context<'_>, oid: &[u32]) -> Value {
+        let Some((&column, index)) = oid.strip_prefix(self.entry).and_then(|r| r.split_first()) else {
+            return Value::NoSuchObject;
+        };
+        if !self.columns.contains(&column) {
+            return Value::NoSuchObject;
+        }
+        let rows = (self.rows)(ctx.snapshot);
+        match rows.binary_search_by(|r| (self.index)(r).as_slice().cmp(index)) {
+            Ok(at) => (self.value)(ctx, &rows[at], column).unwrap_or(Value::NoSuchInstance),
+            Err(_) => Value::NoSuchInstance,
+        }
+    }
+
+    fn next(&self, ctx: &Context<'_>, oid: &[u32]) -> Option<(Vec<u32>, Value)> {
+        // Where to start: the column `oid` names (after its index), or the first column.
+        let (start, mut after) = match oid.strip_prefix(self.entry) {
+            Some([]) => (0, None),
+            Some([column, index @ ..]) => {
+                let at = self.columns.partition_point(|c| c < column);
+                (at, (self.columns.get(at) == Some(column)).then_some(index))
+            }
+            None if oid.cmp(self.entry) == Ordering::Less => (0, None),
+            None => return None,
+        };
+        let rows = (self.rows)(ctx.snapshot);
+        for &column in self.columns.get(start..).unwrap_or_default() {
+            for row in &rows[self.first_after(rows, after)..] {
+                if let Some(value) = (self.value)(ctx, row, column) {
+                    let mut instance = Vec::with_capacity(self.entry.len() + 16);
+                    instance.extend_from_slice(self.entry);
+                    instance.push(column);
+                    instance.extend_from_slice((self.index)(row).as_slice());
+                    return Some((instance, value));
+                }
+            }
+            after = None;
+        }
+        None
+    }
+
+    fn plan_set(&self, oid: &[u32], value: &Value) -> Result<SetAction, ErrorStatus> {
+        let Some(set) = self.set else { return Err(ErrorStatus::NotWritable) };
+        match oid.strip_prefix(self.entry).and_then(|r| r.split_first()) {
+            Some((&column, index)) => set(column, index, value),
+            None => Err(ErrorStatus::NotWritable),
+        }
+    }
+}
+
+/// Every node the agent serves, in OID order.
+pub struct Mib {
+    nodes: Vec<Box<dyn MibNode>>,
+}
+
+impl Mib {
+    /// A registry of `nodes`, sorted here; their subtrees must not overlap.
+    pub fn new(mut nodes: Vec<Box<dyn MibNode>>) -> Mib {
+        nodes.sort_by(|a, b| a.prefix().cmp(b.prefix()));
+        debug_assert!(nodes.windows(2).all(|w| !w[1].prefix().starts_with(w[0].prefix())), "overlapping subtrees");
+        Mib { nodes }
+    }
+
+    fn owner(&self, oid: &[u32]) -> Option<&dyn MibNode> {
+        self.nodes.iter().find(|n| oid.starts_with(n.prefix())).map(|n| n.as_ref())
+    }
+
+    pub fn get(&self, ctx: &Context<'_>, oid: &[u32]) -> Value {
+        self.owner(oid).map_or(Value::NoSuchObject, |n| n.get(ctx, oid))
+    }
+
+    /// The first instance after `oid` in the whole MIB; None: the end of the MIB view.
+    pub fn next(&self, ctx: &Context<'_>, oid: &[u32]) -> Option<(Vec<u32>, Value)> {
+        let from = self.nodes.partition_point(|n| n.prefix() < oid && !oid.starts_with(n.prefix()));
+        self.nodes[from..].iter().find_map(|n| n.next(ctx, oid))
+    }
+
+    pub fn plan_set(&self, oid: &[u32], value: &Value) -> Result<SetAction, ErrorStatus> {
+        self.owner(oid).map_or(Err(ErrorStatus::NotWritable), |n| n.plan_set(oid, value))
+    }
+}

@@ -13,5 +13,6 @@ pub mod pipeline;
 pub mod replay;
 pub mod report;
 pub mod rmon;
+pub mod state;
 pub mod summary;
 pub mod synth;

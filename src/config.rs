@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::rmon::control::{DataSource, Owner};
 use crate::rmon::hosts::MAX_HOST_TABLE_SIZE;
@@ -80,7 +80,7 @@ pub struct LimitsSection {
 }
 
 /// A data source as written in the file: an ifIndex number, `ifIndex.N`, or the OID.
-#[derive(Debug, Deserialize, PartialEq, Eq, Clone)]
+#[derive(Debug, Deserialize, Serialize, PartialEq, Eq, Clone)]
 #[serde(untagged)]
 pub enum DataSourceSpec {
     IfIndex(u32),
@@ -99,6 +99,11 @@ impl DataSourceSpec {
             DataSourceSpec::IfIndex(n) => n.to_string().parse(),
             DataSourceSpec::Text(s) => s.parse(),
         }
+    }
+
+    /// The form the probe writes: `ifIndex.N`, as the MIB's DESCRIPTIONs name an interface.
+    fn of(source: DataSource) -> DataSourceSpec {
+        DataSourceSpec::Text(format!("ifIndex.{}", source.if_index()))
     }
 }
 
@@ -119,7 +124,7 @@ fn eighteen_hundred() -> u32 {
 }
 
 /// `[[etherStats]]`
-#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct EtherStatsRow {
     pub ether_stats_index: u16,
@@ -130,7 +135,7 @@ pub struct EtherStatsRow {
 }
 
 /// `[[historyControl]]`
-#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct HistoryControlRow {
     pub history_control_index: u16,
@@ -146,7 +151,7 @@ pub struct HistoryControlRow {
 }
 
 /// `[[hostControl]]`
-#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct HostControlRow {
     pub host_control_index: u16,
@@ -157,7 +162,7 @@ pub struct HostControlRow {
 }
 
 /// `[[hostTopNControl]]`: a report started at the probe's start.
-#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct HostTopNControlRow {
     pub host_top_n_control_index: u16,
@@ -183,7 +188,7 @@ fn out_octets() -> RateBase {
 }
 
 /// `[[matrixControl]]`
-#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct MatrixControlRow {
     pub matrix_control_index: u16,
@@ -243,53 +248,148 @@ impl Config {
     }
 
     /// The control rows to make valid at start: the defaults (unless turned off), then the
-    /// file's rows, which replace defaults of the same index.
+    /// file's rows, which replace defaults of the same index. A sound `--state` file, when
+    /// there is one, replaces all of them ([`crate::state::startup_rows`]).
     pub fn rows(&self, sources: &[DataSourceInfo]) -> Result<Vec<RowRequest>, String> {
         let mut rows = if self.probe.default_rows { RowRequest::defaults(sources) } else { Vec::new() };
-        let owner = |s: &str| Owner::new(s);
-        for r in &self.ether_stats {
-            rows.push(RowRequest::EtherStats {
-                index: r.ether_stats_index,
-                data_source: r.ether_stats_data_source.resolve()?,
-                owner: owner(&r.ether_stats_owner)?,
-            });
-        }
-        for r in &self.history_control {
-            rows.push(RowRequest::History {
-                index: r.history_control_index,
-                data_source: r.history_control_data_source.resolve()?,
-                interval: r.history_control_interval,
-                buckets_requested: r.history_control_buckets_requested,
-                owner: owner(&r.history_control_owner)?,
-            });
-        }
-        for r in &self.host_control {
-            rows.push(RowRequest::Hosts {
-                index: r.host_control_index,
-                data_source: r.host_control_data_source.resolve()?,
-                owner: owner(&r.host_control_owner)?,
-            });
-        }
-        for r in &self.matrix_control {
-            rows.push(RowRequest::Matrix {
-                index: r.matrix_control_index,
-                data_source: r.matrix_control_data_source.resolve()?,
-                owner: owner(&r.matrix_control_owner)?,
-            });
-        }
-        // Last: a report names a host table, which must exist by then.
-        for r in &self.host_top_n_control {
-            rows.push(RowRequest::HostTopN {
-                index: r.host_top_n_control_index,
-                host_index: r.host_top_n_host_index,
-                rate_base: r.host_top_n_rate_base,
-                time_remaining: r.host_top_n_time_remaining,
-                requested_size: r.host_top_n_requested_size,
-                owner: owner(&r.host_top_n_owner)?,
-            });
-        }
+        rows.extend(requests(
+            &self.ether_stats,
+            &self.history_control,
+            &self.host_control,
+            &self.host_top_n_control,
+            &self.matrix_control,
+        )?);
         Ok(rows)
     }
+}
+
+/// The control rows of a file, table by table under the RMON-MIB names, as a configuration
+/// writes them: what a state file (`state.rs`) holds, so that its rows read like, and can be
+/// pasted into, a configuration.
+#[derive(Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct RowSections {
+    #[serde(default, rename = "etherStats", skip_serializing_if = "Vec::is_empty")]
+    pub ether_stats: Vec<EtherStatsRow>,
+    #[serde(default, rename = "historyControl", skip_serializing_if = "Vec::is_empty")]
+    pub history_control: Vec<HistoryControlRow>,
+    #[serde(default, rename = "hostControl", skip_serializing_if = "Vec::is_empty")]
+    pub host_control: Vec<HostControlRow>,
+    #[serde(default, rename = "hostTopNControl", skip_serializing_if = "Vec::is_empty")]
+    pub host_top_n_control: Vec<HostTopNControlRow>,
+    #[serde(default, rename = "matrixControl", skip_serializing_if = "Vec::is_empty")]
+    pub matrix_control: Vec<MatrixControlRow>,
+}
+
+impl RowSections {
+    /// The sections that ask for `rows`.
+    pub fn from_requests(rows: &[RowRequest]) -> RowSections {
+        let mut s = RowSections::default();
+        for row in rows {
+            match row {
+                RowRequest::EtherStats { index, data_source, owner } => s.ether_stats.push(EtherStatsRow {
+                    ether_stats_index: *index,
+                    ether_stats_data_source: DataSourceSpec::of(*data_source),
+                    ether_stats_owner: owner.0.clone(),
+                }),
+                RowRequest::History { index, data_source, interval, buckets_requested, owner } => {
+                    s.history_control.push(HistoryControlRow {
+                        history_control_index: *index,
+                        history_control_data_source: DataSourceSpec::of(*data_source),
+                        history_control_interval: *interval,
+                        history_control_buckets_requested: *buckets_requested,
+                        history_control_owner: owner.0.clone(),
+                    })
+                }
+                RowRequest::Hosts { index, data_source, owner } => s.host_control.push(HostControlRow {
+                    host_control_index: *index,
+                    host_control_data_source: DataSourceSpec::of(*data_source),
+                    host_control_owner: owner.0.clone(),
+                }),
+                RowRequest::HostTopN { index, host_index, rate_base, time_remaining, requested_size, owner } => {
+                    s.host_top_n_control.push(HostTopNControlRow {
+                        host_top_n_control_index: *index,
+                        host_top_n_host_index: *host_index,
+                        host_top_n_rate_base: *rate_base,
+                        host_top_n_time_remaining: *time_remaining,
+                        host_top_n_requested_size: *requested_size,
+                        host_top_n_owner: owner.0.clone(),
+                    })
+                }
+                RowRequest::Matrix { index, data_source, owner } => s.matrix_control.push(MatrixControlRow {
+                    matrix_control_index: *index,
+                    matrix_control_data_source: DataSourceSpec::of(*data_source),
+                    matrix_control_owner: owner.0.clone(),
+                }),
+            }
+        }
+        s
+    }
+
+    /// The rows the sections ask for, hostTopN rows last.
+    pub fn requests(&self) -> Result<Vec<RowRequest>, String> {
+        requests(
+            &self.ether_stats,
+            &self.history_control,
+            &self.host_control,
+            &self.host_top_n_control,
+            &self.matrix_control,
+        )
+    }
+}
+
+/// The rows of a file's sections; hostTopN rows come last, since a report names a host table,
+/// which must exist by then.
+fn requests(
+    ether_stats: &[EtherStatsRow],
+    history_control: &[HistoryControlRow],
+    host_control: &[HostControlRow],
+    host_top_n_control: &[HostTopNControlRow],
+    matrix_control: &[MatrixControlRow],
+) -> Result<Vec<RowRequest>, String> {
+    let mut rows = Vec::new();
+    let owner = |s: &str| Owner::new(s);
+    for r in ether_stats {
+        rows.push(RowRequest::EtherStats {
+            index: r.ether_stats_index,
+            data_source: r.ether_stats_data_source.resolve()?,
+            owner: owner(&r.ether_stats_owner)?,
+        });
+    }
+    for r in history_control {
+        rows.push(RowRequest::History {
+            index: r.history_control_index,
+            data_source: r.history_control_data_source.resolve()?,
+            interval: r.history_control_interval,
+            buckets_requested: r.history_control_buckets_requested,
+            owner: owner(&r.history_control_owner)?,
+        });
+    }
+    for r in host_control {
+        rows.push(RowRequest::Hosts {
+            index: r.host_control_index,
+            data_source: r.host_control_data_source.resolve()?,
+            owner: owner(&r.host_control_owner)?,
+        });
+    }
+    for r in matrix_control {
+        rows.push(RowRequest::Matrix {
+            index: r.matrix_control_index,
+            data_source: r.matrix_control_data_source.resolve()?,
+            owner: owner(&r.matrix_control_owner)?,
+        });
+    }
+    for r in host_top_n_control {
+        rows.push(RowRequest::HostTopN {
+            index: r.host_top_n_control_index,
+            host_index: r.host_top_n_host_index,
+            rate_base: r.host_top_n_rate_base,
+            time_remaining: r.host_top_n_time_remaining,
+            requested_size: r.host_top_n_requested_size,
+            owner: owner(&r.host_top_n_owner)?,
+        });
+    }
+    Ok(rows)
 }
 
 #[cfg(test)]

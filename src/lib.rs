@@ -1,8 +1,8 @@
 //! rmonprobe: a passive traffic analyzer and RMON probe.
 //!
 //! The data path (see ARCHITECTURE.md): [`capture`] reads frames in batches, [`packet`] classifies
-//! each one, [`pipeline`] hands them to the shards of [`rmon`], and the views ([`report`], and
-//! later the SNMP agent and the TUI) read merged tables from the [`rmon::Probe`].
+//! each one, [`pipeline`] hands them to the shards of [`rmon`], and the views ([`report`], [`snmp`],
+//! and later the TUI) read merged tables from the [`rmon::Probe`].
 
 #![deny(unsafe_code)]
 
@@ -14,5 +14,6 @@ pub mod replay;
 pub mod report;
 pub mod rmon;
 pub mod snmp;
+pub mod state;
 pub mod summary;
 pub mod synth;

@@ -10,6 +10,9 @@ use serde::Serialize;
 /// ifIndex of MIB-II's interfaces table: 1.3.6.1.2.1.2.2.1.1.
 pub const IF_INDEX_OID: &str = "1.3.6.1.2.1.2.2.1.1";
 
+/// The arcs of [`IF_INDEX_OID`], to read a dataSource a manager SETs.
+pub const IF_INDEX_ARCS: [u32; 10] = [1, 3, 6, 1, 2, 1, 2, 2, 1, 1];
+
 /// Owner of rows the probe makes itself (RFC 2819 OwnerString: "a string starting with
 /// 'monitor'").
 pub const MONITOR_OWNER: &str = "monitor";
@@ -75,14 +78,45 @@ impl Owner {
 pub struct DataSource(pub u32);
 
 impl DataSource {
-    /// The ifIndex.
+    /// No data source yet: the dataSource of a row a manager created and has not yet given one
+    /// (the MIB has no default for it). ifIndex 0 names no interface, so no shard ever counts
+    /// for it, and it reads as zeroDotZero (`0.0`), the SMI's OID for "no object", which an
+    /// agent may serve as it is. A row cannot become valid with it.
+    pub const UNSET: DataSource = DataSource(0);
+
+    /// The ifIndex (0 for [`DataSource::UNSET`]).
     pub fn if_index(self) -> u32 {
         self.0
+    }
+
+    pub fn is_unset(self) -> bool {
+        self == Self::UNSET
+    }
+
+    /// The data source an OID names, if it is `ifIndex.N` with N >= 1.
+    pub fn from_oid(arcs: &[u32]) -> Option<DataSource> {
+        match arcs.strip_prefix(&IF_INDEX_ARCS[..]) {
+            Some(&[n]) if n >= 1 => Some(DataSource(n)),
+            _ => None,
+        }
+    }
+
+    /// The OID a manager reads: `ifIndex.N`, or `0.0` when unset.
+    pub fn oid(self) -> Vec<u32> {
+        if self.is_unset() {
+            return vec![0, 0];
+        }
+        let mut arcs = IF_INDEX_ARCS.to_vec();
+        arcs.push(self.0);
+        arcs
     }
 }
 
 impl fmt::Display for DataSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_unset() {
+            return f.write_str("0.0");
+        }
         write!(f, "{IF_INDEX_OID}.{}", self.0)
     }
 }
@@ -141,6 +175,20 @@ mod tests {
         assert_eq!(want.to_string(), "1.3.6.1.2.1.2.2.1.1.3");
         assert_eq!(serde_json::to_string(&want).unwrap(), "\"1.3.6.1.2.1.2.2.1.1.3\"");
         assert_eq!(serde_json::to_string(&Valid).unwrap(), "\"valid\"");
+    }
+
+    #[test]
+    fn data_source_oids() {
+        let oid = [1, 3, 6, 1, 2, 1, 2, 2, 1, 1, 7];
+        assert_eq!(DataSource::from_oid(&oid), Some(DataSource(7)));
+        assert_eq!(DataSource(7).oid(), oid.to_vec());
+        assert_eq!(DataSource::from_oid(&oid[..10]), None);
+        assert_eq!(DataSource::from_oid(&[1, 3, 6, 1, 2, 1, 2, 2, 1, 1, 0]), None);
+        assert_eq!(DataSource::from_oid(&[1, 3, 6, 1, 2, 1, 2, 2, 1, 2, 7]), None);
+        assert_eq!(DataSource::from_oid(&[1, 3, 6, 1, 2, 1, 2, 2, 1, 1, 7, 1]), None);
+        assert_eq!(DataSource::UNSET.to_string(), "0.0");
+        assert_eq!(DataSource::UNSET.oid(), vec![0, 0]);
+        assert_eq!(serde_json::to_string(&DataSource::UNSET).unwrap(), "\"0.0\"");
     }
 
     #[test]

@@ -32,6 +32,10 @@ pub struct HistoryControl {
     pub interval: u32,
     pub owner: Owner,
     pub status: EntryStatus,
+    /// When the row last became valid: bucket 1 (etherHistorySampleIndex 1) starts then. Kept
+    /// so that a shard started later ([`crate::rmon::Probe::shard_setup`]) closes its buckets at
+    /// the same instants as the others, which the merge needs.
+    pub start: Timestamp,
 }
 
 /// historyControlEntry as a manager reads it.
@@ -122,6 +126,15 @@ impl HistoryRecorder {
         });
         self.filling += 1;
         self.bucket_start = self.bucket_end();
+    }
+
+    /// Keeps at most `granted` buckets from now on, deleting the oldest at once if there are
+    /// more (historyControlBucketsGranted changed by a SET of historyControlBucketsRequested).
+    pub fn set_granted(&mut self, granted: u16) {
+        self.granted = usize::from(granted.max(1));
+        while self.samples.len() > self.granted {
+            self.samples.pop_front();
+        }
     }
 
     /// Completed buckets, oldest first.
@@ -225,6 +238,7 @@ mod tests {
             interval,
             owner: Owner::monitor(),
             status: EntryStatus::Valid,
+            start: Timestamp(0),
         }
     }
 
@@ -278,6 +292,17 @@ mod tests {
         let mut r = HistoryRecorder::new(Timestamp(u64::MAX - SEC), 3600, 2, &counters(0, 0));
         r.advance(Timestamp(u64::MAX), &counters(1, 64));
         assert!(r.samples().count() <= 2);
+    }
+
+    #[test]
+    fn fewer_granted_deletes_the_oldest_and_more_lets_it_grow() {
+        let mut r = HistoryRecorder::new(Timestamp(0), 1, 4, &counters(0, 0));
+        r.advance(Timestamp(4 * SEC), &counters(4, 4));
+        r.set_granted(2);
+        assert_eq!(r.samples().map(|s| s.sample_index).collect::<Vec<_>>(), vec![3, 4]);
+        r.set_granted(3);
+        r.advance(Timestamp(6 * SEC), &counters(6, 6));
+        assert_eq!(r.samples().map(|s| s.sample_index).collect::<Vec<_>>(), vec![4, 5, 6]);
     }
 
     #[test]

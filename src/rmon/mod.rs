@@ -11,12 +11,18 @@
 //! | hosts      | `hosts.rs`      | hostControlTable, hostTable, hostTimeTable       |
 //! | hostTopN   | `topn.rs`       | hostTopNControlTable, hostTopNTable              |
 //! | matrix     | `matrix.rs`     | matrixControlTable, matrixSDTable, matrixDSTable |
+//!
+//! What a manager may do to the control rows (the EntryStatus life cycle, SET's checks) is in
+//! `edit.rs`; what each change means for each kind of row, and the commands it sends the shards,
+//! in `row.rs`.
 
 pub mod control;
+pub mod edit;
 pub mod history;
 pub mod hosts;
 pub mod matrix;
 pub mod probe;
+mod row;
 pub mod shard;
 pub mod snapshot;
 pub mod statistics;
@@ -24,6 +30,7 @@ pub mod table;
 pub mod time;
 pub mod topn;
 
+pub use edit::{ControlTable, ControlValue, EditError, RejectedEdit, RowEdit, UNDER_CREATION_TIMEOUT};
 pub use probe::{DataSourceInfo, Limits, Probe, RmonTables, RowError, RowRequest};
 pub use shard::{Group, Shard, ShardCommand};
 pub use snapshot::{Interface, Snapshot};

@@ -4,17 +4,24 @@
 //! hostTopNControl, matrixControl), tells shards what to count with [`ShardCommand`]s, and answers
 //! reads by merging shards into [`RmonTables`], the one picture of the MIB that the JSON report,
 //! the SNMP agent and the TUI all show.
+//!
+//! Rows come from the configuration ([`Probe::new`], valid from the start) and from managers
+//! ([`Probe::apply_edits`] in `edit.rs`, the EntryStatus life cycle); [`Probe::persistent_rows`]
+//! gives back the valid ones for the `--state` file. Rows that are not valid appear in the
+//! control tables with whatever columns are set, and have no data rows.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
+use crate::rmon::edit::ControlTable;
 use crate::rmon::history::{
     self, EtherHistoryEntry, HistoryControl, HistoryControlEntry, MAX_BUCKETS, MAX_INTERVAL_SECS,
 };
 use crate::rmon::hosts::{self, HostControl, HostControlEntry, HostEntry, HostTimeEntry, MAX_HOST_TABLE_SIZE};
 use crate::rmon::matrix::{self, MatrixControl, MatrixControlEntry, MatrixDsEntry, MatrixSdEntry};
+use crate::rmon::row;
 use crate::rmon::shard::{Shard, ShardCommand};
 use crate::rmon::statistics::{EtherStatsCounters, EtherStatsEntry};
 use crate::rmon::time::Timestamp;
@@ -116,6 +123,43 @@ impl RowRequest {
     }
 }
 
+impl RowRequest {
+    /// The checks that need nothing but the row itself (the index, the ranges of the MIB); the
+    /// probe adds the data source and the host table.
+    pub fn check(&self) -> Result<(), RowError> {
+        let (table, index) = match self {
+            RowRequest::EtherStats { index, .. } => ("etherStats", *index),
+            RowRequest::History { index, .. } => ("historyControl", *index),
+            RowRequest::Hosts { index, .. } => ("hostControl", *index),
+            RowRequest::HostTopN { index, .. } => ("hostTopNControl", *index),
+            RowRequest::Matrix { index, .. } => ("matrixControl", *index),
+        };
+        if index == 0 {
+            return Err(RowError::BadIndex { table, index });
+        }
+        if let RowRequest::History { interval, buckets_requested, .. } = self {
+            if !(1..=MAX_INTERVAL_SECS).contains(interval) {
+                return Err(RowError::BadInterval { index, interval: *interval });
+            }
+            if *buckets_requested == 0 {
+                return Err(RowError::BadBuckets { index });
+            }
+        }
+        Ok(())
+    }
+
+    /// The data source the row watches (a hostTopN row: none of its own).
+    pub fn data_source(&self) -> Option<DataSource> {
+        match self {
+            RowRequest::EtherStats { data_source, .. }
+            | RowRequest::History { data_source, .. }
+            | RowRequest::Hosts { data_source, .. }
+            | RowRequest::Matrix { data_source, .. } => Some(*data_source),
+            RowRequest::HostTopN { .. } => None,
+        }
+    }
+}
+
 /// Why a control row cannot be made valid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RowError {
@@ -171,14 +215,17 @@ pub struct RmonTables {
 #[derive(Clone, Debug)]
 pub struct Probe {
     /// sysUpTime 0: the probe's start (a replay: the first frame).
-    start: Timestamp,
-    sources: Vec<DataSourceInfo>,
-    limits: Limits,
-    ether_stats: BTreeMap<u16, EtherStatsControl>,
-    history: BTreeMap<u16, HistoryControl>,
-    hosts: BTreeMap<u16, HostControl>,
-    top_n: BTreeMap<u16, HostTopNControl>,
-    matrix: BTreeMap<u16, MatrixControl>,
+    pub(super) start: Timestamp,
+    pub(super) sources: Vec<DataSourceInfo>,
+    pub(super) limits: Limits,
+    pub(super) ether_stats: BTreeMap<u16, EtherStatsControl>,
+    pub(super) history: BTreeMap<u16, HistoryControl>,
+    pub(super) hosts: BTreeMap<u16, HostControl>,
+    pub(super) top_n: BTreeMap<u16, HostTopNControl>,
+    pub(super) matrix: BTreeMap<u16, MatrixControl>,
+    /// Rows under creation and when a manager last touched each (or the probe put it there):
+    /// the clock of [`Probe::expire_rows`].
+    pub(super) under_creation_since: BTreeMap<(ControlTable, u16), Timestamp>,
 }
 
 impl Probe {
@@ -199,6 +246,7 @@ impl Probe {
             hosts: BTreeMap::new(),
             top_n: BTreeMap::new(),
             matrix: BTreeMap::new(),
+            under_creation_since: BTreeMap::new(),
         };
         for row in rows {
             probe.make_valid(row)?;
@@ -212,6 +260,10 @@ impl Probe {
 
     pub fn sources(&self) -> &[DataSourceInfo] {
         &self.sources
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// sysUpTime at `now`, in TimeTicks (not wrapped).
@@ -230,10 +282,10 @@ impl Probe {
     /// Checks a row request and, if it can be granted, adds (or replaces) the row as valid from
     /// the probe's start.
     fn make_valid(&mut self, row: &RowRequest) -> Result<(), RowError> {
+        row.check()?;
         let valid = EntryStatus::Valid;
         match row {
             RowRequest::EtherStats { index, data_source, owner } => {
-                self.check_index("etherStats", *index)?;
                 self.check_source("etherStats", *index, *data_source)?;
                 self.ether_stats.insert(
                     *index,
@@ -241,42 +293,34 @@ impl Probe {
                 );
             }
             RowRequest::History { index, data_source, interval, buckets_requested, owner } => {
-                self.check_index("historyControl", *index)?;
                 self.check_source("historyControl", *index, *data_source)?;
-                if !(1..=MAX_INTERVAL_SECS).contains(interval) {
-                    return Err(RowError::BadInterval { index: *index, interval: *interval });
-                }
-                if *buckets_requested == 0 {
-                    return Err(RowError::BadBuckets { index: *index });
-                }
                 self.history.insert(
                     *index,
                     HistoryControl {
                         data_source: *data_source,
                         buckets_requested: *buckets_requested,
-                        buckets_granted: (*buckets_requested).min(self.limits.history_buckets.max(1)),
+                        buckets_granted: row::granted_buckets(*buckets_requested, &self.limits),
                         interval: *interval,
                         owner: owner.clone(),
                         status: valid,
+                        start: self.start,
                     },
                 );
             }
             RowRequest::Hosts { index, data_source, owner } => {
-                self.check_index("hostControl", *index)?;
                 self.check_source("hostControl", *index, *data_source)?;
                 self.hosts
                     .insert(*index, HostControl { data_source: *data_source, owner: owner.clone(), status: valid });
             }
             RowRequest::HostTopN { index, host_index, rate_base, time_remaining, requested_size, owner } => {
-                self.check_index("hostTopNControl", *index)?;
-                if !self.hosts.contains_key(host_index) {
+                if !self.hosts.get(host_index).is_some_and(|h| h.status == valid) {
                     return Err(RowError::NoSuchHostTable { index: *index, host_index: *host_index });
                 }
                 self.top_n.insert(
                     *index,
                     HostTopNControl {
-                        host_index: *host_index,
-                        rate_base: *rate_base,
+                        host_index: Some(*host_index),
+                        rate_base: Some(*rate_base),
                         duration: *time_remaining,
                         requested_size: *requested_size,
                         granted_size: (*requested_size).min(self.limits.top_n_size),
@@ -287,7 +331,6 @@ impl Probe {
                 );
             }
             RowRequest::Matrix { index, data_source, owner } => {
-                self.check_index("matrixControl", *index)?;
                 self.check_source("matrixControl", *index, *data_source)?;
                 self.matrix
                     .insert(*index, MatrixControl { data_source: *data_source, owner: owner.clone(), status: valid });
@@ -296,51 +339,22 @@ impl Probe {
         Ok(())
     }
 
-    fn check_index(&self, table: &'static str, index: u16) -> Result<(), RowError> {
-        if index == 0 { Err(RowError::BadIndex { table, index }) } else { Ok(()) }
-    }
-
     /// The commands that set a new shard up to count for every valid row.
     pub fn shard_setup(&self) -> Vec<ShardCommand> {
-        let mut commands = Vec::new();
-        for (&index, row) in &self.ether_stats {
-            commands.push(ShardCommand::StartEtherStats { index, source: row.data_source });
-        }
-        for (&index, row) in &self.history {
-            commands.push(ShardCommand::StartHistory {
-                index,
-                source: row.data_source,
-                interval: row.interval,
-                granted: row.buckets_granted,
-                start: self.start,
-            });
-        }
-        for (&index, row) in &self.hosts {
-            commands.push(ShardCommand::StartHosts {
-                index,
-                source: row.data_source,
-                size_limit: self.limits.host_table_size,
-            });
-        }
-        for (&index, row) in &self.matrix {
-            commands.push(ShardCommand::StartMatrix {
-                index,
-                source: row.data_source,
-                size_limit: self.limits.matrix_table_size,
-            });
-        }
-        for (&index, row) in &self.top_n {
-            if let Some(start) = row.start_time {
-                commands.push(ShardCommand::StartHostTopN {
-                    index,
-                    host_index: row.host_index,
-                    rate_base: row.rate_base,
-                    start,
-                    duration: row.duration,
-                });
-            }
-        }
-        commands
+        row::setup(self)
+    }
+
+    /// The valid control rows, as a configuration would ask for them, in an order
+    /// [`Probe::new`] accepts (host tables before the reports that rank them): what the
+    /// `--state` file keeps. Rows under creation are left out; a hostTopN report in progress
+    /// becomes a report of the same duration from the next start (see `row.rs`).
+    pub fn persistent_rows(&self) -> Vec<RowRequest> {
+        row::requests(&self.ether_stats)
+            .chain(row::requests(&self.history))
+            .chain(row::requests(&self.hosts))
+            .chain(row::requests(&self.matrix))
+            .chain(row::requests(&self.top_n))
+            .collect()
     }
 
     fn if_speed(&self, data_source: DataSource) -> u64 {
@@ -352,8 +366,12 @@ impl Probe {
         let mut t = RmonTables::default();
         let ticks = |at: Option<Timestamp>| at.map_or(0, |at| at.ticks_since(self.start));
 
+        // Rows that are not valid have no data: their shard data was stopped, but a row under
+        // creation may share its index with data a shard has not dropped yet.
+        let shards_of = |status: EntryStatus| if status == EntryStatus::Valid { shards } else { &[] };
+
         for (&index, row) in &self.ether_stats {
-            let counters = shards
+            let counters = shards_of(row.status)
                 .iter()
                 .filter_map(|s| s.ether_stats(row.data_source, index))
                 .fold(EtherStatsCounters::default(), |sum, c| sum.plus(&c));
@@ -370,12 +388,13 @@ impl Probe {
                 history_control_owner: row.owner.clone(),
                 history_control_status: row.status,
             });
-            let recorders: Vec<_> = shards.iter().filter_map(|s| s.history(row.data_source, index)).collect();
+            let recorders: Vec<_> =
+                shards_of(row.status).iter().filter_map(|s| s.history(row.data_source, index)).collect();
             t.ether_history.extend(history::merge(index, row, &recorders, self.start, self.if_speed(row.data_source)));
         }
 
         for (&index, row) in &self.hosts {
-            let tables: Vec<_> = shards.iter().filter_map(|s| s.host_table(index)).collect();
+            let tables: Vec<_> = shards_of(row.status).iter().filter_map(|s| s.host_table(index)).collect();
             let merged = hosts::merge(index, &tables);
             t.host_control.push(HostControlEntry {
                 host_control_index: index,
@@ -404,14 +423,14 @@ impl Probe {
                 host_top_n_owner: row.owner.clone(),
                 host_top_n_status: row.status,
             });
-            let windows: Vec<_> = shards.iter().filter_map(|s| s.top_n(index)).collect();
+            let windows: Vec<_> = shards_of(row.status).iter().filter_map(|s| s.top_n(index)).collect();
             if row.start_time.is_some() && !windows.is_empty() {
                 t.host_top_n.extend(topn::merge(index, row.granted_size, &windows));
             }
         }
 
         for (&index, row) in &self.matrix {
-            let tables: Vec<_> = shards.iter().filter_map(|s| s.matrix_table(index)).collect();
+            let tables: Vec<_> = shards_of(row.status).iter().filter_map(|s| s.matrix_table(index)).collect();
             let merged = matrix::merge(&tables);
             t.matrix_control.push(MatrixControlEntry {
                 matrix_control_index: index,

@@ -61,6 +61,12 @@ pub enum ShardCommand {
         source: DataSource,
         size_limit: usize,
     },
+    /// historyControlBucketsGranted of a valid row changed: keep at most `granted` buckets,
+    /// the oldest going first, without restarting the row.
+    ResizeHistory {
+        index: u16,
+        granted: u16,
+    },
     /// The row left valid: its data goes.
     Stop {
         group: Group,
@@ -242,6 +248,13 @@ impl Shard {
                     upsert(&mut s.history, index, recorder);
                 }
             }
+            ShardCommand::ResizeHistory { index, granted } => {
+                for s in &mut self.sources {
+                    if let Some(at) = s.history.iter().position(|(i, _)| *i == index) {
+                        s.history[at].1.set_granted(granted);
+                    }
+                }
+            }
             ShardCommand::StartHosts { index, source, size_limit } => {
                 let hasher = self.hasher.clone();
                 if let Some(s) = self.source_mut(source) {
@@ -416,6 +429,16 @@ mod tests {
         assert!(s.matrix_table(1).is_none());
         // Frames still count for the data source but no row shows them.
         s.count(&at(2, 1));
+    }
+
+    #[test]
+    fn resize_keeps_the_history_running() {
+        let mut s = shard();
+        s.tick(Timestamp(30 * SEC));
+        s.apply(&ShardCommand::ResizeHistory { index: 1, granted: 2 });
+        let got: Vec<_> = s.history(DataSource(1), 1).unwrap().samples().map(|x| x.sample_index).collect();
+        assert_eq!(got, vec![2, 3]);
+        s.apply(&ShardCommand::ResizeHistory { index: 9, granted: 2 });
     }
 
     #[test]

@@ -60,22 +60,31 @@ impl RateBase {
 /// hostTopNControlEntry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HostTopNControl {
-    /// hostControlIndex of the host table the report ranks.
-    pub host_index: u16,
-    pub rate_base: RateBase,
-    /// hostTopNDuration: seconds of the current or last report (0: none requested yet).
+    /// hostControlIndex of the host table the report ranks; None until a manager sets it on a
+    /// row it created (the MIB has no default).
+    pub host_index: Option<u16>,
+    /// None until set, as `host_index`.
+    pub rate_base: Option<RateBase>,
+    /// hostTopNDuration: seconds of the current or last report (0: none requested yet). On a
+    /// row that is not valid: the report that starts when the row becomes valid.
     pub duration: u32,
     pub requested_size: u32,
     pub granted_size: u32,
-    /// When the current or last report started (hostTopNStartTime); None before the first.
+    /// When the current or last report started (hostTopNStartTime); None before the first, and
+    /// while the row is not valid (no report runs then).
     pub start_time: Option<Timestamp>,
     pub owner: Owner,
     pub status: EntryStatus,
 }
 
 impl HostTopNControl {
-    /// hostTopNTimeRemaining at `now`: seconds left in the running report, 0 when none runs.
+    /// hostTopNTimeRemaining at `now`: seconds left in the running report, 0 when none runs. A
+    /// row that is not valid runs no report and shows the duration of the one it will start
+    /// when it becomes valid, so that a manager reads back what it set.
     pub fn time_remaining(&self, now: Timestamp) -> u32 {
+        if self.status != EntryStatus::Valid {
+            return self.duration;
+        }
         let Some(start) = self.start_time else {
             return 0;
         };
@@ -89,8 +98,13 @@ impl HostTopNControl {
 #[serde(rename_all = "camelCase")]
 pub struct HostTopNControlEntry {
     pub host_top_n_control_index: u16,
-    pub host_top_n_host_index: u16,
-    pub host_top_n_rate_base: RateBase,
+    /// None (and left out of JSON) on a row under creation that has none yet: an agent answers
+    /// noSuchInstance for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_top_n_host_index: Option<u16>,
+    /// None as `host_top_n_host_index`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_top_n_rate_base: Option<RateBase>,
     pub host_top_n_time_remaining: u32,
     pub host_top_n_duration: u32,
     pub host_top_n_requested_size: u32,
@@ -315,9 +329,9 @@ mod tests {
 
     #[test]
     fn time_remaining_counts_down_to_zero() {
-        let c = HostTopNControl {
-            host_index: 1,
-            rate_base: RateBase::OutOctets,
+        let mut c = HostTopNControl {
+            host_index: Some(1),
+            rate_base: Some(RateBase::OutOctets),
             duration: 60,
             requested_size: 10,
             granted_size: 10,
@@ -330,6 +344,9 @@ mod tests {
         assert_eq!(c.time_remaining(Timestamp(101 * SEC)), 59);
         assert_eq!(c.time_remaining(Timestamp(160 * SEC)), 0);
         assert_eq!(c.time_remaining(Timestamp(1000 * SEC)), 0);
+        c.status = EntryStatus::UnderCreation;
+        c.start_time = None;
+        assert_eq!(c.time_remaining(Timestamp(1000 * SEC)), 60, "the report to run once valid");
         assert_eq!(RateBase::from_value(4), Some(RateBase::OutOctets));
         assert_eq!(RateBase::from_value(8), None);
     }

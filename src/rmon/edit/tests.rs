@@ -1,0 +1,690 @@
+//! Control-row editing, stepped through time with one shard counting frames, as the agent would
+//! drive it.
+
+use super::*;
+use crate::packet::Condition;
+use crate::rmon::hosts::tests::{frame, mac};
+use crate::rmon::probe::{DataSourceInfo, RmonTables, RowRequest};
+use crate::rmon::shard::{Group, Shard};
+use ControlTable::*;
+use EntryStatus::*;
+
+const SEC: u64 = NANOS_PER_SEC;
+
+fn at(secs: u64) -> Timestamp {
+    Timestamp(secs * SEC)
+}
+
+fn sources() -> Vec<DataSourceInfo> {
+    (1..=2).map(|i| DataSourceInfo { if_index: i, descr: format!("eth{i}"), if_speed: 10_000_000 }).collect()
+}
+
+/// ifIndex.N, as a SET carries it.
+fn if_index(n: u32) -> ControlValue {
+    ControlValue::ObjectId(DataSource(n).oid())
+}
+
+fn int(v: i64) -> ControlValue {
+    ControlValue::Integer(v)
+}
+
+fn text(s: &str) -> ControlValue {
+    ControlValue::OctetString(s.as_bytes().to_vec())
+}
+
+fn edit(table: ControlTable, index: i64, column: u32, value: ControlValue) -> RowEdit {
+    RowEdit { table, index, column, value }
+}
+
+fn status(table: ControlTable, index: i64, to: EntryStatus) -> RowEdit {
+    edit(table, index, table.status_column(), int(to.value()))
+}
+
+fn owner_column(table: ControlTable) -> u32 {
+    table.status_column() - 1
+}
+
+fn group(table: ControlTable) -> Group {
+    match table {
+        EtherStats => Group::EtherStats,
+        HistoryControl => Group::History,
+        HostControl => Group::Hosts,
+        HostTopNControl => Group::HostTopN,
+        MatrixControl => Group::Matrix,
+    }
+}
+
+/// A probe started at 0 s on two interfaces, with the default rows of ifIndex 1 (etherStats 1,
+/// historyControl 1 and 2, hostControl 1, matrixControl 1), and one shard fed every command.
+struct Rig {
+    probe: Probe,
+    shard: Shard,
+    seq: u64,
+}
+
+impl Rig {
+    fn new() -> Rig {
+        let probe = Probe::new(at(0), sources(), Limits::default(), &RowRequest::defaults(&sources()[..1])).unwrap();
+        let mut shard = Shard::new(2, at(0));
+        for c in probe.shard_setup() {
+            shard.apply(&c);
+        }
+        Rig { probe, shard, seq: 0 }
+    }
+
+    /// One SET PDU at `secs`; the commands go to the shard, as the agent sends them.
+    fn set(&mut self, secs: u64, edits: &[RowEdit]) -> Result<Vec<ShardCommand>, RejectedEdit> {
+        self.shard.tick(at(secs));
+        let commands = self.probe.apply_edits(at(secs), edits)?;
+        for c in &commands {
+            self.shard.apply(c);
+        }
+        Ok(commands)
+    }
+
+    /// A good frame of 100 octets from host `src` to host `dst` on ifIndex 1.
+    fn send(&mut self, secs: u64, src: u8, dst: u8) {
+        let mut f = frame(self.seq, mac(src), mac(dst), 100, Condition::Good);
+        f.time = at(secs);
+        self.seq += 1;
+        self.shard.count(&f);
+    }
+
+    fn tables(&mut self, secs: u64) -> RmonTables {
+        self.shard.tick(at(secs));
+        self.probe.tables(at(secs), &[&self.shard])
+    }
+}
+
+fn status_in(t: &RmonTables, table: ControlTable, index: u16) -> Option<EntryStatus> {
+    match table {
+        EtherStats => t.ether_stats.iter().find(|r| r.ether_stats_index == index).map(|r| r.ether_stats_status),
+        HistoryControl => {
+            t.history_control.iter().find(|r| r.history_control_index == index).map(|r| r.history_control_status)
+        }
+        HostControl => t.host_control.iter().find(|r| r.host_control_index == index).map(|r| r.host_control_status),
+        HostTopNControl => {
+            t.host_top_n_control.iter().find(|r| r.host_top_n_control_index == index).map(|r| r.host_top_n_status)
+        }
+        MatrixControl => {
+            t.matrix_control.iter().find(|r| r.matrix_control_index == index).map(|r| r.matrix_control_status)
+        }
+    }
+}
+
+fn has_data(t: &RmonTables, table: ControlTable, index: u16) -> bool {
+    match table {
+        EtherStats => t.ether_stats.iter().any(|r| r.ether_stats_index == index && r.ether_stats_pkts > 0),
+        HistoryControl => t.ether_history.iter().any(|h| h.ether_history_index == index),
+        HostControl => t.hosts.iter().any(|h| h.host_index == index),
+        HostTopNControl => t.host_top_n.iter().any(|h| h.host_top_n_report == index),
+        MatrixControl => t.matrix_sd.iter().any(|m| m.index == index),
+    }
+}
+
+#[test]
+fn every_table_lives_through_create_valid_invalid() {
+    let limits = Limits::default();
+    let cases = [
+        (
+            EtherStats,
+            vec![edit(EtherStats, 7, 2, if_index(1)), edit(EtherStats, 7, 20, text("noc"))],
+            ShardCommand::StartEtherStats { index: 7, source: DataSource(1) },
+        ),
+        (
+            HistoryControl,
+            vec![
+                edit(HistoryControl, 7, 2, if_index(1)),
+                edit(HistoryControl, 7, 3, int(5)),
+                edit(HistoryControl, 7, 5, int(1)),
+                edit(HistoryControl, 7, 6, text("noc")),
+            ],
+            ShardCommand::StartHistory { index: 7, source: DataSource(1), interval: 1, granted: 5, start: at(20) },
+        ),
+        (
+            HostControl,
+            vec![edit(HostControl, 7, 2, if_index(1)), edit(HostControl, 7, 5, text("noc"))],
+            ShardCommand::StartHosts { index: 7, source: DataSource(1), size_limit: limits.host_table_size },
+        ),
+        (
+            HostTopNControl,
+            vec![
+                edit(HostTopNControl, 7, 2, int(1)),
+                edit(HostTopNControl, 7, 3, int(RateBase::OutPkts as i64)),
+                edit(HostTopNControl, 7, 4, int(2)),
+                edit(HostTopNControl, 7, 6, int(5)),
+                edit(HostTopNControl, 7, 9, text("noc")),
+            ],
+            ShardCommand::StartHostTopN {
+                index: 7,
+                host_index: 1,
+                rate_base: RateBase::OutPkts,
+                start: at(20),
+                duration: 2,
+            },
+        ),
+        (
+            MatrixControl,
+            vec![edit(MatrixControl, 7, 2, if_index(1)), edit(MatrixControl, 7, 5, text("noc"))],
+            ShardCommand::StartMatrix { index: 7, source: DataSource(1), size_limit: limits.matrix_table_size },
+        ),
+    ];
+    for (table, columns, start) in cases {
+        let mut rig = Rig::new();
+        let mut pdu = vec![status(table, 7, CreateRequest)];
+        pdu.extend(columns);
+        assert_eq!(rig.set(10, &pdu), Ok(vec![]), "{table:?}: created, nothing runs yet");
+        rig.send(10, 1, 2);
+        let t = rig.tables(11);
+        assert_eq!(status_in(&t, table, 7), Some(UnderCreation), "{table:?}");
+        assert!(!has_data(&t, table, 7), "{table:?}: a row under creation has no data");
+
+        assert_eq!(rig.set(20, &[status(table, 7, Valid)]), Ok(vec![start]), "{table:?}");
+        assert_eq!(status_in(&rig.tables(20), table, 7), Some(Valid), "{table:?}");
+        rig.send(20, 1, 2);
+        rig.send(21, 3, 1);
+        let t = rig.tables(23);
+        assert!(has_data(&t, table, 7), "{table:?}: data rows appear once valid");
+        if table == HistoryControl {
+            let first = t.ether_history.iter().find(|h| h.ether_history_index == 7).unwrap();
+            assert_eq!((first.ether_history_sample_index, first.ether_history_interval_start), (1, 2000));
+            assert_eq!(first.ether_history_pkts, 1, "bucket 1 begins when the row became valid");
+        }
+
+        let stop = ShardCommand::Stop { group: group(table), index: 7 };
+        assert_eq!(rig.set(30, &[status(table, 7, Invalid)]), Ok(vec![stop]), "{table:?}");
+        let t = rig.tables(30);
+        assert_eq!(status_in(&t, table, 7), None, "{table:?}: invalid deletes the row");
+        assert!(!has_data(&t, table, 7), "{table:?}: and its data");
+        assert_eq!(rig.probe.row_status(table, 7), None);
+    }
+}
+
+#[test]
+fn rows_under_creation_show_what_is_set() {
+    let mut rig = Rig::new();
+    let pdu = [
+        status(HistoryControl, 9, CreateRequest),
+        status(HostTopNControl, 9, CreateRequest),
+        status(EtherStats, 9, CreateRequest),
+        edit(EtherStats, 9, 20, text("me")),
+    ];
+    assert_eq!(rig.set(5, &pdu), Ok(vec![]));
+    let t = rig.tables(5);
+    let h = t.history_control.iter().find(|r| r.history_control_index == 9).unwrap();
+    assert_eq!(h.history_control_data_source, DataSource::UNSET);
+    assert_eq!(
+        (h.history_control_buckets_requested, h.history_control_buckets_granted, h.history_control_interval),
+        (50, 50, 1800),
+        "the MIB's DEFVALs"
+    );
+    assert_eq!((h.history_control_owner.0.as_str(), h.history_control_status), ("", UnderCreation));
+    let n = t.host_top_n_control.iter().find(|r| r.host_top_n_control_index == 9).unwrap();
+    assert_eq!((n.host_top_n_host_index, n.host_top_n_rate_base), (None, None));
+    assert_eq!((n.host_top_n_time_remaining, n.host_top_n_duration, n.host_top_n_start_time), (0, 0, 0));
+    assert_eq!((n.host_top_n_requested_size, n.host_top_n_granted_size), (10, 10));
+    let e = t.ether_stats.iter().find(|r| r.ether_stats_index == 9).unwrap();
+    assert_eq!((e.ether_stats_data_source, e.ether_stats_owner.0.as_str()), (DataSource::UNSET, "me"));
+    let json = serde_json::to_value(&t).unwrap();
+    assert_eq!(json["historyControlTable"][2]["historyControlDataSource"], "0.0");
+    let report = &json["hostTopNControlTable"][0];
+    assert!(report.get("hostTopNHostIndex").is_none() && report.get("hostTopNRateBase").is_none(), "{report}");
+}
+
+#[test]
+fn creation_comes_first_whatever_the_order_in_the_pdu() {
+    let mut rig = Rig::new();
+    let pdu = [
+        edit(MatrixControl, 4, 5, text("noc")),
+        edit(MatrixControl, 4, 2, if_index(2)),
+        status(MatrixControl, 4, CreateRequest),
+    ];
+    assert_eq!(rig.set(1, &pdu), Ok(vec![]));
+    let t = rig.tables(1);
+    let m = t.matrix_control.iter().find(|r| r.matrix_control_index == 4).unwrap();
+    assert_eq!((m.matrix_control_data_source, m.matrix_control_status), (DataSource(2), UnderCreation));
+}
+
+#[test]
+fn every_error_a_set_can_earn() {
+    use EditError::*;
+    // Besides the defaults: etherStats 5 and hostTopN 3 under creation with nothing set,
+    // hostTopN 4 under creation ranking a host table that does not exist, hostTopN 1 valid.
+    let setup = [
+        status(EtherStats, 5, CreateRequest),
+        status(HostTopNControl, 3, CreateRequest),
+        status(HostTopNControl, 4, CreateRequest),
+        edit(HostTopNControl, 4, 2, int(9)),
+        edit(HostTopNControl, 4, 3, int(1)),
+        status(HostTopNControl, 1, CreateRequest),
+        edit(HostTopNControl, 1, 2, int(1)),
+        edit(HostTopNControl, 1, 3, int(1)),
+    ];
+    let owner128 = ControlValue::OctetString(vec![b'x'; 128]);
+    let cases: Vec<(&str, Vec<RowEdit>, EditError, usize)> = vec![
+        ("a counter", vec![edit(EtherStats, 1, 5, int(0))], NotWritable, 0),
+        ("an index column", vec![edit(EtherStats, 1, 1, int(1))], NotWritable, 0),
+        ("no such column", vec![edit(EtherStats, 1, 22, int(1))], NotWritable, 0),
+        ("column 0", vec![edit(HostControl, 1, 0, int(1))], NotWritable, 0),
+        ("bucketsGranted", vec![edit(HistoryControl, 1, 4, int(9))], NotWritable, 0),
+        ("tableSize", vec![edit(HostControl, 1, 3, int(9))], NotWritable, 0),
+        ("lastDeleteTime", vec![edit(MatrixControl, 1, 4, int(9))], NotWritable, 0),
+        ("duration", vec![edit(HostTopNControl, 1, 5, int(9))], NotWritable, 0),
+        ("grantedSize", vec![edit(HostTopNControl, 1, 7, int(9))], NotWritable, 0),
+        ("startTime", vec![edit(HostTopNControl, 1, 8, int(9))], NotWritable, 0),
+        ("a string for an integer", vec![edit(HistoryControl, 1, 5, text("30"))], WrongType, 0),
+        ("an integer for an OID", vec![edit(EtherStats, 5, 2, int(1))], WrongType, 0),
+        ("an OID for a string", vec![edit(EtherStats, 5, 20, if_index(1))], WrongType, 0),
+        ("a string for a status", vec![edit(EtherStats, 5, 21, text("valid"))], WrongType, 0),
+        ("owner of 128 octets", vec![edit(EtherStats, 1, 20, owner128)], WrongLength, 0),
+        ("owner not UTF-8", vec![edit(EtherStats, 1, 20, ControlValue::OctetString(vec![0xff, 0xfe]))], WrongValue, 0),
+        ("status 0", vec![edit(EtherStats, 1, 21, int(0))], WrongValue, 0),
+        ("status 5", vec![edit(EtherStats, 1, 21, int(5))], WrongValue, 0),
+        ("interval 0", vec![edit(HistoryControl, 1, 5, int(0))], WrongValue, 0),
+        ("interval 3601", vec![edit(HistoryControl, 1, 5, int(3601))], WrongValue, 0),
+        ("buckets 0", vec![edit(HistoryControl, 1, 3, int(0))], WrongValue, 0),
+        ("buckets 65536", vec![edit(HistoryControl, 1, 3, int(65536))], WrongValue, 0),
+        ("rate base 0", vec![edit(HostTopNControl, 3, 3, int(0))], WrongValue, 0),
+        ("rate base 8", vec![edit(HostTopNControl, 3, 3, int(8))], WrongValue, 0),
+        ("host index 0", vec![edit(HostTopNControl, 3, 2, int(0))], WrongValue, 0),
+        ("time remaining -1", vec![edit(HostTopNControl, 1, 4, int(-1))], WrongValue, 0),
+        ("time remaining 2^31", vec![edit(HostTopNControl, 1, 4, int(1 << 31))], WrongValue, 0),
+        ("requested size -1", vec![edit(HostTopNControl, 1, 6, int(-1))], WrongValue, 0),
+        (
+            "ifDescr.1 as a data source",
+            vec![edit(EtherStats, 5, 2, ControlValue::ObjectId(vec![1, 3, 6, 1, 2, 1, 2, 2, 1, 2, 1]))],
+            WrongValue,
+            0,
+        ),
+        ("ifIndex.0", vec![edit(EtherStats, 5, 2, ControlValue::ObjectId(DataSource(0).oid()))], WrongValue, 0),
+        ("zeroDotZero", vec![edit(EtherStats, 5, 2, ControlValue::ObjectId(vec![0, 0]))], WrongValue, 0),
+        ("index 0", vec![status(EtherStats, 0, CreateRequest)], NoCreation, 0),
+        ("index 65536", vec![status(EtherStats, 65536, CreateRequest)], NoCreation, 0),
+        ("index -1", vec![status(HostControl, -1, CreateRequest)], NoCreation, 0),
+        ("a column at index 70000", vec![edit(EtherStats, 70_000, 20, text("x"))], NoCreation, 0),
+        ("a column of no row", vec![edit(EtherStats, 9, 20, text("x"))], InconsistentName, 0),
+        ("a data source of no row", vec![edit(HistoryControl, 9, 2, if_index(1))], InconsistentName, 0),
+        ("createRequest on a valid row", vec![status(EtherStats, 1, CreateRequest)], InconsistentValue, 0),
+        ("createRequest on a row under creation", vec![status(EtherStats, 5, CreateRequest)], InconsistentValue, 0),
+        ("valid on no row", vec![status(EtherStats, 9, Valid)], InconsistentValue, 0),
+        ("underCreation on no row", vec![status(HostControl, 9, UnderCreation)], InconsistentValue, 0),
+        (
+            "createRequest and valid at once",
+            vec![
+                status(EtherStats, 9, CreateRequest),
+                edit(EtherStats, 9, 2, if_index(1)),
+                status(EtherStats, 9, Valid),
+            ],
+            InconsistentValue,
+            2,
+        ),
+        (
+            "two statuses",
+            vec![status(EtherStats, 1, UnderCreation), status(EtherStats, 1, Valid)],
+            InconsistentValue,
+            1,
+        ),
+        (
+            "an interface the probe does not have",
+            vec![status(HostControl, 9, CreateRequest), edit(HostControl, 9, 2, if_index(3))],
+            InconsistentValue,
+            1,
+        ),
+        ("valid without a data source", vec![status(EtherStats, 5, Valid)], InconsistentValue, 0),
+        ("valid without a host index", vec![status(HostTopNControl, 3, Valid)], InconsistentValue, 0),
+        ("valid ranking no host table", vec![status(HostTopNControl, 4, Valid)], InconsistentValue, 0),
+        ("data source while valid", vec![edit(EtherStats, 1, 2, if_index(2))], InconsistentValue, 0),
+        ("host data source while valid", vec![edit(HostControl, 1, 2, if_index(2))], InconsistentValue, 0),
+        ("matrix data source while valid", vec![edit(MatrixControl, 1, 2, if_index(2))], InconsistentValue, 0),
+        ("history data source while valid", vec![edit(HistoryControl, 1, 2, if_index(2))], InconsistentValue, 0),
+        ("interval while valid", vec![edit(HistoryControl, 1, 5, int(10))], InconsistentValue, 0),
+        ("host index while valid", vec![edit(HostTopNControl, 1, 2, int(1))], InconsistentValue, 0),
+        ("rate base while valid", vec![edit(HostTopNControl, 1, 3, int(2))], InconsistentValue, 0),
+        (
+            "a change with valid again",
+            vec![edit(EtherStats, 1, 2, if_index(2)), status(EtherStats, 1, Valid)],
+            InconsistentValue,
+            0,
+        ),
+        (
+            "the first failing edit is reported",
+            vec![
+                edit(EtherStats, 1, 20, text("a")),
+                edit(HostControl, 1, 5, text("b")),
+                edit(EtherStats, 1, 5, int(0)),
+            ],
+            NotWritable,
+            2,
+        ),
+        (
+            "the first failing row is reported",
+            vec![status(EtherStats, 5, Valid), status(EtherStats, 1, CreateRequest)],
+            InconsistentValue,
+            0,
+        ),
+        (
+            "a report losing its host table while made valid",
+            vec![status(HostControl, 1, Invalid), status(HostTopNControl, 1, Valid)],
+            InconsistentValue,
+            1,
+        ),
+    ];
+    for (what, pdu, error, at_edit) in cases {
+        let mut rig = Rig::new();
+        rig.set(0, &setup).unwrap();
+        rig.set(0, &[status(HostTopNControl, 1, Valid)]).unwrap();
+        let before = rig.tables(1);
+        let got = rig.set(1, &pdu).unwrap_err();
+        assert_eq!((got.error, got.at), (error, at_edit), "{what}: {got}");
+        assert!(!got.reason.is_empty());
+        assert_eq!(rig.tables(1), before, "{what}: nothing changed");
+    }
+}
+
+#[test]
+fn reasons_name_the_row_and_the_column() {
+    let mut rig = Rig::new();
+    let e = rig.set(0, &[edit(HistoryControl, 1, 5, int(10))]).unwrap_err();
+    assert!(e.reason.contains("historyControlInterval") && e.reason.contains("historyControl 1"), "{e}");
+    let e = rig.set(0, &[edit(EtherStats, 1, 5, int(0))]).unwrap_err();
+    assert_eq!(e.to_string(), "notWritable: etherStatsPkts is read-only");
+    let e = rig.set(0, &[status(EtherStats, 4, CreateRequest), status(EtherStats, 3, CreateRequest)]).unwrap();
+    assert!(e.is_empty());
+    let e = rig.set(0, &[status(EtherStats, 4, Valid)]).unwrap_err();
+    assert!(e.reason.contains("etherStatsDataSource is not set"), "{e}");
+}
+
+#[test]
+fn one_bad_edit_changes_nothing() {
+    let mut rig = Rig::new();
+    rig.set(0, &[status(EtherStats, 5, CreateRequest)]).unwrap();
+    rig.send(1, 1, 2);
+    let before = rig.tables(2);
+    let rows_before = rig.probe.persistent_rows();
+    let clocks_before = rig.probe.under_creation_since.clone();
+    let good = vec![
+        edit(EtherStats, 1, 20, text("someone")),
+        status(HistoryControl, 9, CreateRequest),
+        edit(HistoryControl, 9, 2, if_index(1)),
+        status(HostControl, 1, Invalid),
+        status(MatrixControl, 1, UnderCreation),
+        edit(HistoryControl, 1, 3, int(3)),
+    ];
+    // Refused while checking one edit, and while checking whole rows.
+    for bad in [edit(EtherStats, 1, 3, int(0)), status(EtherStats, 5, Valid)] {
+        let mut pdu = good.clone();
+        pdu.push(bad);
+        let e = rig.set(2, &pdu).unwrap_err();
+        assert_eq!(e.at, good.len(), "{e}");
+        assert_eq!(rig.tables(2), before);
+        assert_eq!(rig.probe.persistent_rows(), rows_before);
+        assert_eq!(rig.probe.under_creation_since, clocks_before);
+    }
+    // Without the bad edit it all goes through.
+    let commands = rig.set(2, &good).unwrap();
+    assert_eq!(
+        commands,
+        vec![
+            ShardCommand::Stop { group: Group::Hosts, index: 1 },
+            ShardCommand::Stop { group: Group::Matrix, index: 1 },
+            ShardCommand::ResizeHistory { index: 1, granted: 3 },
+        ]
+    );
+}
+
+#[test]
+fn invalid_on_a_missing_row_does_nothing() {
+    let mut rig = Rig::new();
+    let before = rig.tables(0);
+    for table in ControlTable::ALL {
+        assert_eq!(rig.set(0, &[status(table, 42, Invalid)]), Ok(vec![]));
+    }
+    assert_eq!(rig.tables(0), before);
+}
+
+#[test]
+fn columns_the_mib_lets_change_while_valid() {
+    let mut rig = Rig::new();
+    for table in ControlTable::ALL.into_iter().filter(|t| *t != HostTopNControl) {
+        assert_eq!(rig.set(0, &[edit(table, 1, owner_column(table), text("noc"))]), Ok(vec![]), "{table:?}");
+    }
+    assert!(rig.tables(0).ether_stats[0].ether_stats_owner.0 == "noc");
+    // Setting valid on a valid row changes nothing.
+    assert_eq!(rig.set(0, &[status(EtherStats, 1, Valid)]), Ok(vec![]));
+
+    // Fewer buckets: the oldest go at once, and the row keeps running.
+    rig.tick_history(150);
+    assert_eq!(
+        rig.set(150, &[edit(HistoryControl, 1, 3, int(2))]),
+        Ok(vec![ShardCommand::ResizeHistory { index: 1, granted: 2 }])
+    );
+    let t = rig.tables(150);
+    let h = &t.history_control[0];
+    assert_eq!((h.history_control_buckets_requested, h.history_control_buckets_granted), (2, 2));
+    let samples: Vec<_> =
+        t.ether_history.iter().filter(|h| h.ether_history_index == 1).map(|h| h.ether_history_sample_index).collect();
+    assert_eq!(samples, vec![4, 5]);
+    assert_eq!(
+        rig.set(150, &[edit(HistoryControl, 1, 3, int(100))]),
+        Ok(vec![ShardCommand::ResizeHistory { index: 1, granted: 100 }])
+    );
+    // The same grant again: nothing to tell the shards.
+    assert_eq!(rig.set(150, &[edit(HistoryControl, 1, 3, int(100))]), Ok(vec![]));
+}
+
+impl Rig {
+    /// Moves time on to `secs` with one frame per second, so history buckets fill.
+    fn tick_history(&mut self, secs: u64) {
+        for s in 0..secs {
+            self.send(s, 1, 2);
+        }
+        self.shard.tick(at(secs));
+    }
+}
+
+#[test]
+fn granted_follows_the_limits() {
+    let limits = Limits { history_buckets: 10, top_n_size: 5, ..Limits::default() };
+    let mut probe = Probe::new(at(0), sources(), limits, &RowRequest::defaults(&sources())).unwrap();
+    let pdu = [
+        status(HistoryControl, 9, CreateRequest),
+        edit(HistoryControl, 9, 3, int(100)),
+        status(HostTopNControl, 9, CreateRequest),
+        edit(HostTopNControl, 9, 6, int(50)),
+    ];
+    probe.apply_edits(at(0), &pdu).unwrap();
+    let t = probe.tables(at(0), &[]);
+    let h = t.history_control.iter().find(|r| r.history_control_index == 9).unwrap();
+    assert_eq!((h.history_control_buckets_requested, h.history_control_buckets_granted), (100, 10));
+    let n = &t.host_top_n_control[0];
+    assert_eq!((n.host_top_n_requested_size, n.host_top_n_granted_size), (50, 5));
+}
+
+#[test]
+fn setting_time_remaining_starts_a_new_report() {
+    let mut rig = Rig::new();
+    let create = [
+        status(HostTopNControl, 5, CreateRequest),
+        edit(HostTopNControl, 5, 2, int(1)),
+        edit(HostTopNControl, 5, 3, int(RateBase::OutPkts as i64)),
+        edit(HostTopNControl, 5, 4, int(10)),
+    ];
+    rig.set(0, &create).unwrap();
+    let t = rig.tables(0);
+    assert_eq!(t.host_top_n_control[0].host_top_n_time_remaining, 10, "reads back what was set");
+    rig.set(0, &[status(HostTopNControl, 5, Valid)]).unwrap();
+    rig.send(1, 1, 2);
+    rig.send(2, 1, 2);
+    let t = rig.tables(10);
+    let report: Vec<_> = t.host_top_n.iter().map(|e| (e.host_top_n_address, e.host_top_n_rate)).collect();
+    assert_eq!(report, vec![(mac(1), 2)]);
+
+    let restart = ShardCommand::StartHostTopN {
+        index: 5,
+        host_index: 1,
+        rate_base: RateBase::OutPkts,
+        start: at(20),
+        duration: 30,
+    };
+    assert_eq!(rig.set(20, &[edit(HostTopNControl, 5, 4, int(30))]), Ok(vec![restart]));
+    let t = rig.tables(20);
+    let c = &t.host_top_n_control[0];
+    assert_eq!(
+        (c.host_top_n_time_remaining, c.host_top_n_duration, c.host_top_n_start_time),
+        (30, 30, 2000),
+        "Duration = TimeRemaining, StartTime = now"
+    );
+    assert!(t.host_top_n.is_empty(), "the old report is gone");
+    rig.send(25, 3, 1);
+    let t = rig.tables(49);
+    assert_eq!((t.host_top_n_control[0].host_top_n_time_remaining, t.host_top_n.len()), (1, 0));
+    let t = rig.tables(50);
+    let report: Vec<_> = t.host_top_n.iter().map(|e| (e.host_top_n_address, e.host_top_n_rate)).collect();
+    assert_eq!(report, vec![(mac(3), 1)], "only what was sent during the new report");
+
+    // The requested size and the owner may change too; neither restarts the report.
+    assert_eq!(rig.set(60, &[edit(HostTopNControl, 5, 6, int(1)), edit(HostTopNControl, 5, 9, text("x"))]), Ok(vec![]));
+    assert_eq!(rig.tables(60).host_top_n_control[0].host_top_n_granted_size, 1);
+}
+
+#[test]
+fn a_report_made_valid_without_time_remaining_waits_for_one() {
+    let mut rig = Rig::new();
+    let create = [
+        status(HostTopNControl, 5, CreateRequest),
+        edit(HostTopNControl, 5, 2, int(1)),
+        edit(HostTopNControl, 5, 3, int(1)),
+    ];
+    rig.set(0, &create).unwrap();
+    assert_eq!(rig.set(1, &[status(HostTopNControl, 5, Valid)]), Ok(vec![]));
+    let t = rig.tables(2);
+    assert_eq!(
+        (t.host_top_n_control[0].host_top_n_time_remaining, t.host_top_n_control[0].host_top_n_duration),
+        (0, 0)
+    );
+    let commands = rig.set(3, &[edit(HostTopNControl, 5, 4, int(0))]).unwrap();
+    assert_eq!(
+        commands,
+        vec![ShardCommand::StartHostTopN {
+            index: 5,
+            host_index: 1,
+            rate_base: RateBase::InPkts,
+            start: at(3),
+            duration: 0
+        }],
+        "a report of 0 seconds is a report too (empty at once)"
+    );
+}
+
+#[test]
+fn a_valid_row_taken_back_to_under_creation_may_be_changed() {
+    let mut rig = Rig::new();
+    let pdu = [status(HistoryControl, 1, UnderCreation), edit(HistoryControl, 1, 5, int(10))];
+    assert_eq!(rig.set(100, &pdu), Ok(vec![ShardCommand::Stop { group: Group::History, index: 1 }]));
+    let t = rig.tables(100);
+    assert_eq!(status_in(&t, HistoryControl, 1), Some(UnderCreation));
+    assert!(!has_data(&t, HistoryControl, 1));
+    let start =
+        ShardCommand::StartHistory { index: 1, source: DataSource(1), interval: 10, granted: 50, start: at(110) };
+    assert_eq!(rig.set(110, &[status(HistoryControl, 1, Valid)]), Ok(vec![start]));
+}
+
+#[test]
+fn a_host_table_leaving_valid_takes_its_reports_back_to_under_creation() {
+    let mut rig = Rig::new();
+    let create = [
+        status(HostTopNControl, 2, CreateRequest),
+        edit(HostTopNControl, 2, 2, int(1)),
+        edit(HostTopNControl, 2, 3, int(1)),
+        edit(HostTopNControl, 2, 4, int(5)),
+    ];
+    rig.set(0, &create).unwrap();
+    rig.set(0, &[status(HostTopNControl, 2, Valid)]).unwrap();
+    rig.send(1, 1, 2);
+    assert!(has_data(&rig.tables(6), HostTopNControl, 2));
+
+    let commands = rig.set(10, &[status(HostControl, 1, UnderCreation)]).unwrap();
+    assert_eq!(
+        commands,
+        vec![
+            ShardCommand::Stop { group: Group::Hosts, index: 1 },
+            ShardCommand::Stop { group: Group::HostTopN, index: 2 },
+        ]
+    );
+    let t = rig.tables(10);
+    assert_eq!(status_in(&t, HostTopNControl, 2), Some(UnderCreation));
+    assert!(!has_data(&t, HostTopNControl, 2), "no stale report");
+    let e = rig.set(11, &[status(HostTopNControl, 2, Valid)]).unwrap_err();
+    assert_eq!((e.error, e.at), (EditError::InconsistentValue, 0));
+
+    // Host table and report valid again in one PDU: the host table starts first.
+    let commands = rig.set(12, &[status(HostTopNControl, 2, Valid), status(HostControl, 1, Valid)]).unwrap();
+    assert_eq!(
+        commands,
+        vec![
+            ShardCommand::StartHosts { index: 1, source: DataSource(1), size_limit: Limits::default().host_table_size },
+            ShardCommand::StartHostTopN {
+                index: 2,
+                host_index: 1,
+                rate_base: RateBase::InPkts,
+                start: at(12),
+                duration: 5
+            },
+        ]
+    );
+    // Deleting the host table does the same; the report's row is left for its owner.
+    rig.set(20, &[status(HostControl, 1, Invalid)]).unwrap();
+    assert_eq!(rig.probe.row_status(HostTopNControl, 2), Some(UnderCreation));
+}
+
+#[test]
+fn rows_left_under_creation_expire() {
+    let timeout = UNDER_CREATION_TIMEOUT.as_secs();
+    let mut rig = Rig::new();
+    rig.set(0, &[status(EtherStats, 9, CreateRequest)]).unwrap();
+    rig.set(100, &[status(HostControl, 9, CreateRequest)]).unwrap();
+    assert!(rig.probe.expire_rows(at(timeout - 1)).is_empty());
+    assert_eq!(rig.probe.row_status(EtherStats, 9), Some(UnderCreation));
+    // A SET on the row shows its manager is still there.
+    rig.set(timeout - 1, &[edit(EtherStats, 9, 20, text("still here"))]).unwrap();
+    assert!(rig.probe.expire_rows(at(timeout + 100)).is_empty());
+    assert_eq!(rig.probe.row_status(HostControl, 9), None, "expired");
+    assert_eq!(rig.probe.row_status(EtherStats, 9), Some(UnderCreation));
+    rig.probe.expire_rows(at(2 * timeout - 1));
+    assert_eq!(rig.probe.row_status(EtherStats, 9), None);
+
+    // A valid row never expires; taken back to underCreation, it does.
+    rig.probe.expire_rows(at(100 * timeout));
+    assert_eq!(rig.probe.row_status(MatrixControl, 1), Some(Valid));
+    rig.set(100 * timeout, &[status(MatrixControl, 1, UnderCreation)]).unwrap();
+    rig.probe.expire_rows(at(101 * timeout - 1));
+    assert_eq!(rig.probe.row_status(MatrixControl, 1), Some(UnderCreation));
+    rig.probe.expire_rows(at(101 * timeout));
+    assert_eq!(rig.probe.row_status(MatrixControl, 1), None);
+    assert!(rig.probe.under_creation_since.is_empty());
+}
+
+#[test]
+fn a_new_shard_sees_rows_made_valid_later_as_the_others_do() {
+    let mut rig = Rig::new();
+    let pdu = [
+        status(HistoryControl, 5, CreateRequest),
+        edit(HistoryControl, 5, 2, if_index(2)),
+        edit(HistoryControl, 5, 5, int(60)),
+    ];
+    rig.set(100, &pdu).unwrap();
+    rig.set(130, &[status(HistoryControl, 5, Valid)]).unwrap();
+    let setup = rig.probe.shard_setup();
+    assert!(
+        setup.contains(&ShardCommand::StartHistory {
+            index: 5,
+            source: DataSource(2),
+            interval: 60,
+            granted: 50,
+            start: at(130)
+        }),
+        "{setup:?}"
+    );
+    let persistent = rig.probe.persistent_rows();
+    assert_eq!(persistent.len(), 6, "the five defaults and history 5");
+}

@@ -1,0 +1,281 @@
+//! The `--state` file: the control rows and system strings that managers set, kept across
+//! restarts like an agent's persistent storage.
+//!
+//! The file holds the complete set of valid control rows, not the changes to the configuration:
+//! a default row a manager deleted stays deleted after a restart. At start, the state file, when
+//! present and sound, replaces the configuration's rows ([`startup_rows`]); the configuration
+//! still gives the limits and ifSpeed. Rows under creation are not kept, and neither is any
+//! data: a hostTopN report in progress is lost, and its row runs a report of the same duration
+//! again from the probe's start (see [`Probe::persistent_rows`]).
+//!
+//! The rows are written as a configuration writes them (`[[etherStats]]`,
+//! `[[historyControl]]`, ... keyed by the MIB column names), so the file reads like one and its
+//! rows can be pasted into one. The system strings go under `[system]`.
+//!
+//! A save never leaves a partial file under the file's name: it writes `PATH.tmp`, syncs it,
+//! renames it over PATH and syncs the directory. A file that cannot be parsed is set aside
+//! ([`set_aside`]) so the probe starts with its configuration and the file is kept for a look.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::RowSections;
+use crate::rmon::{DataSourceInfo, Probe, RowRequest};
+
+/// What the state file keeps.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProbeState {
+    /// The valid control rows, in an order [`Probe::new`] accepts.
+    pub rows: Vec<RowRequest>,
+    pub sys_contact: Option<String>,
+    pub sys_name: Option<String>,
+    pub sys_location: Option<String>,
+}
+
+/// Why a state file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    /// The file exists but could not be read; it is left alone.
+    #[error("{path}: cannot read the state file: {source}")]
+    Io { path: String, source: io::Error },
+    /// The file is not a state file this probe can read: set it aside and start without it.
+    #[error("{path}: damaged state file, not used: {message}")]
+    Damaged { path: String, message: String },
+}
+
+/// `[system]`: the writable strings of MIB-II's system group.
+#[derive(Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct SystemSection {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sys_contact: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sys_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sys_location: Option<String>,
+}
+
+impl SystemSection {
+    fn is_empty(&self) -> bool {
+        *self == SystemSection::default()
+    }
+}
+
+/// The file as written.
+#[derive(Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+struct StateFile {
+    #[serde(default, skip_serializing_if = "SystemSection::is_empty")]
+    system: SystemSection,
+    #[serde(default, rename = "etherStats", skip_serializing_if = "Vec::is_empty")]
+    ether_stats: Vec<crate::config::EtherStatsRow>,
+    #[serde(default, rename = "historyControl", skip_serializing_if = "Vec::is_empty")]
+    history_control: Vec<crate::config::HistoryControlRow>,
+    #[serde(default, rename = "hostControl", skip_serializing_if = "Vec::is_empty")]
+    host_control: Vec<crate::config::HostControlRow>,
+    #[serde(default, rename = "matrixControl", skip_serializing_if = "Vec::is_empty")]
+    matrix_control: Vec<crate::config::MatrixControlRow>,
+    #[serde(default, rename = "hostTopNControl", skip_serializing_if = "Vec::is_empty")]
+    host_top_n_control: Vec<crate::config::HostTopNControlRow>,
+}
+
+const HEADER: &str = "\
+# rmonprobe state: the valid control rows and system strings as managers left them.
+# Written by the probe after each change; at start it replaces the configuration's rows.
+# A row here reads like a row of the configuration file and can be pasted into one.
+";
+
+impl ProbeState {
+    /// The state of `probe` (its valid rows), without system strings.
+    pub fn of(probe: &Probe) -> ProbeState {
+        ProbeState { rows: probe.persistent_rows(), ..ProbeState::default() }
+    }
+
+    /// The rows `sources` can carry, and a warning for each row left out: rows watching a data
+    /// source the probe no longer has, and hostTopN rows whose host table is not kept.
+    pub fn rows_for(&self, sources: &[DataSourceInfo]) -> (Vec<RowRequest>, Vec<String>) {
+        let mut rows = Vec::new();
+        let mut warnings = Vec::new();
+        for row in &self.rows {
+            match row.data_source() {
+                Some(source) if !sources.iter().any(|s| s.if_index == source.if_index()) => warnings.push(format!(
+                    "state file: {} watches {source}, which this probe does not have (ifIndex 1..{}); row left out",
+                    describe(row),
+                    sources.len()
+                )),
+                Some(_) => rows.push(row.clone()),
+                None => {}
+            }
+        }
+        let kept_hosts: Vec<u16> = rows
+            .iter()
+            .filter_map(|r| match r {
+                RowRequest::Hosts { index, .. } => Some(*index),
+                _ => None,
+            })
+            .collect();
+        for row in &self.rows {
+            if let RowRequest::HostTopN { host_index, .. } = row {
+                if kept_hosts.contains(host_index) {
+                    rows.push(row.clone());
+                } else {
+                    warnings.push(format!(
+                        "state file: {} ranks hostControl {host_index}, which is not kept; row left out",
+                        describe(row)
+                    ));
+                }
+            }
+        }
+        (rows, warnings)
+    }
+
+    fn to_file(&self) -> StateFile {
+        let sections = RowSections::from_requests(&self.rows);
+        StateFile {
+            system: SystemSection {
+                sys_contact: self.sys_contact.clone(),
+                sys_name: self.sys_name.clone(),
+                sys_location: self.sys_location.clone(),
+            },
+            ether_stats: sections.ether_stats,
+            history_control: sections.history_control,
+            host_control: sections.host_control,
+            matrix_control: sections.matrix_control,
+            host_top_n_control: sections.host_top_n_control,
+        }
+    }
+
+    fn from_file(file: StateFile) -> Result<ProbeState, String> {
+        let sections = RowSections {
+            ether_stats: file.ether_stats,
+            history_control: file.history_control,
+            host_control: file.host_control,
+            host_top_n_control: file.host_top_n_control,
+            matrix_control: file.matrix_control,
+        };
+        let rows = sections.requests()?;
+        for row in &rows {
+            row.check().map_err(|e| e.to_string())?;
+        }
+        Ok(ProbeState {
+            rows,
+            sys_contact: file.system.sys_contact,
+            sys_name: file.system.sys_name,
+            sys_location: file.system.sys_location,
+        })
+    }
+}
+
+/// A row's table and index, as messages name it.
+fn describe(row: &RowRequest) -> String {
+    match row {
+        RowRequest::EtherStats { index, .. } => format!("etherStats {index}"),
+        RowRequest::History { index, .. } => format!("historyControl {index}"),
+        RowRequest::Hosts { index, .. } => format!("hostControl {index}"),
+        RowRequest::HostTopN { index, .. } => format!("hostTopNControl {index}"),
+        RowRequest::Matrix { index, .. } => format!("matrixControl {index}"),
+    }
+}
+
+/// The rows to start with: the state file's when there is one (it replaces the configuration's
+/// rows, defaults included), else the configuration's. Warnings name the state's rows left out.
+pub fn startup_rows(
+    config_rows: Vec<RowRequest>,
+    state: Option<&ProbeState>,
+    sources: &[DataSourceInfo],
+) -> (Vec<RowRequest>, Vec<String>) {
+    match state {
+        Some(state) => state.rows_for(sources),
+        None => (config_rows, Vec::new()),
+    }
+}
+
+/// The text of a state file.
+fn render(state: &ProbeState) -> io::Result<String> {
+    let body = toml::to_string(&state.to_file()).map_err(io::Error::other)?;
+    Ok(format!("{HEADER}\n{body}"))
+}
+
+/// Writes `state` to `path` so that `path` holds either the old file or the whole new one,
+/// whenever the machine stops: the text goes to `PATH.tmp` in the same directory, is synced,
+/// renamed over `path`, and the directory is synced so the rename itself lasts.
+pub fn save(path: &Path, state: &ProbeState) -> io::Result<()> {
+    let text = render(state)?;
+    let tmp = sibling(path, ".tmp");
+    let written = write_synced(&tmp, text.as_bytes()).and_then(|()| fs::rename(&tmp, path));
+    if let Err(e) = written {
+        // Best effort: the error that matters is the one reported.
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    sync_directory(path)
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+#[cfg(unix)]
+fn sync_directory(path: &Path) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_directory(_: &Path) -> io::Result<()> {
+    // Elsewhere a directory cannot be opened to sync it; the rename is as durable as it gets.
+    Ok(())
+}
+
+/// `path` with `suffix` added to its file name.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+/// Reads the state file at `path`: None if there is none, an error naming the file and what is
+/// wrong if it cannot be used (then [`set_aside`] a damaged one and start from the
+/// configuration).
+pub fn load(path: &Path) -> Result<Option<ProbeState>, StateError> {
+    let shown = path.display().to_string();
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+            return Err(StateError::Damaged { path: shown, message: "not UTF-8 text".to_string() });
+        }
+        Err(source) => return Err(StateError::Io { path: shown, source }),
+    };
+    let file: StateFile =
+        toml::from_str(&text).map_err(|e| StateError::Damaged { path: shown.clone(), message: e.to_string() })?;
+    ProbeState::from_file(file).map(Some).map_err(|message| StateError::Damaged { path: shown, message })
+}
+
+/// Renames a damaged state file out of the way, to `PATH.damaged-<unix seconds>` (with `-2`,
+/// `-3`, ... if that exists), and returns the new name, so the next save does not overwrite
+/// what a person may want to look at.
+pub fn set_aside(path: &Path) -> io::Result<PathBuf> {
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let base = format!(".damaged-{secs}");
+    let mut target = sibling(path, &base);
+    let mut n = 1;
+    while target.exists() {
+        n += 1;
+        target = sibling(path, &format!("{base}-{n}"));
+    }
+    fs::rename(path, &target)?;
+    Ok(target)
+}
+
+#[cfg(test)]
+mod tests;

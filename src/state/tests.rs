@@ -1,0 +1,245 @@
+use super::*;
+use crate::config::Config;
+use crate::rmon::control::{DataSource, EntryStatus, Owner};
+use crate::rmon::topn::RateBase;
+use crate::rmon::{ControlTable, ControlValue, Limits, RowEdit, Timestamp};
+
+/// A fresh directory under the system's temporary directory, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("rmonprobe-state-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn join(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    /// The names in the directory, sorted.
+    fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> =
+            fs::read_dir(&self.0).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        names
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn sources(n: u32) -> Vec<DataSourceInfo> {
+    (1..=n).map(|i| DataSourceInfo { if_index: i, descr: format!("eth{i}"), if_speed: 1_000_000_000 }).collect()
+}
+
+fn owner(s: &str) -> Owner {
+    Owner::new(s).unwrap()
+}
+
+/// One row of every kind, with owners that need quoting, and two system strings.
+fn every_kind() -> ProbeState {
+    ProbeState {
+        rows: vec![
+            RowRequest::EtherStats { index: 3, data_source: DataSource(2), owner: owner("noc") },
+            RowRequest::History {
+                index: 4,
+                data_source: DataSource(1),
+                interval: 10,
+                buckets_requested: 360,
+                owner: owner("a \"quoted\" owner\nwith a line"),
+            },
+            RowRequest::Hosts { index: 5, data_source: DataSource(2), owner: owner("") },
+            RowRequest::Matrix { index: 6, data_source: DataSource(1), owner: Owner::monitor() },
+            RowRequest::HostTopN {
+                index: 7,
+                host_index: 5,
+                rate_base: RateBase::OutErrors,
+                time_remaining: 300,
+                requested_size: 20,
+                owner: owner("ünïcode"),
+            },
+        ],
+        sys_contact: Some("ops@example.net".into()),
+        sys_name: Some("probe-1".into()),
+        sys_location: None,
+    }
+}
+
+#[test]
+fn every_row_kind_round_trips() {
+    let dir = TempDir::new("round-trip");
+    let path = dir.join("state.toml");
+    let state = every_kind();
+    save(&path, &state).unwrap();
+    assert_eq!(load(&path).unwrap(), Some(state.clone()));
+
+    // It reads like a configuration, and its rows paste into one.
+    let text = fs::read_to_string(&path).unwrap();
+    for want in ["[system]", "sysContact = \"ops@example.net\"", "[[historyControl]]", "historyControlInterval = 10"] {
+        assert!(text.contains(want), "{want} in:\n{text}");
+    }
+    assert!(text.contains("etherStatsDataSource = \"ifIndex.2\""), "{text}");
+    assert!(!text.contains("sysLocation"), "unset strings are left out:\n{text}");
+    let rows = &text[text.find("[[").unwrap()..];
+    let config = Config::parse(&format!("[probe]\ndefault_rows = false\n{rows}")).unwrap();
+    let pasted = config.rows(&sources(2)).unwrap();
+    assert_eq!(pasted, state.rows);
+}
+
+#[test]
+fn a_probe_restores_from_its_state_without_a_deleted_default_row() {
+    let dir = TempDir::new("restore");
+    let path = dir.join("state.toml");
+    let sources = sources(1);
+    let defaults = RowRequest::defaults(&sources);
+    let mut probe = Probe::new(Timestamp(0), sources.clone(), Limits::default(), &defaults).unwrap();
+    let set = |table, index, column, value| RowEdit { table, index, column, value };
+    let status = |table: ControlTable, index, s: EntryStatus| {
+        set(table, index, table.status_column(), ControlValue::Integer(s.value()))
+    };
+    let pdu = [
+        status(ControlTable::HistoryControl, 2, EntryStatus::Invalid),
+        status(ControlTable::EtherStats, 8, EntryStatus::CreateRequest),
+        set(ControlTable::EtherStats, 8, 2, ControlValue::ObjectId(DataSource(1).oid())),
+        status(ControlTable::HostTopNControl, 1, EntryStatus::CreateRequest),
+        set(ControlTable::HostTopNControl, 1, 2, ControlValue::Integer(1)),
+        set(ControlTable::HostTopNControl, 1, 3, ControlValue::Integer(4)),
+        set(ControlTable::HostTopNControl, 1, 4, ControlValue::Integer(600)),
+        set(ControlTable::HostControl, 1, 5, ControlValue::OctetString(b"renamed".to_vec())),
+        // Under creation: not kept.
+        status(ControlTable::MatrixControl, 9, EntryStatus::CreateRequest),
+    ];
+    probe.apply_edits(Timestamp(0), &pdu).unwrap();
+    probe
+        .apply_edits(
+            Timestamp(0),
+            &[
+                status(ControlTable::EtherStats, 8, EntryStatus::Valid),
+                status(ControlTable::HostTopNControl, 1, EntryStatus::Valid),
+            ],
+        )
+        .unwrap();
+    let mut state = ProbeState::of(&probe);
+    state.sys_name = Some("probe-1".into());
+    save(&path, &state).unwrap();
+
+    let loaded = load(&path).unwrap().unwrap();
+    let (rows, warnings) = startup_rows(defaults, Some(&loaded), &sources);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let restored = Probe::new(Timestamp(0), sources, Limits::default(), &rows).unwrap();
+    assert_eq!(restored.persistent_rows(), probe.persistent_rows());
+    let t = restored.tables(Timestamp(0), &[]);
+    let history: Vec<_> = t.history_control.iter().map(|h| h.history_control_index).collect();
+    assert_eq!(history, vec![1], "the deleted default stays deleted");
+    assert!(t.matrix_control.iter().all(|m| m.matrix_control_index == 1));
+    assert_eq!(t.host_control[0].host_control_owner, owner("renamed"));
+    let report = &t.host_top_n_control[0];
+    assert_eq!(
+        (report.host_top_n_time_remaining, report.host_top_n_duration, report.host_top_n_status),
+        (600, 600, EntryStatus::Valid),
+        "a report runs again from the start"
+    );
+    assert_eq!(loaded.sys_name.as_deref(), Some("probe-1"));
+}
+
+#[test]
+fn no_file_is_no_state_and_an_empty_state_is_a_state() {
+    let dir = TempDir::new("empty");
+    let path = dir.join("state.toml");
+    assert_eq!(load(&path).unwrap(), None);
+    let (rows, _) = startup_rows(RowRequest::defaults(&sources(1)), None, &sources(1));
+    assert_eq!(rows, RowRequest::defaults(&sources(1)), "no state: the configuration's rows");
+
+    // Every row deleted: the probe starts with none, not with the defaults.
+    save(&path, &ProbeState::default()).unwrap();
+    let empty = load(&path).unwrap().unwrap();
+    assert_eq!(empty, ProbeState::default());
+    let (rows, _) = startup_rows(RowRequest::defaults(&sources(1)), Some(&empty), &sources(1));
+    assert!(rows.is_empty());
+}
+
+#[test]
+fn a_damaged_file_is_reported_and_set_aside() {
+    let dir = TempDir::new("damaged");
+    let path = dir.join("state.toml");
+    let cases: [(&[u8], &str); 5] = [
+        (b"[[etherStats]]\netherStatsIndex = \"one\"\n", "etherStatsIndex"),
+        (b"[[historyControl]]\nhistoryControlIndex = 2\nhistoryControlInterval = 0\n", "interval 0"),
+        (b"[[hostControl]]\nhostControlIndex = 2\nhostControlColour = 1\n", "hostControlColour"),
+        (b"[[etherStats]]\netherStatsIndex = 2\netherStatsDataSource = \"eth0\"\n", "eth0"),
+        (b"\xff\xfe[system]\n", "UTF-8"),
+    ];
+    for (text, what) in cases {
+        fs::write(&path, text).unwrap();
+        let e = load(&path).unwrap_err();
+        let message = e.to_string();
+        assert!(matches!(e, StateError::Damaged { .. }), "{message}");
+        assert!(message.contains(&path.display().to_string()) && message.contains(what), "{message}");
+    }
+    let first = set_aside(&path).unwrap();
+    assert!(!path.exists());
+    let name = first.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("state.toml.damaged-"), "{name}");
+    assert_eq!(fs::read(&first).unwrap(), b"\xff\xfe[system]\n", "kept for a look");
+    // Damaged again within the same second: a second name, the first kept.
+    fs::write(&path, "x").unwrap();
+    let second = set_aside(&path).unwrap();
+    assert_ne!(first, second);
+    assert_eq!(dir.names().len(), 2);
+    assert_eq!(load(&path).unwrap(), None, "the probe starts without a state");
+}
+
+#[test]
+fn save_replaces_the_whole_file_and_leaves_no_temporary() {
+    let dir = TempDir::new("whole");
+    let path = dir.join("state.toml");
+    // A partial file left by a crash during an earlier save.
+    fs::write(dir.join("state.toml.tmp"), "[[etherStats]]\netherSta").unwrap();
+    let big = every_kind();
+    save(&path, &big).unwrap();
+    assert_eq!(fs::read_to_string(&path).unwrap(), render(&big).unwrap());
+    let small = ProbeState { rows: big.rows[..1].to_vec(), ..ProbeState::default() };
+    save(&path, &small).unwrap();
+    assert_eq!(fs::read_to_string(&path).unwrap(), render(&small).unwrap(), "no tail of the longer file");
+    assert_eq!(load(&path).unwrap(), Some(small));
+    assert_eq!(dir.names(), vec!["state.toml"]);
+}
+
+#[test]
+fn a_failed_save_leaves_what_was_there() {
+    let dir = TempDir::new("failed");
+    // The name is taken by a directory: the rename fails, and nothing is left half done.
+    let path = dir.join("state.toml");
+    fs::create_dir(&path).unwrap();
+    fs::write(path.join("keep"), "kept").unwrap();
+    assert!(save(&path, &every_kind()).is_err());
+    assert_eq!(fs::read_to_string(path.join("keep")).unwrap(), "kept");
+    assert_eq!(dir.names(), vec!["state.toml"]);
+    // A directory that does not exist.
+    assert!(save(&dir.join("no/such/state.toml"), &every_kind()).is_err());
+    assert_eq!(dir.names(), vec!["state.toml"]);
+}
+
+#[test]
+fn rows_of_a_data_source_gone_are_left_out_with_a_warning() {
+    let state = every_kind();
+    let (rows, warnings) = state.rows_for(&sources(1));
+    let kept: Vec<_> = rows
+        .iter()
+        .map(|r| match r {
+            RowRequest::History { index, .. } | RowRequest::Matrix { index, .. } => *index,
+            other => panic!("{other:?} should have been left out"),
+        })
+        .collect();
+    assert_eq!(kept, vec![4, 6]);
+    assert_eq!(warnings.len(), 3, "{warnings:?}");
+    assert!(warnings[0].contains("etherStats 3") && warnings[0].contains("1.3.6.1.2.1.2.2.1.1.2"), "{warnings:?}");
+    assert!(warnings[2].contains("hostTopNControl 7") && warnings[2].contains("hostControl 5"), "{warnings:?}");
+    Probe::new(Timestamp(0), sources(1), Limits::default(), &rows).unwrap();
+}

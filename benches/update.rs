@@ -27,7 +27,13 @@ fn frames() -> Vec<Frame> {
 
 fn update(c: &mut Criterion) {
     let frames = frames();
-    let sources = vec![DataSourceInfo { if_index: 1, descr: "bench".into(), if_speed: 1_000_000_000 }];
+    let sources = vec![DataSourceInfo {
+        if_index: 1,
+        name: "bench".into(),
+        descr: "bench".into(),
+        if_speed: 1_000_000_000,
+        live: false,
+    }];
     let probe =
         Probe::new(frames[0].time, sources.clone(), Limits::default(), &RowRequest::defaults(&sources)).unwrap();
     let fresh = || {

@@ -35,6 +35,8 @@ pub struct Config {
     pub probe: ProbeSection,
     #[serde(default)]
     pub limits: LimitsSection,
+    #[serde(default)]
+    pub snmp: SnmpSection,
     #[serde(default, rename = "etherStats")]
     pub ether_stats: Vec<EtherStatsRow>,
     #[serde(default, rename = "historyControl")]
@@ -67,6 +69,40 @@ impl Default for ProbeSection {
 
 fn yes() -> bool {
     true
+}
+
+/// `[snmp]`: the agent's communities and the system group's settable objects. The command line's
+/// `--community` and `--write-community` win over the file.
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SnmpSection {
+    /// The read-only community.
+    #[serde(default = "public")]
+    pub community: String,
+    /// The read-write community; none: no SET is accepted.
+    pub write_community: Option<String>,
+    #[serde(default)]
+    pub sys_contact: String,
+    /// Default: the host name.
+    pub sys_name: Option<String>,
+    #[serde(default)]
+    pub sys_location: String,
+}
+
+impl Default for SnmpSection {
+    fn default() -> Self {
+        SnmpSection {
+            community: public(),
+            write_community: None,
+            sys_contact: String::new(),
+            sys_name: None,
+            sys_location: String::new(),
+        }
+    }
+}
+
+fn public() -> String {
+    "public".to_string()
 }
 
 /// `[limits]`: the most the probe grants.
@@ -397,7 +433,7 @@ mod tests {
     use super::*;
 
     fn source() -> Vec<DataSourceInfo> {
-        vec![DataSourceInfo { if_index: 1, descr: "x".into(), if_speed: 1 }]
+        vec![DataSourceInfo { if_index: 1, name: "x".into(), descr: "x".into(), if_speed: 1, live: false }]
     }
 
     #[test]

@@ -11,12 +11,12 @@ use clap::{Parser, Subcommand};
 
 use rmonprobe::config::Config;
 use rmonprobe::replay::{AgentSetup, Replay, ReplayOptions, Speed, replay, replay_with_agent};
+use rmonprobe::report::{Meta, write_json};
 use rmonprobe::snmp::AgentConfig;
 use rmonprobe::snmp::agent::MAX_UDP_PAYLOAD;
 use rmonprobe::snmp::mib::SystemGroup;
 use rmonprobe::snmp::tables::system::{RMONPROBE_AGENT, SYS_SERVICES};
 use rmonprobe::state;
-use rmonprobe::report::{Meta, write_json};
 use rmonprobe::summary;
 use rmonprobe::synth::{SynthOptions, generate};
 
@@ -165,21 +165,21 @@ fn agent_setup(config: &Config, args: &SnmpArgs, listen: SocketAddr, serve: bool
         services: SYS_SERVICES,
         enable_authen_traps: false,
     };
-    let mut restored_rows = None;
+    let mut restored = None;
     if let Some(path) = &args.state {
         match state::load(path) {
             Ok(None) => {}
             Ok(Some(saved)) => {
-                restored_rows = Some(saved.rows);
-                if let Some(s) = saved.sys_contact {
-                    system.contact = s;
+                if let Some(s) = &saved.sys_contact {
+                    system.contact = s.clone();
                 }
-                if let Some(s) = saved.sys_name {
-                    system.name = s;
+                if let Some(s) = &saved.sys_name {
+                    system.name = s.clone();
                 }
-                if let Some(s) = saved.sys_location {
-                    system.location = s;
+                if let Some(s) = &saved.sys_location {
+                    system.location = s.clone();
                 }
+                restored = Some(saved);
             }
             Err(e) => {
                 eprintln!("rmonprobe: warning: {e}");
@@ -201,7 +201,7 @@ fn agent_setup(config: &Config, args: &SnmpArgs, listen: SocketAddr, serve: bool
         max_message_size: MAX_UDP_PAYLOAD,
         system,
     };
-    Ok(AgentSetup { socket, config: agent, state: args.state.clone(), restored_rows, serve })
+    Ok(AgentSetup { socket, config: agent, state: args.state.clone(), restored, serve })
 }
 
 /// sysName by default: the machine's host name.

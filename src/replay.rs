@@ -20,6 +20,7 @@ use crate::pipeline::{BatchSender, HANDOFF_DEPTH, Next, Worker, hand_off};
 use crate::rmon::{DataSourceInfo, Limits, Probe, RmonTables, RowRequest, Shard, Timestamp};
 use crate::snmp::udp::Shell;
 use crate::snmp::{Agent, AgentConfig};
+use crate::state::{self, ProbeState};
 
 /// How fast to replay.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -150,8 +151,8 @@ pub struct AgentSetup {
     pub config: AgentConfig,
     /// Where SET changes are saved (`--state`).
     pub state: Option<PathBuf>,
-    /// Control rows restored from the state file: they replace the configuration's rows.
-    pub restored_rows: Option<Vec<RowRequest>>,
+    /// What the state file held: its rows replace the configuration's.
+    pub restored: Option<ProbeState>,
     /// Keep answering after the files end (`--serve`).
     pub serve: bool,
 }
@@ -216,10 +217,11 @@ fn run(options: &ReplayOptions, agent: Option<AgentSetup>) -> Result<Replay, Rep
         live: false,
     }];
     let limits = options.config.limits().map_err(ReplayError::Config)?;
-    let rows = match agent.as_ref().and_then(|a| a.restored_rows.clone()) {
-        Some(rows) => rows,
-        None => options.config.rows(&sources).map_err(ReplayError::Config)?,
-    };
+    let configured = options.config.rows(&sources).map_err(ReplayError::Config)?;
+    let (rows, warnings) = state::startup_rows(configured, agent.as_ref().and_then(|a| a.restored.as_ref()), &sources);
+    for warning in warnings {
+        eprintln!("rmonprobe: warning: {warning}");
+    }
     // Refuse a bad configuration before reading anything.
     start_probe(Timestamp::default(), &sources, limits, &rows)?;
 

@@ -31,10 +31,14 @@ use crate::rmon::topn::{self, HostTopNControl, HostTopNControlEntry, HostTopNEnt
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DataSourceInfo {
     pub if_index: u32,
+    /// ifName: the interface's short name (`eth0`, `replay`).
+    pub name: String,
     /// ifDescr: the interface name, or the replayed files.
     pub descr: String,
     /// ifSpeed in bits per second: the 100 % of etherHistoryUtilization.
     pub if_speed: u64,
+    /// A live interface (ifConnectorPresent true) rather than replayed files.
+    pub live: bool,
 }
 
 /// Resource limits: how close to a request the probe grants.
@@ -457,7 +461,13 @@ mod tests {
     const SEC: u64 = NANOS_PER_SEC;
 
     fn source() -> Vec<DataSourceInfo> {
-        vec![DataSourceInfo { if_index: 1, descr: "test".into(), if_speed: 10_000_000 }]
+        vec![DataSourceInfo {
+            if_index: 1,
+            name: "test".into(),
+            descr: "test".into(),
+            if_speed: 10_000_000,
+            live: false,
+        }]
     }
 
     fn probe_with(extra: &[RowRequest]) -> Probe {

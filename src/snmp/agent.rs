@@ -245,7 +245,9 @@ impl<B: Backend> Agent<B> {
         let snapshot = self.backend.snapshot(now);
         let ctx = Context { snapshot: &snapshot, system: &self.config.system, counters: &self.counters };
         let limit = self.config.max_message_size;
-        let fixed = |content: usize| response_len(request.community.len(), request.request_id, ErrorStatus::NoError, 0, content);
+        let fixed = |content: usize| {
+            response_len(request.community.len(), request.request_id, ErrorStatus::NoError, 0, content)
+        };
         let mut out: Vec<VarBind> = Vec::new();
         let mut content = 0usize;
         // Adds a varbind if the response still fits; false when it is full.

@@ -71,6 +71,15 @@ pub struct SnmpCounters {
     pub silent_drops: u64,
 }
 
+/// What a node answers to a SET: the change to make, or the error status.
+pub type SetResult = Result<SetAction, ErrorStatus>;
+
+/// A scalar's SET: checks the value and says what to change.
+pub type ScalarSet = fn(&Value) -> SetResult;
+
+/// A read-create table's SET: column, index sub-identifiers, value.
+pub type ColumnSet = fn(u32, &[u32], &Value) -> SetResult;
+
 /// Everything a node may read while answering one request.
 pub struct Context<'a> {
     pub snapshot: &'a Snapshot,
@@ -145,10 +154,10 @@ impl Index {
     }
 }
 
-/// The scalars of one group: instance `prefix.sub.0` for each object.
+/// The scalars of one group: instance `group.sub.0` for each object.
 pub struct Scalars {
-    /// The group: the objects are `prefix.sub`.
-    pub prefix: &'static [u32],
+    /// The group: the objects are `group.sub`.
+    pub group: &'static [u32],
     /// The subtree registered: the group, or one object of it when the rest of the group is a
     /// table served by another node (ifNumber beside ifTable).
     pub registered: &'static [u32],
@@ -159,12 +168,12 @@ pub struct Scalars {
 pub struct Scalar {
     pub sub_id: u32,
     pub read: fn(&Context<'_>) -> Value,
-    pub write: Option<fn(&Value) -> Result<SetAction, ErrorStatus>>,
+    pub write: Option<ScalarSet>,
 }
 
 impl Scalars {
-    fn find(&self, oid: &[u32]) -> Option<(&Scalar, &[u32])> {
-        let rest = oid.strip_prefix(self.prefix)?;
+    fn find<'a>(&self, oid: &'a [u32]) -> Option<(&Scalar, &'a [u32])> {
+        let rest = oid.strip_prefix(self.group)?;
         let (&sub, instance) = rest.split_first()?;
         self.objects.iter().find(|s| s.sub_id == sub).map(|s| (s, instance))
     }
@@ -185,7 +194,7 @@ impl MibNode for Scalars {
 
     fn next(&self, ctx: &Context<'_>, oid: &[u32]) -> Option<(Vec<u32>, Value)> {
         self.objects.iter().find_map(|s| {
-            let mut instance = self.prefix.to_vec();
+            let mut instance = self.group.to_vec();
             instance.extend_from_slice(&[s.sub_id, 0]);
             (instance.as_slice() > oid).then(|| ((s.read)(ctx), instance)).map(|(v, i)| (i, v))
         })
@@ -212,7 +221,7 @@ pub struct Table<E: 'static> {
     /// A column's value for a row; None where the row has no such instance.
     pub value: fn(&Context<'_>, &E, u32) -> Option<Value>,
     /// How a SET of `column` of the row `index` would change the probe (read-create tables).
-    pub set: Option<fn(u32, &[u32], &Value) -> Result<SetAction, ErrorStatus>>,
+    pub set: Option<ColumnSet>,
 }
 
 impl<E: 'static> Table<E> {

@@ -35,7 +35,15 @@ impl Drop for TempDir {
 }
 
 fn sources(n: u32) -> Vec<DataSourceInfo> {
-    (1..=n).map(|i| DataSourceInfo { if_index: i, descr: format!("eth{i}"), if_speed: 1_000_000_000 }).collect()
+    (1..=n)
+        .map(|i| DataSourceInfo {
+            if_index: i,
+            name: format!("eth{i}"),
+            descr: format!("eth{i}"),
+            if_speed: 1_000_000_000,
+            live: false,
+        })
+        .collect()
 }
 
 fn owner(s: &str) -> Owner {

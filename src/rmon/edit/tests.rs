@@ -16,7 +16,15 @@ fn at(secs: u64) -> Timestamp {
 }
 
 fn sources() -> Vec<DataSourceInfo> {
-    (1..=2).map(|i| DataSourceInfo { if_index: i, descr: format!("eth{i}"), if_speed: 10_000_000 }).collect()
+    (1..=2)
+        .map(|i| DataSourceInfo {
+            if_index: i,
+            name: format!("eth{i}"),
+            descr: format!("eth{i}"),
+            if_speed: 10_000_000,
+            live: false,
+        })
+        .collect()
 }
 
 /// ifIndex.N, as a SET carries it.

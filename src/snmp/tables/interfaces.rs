@@ -33,7 +33,7 @@ fn unicast(c: &EtherStatsCounters) -> u64 {
 pub fn if_number() -> Scalars {
     const OBJECTS: &[Scalar] =
         &[Scalar { sub_id: 1, read: |c| integer(c.snapshot.interfaces.len() as u64), write: None }];
-    Scalars { prefix: &INTERFACES[..7], registered: INTERFACES, objects: OBJECTS }
+    Scalars { group: &INTERFACES[..7], registered: INTERFACES, objects: OBJECTS }
 }
 
 fn rows(s: &crate::rmon::Snapshot) -> &[Interface] {

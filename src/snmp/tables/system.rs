@@ -42,7 +42,7 @@ pub fn system() -> Scalars {
         },
         Scalar { sub_id: 7, read: |c| Value::Integer(c.system.services), write: None },
     ];
-    Scalars { prefix: SYSTEM, registered: SYSTEM, objects: OBJECTS }
+    Scalars { group: SYSTEM, registered: SYSTEM, objects: OBJECTS }
 }
 
 fn enable_authen_traps(value: &Value) -> Result<SetAction, ErrorStatus> {
@@ -97,7 +97,7 @@ pub fn snmp() -> Scalars {
         counter!(31, silent_drops),
         Scalar { sub_id: 32, read: |_| Value::Counter32(0), write: None },
     ];
-    Scalars { prefix: SNMP, registered: SNMP, objects: OBJECTS }
+    Scalars { group: SNMP, registered: SNMP, objects: OBJECTS }
 }
 
 /// sysObjectID: rmonprobeAgent in mibs/RMONPROBE-MIB (enterprises 32473 21 1 1; 32473 is the

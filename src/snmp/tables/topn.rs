@@ -13,8 +13,9 @@ const TOP_N_ENTRY: [u32; 10] = entry(5, 2);
 fn control(_: &Context<'_>, e: &HostTopNControlEntry, column: u32) -> Option<Value> {
     Some(match column {
         1 => integer(u64::from(e.host_top_n_control_index)),
-        2 => integer(u64::from(e.host_top_n_host_index)),
-        3 => Value::Integer(e.host_top_n_rate_base as i32),
+        // Host index and rate base have no value until a manager sets them on a new row.
+        2 => integer(u64::from(e.host_top_n_host_index?)),
+        3 => Value::Integer(e.host_top_n_rate_base? as i32),
         4 => integer(u64::from(e.host_top_n_time_remaining)),
         5 => integer(u64::from(e.host_top_n_duration)),
         6 => integer(u64::from(e.host_top_n_requested_size)),

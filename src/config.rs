@@ -509,6 +509,11 @@ mod tests {
         assert_eq!(t.host_control.len(), 2);
         assert_eq!(t.matrix_control.len(), 2);
         assert_eq!(t.host_top_n_control[0].host_top_n_time_remaining, 300);
+        assert_eq!(c.snmp.write_community.as_deref(), Some("private"));
+        assert_eq!(c.snmp.sys_name.as_deref(), Some("probe-1"));
+        // Without a [snmp] section: public, no SET, the host name.
+        let bare = Config::parse("").unwrap().snmp;
+        assert_eq!((bare.community.as_str(), bare.write_community, bare.sys_name), ("public", None, None));
     }
 
     #[test]

@@ -338,7 +338,7 @@ impl<B: Backend> Agent<B> {
         self.counters.in_total_set_vars += request.varbinds.len() as u64;
         self.changed = true;
         for vb in &request.varbinds {
-            self.log.push(format!("SET from {peer}: {} = {:?}", vb.oid, vb.value));
+            self.log.push(format!("SET from {peer}: {} = {}", vb.oid, vb.value));
         }
         (ErrorStatus::NoError, 0, request.varbinds.clone())
     }

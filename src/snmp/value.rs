@@ -71,9 +71,41 @@ impl Value {
     }
 }
 
+/// As an operator's log shows a value: `INTEGER: 2`, `OCTET STRING: "noc"` (hex when not
+/// printable text), `OBJECT IDENTIFIER: 1.3.6.1.2.1.2.2.1.1.1`.
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = self.type_name();
+        match self {
+            Value::Integer(v) => write!(f, "{name}: {v}"),
+            Value::OctetString(s) | Value::Opaque(s) => match std::str::from_utf8(s) {
+                Ok(text) if !text.chars().any(char::is_control) => write!(f, "{name}: {text:?}"),
+                _ => {
+                    write!(f, "{name}: 0x")?;
+                    s.iter().try_for_each(|b| write!(f, "{b:02x}"))
+                }
+            },
+            Value::ObjectId(oid) => write!(f, "{name}: {oid}"),
+            Value::IpAddress([a, b, c, d]) => write!(f, "{name}: {a}.{b}.{c}.{d}"),
+            Value::Counter32(v) | Value::Gauge32(v) | Value::TimeTicks(v) => write!(f, "{name}: {v}"),
+            Value::Counter64(v) => write!(f, "{name}: {v}"),
+            Value::Null | Value::NoSuchObject | Value::NoSuchInstance | Value::EndOfMibView => f.write_str(name),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_for_logs() {
+        assert_eq!(Value::Integer(2).to_string(), "INTEGER: 2");
+        assert_eq!(Value::OctetString(b"noc".to_vec()).to_string(), "OCTET STRING: \"noc\"");
+        assert_eq!(Value::OctetString(vec![0, 0x5e, 1]).to_string(), "OCTET STRING: 0x005e01");
+        assert_eq!(Value::ObjectId(Oid(vec![1, 3, 6])).to_string(), "OBJECT IDENTIFIER: 1.3.6");
+        assert_eq!(Value::EndOfMibView.to_string(), "endOfMibView");
+    }
 
     #[test]
     fn exceptions() {

@@ -113,6 +113,7 @@ pub struct LimitsSection {
     pub matrix_table_size: Option<usize>,
     pub history_buckets: Option<u16>,
     pub top_n_size: Option<u32>,
+    pub control_rows: Option<usize>,
 }
 
 /// A data source as written in the file: an ifIndex number, `ifIndex.N`, or the OID.
@@ -274,6 +275,9 @@ impl Config {
         }
         if let Some(n) = self.limits.top_n_size {
             limits.top_n_size = n;
+        }
+        if let Some(n) = self.limits.control_rows {
+            limits.control_rows = n;
         }
         Ok(limits)
     }

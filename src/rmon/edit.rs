@@ -591,6 +591,10 @@ fn apply_plan<R: ControlRow>(
                 let reason = format!("{entry} {index} exists ({was:?}): createRequest only creates a row");
                 return Err(reject(at, EditError::InconsistentValue, reason));
             }
+            (None, EntryStatus::CreateRequest) if rows.len() >= limits.control_rows => {
+                let reason = format!("{entry} {index}: the table holds {} rows, the most it may", rows.len());
+                return Err(reject(at, EditError::ResourceUnavailable, reason));
+            }
             (None, EntryStatus::CreateRequest) => {
                 rows.insert(index, R::created(limits, now));
             }

@@ -52,6 +52,10 @@ pub struct Limits {
     pub history_buckets: u16,
     /// hostTopNGrantedSize at most.
     pub top_n_size: u32,
+    /// Rows a manager may create by SET in each control table: every row costs the workers
+    /// work per frame (and a history row up to 65535 buckets), so a careless or hostile manager
+    /// gets resourceUnavailable instead of slowing the probe down.
+    pub control_rows: usize,
 }
 
 impl Default for Limits {
@@ -61,6 +65,7 @@ impl Default for Limits {
             matrix_table_size: 262_144,
             history_buckets: MAX_BUCKETS,
             top_n_size: 1000,
+            control_rows: 64,
         }
     }
 }

@@ -696,3 +696,18 @@ fn a_new_shard_sees_rows_made_valid_later_as_the_others_do() {
     let persistent = rig.probe.persistent_rows();
     assert_eq!(persistent.len(), 6, "the five defaults and history 5");
 }
+
+#[test]
+fn a_full_control_table_refuses_creation() {
+    let limits = Limits { control_rows: 2, ..Limits::default() };
+    let mut probe = Probe::new(at(0), sources(), limits, &[]).unwrap();
+    for index in [1, 2] {
+        probe.apply_edits(at(1), &[status(MatrixControl, index, EntryStatus::CreateRequest)]).unwrap();
+    }
+    let refused = probe.apply_edits(at(1), &[status(MatrixControl, 3, EntryStatus::CreateRequest)]).unwrap_err();
+    assert_eq!((refused.at, refused.error), (0, EditError::ResourceUnavailable));
+    // Deleting a row makes room; other tables have their own count.
+    probe.apply_edits(at(2), &[status(MatrixControl, 1, EntryStatus::Invalid)]).unwrap();
+    probe.apply_edits(at(2), &[status(MatrixControl, 3, EntryStatus::CreateRequest)]).unwrap();
+    probe.apply_edits(at(2), &[status(HostControl, 9, EntryStatus::CreateRequest)]).unwrap();
+}

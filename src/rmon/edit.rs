@@ -97,6 +97,11 @@ impl ControlTable {
         }
     }
 
+    /// Whether `column` (the MIB column number) is a read-create column of the entry.
+    pub fn is_writable(self, column: u32) -> bool {
+        column.checked_sub(1).and_then(|c| self.columns().get(c as usize)).is_some_and(|(_, c)| c.is_some())
+    }
+
     /// Every column of the entry, in MIB order from column 1: its name and, for a read-create
     /// column, what setting it means.
     fn columns(self) -> &'static [(&'static str, Option<Column>)] {

@@ -140,12 +140,35 @@ impl<B: Backend> Agent<B> {
                         Version::V2c => ErrorStatus::NoAccess,
                     };
                     (status, 1, request.varbinds.clone())
+                } else if self.set_response_too_big(&request) {
+                    // RFC 3416 4.2.5: refused before anything changes (v1: RFC 1157 4.1.5
+                    // keeps the varbinds, and `respond` drops what still does not fit).
+                    let varbinds = match request.version {
+                        Version::V1 => request.varbinds.clone(),
+                        Version::V2c => Vec::new(),
+                    };
+                    (ErrorStatus::TooBig, 0, varbinds)
                 } else {
                     self.set(now, peer, &request)
                 }
             }
         };
         self.respond(&request, status, index, varbinds)
+    }
+
+    /// Whether the response to a SET, which repeats its varbinds, could exceed the message size
+    /// with the largest error-status and error-index it may carry.
+    fn set_response_too_big(&self, request: &Request) -> bool {
+        let content: usize = request.varbinds.iter().map(varbind_len).sum();
+        let largest_index = u32::try_from(request.varbinds.len()).unwrap_or(u32::MAX);
+        let len = response_len(
+            request.community.len(),
+            request.request_id,
+            ErrorStatus::InconsistentName,
+            largest_index,
+            content,
+        );
+        len > self.config.max_message_size
     }
 
     /// Encodes the response, or the tooBig that replaces it, and counts it.

@@ -203,7 +203,9 @@ impl MibNode for Scalars {
     fn plan_set(&self, oid: &[u32], value: &Value) -> Result<SetAction, ErrorStatus> {
         match self.find(oid) {
             Some((Scalar { write: Some(write), .. }, [0])) => write(value),
-            Some((Scalar { write: Some(_), .. }, _)) => Err(ErrorStatus::NoCreation),
+            // An instance that can never exist: noCreation, once the value would do for the
+            // object (RFC 3416 4.2.5 judges the type, length and value first).
+            Some((Scalar { write: Some(write), .. }, _)) => write(value).and(Err(ErrorStatus::NoCreation)),
             _ => Err(ErrorStatus::NotWritable),
         }
     }

@@ -51,15 +51,23 @@ pub fn index_and_mac(index: u16, m: MacAddr) -> Index {
 }
 
 /// A SET of a control column: the edit for the probe to check, with the index and the value
-/// as the manager sent them (the probe judges ranges, states and read-only columns).
+/// as the manager sent them (the probe judges ranges, states and read-only columns, in RFC 3416
+/// 4.2.5's order: notWritable, wrongType, wrongLength, wrongValue, noCreation, ...).
 pub fn row_edit(table: ControlTable, column: u32, index: &[u32], value: &Value) -> Result<SetAction, ErrorStatus> {
-    // RMON-1 control tables have one Integer32 index; any other instance can never exist.
-    let &[index] = index else { return Err(ErrorStatus::NoCreation) };
     let value = match value {
         Value::Integer(i) => ControlValue::Integer(i64::from(*i)),
         Value::OctetString(s) => ControlValue::OctetString(s.clone()),
         Value::ObjectId(oid) => ControlValue::ObjectId(oid.0.clone()),
-        _ => return Err(ErrorStatus::WrongType),
+        // No control column has any other type; a read-only column is notWritable first.
+        _ if table.is_writable(column) => return Err(ErrorStatus::WrongType),
+        _ => return Err(ErrorStatus::NotWritable),
     };
-    Ok(SetAction::Row(RowEdit { table, index: i64::from(index), column, value }))
+    // RMON-1 control tables have one Integer32 index; any other instance can never exist. It
+    // goes to the probe as an index outside 1..65535, which earns noCreation after the checks
+    // of the column and the value.
+    let index = match index {
+        &[index] => i64::from(index),
+        _ => -1,
+    };
+    Ok(SetAction::Row(RowEdit { table, index, column, value }))
 }

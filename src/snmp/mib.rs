@@ -458,7 +458,12 @@ mod tests {
         );
         assert_eq!(mib.plan_set(&contact, &Value::Integer(1)), Err(ErrorStatus::WrongType));
         assert_eq!(mib.plan_set(&contact, &Value::OctetString(vec![b'x'; 256])), Err(ErrorStatus::WrongLength));
-        assert_eq!(mib.plan_set(&[1, 3, 6, 1, 2, 1, 1, 4, 1], &Value::Null), Err(ErrorStatus::NoCreation));
+        // An instance that can never exist: noCreation, after the value's own checks.
+        assert_eq!(
+            mib.plan_set(&[1, 3, 6, 1, 2, 1, 1, 4, 1], &Value::OctetString(vec![])),
+            Err(ErrorStatus::NoCreation)
+        );
+        assert_eq!(mib.plan_set(&[1, 3, 6, 1, 2, 1, 1, 4, 1], &Value::Null), Err(ErrorStatus::WrongType));
         assert_eq!(mib.plan_set(&[1, 3, 6, 1, 2, 1, 1, 1, 0], &Value::Null), Err(ErrorStatus::NotWritable));
         assert_eq!(mib.plan_set(&instance(4, 1, 1), &Value::Counter32(1)), Err(ErrorStatus::NotWritable));
         assert_eq!(mib.plan_set(&[1, 3, 6, 1, 9], &Value::Null), Err(ErrorStatus::NotWritable));

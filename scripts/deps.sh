@@ -5,8 +5,9 @@
 #   scripts/deps.sh build|test|bench
 #
 #   build: what `cargo build` needs beyond the Rust toolchain (a C compiler for -sys crates)
-#   test:  build, plus tshark (the oracle), tcpdump, python3 and the namespace lab's programs
-#   bench: build, plus tcpdump (the reference the replay is timed against)
+#   test:  build, plus tshark (the oracle), tcpdump, python3, net-snmp's tools (the manager the
+#          agent is checked with) and the namespace lab's programs
+#   bench: build, plus tcpdump (the reference the replay is timed against) and net-snmp's tools
 set -euo pipefail
 
 need=()
@@ -25,6 +26,10 @@ case "${1:-build}" in
     want tshark tshark
     want capinfos tshark
     want editcap tshark
+    want snmpget snmp
+    want snmpbulkwalk snmp
+    want snmpset snmp
+    want snmptable snmp
     want ip iproute2
     want bridge iproute2
     want iperf3 iperf3
@@ -40,6 +45,10 @@ case "${1:-build}" in
     want cc gcc
     want tcpdump tcpdump
     want python3 python3
+    want snmpget snmp
+    want snmpbulkwalk snmp
+    want snmpset snmp
+    want snmptable snmp
     ;;
   *)
     echo "usage: scripts/deps.sh build|test|bench" >&2

@@ -5,12 +5,22 @@
 #
 #   LAB_SECONDS=95 scripts/lab-fresh-check.sh      (needs root: network namespaces)
 #
-# Replays the capture with rmonprobe and compares the report with tshark's figures: exits 1 on
-# any difference (keeping the files for a look), removes its temporary directory when all agree.
+# Replays the capture with rmonprobe and compares the report with tshark's figures; then serves
+# the same capture over SNMP (`replay --snmp --serve`) and compares what net-snmp's snmpbulkwalk
+# reads from the agent with tshark's figures too. Exits 1 on any difference (keeping the files
+# for a look), removes its temporary directory when all agree. Needs ../shared beside the checkout
+# (or RMONPROBE_SHARED) for RMON-MIB's inventory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${LAB_SECONDS:-95}
+shared=${RMONPROBE_SHARED:-$(cd .. && pwd)/shared}
+inventory=$shared/mibs/inventory/RMON-MIB.tsv
+[ -f "$inventory" ] || {
+  echo "lab-fresh-check: $inventory not found; set RMONPROBE_SHARED" >&2
+  exit 1
+}
 scripts/install-tshark.sh
+command -v snmpbulkwalk >/dev/null 2>&1 || scripts/deps.sh test
 
 dir=$(mktemp -d /tmp/rmonprobe-fresh.XXXXXX)
 cap=$dir/fresh.pcapng
@@ -31,6 +41,81 @@ buckets=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["
 echo "complete 30-second buckets compared: $buckets"
 if [ "$seconds" -ge 95 ] && [ "$buckets" -lt 3 ]; then
   echo "lab-fresh-check: expected at least 3 complete buckets from $seconds seconds of traffic" >&2
+  exit 1
+fi
+
+# The same capture served over SNMP: what a manager walks must be tshark's figures as well.
+server=""
+stop_server() {
+  if [ -n "$server" ]; then
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+    server=""
+  fi
+}
+trap stop_server EXIT
+served=$dir/fresh.served.json
+for _try in 1 2 3 4 5; do
+  port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  agent=127.0.0.1:$port
+  rm -f "$served"
+  target/release/rmonprobe replay "$cap" --snmp "$agent" --serve --json "$served" 2>"$dir/fresh.served.stderr" &
+  server=$!
+  # Ready once the replay is over (the report written) and the agent answers.
+  for _wait in $(seq 1 600); do
+    if ! kill -0 "$server" 2>/dev/null; then
+      break
+    fi
+    if python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$served" 2>/dev/null &&
+      snmpget -v2c -c public -t 0.5 -r 0 -On "$agent" .1.3.6.1.2.1.1.3.0 2>/dev/null | grep -q Timeticks; then
+      break
+    fi
+    sleep 0.1
+  done
+  kill -0 "$server" 2>/dev/null && break
+  wait "$server" || true # it exited: the port was taken meanwhile, or worse (its stderr says)
+  server=""
+  grep -q "cannot listen" "$dir/fresh.served.stderr" || break
+done
+if [ -z "$server" ] || ! snmpget -v2c -c public -t 1 -r 1 -On "$agent" .1.3.6.1.2.1.1.3.0 >/dev/null 2>&1; then
+  echo "lab-fresh-check: the agent did not answer on $agent:" >&2
+  cat "$dir/fresh.served.stderr" >&2
+  exit 1
+fi
+walk=$dir/fresh.walk
+: >"$walk"
+# etherStatsTable, hostTable, matrixSDTable, matrixDSTable, etherHistoryTable.
+for table in 1.3.6.1.2.1.16.1.1 1.3.6.1.2.1.16.4.2 1.3.6.1.2.1.16.6.2 1.3.6.1.2.1.16.6.3 1.3.6.1.2.1.16.2.2; do
+  out=$(snmpbulkwalk -v2c -c public -Cr50 -On -OQ -Oe -Ot -Ox "$agent" "$table" 2>"$dir/fresh.walk.stderr") || {
+    echo "lab-fresh-check: snmpbulkwalk of $table failed:" >&2
+    cat "$dir/fresh.walk.stderr" >&2
+    exit 1
+  }
+  if grep -q "OID not increasing" "$dir/fresh.walk.stderr"; then
+    echo "lab-fresh-check: snmpbulkwalk of $table: OIDs not increasing" >&2
+    exit 1
+  fi
+  printf '%s\n' "$out" >>"$walk"
+  echo "walked .$table: $(grep -cF ".$table.1." <<<"$out" || true) instances"
+done
+# tshark's expectation has matrixSDTable; matrixDSTable holds the same conversations indexed
+# destination first (RFC 2819), so its expectation is the same rows under the DS names.
+snmp_expected=$dir/fresh.expected.snmp.json
+python3 - "$expected" "$snmp_expected" <<'PY'
+import json, sys
+exp = json.load(open(sys.argv[1]))
+exp["matrixDSTable"] = [{k.replace("matrixSD", "matrixDS"): v for k, v in row.items()} for row in exp["matrixSDTable"]]
+json.dump(exp, open(sys.argv[2], "w"), indent=1)
+PY
+echo "walk:     $walk"
+python3 scripts/snmp_compare.py "$inventory" "$snmp_expected" "$walk" \
+  etherStatsTable hostTable matrixSDTable matrixDSTable etherHistoryTable
+kill -TERM "$server"
+status=0
+wait "$server" || status=$?
+server=""
+if [ "$status" -ne 0 ]; then
+  echo "lab-fresh-check: the served replay exited with status $status on SIGTERM" >&2
   exit 1
 fi
 rm -rf "$dir"

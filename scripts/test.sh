@@ -2,10 +2,12 @@
 # The whole test suite, from a fresh machine: installs what is missing, then
 #   1. formatting and lints (cargo fmt --check, cargo clippy -D warnings)
 #   2. unit and integration tests, in release (the 830 tcpdump captures, the golden lab
-#      captures, the command line), and the benches once in test mode
+#      captures, the command line, the SNMP agent against net-snmp's tools), and the benches once
+#      in test mode
 #   3. the golden expectations re-derived from tshark (scripts/golden-check.sh)
-#   4. a fresh capture of real traffic in a namespace lab, replayed and compared with tshark's
-#      figures (scripts/lab-fresh-check.sh; needs root; LAB_SECONDS, default 95)
+#   4. a fresh capture of real traffic in a namespace lab, replayed (and served over SNMP) and
+#      compared with tshark's figures (scripts/lab-fresh-check.sh; needs root; LAB_SECONDS,
+#      default 95)
 # Needs ../shared beside the checkout (or RMONPROBE_SHARED).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -6,7 +6,7 @@
 #
 #   build: what `cargo build` needs beyond the Rust toolchain (a C compiler for -sys crates)
 #   test:  build, plus tshark (the oracle), tcpdump, python3 and the namespace lab's programs
-#   bench: build, plus tcpdump (the reference the replay is timed against)
+#   bench: build, plus tcpdump (the reference the replay is timed against) and net-snmp's tools
 set -euo pipefail
 
 need=()
@@ -40,6 +40,8 @@ case "${1:-build}" in
     want cc gcc
     want tcpdump tcpdump
     want python3 python3
+    want snmpbulkwalk snmp
+    want snmpget snmp
     ;;
   *)
     echo "usage: scripts/deps.sh build|test|bench" >&2

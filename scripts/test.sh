@@ -6,6 +6,7 @@
 #   3. the golden expectations re-derived from tshark (scripts/golden-check.sh)
 #   4. a fresh capture of real traffic in a namespace lab, replayed and compared with tshark's
 #      figures (scripts/lab-fresh-check.sh; needs root; LAB_SECONDS, default 95)
+#   5. the SNMP agent's core fuzzed briefly (scripts/fuzz.sh; FUZZ_SECONDS, default 60)
 # Needs ../shared beside the checkout (or RMONPROBE_SHARED).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,7 @@ scripts/deps.sh test
 
 step "format and lints"
 cargo fmt --check
+cargo fmt --check --manifest-path fuzz/Cargo.toml
 cargo clippy --locked --all-targets --quiet -- -D warnings
 
 step "tests"
@@ -32,5 +34,8 @@ scripts/golden-check.sh
 
 step "fresh lab capture against tshark"
 scripts/lab-fresh-check.sh
+
+step "fuzz the SNMP core briefly"
+scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 
 step "all passed"

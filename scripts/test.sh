@@ -8,6 +8,7 @@
 #   4. a fresh capture of real traffic in a namespace lab, replayed (and served over SNMP) and
 #      compared with tshark's figures (scripts/lab-fresh-check.sh; needs root; LAB_SECONDS,
 #      default 95)
+#   5. the SNMP agent's core fuzzed briefly (scripts/fuzz.sh; FUZZ_SECONDS, default 60)
 # Needs ../shared beside the checkout (or RMONPROBE_SHARED).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,7 @@ scripts/deps.sh test
 
 step "format and lints"
 cargo fmt --check
+cargo fmt --check --manifest-path fuzz/Cargo.toml
 cargo clippy --locked --all-targets --quiet -- -D warnings
 
 step "tests"
@@ -34,5 +36,8 @@ scripts/golden-check.sh
 
 step "fresh lab capture against tshark"
 scripts/lab-fresh-check.sh
+
+step "fuzz the SNMP core briefly"
+scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 
 step "all passed"

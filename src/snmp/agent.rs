@@ -10,7 +10,7 @@
 //! - An unknown community gets no answer (snmpInBadCommunityNames); a SET with the read-only
 //!   community is refused (snmpInBadCommunityUses) and changes nothing.
 //! - A datagram that is not a well-formed SNMP message is counted (snmpInASNParseErrs) and
-//!   dropped.
+//!   dropped; so is a v1 message carrying a Counter64 or an exception, which SNMPv1 lacks.
 
 use std::net::SocketAddr;
 
@@ -113,6 +113,12 @@ impl<B: Backend> Agent<B> {
                 return None;
             }
         };
+        // SNMPv1's ObjectSyntax (RFC 1157) has no Counter64 and no exceptions: such a v1 message
+        // is not well-formed, and an error response would have to echo them to a v1 manager.
+        if request.version == Version::V1 && request.varbinds.iter().any(|vb| not_in_v1(&vb.value)) {
+            self.counters.in_asn_parse_errs += 1;
+            return None;
+        }
         let access = if request.community == self.config.community {
             Access::ReadOnly
         } else if self.config.write_community.as_deref() == Some(request.community.as_slice()) {
@@ -133,7 +139,11 @@ impl<B: Backend> Agent<B> {
             PduKind::GetBulk => self.get_bulk(now, &request),
             PduKind::Set => {
                 self.counters.in_set_requests += 1;
-                if access == Access::ReadOnly {
+                if request.varbinds.is_empty() {
+                    // It changes nothing: no binding to refuse (or to point an error at), and
+                    // nothing to save.
+                    (ErrorStatus::NoError, 0, Vec::new())
+                } else if access == Access::ReadOnly {
                     self.counters.in_bad_community_uses += 1;
                     let status = match request.version {
                         Version::V1 => ErrorStatus::NoSuchName,
@@ -367,6 +377,11 @@ impl<B: Backend> Agent<B> {
     }
 }
 
+/// A value SNMPv1 cannot carry: Counter64 and the SNMPv2 exceptions.
+fn not_in_v1(value: &Value) -> bool {
+    value.is_exception() || matches!(value, Value::Counter64(_))
+}
+
 /// The SNMPv2 error status for an edit the probe refused.
 fn edit_status(error: EditError) -> ErrorStatus {
     match error {
@@ -392,5 +407,99 @@ fn for_version(status: ErrorStatus, v1: bool) -> ErrorStatus {
         WrongType | WrongLength | WrongEncoding | WrongValue | InconsistentValue => BadValue,
         ResourceUnavailable | CommitFailed | UndoFailed => GenErr,
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rmon::{DataSourceInfo, Limits, Probe, RowRequest};
+    use crate::snmp::LocalProbe;
+    use crate::snmp::message::encode_request;
+
+    fn peer() -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], 1))
+    }
+
+    /// An agent over a probe with the default rows, with a write community.
+    fn agent() -> Agent<LocalProbe> {
+        let sources = vec![DataSourceInfo {
+            if_index: 1,
+            name: "t".into(),
+            descr: "t".into(),
+            if_speed: 10_000_000,
+            live: false,
+        }];
+        let probe =
+            Probe::new(Timestamp(0), sources.clone(), Limits::default(), &RowRequest::defaults(&sources)).unwrap();
+        let system = SystemGroup {
+            descr: String::new(),
+            object_id: vec![1, 3, 6, 1, 4, 1, 99999],
+            contact: String::new(),
+            name: String::new(),
+            location: String::new(),
+            services: 66,
+            enable_authen_traps: false,
+        };
+        let config = AgentConfig {
+            community: b"public".to_vec(),
+            write_community: Some(b"private".to_vec()),
+            max_message_size: MAX_UDP_PAYLOAD,
+            system,
+        };
+        Agent::new(config, LocalProbe::new(probe))
+    }
+
+    /// Found by the fuzz target: a v1 SET whose error response echoed a Counter64 to a v1
+    /// manager. Such a v1 request is now dropped as malformed; the same in v2c is answered.
+    #[test]
+    fn v1_request_with_counter64_or_exception_is_dropped() {
+        let mut agent = agent();
+        for value in [Value::Counter64(5), Value::NoSuchObject, Value::EndOfMibView] {
+            let mut request = Request {
+                version: Version::V1,
+                community: b"private".to_vec(),
+                kind: PduKind::Set,
+                request_id: 10,
+                non_repeaters: 0,
+                max_repetitions: 0,
+                varbinds: vec![VarBind { oid: Oid(vec![1, 3, 6, 1, 2, 1, 16, 2, 1, 1, 7, 1]), value }],
+            };
+            let errs = agent.counters().in_asn_parse_errs;
+            assert_eq!(agent.handle(Timestamp(1), peer(), &encode_request(&request)), None);
+            assert_eq!(agent.counters().in_asn_parse_errs, errs + 1);
+            request.version = Version::V2c;
+            assert!(agent.handle(Timestamp(1), peer(), &encode_request(&request)).is_some());
+        }
+    }
+
+    /// An empty SET with the read-only community was refused with an error-index of 1, naming a
+    /// binding it does not have. It changes nothing, so it succeeds.
+    #[test]
+    fn empty_set_with_read_only_community_succeeds() {
+        let mut agent = agent();
+        for version in [Version::V1, Version::V2c] {
+            let request = Request {
+                version,
+                community: b"public".to_vec(),
+                kind: PduKind::Set,
+                request_id: 7,
+                non_repeaters: 0,
+                max_repetitions: 0,
+                varbinds: Vec::new(),
+            };
+            let response = agent.handle(Timestamp(1), peer(), &encode_request(&request));
+            let expected = Response {
+                version,
+                community: b"public",
+                request_id: 7,
+                error_status: ErrorStatus::NoError,
+                error_index: 0,
+                varbinds: &[],
+            };
+            assert_eq!(response, Some(encode_response(&expected)));
+        }
+        assert_eq!(agent.counters().in_bad_community_uses, 0);
+        assert!(!agent.take_changed());
     }
 }

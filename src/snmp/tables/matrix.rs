@@ -1,6 +1,7 @@
 //! The matrix group: matrixControlTable (1.3.6.1.2.1.16.6.1), matrixSDTable (.6.2) and
 //! matrixDSTable (.6.3): the same conversations, indexed source first and destination first.
 
+use crate::packet::MacAddr;
 use crate::rmon::Snapshot;
 use crate::rmon::edit::ControlTable;
 use crate::rmon::matrix::{MatrixControlEntry, MatrixDsEntry, MatrixSdEntry};
@@ -35,16 +36,23 @@ pub fn matrix_control_table() -> Table<MatrixControlEntry> {
     }
 }
 
-fn sd(_: &Context<'_>, e: &MatrixSdEntry, column: u32) -> Option<Value> {
+/// The columns both conversation tables share (SourceAddress, DestAddress, Index, Pkts, Octets,
+/// Errors): the same pair, read from either side.
+fn conversation(source: MacAddr, dest: MacAddr, index: u16, counts: [u64; 3], column: u32) -> Option<Value> {
+    let [pkts, octets, errors] = counts;
     Some(match column {
-        1 => mac(e.source_address),
-        2 => mac(e.dest_address),
-        3 => integer(u64::from(e.index)),
-        4 => counter32(e.pkts),
-        5 => counter32(e.octets),
-        6 => counter32(e.errors),
+        1 => mac(source),
+        2 => mac(dest),
+        3 => integer(u64::from(index)),
+        4 => counter32(pkts),
+        5 => counter32(octets),
+        6 => counter32(errors),
         _ => return None,
     })
+}
+
+fn sd(_: &Context<'_>, e: &MatrixSdEntry, column: u32) -> Option<Value> {
+    conversation(e.source_address, e.dest_address, e.index, [e.pkts, e.octets, e.errors], column)
 }
 
 /// matrixSDTable, indexed by (matrixSDIndex, source, destination).
@@ -64,15 +72,7 @@ pub fn matrix_sd_table() -> Table<MatrixSdEntry> {
 }
 
 fn ds(_: &Context<'_>, e: &MatrixDsEntry, column: u32) -> Option<Value> {
-    Some(match column {
-        1 => mac(e.source_address),
-        2 => mac(e.dest_address),
-        3 => integer(u64::from(e.index)),
-        4 => counter32(e.pkts),
-        5 => counter32(e.octets),
-        6 => counter32(e.errors),
-        _ => return None,
-    })
+    conversation(e.source_address, e.dest_address, e.index, [e.pkts, e.octets, e.errors], column)
 }
 
 /// matrixDSTable, indexed by (matrixDSIndex, destination, source).

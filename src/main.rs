@@ -47,6 +47,9 @@ enum Command {
         /// `max` (as fast as possible), `1x` (paced by the timestamps) or a factor such as `10x`.
         #[arg(long, default_value = "max", value_parser = parse_speed)]
         speed: Speed,
+        /// Counting workers, each on its own thread (frames spread by their MAC pair).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
+        workers: u16,
         #[command(flatten)]
         snmp: SnmpArgs,
         /// Keep the SNMP agent up with the final tables after the files end, until SIGINT/SIGTERM.
@@ -94,8 +97,9 @@ fn parse_speed(s: &str) -> Result<Speed, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Replay { files, json, config, fcs_present, speed, snmp, serve } => {
-            let options = ReplayOptions { files, fcs_present, speed, config: Config::default() };
+        Command::Replay { files, json, config, fcs_present, speed, workers, snmp, serve } => {
+            let options =
+                ReplayOptions { files, fcs_present, speed, config: Config::default(), workers: workers.into() };
             run_replay(options, json, config, snmp, serve)
         }
         Command::Generate { out, frames, stations, pps, seed } => {

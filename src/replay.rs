@@ -10,13 +10,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, RecvTimeoutError};
+use crossbeam_channel::{Receiver, Select, TryRecvError};
 
 use crate::capture::batch::DEFAULT_BATCH_FRAMES;
 use crate::capture::{Batch, CaptureFile, Damage, OpenError};
 use crate::config::Config;
 use crate::pipeline::control::{self, ControlPlane, ProbeClock, WorkerRequest};
-use crate::pipeline::{BatchSender, HANDOFF_DEPTH, Next, Worker, hand_off};
+use crate::pipeline::dispatch::Dispatch;
+use crate::pipeline::{BatchReceiver, HANDOFF_DEPTH, Next, Worker, hand_off};
 use crate::rmon::{DataSourceInfo, Limits, Probe, RmonTables, RowRequest, Shard, Timestamp};
 use crate::snmp::udp::Shell;
 use crate::snmp::{Agent, AgentConfig};
@@ -54,6 +55,8 @@ pub struct ReplayOptions {
     pub fcs_present: bool,
     pub speed: Speed,
     pub config: Config,
+    /// Counting workers (at least 1), each on its own thread with its own shard.
+    pub workers: usize,
 }
 
 /// Why a replay could not run.
@@ -81,7 +84,8 @@ pub struct FileResult {
 /// The result of a replay: the probe, its data and how the reading went.
 pub struct Replay {
     pub probe: Probe,
-    pub shard: Shard,
+    /// One shard per worker, all at the end time.
+    pub shards: Vec<Shard>,
     pub files: Vec<FileResult>,
     pub frames: u64,
     /// First and last frame time (the latter never before the former: time never goes back);
@@ -95,12 +99,13 @@ pub struct Replay {
 impl Replay {
     /// The probe's clock at the end: the last frame's time.
     pub fn end_time(&self) -> Timestamp {
-        self.shard.now()
+        self.shards.iter().map(Shard::now).max().unwrap_or(self.probe.start())
     }
 
     /// Every RMON table as it stands at the end of the replay.
     pub fn tables(&self) -> RmonTables {
-        self.probe.tables(self.end_time(), &[&self.shard])
+        let shards: Vec<&Shard> = self.shards.iter().collect();
+        self.probe.tables(self.end_time(), &shards)
     }
 
     /// Human-readable warnings: damaged files, skipped frames.
@@ -131,11 +136,17 @@ impl Replay {
                 signal_hook::flag::register(signal, Arc::clone(&agent.stop))
                     .map_err(|e| ReplayError::Internal(format!("cannot catch signal {signal}: {e}")))?;
             }
+            // The workers have ended: this thread answers for their shards.
+            let mut select = Select::new();
+            for requests in &agent.requests {
+                select.recv(requests);
+            }
             while !agent.stop.load(Ordering::Relaxed) {
-                match agent.requests.recv_timeout(Duration::from_millis(100)) {
-                    Ok(request) => control::answer(&mut self.shard, request),
-                    Err(RecvTimeoutError::Timeout) => {}
-                    Err(RecvTimeoutError::Disconnected) => break,
+                let Ok(ready) = select.ready_timeout(Duration::from_millis(100)) else { continue };
+                match (agent.requests[ready].try_recv(), self.shards.get_mut(ready)) {
+                    (Ok(request), Some(shard)) => control::answer(shard, request),
+                    (Err(TryRecvError::Disconnected), _) => break,
+                    _ => {}
                 }
             }
         }
@@ -161,7 +172,8 @@ pub struct AgentSetup {
 struct RunningAgent {
     thread: std::thread::JoinHandle<()>,
     stop: Arc<AtomicBool>,
-    requests: Receiver<WorkerRequest>,
+    /// What the agent asks of each worker (worker i's shard: `Replay::shards[i]`).
+    requests: Vec<Receiver<WorkerRequest>>,
     serve: bool,
 }
 
@@ -223,7 +235,7 @@ fn run(options: &ReplayOptions, agent: Option<AgentSetup>) -> Result<Replay, Rep
         eprintln!("rmonprobe: warning: {warning}");
     }
     // Refuse a bad configuration before reading anything.
-    start_probe(Timestamp::default(), &sources, limits, &rows)?;
+    start_probe(Timestamp::default(), &sources, limits, &rows, 1)?;
 
     // The first frame fixes the probe's start (sysUpTime 0), so it is read before anything
     // starts; it is counted first.
@@ -238,35 +250,44 @@ fn run(options: &ReplayOptions, agent: Option<AgentSetup>) -> Result<Replay, Rep
         }
     }
     let first_time = first.iter().next().map(|f| f.time);
-    let (probe, mut worker) = start_probe(first_time.unwrap_or_default(), &sources, limits, &rows)?;
-    let clock = ProbeClock::new(probe.start());
+    let workers = options.workers.max(1);
+    let (probe, shards) = start_probe(first_time.unwrap_or_default(), &sources, limits, &rows, workers)?;
+    let clocks: Vec<ProbeClock> = shards.iter().map(|_| ProbeClock::new(probe.start())).collect();
     let probe = Arc::new(Mutex::new(probe));
-    let (to_worker, mut requests) = control::requests();
-    let agent = agent.map(|a| start_agent(a, ControlPlane::new(Arc::clone(&probe), vec![to_worker]), clock.clone()));
-    let agent = agent.transpose()?;
+    let (to_workers, requests): (Vec<_>, Vec<_>) = shards.iter().map(|_| control::requests()).unzip();
+    let agent = match agent {
+        Some(a) => {
+            let clocks = clocks.clone();
+            let clock = move || clocks.iter().map(ProbeClock::now).max().unwrap_or_default();
+            Some(start_agent(a, ControlPlane::new(Arc::clone(&probe), to_workers), clock)?)
+        }
+        None => None,
+    };
 
-    // A reader thread fills batches while this thread counts them: the two halves of the work
-    // run on two cores, and in order, so the result is the same as counting inline.
-    let (batches, counted) = hand_off(HANDOFF_DEPTH);
+    // A reader thread fills batches and dispatches them to the workers, each counting on its
+    // own thread into its own shard. With one worker the result is that of counting inline;
+    // with several, each conversation is counted whole by one worker (see `Dispatch`).
+    let (senders, receivers): (Vec<_>, Vec<_>) = shards.iter().map(|_| hand_off(HANDOFF_DEPTH)).unzip();
+    let mut dispatch = Dispatch::new(senders);
+    dispatch.push_batch(&mut first);
     let speed = options.speed;
-    if !first.is_empty() {
-        batches.send(first);
-    }
     let reader = std::thread::Builder::new()
         .name("rmonprobe-reader".into())
-        .spawn(move || read_files(files, speed, if_index, &batches, seq, first_time))
+        .spawn(move || read_files(files, speed, if_index, dispatch, seq, first_time))
         .map_err(|e| ReplayError::Internal(format!("cannot start the reader thread: {e}")))?;
-    loop {
-        match counted.next(&requests) {
-            Next::Batch(batch) => {
-                worker.count(batch.iter());
-                clock.set(worker.shard.now());
-                counted.recycle(batch);
-            }
-            Next::Request(request) => control::answer(&mut worker.shard, request),
-            Next::NoMoreRequests => requests = crossbeam_channel::never(),
-            Next::Done => break,
-        }
+    let mut threads = Vec::new();
+    for (i, ((shard, counted), (requests, clock))) in
+        shards.into_iter().zip(receivers).zip(requests.iter().cloned().zip(clocks)).enumerate()
+    {
+        let thread = std::thread::Builder::new()
+            .name(format!("rmonprobe-worker-{i}"))
+            .spawn(move || work(Worker::new(shard), &counted, requests, &clock))
+            .map_err(|e| ReplayError::Internal(format!("cannot start worker thread {i}: {e}")))?;
+        threads.push(thread);
+    }
+    let mut shards = Vec::new();
+    for thread in threads {
+        shards.push(thread.join().map_err(|_| ReplayError::Internal("a worker thread stopped unexpectedly".into()))?);
     }
     let (files, seq) =
         reader.join().map_err(|_| ReplayError::Internal("the reader thread stopped unexpectedly".into()))?;
@@ -280,42 +301,75 @@ fn run(options: &ReplayOptions, agent: Option<AgentSetup>) -> Result<Replay, Rep
             damage: f.damage().cloned(),
         })
         .collect();
-    let shard = worker.shard;
-    let last_time = first_time.map(|_| shard.now());
+    // Every shard's clock at the last frame, whichever worker counted it: the same buckets and
+    // reports close in each.
+    let end = shards.iter().map(Shard::now).max().unwrap_or_default();
+    for shard in &mut shards {
+        shard.tick(end);
+    }
+    let last_time = first_time.map(|_| end);
     let probe = probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
     let agent = agent.map(|(thread, stop, serve)| RunningAgent { thread, stop, requests, serve });
-    Ok(Replay { probe, shard, files: results, frames: seq, first_time, last_time, agent })
+    Ok(Replay { probe, shards, files: results, frames: seq, first_time, last_time, agent })
+}
+
+/// One worker's loop: batches counted in order, the control plane's requests answered between
+/// them, until the reader is done. Returns the shard.
+fn work(
+    mut worker: Worker,
+    counted: &BatchReceiver,
+    mut requests: Receiver<WorkerRequest>,
+    clock: &ProbeClock,
+) -> Shard {
+    loop {
+        match counted.next(&requests) {
+            Next::Batch(batch) => {
+                worker.count(batch.iter());
+                clock.set(worker.shard.now());
+                counted.recycle(batch);
+            }
+            Next::Request(request) => control::answer(&mut worker.shard, request),
+            Next::NoMoreRequests => requests = crossbeam_channel::never(),
+            Next::Done => return worker.shard,
+        }
+    }
 }
 
 /// Starts the agent thread: the UDP shell around the agent core, the probe behind `control`.
 fn start_agent(
     setup: AgentSetup,
     control: ControlPlane,
-    clock: ProbeClock,
+    clock: impl Fn() -> Timestamp + Send + 'static,
 ) -> Result<(std::thread::JoinHandle<()>, Arc<AtomicBool>, bool), ReplayError> {
     let stop = Arc::new(AtomicBool::new(false));
     let shell = Shell { socket: setup.socket, state: setup.state, stop: Arc::clone(&stop) };
     let mut agent = Agent::new(setup.config, control);
     let thread = std::thread::Builder::new()
         .name("rmonprobe-snmp".into())
-        .spawn(move || shell.serve(&mut agent, || clock.now()))
+        .spawn(move || shell.serve(&mut agent, clock))
         .map_err(|e| ReplayError::Internal(format!("cannot start the SNMP agent thread: {e}")))?;
     Ok((thread, stop, setup.serve))
 }
 
-/// The probe, started at `start`, and a worker set up to count for its rows.
+/// The probe, started at `start`, and `workers` shards set up to count for its rows.
 fn start_probe(
     start: Timestamp,
     sources: &[DataSourceInfo],
     limits: Limits,
     rows: &[RowRequest],
-) -> Result<(Probe, Worker), ReplayError> {
+    workers: usize,
+) -> Result<(Probe, Vec<Shard>), ReplayError> {
     let probe = Probe::new(start, sources.to_vec(), limits, rows).map_err(|e| ReplayError::Config(e.to_string()))?;
-    let mut worker = Worker::new(Shard::new(sources.len() as u32, start));
-    for command in probe.shard_setup() {
-        worker.shard.apply(&command);
-    }
-    Ok((probe, worker))
+    let shards = (0..workers)
+        .map(|_| {
+            let mut shard = Shard::new(sources.len() as u32, start);
+            for command in probe.shard_setup() {
+                shard.apply(&command);
+            }
+            shard
+        })
+        .collect();
+    Ok((probe, shards))
 }
 
 /// Reads every file in order into batches for the worker, after the first `seq` frames already
@@ -327,7 +381,7 @@ fn read_files(
     mut files: Vec<CaptureFile>,
     speed: Speed,
     if_index: u32,
-    out: &BatchSender,
+    mut out: Dispatch,
     mut seq: u64,
     first_time: Option<Timestamp>,
 ) -> (Vec<CaptureFile>, u64) {
@@ -337,15 +391,12 @@ fn read_files(
         }
         _ => None,
     };
-    let mut batch = out.empty_batch();
-    // Hands the batch over (when it holds anything) and starts a new one; false once the worker
-    // has gone.
-    let hand_over = |batch: &mut Batch| batch.is_empty() || out.send(std::mem::replace(batch, out.empty_batch()));
+    let mut batch = Batch::with_capacity(DEFAULT_BATCH_FRAMES);
     'files: for file in &mut files {
         while !file.finished() {
             let Speed::Factor(factor) = speed else {
                 file.read_batch(&mut batch, DEFAULT_BATCH_FRAMES, &mut seq, if_index);
-                if !hand_over(&mut batch) {
+                if !out.push_batch(&mut batch) {
                     break 'files;
                 }
                 continue;
@@ -358,19 +409,23 @@ fn read_files(
                     first: frame.time,
                     latest: frame.time,
                 });
+                // The frames so far go out before any wait, so none is held back.
                 if !pacer.is_due(frame.time) {
-                    if !hand_over(&mut batch) {
+                    if !out.flush() {
                         break 'files;
                     }
                     pacer.wait_for(frame.time);
                 }
-                batch.push(frame.data, frame.orig_len, frame.time, frame.fcs, frame.seq, frame.if_index);
+                if !out.push(&frame) {
+                    break 'files;
+                }
             }
-            if !hand_over(&mut batch) {
+            if !out.flush() {
                 break 'files;
             }
         }
     }
+    out.flush();
     (files, seq)
 }
 

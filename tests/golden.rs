@@ -57,20 +57,23 @@ fn differences(expected: &Value, actual: &Value) -> Vec<String> {
     out
 }
 
-/// Replays `capture` with the ifSpeed the expectation was derived for and compares.
-fn check(capture: &Path, expected_path: &Path, if_speed: Option<u64>) -> usize {
+/// Replays `capture` on `workers` workers with the ifSpeed the expectation was derived for and
+/// compares.
+fn check(capture: &Path, expected_path: &Path, if_speed: Option<u64>, workers: usize) -> usize {
     let expected: Value = serde_json::from_str(&std::fs::read_to_string(expected_path).expect("expectation"))
         .expect("expectation is JSON");
     let config = match if_speed {
         Some(bits) => Config::parse(&format!("[probe]\nif_speed = {bits}\n")).expect("config"),
         None => Config::default(),
     };
-    let options = ReplayOptions { files: vec![capture.to_path_buf()], fcs_present: false, speed: Speed::Max, config };
+    let options =
+        ReplayOptions { files: vec![capture.to_path_buf()], fcs_present: false, speed: Speed::Max, config, workers };
     let result = replay(&options).expect("replay");
     assert!(result.warnings().is_empty(), "{:?}", result.warnings());
     let actual = serde_json::to_value(result.tables()).expect("report");
     let diffs = differences(&expected, &actual);
-    assert!(diffs.is_empty(), "{}: {} differences:\n{}", expected_path.display(), diffs.len(), diffs.join("\n"));
+    let name = expected_path.display();
+    assert!(diffs.is_empty(), "{name} ({workers} workers): {} differences:\n{}", diffs.len(), diffs.join("\n"));
     expected.as_object().map_or(0, |t| t.values().map(|r| r.as_array().map_or(0, Vec::len)).sum())
 }
 
@@ -100,8 +103,11 @@ fn lab_captures_match_their_tshark_expectations() {
     let expectations = expectations();
     assert!(expectations.len() >= 4, "the golden captures are missing from captures/");
     for (capture, expected, if_speed) in &expectations {
-        let rows = check(capture, expected, *if_speed);
-        println!("{}: {rows} rows agree", expected.display());
+        // One worker, and frames spread over three (merged on read, they must agree the same).
+        for workers in [1, 3] {
+            let rows = check(capture, expected, *if_speed, workers);
+            println!("{} ({workers} workers): {rows} rows agree", expected.display());
+        }
     }
 }
 
@@ -120,8 +126,13 @@ fn a_changed_count_is_caught() {
     let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/lab-basic.pcapng");
     let mut expected: Value =
         serde_json::from_str(&std::fs::read_to_string(capture.with_extension("expected.json")).unwrap()).unwrap();
-    let options =
-        ReplayOptions { files: vec![capture], fcs_present: false, speed: Speed::Max, config: Config::default() };
+    let options = ReplayOptions {
+        files: vec![capture],
+        fcs_present: false,
+        speed: Speed::Max,
+        config: Config::default(),
+        workers: 1,
+    };
     let actual = serde_json::to_value(replay(&options).unwrap().tables()).unwrap();
     assert!(differences(&expected, &actual).is_empty());
     expected["hostTable"][0]["hostInPkts"] = Value::from(1_000_000);

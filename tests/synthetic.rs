@@ -19,13 +19,36 @@ fn synthetic(name: &str, options: &SynthOptions) -> (PathBuf, SynthTally) {
 }
 
 fn replay_with(path: &Path, config: &str) -> RmonTables {
+    replay_on(path, config, 1)
+}
+
+fn replay_on(path: &Path, config: &str, workers: usize) -> RmonTables {
     let options = ReplayOptions {
         files: vec![path.to_path_buf()],
         fcs_present: false,
         speed: Speed::Max,
         config: Config::parse(config).unwrap(),
+        workers,
     };
     replay(&options).unwrap().tables()
+}
+
+/// Several workers give exactly the tables one worker gives, every table and column (hosts
+/// merged across workers keep their true creation order), while no table is full.
+#[test]
+fn several_workers_count_what_one_worker_counts() {
+    let options = SynthOptions { frames: 120_000, stations: 800, pps: 1000, ..SynthOptions::default() };
+    let (path, _) = synthetic("workers", &options);
+    let top_n = "[[hostTopNControl]]\nhostTopNControlIndex = 1\nhostTopNHostIndex = 1\nhostTopNTimeRemaining = 60\nhostTopNRequestedSize = 20\n";
+    let one = replay_on(&path, top_n, 1);
+    let sizes = (one.hosts.len(), one.matrix_sd.len(), one.ether_history.len());
+    assert!(sizes.0 > 800 && sizes.1 > 3000 && sizes.2 >= 3, "{sizes:?}");
+    assert_eq!(one.host_top_n.len(), 20);
+    for workers in [2, 3, 4] {
+        let several = replay_on(&path, top_n, workers);
+        assert!(several == one, "{workers} workers differ from one");
+    }
+    std::fs::remove_file(&path).unwrap();
 }
 
 #[test]
@@ -85,4 +108,42 @@ fn size_limits_evict_and_renumber() {
     let t_all = replay_with(&path, "");
     assert!(t_all.hosts.len() > 400);
     std::fs::remove_file(path).unwrap();
+}
+
+/// A conversation that falls quiet early, on a worker of its own: its shard's clock stops at its
+/// last frame, and the replay's end must still close the same buckets and reports there.
+#[test]
+fn a_worker_whose_traffic_stops_early_closes_its_buckets_at_the_end() {
+    use rmonprobe::capture::writer::PcapWriter;
+    use rmonprobe::pipeline::dispatch::Dispatch;
+    use rmonprobe::pipeline::hand_off;
+    use rmonprobe::rmon::Timestamp;
+
+    let frame = |dst: u8, src: u8| {
+        let mut f = vec![2, 0, 0, 0, 0, dst, 2, 0, 0, 0, 0, src, 0x08, 0x00];
+        f.resize(100, 0);
+        f
+    };
+    // Two pairs that two workers split between them.
+    let (senders, _receivers): (Vec<_>, Vec<_>) = (0..2).map(|_| hand_off(1)).unzip();
+    let dispatch = Dispatch::new(senders);
+    let quiet = (1..40u8).find(|&b| dispatch.worker_of(&frame(1, b)) != dispatch.worker_of(&frame(100, 101)));
+    let quiet = quiet.expect("some pair lands on the other worker");
+    let path = std::env::temp_dir().join(format!("rmonprobe-quiet-{}.pcap", std::process::id()));
+    let mut w = PcapWriter::create(&path, false, false).unwrap();
+    for s in 0..200u64 {
+        // The quiet pair talks for the first 10 s only; the busy one for 200 s.
+        if s < 10 {
+            w.write(Timestamp(s * 1_000_000_000), &frame(1, quiet), 100).unwrap();
+        }
+        w.write(Timestamp(s * 1_000_000_000 + 500_000_000), &frame(100, 101), 100).unwrap();
+    }
+    w.finish().unwrap();
+    let top_n = "[[hostTopNControl]]\nhostTopNControlIndex = 1\nhostTopNHostIndex = 1\nhostTopNTimeRemaining = 100\nhostTopNRequestedSize = 5\n";
+    let one = replay_on(&path, top_n, 1);
+    let two = replay_on(&path, top_n, 2);
+    assert_eq!(one.ether_history.len(), 6, "six complete 30 s buckets");
+    assert_eq!(one.host_top_n.len(), 2, "the two senders, ranked by octets sent");
+    assert!(two == one, "two workers differ from one:\n{:?}\n{:?}", two.ether_history, one.ether_history);
+    std::fs::remove_file(&path).unwrap();
 }

@@ -30,7 +30,8 @@ fn replay_one(path: PathBuf, fcs_present: bool) -> Result<Outcome, String> {
     let (tx, rx) = mpsc::channel();
     let shown = path.display().to_string();
     std::thread::spawn(move || {
-        let options = ReplayOptions { files: vec![path], fcs_present, speed: Speed::Max, config: Config::default() };
+        let options =
+            ReplayOptions { files: vec![path], fcs_present, speed: Speed::Max, config: Config::default(), workers: 1 };
         let outcome = match replay(&options) {
             Ok(r) => {
                 let tables = r.tables();

@@ -8,6 +8,7 @@
 //! hand-off.
 
 pub mod control;
+pub mod dispatch;
 
 use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 

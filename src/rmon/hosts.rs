@@ -7,6 +7,8 @@
 
 use serde::Serialize;
 
+use std::collections::HashMap;
+
 use crate::packet::{Destination, Frame, MacAddr};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 use crate::rmon::table::{LruTable, TableHasher, merge_entries};
@@ -63,7 +65,16 @@ pub struct HostTable {
     pub(crate) hosts: LruTable<MacAddr, HostState>,
     /// When this shard last deleted a host to make room.
     pub(crate) last_delete: Option<Timestamp>,
+    /// Bad frames from sources this shard has not learned: (source, frame number, wire
+    /// length). With several workers another shard may have learned the source before the
+    /// frame, and then the frame counts on it; only the merge can tell (see [`merge`]).
+    pub(crate) orphans: Vec<(MacAddr, u64, u32)>,
 }
+
+/// Most bad frames of unlearned sources a shard keeps for the merge, per host table: a flood of
+/// damaged frames with garbage addresses cannot grow a shard without bound. Beyond it, with
+/// several workers, such frames are not counted on hosts another worker learned.
+pub const MAX_ORPHANS: usize = 65_536;
 
 impl HostTable {
     /// An empty table that holds at most `size_limit` hosts (and never more than the MIB allows).
@@ -73,7 +84,11 @@ impl HostTable {
 
     /// As `new`, hashing addresses with the shard's hasher (see [`LruTable::with_hasher`]).
     pub fn with_hasher(size_limit: usize, hasher: TableHasher) -> Self {
-        HostTable { hosts: LruTable::with_hasher(size_limit.min(MAX_HOST_TABLE_SIZE), hasher), last_delete: None }
+        HostTable {
+            hosts: LruTable::with_hasher(size_limit.min(MAX_HOST_TABLE_SIZE), hasher),
+            last_delete: None,
+            orphans: Vec::new(),
+        }
     }
 
     /// Counts one frame.
@@ -123,6 +138,8 @@ impl HostTable {
             entry.counters.out_pkts += 1;
             entry.counters.out_octets += octets;
             entry.counters.out_errors += 1;
+        } else if self.orphans.len() < MAX_ORPHANS {
+            self.orphans.push((src, frame.seq, frame.wire_len));
         }
     }
 
@@ -230,6 +247,20 @@ pub fn merge(index: u16, tables: &[&HostTable]) -> MergedHosts {
         merged.counters.add(&state.counters);
         merged.first_seen = merged.first_seen.min(state.first_seen);
     });
+    // A bad frame one shard could not place counts on its source if the merged table learned
+    // that source before the frame (what one worker seeing every frame would have done).
+    if tables.len() > 1 {
+        let at: HashMap<MacAddr, usize> = ordered.iter().enumerate().map(|(i, (a, _))| (*a, i)).collect();
+        for &(source, seq, wire_len) in tables.iter().flat_map(|t| &t.orphans) {
+            if let Some(state) = at.get(&source).map(|&i| &mut ordered[i].1)
+                && state.first_seen < seq.saturating_mul(2)
+            {
+                state.counters.out_pkts += 1;
+                state.counters.out_octets += u64::from(wire_len);
+                state.counters.out_errors += 1;
+            }
+        }
+    }
     ordered.sort_unstable_by_key(|(address, state)| (state.first_seen, *address));
     let hosts = ordered
         .iter()
@@ -366,5 +397,23 @@ pub(crate) mod tests {
             t.count(&frame(i, m, m, 64, Condition::Good));
         }
         assert_eq!(t.len(), MAX_HOST_TABLE_SIZE);
+    }
+
+    #[test]
+    fn a_bad_frame_counts_on_a_host_another_shard_learned_before_it() {
+        let (mut a, mut b) = (HostTable::new(10), HostTable::new(10));
+        // Shard b sees a bad frame from host 1 before anyone learned it: never counted.
+        b.count(&frame(0, mac(1), mac(2), 100, Condition::CrcAlignError));
+        // Shard a learns host 1 from a good frame; b then sees two more bad frames from it.
+        a.count(&frame(1, mac(1), mac(2), 200, Condition::Good));
+        b.count(&frame(2, mac(1), mac(3), 300, Condition::CrcAlignError));
+        b.count(&frame(3, mac(1), mac(3), 64, Condition::Fragment));
+        let merged = merge(1, &[&a, &b]);
+        let h1 = merged.hosts.iter().find(|h| h.host_address == mac(1)).unwrap();
+        assert_eq!((h1.host_out_pkts, h1.host_out_octets, h1.host_out_errors), (3, 564, 2));
+        assert_eq!(merged.hosts.len(), 2, "bad frames teach no host");
+        // One shard alone: its orphans are frames of hosts never learned, left out.
+        let alone = merge(1, &[&b]);
+        assert!(alone.hosts.is_empty());
     }
 }

@@ -1,0 +1,145 @@
+//! Dispatch: one capture thread's frames spread over several workers.
+//!
+//! A frame goes to the worker its MAC pair hashes to, the same whichever way the frame travels
+//! (a symmetric hash), so a conversation's matrix entry lives on one worker and both directions
+//! of it are counted there. Hosts are seen by several workers and merged on read: the frame
+//! numbers the reader gives keep hostCreationOrder the true order of first appearance. Frames
+//! travel in batches, one filling per worker, through each worker's own bounded hand-off (one
+//! producer, one consumer, no lock).
+
+use crate::capture::Batch;
+use crate::capture::batch::DEFAULT_BATCH_FRAMES;
+use crate::packet::RawFrame;
+use crate::pipeline::BatchSender;
+
+/// The capture side of several hand-offs.
+pub struct Dispatch {
+    senders: Vec<BatchSender>,
+    /// The batch being filled for each worker.
+    filling: Vec<Batch>,
+}
+
+/// The 48-bit address at `at` in a frame, as a number (0 when the frame is too short).
+fn address(data: &[u8], at: usize) -> u64 {
+    data.get(at..at + 6).map_or(0, |b| b.iter().fold(0u64, |n, &o| (n << 8) | u64::from(o)))
+}
+
+impl Dispatch {
+    /// A dispatch over `senders`, worker `i` fed by `senders[i]`.
+    pub fn new(senders: Vec<BatchSender>) -> Dispatch {
+        let filling = senders.iter().map(BatchSender::empty_batch).collect();
+        Dispatch { senders, filling }
+    }
+
+    pub fn workers(&self) -> usize {
+        self.senders.len()
+    }
+
+    /// The worker of a frame: a symmetric hash of its destination and source addresses, spread
+    /// over the workers by a multiply-shift (no division per frame).
+    pub fn worker_of(&self, data: &[u8]) -> usize {
+        let (a, b) = (address(data, 0), address(data, 6));
+        let (low, high) = (a.min(b), a.max(b));
+        let h = (low ^ high.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (((h >> 32) * self.senders.len() as u64) >> 32) as usize
+    }
+
+    /// Adds a frame to its worker's batch, handing the batch over when full. False once that
+    /// worker has gone.
+    pub fn push(&mut self, frame: &RawFrame<'_>) -> bool {
+        let w = self.worker_of(frame.data);
+        let batch = &mut self.filling[w];
+        batch.push(frame.data, frame.orig_len, frame.time, frame.fcs, frame.seq, frame.if_index);
+        if batch.len() >= DEFAULT_BATCH_FRAMES {
+            return self.hand_over(w);
+        }
+        true
+    }
+
+    /// Hands every frame of `batch` to its worker (with one worker, the batch itself, uncopied).
+    /// `batch` is left empty for the next read. False once a worker has gone.
+    pub fn push_batch(&mut self, batch: &mut Batch) -> bool {
+        if let [sender] = self.senders.as_slice() {
+            let full = std::mem::replace(batch, sender.empty_batch());
+            return full.is_empty() || sender.send(full);
+        }
+        let mut alive = true;
+        for frame in batch.iter() {
+            alive &= self.push(&frame);
+        }
+        batch.clear();
+        alive
+    }
+
+    fn hand_over(&mut self, w: usize) -> bool {
+        let sender = &self.senders[w];
+        let full = std::mem::replace(&mut self.filling[w], sender.empty_batch());
+        full.is_empty() || sender.send(full)
+    }
+
+    /// Hands over every batch that holds frames: before a wait, and at the end. False once a
+    /// worker has gone.
+    pub fn flush(&mut self) -> bool {
+        let mut alive = true;
+        for w in 0..self.senders.len() {
+            alive &= self.hand_over(w);
+        }
+        alive
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::packet::Fcs;
+    use crate::pipeline::hand_off;
+    use crate::rmon::Timestamp;
+
+    fn frame(dst: u8, src: u8) -> Vec<u8> {
+        let mut f = vec![2, 0, 0, 0, 0, dst, 2, 0, 0, 0, 0, src, 0x08, 0x00];
+        f.resize(60, 0);
+        f
+    }
+
+    #[test]
+    fn both_directions_of_a_pair_go_to_one_worker_and_pairs_spread() {
+        let (senders, _receivers): (Vec<_>, Vec<_>) = (0..4).map(|_| hand_off(2)).unzip();
+        let d = Dispatch::new(senders);
+        let mut used = [0usize; 4];
+        for a in 0..40u8 {
+            for b in 0..40u8 {
+                let w = d.worker_of(&frame(a, b));
+                assert_eq!(w, d.worker_of(&frame(b, a)));
+                used[w] += 1;
+            }
+        }
+        assert!(used.iter().all(|&n| n > 1600 / 8), "uneven spread: {used:?}");
+        // Too short for addresses: still a worker.
+        assert!(d.worker_of(&[1, 2, 3]) < 4);
+    }
+
+    #[test]
+    fn every_frame_reaches_its_worker_in_order() {
+        let (senders, receivers): (Vec<_>, Vec<_>) = (0..3).map(|_| hand_off(64)).unzip();
+        let mut d = Dispatch::new(senders);
+        let mut batch = Batch::default();
+        let mut want = vec![Vec::new(); 3];
+        for seq in 0..1000u64 {
+            let f = frame((seq % 17) as u8, (seq % 5) as u8);
+            want[d.worker_of(&f)].push(seq);
+            batch.push(&f, 60, Timestamp(seq), Fcs::Stripped, seq, 1);
+            if batch.len() == 100 {
+                assert!(d.push_batch(&mut batch));
+            }
+        }
+        assert!(d.push_batch(&mut batch) && d.flush());
+        drop(d);
+        for (w, rx) in receivers.iter().enumerate() {
+            let mut got = Vec::new();
+            while let Some(b) = rx.recv() {
+                got.extend(b.iter().map(|f| f.seq));
+            }
+            assert_eq!(got, want[w], "worker {w}");
+        }
+    }
+}

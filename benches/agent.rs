@@ -3,9 +3,9 @@
 //! probe's snapshot is taken once (the agent reuses one for a second); `getnext_fresh_snapshot`
 //! pays for a new one on every request, as the first request of each second does.
 
+mod common;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use rmonprobe::capture::CaptureFile;
-use rmonprobe::packet::Frame;
 use rmonprobe::rmon::{DataSourceInfo, Limits, Probe, RowRequest, Timestamp};
 use rmonprobe::snmp::backend::Backend;
 use rmonprobe::snmp::ber::{self, tag};
@@ -15,7 +15,7 @@ use rmonprobe::snmp::oid::Oid;
 use rmonprobe::snmp::tables::system::{RMONPROBE_AGENT, SYS_SERVICES};
 use rmonprobe::snmp::value::Value;
 use rmonprobe::snmp::{Agent, AgentConfig, LocalProbe};
-use rmonprobe::synth::{SynthOptions, generate, station_mac};
+use rmonprobe::synth::{SynthOptions, station_mac};
 
 const STATIONS: u32 = 10_000;
 const FRAMES: u64 = 200_000;
@@ -25,17 +25,8 @@ const HOST_ENTRY: [u32; 10] = [1, 3, 6, 1, 2, 1, 16, 4, 2, 1];
 
 /// A probe that has counted IMIX traffic among 10,000 stations, and the time of its last frame.
 fn probe() -> (LocalProbe, Timestamp) {
-    let path = std::env::temp_dir().join(format!("rmonprobe-bench-agent-{}.pcap", std::process::id()));
-    let options = SynthOptions { frames: FRAMES, stations: STATIONS, ..SynthOptions::default() };
-    generate(std::io::BufWriter::new(std::fs::File::create(&path).unwrap()), &options).unwrap();
-    let mut file = CaptureFile::open(&path, false).unwrap();
-    let mut seq = 0;
-    let mut frames = Vec::new();
-    while !file.finished() {
-        let batch = file.read_frames(256, &mut seq, 1);
-        frames.extend(batch.iter().map(|f| Frame::classify(&f)));
-    }
-    let _ = std::fs::remove_file(path);
+    let frames =
+        common::synthetic_frames(&SynthOptions { frames: FRAMES, stations: STATIONS, ..SynthOptions::default() });
     let sources = vec![DataSourceInfo {
         if_index: 1,
         name: "bench".into(),

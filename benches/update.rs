@@ -1,28 +1,18 @@
 //! The per-frame update of every group (etherStats, two histories, hosts, matrix) on IMIX
 //! traffic among 5,000 stations, frames already classified: the shard's share of a frame's cost.
 
+mod common;
+
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use rmonprobe::capture::CaptureFile;
 use rmonprobe::packet::Frame;
 use rmonprobe::rmon::{DataSourceInfo, Limits, Probe, RowRequest, Shard};
-use rmonprobe::synth::{SynthOptions, generate};
+use rmonprobe::synth::SynthOptions;
 
 /// Frames per measured batch.
 const FRAMES: u64 = 200_000;
 
 fn frames() -> Vec<Frame> {
-    let path = std::env::temp_dir().join(format!("rmonprobe-bench-{}.pcap", std::process::id()));
-    let options = SynthOptions { frames: FRAMES, ..SynthOptions::default() };
-    generate(std::io::BufWriter::new(std::fs::File::create(&path).unwrap()), &options).unwrap();
-    let mut file = CaptureFile::open(&path, false).unwrap();
-    let mut seq = 0;
-    let mut out = Vec::new();
-    while !file.finished() {
-        let batch = file.read_frames(256, &mut seq, 1);
-        out.extend(batch.iter().map(|f| Frame::classify(&f)));
-    }
-    let _ = std::fs::remove_file(path);
-    out
+    common::synthetic_frames(&SynthOptions { frames: FRAMES, ..SynthOptions::default() })
 }
 
 fn update(c: &mut Criterion) {

@@ -261,7 +261,11 @@ fn run(options: &ReplayOptions, agent: Option<AgentSetup>) -> Result<Replay, Rep
             let clock = move || clocks.iter().map(ProbeClock::now).max().unwrap_or_default();
             Some(start_agent(a, ControlPlane::new(Arc::clone(&probe), to_workers), clock)?)
         }
-        None => None,
+        None => {
+            // No control plane: the workers need not listen for it.
+            drop(to_workers);
+            None
+        }
     };
 
     // A reader thread fills batches and dispatches them to the workers, each counting on its

@@ -151,13 +151,9 @@ impl<B: Backend> Agent<B> {
                     };
                     (status, 1, request.varbinds.clone())
                 } else if self.set_response_too_big(&request) {
-                    // RFC 3416 4.2.5: refused before anything changes (v1: RFC 1157 4.1.5
-                    // keeps the varbinds, and `respond` drops what still does not fit).
-                    let varbinds = match request.version {
-                        Version::V1 => request.varbinds.clone(),
-                        Version::V2c => Vec::new(),
-                    };
-                    (ErrorStatus::TooBig, 0, varbinds)
+                    // RFC 3416 4.2.5: refused before anything changes (v1: RFC 1157 4.1.5;
+                    // `respond` drops what still does not fit).
+                    (ErrorStatus::TooBig, 0, too_big_varbinds(&request))
                 } else {
                     self.set(now, peer, &request)
                 }
@@ -189,21 +185,15 @@ impl<B: Backend> Agent<B> {
         mut index: u32,
         mut varbinds: Vec<VarBind>,
     ) -> Option<Vec<u8>> {
-        let content: usize = varbinds.iter().map(varbind_len).sum();
-        if response_len(request.community.len(), request.request_id, status, index, content)
-            > self.config.max_message_size
-        {
-            // RFC 3416 4.2.1 (v1: RFC 1157 4.1.2 keeps the request's varbinds).
-            status = ErrorStatus::TooBig;
-            index = 0;
-            varbinds = match request.version {
-                Version::V1 => request.varbinds.clone(),
-                Version::V2c => Vec::new(),
-            };
+        let fits = |status, index, varbinds: &[VarBind]| {
             let content: usize = varbinds.iter().map(varbind_len).sum();
-            if response_len(request.community.len(), request.request_id, status, index, content)
-                > self.config.max_message_size
-            {
+            response_len(request.community.len(), request.request_id, status, index, content)
+                <= self.config.max_message_size
+        };
+        if !fits(status, index, &varbinds) {
+            // RFC 3416 4.2.1 (v1: RFC 1157 4.1.2).
+            (status, index, varbinds) = (ErrorStatus::TooBig, 0, too_big_varbinds(request));
+            if !fits(status, index, &varbinds) {
                 self.counters.silent_drops += 1;
                 return None;
             }
@@ -374,6 +364,15 @@ impl<B: Backend> Agent<B> {
             self.log.push(format!("SET from {peer}: {} = {}", vb.oid, vb.value));
         }
         (ErrorStatus::NoError, 0, request.varbinds.clone())
+    }
+}
+
+/// The varbinds of a tooBig response: v1 repeats the request's (RFC 1157), v2c sends none
+/// (RFC 3416).
+fn too_big_varbinds(request: &Request) -> Vec<VarBind> {
+    match request.version {
+        Version::V1 => request.varbinds.clone(),
+        Version::V2c => Vec::new(),
     }
 }
 

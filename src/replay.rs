@@ -328,7 +328,7 @@ fn work(
     loop {
         match counted.next(&requests) {
             Next::Batch(batch) => {
-                worker.count(batch.iter());
+                worker.take(&batch);
                 clock.set(worker.shard.now());
                 counted.recycle(batch);
             }

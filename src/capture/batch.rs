@@ -36,22 +36,48 @@ impl FrameRecord {
     }
 }
 
-/// A batch of captured frames.
+/// A batch of captured frames, and what a live capture tells the worker along with them.
 #[derive(Clone, Debug, Default)]
 pub struct Batch {
     data: Vec<u8>,
     frames: Vec<FrameRecord>,
+    /// Live: every frame the capture saw before this instant is in this batch or an earlier
+    /// one, so the worker may move its clock here (closing history buckets on a quiet link).
+    pub tick: Option<Timestamp>,
+    /// Live: drop events the capture layer reported for a data source (ifIndex, events), counted
+    /// into its etherStatsDropEvents by the one worker that receives them.
+    pub drop_events: Option<(u32, u64)>,
 }
 
 impl Batch {
     pub fn with_capacity(frames: usize) -> Batch {
-        Batch { data: Vec::with_capacity(frames * 512), frames: Vec::with_capacity(frames) }
+        Batch {
+            data: Vec::with_capacity(frames * 512),
+            frames: Vec::with_capacity(frames),
+            tick: None,
+            drop_events: None,
+        }
     }
 
     /// Empties the batch, keeping its memory.
     pub fn clear(&mut self) {
         self.data.clear();
         self.frames.clear();
+        self.tick = None;
+        self.drop_events = None;
+    }
+
+    /// Whether the batch carries nothing for a worker: no frame, no tick, no drop event.
+    pub fn is_blank(&self) -> bool {
+        self.frames.is_empty() && self.tick.is_none() && self.drop_events.is_none()
+    }
+
+    /// Numbers the frames `first`, `first + 1`, ... in order: live captures number a whole batch
+    /// at once, from a counter shared by the capture threads (one atomic add per batch).
+    pub fn number_from(&mut self, first: u64) {
+        for (i, f) in self.frames.iter_mut().enumerate() {
+            f.seq = first + i as u64;
+        }
     }
 
     pub fn len(&self) -> usize {

@@ -2,11 +2,12 @@
 //!
 //! - `file`: pcap and pcapng files, for `replay`.
 //! - `writer`: the inverse, for the synthetic capture generator and tests.
-//! - live sources (libpcap, AF_XDP) join here with the live-capture work.
+//! - `live`: network interfaces, through libpcap or AF_XDP, for `run`.
 
 pub mod batch;
 pub mod file;
 pub mod linktype;
+pub mod live;
 pub mod writer;
 
 pub use batch::Batch;

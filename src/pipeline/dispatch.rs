@@ -11,6 +11,7 @@ use crate::capture::Batch;
 use crate::capture::batch::DEFAULT_BATCH_FRAMES;
 use crate::packet::RawFrame;
 use crate::pipeline::BatchSender;
+use crate::rmon::Timestamp;
 
 /// The capture side of several hand-offs.
 pub struct Dispatch {
@@ -61,7 +62,7 @@ impl Dispatch {
     pub fn push_batch(&mut self, batch: &mut Batch) -> bool {
         if let [sender] = self.senders.as_slice() {
             let full = std::mem::replace(batch, sender.empty_batch());
-            return full.is_empty() || sender.send(full);
+            return full.is_blank() || sender.send(full);
         }
         let mut alive = true;
         for frame in batch.iter() {
@@ -74,7 +75,35 @@ impl Dispatch {
     fn hand_over(&mut self, w: usize) -> bool {
         let sender = &self.senders[w];
         let full = std::mem::replace(&mut self.filling[w], sender.empty_batch());
-        full.is_empty() || sender.send(full)
+        full.is_blank() || sender.send(full)
+    }
+
+    /// Tells every worker that all frames seen before `now` have been handed over: each batch in
+    /// filling goes out, empty or not, carrying the tick. False once a worker has gone.
+    pub fn tick(&mut self, now: Timestamp) -> bool {
+        for batch in &mut self.filling {
+            batch.tick = Some(now);
+        }
+        self.flush()
+    }
+
+    /// Drop events the capture reported for data source `if_index`, for its etherStatsDropEvents.
+    /// They ride with worker 0's next batch, so they are counted once however many workers run.
+    pub fn drop_events(&mut self, if_index: u32, events: u64) {
+        if events == 0 {
+            return;
+        }
+        let batch = &mut self.filling[0];
+        let earlier = match batch.drop_events {
+            Some((i, n)) if i == if_index => n,
+            Some(_) => {
+                // Another source's events are waiting: send them first.
+                self.hand_over(0);
+                0
+            }
+            None => 0,
+        };
+        self.filling[0].drop_events = Some((if_index, earlier + events));
     }
 
     /// Hands over every batch that holds frames: before a wait, and at the end. False once a
@@ -93,7 +122,6 @@ mod tests {
     use super::*;
     use crate::packet::Fcs;
     use crate::pipeline::hand_off;
-    use crate::rmon::Timestamp;
 
     fn frame(dst: u8, src: u8) -> Vec<u8> {
         let mut f = vec![2, 0, 0, 0, 0, dst, 2, 0, 0, 0, 0, src, 0x08, 0x00];

@@ -16,6 +16,7 @@ use crate::capture::Batch;
 use crate::capture::batch::DEFAULT_BATCH_FRAMES;
 use crate::packet::{Frame, RawFrame};
 use crate::rmon::Shard;
+use crate::rmon::control::DataSource;
 
 /// Batches in flight from capture to worker: enough to ride out a hiccup on either side, few
 /// enough that they stay in cache.
@@ -100,6 +101,17 @@ impl Worker {
         Worker { shard, frames: Vec::new() }
     }
 
+    /// Takes in a whole batch: its frames counted, then its drop events and its tick (live).
+    pub fn take(&mut self, batch: &Batch) {
+        self.count(batch.iter());
+        if let Some((if_index, events)) = batch.drop_events {
+            self.shard.add_drop_events(DataSource(if_index), events);
+        }
+        if let Some(now) = batch.tick {
+            self.shard.tick(now);
+        }
+    }
+
     /// Classifies and counts a batch of frames.
     pub fn count<'a>(&mut self, batch: impl Iterator<Item = RawFrame<'a>>) {
         self.frames.clear();
@@ -113,7 +125,6 @@ mod tests {
     use super::*;
     use crate::capture::Batch;
     use crate::packet::Fcs;
-    use crate::rmon::control::DataSource;
     use crate::rmon::{ShardCommand, Timestamp};
 
     #[test]

@@ -8,6 +8,7 @@
 
 pub mod capture;
 pub mod config;
+pub mod live;
 pub mod packet;
 pub mod pipeline;
 pub mod replay;

@@ -9,9 +9,16 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use rmonprobe::capture::live::Engine;
 use rmonprobe::config::Config;
-use rmonprobe::replay::{AgentSetup, Replay, ReplayOptions, Speed, replay, replay_with_agent};
+use rmonprobe::live::{RunOptions, run};
+use rmonprobe::pipeline::workers::AgentSetup;
+use rmonprobe::replay::{Replay, ReplayOptions, Speed, replay, replay_with_agent};
 use rmonprobe::report::{Meta, write_json};
+use rmonprobe::rmon::RmonTables;
 use rmonprobe::snmp::AgentConfig;
 use rmonprobe::snmp::agent::MAX_UDP_PAYLOAD;
 use rmonprobe::snmp::mib::SystemGroup;
@@ -56,6 +63,48 @@ enum Command {
         #[arg(long, requires = "snmp")]
         serve: bool,
     },
+    /// Capture live on network interfaces (a SPAN port, a tap) until SIGINT or SIGTERM, serving
+    /// RMON-MIB over SNMP meanwhile; then print a summary or write the JSON report.
+    Run {
+        /// An interface to capture on, in promiscuous mode; repeat for several (ifIndex 1..N in
+        /// the order given).
+        #[arg(long = "interface", short = 'i', required = true, value_name = "IF")]
+        interfaces: Vec<String>,
+        /// Capture engine: `pcap` (libpcap, TPACKET_V3 ring) or `afxdp` (AF_XDP sockets, one per
+        /// receive queue).
+        #[arg(long, default_value = "pcap", value_parser = parse_engine)]
+        engine: Engine,
+        /// Counting workers, each on its own thread (frames spread by their MAC pair).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
+        workers: u16,
+        /// Pin the workers and the capture threads to cores.
+        #[arg(long)]
+        pin: bool,
+        /// Capture only frames matching this BPF expression (tcpdump syntax).
+        #[arg(long, value_name = "BPF")]
+        filter: Option<String>,
+        /// Bytes kept of each frame.
+        #[arg(long, default_value_t = 65535, value_parser = clap::value_parser!(u32).range(64..=262144))]
+        snaplen: u32,
+        /// Kernel buffer in MiB (the TPACKET_V3 ring, or the AF_XDP UMEM): what a burst must fit in.
+        #[arg(long, default_value_t = 128, value_parser = clap::value_parser!(u32).range(1..=4096))]
+        buffer_mb: u32,
+        /// At the stop, write the JSON report to PATH (`-` for standard output) instead of the
+        /// summary.
+        #[arg(long, value_name = "PATH")]
+        json: Option<String>,
+        /// TOML configuration: control rows, ifSpeed, table size limits.
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
+        #[command(flatten)]
+        snmp: SnmpArgs,
+        /// No SNMP agent (by default `run` serves on 127.0.0.1:161).
+        #[arg(long, conflicts_with = "snmp")]
+        no_snmp: bool,
+        /// Become this user once the capture sockets (and the SNMP port) are open.
+        #[arg(long, value_name = "NAME")]
+        user: Option<String>,
+    },
     /// Write a synthetic IMIX capture (64/576/1500-octet frames, 7:4:1) among many stations.
     Generate {
         /// Output pcap file.
@@ -94,6 +143,51 @@ fn parse_speed(s: &str) -> Result<Speed, String> {
     s.parse()
 }
 
+fn parse_engine(s: &str) -> Result<Engine, String> {
+    s.parse()
+}
+
+/// Where `run` serves SNMP when not told: the standard port, on loopback only (a probe should
+/// not answer the whole network until someone says so).
+const RUN_SNMP_DEFAULT: ([u8; 4], u16) = ([127, 0, 0, 1], 161);
+
+fn run_live(
+    mut options: RunOptions,
+    json: Option<String>,
+    config: Option<PathBuf>,
+    snmp: SnmpArgs,
+    no_snmp: bool,
+) -> ExitCode {
+    if let Some(path) = config {
+        match Config::load(&path) {
+            Ok(c) => options.config = c,
+            Err(e) => return fail(&e.to_string()),
+        }
+    }
+    // Signals are caught before anything opens, so none is lost in between.
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        if let Err(e) = signal_hook::flag::register(signal, Arc::clone(&stop)) {
+            return fail(&format!("cannot catch signal {signal}: {e}"));
+        }
+    }
+    let agent = if no_snmp {
+        None
+    } else {
+        let listen = snmp.snmp.unwrap_or_else(|| SocketAddr::from(RUN_SNMP_DEFAULT));
+        match agent_setup(&options.config, &snmp, listen) {
+            Ok(setup) => Some(setup),
+            Err(e) => return fail(&format!("{e} (choose another with --snmp ADDR:PORT, or --no-snmp)")),
+        }
+    };
+    let result = match run(&options, agent, &stop) {
+        Ok(r) => r,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let tables = result.tables();
+    write_report(json, Meta::of_live(&result), &tables, || summary::render_live(&result, &tables))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -101,6 +195,33 @@ fn main() -> ExitCode {
             let options =
                 ReplayOptions { files, fcs_present, speed, config: Config::default(), workers: workers.into() };
             run_replay(options, json, config, snmp, serve)
+        }
+        Command::Run {
+            interfaces,
+            engine,
+            workers,
+            pin,
+            filter,
+            snaplen,
+            buffer_mb,
+            json,
+            config,
+            snmp,
+            no_snmp,
+            user,
+        } => {
+            let options = RunOptions {
+                interfaces,
+                engine,
+                workers: workers.into(),
+                pin,
+                filter,
+                snaplen,
+                buffer_mb,
+                config: Config::default(),
+                user,
+            };
+            run_live(options, json, config, snmp, no_snmp)
         }
         Command::Generate { out, frames, stations, pps, seed } => {
             let options = SynthOptions { frames, stations, pps, seed, ..SynthOptions::default() };
@@ -134,8 +255,8 @@ fn run_replay(
     }
     let replayed = match snmp.snmp {
         None => replay(&options),
-        Some(listen) => match agent_setup(&options.config, &snmp, listen, serve) {
-            Ok(setup) => replay_with_agent(&options, setup),
+        Some(listen) => match agent_setup(&options.config, &snmp, listen) {
+            Ok(setup) => replay_with_agent(&options, setup, serve),
             Err(e) => return fail(&e),
         },
     };
@@ -152,7 +273,7 @@ fn run_replay(
 
 /// The agent for `--snmp`: the socket bound now (a busy port fails before any work), the state
 /// file read (a damaged one set aside, with a warning, for the defaults).
-fn agent_setup(config: &Config, args: &SnmpArgs, listen: SocketAddr, serve: bool) -> Result<AgentSetup, String> {
+fn agent_setup(config: &Config, args: &SnmpArgs, listen: SocketAddr) -> Result<AgentSetup, String> {
     let socket = UdpSocket::bind(listen).map_err(|e| format!("snmp: cannot listen on udp {listen}: {e}"))?;
     let mut system = SystemGroup {
         descr: format!(
@@ -205,7 +326,7 @@ fn agent_setup(config: &Config, args: &SnmpArgs, listen: SocketAddr, serve: bool
         max_message_size: MAX_UDP_PAYLOAD,
         system,
     };
-    Ok(AgentSetup { socket, config: agent, state: args.state.clone(), restored, serve })
+    Ok(AgentSetup { socket, config: agent, state: args.state.clone(), restored })
 }
 
 /// sysName by default: the machine's host name.
@@ -216,18 +337,24 @@ fn host_name() -> String {
 /// The JSON report or the text summary of a finished replay.
 fn report_replay(result: &Replay, json: Option<String>) -> ExitCode {
     let tables = result.tables();
+    if json.is_some() {
+        for w in result.warnings() {
+            eprintln!("rmonprobe: warning: {w}");
+        }
+    }
+    write_report(json, Meta::of_replay(result), &tables, || summary::render(result, &tables))
+}
+
+/// The JSON report to `json` (`-`: standard output), or else the text summary.
+fn write_report(json: Option<String>, meta: Meta, tables: &RmonTables, summary: impl FnOnce() -> String) -> ExitCode {
     match json.as_deref() {
         Some(path) => {
-            for w in result.warnings() {
-                eprintln!("rmonprobe: warning: {w}");
-            }
-            let meta = Meta::of_replay(result);
             let written = if path == "-" {
                 let stdout = io::stdout();
                 let pretty = stdout.is_terminal();
-                write_json(stdout.lock(), meta, &tables, pretty)
+                write_json(stdout.lock(), meta, tables, pretty)
             } else {
-                std::fs::File::create(path).and_then(|f| write_json(f, meta, &tables, false))
+                std::fs::File::create(path).and_then(|f| write_json(f, meta, tables, false))
             };
             match written {
                 Ok(()) => ExitCode::SUCCESS,
@@ -236,7 +363,7 @@ fn report_replay(result: &Replay, json: Option<String>) -> ExitCode {
             }
         }
         None => {
-            let text = summary::render(result, &tables);
+            let text = summary();
             match io::stdout().lock().write_all(text.as_bytes()) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

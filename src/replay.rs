@@ -4,7 +4,6 @@
 //! the first frame (sysUpTime 0) and ends at the last one, so a replay gives the same figures
 //! every time and, paced or not, the same figures a live probe would have shown.
 
-use std::net::UdpSocket;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -17,11 +16,10 @@ use crate::capture::{Batch, CaptureFile, Damage, OpenError};
 use crate::config::Config;
 use crate::pipeline::control::{self, ControlPlane, ProbeClock, WorkerRequest};
 use crate::pipeline::dispatch::Dispatch;
-use crate::pipeline::{BatchReceiver, HANDOFF_DEPTH, Next, Worker, hand_off};
-use crate::rmon::{DataSourceInfo, Limits, Probe, RmonTables, RowRequest, Shard, Timestamp};
-use crate::snmp::udp::Shell;
-use crate::snmp::{Agent, AgentConfig};
-use crate::state::{self, ProbeState};
+use crate::pipeline::workers::{AgentSetup, StartError, join_workers, spawn_workers, start_agent, start_probe};
+use crate::pipeline::{HANDOFF_DEPTH, hand_off};
+use crate::rmon::{DataSourceInfo, Probe, RmonTables, Shard, Timestamp};
+use crate::state;
 
 /// How fast to replay.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -68,6 +66,15 @@ pub enum ReplayError {
     Config(String),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl From<StartError> for ReplayError {
+    fn from(e: StartError) -> ReplayError {
+        match e {
+            StartError::Config(m) => ReplayError::Config(m),
+            StartError::Internal(m) => ReplayError::Internal(m),
+        }
+    }
 }
 
 /// What became of one file.
@@ -155,19 +162,6 @@ impl Replay {
     }
 }
 
-/// An SNMP agent for a replay: where it listens and how it answers.
-pub struct AgentSetup {
-    /// The bound socket (bound before the replay starts, so a busy port fails at once).
-    pub socket: UdpSocket,
-    pub config: AgentConfig,
-    /// Where SET changes are saved (`--state`).
-    pub state: Option<PathBuf>,
-    /// What the state file held: its rows replace the configuration's.
-    pub restored: Option<ProbeState>,
-    /// Keep answering after the files end (`--serve`).
-    pub serve: bool,
-}
-
 /// The agent thread of a replay and the channel it reads the worker through.
 struct RunningAgent {
     thread: std::thread::JoinHandle<()>,
@@ -213,11 +207,12 @@ pub fn replay(options: &ReplayOptions) -> Result<Replay, ReplayError> {
 }
 
 /// Replays the files with an SNMP agent answering from the tables as they fill.
-pub fn replay_with_agent(options: &ReplayOptions, agent: AgentSetup) -> Result<Replay, ReplayError> {
-    run(options, Some(agent))
+/// With `serve`, the agent goes on answering after the files end (see [`Replay::finish_agent`]).
+pub fn replay_with_agent(options: &ReplayOptions, agent: AgentSetup, serve: bool) -> Result<Replay, ReplayError> {
+    run(options, Some((agent, serve)))
 }
 
-fn run(options: &ReplayOptions, agent: Option<AgentSetup>) -> Result<Replay, ReplayError> {
+fn run(options: &ReplayOptions, agent: Option<(AgentSetup, bool)>) -> Result<Replay, ReplayError> {
     let mut files =
         options.files.iter().map(|p| CaptureFile::open(p, options.fcs_present)).collect::<Result<Vec<_>, _>>()?;
     let if_index = 1;
@@ -230,7 +225,7 @@ fn run(options: &ReplayOptions, agent: Option<AgentSetup>) -> Result<Replay, Rep
     }];
     let limits = options.config.limits().map_err(ReplayError::Config)?;
     let configured = options.config.rows(&sources).map_err(ReplayError::Config)?;
-    let (rows, warnings) = state::startup_rows(configured, agent.as_ref().and_then(|a| a.restored.as_ref()), &sources);
+    let (rows, warnings) = state::startup_rows(configured, agent.as_ref().and_then(|(a, _)| a.restored.as_ref()), &sources);
     for warning in warnings {
         eprintln!("rmonprobe: warning: {warning}");
     }
@@ -256,10 +251,11 @@ fn run(options: &ReplayOptions, agent: Option<AgentSetup>) -> Result<Replay, Rep
     let probe = Arc::new(Mutex::new(probe));
     let (to_workers, requests): (Vec<_>, Vec<_>) = shards.iter().map(|_| control::requests()).unzip();
     let agent = match agent {
-        Some(a) => {
+        Some((a, serve)) => {
             let clocks = clocks.clone();
             let clock = move || clocks.iter().map(ProbeClock::now).max().unwrap_or_default();
-            Some(start_agent(a, ControlPlane::new(Arc::clone(&probe), to_workers), clock)?)
+            let (thread, stop) = start_agent(a, ControlPlane::new(Arc::clone(&probe), to_workers), clock)?;
+            Some((thread, stop, serve))
         }
         None => {
             // No control plane: the workers need not listen for it.
@@ -279,20 +275,8 @@ fn run(options: &ReplayOptions, agent: Option<AgentSetup>) -> Result<Replay, Rep
         .name("rmonprobe-reader".into())
         .spawn(move || read_files(files, speed, if_index, dispatch, seq, first_time))
         .map_err(|e| ReplayError::Internal(format!("cannot start the reader thread: {e}")))?;
-    let mut threads = Vec::new();
-    for (i, ((shard, counted), (requests, clock))) in
-        shards.into_iter().zip(receivers).zip(requests.iter().cloned().zip(clocks)).enumerate()
-    {
-        let thread = std::thread::Builder::new()
-            .name(format!("rmonprobe-worker-{i}"))
-            .spawn(move || work(Worker::new(shard), &counted, requests, &clock))
-            .map_err(|e| ReplayError::Internal(format!("cannot start worker thread {i}: {e}")))?;
-        threads.push(thread);
-    }
-    let mut shards = Vec::new();
-    for thread in threads {
-        shards.push(thread.join().map_err(|_| ReplayError::Internal("a worker thread stopped unexpectedly".into()))?);
-    }
+    let threads = spawn_workers(shards, receivers, &requests, &clocks, None)?;
+    let mut shards = join_workers(threads)?;
     let (files, seq) =
         reader.join().map_err(|_| ReplayError::Internal("the reader thread stopped unexpectedly".into()))?;
 
@@ -315,65 +299,6 @@ fn run(options: &ReplayOptions, agent: Option<AgentSetup>) -> Result<Replay, Rep
     let probe = probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
     let agent = agent.map(|(thread, stop, serve)| RunningAgent { thread, stop, requests, serve });
     Ok(Replay { probe, shards, files: results, frames: seq, first_time, last_time, agent })
-}
-
-/// One worker's loop: batches counted in order, the control plane's requests answered between
-/// them, until the reader is done. Returns the shard.
-fn work(
-    mut worker: Worker,
-    counted: &BatchReceiver,
-    mut requests: Receiver<WorkerRequest>,
-    clock: &ProbeClock,
-) -> Shard {
-    loop {
-        match counted.next(&requests) {
-            Next::Batch(batch) => {
-                worker.take(&batch);
-                clock.set(worker.shard.now());
-                counted.recycle(batch);
-            }
-            Next::Request(request) => control::answer(&mut worker.shard, request),
-            Next::NoMoreRequests => requests = crossbeam_channel::never(),
-            Next::Done => return worker.shard,
-        }
-    }
-}
-
-/// Starts the agent thread: the UDP shell around the agent core, the probe behind `control`.
-fn start_agent(
-    setup: AgentSetup,
-    control: ControlPlane,
-    clock: impl Fn() -> Timestamp + Send + 'static,
-) -> Result<(std::thread::JoinHandle<()>, Arc<AtomicBool>, bool), ReplayError> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let shell = Shell { socket: setup.socket, state: setup.state, stop: Arc::clone(&stop) };
-    let mut agent = Agent::new(setup.config, control);
-    let thread = std::thread::Builder::new()
-        .name("rmonprobe-snmp".into())
-        .spawn(move || shell.serve(&mut agent, clock))
-        .map_err(|e| ReplayError::Internal(format!("cannot start the SNMP agent thread: {e}")))?;
-    Ok((thread, stop, setup.serve))
-}
-
-/// The probe, started at `start`, and `workers` shards set up to count for its rows.
-fn start_probe(
-    start: Timestamp,
-    sources: &[DataSourceInfo],
-    limits: Limits,
-    rows: &[RowRequest],
-    workers: usize,
-) -> Result<(Probe, Vec<Shard>), ReplayError> {
-    let probe = Probe::new(start, sources.to_vec(), limits, rows).map_err(|e| ReplayError::Config(e.to_string()))?;
-    let shards = (0..workers)
-        .map(|_| {
-            let mut shard = Shard::new(sources.len() as u32, start);
-            for command in probe.shard_setup() {
-                shard.apply(&command);
-            }
-            shard
-        })
-        .collect();
-    Ok((probe, shards))
 }
 
 /// Reads every file in order into batches for the worker, after the first `seq` frames already

@@ -8,8 +8,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::live::LiveRun;
 use crate::replay::Replay;
-use crate::rmon::RmonTables;
+use crate::rmon::{DataSourceInfo, RmonTables};
 
 /// The report document.
 #[derive(Serialize)]
@@ -27,7 +28,11 @@ pub struct Meta {
     pub command: &'static str,
     /// The data sources, as ifTable would show them.
     pub interfaces: Vec<InterfaceMeta>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<FileMeta>,
+    /// Live: what each capture did, with the kernel's drop figures.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub captures: Vec<CaptureMeta>,
     /// Frames counted.
     pub frames: u64,
     /// Epoch seconds with nanoseconds, as capture tools print them.
@@ -55,17 +60,69 @@ pub struct FileMeta {
     pub damage: Option<String>,
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaptureMeta {
+    pub interface: String,
+    pub if_index: u32,
+    pub engine: String,
+    /// Frames counted.
+    pub frames: u64,
+    /// The kernel's figures: frames its capture layer received, dropped for want of room, and
+    /// dropped by the interface before capture.
+    pub received: u64,
+    pub dropped: u64,
+    pub if_dropped: u64,
+    /// Drop events counted into etherStatsDropEvents.
+    pub drop_events: u64,
+    pub reopens: u64,
+    pub error: Option<String>,
+}
+
+fn interfaces(sources: &[DataSourceInfo]) -> Vec<InterfaceMeta> {
+    sources.iter().map(|s| InterfaceMeta { if_index: s.if_index, if_descr: s.descr.clone(), if_speed: s.if_speed }).collect()
+}
+
 impl Meta {
+    pub fn of_live(run: &LiveRun) -> Meta {
+        Meta {
+            version: env!("CARGO_PKG_VERSION"),
+            command: "run",
+            interfaces: interfaces(run.probe.sources()),
+            files: Vec::new(),
+            captures: run
+                .sources
+                .iter()
+                .map(|c| CaptureMeta {
+                    interface: c.interface.clone(),
+                    if_index: c.if_index,
+                    engine: c.describe.clone(),
+                    frames: c.frames,
+                    received: c.stats.received,
+                    dropped: c.stats.dropped,
+                    if_dropped: c.stats.if_dropped,
+                    drop_events: c.drop_events,
+                    reopens: c.reopens,
+                    error: c.error.clone(),
+                })
+                .collect(),
+            frames: run.frames(),
+            first_frame_time: Some(run.start.to_string()),
+            last_frame_time: Some(run.end.to_string()),
+            sys_up_time: run.probe.sys_up_time(run.end),
+            warnings: run
+                .sources
+                .iter()
+                .filter_map(|c| c.error.as_ref().map(|e| format!("{}: capture ended early: {e}", c.interface)))
+                .collect(),
+        }
+    }
+
     pub fn of_replay(replay: &Replay) -> Meta {
         Meta {
             version: env!("CARGO_PKG_VERSION"),
             command: "replay",
-            interfaces: replay
-                .probe
-                .sources()
-                .iter()
-                .map(|s| InterfaceMeta { if_index: s.if_index, if_descr: s.descr.clone(), if_speed: s.if_speed })
-                .collect(),
+            interfaces: interfaces(replay.probe.sources()),
             files: replay
                 .files
                 .iter()
@@ -76,6 +133,7 @@ impl Meta {
                     damage: f.damage.as_ref().map(|d| d.to_string()),
                 })
                 .collect(),
+            captures: Vec::new(),
             frames: replay.frames,
             first_frame_time: replay.first_time.map(|t| t.to_string()),
             last_frame_time: replay.last_time.map(|t| t.to_string()),

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use crate::live::LiveRun;
 use crate::replay::Replay;
 use crate::rmon::RmonTables;
 use crate::rmon::time::{NANOS_PER_SEC, Timestamp};
@@ -32,6 +33,38 @@ pub fn render(replay: &Replay, tables: &RmonTables) -> String {
     for w in replay.warnings() {
         let _ = writeln!(s, "warning: {w}");
     }
+    s.push_str(&render_tables(tables));
+    s
+}
+
+/// The summary of a live run: each capture's figures, then the tables.
+pub fn render_live(run: &LiveRun, tables: &RmonTables) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "captured {} frames in {:.3} s ({} .. {})",
+        run.frames(),
+        run.end.since(run.start) as f64 / 1e9,
+        utc(run.start),
+        utc(run.end)
+    );
+    for c in &run.sources {
+        let _ = writeln!(
+            s,
+            "  {} (ifIndex {}): {} frames counted; kernel: {} received, {} dropped, {} dropped by the interface; {} drop events, {} reopens",
+            c.interface, c.if_index, c.frames, c.stats.received, c.stats.dropped, c.stats.if_dropped, c.drop_events, c.reopens
+        );
+        if let Some(e) = &c.error {
+            let _ = writeln!(s, "  warning: {}: capture ended early: {e}", c.interface);
+        }
+    }
+    s.push_str(&render_tables(tables));
+    s
+}
+
+/// The tables part of a summary: etherStats of every row, the busiest hosts and conversations.
+fn render_tables(tables: &RmonTables) -> String {
+    let mut s = String::new();
     for e in &tables.ether_stats {
         let _ = writeln!(
             s,

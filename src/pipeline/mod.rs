@@ -9,6 +9,7 @@
 
 pub mod control;
 pub mod dispatch;
+pub mod workers;
 
 use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 
@@ -22,7 +23,9 @@ use crate::rmon::control::DataSource;
 /// enough that they stay in cache.
 pub const HANDOFF_DEPTH: usize = 8;
 
-/// The capture side of a hand-off.
+/// The capture side of a hand-off. Several capture threads may feed one worker, each through
+/// its own clone (live capture on several interfaces or queues).
+#[derive(Clone)]
 pub struct BatchSender {
     full: Sender<Batch>,
     empty: Receiver<Batch>,

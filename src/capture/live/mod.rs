@@ -11,6 +11,9 @@
 
 pub mod clock;
 pub mod pcap;
+mod privileges;
+
+pub use privileges::drop_privileges;
 
 use std::fmt;
 
@@ -119,4 +122,25 @@ pub fn open(engine: Engine, options: &LiveOptions) -> Result<Vec<Box<dyn LiveSou
             "AF_XDP is not built in yet".into(),
         )),
     }
+}
+
+/// Pins the calling thread to a core (`--pin`). A failure (a core outside the process's CPU
+/// set, say) is reported and the thread runs unpinned: pinning is an optimization.
+pub fn pin_to_core(core: usize) {
+    let mut set = nix::sched::CpuSet::new();
+    let pinned = set.set(core).and_then(|()| nix::sched::sched_setaffinity(nix::unistd::Pid::from_raw(0), &set));
+    if let Err(e) = pinned {
+        eprintln!("rmonprobe: warning: cannot pin a thread to core {core}: {e}");
+    }
+}
+
+/// Whether an interface is up with a carrier (sysfs), so that a capture can be opened again.
+pub fn is_up(interface: &str) -> bool {
+    let read = |what: &str| std::fs::read_to_string(format!("/sys/class/net/{interface}/{what}"));
+    let admin_up = read("flags")
+        .ok()
+        .and_then(|f| u32::from_str_radix(f.trim().trim_start_matches("0x"), 16).ok())
+        .is_some_and(|flags| flags & 1 == 1);
+    // Reading carrier of a device that is down fails; of one that is up it says 0 or 1.
+    admin_up && read("carrier").map_or(true, |c| c.trim() == "1")
 }

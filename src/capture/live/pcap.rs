@@ -5,6 +5,14 @@
 //! many frames. The ring is `--buffer-mb` large (a burst must fit in it while a worker is busy);
 //! the timeout is short so that a quiet link's frames and the probe's ticks are never late by
 //! more than [`READ_TIMEOUT_MS`]. The BPF filter runs in the kernel.
+//!
+//! The capture is non-blocking and the wait is our own `poll`: with TPACKET_V3, libpcap's own
+//! blocking read does not return on a quiet link (the kernel's block timer retires only blocks
+//! that hold frames), and a probe must still tick, and stop, on a quiet link.
+
+use std::os::fd::{AsRawFd, BorrowedFd};
+
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
 use pcap::{Active, Capture, Linktype, Precision};
 
@@ -20,6 +28,8 @@ pub struct PcapSource {
     capture: Capture<Active>,
     if_index: u32,
     describe: String,
+    /// The socket reported the interface down; the frames still in the ring are read first.
+    down: bool,
 }
 
 /// The message of a libpcap error.
@@ -53,6 +63,8 @@ impl PcapSource {
             .timeout(READ_TIMEOUT_MS)
             .precision(Precision::Nano)
             .open()
+            .map_err(failed)?
+            .setnonblock()
             .map_err(failed)?;
         let link = capture.get_datalink();
         if link != Linktype::ETHERNET {
@@ -72,15 +84,33 @@ impl PcapSource {
             options.snaplen,
             options.filter.as_ref().map_or(String::new(), |f| format!(", filter {f:?}")),
         );
-        Ok(PcapSource { capture, if_index: options.if_index, describe })
+        Ok(PcapSource { capture, if_index: options.if_index, describe, down: false })
+    }
+}
+
+impl PcapSource {
+    /// Waits up to the read timeout for the ring to have a block ready. True when instead the
+    /// socket reports an error (libpcap looks for one only in blocking mode).
+    fn wait(&self) -> bool {
+        // SAFETY: the descriptor belongs to `self.capture`, which lives (and keeps it open)
+        // for longer than this borrow, which ends with this function.
+        #[allow(unsafe_code)]
+        let fd = unsafe { BorrowedFd::borrow_raw(self.capture.as_raw_fd()) };
+        let mut fds = [PollFd::new(fd, PollFlags::POLLIN)];
+        // EINTR (a signal: a stop) and other failures end the wait early; the read that follows
+        // finds out what happened.
+        let _ = poll(&mut fds, PollTimeout::from(READ_TIMEOUT_MS.unsigned_abs() as u16));
+        fds[0].revents().is_some_and(|r| r.intersects(PollFlags::POLLERR | PollFlags::POLLHUP | PollFlags::POLLNVAL))
     }
 }
 
 impl LiveSource for PcapSource {
     fn read(&mut self, batch: &mut Batch, max: usize, clock: &LiveClock) -> Result<(), ReadError> {
-        let offset = clock.wall_offset();
-        let now = clock.now();
-        for _ in 0..max {
+        let mut offset = clock.wall_offset();
+        let mut now = clock.now();
+        let mut waited = false;
+        let mut got = 0;
+        while got < max {
             match self.capture.next_packet() {
                 Ok(packet) => {
                     let ts = packet.header.ts;
@@ -91,8 +121,27 @@ impl LiveSource for PcapSource {
                         .saturating_add(u64::try_from(ts.tv_usec).unwrap_or(0));
                     let time = LiveClock::from_wall(wall, offset, now);
                     batch.push(packet.data, packet.header.len, time, Fcs::Stripped, 0, self.if_index);
+                    got += 1;
                 }
-                Err(pcap::Error::TimeoutExpired) => return Ok(()),
+                // Non-blocking: nothing more in the ring now.
+                Err(pcap::Error::TimeoutExpired) if got > 0 || waited => return Ok(()),
+                Err(pcap::Error::TimeoutExpired) => {
+                    if self.down {
+                        return Err(ReadError::Down("the interface went down".into()));
+                    }
+                    if self.wait() {
+                        // The socket has an error pending: the kernel sets ENETDOWN when the
+                        // interface goes down, ENODEV when it goes away. The last frames before
+                        // that may still sit in a block the kernel retires only at its timer:
+                        // the next read takes them, then reports the interface down, and the
+                        // capture thread takes it up again.
+                        self.down = true;
+                        std::thread::sleep(std::time::Duration::from_millis(2 * u64::from(READ_TIMEOUT_MS.unsigned_abs())));
+                    }
+                    waited = true;
+                    offset = clock.wall_offset();
+                    now = clock.now();
+                }
                 Err(e) => {
                     let m = message(&e);
                     return Err(if m.contains("went down") || m.contains("Network is down") || m.contains("No such device")

@@ -1,0 +1,352 @@
+//! `run`: live capture on network interfaces, counted by the workers until SIGINT or SIGTERM.
+//!
+//! Each interface is a data source (ifIndex 1..N in the order given). Each capture source (an
+//! interface with libpcap; each receive queue of it with AF_XDP) has its own capture thread,
+//! which numbers its batches from one shared counter (an atomic add per batch, not per frame),
+//! dispatches them by MAC pair to the workers, and every [`TICK`] tells the workers the time
+//! (so history buckets close on a quiet link) and the drops the kernel reported. On a signal the
+//! capture threads read what is left in the rings, the workers finish their batches, and the
+//! final tables are those of the moment of the stop.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::capture::Batch;
+use crate::capture::batch::DEFAULT_BATCH_FRAMES;
+use crate::capture::live::{self, CaptureStats, Engine, LiveClock, LiveOptions, LiveSource, OpenError, ReadError};
+use crate::config::Config;
+use crate::pipeline::control::{self, ControlPlane, ProbeClock};
+use crate::pipeline::dispatch::Dispatch;
+use crate::pipeline::workers::{AgentSetup, StartError, join_workers, spawn_workers, start_agent, start_probe};
+use crate::pipeline::{BatchSender, HANDOFF_DEPTH, hand_off};
+use crate::rmon::{DataSourceInfo, Probe, RmonTables, Shard, Timestamp};
+use crate::state;
+
+/// How often a capture thread tells the workers the time and polls the kernel's drop figures.
+pub const TICK: Duration = Duration::from_millis(100);
+
+/// How often a capture thread looks for an interface that went down to come back.
+const REOPEN_EVERY: Duration = Duration::from_millis(500);
+
+/// What to capture and how.
+#[derive(Debug)]
+pub struct RunOptions {
+    pub interfaces: Vec<String>,
+    pub engine: Engine,
+    /// Counting workers (at least 1).
+    pub workers: usize,
+    /// Pin workers (and capture threads) to cores.
+    pub pin: bool,
+    pub filter: Option<String>,
+    pub snaplen: u32,
+    pub buffer_mb: u32,
+    pub config: Config,
+    /// Drop root privileges to this user once the capture sockets are open.
+    pub user: Option<String>,
+}
+
+/// Why a run could not start or went wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("--user {0}: {1}")]
+    User(String, String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StartError> for RunError {
+    fn from(e: StartError) -> RunError {
+        match e {
+            StartError::Config(m) => RunError::Config(m),
+            StartError::Internal(m) => RunError::Internal(m),
+        }
+    }
+}
+
+/// What one capture source did.
+#[derive(Clone, Debug, Default)]
+pub struct SourceResult {
+    pub interface: String,
+    pub if_index: u32,
+    /// Engine, mode and sizes, as the source describes itself.
+    pub describe: String,
+    /// Frames handed to the workers.
+    pub frames: u64,
+    /// The kernel's figures, summed over every opening of the source.
+    pub stats: CaptureStats,
+    /// Drop events counted into etherStatsDropEvents: intervals in which the kernel reported
+    /// drops, and each time the interface went down.
+    pub drop_events: u64,
+    /// Times the interface went down and the capture was taken up again.
+    pub reopens: u64,
+    /// Why the capture of this source ended early, if it did.
+    pub error: Option<String>,
+}
+
+/// The result of a run: the probe, its shards at the stop, and what each capture did.
+pub struct LiveRun {
+    pub probe: Probe,
+    pub shards: Vec<Shard>,
+    pub sources: Vec<SourceResult>,
+    pub start: Timestamp,
+    pub end: Timestamp,
+}
+
+impl LiveRun {
+    /// Every RMON table as it stood at the stop.
+    pub fn tables(&self) -> RmonTables {
+        let shards: Vec<&Shard> = self.shards.iter().collect();
+        self.probe.tables(self.end, &shards)
+    }
+
+    /// Frames counted, over every source.
+    pub fn frames(&self) -> u64 {
+        self.sources.iter().map(|s| s.frames).sum()
+    }
+}
+
+/// ifSpeed of an interface from sysfs (Mb/s there), or the configured default where the
+/// kernel does not know it (a veth reports 10000, a tap nothing).
+fn if_speed(interface: &str, config: &Config) -> u64 {
+    std::fs::read_to_string(format!("/sys/class/net/{interface}/speed"))
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .map_or(config.file_if_speed(), |mbps| mbps.saturating_mul(1_000_000))
+}
+
+/// Opens every interface, starts the workers (and the agent), and captures until `stop` is set.
+pub fn run(options: &RunOptions, agent: Option<AgentSetup>, stop: &Arc<AtomicBool>) -> Result<LiveRun, RunError> {
+    let mut opened: Vec<(LiveOptions, usize, Box<dyn LiveSource>)> = Vec::new();
+    let mut sources = Vec::new();
+    for (i, name) in options.interfaces.iter().enumerate() {
+        let if_index = u32::try_from(i + 1).map_err(|_| RunError::Config("too many interfaces".into()))?;
+        let open_options = LiveOptions {
+            interface: name.clone(),
+            if_index,
+            snaplen: options.snaplen,
+            buffer_mb: options.buffer_mb,
+            filter: options.filter.clone(),
+        };
+        let queues = live::open(options.engine, &open_options)?;
+        for (q, source) in queues.into_iter().enumerate() {
+            eprintln!("rmonprobe: {name} (ifIndex {if_index}): {}", source.describe());
+            opened.push((open_options.clone(), q, source));
+        }
+        sources.push(DataSourceInfo {
+            if_index,
+            name: name.clone(),
+            descr: format!("{name} (live, {})", options.engine),
+            if_speed: if_speed(name, &options.config),
+            live: true,
+        });
+    }
+    if let Some(user) = &options.user {
+        live::drop_privileges(user).map_err(|e| RunError::User(user.clone(), e))?;
+    }
+
+    let limits = options.config.limits().map_err(RunError::Config)?;
+    let configured = options.config.rows(&sources).map_err(RunError::Config)?;
+    let (rows, warnings) = state::startup_rows(configured, agent.as_ref().and_then(|a| a.restored.as_ref()), &sources);
+    for warning in warnings {
+        eprintln!("rmonprobe: warning: {warning}");
+    }
+    let clock = LiveClock::start();
+    let workers = options.workers.max(1);
+    let (probe, shards) = start_probe(clock.now(), &sources, limits, &rows, workers)?;
+    let start = probe.start();
+    let clocks: Vec<ProbeClock> = shards.iter().map(|_| ProbeClock::new(start)).collect();
+    let probe = Arc::new(Mutex::new(probe));
+    let (to_workers, requests): (Vec<_>, Vec<_>) = shards.iter().map(|_| control::requests()).unzip();
+    let agent = match agent {
+        Some(a) => Some(start_agent(a, ControlPlane::new(Arc::clone(&probe), to_workers), move || clock.now())?),
+        None => None,
+    };
+
+    let ncpu = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (senders, receivers): (Vec<_>, Vec<_>) = shards.iter().map(|_| hand_off(HANDOFF_DEPTH)).unzip();
+    let cores = options.pin.then(|| (0..workers).map(|i| i % ncpu).collect());
+    let worker_threads = spawn_workers(shards, receivers, &requests, &clocks, cores)?;
+    drop(requests);
+
+    let seq = Arc::new(AtomicU64::new(0));
+    let mut capture_threads = Vec::new();
+    for (n, (open_options, queue, source)) in opened.into_iter().enumerate() {
+        let capture = Capture {
+            engine: options.engine,
+            options: open_options,
+            queue,
+            source,
+            dispatch: Dispatch::new(senders.iter().map(BatchSender::clone).collect()),
+            seq: Arc::clone(&seq),
+            stop: Arc::clone(stop),
+            clock,
+        };
+        let core = options.pin.then_some((workers + n) % ncpu);
+        let thread = std::thread::Builder::new()
+            .name(format!("rmonprobe-capture-{n}"))
+            .spawn(move || {
+                if let Some(core) = core {
+                    live::pin_to_core(core);
+                }
+                capture.run()
+            })
+            .map_err(|e| RunError::Internal(format!("cannot start capture thread {n}: {e}")))?;
+        capture_threads.push(thread);
+    }
+    // The workers end when every capture thread has dropped its senders.
+    drop(senders);
+
+    let mut results = Vec::new();
+    for thread in capture_threads {
+        results.push(thread.join().map_err(|_| RunError::Internal("a capture thread stopped unexpectedly".into()))?);
+    }
+    let mut shards = join_workers(worker_threads)?;
+    let end = clock.now();
+    for shard in &mut shards {
+        shard.tick(end);
+    }
+    if let Some((thread, agent_stop)) = agent {
+        agent_stop.store(true, Ordering::Relaxed);
+        thread.join().map_err(|_| RunError::Internal("the SNMP agent stopped unexpectedly".into()))?;
+    }
+    let probe = probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+    Ok(LiveRun { probe, shards, sources: results, start, end })
+}
+
+/// One capture thread: a source, read in batches and dispatched to the workers.
+struct Capture {
+    engine: Engine,
+    options: LiveOptions,
+    /// Which of the interface's sources this is (AF_XDP: the receive queue), for a reopen.
+    queue: usize,
+    source: Box<dyn LiveSource>,
+    dispatch: Dispatch,
+    seq: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
+    clock: LiveClock,
+}
+
+impl Capture {
+    fn run(mut self) -> SourceResult {
+        let mut result = SourceResult {
+            interface: self.options.interface.clone(),
+            if_index: self.options.if_index,
+            describe: self.source.describe(),
+            ..SourceResult::default()
+        };
+        // The kernel's figures of the current opening, and of the openings before it.
+        let mut seen = CaptureStats::default();
+        let mut before = CaptureStats::default();
+        let mut batch = Batch::with_capacity(DEFAULT_BATCH_FRAMES);
+        let mut last_tick = Instant::now();
+        let mut stopping = false;
+        loop {
+            let read = self.source.read(&mut batch, DEFAULT_BATCH_FRAMES, &self.clock);
+            let got = batch.len();
+            if got > 0 {
+                let first = self.seq.fetch_add(got as u64, Ordering::Relaxed);
+                batch.number_from(first);
+                result.frames += got as u64;
+                if !self.dispatch.push_batch(&mut batch) {
+                    result.error = Some("the workers stopped".into());
+                    break;
+                }
+            }
+            match read {
+                Ok(()) => {}
+                Err(ReadError::Failed(m)) => {
+                    eprintln!("rmonprobe: {}: capture failed: {m}", self.options.interface);
+                    result.error = Some(m);
+                    break;
+                }
+                Err(ReadError::Down(m)) => {
+                    eprintln!("rmonprobe: {}: {m}; waiting for it to come back", self.options.interface);
+                    // The frames missed while it is down are lost: one drop event.
+                    self.dispatch.drop_events(self.options.if_index, 1);
+                    result.drop_events += 1;
+                    let s = self.source.stats();
+                    before = add(before, s);
+                    seen = CaptureStats::default();
+                    match self.reopen() {
+                        Some(source) => {
+                            self.source = source;
+                            result.reopens += 1;
+                            eprintln!("rmonprobe: {}: capturing again", self.options.interface);
+                        }
+                        None => break,
+                    }
+                }
+            }
+            // A stop is seen only after a read that found the ring empty: what arrived before
+            // the signal is counted.
+            if stopping && got == 0 {
+                break;
+            }
+            stopping = self.stop.load(Ordering::Relaxed);
+            if last_tick.elapsed() >= TICK || stopping {
+                last_tick = Instant::now();
+                let now = self.source.stats();
+                if now.dropped > seen.dropped || now.if_dropped > seen.if_dropped {
+                    self.dispatch.drop_events(self.options.if_index, 1);
+                    result.drop_events += 1;
+                }
+                seen = now;
+                if !self.dispatch.tick(self.clock.now()) {
+                    result.error = Some("the workers stopped".into());
+                    break;
+                }
+            }
+        }
+        let last = self.source.stats();
+        if last.dropped > seen.dropped || last.if_dropped > seen.if_dropped {
+            self.dispatch.drop_events(self.options.if_index, 1);
+            result.drop_events += 1;
+        }
+        self.dispatch.tick(self.clock.now());
+        result.stats = add(before, last);
+        result
+    }
+
+    /// Waits for the interface to come back and opens it again; None on a stop (or when it can
+    /// no longer be opened at all, which is reported).
+    fn reopen(&mut self) -> Option<Box<dyn LiveSource>> {
+        loop {
+            if self.stop.load(Ordering::Relaxed) {
+                return None;
+            }
+            // Time goes on while the interface is down.
+            if !self.dispatch.tick(self.clock.now()) {
+                return None;
+            }
+            std::thread::sleep(REOPEN_EVERY);
+            if !live::is_up(&self.options.interface) {
+                continue;
+            }
+            match live::open(self.engine, &self.options) {
+                Ok(mut sources) if self.queue < sources.len() => return Some(sources.swap_remove(self.queue)),
+                Ok(_) => {}
+                Err(OpenError::Permission(_, m)) => {
+                    eprintln!(
+                        "rmonprobe: {}: cannot open it again without privileges ({m}); its capture ends",
+                        self.options.interface
+                    );
+                    return None;
+                }
+                Err(_) => {} // Not quite back yet.
+            }
+        }
+    }
+}
+
+fn add(a: CaptureStats, b: CaptureStats) -> CaptureStats {
+    CaptureStats {
+        received: a.received + b.received,
+        dropped: a.dropped + b.dropped,
+        if_dropped: a.if_dropped + b.if_dropped,
+    }
+}

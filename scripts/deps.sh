@@ -4,7 +4,9 @@
 #
 #   scripts/deps.sh build|test|bench
 #
-#   build: what `cargo build` needs beyond the Rust toolchain (a C compiler for -sys crates)
+#   build: what `cargo build` needs beyond the Rust toolchain: a C compiler for -sys crates,
+#          libpcap's headers (the pcap engine), clang, libelf and m4 (xsk-rs builds libxdp and
+#          libbpf, with the XDP program, from source)
 #   test:  build, plus tshark (the oracle), tcpdump, python3, net-snmp's tools (the manager the
 #          agent is checked with) and the namespace lab's programs
 #   bench: build, plus tcpdump (the reference the replay is timed against) and net-snmp's tools
@@ -15,12 +17,26 @@ want() { # want BINARY PACKAGE
   command -v "$1" >/dev/null 2>&1 || need+=("$2")
 }
 
+want_pkg() { # want_pkg PACKAGE: a library package, checked with dpkg
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed" || need+=("$1")
+}
+build_deps() {
+  want cc gcc
+  want clang clang
+  want m4 m4
+  want pkg-config pkg-config
+  want_pkg libpcap-dev
+  want_pkg libelf-dev
+  want_pkg zlib1g-dev
+}
+
 case "${1:-build}" in
   build)
-    want cc gcc
+    build_deps
     ;;
   test)
-    want cc gcc
+    build_deps
+    want tcpreplay tcpreplay
     want python3 python3
     want tcpdump tcpdump
     want tshark tshark
@@ -42,7 +58,9 @@ case "${1:-build}" in
     want busybox busybox
     ;;
   bench)
-    want cc gcc
+    build_deps
+    want tcpreplay tcpreplay
+    want ip iproute2
     want tcpdump tcpdump
     want python3 python3
     want snmpget snmp

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Checks an rmonprobe JSON report against an expectation from scripts/expected_from_tshark.py.
 
-    compare_report.py EXPECTED.json ACTUAL.json
+    compare_report.py EXPECTED.json ACTUAL.json [TABLE,TABLE,...]
+
+With a list of tables, only those of EXPECTED are compared (a live run's history buckets start
+at the probe's start, not at the recording's first frame, so a live check leaves them out).
 
 For every table in EXPECTED, ACTUAL must hold exactly the same rows (matched by the table's
 index columns) and, in each row, the same value for every column the expected row has. ACTUAL
@@ -77,10 +80,16 @@ def compare(expected, actual):
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         sys.exit(__doc__.split("\n\n")[1])
     with open(sys.argv[1]) as f:
         expected = json.load(f)
+    if len(sys.argv) == 4:
+        wanted = sys.argv[3].split(",")
+        missing = [t for t in wanted if t not in expected]
+        if missing:
+            sys.exit(f"{sys.argv[1]} has no {', '.join(missing)}")
+        expected = {t: expected[t] for t in wanted}
     with open(sys.argv[2]) as f:
         actual = json.load(f)
     problems = compare(expected, actual)

@@ -4,6 +4,9 @@
 #   scripts/lab.sh record      OUT.pcapng SECONDS   untagged traffic (ping, ARP, HTTP, DNS, iperf3)
 #   scripts/lab.sh record-vlan OUT.pcapng SECONDS   the same hosts, traffic mostly tagged: 802.1Q,
 #                                                   QinQ (802.1ad + 802.1Q) and 0x9100 tags
+#   scripts/lab.sh live   OUTDIR SECONDS            the same untagged traffic, recorded by tcpdump
+#                                                   while `rmonprobe run` captures it live (see
+#                                                   cmd_live: one probe per engine in LAB_ENGINES)
 #   scripts/lab.sh down                             remove namespaces left by runs that died
 # Needs root. Installs what it lacks (apt-get) on first use.
 #
@@ -36,12 +39,13 @@ NAMESPACES=()           # every namespace this run made, for the cleanup trap
 BG_PIDS=()              # every background process this run started, for the cleanup trap
 WORK=""                 # temporary directory (web root, raw capture, logs)
 VLAN_MODE=0
+LIVE_MODE=0
 
 log() { printf '%s: %s\n' "$SELF" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 usage() {
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -176,6 +180,11 @@ build_lab() {
   for i in "${!HOSTS[@]}"; do
     h=${HOSTS[$i]}
     new_ns "$h"
+    if [ "$LIVE_MODE" = 1 ]; then
+      # No router solicitations (repeated every 4 s after link up, at no fixed moment): live
+      # runs start their recorders one after another and need a quiet link meanwhile.
+      in_ns "$h" sysctl -qw net.ipv6.conf.default.router_solicitations=0 net.ipv6.conf.all.router_solicitations=0
+    fi
     # Create the pair directly in its two namespaces: nothing ever appears in the root one.
     ip link add "p$((i + 1))" netns "$PREFIX-sw" type veth peer name eth0 netns "$PREFIX-$h"
     # Fixed, locally administered MACs (02:72:6d:70 = "rmp") make captures easy to read.
@@ -190,6 +199,15 @@ build_lab() {
   attach_port pmon
   offloads_off mon mon0
   in_ns mon ip link set mon0 arp off up      # listen only: no address, no ARP
+  if [ "$LIVE_MODE" = 1 ]; then
+    # A second SPAN port: an AF_XDP socket takes the frames it receives away from the kernel
+    # (tcpdump on the same port would see none), so the afxdp probe listens on its own port,
+    # which the bridge floods exactly the same frames to.
+    ip link add pmon1 netns "$PREFIX-sw" type veth peer name mon1 netns "$PREFIX-mon"
+    attach_port pmon1
+    offloads_off mon mon1
+    in_ns mon ip link set mon1 arp off up
+  fi
 
   [ "$VLAN_MODE" = 1 ] && add_vlans
   wait_for_ipv6_dad
@@ -485,11 +503,90 @@ cmd_record() {
   log "wrote $out"
 }
 
+# `live OUTDIR SECONDS`: tcpdump records mon0 as in `record`, while `rmonprobe run` captures the
+# same traffic live: with --engine pcap on mon0 beside tcpdump, with --engine afxdp on mon1.
+# Writes OUTDIR/recording.pcapng, and per engine OUTDIR/ENGINE.report.json (the probe's report
+# at its SIGINT) and OUTDIR/ENGINE.log (its stderr).
+#   LAB_PROBE       the rmonprobe binary (default target/release/rmonprobe)
+#   LAB_ENGINES     probes to run (default "pcap afxdp"); pcap2 is --engine pcap --workers 2,
+#                   on mon0 as well
+#   LAB_PROBE_ARGS  more arguments for every probe (e.g. "--workers 2")
+cmd_live() {
+  local out=$1 seconds=$2 engine pid args
+  local probe=${LAB_PROBE:-$SCRIPT_DIR/../target/release/rmonprobe}
+  local -A probe_pid=()
+  LIVE_MODE=1
+  [ -x "$probe" ] || die "no rmonprobe binary at $probe (cargo build --release, or set LAB_PROBE)"
+  probe=$(cd "$(dirname "$probe")" && pwd)/$(basename "$probe")
+  mkdir -p "$out"
+  out=$(cd "$out" && pwd)
+  if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 5 ]; then
+    die "SECONDS must be an integer >= 5"
+  fi
+  [ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
+  ensure_tools
+  trap cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  WORK=$(mktemp -d "/tmp/$PREFIX.XXXXXX")
+  build_lab
+  start_services
+  for h in "${HOSTS[@]}"; do in_ns "$h" ip neigh flush all; done
+  # The hosts' own start-up chatter (MLD reports, sent again after random delays) must be over
+  # before the recorders start one after the other, or a frame between two starts is seen by
+  # one and not the other.
+  wait_quiet
+  start_capture
+  for engine in ${LAB_ENGINES:-pcap afxdp}; do
+    case "$engine" in
+      pcap) args=(--interface mon0 --engine pcap) ;;
+      pcap2) args=(--interface mon0 --engine pcap --workers 2) ;;
+      afxdp) args=(--interface mon1 --engine afxdp) ;;
+      *) die "unknown engine $engine" ;;
+    esac
+    # shellcheck disable=SC2086  # LAB_PROBE_ARGS holds separate arguments
+    spawn mon "$probe" run "${args[@]}" --no-snmp \
+      --json "$out/$engine.report.json" ${LAB_PROBE_ARGS:-} 2>"$out/$engine.log"
+    probe_pid[$engine]=$SPAWNED
+  done
+  # Each probe says "IF (ifIndex 1): ..." once its capture is open.
+  for engine in "${!probe_pid[@]}"; do
+    wait_until "rmonprobe --engine $engine (log: $out/$engine.log)" grep -q "(ifIndex 1):" "$out/$engine.log"
+  done
+  run_traffic "$seconds"
+  sleep 1     # let the last frames reach the monitors
+  for engine in "${!probe_pid[@]}"; do
+    pid=${probe_pid[$engine]}
+    kill -INT "$pid"
+    if ! wait "$pid"; then
+      cat "$out/$engine.log" >&2
+      die "rmonprobe --engine $engine did not exit cleanly"
+    fi
+    log "rmonprobe --engine $engine: $(grep -c . "$out/$engine.log") log line(s), report $out/$engine.report.json"
+  done
+  stop_capture
+  editcap -F pcapng "$WORK/raw.pcap" "$out/recording.pcapng"
+  capinfos -c "$out/recording.pcapng" >&2 || true
+  log "wrote $out"
+}
+
+# Waits (up to 20 s) for 2 s in which the monitor port sees no frame.
+wait_quiet() {
+  local _
+  for _ in $(seq 10); do
+    if ! in_ns mon timeout 2 tcpdump -i mon0 -c 1 -q -n >/dev/null 2>&1; then
+      return 0
+    fi
+  done
+  die "the lab never went quiet"
+}
+
 main() {
   [ $# -ge 1 ] || usage
   case "$1" in
     record)      [ $# -eq 3 ] || usage; cmd_record "$2" "$3" ;;
     record-vlan) [ $# -eq 3 ] || usage; VLAN_MODE=1; cmd_record "$2" "$3" ;;
+    live)        [ $# -eq 3 ] || usage; cmd_live "$2" "$3" ;;
     down)        [ $# -eq 1 ] || usage; cmd_down ;;
     -h|--help|help) usage ;;
     *) usage ;;

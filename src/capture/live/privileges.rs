@@ -3,14 +3,21 @@
 //! Opening a capture needs CAP_NET_RAW and CAP_NET_ADMIN (AF_XDP also CAP_BPF); reading from an
 //! open socket needs nothing. So the probe opens everything as root and then becomes an ordinary
 //! user, with that user's groups only: a bug in frame or SNMP parsing can then do no more than
-//! that user could. Changing the user id away from 0 clears every capability.
+//! that user could, except capture. It keeps exactly the capabilities a capture needs to be
+//! opened again (an interface that goes down and up, DESIGN: the probe takes it up again):
+//! CAP_NET_RAW and CAP_NET_ADMIN, and CAP_BPF for AF_XDP. Nothing else: no file access
+//! beyond the user's, no way back to root.
 
 use std::ffi::CString;
 
+use caps::{CapSet, Capability, CapsHashSet};
 use nix::unistd::{Gid, Uid, User, initgroups, setgid, setuid};
 
-/// Becomes `name` (its uid, gid and supplementary groups). Fails, with the reason, when the user
-/// is unknown, when not root, or when the change does not hold.
+/// The capabilities kept: those that open a capture.
+const KEPT: [Capability; 3] = [Capability::CAP_NET_RAW, Capability::CAP_NET_ADMIN, Capability::CAP_BPF];
+
+/// Becomes `name` (its uid, gid and supplementary groups), keeping only [`KEPT`]. Fails, with
+/// the reason, when the user is unknown, when not root, or when the change does not hold.
 pub fn drop_privileges(name: &str) -> Result<(), String> {
     let user = User::from_name(name)
         .map_err(|e| format!("cannot look the user up: {e}"))?
@@ -22,7 +29,17 @@ pub fn drop_privileges(name: &str) -> Result<(), String> {
     // The group first: once the uid is not 0, the groups can no longer be changed.
     initgroups(&c_name, user.gid).map_err(|e| format!("cannot set its groups: {e}"))?;
     setgid(user.gid).map_err(|e| format!("cannot set group {}: {e}", user.gid))?;
+    // Keep the permitted capabilities across the change of user; the effective ones are then
+    // cleared by the kernel, and set again below to the capture's only.
+    nix::sys::prctl::set_keepcaps(true).map_err(|e| format!("cannot keep capabilities: {e}"))?;
     setuid(user.uid).map_err(|e| format!("cannot set user {}: {e}", user.uid))?;
+    let kept: CapsHashSet = KEPT.into_iter().collect();
+    for set in [CapSet::Permitted, CapSet::Effective] {
+        caps::set(None, set, &kept).map_err(|e| format!("cannot set the {set:?} capabilities: {e}"))?;
+    }
+    caps::clear(None, CapSet::Inheritable).map_err(|e| format!("cannot clear the inheritable capabilities: {e}"))?;
+    caps::clear(None, CapSet::Ambient).map_err(|e| format!("cannot clear the ambient capabilities: {e}"))?;
+    nix::sys::prctl::set_keepcaps(false).map_err(|e| format!("cannot reset keep-capabilities: {e}"))?;
     // Trust, but verify: there must be no way back to root.
     if user.uid != Uid::from_raw(0) && (setuid(Uid::from_raw(0)).is_ok() || Uid::effective().is_root()) {
         return Err("still able to become root after the change".into());

@@ -180,12 +180,18 @@ fn run_live(
             Err(e) => return fail(&format!("{e} (choose another with --snmp ADDR:PORT, or --no-snmp)")),
         }
     };
+    // The report's file is made now, while the probe may still write anywhere: with --user it
+    // could not be created at the end, and the tables of a long run would be lost.
+    let out = match ReportOut::open(json) {
+        Ok(out) => out,
+        Err(e) => return fail(&e),
+    };
     let result = match run(&options, agent, &stop) {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string()),
     };
     let tables = result.tables();
-    write_report(json, Meta::of_live(&result), &tables, || summary::render_live(&result, &tables))
+    write_report(out, Meta::of_live(&result), &tables, || summary::render_live(&result, &tables))
 }
 
 fn main() -> ExitCode {
@@ -264,7 +270,10 @@ fn run_replay(
         Ok(r) => r,
         Err(e) => return fail(&e.to_string()),
     };
-    let code = report_replay(&result, json);
+    let code = match ReportOut::open(json) {
+        Ok(out) => report_replay(&result, out),
+        Err(e) => fail(&e),
+    };
     if let Err(e) = result.finish_agent() {
         return fail(&e.to_string());
     }
@@ -335,41 +344,64 @@ fn host_name() -> String {
 }
 
 /// The JSON report or the text summary of a finished replay.
-fn report_replay(result: &Replay, json: Option<String>) -> ExitCode {
+fn report_replay(result: &Replay, out: ReportOut) -> ExitCode {
     let tables = result.tables();
-    if json.is_some() {
+    if !matches!(out, ReportOut::Summary) {
         for w in result.warnings() {
             eprintln!("rmonprobe: warning: {w}");
         }
     }
-    write_report(json, Meta::of_replay(result), &tables, || summary::render(result, &tables))
+    write_report(out, Meta::of_replay(result), &tables, || summary::render(result, &tables))
 }
 
-/// The JSON report to `json` (`-`: standard output), or else the text summary.
-fn write_report(json: Option<String>, meta: Meta, tables: &RmonTables, summary: impl FnOnce() -> String) -> ExitCode {
-    match json.as_deref() {
-        Some(path) => {
-            let written = if path == "-" {
-                let stdout = io::stdout();
-                let pretty = stdout.is_terminal();
-                write_json(stdout.lock(), meta, tables, pretty)
-            } else {
-                std::fs::File::create(path).and_then(|f| write_json(f, meta, tables, false))
-            };
-            match written {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-                Err(e) => fail(&format!("{path}: cannot write the report: {e}")),
-            }
+/// Where the report goes (`--json`).
+enum ReportOut {
+    /// No --json: the text summary on standard output.
+    Summary,
+    /// `--json -`.
+    Stdout,
+    /// `--json PATH`, created (emptied) when opened.
+    File(String, std::fs::File),
+}
+
+impl ReportOut {
+    fn open(json: Option<String>) -> Result<ReportOut, String> {
+        match json {
+            None => Ok(ReportOut::Summary),
+            Some(path) if path == "-" => Ok(ReportOut::Stdout),
+            Some(path) => match std::fs::File::create(&path) {
+                Ok(f) => Ok(ReportOut::File(path, f)),
+                Err(e) => Err(format!("{path}: cannot create the report: {e}")),
+            },
         }
-        None => {
+    }
+}
+
+/// The JSON report, or the text summary.
+fn write_report(out: ReportOut, meta: Meta, tables: &RmonTables, summary: impl FnOnce() -> String) -> ExitCode {
+    let (path, written) = match out {
+        ReportOut::Stdout => {
+            let stdout = io::stdout();
+            let pretty = stdout.is_terminal();
+            ("standard output".to_string(), write_json(stdout.lock(), meta, tables, pretty))
+        }
+        ReportOut::File(path, f) => {
+            let written = write_json(&f, meta, tables, false);
+            (path, written)
+        }
+        ReportOut::Summary => {
             let text = summary();
-            match io::stdout().lock().write_all(text.as_bytes()) {
+            return match io::stdout().lock().write_all(text.as_bytes()) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                 Err(e) => fail(&format!("cannot write the summary: {e}")),
-            }
+            };
         }
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => fail(&format!("{path}: cannot write the report: {e}")),
     }
 }
 

@@ -225,7 +225,8 @@ fn run(options: &ReplayOptions, agent: Option<(AgentSetup, bool)>) -> Result<Rep
     }];
     let limits = options.config.limits().map_err(ReplayError::Config)?;
     let configured = options.config.rows(&sources).map_err(ReplayError::Config)?;
-    let (rows, warnings) = state::startup_rows(configured, agent.as_ref().and_then(|(a, _)| a.restored.as_ref()), &sources);
+    let (rows, warnings) =
+        state::startup_rows(configured, agent.as_ref().and_then(|(a, _)| a.restored.as_ref()), &sources);
     for warning in warnings {
         eprintln!("rmonprobe: warning: {warning}");
     }

@@ -80,7 +80,10 @@ pub struct CaptureMeta {
 }
 
 fn interfaces(sources: &[DataSourceInfo]) -> Vec<InterfaceMeta> {
-    sources.iter().map(|s| InterfaceMeta { if_index: s.if_index, if_descr: s.descr.clone(), if_speed: s.if_speed }).collect()
+    sources
+        .iter()
+        .map(|s| InterfaceMeta { if_index: s.if_index, if_descr: s.descr.clone(), if_speed: s.if_speed })
+        .collect()
 }
 
 impl Meta {

@@ -52,7 +52,14 @@ pub fn render_live(run: &LiveRun, tables: &RmonTables) -> String {
         let _ = writeln!(
             s,
             "  {} (ifIndex {}): {} frames counted; kernel: {} received, {} dropped, {} dropped by the interface; {} drop events, {} reopens",
-            c.interface, c.if_index, c.frames, c.stats.received, c.stats.dropped, c.stats.if_dropped, c.drop_events, c.reopens
+            c.interface,
+            c.if_index,
+            c.frames,
+            c.stats.received,
+            c.stats.dropped,
+            c.stats.if_dropped,
+            c.drop_events,
+            c.reopens
         );
         if let Some(e) = &c.error {
             let _ = writeln!(s, "  warning: {}: capture ended early: {e}", c.interface);

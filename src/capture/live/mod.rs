@@ -117,10 +117,9 @@ pub trait LiveSource: Send {
 pub fn open(engine: Engine, options: &LiveOptions) -> Result<Vec<Box<dyn LiveSource>>, OpenError> {
     match engine {
         Engine::Pcap => Ok(vec![Box::new(pcap::PcapSource::open(options)?)]),
-        Engine::Afxdp => Err(OpenError::AfxdpUnavailable(
-            options.interface.clone(),
-            "AF_XDP is not built in yet".into(),
-        )),
+        Engine::Afxdp => {
+            Err(OpenError::AfxdpUnavailable(options.interface.clone(), "AF_XDP is not built in yet".into()))
+        }
     }
 }
 

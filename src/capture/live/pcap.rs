@@ -136,7 +136,9 @@ impl LiveSource for PcapSource {
                         // the next read takes them, then reports the interface down, and the
                         // capture thread takes it up again.
                         self.down = true;
-                        std::thread::sleep(std::time::Duration::from_millis(2 * u64::from(READ_TIMEOUT_MS.unsigned_abs())));
+                        std::thread::sleep(std::time::Duration::from_millis(
+                            2 * u64::from(READ_TIMEOUT_MS.unsigned_abs()),
+                        ));
                     }
                     waited = true;
                     offset = clock.wall_offset();
@@ -144,12 +146,13 @@ impl LiveSource for PcapSource {
                 }
                 Err(e) => {
                     let m = message(&e);
-                    return Err(if m.contains("went down") || m.contains("Network is down") || m.contains("No such device")
-                    {
-                        ReadError::Down(m)
-                    } else {
-                        ReadError::Failed(m)
-                    });
+                    return Err(
+                        if m.contains("went down") || m.contains("Network is down") || m.contains("No such device") {
+                            ReadError::Down(m)
+                        } else {
+                            ReadError::Failed(m)
+                        },
+                    );
                 }
             }
         }

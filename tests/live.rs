@@ -1,0 +1,312 @@
+//! Live capture against independent witnesses, in network namespaces this test makes and removes:
+//! the namespace lab's SPAN port (tcpdump's simultaneous recording, dissected by tshark), drop
+//! accounting under a flood (tcpreplay's count of frames sent), an interface going down and up.
+//!
+//! Needs root (CI runs as root). Set RMONPROBE_SKIP_ROOT_TESTS=1 to skip them elsewhere.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const PROBE: &str = env!("CARGO_BIN_EXE_rmonprobe");
+
+fn root_or_skip() -> bool {
+    if std::env::var_os("RMONPROBE_SKIP_ROOT_TESTS").is_some() {
+        eprintln!("skipped: RMONPROBE_SKIP_ROOT_TESTS is set");
+        return false;
+    }
+    assert!(nix_is_root(), "live capture tests need root (or set RMONPROBE_SKIP_ROOT_TESTS=1)");
+    true
+}
+
+fn nix_is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("Uid:")).map(|l| l.split_whitespace().nth(1) == Some("0")))
+        .unwrap_or(false)
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs a command, panicking with its output when it fails; returns its stdout.
+fn sh(cmd: &str) -> String {
+    let out = Command::new("sh").arg("-c").arg(cmd).output().expect("sh");
+    assert!(
+        out.status.success(),
+        "{cmd}: {}\n{}{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A temporary directory, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("rmonprobe-live-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// Two namespaces joined by a veth pair: `gen` (eth0, 10.99.0.1) sends, `mon` (mon0) listens.
+/// Both are removed when dropped, with whatever still runs in them.
+struct Pair {
+    gen_ns: String,
+    mon_ns: String,
+}
+
+impl Pair {
+    fn new(tag: &str) -> Pair {
+        let id = std::process::id();
+        let pair = Pair { gen_ns: format!("rxl{id}-{tag}-gen"), mon_ns: format!("rxl{id}-{tag}-mon") };
+        for ns in [&pair.gen_ns, &pair.mon_ns] {
+            sh(&format!("ip netns add {ns} && ip -n {ns} link set lo up"));
+            // Quiet: no IPv6 chatter (DAD, MLD, router solicitations) of our own.
+            sh(&format!(
+                "ip netns exec {ns} sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1"
+            ));
+        }
+        sh(&format!(
+            "ip link add eth0 netns {g} type veth peer name mon0 netns {m} && \
+             ip -n {g} link set eth0 address 02:72:6d:70:01:01 && \
+             ip -n {m} link set mon0 address 02:72:6d:70:01:02 && \
+             ip -n {g} addr add 10.99.0.1/24 dev eth0 && ip -n {m} addr add 10.99.0.2/24 dev mon0 && \
+             ip -n {g} link set eth0 up && ip -n {m} link set mon0 up",
+            g = pair.gen_ns,
+            m = pair.mon_ns
+        ));
+        for (ns, dev) in [(&pair.gen_ns, "eth0"), (&pair.mon_ns, "mon0")] {
+            for feature in ["tso", "gso", "gro", "tx", "rx", "sg"] {
+                let _ = Command::new("ip")
+                    .args(["netns", "exec", ns, "ethtool", "-K", dev, feature, "off"])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status();
+            }
+        }
+        pair
+    }
+
+    fn in_gen(&self, cmd: &str) -> String {
+        sh(&format!("ip netns exec {} {cmd}", self.gen_ns))
+    }
+
+    /// Frames mon0 has received so far, by the kernel's count.
+    fn mon_rx_packets(&self) -> u64 {
+        sh(&format!("ip netns exec {} cat /sys/class/net/mon0/statistics/rx_packets", self.mon_ns))
+            .trim()
+            .parse()
+            .expect("rx_packets")
+    }
+
+    /// Starts `rmonprobe run` on mon0 and waits until its capture is open.
+    fn start_probe(&self, args: &[&str], log: &Path) -> Child {
+        let child = Command::new("ip")
+            .args(["netns", "exec", &self.mon_ns, PROBE, "run", "--interface", "mon0", "--no-snmp"])
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(log).expect("log"))
+            .spawn()
+            .expect("rmonprobe");
+        wait_for_log(log, "(ifIndex 1):");
+        child
+    }
+}
+
+impl Drop for Pair {
+    fn drop(&mut self) {
+        for ns in [&self.gen_ns, &self.mon_ns] {
+            let _ = Command::new("sh")
+                .arg("-c")
+                .arg(format!("for p in $(ip netns pids {ns}); do kill -9 $p; done; ip netns del {ns}"))
+                .status();
+        }
+    }
+}
+
+fn wait_for_log(log: &Path, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if std::fs::read_to_string(log).is_ok_and(|s| s.contains(what)) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("no {what:?} in {}: {}", log.display(), std::fs::read_to_string(log).unwrap_or_default());
+}
+
+fn signal(child: &Child, sig: &str) {
+    sh(&format!("kill -{sig} {}", child.id()));
+}
+
+/// SIGINT, then the exit status (must be 0) and the JSON report.
+fn stop(mut child: Child, report: &Path, log: &Path) -> Value {
+    signal(&child, "INT");
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "rmonprobe exited with {status}: {}", std::fs::read_to_string(log).unwrap_or_default());
+    serde_json::from_str(&std::fs::read_to_string(report).expect("report")).expect("JSON report")
+}
+
+fn u(v: &Value) -> u64 {
+    v.as_u64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+/// The lab's SPAN port: each probe's report equals tshark's figures for tcpdump's recording of
+/// the same port at the same time (etherStats, hosts, matrix), and nothing was dropped.
+#[test]
+fn live_runs_match_tcpdumps_simultaneous_recording() {
+    if !root_or_skip() {
+        return;
+    }
+    let dir = TempDir::new("lab");
+    let engines = std::env::var("RMONPROBE_LIVE_ENGINES").unwrap_or_else(|_| "pcap pcap2".into());
+    let seconds = std::env::var("RMONPROBE_LIVE_SECONDS").unwrap_or_else(|_| "25".into());
+    let out = Command::new(repo().join("scripts/lab.sh"))
+        .args(["live", dir.0.to_str().expect("path"), &seconds])
+        .env("LAB_PROBE", PROBE)
+        .env("LAB_ENGINES", &engines)
+        .output()
+        .expect("lab.sh");
+    assert!(out.status.success(), "lab.sh live: {}", String::from_utf8_lossy(&out.stderr));
+    let recording = dir.0.join("recording.pcapng");
+    let expected = dir.0.join("expected.json");
+    let tshark = Command::new("python3")
+        .arg(repo().join("scripts/expected_from_tshark.py"))
+        .arg(&recording)
+        .output()
+        .expect("expected_from_tshark.py");
+    assert!(tshark.status.success(), "{}", String::from_utf8_lossy(&tshark.stderr));
+    std::fs::write(&expected, &tshark.stdout).expect("write expectation");
+    let want: Value = serde_json::from_slice(&tshark.stdout).expect("expectation JSON");
+    let frames = u(&want["etherStatsTable"][0]["etherStatsPkts"]);
+    assert!(frames > 100, "the lab recorded only {frames} frames");
+    for engine in engines.split_whitespace() {
+        let report = dir.0.join(format!("{engine}.report.json"));
+        let compare = Command::new("python3")
+            .arg(repo().join("scripts/compare_report.py"))
+            .args([&expected, &report])
+            .arg("etherStatsTable,hostTable,matrixSDTable")
+            .output()
+            .expect("compare_report.py");
+        assert!(
+            compare.status.success(),
+            "{engine}: the live report differs from tshark's figures for tcpdump's recording:\n{}",
+            String::from_utf8_lossy(&compare.stdout)
+        );
+        let got: Value = serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("JSON");
+        let capture = &got["rmonprobe"]["captures"][0];
+        assert_eq!(u(&capture["frames"]), frames, "{engine}: frames counted");
+        assert_eq!(u(&capture["dropped"]), 0, "{engine}: dropped");
+        assert_eq!(u(&got["etherStatsTable"][0]["etherStatsDropEvents"]), 0, "{engine}");
+    }
+}
+
+/// A tiny ring and a flood the probe cannot take (it is stopped meanwhile): the kernel drops
+/// frames, the probe says so (dropped frames in the report, drop events in etherStats), and
+/// what it counted plus what was dropped is exactly what was sent.
+#[test]
+fn drops_are_reported_and_nothing_is_lost_unaccounted() {
+    if !root_or_skip() {
+        return;
+    }
+    let dir = TempDir::new("drops");
+    let pair = Pair::new("drop");
+    let flood = dir.0.join("flood.pcap");
+    sh(&format!("{PROBE} generate --out {} --frames 30000 --stations 50 2>/dev/null", flood.display()));
+    let (report, log) = (dir.0.join("report.json"), dir.0.join("probe.log"));
+    let rx_before = pair.mon_rx_packets();
+    let probe = pair.start_probe(&["--buffer-mb", "1", "--json", report.to_str().expect("path")], &log);
+    // Stopped, the probe reads nothing: the 1 MiB ring fills and the kernel drops the rest.
+    signal(&probe, "STOP");
+    let sent = pair.in_gen(&format!("tcpreplay --topspeed -i eth0 {} 2>&1", flood.display()));
+    signal(&probe, "CONT");
+    std::thread::sleep(Duration::from_millis(1500));
+    let got = stop(probe, &report, &log);
+    let sent: u64 = sent
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Successful packets:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no count in tcpreplay's output: {sent}"));
+    assert_eq!(sent, 30000);
+    let received = pair.mon_rx_packets() - rx_before;
+    let capture = &got["rmonprobe"]["captures"][0];
+    let (counted, dropped, if_dropped) = (u(&capture["frames"]), u(&capture["dropped"]), u(&capture["ifDropped"]));
+    eprintln!(
+        "sent {sent}, interface received {received}, counted {counted}, dropped {dropped}, by the interface {if_dropped}"
+    );
+    assert!(dropped > 0, "a 1 MiB ring took a 30000-frame flood: {capture}");
+    assert_eq!(counted + dropped + if_dropped, sent, "{capture}");
+    let stats = &got["etherStatsTable"][0];
+    assert_eq!(u(&stats["etherStatsPkts"]), counted);
+    assert!(u(&stats["etherStatsDropEvents"]) >= 1);
+    assert_eq!(u(&stats["etherStatsDropEvents"]), u(&capture["dropEvents"]));
+}
+
+/// The interface goes down and up: the probe takes it up again (after dropping to an ordinary
+/// user: it kept just the capabilities for that), counts one drop event, keeps its tables.
+#[test]
+fn an_interface_that_goes_down_and_up_is_taken_up_again() {
+    if !root_or_skip() {
+        return;
+    }
+    let dir = TempDir::new("reopen");
+    let pair = Pair::new("reop");
+    let (report, log) = (dir.0.join("report.json"), dir.0.join("probe.log"));
+    let probe = pair.start_probe(&["--user", "nobody", "--json", report.to_str().expect("path")], &log);
+    let status = std::fs::read_to_string(format!("/proc/{}/status", probe_pid(&pair))).expect("status");
+    assert!(status.lines().any(|l| l.starts_with("Uid:") && l.contains("65534")), "{status}");
+    pair.in_gen("ping -c 3 -i 0.2 -W 1 10.99.0.2");
+    sh(&format!("ip -n {} link set mon0 down", pair.mon_ns));
+    std::thread::sleep(Duration::from_millis(800));
+    sh(&format!("ip -n {} link set mon0 up", pair.mon_ns));
+    wait_for_log(&log, "capturing again");
+    pair.in_gen("ping -c 4 -i 0.2 -W 1 10.99.0.2");
+    std::thread::sleep(Duration::from_millis(300));
+    let got = stop(probe, &report, &log);
+    let capture = &got["rmonprobe"]["captures"][0];
+    assert_eq!(u(&capture["reopens"]), 1, "{capture}");
+    assert_eq!(u(&capture["dropEvents"]), 1, "{capture}");
+    let stats = &got["etherStatsTable"][0];
+    assert_eq!(u(&stats["etherStatsDropEvents"]), 1);
+    // Both rounds counted: 3 and 4 echo requests from gen, each answered (ARP besides).
+    let hosts = got["hostTable"].as_array().expect("hostTable");
+    let gen_host = hosts.iter().find(|h| h["hostAddress"] == "02:72:6d:70:01:01").expect("gen's host row");
+    assert!(u(&gen_host["hostOutPkts"]) >= 7, "{gen_host}");
+    assert_eq!(u(&stats["etherStatsPkts"]), u(&capture["frames"]));
+    assert_eq!(u(&capture["frames"]), u(&capture["received"]), "{capture}");
+}
+
+/// The PID of the probe inside the mon namespace.
+fn probe_pid(pair: &Pair) -> u32 {
+    sh(&format!("ip netns pids {}", pair.mon_ns))
+        .split_whitespace()
+        .filter_map(|p| p.parse().ok())
+        .find(|p: &u32| std::fs::read_to_string(format!("/proc/{p}/comm")).is_ok_and(|c| c.trim() == "rmonprobe"))
+        .expect("rmonprobe in the namespace")
+}
+
+/// A name that is no interface: a clear message and exit status 2, before anything starts.
+#[test]
+fn a_missing_interface_is_a_clear_error() {
+    let out = Command::new(PROBE).args(["run", "--interface", "nosuch-if0", "--no-snmp"]).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("nosuch-if0: no such interface"), "{err}");
+}

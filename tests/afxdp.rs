@@ -338,3 +338,22 @@ fn afxdp_reports_the_interface_going_down() {
     drop(sources);
     assert!(!lab.xdp_attached());
 }
+
+#[test]
+fn afxdp_counts_the_frames_it_had_no_room_for() {
+    if !is_root() {
+        return;
+    }
+    // 6000 frames into a socket nobody reads: its 4096 UMEM frames fill, the rest are dropped.
+    let lab = Lab::new("h");
+    const N: u32 = 6000;
+    let sent: Vec<Vec<u8>> = (0..N).map(frame).collect();
+    let mut sources = live::open(Engine::Afxdp, &lab.options(None)).expect("open AF_XDP");
+    lab.send(&sent);
+    let got = collect(&mut sources, N as usize, Duration::from_secs(2));
+    let (received, dropped) = totals(&mut sources);
+    eprintln!("received {received}, dropped {dropped}");
+    assert_eq!(got.len() as u64, received);
+    assert_eq!(received, 4096, "one UMEM's worth");
+    assert_eq!(received + dropped, u64::from(N), "every frame received or counted as dropped");
+}

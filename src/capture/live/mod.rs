@@ -9,6 +9,10 @@
 //! A source numbers nothing and counts nothing: the capture thread in [`crate::live`] numbers
 //! each batch from a shared counter and dispatches it to the workers.
 
+// The crate's one exception to `deny(unsafe_code)`: the UMEM and two system calls, each `unsafe`
+// block with its `// SAFETY:` argument.
+#[allow(unsafe_code)]
+pub mod afxdp;
 pub mod clock;
 pub mod pcap;
 mod privileges;
@@ -117,9 +121,7 @@ pub trait LiveSource: Send {
 pub fn open(engine: Engine, options: &LiveOptions) -> Result<Vec<Box<dyn LiveSource>>, OpenError> {
     match engine {
         Engine::Pcap => Ok(vec![Box::new(pcap::PcapSource::open(options)?)]),
-        Engine::Afxdp => {
-            Err(OpenError::AfxdpUnavailable(options.interface.clone(), "AF_XDP is not built in yet".into()))
-        }
+        Engine::Afxdp => afxdp::open(options),
     }
 }
 

@@ -147,6 +147,12 @@ pub fn run(options: &RunOptions, agent: Option<AgentSetup>, stop: &Arc<AtomicBoo
     }
     if let Some(user) = &options.user {
         live::drop_privileges(user).map_err(|e| RunError::User(user.clone(), e))?;
+        if options.engine == Engine::Afxdp {
+            eprintln!(
+                "rmonprobe: notice: as {user}, an AF_XDP capture whose interface goes down cannot be taken up again \
+                 (libxdp then needs CAP_SYS_ADMIN to replace its XDP program); --engine pcap can"
+            );
+        }
     }
 
     let limits = options.config.limits().map_err(RunError::Config)?;
@@ -269,9 +275,11 @@ impl Capture {
                     // The frames missed while it is down are lost: one drop event.
                     self.dispatch.drop_events(self.options.if_index, 1);
                     result.drop_events += 1;
-                    let s = self.source.stats();
-                    before = add(before, s);
+                    before = add(before, self.source.stats());
                     seen = CaptureStats::default();
+                    // The old capture goes first: its socket holds the interface (an AF_XDP
+                    // queue can be bound by one socket only).
+                    self.source = Box::new(Closed);
                     match self.reopen() {
                         Some(source) => {
                             self.source = source;
@@ -315,6 +323,7 @@ impl Capture {
     /// Waits for the interface to come back and opens it again; None on a stop (or when it can
     /// no longer be opened at all, which is reported).
     fn reopen(&mut self) -> Option<Box<dyn LiveSource>> {
+        let mut last_error = None;
         loop {
             if self.stop.load(Ordering::Relaxed) {
                 return None;
@@ -337,9 +346,33 @@ impl Capture {
                     );
                     return None;
                 }
-                Err(_) => {} // Not quite back yet.
+                Err(e) => {
+                    // Not quite back yet, most likely; said once per distinct reason.
+                    let m = e.to_string();
+                    if last_error.as_ref() != Some(&m) {
+                        eprintln!("rmonprobe: {}: not open yet: {m}", self.options.interface);
+                        last_error = Some(m);
+                    }
+                }
             }
         }
+    }
+}
+
+/// The place of a capture between its closing and its reopening: reads nothing.
+struct Closed;
+
+impl LiveSource for Closed {
+    fn read(&mut self, _: &mut Batch, _: usize, _: &LiveClock) -> Result<(), ReadError> {
+        Ok(())
+    }
+
+    fn stats(&mut self) -> CaptureStats {
+        CaptureStats::default()
+    }
+
+    fn describe(&self) -> String {
+        "closed".into()
     }
 }
 

@@ -105,7 +105,7 @@ impl Pair {
     }
 
     fn in_gen(&self, cmd: &str) -> String {
-        sh(&format!("ip netns exec {} {cmd}", self.gen_ns))
+        sh(&format!("ip netns exec {} sh -c '{cmd}'", self.gen_ns))
     }
 
     /// Frames mon0 has received so far, by the kernel's count.
@@ -176,7 +176,7 @@ fn live_runs_match_tcpdumps_simultaneous_recording() {
         return;
     }
     let dir = TempDir::new("lab");
-    let engines = std::env::var("RMONPROBE_LIVE_ENGINES").unwrap_or_else(|_| "pcap pcap2".into());
+    let engines = std::env::var("RMONPROBE_LIVE_ENGINES").unwrap_or_else(|_| "pcap pcap2 afxdp".into());
     let seconds = std::env::var("RMONPROBE_LIVE_SECONDS").unwrap_or_else(|_| "25".into());
     let out = Command::new(repo().join("scripts/lab.sh"))
         .args(["live", dir.0.to_str().expect("path"), &seconds])
@@ -222,18 +222,29 @@ fn live_runs_match_tcpdumps_simultaneous_recording() {
 /// frames, the probe says so (dropped frames in the report, drop events in etherStats), and
 /// what it counted plus what was dropped is exactly what was sent.
 #[test]
-fn drops_are_reported_and_nothing_is_lost_unaccounted() {
+fn drops_are_reported_and_nothing_is_lost_unaccounted_pcap() {
+    drops_are_reported_and_nothing_is_lost_unaccounted("pcap");
+}
+
+/// The same with AF_XDP (its smallest UMEM holds 4096 frames).
+#[test]
+fn drops_are_reported_and_nothing_is_lost_unaccounted_afxdp() {
+    drops_are_reported_and_nothing_is_lost_unaccounted("afxdp");
+}
+
+fn drops_are_reported_and_nothing_is_lost_unaccounted(engine: &str) {
     if !root_or_skip() {
         return;
     }
-    let dir = TempDir::new("drops");
-    let pair = Pair::new("drop");
+    let dir = TempDir::new(&format!("drops-{engine}"));
+    let pair = Pair::new(&format!("d{engine}"));
     let flood = dir.0.join("flood.pcap");
     sh(&format!("{PROBE} generate --out {} --frames 30000 --stations 50 2>/dev/null", flood.display()));
     let (report, log) = (dir.0.join("report.json"), dir.0.join("probe.log"));
     let rx_before = pair.mon_rx_packets();
-    let probe = pair.start_probe(&["--buffer-mb", "1", "--json", report.to_str().expect("path")], &log);
-    // Stopped, the probe reads nothing: the 1 MiB ring fills and the kernel drops the rest.
+    let args = ["--engine", engine, "--buffer-mb", "1", "--json", report.to_str().expect("path")];
+    let probe = pair.start_probe(&args, &log);
+    // Stopped, the probe reads nothing: the smallest ring fills and the kernel drops the rest.
     signal(&probe, "STOP");
     let sent = pair.in_gen(&format!("tcpreplay --topspeed -i eth0 {} 2>&1", flood.display()));
     signal(&probe, "CONT");
@@ -249,7 +260,7 @@ fn drops_are_reported_and_nothing_is_lost_unaccounted() {
     let capture = &got["rmonprobe"]["captures"][0];
     let (counted, dropped, if_dropped) = (u(&capture["frames"]), u(&capture["dropped"]), u(&capture["ifDropped"]));
     eprintln!(
-        "sent {sent}, interface received {received}, counted {counted}, dropped {dropped}, by the interface {if_dropped}"
+        "{engine}: sent {sent}, interface received {received}, counted {counted}, dropped {dropped}, by the interface {if_dropped}"
     );
     assert!(dropped > 0, "a 1 MiB ring took a 30000-frame flood: {capture}");
     assert_eq!(counted + dropped + if_dropped, sent, "{capture}");
@@ -262,22 +273,40 @@ fn drops_are_reported_and_nothing_is_lost_unaccounted() {
 /// The interface goes down and up: the probe takes it up again (after dropping to an ordinary
 /// user: it kept just the capabilities for that), counts one drop event, keeps its tables.
 #[test]
-fn an_interface_that_goes_down_and_up_is_taken_up_again() {
+fn an_interface_that_goes_down_and_up_is_taken_up_again_pcap() {
+    an_interface_that_goes_down_and_up_is_taken_up_again("pcap", Some("nobody"));
+}
+
+#[test]
+fn an_interface_that_goes_down_and_up_is_taken_up_again_afxdp() {
+    an_interface_that_goes_down_and_up_is_taken_up_again("afxdp", None);
+}
+
+fn an_interface_that_goes_down_and_up_is_taken_up_again(engine: &str, user: Option<&str>) {
     if !root_or_skip() {
         return;
     }
-    let dir = TempDir::new("reopen");
-    let pair = Pair::new("reop");
+    let dir = TempDir::new(&format!("reopen-{engine}"));
+    let pair = Pair::new(&format!("r{engine}"));
     let (report, log) = (dir.0.join("report.json"), dir.0.join("probe.log"));
-    let probe = pair.start_probe(&["--user", "nobody", "--json", report.to_str().expect("path")], &log);
-    let status = std::fs::read_to_string(format!("/proc/{}/status", probe_pid(&pair))).expect("status");
-    assert!(status.lines().any(|l| l.starts_with("Uid:") && l.contains("65534")), "{status}");
-    pair.in_gen("ping -c 3 -i 0.2 -W 1 10.99.0.2");
+    let mut args = vec!["--engine", engine, "--json", report.to_str().expect("path")];
+    if let Some(user) = user {
+        args.extend(["--user", user]);
+    }
+    let probe = pair.start_probe(&args, &log);
+    if user.is_some() {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", probe_pid(&pair))).expect("status");
+        assert!(status.lines().any(|l| l.starts_with("Uid:") && l.contains("65534")), "{status}");
+    }
+    // AF_XDP takes the frames away from mon0's stack, which then answers nothing: gen knows
+    // mon0's address beforehand and sends its echo requests whether answered or not.
+    pair.in_gen("ip neigh replace 10.99.0.2 lladdr 02:72:6d:70:01:02 dev eth0");
+    pair.in_gen("ping -c 3 -i 0.2 -W 1 10.99.0.2 || true");
     sh(&format!("ip -n {} link set mon0 down", pair.mon_ns));
     std::thread::sleep(Duration::from_millis(800));
     sh(&format!("ip -n {} link set mon0 up", pair.mon_ns));
     wait_for_log(&log, "capturing again");
-    pair.in_gen("ping -c 4 -i 0.2 -W 1 10.99.0.2");
+    pair.in_gen("ping -c 4 -i 0.2 -W 1 10.99.0.2 || true");
     std::thread::sleep(Duration::from_millis(300));
     let got = stop(probe, &report, &log);
     let capture = &got["rmonprobe"]["captures"][0];
@@ -285,7 +314,7 @@ fn an_interface_that_goes_down_and_up_is_taken_up_again() {
     assert_eq!(u(&capture["dropEvents"]), 1, "{capture}");
     let stats = &got["etherStatsTable"][0];
     assert_eq!(u(&stats["etherStatsDropEvents"]), 1);
-    // Both rounds counted: 3 and 4 echo requests from gen, each answered (ARP besides).
+    // Both rounds counted: 3 and 4 echo requests from gen (answered too, but for AF_XDP).
     let hosts = got["hostTable"].as_array().expect("hostTable");
     let gen_host = hosts.iter().find(|h| h["hostAddress"] == "02:72:6d:70:01:01").expect("gen's host row");
     assert!(u(&gen_host["hostOutPkts"]) >= 7, "{gen_host}");

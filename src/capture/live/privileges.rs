@@ -5,7 +5,8 @@
 //! user, with that user's groups only: a bug in frame or SNMP parsing can then do no more than
 //! that user could, except capture. It keeps exactly the capabilities a capture needs to be
 //! opened again (an interface that goes down and up, DESIGN: the probe takes it up again):
-//! CAP_NET_RAW and CAP_NET_ADMIN, and CAP_BPF for AF_XDP. Nothing else: no file access
+//! CAP_NET_RAW and CAP_NET_ADMIN, and for AF_XDP CAP_BPF and CAP_IPC_LOCK (its UMEM is
+//! locked memory, beyond an ordinary user's RLIMIT_MEMLOCK). Nothing else: no file access
 //! beyond the user's, no way back to root.
 
 use std::ffi::CString;
@@ -14,7 +15,8 @@ use caps::{CapSet, Capability, CapsHashSet};
 use nix::unistd::{Gid, Uid, User, initgroups, setgid, setuid};
 
 /// The capabilities kept: those that open a capture.
-const KEPT: [Capability; 3] = [Capability::CAP_NET_RAW, Capability::CAP_NET_ADMIN, Capability::CAP_BPF];
+const KEPT: [Capability; 4] =
+    [Capability::CAP_NET_RAW, Capability::CAP_NET_ADMIN, Capability::CAP_BPF, Capability::CAP_IPC_LOCK];
 
 /// Becomes `name` (its uid, gid and supplementary groups), keeping only [`KEPT`]. Fails, with
 /// the reason, when the user is unknown, when not root, or when the change does not hold.

@@ -1,34 +1,83 @@
 #!/usr/bin/env bash
-# Replay speed against libpcap's own reading speed, side by side in one run.
+# Replay and live-capture speed against libpcap's own, side by side in one run. Four sections:
 #
-# 1. Generates (once) a 2,000,000-frame IMIX capture among 5,000 stations with `rmonprobe generate`,
-# then times, alternately, `rmonprobe replay F --json /dev/null` (every RMON-1 group computed
-# and the full report written) and `tcpdump -r F -w /dev/null` (libpcap merely reading the file),
-# RUNS times each (default 3), and prints the medians and their ratio. The file is read once
-# beforehand so both start from a warm page cache.
+# replay: generates (once) a 2,000,000-frame IMIX capture among 5,000 stations with
+# `rmonprobe generate`, then times, alternately, `rmonprobe replay F --json /dev/null` (every
+# RMON-1 group computed and the full report written) and `tcpdump -r F -w /dev/null` (libpcap
+# merely reading the file), RUNS times each (default 3), and prints the medians and their ratio.
+# The file is read once beforehand so both start from a warm page cache.
 #
-# 2. The SNMP agent under a manager's heaviest read: `snmpbulkwalk -v2c -Cr50` of the whole
+# workers: the same replay with `--workers 1` and `--workers 2`, alternately, RUNS times each;
+# prints the medians and the speed-up of 2 workers over 1 (the reader thread is a third thread:
+# on a 2-core machine it shares the cores with the workers).
+#
+# snmp: the SNMP agent under a manager's heaviest read: `snmpbulkwalk -v2c -Cr50` of the whole
 # hostTable (10 columns of 10,017 hosts: a capture among 10,000 stations, generated once), its
 # output to a file. Timed RUNS times against `rmonprobe replay F --serve` with the replay done
 # (idle), then RUNS times while a replay runs at full speed (the workers busy counting: the same
 # file given 60 times over). Prints both medians and the goal (< 1 s).
 #
-#   scripts/bench.sh            BENCH_DIR (default target/bench) keeps the capture between runs
+# live (root): two network namespaces, a generator and a monitor, joined by one veth pair
+# (offloads off, IPv6 off, the monitor end up without an address and with ARP off, so that only
+# the flood crosses it). `tcpreplay --topspeed` sends a generated IMIX capture (LIVE_FRAMES,
+# default 1,000,000 frames: a few seconds) from the generator while each receiver in turn
+# captures on the monitor end: nothing (the sender's own rate), `rmonprobe run --engine pcap`,
+# `--engine afxdp` (skipped, with the reason, when it cannot open), `--engine pcap --workers 2`,
+# and `tcpdump -w /dev/null`, all with the same kernel buffer (rmonprobe's default --buffer-mb;
+# tcpdump -B of the same size). Each receiver is started, awaited until it captures, flooded,
+# given a second, stopped with SIGINT; its counts (rmonprobe: the JSON report's
+# rmonprobe.captures[]; tcpdump: its figures on stderr) are checked against what tcpreplay sent
+# and what the monitor interface received (`ip -s link`). RUNS rounds; medians per receiver.
+# The namespaces are removed on exit.
+#
+#   scripts/bench.sh            BENCH_DIR (default target/bench) keeps the captures between runs
 #   RUNS=7 scripts/bench.sh
+#   BENCH_SECTIONS="workers live" scripts/bench.sh   (default: replay workers snmp live)
 #   SNMP_PORT=16161 (default) the local UDP port the agent serves on
+#   LIVE_FRAMES=1000000 (default) frames in the live flood
 set -euo pipefail
 cd "$(dirname "$0")/.."
+sections=${BENCH_SECTIONS:-replay workers snmp live}
+for s in $sections; do
+  case $s in
+    replay | workers | snmp | live) ;;
+    *)
+      echo "bench.sh: unknown section '$s' in BENCH_SECTIONS (replay, workers, snmp, live)" >&2
+      exit 2
+      ;;
+  esac
+done
+want() { [[ " $sections " == *" $1 "* ]]; }
+if want live && [ "$(id -u)" -ne 0 ]; then
+  echo "bench.sh: the live section needs root (network namespaces); run as root or leave it out" \
+    "with BENCH_SECTIONS=\"replay workers snmp\"" >&2
+  exit 2
+fi
 scripts/deps.sh bench
 cargo build --release --locked --quiet
 probe=target/release/rmonprobe
 dir=${BENCH_DIR:-target/bench}
 runs=${RUNS:-3}
 mkdir -p "$dir"
-capture=$dir/imix-2m-5000.pcap
-if [ ! -s "$capture" ]; then
-  "$probe" generate --out "$capture" --frames 2000000 --stations 5000
-fi
-cat "$capture" >/dev/null
+
+# Background processes and namespaces this script started, ended and removed on exit.
+pids=()
+namespaces=()
+stop_all() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  pids=()
+}
+cleanup() {
+  local ns
+  stop_all
+  for ns in "${namespaces[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
+  namespaces=()
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # Seconds a command takes, to the millisecond.
 seconds() {
@@ -39,43 +88,116 @@ seconds() {
   echo $(((end - start) / 1000000)) | awk '{ printf "%.3f", $1 / 1000 }'
 }
 
+# Other work on the machine shows in these figures; say how busy it was.
+load_average() { echo "load average (1, 5, 15 min): $(cut -d ' ' -f 1-3 /proc/loadavg)"; }
+
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-replay_times=() tcpdump_times=()
-for i in $(seq "$runs"); do
-  tcpdump_times+=("$(seconds tcpdump -r "$capture" -w /dev/null)")
-  replay_times+=("$(seconds "$probe" replay "$capture" --json /dev/null)")
-  echo "run $i: tcpdump ${tcpdump_times[-1]} s, rmonprobe replay ${replay_times[-1]} s"
-done
-t=$(printf '%s\n' "${tcpdump_times[@]}" | median)
-r=$(printf '%s\n' "${replay_times[@]}" | median)
+# The 2,000,000-frame IMIX capture of the replay and workers sections.
+capture=$dir/imix-2m-5000.pcap
 frames=2000000
-awk -v t="$t" -v r="$r" -v n="$frames" -v runs="$runs" 'BEGIN {
-  printf "\nmedian of %d, %d frames (IMIX 64/576/1500 7:4:1, 5000 stations):\n", runs, n
-  printf "  tcpdump -r F -w /dev/null            %6.3f s  %5.2f Mpps\n", t, n / t / 1e6
-  printf "  rmonprobe replay F --json /dev/null  %6.3f s  %5.2f Mpps\n", r, n / r / 1e6
-  printf "ratio replay/tcpdump: %.2f (goal <= 1.0)\n", r / t
-}'
-
-# --- 2. snmpbulkwalk of hostTable, 10,000 stations ---------------------------------------------
-hosts_capture=$dir/imix-200k-10000.pcap
-if [ ! -s "$hosts_capture" ]; then
-  "$probe" generate --out "$hosts_capture" --frames 200000 --stations 10000
-fi
-cat "$hosts_capture" >/dev/null
-port=${SNMP_PORT:-16161}
-agent=127.0.0.1:$port
-host_table=1.3.6.1.2.1.16.4.2
-host_control_table_size=1.3.6.1.2.1.16.4.1.1.3.1
-walk_out=$dir/hosttable-walk.txt
-pids=()
-stop_all() {
-  local pid
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  pids=()
+imix_capture() {
+  if [ ! -s "$capture" ]; then
+    "$probe" generate --out "$capture" --frames "$frames" --stations 5000
+  fi
+  cat "$capture" >/dev/null
 }
-trap stop_all EXIT
+
+# --- replay: rmonprobe replay against tcpdump -r ---------------------------------------------
+bench_replay() {
+  imix_capture
+  local i t r replay_times=() tcpdump_times=()
+  for i in $(seq "$runs"); do
+    tcpdump_times+=("$(seconds tcpdump -r "$capture" -w /dev/null)")
+    replay_times+=("$(seconds "$probe" replay "$capture" --json /dev/null)")
+    echo "run $i: tcpdump ${tcpdump_times[-1]} s, rmonprobe replay ${replay_times[-1]} s"
+  done
+  t=$(printf '%s\n' "${tcpdump_times[@]}" | median)
+  r=$(printf '%s\n' "${replay_times[@]}" | median)
+  awk -v t="$t" -v r="$r" -v n="$frames" -v runs="$runs" 'BEGIN {
+    printf "\nmedian of %d, %d frames (IMIX 64/576/1500 7:4:1, 5000 stations):\n", runs, n
+    printf "  tcpdump -r F -w /dev/null            %6.3f s  %5.2f Mpps\n", t, n / t / 1e6
+    printf "  rmonprobe replay F --json /dev/null  %6.3f s  %5.2f Mpps\n", r, n / r / 1e6
+    printf "ratio replay/tcpdump: %.2f (goal <= 1.0)\n", r / t
+  }'
+}
+
+# --- workers: replay with 1 and 2 counting workers --------------------------------------------
+bench_workers() {
+  imix_capture
+  local i t1 t2 one=() two=()
+  for i in $(seq "$runs"); do
+    one+=("$(seconds "$probe" replay "$capture" --workers 1 --json /dev/null)")
+    two+=("$(seconds "$probe" replay "$capture" --workers 2 --json /dev/null)")
+    echo "run $i: --workers 1 ${one[-1]} s, --workers 2 ${two[-1]} s"
+  done
+  load_average
+  t1=$(printf '%s\n' "${one[@]}" | median)
+  t2=$(printf '%s\n' "${two[@]}" | median)
+  awk -v a="$t1" -v b="$t2" -v n="$frames" -v runs="$runs" -v cores="$(nproc)" 'BEGIN {
+    printf "\nmedian of %d, rmonprobe replay F --json /dev/null, %d frames, %d cores:\n", runs, n, cores
+    printf "  --workers 1  %6.3f s  %5.2f Mpps\n", a, n / a / 1e6
+    printf "  --workers 2  %6.3f s  %5.2f Mpps\n", b, n / b / 1e6
+    printf "speed-up 2 workers / 1 worker: %.2f (goal >= 1.8)\n", a / b
+  }'
+}
+
+# --- snmp: snmpbulkwalk of hostTable, 10,000 stations -----------------------------------------
+bench_snmp() {
+  hosts_capture=$dir/imix-200k-10000.pcap
+  if [ ! -s "$hosts_capture" ]; then
+    "$probe" generate --out "$hosts_capture" --frames 200000 --stations 10000
+  fi
+  cat "$hosts_capture" >/dev/null
+  port=${SNMP_PORT:-16161}
+  agent=127.0.0.1:$port
+  host_table=1.3.6.1.2.1.16.4.2
+  host_control_table_size=1.3.6.1.2.1.16.4.1.1.3.1
+  walk_out=$dir/hosttable-walk.txt
+
+  echo
+  "$probe" replay "$hosts_capture" --snmp "$agent" --serve >"$dir/serve.log" 2>&1 &
+  pids+=($!)
+  wait_for_hosts 10000 >/dev/null
+  # The replay has ended once its summary is written; the agent then serves the final tables,
+  # read afresh after at most a second.
+  until [ -s "$dir/serve.log" ]; do sleep 0.05; done
+  sleep 1.1
+  local i t pid hosts wi wb idle_times=() busy_times=() busy_files=()
+  hosts=$(wait_for_hosts 10000)
+  for i in $(seq "$runs"); do
+    t=$(time_walk "$hosts")
+    idle_times+=("$t")
+    echo "walk $i, replay done: ${idle_times[-1]} s ($((10 * hosts)) varbinds)"
+  done
+  stop_all
+
+  # The same walk while a replay counts at full speed: the capture 60 times over (12M frames).
+  for _ in $(seq 60); do busy_files+=("$hosts_capture"); done
+  for i in $(seq "$runs"); do
+    "$probe" replay "${busy_files[@]}" --snmp "$agent" >/dev/null 2>&1 &
+    pid=$!
+    pids=("$pid")
+    wait_for_hosts "$hosts" >/dev/null
+    t=$(time_walk "$hosts")
+    busy_times+=("$t")
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "bench.sh: the replay ended before the walk did; the walk was not all during it" >&2
+      exit 1
+    fi
+    echo "walk $i, during a replay: ${busy_times[-1]} s"
+    stop_all
+  done
+
+  wi=$(printf '%s\n' "${idle_times[@]}" | median)
+  wb=$(printf '%s\n' "${busy_times[@]}" | median)
+  awk -v i="$wi" -v b="$wb" -v h="$hosts" -v runs="$runs" 'BEGIN {
+    printf "\nmedian of %d, snmpbulkwalk -v2c -Cr50 of hostTable (%d hosts, %d varbinds, output to a file):\n", runs, h, 10 * h
+    printf "  replay done (--serve)          %6.3f s\n", i
+    printf "  during a full-speed replay     %6.3f s\n", b
+    printf "goal: < 1 s each\n"
+  }'
+}
 
 # Waits until the agent answers and its hostTable has at least $1 hosts; prints the count.
 wait_for_hosts() {
@@ -106,47 +228,232 @@ time_walk() {
   echo $(((end - start) / 1000000)) | awk '{ printf "%.3f", $1 / 1000 }'
 }
 
-echo
-"$probe" replay "$hosts_capture" --snmp "$agent" --serve >"$dir/serve.log" 2>&1 &
-pids+=($!)
-wait_for_hosts 10000 >/dev/null
-# The replay has ended once its summary is written; the agent then serves the final tables, read
-# afresh after at most a second.
-until [ -s "$dir/serve.log" ]; do sleep 0.05; done
-sleep 1.1
-hosts=$(wait_for_hosts 10000)
-idle_times=()
-for i in $(seq "$runs"); do
-  t=$(time_walk "$hosts")
-  idle_times+=("$t")
-  echo "walk $i, replay done: ${idle_times[-1]} s ($((10 * hosts)) varbinds)"
-done
-stop_all
+# --- live: a tcpreplay flood over a veth pair, captured by each receiver in turn ---------------
+gen_ns=rmonprobe-bench-gen-$$
+mon_ns=rmonprobe-bench-mon-$$
+gen_if=bench-gen
+mon_if=bench-mon
 
-# The same walk while a replay counts at full speed: the capture 60 times over (12M frames).
-busy_files=()
-for _ in $(seq 60); do busy_files+=("$hosts_capture"); done
-busy_times=()
-for i in $(seq "$runs"); do
-  "$probe" replay "${busy_files[@]}" --snmp "$agent" >/dev/null 2>&1 &
-  pid=$!
-  pids=("$pid")
-  wait_for_hosts "$hosts" >/dev/null
-  t=$(time_walk "$hosts")
-  busy_times+=("$t")
-  if ! kill -0 "$pid" 2>/dev/null; then
-    echo "bench.sh: the replay ended before the walk did; the walk was not all during it" >&2
+# The generator and monitor namespaces and their veth pair, quiet but for what tcpreplay sends.
+live_setup() {
+  local ns end
+  for ns in "$gen_ns" "$mon_ns"; do
+    ip netns add "$ns"
+    namespaces+=("$ns")
+    # Before the veth exists, so that its ends never get an IPv6 link-local address either.
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  done
+  ip link add "$gen_if" netns "$gen_ns" type veth peer name "$mon_if" netns "$mon_ns"
+  for end in "$gen_ns $gen_if" "$mon_ns $mon_if"; do
+    read -r ns end <<<"$end"
+    # Offloads off: the receivers see the frames as sent, one by one, not GRO-merged.
+    if ! ip netns exec "$ns" ethtool -K "$end" rx off tx off sg off tso off gso off gro off >/dev/null 2>&1; then
+      echo "bench.sh: note: ethtool -K $end could not change every offload:" \
+        "$(ip netns exec "$ns" ethtool -k "$end" | grep -E '^(generic|tcp|scatter|rx-check|tx-check)' | tr -s '\n\t' '  ')" >&2
+    fi
+    ip -n "$ns" link set "$end" arp off up
+  done
+}
+
+# Frames the monitor interface has received so far (`ip -s link`).
+mon_rx_packets() {
+  ip -n "$mon_ns" -s link show dev "$mon_if" | awk '/RX:/ { getline; print $2; exit }'
+}
+
+# Waits (15 s at most) until file $2 holds the fixed string $3 or process $1 has ended; 0 when
+# the string came.
+wait_for_line() {
+  local deadline=$((SECONDS + 15))
+  while [ $SECONDS -lt $deadline ]; do
+    grep -qF -- "$3" "$2" && return 0
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.05
+  done
+  grep -qF -- "$3" "$2"
+}
+
+# SIGINT to process $1, then waits for it (20 s at most); its exit status, or 124 when it hung
+# and was killed.
+stop_receiver() {
+  local deadline=$((SECONDS + 20)) rc=0
+  kill -INT "$1" 2>/dev/null || true
+  while kill -0 "$1" 2>/dev/null; do
+    if [ $SECONDS -ge $deadline ]; then
+      kill -KILL "$1" 2>/dev/null || true
+      wait "$1" 2>/dev/null || true
+      forget_pid "$1"
+      return 124
+    fi
+    sleep 0.05
+  done
+  wait "$1" || rc=$?
+  forget_pid "$1"
+  return "$rc"
+}
+
+# Takes process $1 off the list of those to end on exit.
+forget_pid() {
+  local pid rest=()
+  for pid in "${pids[@]}"; do [ "$pid" = "$1" ] || rest+=("$pid"); done
+  pids=("${rest[@]}")
+}
+
+# Per receiver, the figures of every round, space-separated; and what went wrong.
+declare -A offered_pps captured captured_pps drops sums_ok rx_ok problems skipped
+live_receivers=(none pcap afxdp pcap-2w tcpdump)
+declare -A live_label=(
+  [none]="no receiver (sender alone)"
+  [pcap]="rmonprobe --engine pcap"
+  [afxdp]="rmonprobe --engine afxdp"
+  [pcap-2w]="rmonprobe --engine pcap --workers 2"
+  [tcpdump]="tcpdump -w /dev/null"
+)
+
+# One round of receiver $1: start it, wait until it captures, flood, wait a second, SIGINT,
+# collect and check.
+live_once() {
+  local name=$1 err=$dir/live-$1.err json=$dir/live-$1.json flood=$dir/live-flood.txt
+  local pid="" ready rc=0 rx0 rx1 sent pps secs got=0 dropped=0 extra="" ok rx_delta cmd=()
+  case $name in
+    none) ;;
+    pcap) cmd=("$probe" run --interface "$mon_if" --engine pcap --no-snmp --json "$json") ;;
+    afxdp) cmd=("$probe" run --interface "$mon_if" --engine afxdp --no-snmp --json "$json") ;;
+    pcap-2w) cmd=("$probe" run --interface "$mon_if" --engine pcap --workers 2 --no-snmp --json "$json") ;;
+    tcpdump) cmd=(tcpdump -i "$mon_if" -w /dev/null -B "$tcpdump_buffer_kib" -s 65535) ;;
+  esac
+  rm -f "$json"
+  : >"$err"
+  rx0=$(mon_rx_packets)
+  if [ ${#cmd[@]} -gt 0 ]; then
+    ip netns exec "$mon_ns" "${cmd[@]}" >/dev/null 2>"$err" &
+    pid=$!
+    pids+=("$pid")
+    if [ "$name" = tcpdump ]; then ready="listening on $mon_if"; else ready="rmonprobe: $mon_if (ifIndex 1): "; fi
+    if ! wait_for_line "$pid" "$err" "$ready"; then
+      stop_receiver "$pid" || rc=$?
+      skipped[$name]="did not start capturing (exit $rc): $(tail -n 1 "$err")"
+      echo "${live_label[$name]}: skipped: ${skipped[$name]}"
+      return 0
+    fi
+  fi
+  if ! ip netns exec "$gen_ns" tcpreplay --topspeed -i "$gen_if" "$live_capture" >"$flood" 2>&1; then
+    echo "bench.sh: tcpreplay failed:" >&2
+    cat "$flood" >&2
     exit 1
   fi
-  echo "walk $i, during a replay: ${busy_times[-1]} s"
-  stop_all
-done
+  sent=$(awk '/Successful packets:/ { print $3 }' "$flood")
+  pps=$(sed -n 's/^Rated: .*, \([0-9.]*\) pps$/\1/p' "$flood")
+  secs=$(sed -n 's/^Actual: .* sent in \([0-9.]*\) seconds$/\1/p' "$flood")
+  sleep 1
+  if [ -n "$pid" ]; then
+    stop_receiver "$pid" || rc=$?
+    if [ "$rc" -eq 124 ]; then
+      problems[$name]+="round $round: still running 20 s after SIGINT, killed; "
+    elif [ "$rc" -ne 0 ]; then
+      problems[$name]+="round $round: exit $rc: $(tail -n 1 "$err"); "
+    fi
+  fi
+  rx1=$(mon_rx_packets)
+  rx_delta=$((rx1 - rx0))
+  case $name in
+    none) got=$rx_delta ;;
+    tcpdump)
+      got=$(awk '/packets captured/ { print $1 }' "$err")
+      dropped=$(awk '/packets dropped by kernel/ { print $1 }' "$err")
+      extra="received by filter $(awk '/packets received by filter/ { print $1 }' "$err")"
+      ;;
+    *)
+      # A report without rmonprobe.captures makes python fail and read find nothing.
+      if ! { [ -s "$json" ] && read -r got dropped extra < <(python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["rmonprobe"]["captures"]
+errors = "; ".join(x["error"] for x in c if x["error"])
+print(sum(x["frames"] for x in c), sum(x["dropped"] + x["ifDropped"] for x in c),
+      "received %d, dropped %d, ifDropped %d, dropEvents %d%s" % (
+          sum(x["received"] for x in c), sum(x["dropped"] for x in c),
+          sum(x["ifDropped"] for x in c), sum(x["dropEvents"] for x in c),
+          ", error: " + errors if errors else ""))' "$json"); }; then
+        problems[$name]+="round $round: no JSON report, or one without rmonprobe.captures; "
+        got=0 dropped=0
+      fi
+      ;;
+  esac
+  got=${got:-0} dropped=${dropped:-0}
+  offered_sent=$sent
+  offered_pps[$name]+=" $pps"
+  captured[$name]+=" $got"
+  captured_pps[$name]+=" $(awk -v n="$got" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')"
+  drops[$name]+=" $dropped"
+  if [ $((got + dropped)) -eq "$sent" ]; then
+    ok=yes
+    sums_ok[$name]=$((${sums_ok[$name]:-0} + 1))
+  else
+    ok=no
+  fi
+  if [ "$rx_delta" -eq "$sent" ]; then rx_ok[$name]=$((${rx_ok[$name]:-0} + 1)); fi
+  printf 'round %d, %s: sent %d in %s s (%.0f pps); captured %d, drops %d: %d+%d == %d? %s; %s RX +%d%s\n' \
+    "$round" "${live_label[$name]}" "$sent" "$secs" "$pps" "$got" "$dropped" "$got" "$dropped" "$sent" "$ok" \
+    "$mon_if" "$rx_delta" "${extra:+ ($extra)}"
+}
 
-wi=$(printf '%s\n' "${idle_times[@]}" | median)
-wb=$(printf '%s\n' "${busy_times[@]}" | median)
-awk -v i="$wi" -v b="$wb" -v h="$hosts" -v runs="$runs" 'BEGIN {
-  printf "\nmedian of %d, snmpbulkwalk -v2c -Cr50 of hostTable (%d hosts, %d varbinds, output to a file):\n", runs, h, 10 * h
-  printf "  replay done (--serve)          %6.3f s\n", i
-  printf "  during a full-speed replay     %6.3f s\n", b
-  printf "goal: < 1 s each\n"
-}'
+bench_live() {
+  local live_frames=${LIVE_FRAMES:-1000000} buffer_mb name n med_offered spread
+  live_capture=$dir/imix-live-$live_frames.pcap
+  if [ ! -s "$live_capture" ]; then
+    "$probe" generate --out "$live_capture" --frames "$live_frames" --stations 5000
+  fi
+  cat "$live_capture" >/dev/null
+  # rmonprobe runs with its default --buffer-mb; tcpdump gets a -B (KiB) of the same size.
+  buffer_mb=$("$probe" run --help | sed -n 's/.*--buffer-mb .*\[default: \([0-9]*\)\].*/\1/p')
+  if [ -z "$buffer_mb" ]; then
+    echo "bench.sh: cannot read the default of --buffer-mb from rmonprobe run --help" >&2
+    exit 1
+  fi
+  tcpdump_buffer_kib=$((buffer_mb * 1024))
+  live_setup
+  echo
+  echo "live: tcpreplay --topspeed -i $gen_if $live_capture ($gen_ns) -> veth -> $mon_if ($mon_ns);" \
+    "kernel buffer $buffer_mb MiB for every receiver (rmonprobe's default --buffer-mb $buffer_mb," \
+    "tcpdump -B $tcpdump_buffer_kib)"
+  for round in $(seq "$runs"); do
+    for name in "${live_receivers[@]}"; do
+      [ -n "${skipped[$name]:-}" ] && continue
+      live_once "$name"
+    done
+  done
+
+  load_average
+  printf '\nmedian of %d rounds, %d IMIX frames offered by tcpreplay --topspeed, %d cores, buffer %d MiB:\n' \
+    "$runs" "$offered_sent" "$(nproc)" "$buffer_mb"
+  printf '  %-36s %13s %10s %12s %10s %9s  %-14s %s\n' receiver "offered pps" "(min-max)" captured "capt. pps" drops \
+    "capt+drop=sent" "$mon_if RX=sent"
+  for name in "${live_receivers[@]}"; do
+    if [ -n "${skipped[$name]:-}" ]; then
+      printf '  %-36s skipped: %s\n' "${live_label[$name]}" "${skipped[$name]}"
+      continue
+    fi
+    n=$(wc -w <<<"${offered_pps[$name]}")
+    med_offered=$(tr ' ' '\n' <<<"${offered_pps[$name]}" | grep . | median)
+    spread=$(tr ' ' '\n' <<<"${offered_pps[$name]}" | grep . | sort -n |
+      awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.0f-%.0fk", lo / 1000, hi / 1000 }')
+    printf '  %-36s %13.0f %10s %12s %10s %9s  %-14s %s\n' "${live_label[$name]}" "$med_offered" "$spread" \
+      "$(tr ' ' '\n' <<<"${captured[$name]}" | grep . | median)" \
+      "$(tr ' ' '\n' <<<"${captured_pps[$name]}" | grep . | median)" \
+      "$(tr ' ' '\n' <<<"${drops[$name]}" | grep . | median)" \
+      "$([ "$name" = none ] && echo - || echo "${sums_ok[$name]:-0} of $n")" "${rx_ok[$name]:-0} of $n"
+  done
+  for name in "${live_receivers[@]}"; do
+    if [ -n "${problems[$name]:-}" ]; then
+      echo "problem, ${live_label[$name]}: ${problems[$name]%; }"
+    fi
+  done
+  echo "(captured pps: frames captured / the flood's seconds; drops: rmonprobe dropped + ifDropped," \
+    "tcpdump dropped by kernel)"
+  cleanup
+}
+
+for s in replay workers snmp live; do
+  if want "$s"; then
+    "bench_$s"
+  fi
+done

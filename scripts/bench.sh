@@ -299,7 +299,7 @@ forget_pid() {
 }
 
 # Per receiver, the figures of every round, space-separated; and what went wrong.
-declare -A offered_pps captured captured_pps drops sums_ok rx_ok problems skipped
+declare -A offered_pps captured captured_pps drops sums_ok rx_ok problems skipped cpu
 live_receivers=(none pcap afxdp pcap-2w tcpdump)
 declare -A live_label=(
   [none]="no receiver (sender alone)"
@@ -346,6 +346,9 @@ live_once() {
   secs=$(sed -n 's/^Actual: .* sent in \([0-9.]*\) seconds$/\1/p' "$flood")
   sleep 1
   if [ -n "$pid" ]; then
+    # The receiver's CPU time (user + system) so far: what the flood cost it, whatever the
+    # generator's rate. Fields 14 and 15 of /proc/PID/stat, in clock ticks.
+    cpu[$name]+=" $(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$pid/stat" 2>/dev/null || echo 0)"
     stop_receiver "$pid" || rc=$?
     if [ "$rc" -eq 124 ]; then
       problems[$name]+="round $round: still running 20 s after SIGINT, killed; "
@@ -425,8 +428,8 @@ bench_live() {
   load_average
   printf '\nmedian of %d rounds, %d IMIX frames offered by tcpreplay --topspeed, %d cores, buffer %d MiB:\n' \
     "$runs" "$offered_sent" "$(nproc)" "$buffer_mb"
-  printf '  %-36s %13s %10s %12s %10s %9s  %-14s %s\n' receiver "offered pps" "(min-max)" captured "capt. pps" drops \
-    "capt+drop=sent" "$mon_if RX=sent"
+  printf '  %-36s %13s %10s %12s %10s %9s %7s  %-14s %s\n' receiver "offered pps" "(min-max)" captured "capt. pps" \
+    drops "CPU s" "capt+drop=sent" "$mon_if RX=sent"
   for name in "${live_receivers[@]}"; do
     if [ -n "${skipped[$name]:-}" ]; then
       printf '  %-36s skipped: %s\n' "${live_label[$name]}" "${skipped[$name]}"
@@ -436,10 +439,11 @@ bench_live() {
     med_offered=$(tr ' ' '\n' <<<"${offered_pps[$name]}" | grep . | median)
     spread=$(tr ' ' '\n' <<<"${offered_pps[$name]}" | grep . | sort -n |
       awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.0f-%.0fk", lo / 1000, hi / 1000 }')
-    printf '  %-36s %13.0f %10s %12s %10s %9s  %-14s %s\n' "${live_label[$name]}" "$med_offered" "$spread" \
+    printf '  %-36s %13.0f %10s %12s %10s %9s %7s  %-14s %s\n' "${live_label[$name]}" "$med_offered" "$spread" \
       "$(tr ' ' '\n' <<<"${captured[$name]}" | grep . | median)" \
       "$(tr ' ' '\n' <<<"${captured_pps[$name]}" | grep . | median)" \
       "$(tr ' ' '\n' <<<"${drops[$name]}" | grep . | median)" \
+      "$(if [ "$name" = none ]; then echo -; else tr ' ' '\n' <<<"${cpu[$name]:-}" | grep . | median; fi)" \
       "$([ "$name" = none ] && echo - || echo "${sums_ok[$name]:-0} of $n")" "${rx_ok[$name]:-0} of $n"
   done
   for name in "${live_receivers[@]}"; do
@@ -448,7 +452,7 @@ bench_live() {
     fi
   done
   echo "(captured pps: frames captured / the flood's seconds; drops: rmonprobe dropped + ifDropped," \
-    "tcpdump dropped by kernel)"
+    "tcpdump dropped by kernel; CPU s: the receiver's user + system seconds over the round)"
   cleanup
 }
 

@@ -61,6 +61,7 @@ case "${1:-build}" in
     build_deps
     want tcpreplay tcpreplay
     want ip iproute2
+    want ethtool ethtool
     want tcpdump tcpdump
     want python3 python3
     want snmpget snmp

@@ -339,3 +339,58 @@ fn a_missing_interface_is_a_clear_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("nosuch-if0: no such interface"), "{err}");
 }
+
+/// Two interfaces are two data sources (ifIndex 1 and 2, each with its etherStats row), the BPF
+/// filter keeps only what it matches, workers may be pinned, and the SNMP agent serves the live
+/// tables: net-snmp's snmpget reads what the final report then says.
+#[test]
+fn two_interfaces_a_filter_and_the_agent() {
+    if !root_or_skip() {
+        return;
+    }
+    let dir = TempDir::new("two");
+    let pair = Pair::new("two");
+    let (report, log) = (dir.0.join("report.json"), dir.0.join("probe.log"));
+    let port = 20000 + std::process::id() % 20000;
+    let agent = format!("127.0.0.1:{port}");
+    let mut child = Command::new("ip")
+        .args(["netns", "exec", &pair.mon_ns, PROBE, "run", "--interface", "mon0", "--interface", "lo"])
+        .args(["--filter", "icmp", "--workers", "2", "--pin", "--snmp", &agent])
+        .args(["--json", report.to_str().expect("path")])
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("log"))
+        .spawn()
+        .expect("rmonprobe");
+    wait_for_log(&log, "(ifIndex 2):");
+    pair.in_gen("ip neigh replace 10.99.0.2 lladdr 02:72:6d:70:01:02 dev eth0");
+    pair.in_gen("ping -c 3 -i 0.2 -W 1 10.99.0.2");
+    sh(&format!("ip netns exec {} ping -c 2 -i 0.2 -W 1 127.0.0.1", pair.mon_ns));
+    // The agent's snapshot is at most a second old.
+    std::thread::sleep(Duration::from_millis(1300));
+    let snmp = sh(&format!(
+        "ip netns exec {} snmpget -v2c -c public -On -Oq {agent} \
+         1.3.6.1.2.1.16.1.1.1.5.1 1.3.6.1.2.1.16.1.1.1.5.2 1.3.6.1.2.1.2.2.1.2.2 1.3.6.1.2.1.2.1.0",
+        pair.mon_ns
+    ));
+    let values: Vec<&str> = snmp.lines().filter_map(|l| l.split_once(' ').map(|(_, v)| v.trim())).collect();
+    assert_eq!(values.len(), 4, "{snmp}");
+    signal(&child, "INT");
+    assert!(child.wait().expect("wait").success(), "{}", std::fs::read_to_string(&log).unwrap_or_default());
+    let got: Value = serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("JSON");
+    let stats = got["etherStatsTable"].as_array().expect("etherStatsTable");
+    let pkts = |source: &str| {
+        stats
+            .iter()
+            .find(|e| e["etherStatsDataSource"] == source)
+            .map(|e| u(&e["etherStatsPkts"]))
+            .unwrap_or_else(|| panic!("no etherStats row for {source}: {stats:?}"))
+    };
+    // mon0: 3 echo requests and 3 replies; nothing else passes "icmp" (not the ARP mon0 sends
+    // before its first reply). lo: 2 requests, 2 replies.
+    assert_eq!(pkts("1.3.6.1.2.1.2.2.1.1.1"), 6);
+    assert_eq!(pkts("1.3.6.1.2.1.2.2.1.1.2"), 4);
+    assert_eq!(values[0], "6", "etherStatsPkts.1 over SNMP: {snmp}");
+    assert_eq!(values[1], "4", "etherStatsPkts.2 over SNMP: {snmp}");
+    assert!(values[2].contains("lo"), "ifDescr.2: {snmp}");
+    assert_eq!(values[3], "2", "ifNumber: {snmp}");
+}

@@ -473,8 +473,9 @@ run_traffic() {
 }
 
 # ---------------------------------------------------------------------------------------------
-cmd_record() {
-  local out=$1 seconds=$2 span
+# What `record` and `live` do before their capture starts: checks, the lab, its services.
+start_lab() {
+  local seconds=$1 h
   if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 5 ]; then
     die "SECONDS must be an integer >= 5"
   fi
@@ -489,6 +490,11 @@ cmd_record() {
   # Forget the neighbours the readiness checks learned, so the capture opens with ARP
   # broadcasts as a network does after a quiet spell.
   for h in "${HOSTS[@]}"; do in_ns "$h" ip neigh flush all; done
+}
+
+cmd_record() {
+  local out=$1 seconds=$2 span
+  start_lab "$seconds"
   start_capture
   run_traffic "$seconds"
   sleep 1     # let the last frames reach the monitor before tcpdump stops
@@ -520,18 +526,7 @@ cmd_live() {
   probe=$(cd "$(dirname "$probe")" && pwd)/$(basename "$probe")
   mkdir -p "$out"
   out=$(cd "$out" && pwd)
-  if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 5 ]; then
-    die "SECONDS must be an integer >= 5"
-  fi
-  [ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
-  ensure_tools
-  trap cleanup EXIT
-  trap 'exit 130' INT
-  trap 'exit 143' TERM
-  WORK=$(mktemp -d "/tmp/$PREFIX.XXXXXX")
-  build_lab
-  start_services
-  for h in "${HOSTS[@]}"; do in_ns "$h" ip neigh flush all; done
+  start_lab "$seconds"
   # The hosts' own start-up chatter (MLD reports, sent again after random delays) must be over
   # before the recorders start one after the other, or a frame between two starts is seen by
   # one and not the other.

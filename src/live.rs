@@ -26,6 +26,10 @@ use crate::state;
 /// How often a capture thread tells the workers the time and polls the kernel's drop figures.
 pub const TICK: Duration = Duration::from_millis(100);
 
+/// How long a capture thread goes on reading after a stop, at most (the frames that arrived
+/// before it are in the ring; on a busy link more keep coming).
+const DRAIN: Duration = Duration::from_millis(200);
+
 /// How often a capture thread looks for an interface that went down to come back.
 const REOPEN_EVERY: Duration = Duration::from_millis(500);
 
@@ -250,7 +254,7 @@ impl Capture {
         let mut before = CaptureStats::default();
         let mut batch = Batch::with_capacity(DEFAULT_BATCH_FRAMES);
         let mut last_tick = Instant::now();
-        let mut stopping = false;
+        let mut stopping: Option<Instant> = None;
         loop {
             let read = self.source.read(&mut batch, DEFAULT_BATCH_FRAMES, &self.clock);
             let got = batch.len();
@@ -290,13 +294,16 @@ impl Capture {
                     }
                 }
             }
-            // A stop is seen only after a read that found the ring empty: what arrived before
-            // the signal is counted.
-            if stopping && got == 0 {
-                break;
+            // After a stop, reading goes on until the ring is found empty, so what arrived before
+            // the signal is counted; but for no longer than DRAIN: a SPAN port is never quiet.
+            if let Some(since) = stopping {
+                if got == 0 || since.elapsed() >= DRAIN {
+                    break;
+                }
+            } else if self.stop.load(Ordering::Relaxed) {
+                stopping = Some(Instant::now());
             }
-            stopping = self.stop.load(Ordering::Relaxed);
-            if last_tick.elapsed() >= TICK || stopping {
+            if last_tick.elapsed() >= TICK || stopping.is_some() {
                 last_tick = Instant::now();
                 let now = self.source.stats();
                 if now.dropped > seen.dropped || now.if_dropped > seen.if_dropped {

@@ -158,11 +158,9 @@ fn run_live(
     snmp: SnmpArgs,
     no_snmp: bool,
 ) -> ExitCode {
-    if let Some(path) = config {
-        match Config::load(&path) {
-            Ok(c) => options.config = c,
-            Err(e) => return fail(&e.to_string()),
-        }
+    match load_config(config) {
+        Ok(c) => options.config = c,
+        Err(e) => return fail(&e),
     }
     // Signals are caught before anything opens, so none is lost in between.
     let stop = Arc::new(AtomicBool::new(false));
@@ -253,11 +251,9 @@ fn run_replay(
     snmp: SnmpArgs,
     serve: bool,
 ) -> ExitCode {
-    if let Some(path) = config {
-        match Config::load(&path) {
-            Ok(c) => options.config = c,
-            Err(e) => return fail(&e.to_string()),
-        }
+    match load_config(config) {
+        Ok(c) => options.config = c,
+        Err(e) => return fail(&e),
     }
     let replayed = match snmp.snmp {
         None => replay(&options),
@@ -403,6 +399,11 @@ fn write_report(out: ReportOut, meta: Meta, tables: &RmonTables, summary: impl F
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => fail(&format!("{path}: cannot write the report: {e}")),
     }
+}
+
+/// The configuration of `--config`, or the defaults.
+fn load_config(path: Option<PathBuf>) -> Result<Config, String> {
+    path.map_or_else(|| Ok(Config::default()), |p| Config::load(&p).map_err(|e| e.to_string()))
 }
 
 /// Prints a one-line error and gives exit status 2.

@@ -394,3 +394,39 @@ fn two_interfaces_a_filter_and_the_agent() {
     assert!(values[2].contains("lo"), "ifDescr.2: {snmp}");
     assert_eq!(values[3], "2", "ifNumber: {snmp}");
 }
+
+/// A SPAN port is never quiet: a stop in the middle of a flood still ends the run at once (the
+/// capture reads what is in the ring for a moment, not for as long as frames keep coming), and
+/// the report holds what was counted.
+#[test]
+fn a_stop_in_the_middle_of_a_flood_is_prompt() {
+    if !root_or_skip() {
+        return;
+    }
+    let dir = TempDir::new("flood-stop");
+    let pair = Pair::new("fstop");
+    let flood = dir.0.join("flood.pcap");
+    sh(&format!("{PROBE} generate --out {} --frames 400000 --stations 200 2>/dev/null", flood.display()));
+    let (report, log) = (dir.0.join("report.json"), dir.0.join("probe.log"));
+    let mut probe = pair.start_probe(&["--json", report.to_str().expect("path")], &log);
+    let mut sender = Command::new("ip")
+        .args(["netns", "exec", &pair.gen_ns, "tcpreplay", "--topspeed", "--loop", "20", "-i", "eth0"])
+        .arg(&flood)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("tcpreplay");
+    std::thread::sleep(Duration::from_millis(700));
+    let asked = Instant::now();
+    signal(&probe, "INT");
+    let status = probe.wait().expect("wait");
+    let took = asked.elapsed();
+    let _ = sender.kill();
+    let _ = sender.wait();
+    assert!(status.success(), "{}", std::fs::read_to_string(&log).unwrap_or_default());
+    assert!(took < Duration::from_secs(3), "the stop took {took:?} under a flood");
+    let got: Value = serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("JSON");
+    let counted = u(&got["rmonprobe"]["captures"][0]["frames"]);
+    assert!(counted > 1000, "only {counted} frames counted during the flood");
+    assert_eq!(u(&got["etherStatsTable"][0]["etherStatsPkts"]), counted);
+}

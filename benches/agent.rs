@@ -33,6 +33,7 @@ fn probe() -> (LocalProbe, Timestamp) {
         descr: "bench".into(),
         if_speed: 1_000_000_000,
         live: false,
+        phys_address: Vec::new(),
     }];
     let probe =
         Probe::new(frames[0].time, sources.clone(), Limits::default(), &RowRequest::defaults(&sources)).unwrap();

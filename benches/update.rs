@@ -23,6 +23,7 @@ fn update(c: &mut Criterion) {
         descr: "bench".into(),
         if_speed: 1_000_000_000,
         live: false,
+        phys_address: Vec::new(),
     }];
     let probe =
         Probe::new(frames[0].time, sources.clone(), Limits::default(), &RowRequest::defaults(&sources)).unwrap();

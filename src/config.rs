@@ -437,7 +437,14 @@ mod tests {
     use super::*;
 
     fn source() -> Vec<DataSourceInfo> {
-        vec![DataSourceInfo { if_index: 1, name: "x".into(), descr: "x".into(), if_speed: 1, live: false }]
+        vec![DataSourceInfo {
+            if_index: 1,
+            name: "x".into(),
+            descr: "x".into(),
+            if_speed: 1,
+            live: false,
+            phys_address: Vec::new(),
+        }]
     }
 
     #[test]

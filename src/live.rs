@@ -123,6 +123,14 @@ fn if_speed(interface: &str, config: &Config) -> u64 {
         .map_or(config.file_if_speed(), |mbps| mbps.saturating_mul(1_000_000))
 }
 
+/// An interface's MAC address from sysfs (`aa:bb:...`), for ifPhysAddress; empty if unknown.
+fn mac_address(interface: &str) -> Vec<u8> {
+    std::fs::read_to_string(format!("/sys/class/net/{interface}/address"))
+        .ok()
+        .and_then(|s| s.trim().split(':').map(|o| u8::from_str_radix(o, 16).ok()).collect::<Option<Vec<u8>>>())
+        .unwrap_or_default()
+}
+
 /// Opens every interface, starts the workers (and the agent), and captures until `stop` is set.
 pub fn run(options: &RunOptions, agent: Option<AgentSetup>, stop: &Arc<AtomicBool>) -> Result<LiveRun, RunError> {
     let mut opened: Vec<(LiveOptions, usize, Box<dyn LiveSource>)> = Vec::new();
@@ -147,6 +155,7 @@ pub fn run(options: &RunOptions, agent: Option<AgentSetup>, stop: &Arc<AtomicBoo
             descr: format!("{name} (live, {})", options.engine),
             if_speed: if_speed(name, &options.config),
             live: true,
+            phys_address: mac_address(name),
         });
     }
     if let Some(user) = &options.user {

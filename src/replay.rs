@@ -222,6 +222,7 @@ fn run(options: &ReplayOptions, agent: Option<(AgentSetup, bool)>) -> Result<Rep
         descr: describe(&options.files),
         if_speed: options.config.file_if_speed(),
         live: false,
+        phys_address: Vec::new(),
     }];
     let limits = options.config.limits().map_err(ReplayError::Config)?;
     let configured = options.config.rows(&sources).map_err(ReplayError::Config)?;

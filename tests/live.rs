@@ -374,6 +374,10 @@ fn two_interfaces_a_filter_and_the_agent() {
     ));
     let values: Vec<&str> = snmp.lines().filter_map(|l| l.split_once(' ').map(|(_, v)| v.trim())).collect();
     assert_eq!(values.len(), 4, "{snmp}");
+    // ifPhysAddress.1: mon0's MAC, printed in hex.
+    let mac =
+        sh(&format!("ip netns exec {} snmpget -v2c -c public -On -Oqx {agent} 1.3.6.1.2.1.2.2.1.6.1", pair.mon_ns));
+    assert!(mac.to_uppercase().contains("02 72 6D 70 01 02"), "ifPhysAddress.1: {mac}");
     signal(&child, "INT");
     assert!(child.wait().expect("wait").success(), "{}", std::fs::read_to_string(&log).unwrap_or_default());
     let got: Value = serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("JSON");

@@ -61,6 +61,7 @@ fn setup() -> State {
         descr: "fuzz".into(),
         if_speed: 10_000_000,
         live: false,
+        phys_address: Vec::new(),
     }];
     let probe = match Probe::new(start, sources.clone(), Limits::default(), &RowRequest::defaults(&sources)) {
         Ok(p) => p,

@@ -39,6 +39,8 @@ pub struct DataSourceInfo {
     pub if_speed: u64,
     /// A live interface (ifConnectorPresent true) rather than replayed files.
     pub live: bool,
+    /// ifPhysAddress: the interface's MAC address (empty for a replay).
+    pub phys_address: Vec<u8>,
 }
 
 /// Resource limits: how close to a request the probe grants.
@@ -472,6 +474,7 @@ mod tests {
             descr: "test".into(),
             if_speed: 10_000_000,
             live: false,
+            phys_address: Vec::new(),
         }]
     }
 

@@ -428,6 +428,7 @@ mod tests {
             descr: "t".into(),
             if_speed: 10_000_000,
             live: false,
+            phys_address: Vec::new(),
         }];
         let probe =
             Probe::new(Timestamp(0), sources.clone(), Limits::default(), &RowRequest::defaults(&sources)).unwrap();

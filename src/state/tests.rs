@@ -42,6 +42,7 @@ fn sources(n: u32) -> Vec<DataSourceInfo> {
             descr: format!("eth{i}"),
             if_speed: 1_000_000_000,
             live: false,
+            phys_address: Vec::new(),
         })
         .collect()
 }

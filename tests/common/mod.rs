@@ -87,6 +87,7 @@ pub fn sources() -> Vec<DataSourceInfo> {
         descr: "test interface".into(),
         if_speed: 100_000_000,
         live: false,
+        phys_address: Vec::new(),
     }]
 }
 

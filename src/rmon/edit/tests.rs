@@ -23,6 +23,7 @@ fn sources() -> Vec<DataSourceInfo> {
             descr: format!("eth{i}"),
             if_speed: 10_000_000,
             live: false,
+            phys_address: Vec::new(),
         })
         .collect()
 }

@@ -52,7 +52,7 @@ fn if_entry(_: &Context<'_>, i: &Interface, column: u32) -> Option<Value> {
         3 => Value::Integer(ETHERNET_CSMACD),
         4 => Value::Integer(1500),
         5 => Value::Gauge32(u32::try_from(i.info.if_speed).unwrap_or(u32::MAX)),
-        6 => Value::OctetString(Vec::new()),
+        6 => Value::OctetString(i.info.phys_address.clone()),
         7 | 8 => Value::Integer(UP),
         9 => Value::TimeTicks(0),
         10 => counter32(c.octets),

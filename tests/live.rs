@@ -157,8 +157,13 @@ fn signal(child: &Child, sig: &str) {
 }
 
 /// SIGINT, then the exit status (must be 0) and the JSON report.
-fn stop(mut child: Child, report: &Path, log: &Path) -> Value {
-    signal(&child, "INT");
+fn stop(child: Child, report: &Path, log: &Path) -> Value {
+    stop_with("INT", child, report, log)
+}
+
+/// The same with another signal (SIGTERM).
+fn stop_with(sig: &str, mut child: Child, report: &Path, log: &Path) -> Value {
+    signal(&child, sig);
     let status = child.wait().expect("wait");
     assert!(status.success(), "rmonprobe exited with {status}: {}", std::fs::read_to_string(log).unwrap_or_default());
     serde_json::from_str(&std::fs::read_to_string(report).expect("report")).expect("JSON report")
@@ -249,7 +254,11 @@ fn drops_are_reported_and_nothing_is_lost_unaccounted(engine: &str) {
     let sent = pair.in_gen(&format!("tcpreplay --topspeed -i eth0 {} 2>&1", flood.display()));
     signal(&probe, "CONT");
     std::thread::sleep(Duration::from_millis(1500));
-    let got = stop(probe, &report, &log);
+    let got = stop_with("TERM", probe, &report, &log);
+    // Whatever the engine attached to the interface went with it (AF_XDP: its XDP program).
+    let link = sh(&format!("ip -n {} -d link show mon0", pair.mon_ns));
+    let attached = ["prog/xdp", "xdpgeneric", "xdpdrv", " xdp/", " xdp "].iter().any(|m| link.contains(m));
+    assert!(!attached, "an XDP program is left on mon0 after SIGTERM: {link}");
     let sent: u64 = sent
         .lines()
         .find_map(|l| l.trim().strip_prefix("Successful packets:"))

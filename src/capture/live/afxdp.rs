@@ -11,8 +11,8 @@
 //! AF_XDP runs no kernel BPF filter of ours: `--filter` is compiled by libpcap and run here, on
 //! each frame, before it is counted.
 //!
-//! The one module of the crate with `unsafe` code: the UMEM, whose frames the kernel writes, and
-//! two system calls (poll, getsockopt) that std does not wrap.
+//! With one borrowed descriptor in `pcap.rs`, the only `unsafe` code of the crate: the UMEM, whose
+//! frames the kernel writes, and two system calls (poll, getsockopt) that std does not wrap.
 
 use std::error::Error;
 use std::fmt;

@@ -4,7 +4,8 @@
 //! Two engines behind one trait, [`LiveSource`]:
 //! - `pcap`: libpcap (the pcap crate) with a TPACKET_V3 ring, a short read timeout and the BPF
 //!   filter in the kernel;
-//! - `afxdp`: AF_XDP sockets (xsk-rs), one per receive queue; the only module with `unsafe`.
+//! - `afxdp`: AF_XDP sockets (xsk-rs), one per receive queue; the module with `unsafe` (and
+//!   `pcap` one `poll` on a borrowed descriptor).
 //!
 //! A source numbers nothing and counts nothing: the capture thread in [`crate::live`] numbers
 //! each batch from a shared counter and dispatches it to the workers.

@@ -549,7 +549,9 @@ cmd_live() {
     wait_until "rmonprobe --engine $engine (log: $out/$engine.log)" grep -q "(ifIndex 1):" "$out/$engine.log"
   done
   run_traffic "$seconds"
-  sleep 1     # let the last frames reach the monitors
+  # The recorders stop one after another, so the link must be quiet by then: the hosts still
+  # check their neighbours (an ARP probe up to 5 s after a stale entry was used).
+  wait_quiet 6
   for engine in "${!probe_pid[@]}"; do
     pid=${probe_pid[$engine]}
     kill -INT "$pid"
@@ -565,11 +567,11 @@ cmd_live() {
   log "wrote $out"
 }
 
-# Waits (up to 20 s) for 2 s in which the monitor port sees no frame.
+# Waits (at most 10 tries) for SECONDS (default 2) in which the monitor port sees no frame.
 wait_quiet() {
-  local _
+  local seconds=${1:-2} _
   for _ in $(seq 10); do
-    if ! in_ns mon timeout 2 tcpdump -i mon0 -c 1 -q -n >/dev/null 2>&1; then
+    if ! in_ns mon timeout "$seconds" tcpdump -i mon0 -c 1 -q -n >/dev/null 2>&1; then
       return 0
     fi
   done

@@ -39,7 +39,7 @@ fn probe() -> (LocalProbe, Timestamp) {
         Probe::new(frames[0].time, sources.clone(), Limits::default(), &RowRequest::defaults(&sources)).unwrap();
     let mut local = LocalProbe::new(probe);
     for batch in frames.chunks(256) {
-        local.shards_mut()[0].count_batch(batch);
+        local.shards_mut()[0].count_batch(batch, std::iter::empty());
     }
     let now = local.shards[0].now();
     (local, now)

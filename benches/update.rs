@@ -37,7 +37,7 @@ fn update(c: &mut Criterion) {
     // A shard that has seen the traffic once: the steady state, tables full grown.
     let mut warm = fresh();
     for batch in frames.chunks(256) {
-        warm.count_batch(batch);
+        warm.count_batch(batch, std::iter::empty());
     }
     let mut group = c.benchmark_group("update");
     group.throughput(Throughput::Elements(FRAMES));
@@ -47,7 +47,7 @@ fn update(c: &mut Criterion) {
             || warm.clone(),
             |shard| {
                 for batch in frames.chunks(256) {
-                    shard.count_batch(batch);
+                    shard.count_batch(batch, std::iter::empty());
                 }
             },
             BatchSize::LargeInput,
@@ -58,7 +58,7 @@ fn update(c: &mut Criterion) {
             fresh,
             |shard| {
                 for batch in frames.chunks(256) {
-                    shard.count_batch(batch);
+                    shard.count_batch(batch, std::iter::empty());
                 }
             },
             BatchSize::LargeInput,

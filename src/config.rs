@@ -9,6 +9,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::rmon::control::{DataSource, Owner};
+use crate::rmon::filter::{AcceptType, ChannelEventStatus, DataControl, Filter, Octets};
 use crate::rmon::hosts::MAX_HOST_TABLE_SIZE;
 use crate::rmon::probe::{DataSourceInfo, Limits, RowRequest};
 use crate::rmon::topn::RateBase;
@@ -47,6 +48,10 @@ pub struct Config {
     pub host_top_n_control: Vec<HostTopNControlRow>,
     #[serde(default, rename = "matrixControl")]
     pub matrix_control: Vec<MatrixControlRow>,
+    #[serde(default)]
+    pub channel: Vec<ChannelRow>,
+    #[serde(default)]
+    pub filter: Vec<FilterRow>,
 }
 
 /// `[probe]`
@@ -235,6 +240,102 @@ pub struct MatrixControlRow {
     pub matrix_control_owner: String,
 }
 
+/// `[[channel]]`: a channel on an interface, counting in channelMatches the frames its filters
+/// accept.
+#[derive(Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ChannelRow {
+    pub channel_index: u16,
+    /// channelIfIndex: the ifIndex whose frames the filters see.
+    #[serde(default = "one_u32")]
+    pub channel_if_index: u32,
+    /// The MIB has no default; acceptMatched is what a channel with filters usually means.
+    #[serde(default = "accept_matched")]
+    pub channel_accept_type: AcceptType,
+    #[serde(default)]
+    pub channel_data_control: DataControl,
+    #[serde(default)]
+    pub channel_turn_on_event_index: u16,
+    #[serde(default)]
+    pub channel_turn_off_event_index: u16,
+    #[serde(default)]
+    pub channel_event_index: u16,
+    #[serde(default)]
+    pub channel_event_status: ChannelEventStatus,
+    #[serde(default)]
+    pub channel_description: String,
+    #[serde(default = "monitor")]
+    pub channel_owner: String,
+}
+
+fn one_u32() -> u32 {
+    1
+}
+
+fn accept_matched() -> AcceptType {
+    AcceptType::AcceptMatched
+}
+
+/// `[[filter]]`: one filter of a channel. Octet strings are hex octets (`"08:00"` or `"0800"`).
+#[derive(Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FilterRow {
+    pub filter_index: u16,
+    pub filter_channel_index: u16,
+    #[serde(default)]
+    pub filter_pkt_data_offset: u32,
+    #[serde(default)]
+    pub filter_pkt_data: Octets,
+    #[serde(default)]
+    pub filter_pkt_data_mask: Octets,
+    #[serde(default)]
+    pub filter_pkt_data_not_mask: Octets,
+    #[serde(default)]
+    pub filter_pkt_status: i32,
+    #[serde(default)]
+    pub filter_pkt_status_mask: i32,
+    #[serde(default)]
+    pub filter_pkt_status_not_mask: i32,
+    #[serde(default = "monitor")]
+    pub filter_owner: String,
+}
+
+/// The channel rows, then the filter rows (a filter names a channel, which must exist by then).
+fn filter_requests(channels: &[ChannelRow], filters: &[FilterRow]) -> Result<Vec<RowRequest>, String> {
+    let mut rows = Vec::new();
+    for c in channels {
+        rows.push(RowRequest::Channel {
+            index: c.channel_index,
+            data_source: DataSource(c.channel_if_index),
+            accept_type: c.channel_accept_type,
+            data_control: c.channel_data_control,
+            turn_on_event_index: c.channel_turn_on_event_index,
+            turn_off_event_index: c.channel_turn_off_event_index,
+            event_index: c.channel_event_index,
+            event_status: c.channel_event_status,
+            description: c.channel_description.clone(),
+            owner: Owner::new(&c.channel_owner)?,
+        });
+    }
+    for f in filters {
+        rows.push(RowRequest::Filter {
+            index: f.filter_index,
+            channel_index: f.filter_channel_index,
+            filter: Filter {
+                pkt_data_offset: f.filter_pkt_data_offset,
+                pkt_data: f.filter_pkt_data.0.clone(),
+                pkt_data_mask: f.filter_pkt_data_mask.0.clone(),
+                pkt_data_not_mask: f.filter_pkt_data_not_mask.0.clone(),
+                pkt_status: f.filter_pkt_status,
+                pkt_status_mask: f.filter_pkt_status_mask,
+                pkt_status_not_mask: f.filter_pkt_status_not_mask,
+            },
+            owner: Owner::new(&f.filter_owner)?,
+        });
+    }
+    Ok(rows)
+}
+
 impl Config {
     /// Reads and checks a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
@@ -299,6 +400,7 @@ impl Config {
             &self.host_top_n_control,
             &self.matrix_control,
         )?);
+        rows.extend(filter_requests(&self.channel, &self.filter)?);
         Ok(rows)
     }
 }
@@ -361,6 +463,8 @@ impl RowSections {
                     matrix_control_data_source: DataSourceSpec::of(*data_source),
                     matrix_control_owner: owner.0.clone(),
                 }),
+                // Not kept in a state file: they come from the configuration alone.
+                RowRequest::Channel { .. } | RowRequest::Filter { .. } => {}
             }
         }
         s
@@ -520,6 +624,9 @@ mod tests {
         assert_eq!(t.host_control.len(), 2);
         assert_eq!(t.matrix_control.len(), 2);
         assert_eq!(t.host_top_n_control[0].host_top_n_time_remaining, 300);
+        assert_eq!(t.channels.len(), 1);
+        assert_eq!(t.filters.len(), 1);
+        assert_eq!(t.filters[0].filter_pkt_data.0, [8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
         assert_eq!(c.snmp.write_community.as_deref(), Some("private"));
         assert_eq!(c.snmp.sys_name.as_deref(), Some("probe-1"));
         // Without a [snmp] section: public, no SET, the host name.
@@ -538,6 +645,14 @@ mod tests {
         assert!(c.limits().unwrap_err().contains("65535"));
         let c = Config::parse("[[etherStats]]\netherStatsIndex = 2\netherStatsDataSource = \"eth0\"\n").unwrap();
         assert!(c.rows(&source()).unwrap_err().contains("eth0"));
+        let e = Config::parse("[[filter]]\nfilterIndex = 1\nfilterChannelIndex = 1\nfilterPktData = \"0x08\"\n")
+            .unwrap_err();
+        assert!(e.contains("hex octets"), "{e}");
+        let e = Config::parse("[[filter]]\nfilterIndex = 1\nfilterChannelIndex = 1\nfilterPktDataOffset = -1\n")
+            .unwrap_err();
+        assert!(e.contains("filterPktDataOffset") || e.contains("-1"), "{e}");
+        let e = Config::parse("[[channel]]\nchannelIndex = 1\nchannelAcceptType = \"matched\"\n").unwrap_err();
+        assert!(e.contains("acceptMatched"), "{e}");
         let c = Config::parse("[probe]\ndefault_rows = false\n").unwrap();
         assert!(c.rows(&source()).unwrap().is_empty());
     }

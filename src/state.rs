@@ -178,18 +178,28 @@ fn describe(row: &RowRequest) -> String {
         RowRequest::Hosts { index, .. } => format!("hostControl {index}"),
         RowRequest::HostTopN { index, .. } => format!("hostTopNControl {index}"),
         RowRequest::Matrix { index, .. } => format!("matrixControl {index}"),
+        RowRequest::Channel { index, .. } => format!("channel {index}"),
+        RowRequest::Filter { index, .. } => format!("filter {index}"),
     }
 }
 
 /// The rows to start with: the state file's when there is one (it replaces the configuration's
 /// rows, defaults included), else the configuration's. Warnings name the state's rows left out.
+/// Channel and filter rows always come from the configuration: no manager can change them yet,
+/// so the state file does not keep them.
 pub fn startup_rows(
     config_rows: Vec<RowRequest>,
     state: Option<&ProbeState>,
     sources: &[DataSourceInfo],
 ) -> (Vec<RowRequest>, Vec<String>) {
     match state {
-        Some(state) => state.rows_for(sources),
+        Some(state) => {
+            let (mut rows, warnings) = state.rows_for(sources);
+            rows.extend(
+                config_rows.into_iter().filter(|r| matches!(r, RowRequest::Channel { .. } | RowRequest::Filter { .. })),
+            );
+            (rows, warnings)
+        }
         None => (config_rows, Vec::new()),
     }
 }

@@ -15,7 +15,7 @@ use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 
 use crate::capture::Batch;
 use crate::capture::batch::DEFAULT_BATCH_FRAMES;
-use crate::packet::{Frame, RawFrame};
+use crate::packet::Frame;
 use crate::rmon::Shard;
 use crate::rmon::control::DataSource;
 
@@ -106,7 +106,7 @@ impl Worker {
 
     /// Takes in a whole batch: its frames counted, then its drop events and its tick (live).
     pub fn take(&mut self, batch: &Batch) {
-        self.count(batch.iter());
+        self.count(batch);
         if let Some((if_index, events)) = batch.drop_events {
             self.shard.add_drop_events(DataSource(if_index), events);
         }
@@ -115,11 +115,13 @@ impl Worker {
         }
     }
 
-    /// Classifies and counts a batch of frames.
-    pub fn count<'a>(&mut self, batch: impl Iterator<Item = RawFrame<'a>>) {
+    /// Classifies and counts a batch of frames. The shard gets the raw bytes along with the
+    /// classified frames, since channel filters are byte masks over the raw frame; they stay in
+    /// the batch's buffer, so nothing is copied or allocated for them.
+    pub fn count(&mut self, batch: &Batch) {
         self.frames.clear();
-        self.frames.extend(batch.map(|raw| Frame::classify(&raw)));
-        self.shard.count_batch(&self.frames);
+        self.frames.extend(batch.iter().map(|raw| Frame::classify(&raw)));
+        self.shard.count_batch(&self.frames, batch.iter().map(|raw| raw.data));
     }
 }
 
@@ -160,8 +162,28 @@ mod tests {
         frame.resize(42, 0);
         batch.push(&frame, 42, Timestamp(1), Fcs::Stripped, 0, 1);
         batch.push(&frame, 42, Timestamp(2), Fcs::Stripped, 1, 1);
-        worker.count(batch.iter());
+        worker.count(&batch);
         let c = worker.shard.ether_stats(DataSource(1), 1).unwrap();
         assert_eq!((c.pkts, c.octets, c.broadcast_pkts, c.pkts_64_octets), (2, 128, 2, 2));
+    }
+
+    #[test]
+    fn channels_see_the_raw_bytes_of_a_batch() {
+        use crate::rmon::filter::{AcceptType, ChannelFilters, Filter};
+        let mut worker = Worker::new(Shard::new(1, Timestamp(0)));
+        let filters =
+            ChannelFilters { accept_type: AcceptType::AcceptMatched, filters: vec![Filter::data(12, &[0x08, 0x06])] };
+        worker.shard.apply(&ShardCommand::StartChannel { index: 1, source: DataSource(1), filters });
+        let mut batch = Batch::default();
+        let mut arp = vec![0xff; 6];
+        arp.extend_from_slice(&[2, 0, 0, 0, 0, 1, 0x08, 0x06]);
+        arp.resize(42, 0);
+        let mut ipv4 = arp.clone();
+        ipv4[13] = 0x00;
+        for (seq, frame) in [&arp, &ipv4, &arp].into_iter().enumerate() {
+            batch.push(frame, 42, Timestamp(seq as u64), Fcs::Stripped, seq as u64, 1);
+        }
+        worker.count(&batch);
+        assert_eq!(worker.shard.channel_matches(1), Some(2));
     }
 }

@@ -11,6 +11,7 @@
 //! | hosts      | `hosts.rs`      | hostControlTable, hostTable, hostTimeTable       |
 //! | hostTopN   | `topn.rs`       | hostTopNControlTable, hostTopNTable              |
 //! | matrix     | `matrix.rs`     | matrixControlTable, matrixSDTable, matrixDSTable |
+//! | filter     | `filter.rs`     | filterTable, channelTable                        |
 //!
 //! What a manager may do to the control rows (the EntryStatus life cycle, SET's checks) is in
 //! `edit.rs`; what each change means for each kind of row, and the commands it sends the shards,
@@ -18,6 +19,7 @@
 
 pub mod control;
 pub mod edit;
+pub mod filter;
 pub mod history;
 pub mod hosts;
 pub mod matrix;

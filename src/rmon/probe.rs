@@ -16,6 +16,10 @@ use serde::Serialize;
 
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 use crate::rmon::edit::ControlTable;
+use crate::rmon::filter::{
+    self, AcceptType, ChannelControl, ChannelEntry, ChannelEventStatus, ChannelFilters, DataControl, Filter,
+    FilterControl, FilterEntry,
+};
 use crate::rmon::history::{
     self, EtherHistoryEntry, HistoryControl, HistoryControlEntry, MAX_BUCKETS, MAX_INTERVAL_SECS,
 };
@@ -106,6 +110,27 @@ pub enum RowRequest {
         data_source: DataSource,
         owner: Owner,
     },
+    /// A channel (channelIfIndex: `data_source`); its filters are [`RowRequest::Filter`] rows,
+    /// which must come after it.
+    Channel {
+        index: u16,
+        data_source: DataSource,
+        accept_type: AcceptType,
+        data_control: DataControl,
+        turn_on_event_index: u16,
+        turn_off_event_index: u16,
+        event_index: u16,
+        event_status: ChannelEventStatus,
+        description: String,
+        owner: Owner,
+    },
+    /// A filter of channel `channel_index`.
+    Filter {
+        index: u16,
+        channel_index: u16,
+        filter: Filter,
+        owner: Owner,
+    },
 }
 
 impl RowRequest {
@@ -144,6 +169,8 @@ impl RowRequest {
             RowRequest::Hosts { index, .. } => ("hostControl", *index),
             RowRequest::HostTopN { index, .. } => ("hostTopNControl", *index),
             RowRequest::Matrix { index, .. } => ("matrixControl", *index),
+            RowRequest::Channel { index, .. } => ("channel", *index),
+            RowRequest::Filter { index, .. } => ("filter", *index),
         };
         if index == 0 {
             return Err(RowError::BadIndex { table, index });
@@ -156,6 +183,14 @@ impl RowRequest {
                 return Err(RowError::BadBuckets { index });
             }
         }
+        if let RowRequest::Channel { description, .. } = self
+            && description.len() > filter::MAX_DESCRIPTION_LEN
+        {
+            return Err(RowError::LongDescription { index, len: description.len() });
+        }
+        if let RowRequest::Filter { channel_index: 0, .. } = self {
+            return Err(RowError::NoSuchChannel { index, channel_index: 0 });
+        }
         Ok(())
     }
 
@@ -165,8 +200,9 @@ impl RowRequest {
             RowRequest::EtherStats { data_source, .. }
             | RowRequest::History { data_source, .. }
             | RowRequest::Hosts { data_source, .. }
-            | RowRequest::Matrix { data_source, .. } => Some(*data_source),
-            RowRequest::HostTopN { .. } => None,
+            | RowRequest::Matrix { data_source, .. }
+            | RowRequest::Channel { data_source, .. } => Some(*data_source),
+            RowRequest::HostTopN { .. } | RowRequest::Filter { .. } => None,
         }
     }
 }
@@ -184,6 +220,10 @@ pub enum RowError {
     BadBuckets { index: u16 },
     #[error("hostTopNControl {index}: hostTopNHostIndex {host_index} names no valid hostControl row")]
     NoSuchHostTable { index: u16, host_index: u16 },
+    #[error("filter {index}: filterChannelIndex {channel_index} names no valid channel row (give the channel first)")]
+    NoSuchChannel { index: u16, channel_index: u16 },
+    #[error("channel {index}: channelDescription is {len} octets; the MIB allows at most 127")]
+    LongDescription { index: u16, len: usize },
 }
 
 /// etherStats control columns.
@@ -220,6 +260,10 @@ pub struct RmonTables {
     pub matrix_sd: Vec<MatrixSdEntry>,
     #[serde(rename = "matrixDSTable")]
     pub matrix_ds: Vec<MatrixDsEntry>,
+    #[serde(rename = "filterTable")]
+    pub filters: Vec<FilterEntry>,
+    #[serde(rename = "channelTable")]
+    pub channels: Vec<ChannelEntry>,
 }
 
 /// The probe's control plane.
@@ -234,6 +278,10 @@ pub struct Probe {
     pub(super) hosts: BTreeMap<u16, HostControl>,
     pub(super) top_n: BTreeMap<u16, HostTopNControl>,
     pub(super) matrix: BTreeMap<u16, MatrixControl>,
+    /// Filter and channel rows come from the configuration only so far (no SET, no state
+    /// file): edits leave them as they are.
+    pub(super) filters: BTreeMap<u16, FilterControl>,
+    pub(super) channels: BTreeMap<u16, ChannelControl>,
     /// Rows under creation and when a manager last touched each (or the probe put it there):
     /// the clock of [`Probe::expire_rows`].
     pub(super) under_creation_since: BTreeMap<(ControlTable, u16), Timestamp>,
@@ -257,6 +305,8 @@ impl Probe {
             hosts: BTreeMap::new(),
             top_n: BTreeMap::new(),
             matrix: BTreeMap::new(),
+            filters: BTreeMap::new(),
+            channels: BTreeMap::new(),
             under_creation_since: BTreeMap::new(),
         };
         for row in rows {
@@ -346,13 +396,101 @@ impl Probe {
                 self.matrix
                     .insert(*index, MatrixControl { data_source: *data_source, owner: owner.clone(), status: valid });
             }
+            RowRequest::Channel {
+                index,
+                data_source,
+                accept_type,
+                data_control,
+                turn_on_event_index,
+                turn_off_event_index,
+                event_index,
+                event_status,
+                description,
+                owner,
+            } => {
+                self.check_source("channel", *index, *data_source)?;
+                self.channels.insert(
+                    *index,
+                    ChannelControl {
+                        data_source: *data_source,
+                        accept_type: *accept_type,
+                        data_control: *data_control,
+                        turn_on_event_index: *turn_on_event_index,
+                        turn_off_event_index: *turn_off_event_index,
+                        event_index: *event_index,
+                        event_status: *event_status,
+                        description: description.clone(),
+                        owner: owner.clone(),
+                        status: valid,
+                    },
+                );
+            }
+            RowRequest::Filter { index, channel_index, filter, owner } => {
+                if !self.channels.get(channel_index).is_some_and(|c| c.status == valid) {
+                    return Err(RowError::NoSuchChannel { index: *index, channel_index: *channel_index });
+                }
+                self.filters.insert(
+                    *index,
+                    FilterControl {
+                        channel_index: *channel_index,
+                        filter: filter.clone(),
+                        owner: owner.clone(),
+                        status: valid,
+                    },
+                );
+            }
         }
         Ok(())
     }
 
     /// The commands that set a new shard up to count for every valid row.
     pub fn shard_setup(&self) -> Vec<ShardCommand> {
-        row::setup(self)
+        let mut commands = row::setup(self);
+        commands.extend(self.channel_setup());
+        commands
+    }
+
+    /// A StartChannel for each valid channel, with its valid filters in filterIndex order.
+    fn channel_setup(&self) -> impl Iterator<Item = ShardCommand> + '_ {
+        let valid = EntryStatus::Valid;
+        self.channels.iter().filter(move |(_, c)| c.status == valid).map(move |(&index, c)| {
+            let filters = self
+                .filters
+                .values()
+                .filter(|f| f.status == valid && f.channel_index == index)
+                .map(|f| f.filter.clone())
+                .collect();
+            ShardCommand::StartChannel {
+                index,
+                source: c.data_source,
+                filters: ChannelFilters { accept_type: c.accept_type, filters },
+            }
+        })
+    }
+
+    /// The filter and channel rows as a configuration asks for them, channels first: they come
+    /// from the configuration alone (see [`crate::state::startup_rows`]).
+    pub fn filter_rows(&self) -> Vec<RowRequest> {
+        let valid = EntryStatus::Valid;
+        let channels = self.channels.iter().filter(|(_, c)| c.status == valid).map(|(&index, c)| RowRequest::Channel {
+            index,
+            data_source: c.data_source,
+            accept_type: c.accept_type,
+            data_control: c.data_control,
+            turn_on_event_index: c.turn_on_event_index,
+            turn_off_event_index: c.turn_off_event_index,
+            event_index: c.event_index,
+            event_status: c.event_status,
+            description: c.description.clone(),
+            owner: c.owner.clone(),
+        });
+        let filters = self.filters.iter().filter(|(_, f)| f.status == valid).map(|(&index, f)| RowRequest::Filter {
+            index,
+            channel_index: f.channel_index,
+            filter: f.filter.clone(),
+            owner: f.owner.clone(),
+        });
+        channels.chain(filters).collect()
     }
 
     /// The valid control rows, as a configuration would ask for them, in an order
@@ -453,6 +591,12 @@ impl Probe {
             });
             t.matrix_sd.extend(merged.sd_entries(index));
             t.matrix_ds.extend(merged.ds_entries(index));
+        }
+
+        t.filters.extend(self.filters.iter().map(|(&index, row)| FilterEntry::new(index, row)));
+        for (&index, row) in &self.channels {
+            let matches = shards_of(row.status).iter().filter_map(|s| s.channel_matches(index)).sum();
+            t.channels.push(ChannelEntry::new(index, row, matches));
         }
         t
     }
@@ -616,6 +760,71 @@ mod tests {
         ));
         let msg = bad(RowRequest::Hosts { index: 3, data_source: DataSource(9), owner: o() }).to_string();
         assert!(msg.contains("hostControl 3") && msg.contains("ifIndex 1..1"), "{msg}");
+    }
+
+    fn channel(index: u16, data_control: DataControl) -> RowRequest {
+        RowRequest::Channel {
+            index,
+            data_source: DataSource(1),
+            accept_type: AcceptType::AcceptMatched,
+            data_control,
+            turn_on_event_index: 0,
+            turn_off_event_index: 0,
+            event_index: 0,
+            event_status: ChannelEventStatus::EventReady,
+            description: "icmp".into(),
+            owner: Owner::monitor(),
+        }
+    }
+
+    fn filter_row(index: u16, channel_index: u16, filter: Filter) -> RowRequest {
+        RowRequest::Filter { index, channel_index, filter, owner: Owner::monitor() }
+    }
+
+    #[test]
+    fn channel_matches_are_summed_over_shards_even_with_data_control_off() {
+        let p = probe_with(&[
+            channel(1, DataControl::Off),
+            channel(2, DataControl::On),
+            filter_row(1, 1, Filter::data(23, &[0x01])),
+            filter_row(2, 2, Filter::data(12, &[0x08, 0x06])),
+        ]);
+        let mut a = shard_for(&p);
+        let mut b = shard_for(&p);
+        let mut icmp = [0u8; 34];
+        icmp[12] = 0x08;
+        icmp[23] = 0x01;
+        let mut arp = [0u8; 42];
+        arp[12..14].copy_from_slice(&[0x08, 0x06]);
+        a.count_with_bytes(&at(100, 0, 1, 2), &icmp);
+        b.count_with_bytes(&at(101, 1, 2, 1), &icmp);
+        b.count_with_bytes(&at(102, 2, 2, 1), &arp);
+        let t = p.tables(Timestamp(102 * SEC), &[&a, &b]);
+        let got: Vec<_> =
+            t.channels.iter().map(|c| (c.channel_index, c.channel_data_control, c.channel_matches)).collect();
+        assert_eq!(got, vec![(1, DataControl::Off, 2), (2, DataControl::On, 1)]);
+        let filters: Vec<_> = t.filters.iter().map(|f| (f.filter_index, f.filter_channel_index)).collect();
+        assert_eq!(filters, vec![(1, 1), (2, 2)]);
+        let json = serde_json::to_value(&t).unwrap();
+        assert_eq!(json["channelTable"][0]["channelMatches"], 2);
+        assert_eq!(json["channelTable"][0]["channelAcceptType"], "acceptMatched");
+        assert_eq!(json["channelTable"][0]["channelIfIndex"], 1);
+        assert_eq!(json["filterTable"][1]["filterPktData"], "08:06");
+        assert_eq!(json["filterTable"][1]["filterPktDataOffset"], 12);
+        assert_eq!(p.filter_rows().len(), 4);
+    }
+
+    #[test]
+    fn a_filter_needs_its_channel_first() {
+        let rows = [filter_row(1, 1, Filter::default()), channel(1, DataControl::On)];
+        let err = Probe::new(Timestamp(0), source(), Limits::default(), &rows).unwrap_err();
+        assert_eq!(err, RowError::NoSuchChannel { index: 1, channel_index: 1 });
+        assert!(err.to_string().contains("give the channel first"), "{err}");
+        let mut long = channel(1, DataControl::On);
+        if let RowRequest::Channel { description, .. } = &mut long {
+            *description = "x".repeat(128);
+        }
+        assert!(matches!(long.check(), Err(RowError::LongDescription { .. })));
     }
 
     #[test]

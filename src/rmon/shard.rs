@@ -11,6 +11,7 @@ use std::hash::BuildHasher;
 
 use crate::packet::Frame;
 use crate::rmon::control::DataSource;
+use crate::rmon::filter::{ChannelCounter, ChannelFilters};
 use crate::rmon::history::HistoryRecorder;
 use crate::rmon::hosts::HostTable;
 use crate::rmon::matrix::{MatrixTable, Pair};
@@ -27,6 +28,7 @@ pub enum Group {
     Hosts,
     HostTopN,
     Matrix,
+    Channel,
 }
 
 /// A configuration change sent from the control plane to every shard. Starting a row that exists
@@ -60,6 +62,13 @@ pub enum ShardCommand {
         index: u16,
         source: DataSource,
         size_limit: usize,
+    },
+    /// A channel on `source`: every frame of the source is run through `filters`, and the
+    /// accepted ones counted in channelMatches.
+    StartChannel {
+        index: u16,
+        source: DataSource,
+        filters: ChannelFilters,
     },
     /// historyControlBucketsGranted of a valid row changed: keep at most `granted` buckets,
     /// the oldest going first, without restarting the row.
@@ -102,6 +111,7 @@ struct SourceShard {
     history: Rows<HistoryRecorder>,
     hosts: Rows<HostTable>,
     matrix: Rows<MatrixTable>,
+    channels: Rows<ChannelCounter>,
 }
 
 /// One worker's share of the probe's data.
@@ -119,6 +129,8 @@ pub struct Shard {
     hasher: TableHasher,
     /// Scratch: the key hashes of the batch being counted.
     hashes: Vec<KeyHashes>,
+    /// Whether some data source has a channel: only then does counting look at frame bytes.
+    has_channels: bool,
 }
 
 /// The hashes of a frame's table keys, under the shard's hasher.
@@ -139,6 +151,7 @@ impl Shard {
             top_n: Vec::new(),
             hasher: TableHasher::default(),
             hashes: Vec::new(),
+            has_channels: false,
         }
     }
 
@@ -158,15 +171,23 @@ impl Shard {
         }
     }
 
-    /// Counts one classified frame. Time never goes back: a frame stamped earlier than one
-    /// already counted is counted at the later time.
+    /// Counts one classified frame whose captured bytes are not at hand (groups that need none,
+    /// and their tests): a channel sees it as a frame of no bytes, which no data filter matches.
+    /// Time never goes back: a frame stamped earlier than one already counted is counted at the
+    /// later time.
     pub fn count(&mut self, frame: &Frame) {
+        self.count_with_bytes(frame, &[]);
+    }
+
+    /// Counts one classified frame with its captured bytes (from the destination address on),
+    /// which the channels' filters look at.
+    pub fn count_with_bytes(&mut self, frame: &Frame, bytes: &[u8]) {
         let hashes = self.key_hashes(frame);
-        self.count_hashed(frame, hashes);
+        self.count_hashed(frame, hashes, bytes);
     }
 
     #[inline]
-    fn count_hashed(&mut self, frame: &Frame, hashes: KeyHashes) {
+    fn count_hashed(&mut self, frame: &Frame, hashes: KeyHashes, bytes: &[u8]) {
         let mut frame = *frame;
         if frame.time < self.now {
             frame.time = self.now;
@@ -187,11 +208,17 @@ impl Shard {
         for (_, matrix) in &mut source.matrix {
             matrix.count_hashed(&frame, hashes.pair);
         }
+        for (_, channel) in &mut source.channels {
+            channel.count(bytes, frame.status);
+        }
     }
 
-    /// Counts a batch of classified frames. The host and matrix slots of the whole batch are
-    /// requested from memory first, so their cache misses overlap instead of adding up.
-    pub fn count_batch(&mut self, frames: &[Frame]) {
+    /// Counts a batch of classified frames; `bytes` yields the captured bytes of each frame in
+    /// the same order (filters are byte masks over the raw frame). The bytes are only looked at
+    /// when some channel exists, so a probe without one pays nothing for them. The host and
+    /// matrix slots of the whole batch are requested from memory first, so their cache misses
+    /// overlap instead of adding up.
+    pub fn count_batch<'a>(&mut self, frames: &[Frame], bytes: impl IntoIterator<Item = &'a [u8]>) {
         let mut batch_hashes = std::mem::take(&mut self.hashes);
         batch_hashes.clear();
         for frame in frames {
@@ -209,8 +236,17 @@ impl Shard {
                 }
             }
         }
-        for (frame, hashes) in frames.iter().zip(&batch_hashes) {
-            self.count_hashed(frame, *hashes);
+        if self.has_channels {
+            // A frame the iterator has no bytes for (a caller that has none) is a frame of no
+            // bytes to the filters, as with `count`.
+            let mut bytes = bytes.into_iter();
+            for (frame, hashes) in frames.iter().zip(&batch_hashes) {
+                self.count_hashed(frame, *hashes, bytes.next().unwrap_or_default());
+            }
+        } else {
+            for (frame, hashes) in frames.iter().zip(&batch_hashes) {
+                self.count_hashed(frame, *hashes, &[]);
+            }
         }
         self.hashes = batch_hashes;
     }
@@ -272,6 +308,11 @@ impl Shard {
                     upsert(&mut s.matrix, index, MatrixTable::with_hasher(size_limit, hasher));
                 }
             }
+            ShardCommand::StartChannel { index, source, ref filters } => {
+                if let Some(s) = self.source_mut(source) {
+                    upsert(&mut s.channels, index, ChannelCounter::new(filters.clone()));
+                }
+            }
             ShardCommand::Stop { group, index } => match group {
                 Group::HostTopN => remove(&mut self.top_n, index),
                 _ => {
@@ -281,6 +322,7 @@ impl Shard {
                             Group::History => remove(&mut s.history, index),
                             Group::Hosts => remove(&mut s.hosts, index),
                             Group::Matrix => remove(&mut s.matrix, index),
+                            Group::Channel => remove(&mut s.channels, index),
                             Group::HostTopN => {}
                         }
                     }
@@ -288,6 +330,7 @@ impl Shard {
             },
         }
         self.next_deadline = self.compute_deadline();
+        self.has_channels = self.sources.iter().any(|s| !s.channels.is_empty());
     }
 
     /// Completes history buckets and hostTopN reports due by `now`.
@@ -347,12 +390,18 @@ impl Shard {
     pub fn top_n(&self, index: u16) -> Option<&TopNWindow> {
         find(&self.top_n, index)
     }
+
+    /// This shard's channelMatches of channel `index`, whatever its interface.
+    pub fn channel_matches(&self, index: u16) -> Option<u64> {
+        self.sources.iter().find_map(|s| find(&s.channels, index)).map(|c| c.matches)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::packet::Condition;
+    use crate::rmon::filter::{AcceptType, Filter};
     use crate::rmon::hosts::tests::{frame, mac};
     use crate::rmon::time::NANOS_PER_SEC;
 
@@ -469,6 +518,80 @@ mod tests {
         f.if_index = 0;
         s.count(&f);
         assert_eq!(s.ether_stats(DataSource(1), 1).unwrap().pkts, 0);
+    }
+
+    fn icmp_channel(accept_type: AcceptType) -> ShardCommand {
+        ShardCommand::StartChannel {
+            index: 4,
+            source: DataSource(1),
+            filters: ChannelFilters {
+                accept_type,
+                filters: vec![Filter::data(12, &[0x08, 0x00]), Filter::data(23, &[0x01])],
+            },
+        }
+    }
+
+    /// Bytes 12..=13 (ethertype) and 23 (IPv4 protocol) of a frame; the rest zero.
+    fn bytes(ether_type: [u8; 2], protocol: u8) -> [u8; 34] {
+        let mut b = [0u8; 34];
+        b[12..14].copy_from_slice(&ether_type);
+        b[23] = protocol;
+        b
+    }
+
+    #[test]
+    fn channel_matches_count_accepted_frames_of_its_source() {
+        let mut s = Shard::new(2, Timestamp(0));
+        s.apply(&icmp_channel(AcceptType::AcceptMatched));
+        s.apply(&ShardCommand::StartEtherStats { index: 1, source: DataSource(1) });
+        let ipv4 = bytes([0x08, 0x00], 17);
+        let arp_1 = bytes([0x08, 0x06], 1);
+        let arp = bytes([0x08, 0x06], 0);
+        let frames: Vec<Frame> = (0..4).map(|i| at(1, i)).collect();
+        s.count_batch(&frames, [&ipv4[..], &arp_1[..], &arp[..], &ipv4[..20]]);
+        assert_eq!(s.channel_matches(4), Some(3), "ORed: IPv4, protocol byte 1, IPv4 (20 bytes suffice)");
+        // A frame of another data source is not the channel's.
+        let mut other = at(2, 4);
+        other.if_index = 2;
+        s.count_with_bytes(&other, &ipv4);
+        assert_eq!(s.channel_matches(4), Some(3));
+        // A frame counted without its bytes matches no data filter.
+        s.count(&at(3, 5));
+        assert_eq!(s.channel_matches(4), Some(3));
+        assert_eq!(s.ether_stats(DataSource(1), 1).unwrap().pkts, 5);
+    }
+
+    #[test]
+    fn accept_failed_counts_the_rest() {
+        let mut s = Shard::new(1, Timestamp(0));
+        s.apply(&icmp_channel(AcceptType::AcceptFailed));
+        let frames: Vec<Frame> = (0..3).map(|i| at(1, i)).collect();
+        let ipv4 = bytes([0x08, 0x00], 1);
+        let arp = bytes([0x08, 0x06], 0);
+        s.count_batch(&frames, [&ipv4[..], &arp[..], &arp[..12]]);
+        assert_eq!(s.channel_matches(4), Some(2), "the ARP frame and the one too short for any filter");
+    }
+
+    #[test]
+    fn a_batch_without_bytes_still_counts_when_no_channel_exists() {
+        let mut s = shard();
+        let frames: Vec<Frame> = (0..3).map(|i| at(1, i)).collect();
+        s.count_batch(&frames, std::iter::empty());
+        assert_eq!(s.ether_stats(DataSource(1), 1).unwrap().pkts, 3);
+        assert!(s.channel_matches(1).is_none());
+    }
+
+    #[test]
+    fn stopping_a_channel_drops_its_matches_and_restarting_starts_from_zero() {
+        let mut s = Shard::new(1, Timestamp(0));
+        s.apply(&icmp_channel(AcceptType::AcceptMatched));
+        s.count_with_bytes(&at(1, 0), &bytes([0x08, 0x00], 1));
+        assert_eq!(s.channel_matches(4), Some(1));
+        s.apply(&ShardCommand::Stop { group: Group::Channel, index: 4 });
+        assert!(s.channel_matches(4).is_none());
+        s.count_with_bytes(&at(2, 1), &bytes([0x08, 0x00], 1));
+        s.apply(&icmp_channel(AcceptType::AcceptMatched));
+        assert_eq!(s.channel_matches(4), Some(0));
     }
 
     #[test]

@@ -174,6 +174,21 @@ fn no_file_is_no_state_and_an_empty_state_is_a_state() {
 }
 
 #[test]
+fn channel_and_filter_rows_come_from_the_configuration_even_with_a_state() {
+    let config = Config::parse(
+        "[[channel]]\nchannelIndex = 3\n[[filter]]\nfilterIndex = 1\nfilterChannelIndex = 3\nfilterPktData = \"08:00\"\n",
+    )
+    .unwrap();
+    let configured = config.rows(&sources(1)).unwrap();
+    let (rows, warnings) = startup_rows(configured, Some(&ProbeState::default()), &sources(1));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let probe = Probe::new(Timestamp(0), sources(1), Limits::default(), &rows).unwrap();
+    let t = probe.tables(Timestamp(0), &[]);
+    assert_eq!((t.channels.len(), t.filters.len(), t.ether_stats.len()), (1, 1, 0));
+    assert!(probe.persistent_rows().is_empty(), "the state file does not keep them");
+}
+
+#[test]
 fn a_damaged_file_is_reported_and_set_aside() {
     let dir = TempDir::new("damaged");
     let path = dir.join("state.toml");

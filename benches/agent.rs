@@ -6,7 +6,7 @@
 mod common;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use rmonprobe::rmon::{DataSourceInfo, Limits, Probe, RowRequest, Timestamp};
+use rmonprobe::rmon::Timestamp;
 use rmonprobe::snmp::backend::Backend;
 use rmonprobe::snmp::ber::{self, tag};
 use rmonprobe::snmp::message::{PduKind, Request, VarBind, Version, decode_request, encode_request};
@@ -27,16 +27,7 @@ const HOST_ENTRY: [u32; 10] = [1, 3, 6, 1, 2, 1, 16, 4, 2, 1];
 fn probe() -> (LocalProbe, Timestamp) {
     let frames =
         common::synthetic_frames(&SynthOptions { frames: FRAMES, stations: STATIONS, ..SynthOptions::default() });
-    let sources = vec![DataSourceInfo {
-        if_index: 1,
-        name: "bench".into(),
-        descr: "bench".into(),
-        if_speed: 1_000_000_000,
-        live: false,
-        phys_address: Vec::new(),
-    }];
-    let probe =
-        Probe::new(frames[0].time, sources.clone(), Limits::default(), &RowRequest::defaults(&sources)).unwrap();
+    let probe = common::default_probe(frames[0].time);
     let mut local = LocalProbe::new(probe);
     for batch in frames.chunks(256) {
         local.shards_mut()[0].count_batch(batch, std::iter::empty());

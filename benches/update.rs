@@ -5,7 +5,7 @@ mod common;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use rmonprobe::packet::Frame;
-use rmonprobe::rmon::{DataSourceInfo, Limits, Probe, RowRequest, Shard};
+use rmonprobe::rmon::Shard;
 use rmonprobe::synth::SynthOptions;
 
 /// Frames per measured batch.
@@ -17,16 +17,7 @@ fn frames() -> Vec<Frame> {
 
 fn update(c: &mut Criterion) {
     let frames = frames();
-    let sources = vec![DataSourceInfo {
-        if_index: 1,
-        name: "bench".into(),
-        descr: "bench".into(),
-        if_speed: 1_000_000_000,
-        live: false,
-        phys_address: Vec::new(),
-    }];
-    let probe =
-        Probe::new(frames[0].time, sources.clone(), Limits::default(), &RowRequest::defaults(&sources)).unwrap();
+    let probe = common::default_probe(frames[0].time);
     let fresh = || {
         let mut shard = Shard::new(1, probe.start());
         for command in probe.shard_setup() {

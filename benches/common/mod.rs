@@ -1,7 +1,9 @@
-//! What the benches share: synthetic traffic, classified once before anything is measured.
+//! What the benches share: synthetic traffic, classified once before anything is measured, and
+//! the probe that counts it.
 
 use rmonprobe::capture::CaptureFile;
 use rmonprobe::packet::Frame;
+use rmonprobe::rmon::{DataSourceInfo, Limits, Probe, RowRequest, Timestamp};
 use rmonprobe::synth::{SynthOptions, generate};
 
 /// The frames `generate` writes for `options`, read back and classified (through a temporary
@@ -18,4 +20,17 @@ pub fn synthetic_frames(options: &SynthOptions) -> Vec<Frame> {
     }
     let _ = std::fs::remove_file(path);
     out
+}
+
+/// A probe over one 1 Gb/s data source with the default control rows, started at `start`.
+pub fn default_probe(start: Timestamp) -> Probe {
+    let sources = vec![DataSourceInfo {
+        if_index: 1,
+        name: "bench".into(),
+        descr: "bench".into(),
+        if_speed: 1_000_000_000,
+        live: false,
+        phys_address: Vec::new(),
+    }];
+    Probe::new(start, sources.clone(), Limits::default(), &RowRequest::defaults(&sources)).unwrap()
 }

@@ -32,10 +32,6 @@ impl Dispatch {
         Dispatch { senders, filling }
     }
 
-    pub fn workers(&self) -> usize {
-        self.senders.len()
-    }
-
     /// The worker of a frame: a symmetric hash of its destination and source addresses, spread
     /// over the workers by a multiply-shift (no division per frame).
     pub fn worker_of(&self, data: &[u8]) -> usize {

@@ -8,7 +8,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::rmon::alarm::{AlarmConfig, SampleType, StartupAlarm};
 use crate::rmon::control::{DataSource, Owner};
+use crate::rmon::event::EventType;
 use crate::rmon::filter::{AcceptType, ChannelEventStatus, DataControl, Filter, Octets};
 use crate::rmon::hosts::MAX_HOST_TABLE_SIZE;
 use crate::rmon::probe::{DataSourceInfo, Limits, RowRequest};
@@ -52,6 +54,10 @@ pub struct Config {
     pub channel: Vec<ChannelRow>,
     #[serde(default)]
     pub filter: Vec<FilterRow>,
+    #[serde(default)]
+    pub alarm: Vec<AlarmRow>,
+    #[serde(default)]
+    pub event: Vec<EventRow>,
 }
 
 /// `[probe]`
@@ -119,6 +125,8 @@ pub struct LimitsSection {
     pub history_buckets: Option<u16>,
     pub top_n_size: Option<u32>,
     pub control_rows: Option<usize>,
+    /// logTable entries kept across all events.
+    pub log_entries: Option<usize>,
 }
 
 /// A data source as written in the file: an ifIndex number, `ifIndex.N`, or the OID.
@@ -336,6 +344,49 @@ fn filter_requests(channels: &[ChannelRow], filters: &[FilterRow]) -> Result<Vec
     Ok(rows)
 }
 
+/// `[[alarm]]`: an alarm sampling from the probe's start. No defaults where the MIB has none,
+/// but for the startup alarm (risingOrFallingAlarm: tell me whichever way it starts) and the
+/// event indexes (0: no event).
+#[derive(Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AlarmRow {
+    pub alarm_index: u16,
+    /// Seconds between samples.
+    pub alarm_interval: u32,
+    /// The OID of the instance sampled, dotted (`1.3.6.1.2.1.16.1.1.1.5.1`).
+    pub alarm_variable: String,
+    pub alarm_sample_type: SampleType,
+    #[serde(default = "rising_or_falling")]
+    pub alarm_startup_alarm: StartupAlarm,
+    pub alarm_rising_threshold: i32,
+    pub alarm_falling_threshold: i32,
+    #[serde(default)]
+    pub alarm_rising_event_index: u16,
+    #[serde(default)]
+    pub alarm_falling_event_index: u16,
+    #[serde(default = "monitor")]
+    pub alarm_owner: String,
+}
+
+fn rising_or_falling() -> StartupAlarm {
+    StartupAlarm::RisingOrFallingAlarm
+}
+
+/// `[[event]]`
+#[derive(Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct EventRow {
+    pub event_index: u16,
+    #[serde(default)]
+    pub event_description: String,
+    pub event_type: EventType,
+    /// The community of the traps the event sends.
+    #[serde(default = "public")]
+    pub event_community: String,
+    #[serde(default = "monitor")]
+    pub event_owner: String,
+}
+
 impl Config {
     /// Reads and checks a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
@@ -380,6 +431,9 @@ impl Config {
         if let Some(n) = self.limits.control_rows {
             limits.control_rows = n;
         }
+        if let Some(n) = self.limits.log_entries {
+            limits.log_entries = n;
+        }
         Ok(limits)
     }
 
@@ -401,6 +455,7 @@ impl Config {
             &self.matrix_control,
         )?);
         rows.extend(filter_requests(&self.channel, &self.filter)?);
+        rows.extend(alarm_event_requests(&self.alarm, &self.event)?);
         Ok(rows)
     }
 }
@@ -421,6 +476,10 @@ pub struct RowSections {
     pub host_top_n_control: Vec<HostTopNControlRow>,
     #[serde(default, rename = "matrixControl", skip_serializing_if = "Vec::is_empty")]
     pub matrix_control: Vec<MatrixControlRow>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alarm: Vec<AlarmRow>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub event: Vec<EventRow>,
 }
 
 impl RowSections {
@@ -465,21 +524,78 @@ impl RowSections {
                 }),
                 // Not kept in a state file: they come from the configuration alone.
                 RowRequest::Channel { .. } | RowRequest::Filter { .. } => {}
+                RowRequest::Alarm { index, config, owner } => s.alarm.push(AlarmRow {
+                    alarm_index: *index,
+                    alarm_interval: config.interval,
+                    alarm_variable: config.variable.to_string(),
+                    alarm_sample_type: config.sample_type,
+                    alarm_startup_alarm: config.startup_alarm,
+                    alarm_rising_threshold: config.rising_threshold,
+                    alarm_falling_threshold: config.falling_threshold,
+                    alarm_rising_event_index: config.rising_event_index,
+                    alarm_falling_event_index: config.falling_event_index,
+                    alarm_owner: owner.0.clone(),
+                }),
+                RowRequest::Event { index, description, event_type, community, owner } => s.event.push(EventRow {
+                    event_index: *index,
+                    event_description: description.clone(),
+                    event_type: *event_type,
+                    event_community: String::from_utf8_lossy(community).into_owned(),
+                    event_owner: owner.0.clone(),
+                }),
             }
         }
         s
     }
 
-    /// The rows the sections ask for, hostTopN rows last.
+    /// The rows the sections ask for: hostTopN rows after the host tables, then events and
+    /// alarms.
     pub fn requests(&self) -> Result<Vec<RowRequest>, String> {
-        requests(
+        let mut rows = requests(
             &self.ether_stats,
             &self.history_control,
             &self.host_control,
             &self.host_top_n_control,
             &self.matrix_control,
-        )
+        )?;
+        rows.extend(alarm_event_requests(&self.alarm, &self.event)?);
+        Ok(rows)
     }
+}
+
+/// The event and alarm rows of a file (events first, though an alarm naming an event that does
+/// not exist is no error: the MIB says no association exists then, and it fires nothing).
+fn alarm_event_requests(alarm: &[AlarmRow], event: &[EventRow]) -> Result<Vec<RowRequest>, String> {
+    let mut rows = Vec::new();
+    for r in event {
+        rows.push(RowRequest::Event {
+            index: r.event_index,
+            description: r.event_description.clone(),
+            event_type: r.event_type,
+            community: r.event_community.as_bytes().to_vec(),
+            owner: Owner::new(&r.event_owner)?,
+        });
+    }
+    for r in alarm {
+        let variable = r.alarm_variable.parse().map_err(|e| {
+            format!("alarm {}: alarmVariable must be a dotted OID such as 1.3.6.1.2.1.16.1.1.1.5.1: {e}", r.alarm_index)
+        })?;
+        rows.push(RowRequest::Alarm {
+            index: r.alarm_index,
+            config: AlarmConfig {
+                interval: r.alarm_interval,
+                variable,
+                sample_type: r.alarm_sample_type,
+                startup_alarm: r.alarm_startup_alarm,
+                rising_threshold: r.alarm_rising_threshold,
+                falling_threshold: r.alarm_falling_threshold,
+                rising_event_index: r.alarm_rising_event_index,
+                falling_event_index: r.alarm_falling_event_index,
+            },
+            owner: Owner::new(&r.alarm_owner)?,
+        });
+    }
+    Ok(rows)
 }
 
 /// The rows of a file's sections; hostTopN rows come last, since a report names a host table,
@@ -627,11 +743,70 @@ mod tests {
         assert_eq!(t.channels.len(), 1);
         assert_eq!(t.filters.len(), 1);
         assert_eq!(t.filters[0].filter_pkt_data.0, [8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+        assert_eq!(t.event.len(), 2);
+        assert_eq!(t.event[0].event_type, EventType::LogAndTrap);
+        let a = &t.alarm[0];
+        assert_eq!((a.alarm_index, a.alarm_interval, a.alarm_sample_type), (1, 10, SampleType::DeltaValue));
+        assert_eq!(a.alarm_variable.to_string(), "1.3.6.1.2.1.16.1.1.1.5.1");
+        assert_eq!((a.alarm_rising_event_index, a.alarm_falling_event_index), (1, 2));
         assert_eq!(c.snmp.write_community.as_deref(), Some("private"));
         assert_eq!(c.snmp.sys_name.as_deref(), Some("probe-1"));
         // Without a [snmp] section: public, no SET, the host name.
         let bare = Config::parse("").unwrap().snmp;
         assert_eq!((bare.community.as_str(), bare.write_community, bare.sys_name), ("public", None, None));
+    }
+
+    #[test]
+    fn alarm_and_event_rows_with_defaults() {
+        let c = Config::parse(
+            r#"
+            [[alarm]]
+            alarmIndex = 4
+            alarmInterval = 30
+            alarmVariable = ".1.3.6.1.2.1.2.2.1.10.1"
+            alarmSampleType = "absoluteValue"
+            alarmRisingThreshold = 10
+            alarmFallingThreshold = 5
+            [[event]]
+            eventIndex = 9
+            eventType = "snmptrap"
+            "#,
+        )
+        .unwrap();
+        let rows = c.rows(&source()).unwrap();
+        let alarm = RowRequest::Alarm {
+            index: 4,
+            config: AlarmConfig {
+                interval: 30,
+                variable: "1.3.6.1.2.1.2.2.1.10.1".parse().unwrap(),
+                sample_type: SampleType::AbsoluteValue,
+                startup_alarm: StartupAlarm::RisingOrFallingAlarm,
+                rising_threshold: 10,
+                falling_threshold: 5,
+                rising_event_index: 0,
+                falling_event_index: 0,
+            },
+            owner: Owner::monitor(),
+        };
+        let event = RowRequest::Event {
+            index: 9,
+            description: String::new(),
+            event_type: EventType::SnmpTrap,
+            community: b"public".to_vec(),
+            owner: Owner::monitor(),
+        };
+        assert!(rows.contains(&alarm) && rows.contains(&event));
+        // They go through the state file's sections and back.
+        let sections = RowSections::from_requests(&[alarm.clone(), event.clone()]);
+        assert_eq!(sections.requests().unwrap(), vec![event, alarm]);
+
+        let e = Config::parse("[[alarm]]\nalarmIndex = 1\nalarmInterval = 1\nalarmVariable = \"ifInOctets.1\"\nalarmSampleType = \"deltaValue\"\nalarmRisingThreshold = 2\nalarmFallingThreshold = 1\n")
+            .unwrap()
+            .rows(&source())
+            .unwrap_err();
+        assert!(e.contains("alarm 1: alarmVariable must be a dotted OID"), "{e}");
+        let e = Config::parse("[[event]]\neventIndex = 1\neventType = \"email\"\n").unwrap_err();
+        assert!(e.contains("email"), "{e}");
     }
 
     #[test]

@@ -81,6 +81,10 @@ struct StateFile {
     matrix_control: Vec<crate::config::MatrixControlRow>,
     #[serde(default, rename = "hostTopNControl", skip_serializing_if = "Vec::is_empty")]
     host_top_n_control: Vec<crate::config::HostTopNControlRow>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    event: Vec<crate::config::EventRow>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    alarm: Vec<crate::config::AlarmRow>,
 }
 
 const HEADER: &str = "\
@@ -130,6 +134,10 @@ impl ProbeState {
                 }
             }
         }
+        // Events and alarms watch no interface: always kept.
+        rows.extend(
+            self.rows.iter().filter(|r| matches!(r, RowRequest::Event { .. } | RowRequest::Alarm { .. })).cloned(),
+        );
         (rows, warnings)
     }
 
@@ -146,6 +154,8 @@ impl ProbeState {
             host_control: sections.host_control,
             matrix_control: sections.matrix_control,
             host_top_n_control: sections.host_top_n_control,
+            event: sections.event,
+            alarm: sections.alarm,
         }
     }
 
@@ -156,6 +166,8 @@ impl ProbeState {
             host_control: file.host_control,
             host_top_n_control: file.host_top_n_control,
             matrix_control: file.matrix_control,
+            alarm: file.alarm,
+            event: file.event,
         };
         let rows = sections.requests()?;
         for row in &rows {
@@ -180,6 +192,8 @@ fn describe(row: &RowRequest) -> String {
         RowRequest::Matrix { index, .. } => format!("matrixControl {index}"),
         RowRequest::Channel { index, .. } => format!("channel {index}"),
         RowRequest::Filter { index, .. } => format!("filter {index}"),
+        RowRequest::Alarm { index, .. } => format!("alarm {index}"),
+        RowRequest::Event { index, .. } => format!("event {index}"),
     }
 }
 

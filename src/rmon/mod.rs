@@ -12,13 +12,20 @@
 //! | hostTopN   | `topn.rs`       | hostTopNControlTable, hostTopNTable              |
 //! | matrix     | `matrix.rs`     | matrixControlTable, matrixSDTable, matrixDSTable |
 //! | filter     | `filter.rs`     | filterTable, channelTable                        |
+//! | alarm      | `alarm.rs`      | alarmTable                                       |
+//! | event      | `event.rs`      | eventTable, logTable                             |
+//!
+//! The alarm and event groups live in the control plane only: an alarm samples any object the
+//! agent serves, which only merged reads can give ([`Probe::run_alarms`]).
 //!
 //! What a manager may do to the control rows (the EntryStatus life cycle, SET's checks) is in
 //! `edit.rs`; what each change means for each kind of row, and the commands it sends the shards,
 //! in `row.rs`.
 
+pub mod alarm;
 pub mod control;
 pub mod edit;
+pub mod event;
 pub mod filter;
 pub mod history;
 pub mod hosts;
@@ -32,8 +39,10 @@ pub mod table;
 pub mod time;
 pub mod topn;
 
+pub use alarm::{AlarmConfig, Sample, SampleType, StartupAlarm};
 pub use edit::{ControlTable, ControlValue, EditError, RejectedEdit, RowEdit, UNDER_CREATION_TIMEOUT};
-pub use probe::{DataSourceInfo, Limits, Probe, RmonTables, RowError, RowRequest};
+pub use event::{EventType, TrapRequest};
+pub use probe::{AlarmRun, DataSourceInfo, Limits, Probe, RmonTables, RowError, RowRequest};
 pub use shard::{Group, Shard, ShardCommand};
 pub use snapshot::{Interface, Snapshot};
 pub use time::Timestamp;

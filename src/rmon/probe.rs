@@ -9,13 +9,19 @@
 //! ([`Probe::apply_edits`] in `edit.rs`, the EntryStatus life cycle); [`Probe::persistent_rows`]
 //! gives back the valid ones for the `--state` file. Rows that are not valid appear in the
 //! control tables with whatever columns are set, and have no data rows.
+//!
+//! The alarm and event groups have no data in the shards: an alarm samples whatever object the
+//! agent serves, so the control plane steps them with [`Probe::run_alarms`], handing in a reader
+//! of merged values, and gets back the traps to send.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::rmon::alarm::{Alarm, AlarmConfig, AlarmCrossing, AlarmEntry, Sample, SampleOutcome};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 use crate::rmon::edit::ControlTable;
+use crate::rmon::event::{DEFAULT_LOG_ENTRIES, Event, EventEntry, EventTable, EventType, LogEntry, TrapRequest};
 use crate::rmon::filter::{
     self, AcceptType, ChannelControl, ChannelEntry, ChannelEventStatus, ChannelFilters, DataControl, Filter,
     FilterControl, FilterEntry,
@@ -30,6 +36,7 @@ use crate::rmon::shard::{Shard, ShardCommand};
 use crate::rmon::statistics::{EtherStatsCounters, EtherStatsEntry};
 use crate::rmon::time::Timestamp;
 use crate::rmon::topn::{self, HostTopNControl, HostTopNControlEntry, HostTopNEntry, RateBase};
+use crate::snmp::oid::Oid;
 
 /// An interface the probe watches (an ifTable row).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,6 +69,8 @@ pub struct Limits {
     /// work per frame (and a history row up to 65535 buckets), so a careless or hostile manager
     /// gets resourceUnavailable instead of slowing the probe down.
     pub control_rows: usize,
+    /// logTable entries kept, across all events; the oldest go first.
+    pub log_entries: usize,
 }
 
 impl Default for Limits {
@@ -72,6 +81,7 @@ impl Default for Limits {
             history_buckets: MAX_BUCKETS,
             top_n_size: 1000,
             control_rows: 64,
+            log_entries: DEFAULT_LOG_ENTRIES,
         }
     }
 }
@@ -131,6 +141,19 @@ pub enum RowRequest {
         filter: Filter,
         owner: Owner,
     },
+    /// An alarm, sampling from the moment it becomes valid.
+    Alarm {
+        index: u16,
+        config: AlarmConfig,
+        owner: Owner,
+    },
+    Event {
+        index: u16,
+        description: String,
+        event_type: EventType,
+        community: Vec<u8>,
+        owner: Owner,
+    },
 }
 
 impl RowRequest {
@@ -171,9 +194,19 @@ impl RowRequest {
             RowRequest::Matrix { index, .. } => ("matrixControl", *index),
             RowRequest::Channel { index, .. } => ("channel", *index),
             RowRequest::Filter { index, .. } => ("filter", *index),
+            RowRequest::Alarm { index, .. } => ("alarm", *index),
+            RowRequest::Event { index, .. } => ("event", *index),
         };
         if index == 0 {
             return Err(RowError::BadIndex { table, index });
+        }
+        if let RowRequest::Alarm { config, .. } = self
+            && let Some(problem) = config.problem()
+        {
+            return Err(RowError::BadRow { table, index, problem });
+        }
+        if let Some(problem) = self.event().and_then(|e| e.problem()) {
+            return Err(RowError::BadRow { table, index, problem });
         }
         if let RowRequest::History { interval, buckets_requested, .. } = self {
             if !(1..=MAX_INTERVAL_SECS).contains(interval) {
@@ -202,7 +235,20 @@ impl RowRequest {
             | RowRequest::Hosts { data_source, .. }
             | RowRequest::Matrix { data_source, .. }
             | RowRequest::Channel { data_source, .. } => Some(*data_source),
-            RowRequest::HostTopN { .. } | RowRequest::Filter { .. } => None,
+            RowRequest::HostTopN { .. }
+            | RowRequest::Filter { .. }
+            | RowRequest::Alarm { .. }
+            | RowRequest::Event { .. } => None,
+        }
+    }
+
+    /// The valid event row an event request asks for.
+    fn event(&self) -> Option<Event> {
+        match self {
+            RowRequest::Event { description, event_type, community, owner, .. } => {
+                Some(Event::new(description.clone(), *event_type, community.clone(), owner.clone(), EntryStatus::Valid))
+            }
+            _ => None,
         }
     }
 }
@@ -224,6 +270,8 @@ pub enum RowError {
     NoSuchChannel { index: u16, channel_index: u16 },
     #[error("channel {index}: channelDescription is {len} octets; the MIB allows at most 127")]
     LongDescription { index: u16, len: usize },
+    #[error("{table} {index}: {problem}")]
+    BadRow { table: &'static str, index: u16, problem: String },
 }
 
 /// etherStats control columns.
@@ -264,6 +312,22 @@ pub struct RmonTables {
     pub filters: Vec<FilterEntry>,
     #[serde(rename = "channelTable")]
     pub channels: Vec<ChannelEntry>,
+    #[serde(rename = "alarmTable")]
+    pub alarm: Vec<AlarmEntry>,
+    #[serde(rename = "eventTable")]
+    pub event: Vec<EventEntry>,
+    #[serde(rename = "logTable")]
+    pub log: Vec<LogEntry>,
+}
+
+/// What one round of [`Probe::run_alarms`] did that its caller must act on.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AlarmRun {
+    /// Traps to send, in the order their events fired.
+    pub traps: Vec<TrapRequest>,
+    /// Alarms deleted because their variable no longer exists (the MIB makes them invalid): a
+    /// change of the control rows, which the caller may log and persist like a manager's.
+    pub invalidated: Vec<u16>,
 }
 
 /// The probe's control plane.
@@ -282,6 +346,9 @@ pub struct Probe {
     /// file): edits leave them as they are.
     pub(super) filters: BTreeMap<u16, FilterControl>,
     pub(super) channels: BTreeMap<u16, ChannelControl>,
+    pub(super) alarms: BTreeMap<u16, Alarm>,
+    /// eventTable and logTable.
+    pub(super) events: EventTable,
     /// Rows under creation and when a manager last touched each (or the probe put it there):
     /// the clock of [`Probe::expire_rows`].
     pub(super) under_creation_since: BTreeMap<(ControlTable, u16), Timestamp>,
@@ -307,6 +374,8 @@ impl Probe {
             matrix: BTreeMap::new(),
             filters: BTreeMap::new(),
             channels: BTreeMap::new(),
+            alarms: BTreeMap::new(),
+            events: EventTable::new(limits.log_entries),
             under_creation_since: BTreeMap::new(),
         };
         for row in rows {
@@ -439,6 +508,14 @@ impl Probe {
                     },
                 );
             }
+            RowRequest::Alarm { index, config, owner } => {
+                self.alarms.insert(*index, Alarm::valid(config.clone(), owner.clone(), self.start));
+            }
+            RowRequest::Event { index, .. } => {
+                if let Some(event) = row.event() {
+                    self.events.insert(*index, event);
+                }
+            }
         }
         Ok(())
     }
@@ -503,7 +580,60 @@ impl Probe {
             .chain(row::requests(&self.hosts))
             .chain(row::requests(&self.matrix))
             .chain(row::requests(&self.top_n))
+            .chain(self.events.rows().filter(|(_, e)| e.status == EntryStatus::Valid).map(|(index, e)| {
+                RowRequest::Event {
+                    index,
+                    description: e.description.clone(),
+                    event_type: e.event_type,
+                    community: e.community.clone(),
+                    owner: e.owner.clone(),
+                }
+            }))
+            .chain(
+                self.alarms
+                    .iter()
+                    .filter(|(_, a)| a.status() == EntryStatus::Valid)
+                    .map(|(&index, a)| RowRequest::Alarm { index, config: a.config.clone(), owner: a.owner.clone() }),
+            )
             .collect()
+    }
+
+    /// When the next alarm wants a reading (None: no valid alarm): how long the caller of
+    /// [`Probe::run_alarms`] may wait.
+    pub fn next_alarm_due(&self) -> Option<Timestamp> {
+        self.alarms.values().filter_map(Alarm::next_due).min()
+    }
+
+    /// Steps the alarm and event groups to `now`: every valid alarm that is due reads its
+    /// variable through `read` (None: the object is not served, or is not an integer), and each
+    /// crossing fires its event, which logs and asks for traps. Alarms whose variable is gone
+    /// are deleted. The caller sends the traps returned.
+    ///
+    /// `read` answers from the caller's merged view (the agent's MIB registry over a fresh
+    /// snapshot), so an alarm can watch any integer the agent serves; it is called only for the
+    /// alarms that are due, in alarmIndex order. Call this at least as often as the shortest
+    /// interval, or at [`Probe::next_alarm_due`]; a late call takes one reading per alarm.
+    pub fn run_alarms(&mut self, now: Timestamp, read: &mut dyn FnMut(&Oid) -> Option<Sample>) -> AlarmRun {
+        let mut run = AlarmRun::default();
+        let ticks = self.sys_up_time(now);
+        for (&index, alarm) in self.alarms.iter_mut() {
+            if !alarm.is_due(now) {
+                continue;
+            }
+            let sample = read(&alarm.config.variable);
+            match alarm.sample(now, sample) {
+                SampleOutcome::Quiet => {}
+                SampleOutcome::Fire(crossing) => {
+                    let cause = AlarmCrossing::of(index, alarm, crossing);
+                    run.traps.extend(self.events.fire(alarm.config.event_index(crossing), ticks, &cause));
+                }
+                SampleOutcome::Gone => run.invalidated.push(index),
+            }
+        }
+        for index in &run.invalidated {
+            self.alarms.remove(index);
+        }
+        run
     }
 
     fn if_speed(&self, data_source: DataSource) -> u64 {
@@ -598,6 +728,9 @@ impl Probe {
             let matches = shards_of(row.status).iter().filter_map(|s| s.channel_matches(index)).sum();
             t.channels.push(ChannelEntry::new(index, row, matches));
         }
+        t.alarm = self.alarms.iter().map(|(&index, a)| AlarmEntry::new(index, a)).collect();
+        t.event = self.events.rows().map(|(index, e)| EventEntry::new(index, e)).collect();
+        t.log = self.events.log();
         t
     }
 }
@@ -608,6 +741,7 @@ mod tests {
     use crate::packet::{Condition, Frame};
     use crate::rmon::hosts::tests::{frame, mac};
     use crate::rmon::time::NANOS_PER_SEC;
+    use crate::snmp::oid::Oid;
 
     const SEC: u64 = NANOS_PER_SEC;
 
@@ -825,6 +959,114 @@ mod tests {
             *description = "x".repeat(128);
         }
         assert!(matches!(long.check(), Err(RowError::LongDescription { .. })));
+    }
+
+    fn alarm_rows(variable: &str) -> Vec<RowRequest> {
+        use crate::rmon::alarm::{SampleType, StartupAlarm};
+        vec![
+            RowRequest::Event {
+                index: 1,
+                description: "packets".into(),
+                event_type: EventType::LogAndTrap,
+                community: b"traps".to_vec(),
+                owner: Owner::new("noc").unwrap(),
+            },
+            RowRequest::Event {
+                index: 2,
+                description: "quiet".into(),
+                event_type: EventType::Log,
+                community: Vec::new(),
+                owner: Owner::new("noc").unwrap(),
+            },
+            RowRequest::Alarm {
+                index: 5,
+                config: AlarmConfig {
+                    interval: 10,
+                    variable: variable.parse().unwrap(),
+                    sample_type: SampleType::DeltaValue,
+                    startup_alarm: StartupAlarm::RisingAlarm,
+                    rising_threshold: 3,
+                    falling_threshold: 0,
+                    rising_event_index: 1,
+                    falling_event_index: 2,
+                },
+                owner: Owner::new("noc").unwrap(),
+            },
+        ]
+    }
+
+    /// Reads etherStatsPkts.1 from the probe's own merged tables, as the agent will.
+    fn read_pkts(p: &Probe, shard: &Shard, now: Timestamp, oid: &Oid) -> Option<Sample> {
+        (oid.to_string() == "1.3.6.1.2.1.16.1.1.1.5.1")
+            .then(|| Sample::Counter32(p.tables(now, &[shard]).ether_stats[0].ether_stats_pkts as u32))
+    }
+
+    #[test]
+    fn alarms_sample_merged_reads_fire_events_and_log() {
+        let mut p = probe_with(&alarm_rows("1.3.6.1.2.1.16.1.1.1.5.1"));
+        let mut s = shard_for(&p);
+        let mut traps = Vec::new();
+        let mut seq = 0;
+        // One frame every second for 20 s, then silence until 40 s, stepping the alarms at each
+        // second of probe time (the probe starts at 100 s).
+        for sec in 100..=140 {
+            if sec < 120 {
+                s.count(&at(sec, seq, 1, 2));
+                seq += 1;
+            }
+            let now = Timestamp(sec * SEC);
+            if p.next_alarm_due().is_some_and(|due| due <= now) {
+                let snapshot = p.clone();
+                let run = p.run_alarms(now, &mut |oid| read_pkts(&snapshot, &s, now, oid));
+                assert!(run.invalidated.is_empty());
+                traps.extend(run.traps);
+            }
+        }
+        let t = p.tables(Timestamp(140 * SEC), &[&s]);
+        // The frame counted at 100 s is in the baseline; at 110 s ten more: the startup alarm
+        // fires rising (logged and trapped); at 125 s the change is 4, at 130 s 0: falling.
+        let log: Vec<_> = t.log.iter().map(|e| (e.log_event_index, e.log_index, e.log_time)).collect();
+        assert_eq!(log, vec![(1, 1, 1000), (2, 1, 3000)]);
+        assert!(t.log[0].log_description.starts_with("alarm 5 risingAlarm: 1.3.6.1.2.1.16.1.1.1.5.1 deltaValue 10"));
+        assert_eq!(traps.len(), 1);
+        assert_eq!(traps[0].trap_oid.to_string(), "1.3.6.1.2.1.16.0.1");
+        assert_eq!((traps[0].community.as_slice(), traps[0].sys_up_time), (&b"traps"[..], 1000));
+        let events: Vec<_> = t.event.iter().map(|e| (e.event_index, e.event_last_time_sent)).collect();
+        assert_eq!(events, vec![(1, 1000), (2, 3000)]);
+        let a = &t.alarm[0];
+        assert_eq!((a.alarm_index, a.alarm_value, a.alarm_status), (5, 0, EntryStatus::Valid));
+        assert_eq!(p.next_alarm_due(), Some(Timestamp(145 * SEC)));
+        // The rows come back for the --state file.
+        let kept = p.persistent_rows();
+        assert!(alarm_rows("1.3.6.1.2.1.16.1.1.1.5.1").iter().all(|r| kept.contains(r)));
+    }
+
+    #[test]
+    fn an_alarm_on_a_variable_that_goes_away_is_deleted() {
+        let mut p = probe_with(&alarm_rows("1.3.6.1.2.1.16.1.1.1.5.9"));
+        let run = p.run_alarms(p.start(), &mut |_| None);
+        assert_eq!(run, AlarmRun { traps: Vec::new(), invalidated: vec![5] });
+        assert!(p.tables(p.start(), &[]).alarm.is_empty());
+        assert_eq!(p.next_alarm_due(), None);
+        // Nothing due: `read` is not called.
+        let run = p.run_alarms(p.start().plus_secs(60), &mut |_| panic!("no alarm left to read"));
+        assert_eq!(run, AlarmRun::default());
+    }
+
+    #[test]
+    fn bad_alarm_and_event_rows_are_refused() {
+        let mut rows = alarm_rows("1.3.6.1.2.1.16.1.1.1.5.1");
+        if let RowRequest::Alarm { config, .. } = &mut rows[2] {
+            config.falling_threshold = 3;
+        }
+        let e = Probe::new(Timestamp(0), source(), Limits::default(), &rows).unwrap_err();
+        assert!(e.to_string().starts_with("alarm 5: alarmFallingThreshold 3"), "{e}");
+        let mut rows = alarm_rows("1.3.6.1.2.1.16.1.1.1.5.1");
+        if let RowRequest::Event { description, .. } = &mut rows[0] {
+            *description = "d".repeat(200);
+        }
+        let e = Probe::new(Timestamp(0), source(), Limits::default(), &rows).unwrap_err();
+        assert!(e.to_string().starts_with("event 1: eventDescription"), "{e}");
     }
 
     #[test]

@@ -7,6 +7,9 @@
 #   scripts/lab.sh live   OUTDIR SECONDS            the same untagged traffic, recorded by tcpdump
 #                                                   while `rmonprobe run` captures it live (see
 #                                                   cmd_live: one probe per engine in LAB_ENGINES)
+#   scripts/lab.sh alarm  OUTDIR                    an alarm and an event made by snmpset on a
+#                                                   live probe; a ping flood, then quiet; the
+#                                                   traps as snmptrapd got them (see cmd_alarm)
 #   scripts/lab.sh down                             remove namespaces left by runs that died
 # Needs root. Installs what it lacks (apt-get) on first use.
 #
@@ -45,7 +48,7 @@ log() { printf '%s: %s\n' "$SELF" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 usage() {
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -58,7 +61,7 @@ ensure_tools() {
     [ip]=iproute2 [bridge]=iproute2 [tcpdump]=tcpdump [iperf3]=iperf3 [curl]=curl
     [dig]=dnsutils [dnsmasq]=dnsmasq-base [arping]=arping [ping]=iputils-ping
     [ethtool]=ethtool [python3]=python3 [busybox]=busybox [editcap]=wireshark-common
-    [capinfos]=wireshark-common
+    [capinfos]=wireshark-common [snmpset]=snmp [snmpwalk]=snmp [snmptrapd]=snmptrapd
   )
   local missing=() bin
   for bin in "${!pkg_of[@]}"; do
@@ -567,6 +570,74 @@ cmd_live() {
   log "wrote $out"
 }
 
+# `alarm OUTDIR`: the alarm and event groups end to end, every row made by net-snmp's snmpset.
+# `rmonprobe run` listens on mon0 with its agent on 127.0.0.1:1161 (in the monitor's namespace)
+# and two trap sinks, snmptrapd on 127.0.0.1:1162 (v2c) and 127.0.0.1:1163 (v1). Event 1
+# (logandtrap) and alarm 1 (etherStatsPkts.1, deltaValue every second, rising 40, falling 5,
+# startup alarm rising, both thresholds firing event 1) are created by SET on a quiet lab; h4
+# then pings h1 100 times a second for 3 s (about 200 frames a second on the SPAN port), and
+# the lab goes quiet again until the falling trap arrives. Writes OUTDIR/traps-v2c.log and
+# traps-v1.log (snmptrapd, numeric OIDs), OUTDIR/logTable.txt and alarmTable.txt (snmpwalk),
+# OUTDIR/report.json (the probe's report at SIGINT) and OUTDIR/probe.log.
+#   LAB_PROBE  the rmonprobe binary (default target/release/rmonprobe)
+#   LAB_MIBS   the MIB folder for net-snmp (default ../shared/mibs beside the project)
+cmd_alarm() {
+  local out=$1 port pid
+  local probe=${LAB_PROBE:-$SCRIPT_DIR/../target/release/rmonprobe}
+  local mibs=${LAB_MIBS:-$SCRIPT_DIR/../../shared/mibs}
+  LIVE_MODE=1
+  [ -x "$probe" ] || die "no rmonprobe binary at $probe (cargo build --release, or set LAB_PROBE)"
+  [ -f "$mibs/RMON-MIB" ] || die "no RMON-MIB in $mibs (set LAB_MIBS)"
+  probe=$(cd "$(dirname "$probe")" && pwd)/$(basename "$probe")
+  mibs=$(cd "$mibs" && pwd)
+  mkdir -p "$out"
+  out=$(cd "$out" && pwd)
+  start_lab 5
+  wait_quiet
+  printf 'disableAuthorization yes\n' >"$WORK/snmptrapd.conf"
+  for port in 1162 1163; do
+    # -f: foreground (its PID is ours); -m '' -On: no MIBs, numeric OIDs; -C -c: only our
+    # configuration; -Lf: log to a file, flushed per trap.
+    spawn mon snmptrapd -f -m '' -On -C -c "$WORK/snmptrapd.conf" -Lf "$WORK/trapd-$port.log" \
+      -p "$WORK/trapd-$port.pid" "udp:127.0.0.1:$port"
+  done
+  spawn mon "$probe" run --interface mon0 --snmp 127.0.0.1:1161 --write-community private \
+    --trap-sink 127.0.0.1:1162 --trap-sink 127.0.0.1:1163/v1 --json "$out/report.json" 2>"$out/probe.log"
+  pid=$SPAWNED
+  wait_until "rmonprobe (log: $out/probe.log)" grep -q "(ifIndex 1):" "$out/probe.log"
+  wait_until "snmptrapd" sh -c "grep -q 'NET-SNMP version' '$WORK/trapd-1162.log' && grep -q 'NET-SNMP version' '$WORK/trapd-1163.log'"
+  local snmp=(-M "+$mibs" -m +RMON-MIB -v2c -c private 127.0.0.1:1161)
+  in_ns mon snmpset "${snmp[@]}" eventStatus.1 i createRequest >&2
+  in_ns mon snmpset "${snmp[@]}" eventDescription.1 s "ping flood on the SPAN port" \
+    eventType.1 i logandtrap eventCommunity.1 s lab-traps eventOwner.1 s lab >&2
+  in_ns mon snmpset "${snmp[@]}" eventStatus.1 i valid >&2
+  in_ns mon snmpset "${snmp[@]}" alarmStatus.1 i createRequest >&2
+  in_ns mon snmpset "${snmp[@]}" alarmInterval.1 i 1 alarmVariable.1 o etherStatsPkts.1 \
+    alarmSampleType.1 i deltaValue alarmStartupAlarm.1 i risingAlarm \
+    alarmRisingThreshold.1 i 40 alarmFallingThreshold.1 i 5 \
+    alarmRisingEventIndex.1 i 1 alarmFallingEventIndex.1 i 1 alarmOwner.1 s lab >&2
+  in_ns mon snmpset "${snmp[@]}" alarmStatus.1 i valid >&2
+  sleep 3     # quiet samples first: the startup alarm (rising only) must not fire
+  in_ns h4 ping -q -i 0.01 -c 300 "$NET4.1" >&2
+  local _
+  for _ in $(seq 100); do
+    grep -q '1.3.6.1.2.1.16.0.2' "$WORK/trapd-1162.log" && break
+    sleep 0.2
+  done
+  sleep 1     # the v1 sink's copy of the same trap
+  in_ns mon snmpwalk "${snmp[@]}" -On logTable >"$out/logTable.txt"
+  in_ns mon snmpwalk "${snmp[@]}" -On alarmTable >"$out/alarmTable.txt"
+  in_ns mon snmpwalk "${snmp[@]}" -On eventTable >"$out/eventTable.txt"
+  kill -INT "$pid"
+  if ! wait "$pid"; then
+    cat "$out/probe.log" >&2
+    die "rmonprobe did not exit cleanly"
+  fi
+  cp "$WORK/trapd-1162.log" "$out/traps-v2c.log"
+  cp "$WORK/trapd-1163.log" "$out/traps-v1.log"
+  log "wrote $out"
+}
+
 # Waits (at most 10 tries) for SECONDS (default 2) in which the monitor port sees no frame.
 wait_quiet() {
   local seconds=${1:-2} _
@@ -584,6 +655,7 @@ main() {
     record)      [ $# -eq 3 ] || usage; cmd_record "$2" "$3" ;;
     record-vlan) [ $# -eq 3 ] || usage; VLAN_MODE=1; cmd_record "$2" "$3" ;;
     live)        [ $# -eq 3 ] || usage; cmd_live "$2" "$3" ;;
+    alarm)       [ $# -eq 2 ] || usage; cmd_alarm "$2" ;;
     down)        [ $# -eq 1 ] || usage; cmd_down ;;
     -h|--help|help) usage ;;
     *) usage ;;

@@ -98,6 +98,10 @@ pub struct SnmpSection {
     pub sys_name: Option<String>,
     #[serde(default)]
     pub sys_location: String,
+    /// Where the events' traps go, as `--trap-sink` takes them (`"127.0.0.1:162"`,
+    /// `"192.0.2.9:162/v1"`); `--trap-sink` adds to these.
+    #[serde(default)]
+    pub trap_sinks: Vec<String>,
 }
 
 impl Default for SnmpSection {
@@ -108,6 +112,7 @@ impl Default for SnmpSection {
             sys_contact: String::new(),
             sys_name: None,
             sys_location: String::new(),
+            trap_sinks: Vec::new(),
         }
     }
 }

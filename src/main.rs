@@ -23,6 +23,7 @@ use rmonprobe::snmp::AgentConfig;
 use rmonprobe::snmp::agent::MAX_UDP_PAYLOAD;
 use rmonprobe::snmp::mib::SystemGroup;
 use rmonprobe::snmp::tables::system::{RMONPROBE_AGENT, SYS_SERVICES};
+use rmonprobe::snmp::trap::TrapSink;
 use rmonprobe::state;
 use rmonprobe::summary;
 use rmonprobe::synth::{SynthOptions, generate};
@@ -137,6 +138,14 @@ struct SnmpArgs {
     /// Persist control rows created or changed by SET in this file, and restore them at start.
     #[arg(long, value_name = "PATH")]
     state: Option<PathBuf>,
+    /// Send the events' traps here (repeatable; also `trapSinks` in [snmp]): HOST:PORT, v2c, or
+    /// HOST:PORT/v1 for an SNMPv1 Trap-PDU.
+    #[arg(long, value_name = "ADDR:PORT[/v1|/v2c]", value_parser = parse_trap_sink)]
+    trap_sink: Vec<TrapSink>,
+}
+
+fn parse_trap_sink(s: &str) -> Result<TrapSink, String> {
+    s.parse()
 }
 
 fn parse_speed(s: &str) -> Result<Speed, String> {
@@ -331,7 +340,12 @@ fn agent_setup(config: &Config, args: &SnmpArgs, listen: SocketAddr) -> Result<A
         max_message_size: MAX_UDP_PAYLOAD,
         system,
     };
-    Ok(AgentSetup { socket, config: agent, state: args.state.clone(), restored })
+    let mut trap_sinks = Vec::new();
+    for sink in &config.snmp.trap_sinks {
+        trap_sinks.push(sink.parse::<TrapSink>().map_err(|e| format!("configuration [snmp] trapSinks: {e}"))?);
+    }
+    trap_sinks.extend(args.trap_sink.iter().copied());
+    Ok(AgentSetup { socket, config: agent, state: args.state.clone(), restored, trap_sinks })
 }
 
 /// sysName by default: the machine's host name.

@@ -12,8 +12,9 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 
 use crate::rmon::edit::{RejectedEdit, RowEdit};
-use crate::rmon::{Probe, RowRequest, Shard, ShardCommand, Snapshot, Timestamp};
+use crate::rmon::{AlarmRun, Probe, RowRequest, Sample, Shard, ShardCommand, Snapshot, Timestamp};
 use crate::snmp::Backend;
+use crate::snmp::oid::Oid;
 
 /// What the control plane asks of a worker.
 #[derive(Debug)]
@@ -134,5 +135,21 @@ impl Backend for ControlPlane {
 
     fn persistent_rows(&self) -> Vec<RowRequest> {
         self.probe().persistent_rows()
+    }
+
+    fn fresh_snapshot(&mut self, now: Timestamp) -> Arc<Snapshot> {
+        self.cached = None;
+        self.snapshot(now)
+    }
+
+    fn next_alarm_due(&self) -> Option<Timestamp> {
+        self.probe().next_alarm_due()
+    }
+
+    fn run_alarms(&mut self, now: Timestamp, read: &mut dyn FnMut(&Oid) -> Option<Sample>) -> AlarmRun {
+        let run = self.probe().run_alarms(now, read);
+        // alarmValue, eventLastTimeSent and the log changed: the next read shows them.
+        self.cached = None;
+        run
     }
 }

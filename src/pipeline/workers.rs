@@ -12,6 +12,7 @@ use crossbeam_channel::Receiver;
 use crate::pipeline::control::{self, ControlPlane, ProbeClock, WorkerRequest};
 use crate::pipeline::{BatchReceiver, Next, Worker};
 use crate::rmon::{DataSourceInfo, Limits, Probe, RowRequest, Shard, Timestamp};
+use crate::snmp::trap::TrapSink;
 use crate::snmp::udp::Shell;
 use crate::snmp::{Agent, AgentConfig};
 use crate::state::ProbeState;
@@ -34,6 +35,8 @@ pub struct AgentSetup {
     pub state: Option<PathBuf>,
     /// What the state file held: its rows replace the configuration's.
     pub restored: Option<ProbeState>,
+    /// Where the events' traps go.
+    pub trap_sinks: Vec<TrapSink>,
 }
 
 /// The probe, started at `start`, and `workers` shards set up to count for its rows.
@@ -124,7 +127,7 @@ pub fn start_agent(
     clock: impl Fn() -> Timestamp + Send + 'static,
 ) -> Result<(JoinHandle<()>, Arc<AtomicBool>), StartError> {
     let stop = Arc::new(AtomicBool::new(false));
-    let shell = Shell { socket: setup.socket, state: setup.state, stop: Arc::clone(&stop) };
+    let shell = Shell { socket: setup.socket, state: setup.state, stop: Arc::clone(&stop), trap_sinks: setup.trap_sinks };
     let mut agent = Agent::new(setup.config, control);
     let thread = std::thread::Builder::new()
         .name("rmonprobe-snmp".into())

@@ -14,7 +14,7 @@
 
 use std::net::SocketAddr;
 
-use crate::rmon::Timestamp;
+use crate::rmon::{AlarmRun, Timestamp};
 use crate::rmon::edit::{EditError, RowEdit};
 use crate::snmp::backend::Backend;
 use crate::snmp::message::{
@@ -89,6 +89,30 @@ impl<B: Backend> Agent<B> {
     /// The accepted SETs since the last call, one line each.
     pub fn take_log(&mut self) -> Vec<String> {
         std::mem::take(&mut self.log)
+    }
+
+    /// Steps the alarm and event groups to `now` when an alarm is due: each due alarm reads its
+    /// variable through this agent's MIB, over a snapshot read afresh, so it can watch any
+    /// integer the agent serves. Returns the traps to send; an alarm deleted because its variable
+    /// went away is logged and counts as a change (the state file keeps the rows).
+    pub fn step_alarms(&mut self, now: Timestamp) -> AlarmRun {
+        if !self.backend.next_alarm_due().is_some_and(|due| due <= now) {
+            return AlarmRun::default();
+        }
+        let snapshot = self.backend.fresh_snapshot(now);
+        let ctx = Context { snapshot: &snapshot, system: &self.config.system, counters: &self.counters };
+        let mib = &self.mib;
+        let run = self.backend.run_alarms(now, &mut |oid| mib.get(&ctx, oid.as_slice()).alarm_sample());
+        for index in &run.invalidated {
+            self.log.push(format!("alarm {index}: its variable is no longer served or not an integer; the row is deleted"));
+            self.changed = true;
+        }
+        run
+    }
+
+    /// Counts `n` notifications handed to the transport (snmpOutPkts).
+    pub fn count_sent_traps(&mut self, n: u64) {
+        self.counters.out_pkts += n;
     }
 
     /// Answers one datagram from `peer` at probe time `now`; None: no answer is due.

@@ -7,7 +7,8 @@
 use std::sync::Arc;
 
 use crate::rmon::edit::{RejectedEdit, RowEdit};
-use crate::rmon::{Probe, RowRequest, Shard, Snapshot, Timestamp};
+use crate::rmon::{AlarmRun, Probe, RowRequest, Sample, Shard, Snapshot, Timestamp};
+use crate::snmp::oid::Oid;
 
 /// The probe as the agent sees it.
 pub trait Backend {
@@ -19,6 +20,17 @@ pub trait Backend {
 
     /// The control rows to persist after a change.
     fn persistent_rows(&self) -> Vec<RowRequest>;
+
+    /// The probe as it stands at `now`, read afresh: what an alarm samples must not be a
+    /// picture from before its sampling time. The next [`Backend::snapshot`] may reuse it.
+    fn fresh_snapshot(&mut self, now: Timestamp) -> Arc<Snapshot>;
+
+    /// When the next alarm wants a reading (None: no valid alarm).
+    fn next_alarm_due(&self) -> Option<Timestamp>;
+
+    /// Steps the alarm and event groups to `now` ([`Probe::run_alarms`]), `read` answering
+    /// from a snapshot of the same moment.
+    fn run_alarms(&mut self, now: Timestamp, read: &mut dyn FnMut(&Oid) -> Option<Sample>) -> AlarmRun;
 }
 
 /// A probe and its shards in the caller's thread.
@@ -81,5 +93,20 @@ impl Backend for LocalProbe {
 
     fn persistent_rows(&self) -> Vec<RowRequest> {
         self.probe.persistent_rows()
+    }
+
+    fn fresh_snapshot(&mut self, now: Timestamp) -> Arc<Snapshot> {
+        // In-thread shards are always current; the cache only keys on `now`.
+        self.snapshot(now)
+    }
+
+    fn next_alarm_due(&self) -> Option<Timestamp> {
+        self.probe.next_alarm_due()
+    }
+
+    fn run_alarms(&mut self, now: Timestamp, read: &mut dyn FnMut(&Oid) -> Option<Sample>) -> AlarmRun {
+        let run = self.probe.run_alarms(now, read);
+        self.cached = None;
+        run
     }
 }

@@ -415,7 +415,7 @@ fn message_len(
 }
 
 /// Writes a message with any PDU of the request/response shape, into a buffer of the exact size.
-fn encode_message(
+pub(crate) fn encode_message(
     version: Version,
     community: &[u8],
     pdu_tag: u8,
@@ -446,7 +446,7 @@ fn encode_message(
 }
 
 /// Writes one VarBind SEQUENCE.
-fn write_varbind(w: &mut BerWriter, varbind: &VarBind) {
+pub(crate) fn write_varbind(w: &mut BerWriter, varbind: &VarBind) {
     w.constructed(tag::SEQUENCE, |w| {
         w.value(&varbind.value);
         w.oid(varbind.oid.as_slice());

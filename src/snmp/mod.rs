@@ -22,6 +22,7 @@ pub mod message;
 pub mod mib;
 pub mod oid;
 pub mod tables;
+pub mod trap;
 pub mod udp;
 pub mod value;
 

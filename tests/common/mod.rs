@@ -12,7 +12,8 @@ use std::thread::JoinHandle;
 
 use rmonprobe::packet::{Fcs, Frame, MacAddr, RawFrame};
 use rmonprobe::rmon::{
-    DataSourceInfo, Limits, Probe, RejectedEdit, RmonTables, RowEdit, RowRequest, Snapshot, Timestamp,
+    AlarmRun, DataSourceInfo, Limits, Probe, RejectedEdit, RmonTables, RowEdit, RowRequest, Sample, Snapshot,
+    Timestamp,
 };
 use rmonprobe::snmp::message::{PduKind, Request, VarBind, Version, encode_request};
 use rmonprobe::snmp::mib::SystemGroup;
@@ -277,6 +278,18 @@ impl Backend for Shared {
     fn persistent_rows(&self) -> Vec<RowRequest> {
         self.0.lock().unwrap().persistent_rows()
     }
+
+    fn fresh_snapshot(&mut self, now: Timestamp) -> Arc<Snapshot> {
+        self.0.lock().unwrap().fresh_snapshot(now)
+    }
+
+    fn next_alarm_due(&self) -> Option<Timestamp> {
+        self.0.lock().unwrap().next_alarm_due()
+    }
+
+    fn run_alarms(&mut self, now: Timestamp, read: &mut dyn FnMut(&Oid) -> Option<Sample>) -> AlarmRun {
+        self.0.lock().unwrap().run_alarms(now, read)
+    }
 }
 
 /// The UDP shell serving an agent in a thread on 127.0.0.1, its clock set by the test.
@@ -295,7 +308,7 @@ pub fn serve(probe: LocalProbe, state: Option<PathBuf>) -> Served {
     let stop = Arc::new(AtomicBool::new(false));
     let probe = Arc::new(Mutex::new(probe));
     let clock = Arc::new(AtomicU64::new(NOW.0));
-    let shell = Shell { socket, state, stop: Arc::clone(&stop) };
+    let shell = Shell { socket, state, stop: Arc::clone(&stop), trap_sinks: Vec::new() };
     let mut agent = Agent::new(default_config(), Shared(Arc::clone(&probe)));
     let time = Arc::clone(&clock);
     let thread = std::thread::spawn(move || {

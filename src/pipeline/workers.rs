@@ -127,7 +127,8 @@ pub fn start_agent(
     clock: impl Fn() -> Timestamp + Send + 'static,
 ) -> Result<(JoinHandle<()>, Arc<AtomicBool>), StartError> {
     let stop = Arc::new(AtomicBool::new(false));
-    let shell = Shell { socket: setup.socket, state: setup.state, stop: Arc::clone(&stop), trap_sinks: setup.trap_sinks };
+    let shell =
+        Shell { socket: setup.socket, state: setup.state, stop: Arc::clone(&stop), trap_sinks: setup.trap_sinks };
     let mut agent = Agent::new(setup.config, control);
     let thread = std::thread::Builder::new()
         .name("rmonprobe-snmp".into())

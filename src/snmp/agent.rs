@@ -14,8 +14,8 @@
 
 use std::net::SocketAddr;
 
-use crate::rmon::{AlarmRun, Timestamp};
 use crate::rmon::edit::{EditError, RowEdit};
+use crate::rmon::{AlarmRun, Timestamp};
 use crate::snmp::backend::Backend;
 use crate::snmp::message::{
     DecodeError, ErrorStatus, PduKind, Request, Response, VarBind, Version, decode_request, encode_response,
@@ -104,7 +104,8 @@ impl<B: Backend> Agent<B> {
         let mib = &self.mib;
         let run = self.backend.run_alarms(now, &mut |oid| mib.get(&ctx, oid.as_slice()).alarm_sample());
         for index in &run.invalidated {
-            self.log.push(format!("alarm {index}: its variable is no longer served or not an integer; the row is deleted"));
+            self.log
+                .push(format!("alarm {index}: its variable is no longer served or not an integer; the row is deleted"));
             self.changed = true;
         }
         run

@@ -12,12 +12,12 @@ use std::thread::JoinHandle;
 
 use rmonprobe::packet::{Fcs, Frame, MacAddr, RawFrame};
 use rmonprobe::rmon::{
-    AlarmRun, DataSourceInfo, Limits, Probe, RejectedEdit, RmonTables, RowEdit, RowRequest, Sample, Snapshot,
-    Timestamp,
+    AlarmRun, DataSourceInfo, Limits, Probe, RejectedEdit, RmonTables, RowEdit, RowRequest, Sample, Snapshot, Timestamp,
 };
 use rmonprobe::snmp::message::{PduKind, Request, VarBind, Version, encode_request};
 use rmonprobe::snmp::mib::SystemGroup;
 use rmonprobe::snmp::oid::Oid;
+use rmonprobe::snmp::trap::TrapSink;
 use rmonprobe::snmp::udp::Shell;
 use rmonprobe::snmp::value::Value;
 use rmonprobe::snmp::{Agent, AgentConfig, Backend, LocalProbe};
@@ -303,12 +303,17 @@ pub struct Served {
 
 /// Serves `probe` with [`default_config`], the clock at NOW, saving to `state` if given.
 pub fn serve(probe: LocalProbe, state: Option<PathBuf>) -> Served {
+    serve_with_sinks(probe, state, Vec::new())
+}
+
+/// [`serve`], sending the events' traps to `trap_sinks`.
+pub fn serve_with_sinks(probe: LocalProbe, state: Option<PathBuf>, trap_sinks: Vec<TrapSink>) -> Served {
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
     let addr = socket.local_addr().unwrap();
     let stop = Arc::new(AtomicBool::new(false));
     let probe = Arc::new(Mutex::new(probe));
     let clock = Arc::new(AtomicU64::new(NOW.0));
-    let shell = Shell { socket, state, stop: Arc::clone(&stop), trap_sinks: Vec::new() };
+    let shell = Shell { socket, state, stop: Arc::clone(&stop), trap_sinks };
     let mut agent = Agent::new(default_config(), Shared(Arc::clone(&probe)));
     let time = Arc::clone(&clock);
     let thread = std::thread::spawn(move || {

@@ -96,7 +96,7 @@ impl<B: Backend> Agent<B> {
     /// integer the agent serves. Returns the traps to send; an alarm deleted because its variable
     /// went away is logged and counts as a change (the state file keeps the rows).
     pub fn step_alarms(&mut self, now: Timestamp) -> AlarmRun {
-        if !self.backend.next_alarm_due().is_some_and(|due| due <= now) {
+        if self.backend.next_alarm_due().is_none_or(|due| due > now) {
             return AlarmRun::default();
         }
         let snapshot = self.backend.fresh_snapshot(now);

@@ -5,6 +5,7 @@
 //! batches, and reads the copy (DESIGN.md, rule 3); a control-row change travels to every worker
 //! as [`ShardCommand`]s on the same channel, so a copy asked for after a change shows it.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -23,6 +24,9 @@ pub enum WorkerRequest {
     Apply(Vec<ShardCommand>),
     /// A copy of the shard as it stands, sent back on the channel given.
     Copy(Sender<Shard>),
+    /// The shard's channelMatches by channelIndex ([`Shard::channel_counts`]), for the
+    /// channels' events, which look ten times a second.
+    ChannelCounts(Sender<Vec<(u16, u64)>>),
 }
 
 /// The channel a worker takes requests on.
@@ -41,6 +45,9 @@ pub fn answer(shard: &mut Shard, request: WorkerRequest) {
         WorkerRequest::Copy(reply) => {
             // The asker may have given up waiting; the copy is then simply dropped.
             let _ = reply.send(shard.clone());
+        }
+        WorkerRequest::ChannelCounts(reply) => {
+            let _ = reply.send(shard.channel_counts());
         }
     }
 }
@@ -150,6 +157,34 @@ impl Backend for ControlPlane {
         let run = self.probe().run_alarms(now, read);
         // alarmValue, eventLastTimeSent and the log changed: the next read shows them.
         self.cached = None;
+        run
+    }
+
+    fn run_channel_events(&mut self, now: Timestamp) -> AlarmRun {
+        if self.probe().armed_channels().is_empty() {
+            return AlarmRun::default();
+        }
+        let replies: Vec<Receiver<Vec<(u16, u64)>>> = self
+            .workers
+            .iter()
+            .filter_map(|w| {
+                let (tx, rx) = bounded(1);
+                w.send(WorkerRequest::ChannelCounts(tx)).ok().map(|_| rx)
+            })
+            .collect();
+        let mut counts: BTreeMap<u16, u64> = BTreeMap::new();
+        for rx in &replies {
+            // Without every worker's share the sums would be short (and grow back later, as if
+            // new frames matched): skip this step.
+            let Ok(shard_counts) = rx.recv_timeout(COPY_TIMEOUT) else { return AlarmRun::default() };
+            for (index, matches) in shard_counts {
+                *counts.entry(index).or_default() += matches;
+            }
+        }
+        let run = self.probe().run_channel_events(now, &|index| counts.get(&index).copied());
+        if !run.traps.is_empty() || !run.data_control.is_empty() {
+            self.cached = None;
+        }
         run
     }
 }

@@ -1,7 +1,8 @@
 //! The event group: eventTable and logTable (RFC 2819, section 5.9), and the traps events ask for.
 //!
-//! An event row says what the probe does when something elsewhere in the MIB fires it (for now,
-//! an alarm crossing a threshold): nothing, a line in the log, a trap, or both. Firing stamps
+//! An event row says what the probe does when something elsewhere in the MIB fires it (an alarm
+//! crossing a threshold, a channel matching a packet): nothing, a line in the log, a trap, or
+//! both. Firing stamps
 //! eventLastTimeSent. This file does not send anything: a trap comes back as a [`TrapRequest`],
 //! the notification's OID and varbinds ready to encode, for the caller's trap sender to deliver
 //! (`rmon/` does no I/O).
@@ -25,6 +26,22 @@ use crate::snmp::value::Value;
 pub const RISING_ALARM: [u32; 9] = [1, 3, 6, 1, 2, 1, 16, 0, 1];
 /// fallingAlarm NOTIFICATION-TYPE: 1.3.6.1.2.1.16.0.2.
 pub const FALLING_ALARM: [u32; 9] = [1, 3, 6, 1, 2, 1, 16, 0, 2];
+
+/// rmonprobePacketMatch NOTIFICATION-TYPE (`mibs/RMONPROBE-MIB`): RMON-MIB defines no
+/// notification for a channel's event, so the project's own module does.
+pub const PACKET_MATCH: [u32; 10] = [1, 3, 6, 1, 4, 1, 32473, 21, 0, 1];
+/// channelEntry, whose channelIndex, channelMatches and channelDescription a packet match carries.
+const CHANNEL_ENTRY: [u32; 10] = [1, 3, 6, 1, 2, 1, 16, 7, 2, 1];
+
+/// What fired an event.
+#[derive(Clone, Copy, Debug)]
+pub enum Cause<'a> {
+    /// An alarm crossed a threshold.
+    Alarm(&'a AlarmCrossing),
+    /// A channel whose channelEventStatus was eventReady or eventAlwaysReady matched a packet
+    /// while its data control was on.
+    PacketMatch { channel_index: u16, matches: u64, description: &'a str },
+}
 
 /// Longest eventDescription and eventCommunity (SIZE (0..127)).
 pub const MAX_DESCRIPTION_LEN: usize = 127;
@@ -139,8 +156,33 @@ pub struct TrapRequest {
 }
 
 impl TrapRequest {
+    /// The trap `cause` asks for.
+    fn of(event_index: u16, community: &[u8], sys_up_time: u64, cause: &Cause<'_>) -> TrapRequest {
+        match *cause {
+            Cause::Alarm(crossing) => TrapRequest::of_alarm(event_index, community, sys_up_time, crossing),
+            Cause::PacketMatch { channel_index, matches, description } => {
+                let column = |c: u32| {
+                    let mut arcs = CHANNEL_ENTRY.to_vec();
+                    arcs.extend([c, u32::from(channel_index)]);
+                    Oid(arcs)
+                };
+                TrapRequest {
+                    event_index,
+                    community: community.to_vec(),
+                    sys_up_time,
+                    trap_oid: Oid(PACKET_MATCH.to_vec()),
+                    varbinds: vec![
+                        (column(1), Value::Integer(i32::from(channel_index))),
+                        (column(9), Value::Counter32(matches as u32)),
+                        (column(10), Value::OctetString(description.as_bytes().to_vec())),
+                    ],
+                }
+            }
+        }
+    }
+
     /// The trap an alarm crossing asks for.
-    fn of(event_index: u16, community: &[u8], sys_up_time: u64, cause: &AlarmCrossing) -> TrapRequest {
+    fn of_alarm(event_index: u16, community: &[u8], sys_up_time: u64, cause: &AlarmCrossing) -> TrapRequest {
         let column = |c: u32| {
             let mut arcs = ALARM_ENTRY.to_vec();
             arcs.extend([c, u32::from(cause.alarm_index)]);
@@ -212,11 +254,17 @@ impl EventTable {
         log
     }
 
-    /// Fires event `index` for an alarm's crossing at `sys_up_time` (TimeTicks): logs it and
+    /// Whether event `index` exists and is valid: whether firing it generates anything (the
+    /// channels it turns on or off listen for that).
+    pub fn is_valid(&self, index: u16) -> bool {
+        self.rows.get(&index).is_some_and(|e| e.status == EntryStatus::Valid)
+    }
+
+    /// Fires event `index` for `cause` at `sys_up_time` (TimeTicks): logs it and
     /// gives the trap to send, as the event's type says, and stamps eventLastTimeSent (for every
     /// type: the MIB's "last generated an event", which type none does too). Index 0, a row that
     /// does not exist and a row that is not valid do nothing: the MIB's "no association exists".
-    pub fn fire(&mut self, index: u16, sys_up_time: u64, cause: &AlarmCrossing) -> Option<TrapRequest> {
+    pub fn fire(&mut self, index: u16, sys_up_time: u64, cause: &Cause<'_>) -> Option<TrapRequest> {
         let event = self.rows.get_mut(&index).filter(|e| e.status == EntryStatus::Valid)?;
         event.last_time_sent = sys_up_time;
         let event_type = event.event_type;
@@ -240,24 +288,18 @@ impl EventTable {
     }
 }
 
-/// logDescription for an alarm's crossing, in the words of the MIB and of probes that log the
+/// logDescription: for an alarm's crossing, in the words of the MIB and of probes that log the
 /// same: which alarm, which notification, the variable, the value compared, which threshold and
 /// its value. `alarm 3 risingAlarm: 1.3.6.1.2.1.16.1.1.1.5.1 deltaValue 1500 >=
-/// alarmRisingThreshold 1000`. Cut to 255 octets (a long OID could pass it).
-fn describe(cause: &AlarmCrossing) -> String {
-    let (op, threshold) = match cause.crossing {
-        Crossing::Rising => (">=", "alarmRisingThreshold"),
-        Crossing::Falling => ("<=", "alarmFallingThreshold"),
+/// alarmRisingThreshold 1000`; for a channel, `channel 2 matched a packet (channelMatches 57):
+/// ICMP`. Cut to 255 octets (a long OID or description could pass it).
+fn describe(cause: &Cause<'_>) -> String {
+    let mut text = match *cause {
+        Cause::Alarm(crossing) => describe_crossing(crossing),
+        Cause::PacketMatch { channel_index, matches, description } => {
+            format!("channel {channel_index} matched a packet (channelMatches {matches}): {description}")
+        }
     };
-    let mut text = format!(
-        "alarm {} {}: {} {} {} {op} {threshold} {}",
-        cause.alarm_index,
-        cause.crossing.name(),
-        cause.variable,
-        cause.sample_type.name(),
-        cause.value,
-        cause.threshold
-    );
     if text.len() > MAX_LOG_DESCRIPTION_LEN {
         let mut end = MAX_LOG_DESCRIPTION_LEN;
         while !text.is_char_boundary(end) {
@@ -266,6 +308,22 @@ fn describe(cause: &AlarmCrossing) -> String {
         text.truncate(end);
     }
     text
+}
+
+fn describe_crossing(cause: &AlarmCrossing) -> String {
+    let (op, threshold) = match cause.crossing {
+        Crossing::Rising => (">=", "alarmRisingThreshold"),
+        Crossing::Falling => ("<=", "alarmFallingThreshold"),
+    };
+    format!(
+        "alarm {} {}: {} {} {} {op} {threshold} {}",
+        cause.alarm_index,
+        cause.crossing.name(),
+        cause.variable,
+        cause.sample_type.name(),
+        cause.value,
+        cause.threshold
+    )
 }
 
 fn text<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
@@ -337,13 +395,13 @@ mod tests {
     fn each_type_does_what_it_says() {
         let mut t = table();
         let c = crossing(7, Crossing::Rising, 1500);
-        assert_eq!(t.fire(1, 100, &c), None);
+        assert_eq!(t.fire(1, 100, &Cause::Alarm(&c)), None);
         assert!(t.log().is_empty());
-        assert_eq!(t.fire(2, 200, &c), None);
+        assert_eq!(t.fire(2, 200, &Cause::Alarm(&c)), None);
         assert_eq!(t.log().len(), 1);
-        assert!(t.fire(3, 300, &c).is_some());
+        assert!(t.fire(3, 300, &Cause::Alarm(&c)).is_some());
         assert_eq!(t.log().len(), 1);
-        assert!(t.fire(4, 400, &c).is_some());
+        assert!(t.fire(4, 400, &Cause::Alarm(&c)).is_some());
         let log: Vec<_> = t.log().iter().map(|e| (e.log_event_index, e.log_index, e.log_time)).collect();
         assert_eq!(log, vec![(2, 1, 200), (4, 1, 400)]);
         let sent: Vec<_> = t.rows().map(|(i, e)| (i, e.last_time_sent)).collect();
@@ -359,7 +417,7 @@ mod tests {
         );
         let c = crossing(1, Crossing::Rising, 1500);
         for index in [0, 5, 9] {
-            assert_eq!(t.fire(index, 100, &c), None, "event {index}");
+            assert_eq!(t.fire(index, 100, &Cause::Alarm(&c)), None, "event {index}");
         }
         assert!(t.log().is_empty());
         assert_eq!(t.get(5).unwrap().last_time_sent, 0);
@@ -368,7 +426,7 @@ mod tests {
     #[test]
     fn rising_trap_has_the_mib_varbinds() {
         let mut t = table();
-        let trap = t.fire(3, 4242, &crossing(7, Crossing::Rising, 1500)).unwrap();
+        let trap = t.fire(3, 4242, &Cause::Alarm(&crossing(7, Crossing::Rising, 1500))).unwrap();
         assert_eq!(trap.trap_oid.to_string(), "1.3.6.1.2.1.16.0.1");
         assert_eq!((trap.event_index, trap.community.as_slice(), trap.sys_up_time), (3, &b"traps"[..], 4242));
         let got: Vec<_> = trap.varbinds.iter().map(|(o, v)| (o.to_string(), v.clone())).collect();
@@ -387,7 +445,7 @@ mod tests {
     #[test]
     fn falling_trap_names_the_falling_threshold_and_clamps_the_value() {
         let mut t = table();
-        let trap = t.fire(4, 1, &crossing(2, Crossing::Falling, -5_000_000_000)).unwrap();
+        let trap = t.fire(4, 1, &Cause::Alarm(&crossing(2, Crossing::Falling, -5_000_000_000))).unwrap();
         assert_eq!(trap.trap_oid.to_string(), "1.3.6.1.2.1.16.0.2");
         assert_eq!(trap.varbinds[3], (Oid(vec![1, 3, 6, 1, 2, 1, 16, 3, 1, 1, 5, 2]), Value::Integer(i32::MIN)));
         assert_eq!(trap.varbinds[4], (Oid(vec![1, 3, 6, 1, 2, 1, 16, 3, 1, 1, 8, 2]), Value::Integer(100)));
@@ -396,8 +454,8 @@ mod tests {
     #[test]
     fn log_description_says_what_happened() {
         let mut t = table();
-        t.fire(2, 1, &crossing(3, Crossing::Rising, 1500));
-        t.fire(2, 2, &crossing(3, Crossing::Falling, 40));
+        t.fire(2, 1, &Cause::Alarm(&crossing(3, Crossing::Rising, 1500)));
+        t.fire(2, 2, &Cause::Alarm(&crossing(3, Crossing::Falling, 40)));
         let log = t.log();
         assert_eq!(
             log[0].log_description,
@@ -409,7 +467,7 @@ mod tests {
         );
         let mut long = crossing(3, Crossing::Rising, 1);
         long.variable = Oid(vec![4_000_000_000; 120]);
-        t.fire(2, 3, &long);
+        t.fire(2, 3, &Cause::Alarm(&long));
         assert_eq!(t.log()[2].log_description.len(), MAX_LOG_DESCRIPTION_LEN);
     }
 
@@ -420,12 +478,12 @@ mod tests {
         t.insert(2, event(EventType::Log));
         let c = crossing(1, Crossing::Rising, 1500);
         for tick in 1..=5 {
-            t.fire(1, tick, &c);
+            t.fire(1, tick, &Cause::Alarm(&c));
         }
-        t.fire(2, 6, &c);
+        t.fire(2, 6, &Cause::Alarm(&c));
         let log: Vec<_> = t.log().iter().map(|e| (e.log_event_index, e.log_index, e.log_time)).collect();
         assert_eq!(log, vec![(1, 4, 4), (1, 5, 5), (2, 1, 6)]);
-        t.fire(1, 7, &c);
+        t.fire(1, 7, &Cause::Alarm(&c));
         let log: Vec<_> = t.log().iter().map(|e| (e.log_event_index, e.log_index)).collect();
         assert_eq!(log, vec![(1, 5), (1, 6), (2, 1)], "logTable index order, not time order");
     }
@@ -434,7 +492,7 @@ mod tests {
     fn a_log_of_zero_entries_logs_nothing() {
         let mut t = EventTable::new(0);
         t.insert(1, event(EventType::LogAndTrap));
-        assert!(t.fire(1, 1, &crossing(1, Crossing::Rising, 1500)).is_some());
+        assert!(t.fire(1, 1, &Cause::Alarm(&crossing(1, Crossing::Rising, 1500))).is_some());
         assert!(t.log().is_empty());
     }
 
@@ -442,14 +500,14 @@ mod tests {
     fn deleting_an_event_deletes_its_log() {
         let mut t = table();
         let c = crossing(1, Crossing::Rising, 1500);
-        t.fire(2, 1, &c);
-        t.fire(4, 2, &c);
+        t.fire(2, 1, &Cause::Alarm(&c));
+        t.fire(4, 2, &Cause::Alarm(&c));
         assert!(t.remove(2).is_some());
         assert_eq!(t.log().iter().map(|e| e.log_event_index).collect::<Vec<_>>(), vec![4]);
         // A row made again starts its logIndex at 1.
         t.insert(4, event(EventType::Log));
         assert!(t.log().is_empty());
-        t.fire(4, 3, &c);
+        t.fire(4, 3, &Cause::Alarm(&c));
         assert_eq!(t.log()[0].log_index, 1);
     }
 
@@ -460,8 +518,8 @@ mod tests {
         e.next_log_index = MAX_LOG_INDEX;
         t.insert(1, e);
         let c = crossing(1, Crossing::Rising, 1500);
-        t.fire(1, 1, &c);
-        t.fire(1, 2, &c);
+        t.fire(1, 1, &Cause::Alarm(&c));
+        t.fire(1, 2, &Cause::Alarm(&c));
         let got: Vec<_> = t.log().iter().map(|e| e.log_index).collect();
         assert_eq!(got, vec![1, MAX_LOG_INDEX]);
     }

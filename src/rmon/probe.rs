@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::rmon::alarm::{Alarm, AlarmConfig, AlarmCrossing, AlarmEntry, Sample, SampleOutcome};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 use crate::rmon::edit::ControlTable;
-use crate::rmon::event::{DEFAULT_LOG_ENTRIES, Event, EventEntry, EventTable, EventType, LogEntry, TrapRequest};
+use crate::rmon::event::{Cause, DEFAULT_LOG_ENTRIES, Event, EventEntry, EventTable, EventType, LogEntry, TrapRequest};
 use crate::rmon::filter::{
     self, AcceptType, ChannelControl, ChannelEntry, ChannelEventStatus, ChannelFilters, DataControl, Filter,
     FilterControl, FilterEntry,
@@ -328,6 +328,39 @@ pub struct AlarmRun {
     /// Alarms deleted because their variable no longer exists (the MIB makes them invalid): a
     /// change of the control rows, which the caller may log and persist like a manager's.
     pub invalidated: Vec<u16>,
+    /// Channels whose channelDataControl a fired event turned on (true) or off (false)
+    /// (channelTurnOnEventIndex, channelTurnOffEventIndex), in the order it happened: the
+    /// caller tells the shards.
+    pub data_control: Vec<(u16, bool)>,
+}
+
+/// Fires event `index` for `cause`: its log entry and trap (into `run`), and the channels that
+/// listen for it turned on or off. An event that does not exist or is not valid generates
+/// nothing, so it turns nothing. A free function over the two tables, so that a caller
+/// iterating over a third part of the probe can fire.
+fn fire_event(
+    events: &mut EventTable,
+    channels: &mut BTreeMap<u16, ChannelControl>,
+    index: u16,
+    ticks: u64,
+    cause: &Cause<'_>,
+    run: &mut AlarmRun,
+) {
+    if index == 0 || !events.is_valid(index) {
+        return;
+    }
+    run.traps.extend(events.fire(index, ticks, cause));
+    for (&channel_index, channel) in channels.iter_mut().filter(|(_, c)| c.status == EntryStatus::Valid) {
+        let turn = if channel.turn_on_event_index == index && channel.data_control == DataControl::Off {
+            DataControl::On
+        } else if channel.turn_off_event_index == index && channel.data_control == DataControl::On {
+            DataControl::Off
+        } else {
+            continue;
+        };
+        channel.data_control = turn;
+        run.data_control.push((channel_index, turn == DataControl::On));
+    }
 }
 
 /// The probe's control plane.
@@ -349,6 +382,8 @@ pub struct Probe {
     pub(super) alarms: BTreeMap<u16, Alarm>,
     /// eventTable and logTable.
     pub(super) events: EventTable,
+    /// Each channel's channelMatches at the last [`Probe::run_channel_events`].
+    channel_matches_seen: BTreeMap<u16, u64>,
     /// Rows under creation and when a manager last touched each (or the probe put it there):
     /// the clock of [`Probe::expire_rows`].
     pub(super) under_creation_since: BTreeMap<(ControlTable, u16), Timestamp>,
@@ -376,6 +411,7 @@ impl Probe {
             channels: BTreeMap::new(),
             alarms: BTreeMap::new(),
             events: EventTable::new(limits.log_entries),
+            channel_matches_seen: BTreeMap::new(),
             under_creation_since: BTreeMap::new(),
         };
         for row in rows {
@@ -625,7 +661,8 @@ impl Probe {
                 SampleOutcome::Quiet => {}
                 SampleOutcome::Fire(crossing) => {
                     let cause = AlarmCrossing::of(index, alarm, crossing);
-                    run.traps.extend(self.events.fire(alarm.config.event_index(crossing), ticks, &cause));
+                    let event = alarm.config.event_index(crossing);
+                    fire_event(&mut self.events, &mut self.channels, event, ticks, &Cause::Alarm(&cause), &mut run);
                 }
                 SampleOutcome::Gone => run.invalidated.push(index),
             }
@@ -633,6 +670,57 @@ impl Probe {
         for index in &run.invalidated {
             self.alarms.remove(index);
         }
+        run
+    }
+
+    /// The valid channels whose channelEventIndex may fire: data control on, an event index,
+    /// and eventReady or eventAlwaysReady. Empty (the usual case) means
+    /// [`Probe::run_channel_events`] has nothing to do, and nobody need read channelMatches.
+    pub fn armed_channels(&self) -> Vec<u16> {
+        self.channels
+            .iter()
+            .filter(|(_, c)| {
+                c.status == EntryStatus::Valid
+                    && c.data_control == DataControl::On
+                    && c.event_index != 0
+                    && c.event_status != ChannelEventStatus::EventFired
+            })
+            .map(|(&index, _)| index)
+            .collect()
+    }
+
+    /// Steps the channels' events to `now`, given each channel's channelMatches (summed over
+    /// the shards; None: unknown, skipped). A channel in [`Probe::armed_channels`] whose count
+    /// grew since the last step matched a packet: it fires channelEventIndex once, and an
+    /// eventReady channel becomes eventFired (eventAlwaysReady stays: it fires at most once per
+    /// step, the rate limit the MIB lets an agent set). Counts of channels that are not armed
+    /// are remembered too, so that frames matched while a channel was off never fire it later;
+    /// a channel turned on within a step may fire for a frame matched just before, the
+    /// granularity of stepping (100 ms in the agent's thread).
+    pub fn run_channel_events(&mut self, now: Timestamp, matches: &dyn Fn(u16) -> Option<u64>) -> AlarmRun {
+        let mut run = AlarmRun::default();
+        let ticks = self.sys_up_time(now);
+        let armed = self.armed_channels();
+        let indexes: Vec<u16> = self.channels.keys().copied().collect();
+        for index in indexes {
+            let Some(count) = matches(index) else { continue };
+            let seen = self.channel_matches_seen.insert(index, count).unwrap_or(0);
+            if count <= seen || !armed.contains(&index) {
+                continue;
+            }
+            let Some(channel) = self.channels.get_mut(&index) else { continue };
+            if !self.events.is_valid(channel.event_index) {
+                // No event to generate: the channel stays ready for when there is one.
+                continue;
+            }
+            if channel.event_status == ChannelEventStatus::EventReady {
+                channel.event_status = ChannelEventStatus::EventFired;
+            }
+            let (event, description) = (channel.event_index, channel.description.clone());
+            let cause = Cause::PacketMatch { channel_index: index, matches: count, description: &description };
+            fire_event(&mut self.events, &mut self.channels, event, ticks, &cause, &mut run);
+        }
+        self.channel_matches_seen.retain(|index, _| self.channels.contains_key(index));
         run
     }
 
@@ -961,6 +1049,110 @@ mod tests {
         assert!(matches!(long.check(), Err(RowError::LongDescription { .. })));
     }
 
+    /// Event 1 (log), and channel 1 with `status` firing it while on; channel 2 turned on by
+    /// event 1, channel 3 turned off by it.
+    fn channel_event_rows(status: ChannelEventStatus) -> Vec<RowRequest> {
+        let event = RowRequest::Event {
+            index: 1,
+            description: "matched".into(),
+            event_type: EventType::Log,
+            community: Vec::new(),
+            owner: Owner::monitor(),
+        };
+        let mut rows =
+            vec![event, channel(1, DataControl::On), channel(2, DataControl::Off), channel(3, DataControl::On)];
+        for row in &mut rows {
+            if let RowRequest::Channel {
+                index,
+                event_index,
+                event_status,
+                turn_on_event_index,
+                turn_off_event_index,
+                ..
+            } = row
+            {
+                match index {
+                    1 => (*event_index, *event_status) = (1, status),
+                    2 => *turn_on_event_index = 1,
+                    _ => *turn_off_event_index = 1,
+                }
+            }
+        }
+        rows
+    }
+
+    #[test]
+    fn a_channel_event_fires_once_when_ready_and_flips_the_channels_that_listen() {
+        let mut p = probe_with(&channel_event_rows(ChannelEventStatus::EventReady));
+        assert_eq!(p.armed_channels(), [1]);
+        let counts = |c1: u64| move |i: u16| Some(if i == 1 { c1 } else { 0 });
+        // Nothing matched yet: nothing fires.
+        assert_eq!(p.run_channel_events(Timestamp(101 * SEC), &counts(0)), AlarmRun::default());
+        // A match: event 1 fires once (logged), channel 2 turns on, channel 3 off; channel 1 is
+        // eventFired and fires no more.
+        let run = p.run_channel_events(Timestamp(102 * SEC), &counts(3));
+        assert_eq!(run.data_control, [(2, true), (3, false)]);
+        assert!(run.traps.is_empty(), "event 1 only logs");
+        assert!(p.run_channel_events(Timestamp(103 * SEC), &counts(9)).data_control.is_empty());
+        let t = p.tables(Timestamp(103 * SEC), &[]);
+        let log: Vec<_> = t.log.iter().map(|e| (e.log_event_index, e.log_time, e.log_description.as_str())).collect();
+        assert_eq!(log, [(1, 200, "channel 1 matched a packet (channelMatches 3): icmp")]);
+        let controls: Vec<_> = t.channels.iter().map(|c| (c.channel_index, c.channel_data_control)).collect();
+        assert_eq!(controls, [(1, DataControl::On), (2, DataControl::On), (3, DataControl::Off)]);
+        assert_eq!(t.channels[0].channel_event_status, ChannelEventStatus::EventFired);
+        assert!(p.armed_channels().is_empty());
+    }
+
+    #[test]
+    fn an_always_ready_channel_fires_per_step_with_matches_and_never_while_off() {
+        let mut rows = channel_event_rows(ChannelEventStatus::EventAlwaysReady);
+        if let RowRequest::Channel { data_control, .. } = &mut rows[1] {
+            *data_control = DataControl::Off;
+        }
+        let mut p = probe_with(&rows);
+        assert!(p.armed_channels().is_empty(), "off: no events");
+        let counts = |c1: u64| move |i: u16| Some(if i == 1 { c1 } else { 0 });
+        // Matched while off: counted, never fired, not even once it is on.
+        assert!(p.run_channel_events(Timestamp(101 * SEC), &counts(5)).data_control.is_empty());
+        p.channels.get_mut(&1).unwrap().data_control = DataControl::On;
+        assert!(p.run_channel_events(Timestamp(102 * SEC), &counts(5)).data_control.is_empty());
+        assert!(p.tables(Timestamp(102 * SEC), &[]).log.is_empty());
+        // On, and matching in two steps out of three: two events.
+        p.run_channel_events(Timestamp(103 * SEC), &counts(6));
+        p.run_channel_events(Timestamp(104 * SEC), &counts(6));
+        p.run_channel_events(Timestamp(105 * SEC), &counts(8));
+        let times: Vec<u64> = p.tables(Timestamp(105 * SEC), &[]).log.iter().map(|e| e.log_time).collect();
+        assert_eq!(times, [300, 500]);
+    }
+
+    #[test]
+    fn an_alarm_event_turns_a_channel_on() {
+        let mut rows = alarm_rows("1.3.6.1.2.1.16.1.1.1.5.1");
+        let mut on = channel(4, DataControl::Off);
+        if let RowRequest::Channel { turn_on_event_index, .. } = &mut on {
+            *turn_on_event_index = 1;
+        }
+        rows.push(on);
+        let mut p = probe_with(&rows);
+        let mut s = shard_for(&p);
+        let mut run = AlarmRun::default();
+        // A frame a second from 101 s, stepping the alarms each second (baseline at 100 s).
+        for (seq, sec) in (100..=110).enumerate() {
+            if sec > 100 {
+                s.count(&at(sec, seq as u64, 1, 2));
+            }
+            let now = Timestamp(sec * SEC);
+            let snapshot = p.clone();
+            let step = p.run_alarms(now, &mut |oid| read_pkts(&snapshot, &s, now, oid));
+            run.traps.extend(step.traps);
+            run.data_control.extend(step.data_control);
+        }
+        // alarm 5 rose at 110 s: event 1 fired (a trap) and turned channel 4 on.
+        assert_eq!(run.traps.len(), 1);
+        assert_eq!(run.data_control, [(4, true)]);
+        assert_eq!(p.tables(Timestamp(110 * SEC), &[]).channels[0].channel_data_control, DataControl::On);
+    }
+
     fn alarm_rows(variable: &str) -> Vec<RowRequest> {
         use crate::rmon::alarm::{SampleType, StartupAlarm};
         vec![
@@ -1045,7 +1237,7 @@ mod tests {
     fn an_alarm_on_a_variable_that_goes_away_is_deleted() {
         let mut p = probe_with(&alarm_rows("1.3.6.1.2.1.16.1.1.1.5.9"));
         let run = p.run_alarms(p.start(), &mut |_| None);
-        assert_eq!(run, AlarmRun { traps: Vec::new(), invalidated: vec![5] });
+        assert_eq!(run, AlarmRun { invalidated: vec![5], ..AlarmRun::default() });
         assert!(p.tables(p.start(), &[]).alarm.is_empty());
         assert_eq!(p.next_alarm_due(), None);
         // Nothing due: `read` is not called.

@@ -395,6 +395,12 @@ impl Shard {
     pub fn channel_matches(&self, index: u16) -> Option<u64> {
         self.sources.iter().find_map(|s| find(&s.channels, index)).map(|c| c.matches)
     }
+
+    /// channelMatches of every channel of this shard, by channelIndex: what the channels'
+    /// events watch, without copying the whole shard.
+    pub fn channel_counts(&self) -> Vec<(u16, u64)> {
+        self.sources.iter().flat_map(|s| s.channels.iter().map(|(index, c)| (*index, c.matches))).collect()
+    }
 }
 
 #[cfg(test)]

@@ -91,18 +91,23 @@ impl<B: Backend> Agent<B> {
         std::mem::take(&mut self.log)
     }
 
-    /// Steps the alarm and event groups to `now` when an alarm is due: each due alarm reads its
-    /// variable through this agent's MIB, over a snapshot read afresh, so it can watch any
-    /// integer the agent serves. Returns the traps to send; an alarm deleted because its variable
-    /// went away is logged and counts as a change (the state file keeps the rows).
+    /// Steps the event sources to `now`: the channels' events (a channel that matched a packet
+    /// since the last step), then the alarms that are due, each reading its variable through
+    /// this agent's MIB over a snapshot read afresh, so it can watch any integer the agent
+    /// serves. Returns the traps to send; an alarm deleted because its variable went away is
+    /// logged and counts as a change (the state file keeps the rows).
     pub fn step_alarms(&mut self, now: Timestamp) -> AlarmRun {
+        let mut run = self.backend.run_channel_events(now);
         if self.backend.next_alarm_due().is_none_or(|due| due > now) {
-            return AlarmRun::default();
+            return run;
         }
         let snapshot = self.backend.fresh_snapshot(now);
         let ctx = Context { snapshot: &snapshot, system: &self.config.system, counters: &self.counters };
         let mib = &self.mib;
-        let run = self.backend.run_alarms(now, &mut |oid| mib.get(&ctx, oid.as_slice()).alarm_sample());
+        let alarms = self.backend.run_alarms(now, &mut |oid| mib.get(&ctx, oid.as_slice()).alarm_sample());
+        run.traps.extend(alarms.traps);
+        run.invalidated.extend(alarms.invalidated);
+        run.data_control.extend(alarms.data_control);
         for index in &run.invalidated {
             self.log
                 .push(format!("alarm {index}: its variable is no longer served or not an integer; the row is deleted"));

@@ -31,6 +31,10 @@ pub trait Backend {
     /// Steps the alarm and event groups to `now` ([`Probe::run_alarms`]), `read` answering
     /// from a snapshot of the same moment.
     fn run_alarms(&mut self, now: Timestamp, read: &mut dyn FnMut(&Oid) -> Option<Sample>) -> AlarmRun;
+
+    /// Steps the channels' events to `now` ([`Probe::run_channel_events`]) over channelMatches
+    /// as the shards have them; nothing is read when no channel is armed.
+    fn run_channel_events(&mut self, now: Timestamp) -> AlarmRun;
 }
 
 /// A probe and its shards in the caller's thread.
@@ -106,6 +110,17 @@ impl Backend for LocalProbe {
 
     fn run_alarms(&mut self, now: Timestamp, read: &mut dyn FnMut(&Oid) -> Option<Sample>) -> AlarmRun {
         let run = self.probe.run_alarms(now, read);
+        self.cached = None;
+        run
+    }
+
+    fn run_channel_events(&mut self, now: Timestamp) -> AlarmRun {
+        if self.probe.armed_channels().is_empty() {
+            return AlarmRun::default();
+        }
+        let shards = &self.shards;
+        let matches = |index: u16| shards.iter().map(|s| s.channel_matches(index)).sum::<Option<u64>>();
+        let run = self.probe.run_channel_events(now, &matches);
         self.cached = None;
         run
     }

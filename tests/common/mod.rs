@@ -290,6 +290,10 @@ impl Backend for Shared {
     fn run_alarms(&mut self, now: Timestamp, read: &mut dyn FnMut(&Oid) -> Option<Sample>) -> AlarmRun {
         self.0.lock().unwrap().run_alarms(now, read)
     }
+
+    fn run_channel_events(&mut self, now: Timestamp) -> AlarmRun {
+        self.0.lock().unwrap().run_channel_events(now)
+    }
 }
 
 /// The UDP shell serving an agent in a thread on 127.0.0.1, its clock set by the test.

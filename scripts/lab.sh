@@ -587,7 +587,7 @@ cmd_alarm() {
   local mibs=${LAB_MIBS:-$SCRIPT_DIR/../../shared/mibs}
   LIVE_MODE=1
   [ -x "$probe" ] || die "no rmonprobe binary at $probe (cargo build --release, or set LAB_PROBE)"
-  [ -f "$mibs/RMON-MIB" ] || die "no RMON-MIB in $mibs (set LAB_MIBS)"
+  [ -f "$mibs/RMON-MIB.txt" ] || die "no RMON-MIB.txt in $mibs (set LAB_MIBS)"
   probe=$(cd "$(dirname "$probe")" && pwd)/$(basename "$probe")
   mibs=$(cd "$mibs" && pwd)
   mkdir -p "$out"

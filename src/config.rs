@@ -482,6 +482,10 @@ pub struct RowSections {
     #[serde(default, rename = "matrixControl", skip_serializing_if = "Vec::is_empty")]
     pub matrix_control: Vec<MatrixControlRow>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channel: Vec<ChannelRow>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub filter: Vec<FilterRow>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alarm: Vec<AlarmRow>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event: Vec<EventRow>,
@@ -527,8 +531,41 @@ impl RowSections {
                     matrix_control_data_source: DataSourceSpec::of(*data_source),
                     matrix_control_owner: owner.0.clone(),
                 }),
-                // Not kept in a state file: they come from the configuration alone.
-                RowRequest::Channel { .. } | RowRequest::Filter { .. } => {}
+                RowRequest::Channel {
+                    index,
+                    data_source,
+                    accept_type,
+                    data_control,
+                    turn_on_event_index,
+                    turn_off_event_index,
+                    event_index,
+                    event_status,
+                    description,
+                    owner,
+                } => s.channel.push(ChannelRow {
+                    channel_index: *index,
+                    channel_if_index: data_source.if_index(),
+                    channel_accept_type: *accept_type,
+                    channel_data_control: *data_control,
+                    channel_turn_on_event_index: *turn_on_event_index,
+                    channel_turn_off_event_index: *turn_off_event_index,
+                    channel_event_index: *event_index,
+                    channel_event_status: *event_status,
+                    channel_description: description.clone(),
+                    channel_owner: owner.0.clone(),
+                }),
+                RowRequest::Filter { index, channel_index, filter, owner } => s.filter.push(FilterRow {
+                    filter_index: *index,
+                    filter_channel_index: *channel_index,
+                    filter_pkt_data_offset: filter.pkt_data_offset,
+                    filter_pkt_data: Octets(filter.pkt_data.clone()),
+                    filter_pkt_data_mask: Octets(filter.pkt_data_mask.clone()),
+                    filter_pkt_data_not_mask: Octets(filter.pkt_data_not_mask.clone()),
+                    filter_pkt_status: filter.pkt_status,
+                    filter_pkt_status_mask: filter.pkt_status_mask,
+                    filter_pkt_status_not_mask: filter.pkt_status_not_mask,
+                    filter_owner: owner.0.clone(),
+                }),
                 RowRequest::Alarm { index, config, owner } => s.alarm.push(AlarmRow {
                     alarm_index: *index,
                     alarm_interval: config.interval,
@@ -553,8 +590,8 @@ impl RowSections {
         s
     }
 
-    /// The rows the sections ask for: hostTopN rows after the host tables, then events and
-    /// alarms.
+    /// The rows the sections ask for: hostTopN rows after the host tables, channels before
+    /// their filters, then events and alarms.
     pub fn requests(&self) -> Result<Vec<RowRequest>, String> {
         let mut rows = requests(
             &self.ether_stats,
@@ -563,6 +600,7 @@ impl RowSections {
             &self.host_top_n_control,
             &self.matrix_control,
         )?;
+        rows.extend(filter_requests(&self.channel, &self.filter)?);
         rows.extend(alarm_event_requests(&self.alarm, &self.event)?);
         Ok(rows)
     }

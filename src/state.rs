@@ -82,6 +82,10 @@ struct StateFile {
     #[serde(default, rename = "hostTopNControl", skip_serializing_if = "Vec::is_empty")]
     host_top_n_control: Vec<crate::config::HostTopNControlRow>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    channel: Vec<crate::config::ChannelRow>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    filter: Vec<crate::config::FilterRow>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     event: Vec<crate::config::EventRow>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     alarm: Vec<crate::config::AlarmRow>,
@@ -134,6 +138,26 @@ impl ProbeState {
                 }
             }
         }
+        // A filter goes with its channel.
+        let kept_channels: Vec<u16> = rows
+            .iter()
+            .filter_map(|r| match r {
+                RowRequest::Channel { index, .. } => Some(*index),
+                _ => None,
+            })
+            .collect();
+        for row in &self.rows {
+            if let RowRequest::Filter { channel_index, .. } = row {
+                if kept_channels.contains(channel_index) {
+                    rows.push(row.clone());
+                } else {
+                    warnings.push(format!(
+                        "state file: {} belongs to channel {channel_index}, which is not kept; row left out",
+                        describe(row)
+                    ));
+                }
+            }
+        }
         // Events and alarms watch no interface: always kept.
         rows.extend(
             self.rows.iter().filter(|r| matches!(r, RowRequest::Event { .. } | RowRequest::Alarm { .. })).cloned(),
@@ -154,6 +178,8 @@ impl ProbeState {
             host_control: sections.host_control,
             matrix_control: sections.matrix_control,
             host_top_n_control: sections.host_top_n_control,
+            channel: sections.channel,
+            filter: sections.filter,
             event: sections.event,
             alarm: sections.alarm,
         }
@@ -166,6 +192,8 @@ impl ProbeState {
             host_control: file.host_control,
             host_top_n_control: file.host_top_n_control,
             matrix_control: file.matrix_control,
+            channel: file.channel,
+            filter: file.filter,
             alarm: file.alarm,
             event: file.event,
         };
@@ -199,21 +227,13 @@ fn describe(row: &RowRequest) -> String {
 
 /// The rows to start with: the state file's when there is one (it replaces the configuration's
 /// rows, defaults included), else the configuration's. Warnings name the state's rows left out.
-/// Channel and filter rows always come from the configuration: no manager can change them yet,
-/// so the state file does not keep them.
 pub fn startup_rows(
     config_rows: Vec<RowRequest>,
     state: Option<&ProbeState>,
     sources: &[DataSourceInfo],
 ) -> (Vec<RowRequest>, Vec<String>) {
     match state {
-        Some(state) => {
-            let (mut rows, warnings) = state.rows_for(sources);
-            rows.extend(
-                config_rows.into_iter().filter(|r| matches!(r, RowRequest::Channel { .. } | RowRequest::Filter { .. })),
-            );
-            (rows, warnings)
-        }
+        Some(state) => state.rows_for(sources),
         None => (config_rows, Vec::new()),
     }
 }

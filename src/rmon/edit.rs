@@ -41,7 +41,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+use crate::rmon::alarm::MAX_INTERVAL_SECS as MAX_ALARM_INTERVAL_SECS;
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
+use crate::rmon::event::MAX_DESCRIPTION_LEN;
 use crate::rmon::probe::{Limits, Probe};
 use crate::rmon::row::{self, ControlRow, Setting};
 use crate::rmon::shard::ShardCommand;
@@ -65,15 +67,23 @@ pub enum ControlTable {
     HostControl,
     HostTopNControl,
     MatrixControl,
+    Alarm,
+    Filter,
+    Channel,
+    Event,
 }
 
 impl ControlTable {
-    pub const ALL: [ControlTable; 5] = [
+    pub const ALL: [ControlTable; 9] = [
         ControlTable::EtherStats,
         ControlTable::HistoryControl,
         ControlTable::HostControl,
         ControlTable::HostTopNControl,
         ControlTable::MatrixControl,
+        ControlTable::Alarm,
+        ControlTable::Filter,
+        ControlTable::Channel,
+        ControlTable::Event,
     ];
 
     /// The MIB's name of a row of the table, less "Entry": `historyControl`.
@@ -84,6 +94,10 @@ impl ControlTable {
             ControlTable::HostControl => "hostControl",
             ControlTable::HostTopNControl => "hostTopNControl",
             ControlTable::MatrixControl => "matrixControl",
+            ControlTable::Alarm => "alarm",
+            ControlTable::Filter => "filter",
+            ControlTable::Channel => "channel",
+            ControlTable::Event => "event",
         }
     }
 
@@ -94,6 +108,9 @@ impl ControlTable {
             ControlTable::HistoryControl => 7,
             ControlTable::HostTopNControl => 10,
             ControlTable::HostControl | ControlTable::MatrixControl => 6,
+            ControlTable::Alarm | ControlTable::Channel => 12,
+            ControlTable::Filter => 11,
+            ControlTable::Event => 7,
         }
     }
 
@@ -166,6 +183,56 @@ impl ControlTable {
                 ("matrixControlLastDeleteTime", None),
                 ("matrixControlOwner", Some(Owner)),
                 ("matrixControlStatus", Some(Status)),
+            ],
+            ControlTable::Alarm => &[
+                ("alarmIndex", None),
+                ("alarmInterval", Some(AlarmInterval)),
+                ("alarmVariable", Some(Variable)),
+                ("alarmSampleType", Some(SampleType)),
+                ("alarmValue", None),
+                ("alarmStartupAlarm", Some(StartupAlarm)),
+                ("alarmRisingThreshold", Some(RisingThreshold)),
+                ("alarmFallingThreshold", Some(FallingThreshold)),
+                ("alarmRisingEventIndex", Some(RisingEventIndex)),
+                ("alarmFallingEventIndex", Some(FallingEventIndex)),
+                ("alarmOwner", Some(Owner)),
+                ("alarmStatus", Some(Status)),
+            ],
+            ControlTable::Filter => &[
+                ("filterIndex", None),
+                ("filterChannelIndex", Some(ChannelIndex)),
+                ("filterPktDataOffset", Some(PktDataOffset)),
+                ("filterPktData", Some(PktData)),
+                ("filterPktDataMask", Some(PktDataMask)),
+                ("filterPktDataNotMask", Some(PktDataNotMask)),
+                ("filterPktStatus", Some(PktStatus)),
+                ("filterPktStatusMask", Some(PktStatusMask)),
+                ("filterPktStatusNotMask", Some(PktStatusNotMask)),
+                ("filterOwner", Some(Owner)),
+                ("filterStatus", Some(Status)),
+            ],
+            ControlTable::Channel => &[
+                ("channelIndex", None),
+                ("channelIfIndex", Some(IfIndex)),
+                ("channelAcceptType", Some(AcceptType)),
+                ("channelDataControl", Some(DataControl)),
+                ("channelTurnOnEventIndex", Some(TurnOnEventIndex)),
+                ("channelTurnOffEventIndex", Some(TurnOffEventIndex)),
+                ("channelEventIndex", Some(EventIndex)),
+                ("channelEventStatus", Some(EventStatus)),
+                ("channelMatches", None),
+                ("channelDescription", Some(Description)),
+                ("channelOwner", Some(Owner)),
+                ("channelStatus", Some(Status)),
+            ],
+            ControlTable::Event => &[
+                ("eventIndex", None),
+                ("eventDescription", Some(Description)),
+                ("eventType", Some(EventType)),
+                ("eventCommunity", Some(Community)),
+                ("eventLastTimeSent", None),
+                ("eventOwner", Some(Owner)),
+                ("eventStatus", Some(Status)),
             ],
         }
     }
@@ -248,16 +315,59 @@ enum Column {
     RateBase,
     TimeRemaining,
     RequestedSize,
+    AlarmInterval,
+    Variable,
+    SampleType,
+    StartupAlarm,
+    RisingThreshold,
+    FallingThreshold,
+    RisingEventIndex,
+    FallingEventIndex,
+    Description,
+    EventType,
+    Community,
+    ChannelIndex,
+    PktDataOffset,
+    PktData,
+    PktDataMask,
+    PktDataNotMask,
+    PktStatus,
+    PktStatusMask,
+    PktStatusNotMask,
+    IfIndex,
+    AcceptType,
+    DataControl,
+    TurnOnEventIndex,
+    TurnOffEventIndex,
+    EventIndex,
+    EventStatus,
 }
+
+/// The largest filterPktData, Mask or NotMask the probe takes: longer than any frame it
+/// counts (a jumbo frame of 9018 octets and its tags), so such a pattern could only fail.
+pub const MAX_FILTER_OCTETS: usize = 9216;
 
 impl Column {
     /// Whether the MIB lets the column change while its row is valid. The dataSource columns,
-    /// historyControlInterval, hostTopNHostIndex and hostTopNRateBase "may not be modified"
-    /// then; the MIB says nothing of the kind for the others.
+    /// historyControlInterval, hostTopNHostIndex, hostTopNRateBase, every alarm column, the
+    /// filter's data and status columns, channelIfIndex, channelAcceptType and the channel's
+    /// event indexes "may not be modified" then; the MIB says nothing of the kind for the
+    /// others (the event columns, filterChannelIndex, channelDataControl, channelEventStatus,
+    /// channelDescription among them).
     fn writable_while_valid(self) -> bool {
         matches!(
             self,
-            Column::Status | Column::Owner | Column::BucketsRequested | Column::TimeRemaining | Column::RequestedSize
+            Column::Status
+                | Column::Owner
+                | Column::BucketsRequested
+                | Column::TimeRemaining
+                | Column::RequestedSize
+                | Column::Description
+                | Column::EventType
+                | Column::Community
+                | Column::ChannelIndex
+                | Column::DataControl
+                | Column::EventStatus
         )
     }
 
@@ -317,10 +427,138 @@ impl Column {
                 Some(n) => Ok(Setting::RequestedSize(n)),
                 None => wrong_value(v, "0..2147483647"),
             },
+            (Column::AlarmInterval, ControlValue::Integer(v)) => match non_negative_integer32(*v) {
+                Some(n) if (1..=MAX_ALARM_INTERVAL_SECS).contains(&n) => Ok(Setting::AlarmInterval(n)),
+                _ => wrong_value(v, &format!("1..{MAX_ALARM_INTERVAL_SECS} seconds")),
+            },
+            (Column::Variable, ControlValue::ObjectId(arcs)) => {
+                if arcs.len() < 2 {
+                    return wrong_value(&format!("{arcs:?}"), "the OID of an object instance");
+                }
+                Ok(Setting::Variable(crate::snmp::oid::Oid(arcs.clone())))
+            }
+            (Column::SampleType, ControlValue::Integer(v)) => match crate::rmon::alarm::SampleType::from_value(*v) {
+                Some(t) => Ok(Setting::SampleType(t)),
+                None => wrong_value(v, "absoluteValue(1) or deltaValue(2)"),
+            },
+            (Column::StartupAlarm, ControlValue::Integer(v)) => {
+                match crate::rmon::alarm::StartupAlarm::from_value(*v) {
+                    Some(t) => Ok(Setting::StartupAlarm(t)),
+                    None => wrong_value(v, "risingAlarm(1), fallingAlarm(2) or risingOrFallingAlarm(3)"),
+                }
+            }
+            (
+                Column::RisingThreshold
+                | Column::FallingThreshold
+                | Column::PktStatus
+                | Column::PktStatusMask
+                | Column::PktStatusNotMask,
+                ControlValue::Integer(v),
+            ) => {
+                let Ok(n) = i32::try_from(*v) else { return wrong_value(v, "an Integer32") };
+                Ok(match self {
+                    Column::RisingThreshold => Setting::RisingThreshold(n),
+                    Column::FallingThreshold => Setting::FallingThreshold(n),
+                    Column::PktStatus => Setting::PktStatus(n),
+                    Column::PktStatusMask => Setting::PktStatusMask(n),
+                    _ => Setting::PktStatusNotMask(n),
+                })
+            }
+            (
+                Column::RisingEventIndex
+                | Column::FallingEventIndex
+                | Column::TurnOnEventIndex
+                | Column::TurnOffEventIndex
+                | Column::EventIndex,
+                ControlValue::Integer(v),
+            ) => {
+                let Ok(n) = u16::try_from(*v) else { return wrong_value(v, "0..65535 (0: no event)") };
+                Ok(match self {
+                    Column::RisingEventIndex => Setting::RisingEventIndex(n),
+                    Column::FallingEventIndex => Setting::FallingEventIndex(n),
+                    Column::TurnOnEventIndex => Setting::TurnOnEventIndex(n),
+                    Column::TurnOffEventIndex => Setting::TurnOffEventIndex(n),
+                    _ => Setting::EventIndex(n),
+                })
+            }
+            (Column::Description, ControlValue::OctetString(octets)) => {
+                if octets.len() > MAX_DESCRIPTION_LEN {
+                    return Err((
+                        EditError::WrongLength,
+                        format!("{name} is {} octets; the MIB allows 0..{MAX_DESCRIPTION_LEN}", octets.len()),
+                    ));
+                }
+                match String::from_utf8(octets.clone()) {
+                    Ok(text) => Ok(Setting::Description(text)),
+                    Err(_) => Err((EditError::WrongValue, format!("{name} is not UTF-8 text"))),
+                }
+            }
+            (Column::Community, ControlValue::OctetString(octets)) => {
+                if octets.len() > MAX_DESCRIPTION_LEN {
+                    return Err((
+                        EditError::WrongLength,
+                        format!("{name} is {} octets; the MIB allows 0..{MAX_DESCRIPTION_LEN}", octets.len()),
+                    ));
+                }
+                Ok(Setting::Community(octets.clone()))
+            }
+            (Column::EventType, ControlValue::Integer(v)) => match crate::rmon::event::EventType::from_value(*v) {
+                Some(t) => Ok(Setting::EventType(t)),
+                None => wrong_value(v, "none(1), log(2), snmptrap(3) or logandtrap(4)"),
+            },
+            (Column::ChannelIndex, ControlValue::Integer(v)) => match u16::try_from(*v) {
+                Ok(n) if n >= 1 => Ok(Setting::ChannelIndex(n)),
+                _ => wrong_value(v, "a channelIndex, 1..65535"),
+            },
+            (Column::PktDataOffset, ControlValue::Integer(v)) => match non_negative_integer32(*v) {
+                Some(n) => Ok(Setting::PktDataOffset(n)),
+                None => wrong_value(v, "0..2147483647"),
+            },
+            (Column::PktData | Column::PktDataMask | Column::PktDataNotMask, ControlValue::OctetString(octets)) => {
+                if octets.len() > MAX_FILTER_OCTETS {
+                    return Err((
+                        EditError::WrongLength,
+                        format!("{name} is {} octets; this probe takes at most {MAX_FILTER_OCTETS}", octets.len()),
+                    ));
+                }
+                Ok(match self {
+                    Column::PktData => Setting::PktData(octets.clone()),
+                    Column::PktDataMask => Setting::PktDataMask(octets.clone()),
+                    _ => Setting::PktDataNotMask(octets.clone()),
+                })
+            }
+            (Column::IfIndex, ControlValue::Integer(v)) => match u16::try_from(*v) {
+                Ok(n) if n >= 1 => Ok(Setting::IfIndex(DataSource(u32::from(n)))),
+                _ => wrong_value(v, "an ifIndex, 1..65535"),
+            },
+            (Column::AcceptType, ControlValue::Integer(v)) => match v {
+                1 => Ok(Setting::AcceptType(crate::rmon::filter::AcceptType::AcceptMatched)),
+                2 => Ok(Setting::AcceptType(crate::rmon::filter::AcceptType::AcceptFailed)),
+                _ => wrong_value(v, "acceptMatched(1) or acceptFailed(2)"),
+            },
+            (Column::DataControl, ControlValue::Integer(v)) => match v {
+                1 => Ok(Setting::DataControl(crate::rmon::filter::DataControl::On)),
+                2 => Ok(Setting::DataControl(crate::rmon::filter::DataControl::Off)),
+                _ => wrong_value(v, "on(1) or off(2)"),
+            },
+            (Column::EventStatus, ControlValue::Integer(v)) => {
+                use crate::rmon::filter::ChannelEventStatus as S;
+                match v {
+                    1 => Ok(Setting::EventStatus(S::EventReady)),
+                    2 => Ok(Setting::EventStatus(S::EventFired)),
+                    3 => Ok(Setting::EventStatus(S::EventAlwaysReady)),
+                    _ => wrong_value(v, "eventReady(1), eventFired(2) or eventAlwaysReady(3)"),
+                }
+            }
             (_, value) => {
                 let want = match self {
-                    Column::DataSource => "an OBJECT IDENTIFIER",
-                    Column::Owner => "an OCTET STRING",
+                    Column::DataSource | Column::Variable => "an OBJECT IDENTIFIER",
+                    Column::Owner
+                    | Column::Description
+                    | Column::Community
+                    | Column::PktData
+                    | Column::PktDataMask
+                    | Column::PktDataNotMask => "an OCTET STRING",
                     _ => "an INTEGER",
                 };
                 let got = match value {
@@ -383,6 +621,22 @@ macro_rules! on_rows {
                 let $rows = &mut $probe.matrix;
                 $body
             }
+            ControlTable::Alarm => {
+                let $rows = &mut $probe.alarms;
+                $body
+            }
+            ControlTable::Filter => {
+                let $rows = &mut $probe.filters;
+                $body
+            }
+            ControlTable::Channel => {
+                let $rows = &mut $probe.channels;
+                $body
+            }
+            ControlTable::Event => {
+                let $rows = $probe.events.rows_mut();
+                $body
+            }
         }
     };
 }
@@ -436,6 +690,8 @@ impl Probe {
             return Err(first);
         }
 
+        // A deleted event, or one no longer valid, takes its log entries (eventStatus).
+        next.events.prune_log();
         let touched = plans.iter().map(|p| (p.table, p.index)).chain(demoted);
         next.restart_creation_clocks(touched, now);
         let commands = row::changes(self, &next);
@@ -476,6 +732,10 @@ impl Probe {
             ControlTable::HostControl => self.hosts.get(&index).map(|r| r.status),
             ControlTable::HostTopNControl => self.top_n.get(&index).map(|r| r.status),
             ControlTable::MatrixControl => self.matrix.get(&index).map(|r| r.status),
+            ControlTable::Alarm => self.alarms.get(&index).map(|r| r.status()),
+            ControlTable::Filter => self.filters.get(&index).map(|r| r.status),
+            ControlTable::Channel => self.channels.get(&index).map(|r| r.status),
+            ControlTable::Event => self.events.get(index).map(|r| r.status),
         }
     }
 
@@ -505,7 +765,7 @@ impl Probe {
             let reason = format!("{entry} {index} does not exist: create it with {entry}Status = createRequest(2)");
             return Err(reject(at, EditError::InconsistentName, reason));
         }
-        if let Setting::DataSource(source) = setting
+        if let Setting::DataSource(source) | Setting::IfIndex(source) = setting
             && !self.sources.iter().any(|s| s.if_index == source.if_index())
         {
             let reason = format!(
@@ -634,8 +894,8 @@ fn apply_plan<R: ControlRow>(
             if let Some(row) = rows.get_mut(&index)
                 && row.status() != EntryStatus::Valid
             {
-                if let Some(column) = row.missing() {
-                    let reason = format!("{entry} {index} cannot become valid: {column} is not set");
+                if let Some(problem) = row.problem() {
+                    let reason = format!("{entry} {index} cannot become valid: {problem}");
                     return Err(reject(at, EditError::InconsistentValue, reason));
                 }
                 row.set_status(EntryStatus::Valid, now);

@@ -238,6 +238,18 @@ impl EventTable {
         self.rows.remove(&index)
     }
 
+    /// The rows, for SET's edits (`rmon/edit.rs`); [`EventTable::prune_log`] must follow.
+    pub(crate) fn rows_mut(&mut self) -> &mut BTreeMap<u16, Event> {
+        &mut self.rows
+    }
+
+    /// Drops the log entries of events that no longer exist or are not valid: a row leaving
+    /// valid takes its data with it.
+    pub fn prune_log(&mut self) {
+        let rows = &self.rows;
+        self.log.retain(|e| rows.get(&e.log_event_index).is_some_and(|r| r.status == EntryStatus::Valid));
+    }
+
     pub fn get(&self, index: u16) -> Option<&Event> {
         self.rows.get(&index)
     }

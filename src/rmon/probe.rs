@@ -32,7 +32,7 @@ use crate::rmon::history::{
 use crate::rmon::hosts::{self, HostControl, HostControlEntry, HostEntry, HostTimeEntry, MAX_HOST_TABLE_SIZE};
 use crate::rmon::matrix::{self, MatrixControl, MatrixControlEntry, MatrixDsEntry, MatrixSdEntry};
 use crate::rmon::row;
-use crate::rmon::shard::{Shard, ShardCommand};
+use crate::rmon::shard::{Group, Shard, ShardCommand};
 use crate::rmon::statistics::{EtherStatsCounters, EtherStatsEntry};
 use crate::rmon::time::Timestamp;
 use crate::rmon::topn::{self, HostTopNControl, HostTopNControlEntry, HostTopNEntry, RateBase};
@@ -559,51 +559,52 @@ impl Probe {
     /// The commands that set a new shard up to count for every valid row.
     pub fn shard_setup(&self) -> Vec<ShardCommand> {
         let mut commands = row::setup(self);
-        commands.extend(self.channel_setup());
+        commands.extend(Probe::channel_commands(None, self));
         commands
     }
 
-    /// A StartChannel for each valid channel, with its valid filters in filterIndex order.
-    fn channel_setup(&self) -> impl Iterator<Item = ShardCommand> + '_ {
+    /// Each valid channel's data source and what decides its matches: its accept type and its
+    /// valid filters in filterIndex order (a filter naming no valid channel belongs to none).
+    fn channel_sets(&self) -> BTreeMap<u16, (DataSource, ChannelFilters)> {
         let valid = EntryStatus::Valid;
-        self.channels.iter().filter(move |(_, c)| c.status == valid).map(move |(&index, c)| {
-            let filters = self
-                .filters
-                .values()
-                .filter(|f| f.status == valid && f.channel_index == index)
-                .map(|f| f.filter.clone())
-                .collect();
-            ShardCommand::StartChannel {
-                index,
-                source: c.data_source,
-                filters: ChannelFilters { accept_type: c.accept_type, filters },
-            }
-        })
+        self.channels
+            .iter()
+            .filter(|(_, c)| c.status == valid)
+            .map(|(&index, c)| {
+                let filters = self
+                    .filters
+                    .values()
+                    .filter(|f| f.status == valid && f.channel_index == index)
+                    .map(|f| f.filter.clone())
+                    .collect();
+                (index, (c.data_source, ChannelFilters { accept_type: c.accept_type, filters }))
+            })
+            .collect()
     }
 
-    /// The filter and channel rows as a configuration asks for them, channels first: they come
-    /// from the configuration alone (see [`crate::state::startup_rows`]).
-    pub fn filter_rows(&self) -> Vec<RowRequest> {
-        let valid = EntryStatus::Valid;
-        let channels = self.channels.iter().filter(|(_, c)| c.status == valid).map(|(&index, c)| RowRequest::Channel {
-            index,
-            data_source: c.data_source,
-            accept_type: c.accept_type,
-            data_control: c.data_control,
-            turn_on_event_index: c.turn_on_event_index,
-            turn_off_event_index: c.turn_off_event_index,
-            event_index: c.event_index,
-            event_status: c.event_status,
-            description: c.description.clone(),
-            owner: c.owner.clone(),
-        });
-        let filters = self.filters.iter().filter(|(_, f)| f.status == valid).map(|(&index, f)| RowRequest::Filter {
-            index,
-            channel_index: f.channel_index,
-            filter: f.filter.clone(),
-            owner: f.owner.clone(),
-        });
-        channels.chain(filters).collect()
+    /// The commands that take the shards' channels from `before`'s filter and channel rows
+    /// (None: a new shard) to `after`'s. A channel whose filters or accept type changed while
+    /// it stayed valid gets its new filter set and keeps channelMatches: a manager adding a
+    /// filter to a running channel expects the count to go on, not to restart.
+    pub(crate) fn channel_commands(before: Option<&Probe>, after: &Probe) -> Vec<ShardCommand> {
+        let old = before.map(Probe::channel_sets).unwrap_or_default();
+        let new = after.channel_sets();
+        let mut commands = Vec::new();
+        for (&index, (source, _)) in &old {
+            if new.get(&index).is_none_or(|(s, _)| s != source) {
+                commands.push(ShardCommand::Stop { group: Group::Channel, index });
+            }
+        }
+        for (&index, (source, filters)) in &new {
+            match old.get(&index) {
+                Some((s, f)) if s == source && f == filters => {}
+                Some((s, _)) if s == source => {
+                    commands.push(ShardCommand::SetChannelFilters { index, filters: filters.clone() })
+                }
+                _ => commands.push(ShardCommand::StartChannel { index, source: *source, filters: filters.clone() }),
+            }
+        }
+        commands
     }
 
     /// The valid control rows, as a configuration would ask for them, in an order
@@ -616,6 +617,8 @@ impl Probe {
             .chain(row::requests(&self.hosts))
             .chain(row::requests(&self.matrix))
             .chain(row::requests(&self.top_n))
+            .chain(row::requests(&self.channels))
+            .chain(row::requests(&self.filters))
             .chain(self.events.rows().filter(|(_, e)| e.status == EntryStatus::Valid).map(|(index, e)| {
                 RowRequest::Event {
                     index,
@@ -1033,7 +1036,13 @@ mod tests {
         assert_eq!(json["channelTable"][0]["channelIfIndex"], 1);
         assert_eq!(json["filterTable"][1]["filterPktData"], "08:06");
         assert_eq!(json["filterTable"][1]["filterPktDataOffset"], 12);
-        assert_eq!(p.filter_rows().len(), 4);
+        assert_eq!(
+            p.persistent_rows()
+                .iter()
+                .filter(|r| matches!(r, RowRequest::Channel { .. } | RowRequest::Filter { .. }))
+                .count(),
+            4
+        );
     }
 
     #[test]

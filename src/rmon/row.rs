@@ -8,7 +8,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::rmon::alarm::{SampleType, StartupAlarm};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
+use crate::rmon::event::EventType;
+use crate::rmon::filter::{AcceptType, ChannelEventStatus, DataControl};
 use crate::rmon::history::HistoryControl;
 use crate::rmon::hosts::HostControl;
 use crate::rmon::matrix::MatrixControl;
@@ -16,6 +19,10 @@ use crate::rmon::probe::{EtherStatsControl, Limits, Probe, RowRequest};
 use crate::rmon::shard::{Group, ShardCommand};
 use crate::rmon::time::Timestamp;
 use crate::rmon::topn::{HostTopNControl, RateBase};
+use crate::snmp::oid::Oid;
+
+mod events;
+mod filter;
 
 /// historyControlBucketsRequested's DEFVAL.
 pub const DEFAULT_BUCKETS_REQUESTED: u16 = 50;
@@ -36,12 +43,44 @@ pub(crate) enum Setting {
     RateBase(RateBase),
     TimeRemaining(u32),
     RequestedSize(u32),
+    // alarmEntry
+    AlarmInterval(u32),
+    Variable(Oid),
+    SampleType(SampleType),
+    StartupAlarm(StartupAlarm),
+    RisingThreshold(i32),
+    FallingThreshold(i32),
+    RisingEventIndex(u16),
+    FallingEventIndex(u16),
+    // eventEntry (Description also channelDescription)
+    Description(String),
+    EventType(EventType),
+    Community(Vec<u8>),
+    // filterEntry
+    ChannelIndex(u16),
+    PktDataOffset(u32),
+    PktData(Vec<u8>),
+    PktDataMask(Vec<u8>),
+    PktDataNotMask(Vec<u8>),
+    PktStatus(i32),
+    PktStatusMask(i32),
+    PktStatusNotMask(i32),
+    // channelEntry
+    IfIndex(DataSource),
+    AcceptType(AcceptType),
+    DataControl(DataControl),
+    TurnOnEventIndex(u16),
+    TurnOffEventIndex(u16),
+    EventIndex(u16),
+    EventStatus(ChannelEventStatus),
 }
 
 /// A control row of one of the RMON-1 control tables.
 pub(crate) trait ControlRow: Clone {
-    /// The data the row's shard commands start and stop.
-    const GROUP: Group;
+    /// The data the row's shard commands start and stop; None for rows with no data of their
+    /// own in the shards (alarm, event: control plane only; filter, channel: see
+    /// [`Probe::channel_commands`]), which [`changes`] leaves to their own code.
+    const GROUP: Option<Group>;
 
     /// The row a createRequest makes at `now`: underCreation, the MIB's DEFVALs, every other
     /// column unset (an empty owner, no data source).
@@ -57,6 +96,12 @@ pub(crate) trait ControlRow: Clone {
 
     /// The MIB name of a column that must be set before the row may become valid, and is not.
     fn missing(&self) -> Option<&'static str>;
+
+    /// Why the row may not become valid: a missing column, or (for rows whose columns must
+    /// agree) what is wrong with them.
+    fn problem(&self) -> Option<String> {
+        self.missing().map(|column| format!("{column} is not set"))
+    }
 
     /// The command that starts the row's data in a shard, if the row has any running.
     fn start(&self, index: u16, limits: &Limits) -> Option<ShardCommand>;
@@ -75,7 +120,7 @@ fn valid_entered(was: EntryStatus, now: EntryStatus) -> bool {
 }
 
 impl ControlRow for EtherStatsControl {
-    const GROUP: Group = Group::EtherStats;
+    const GROUP: Option<Group> = Some(Group::EtherStats);
 
     fn created(_: &Limits, _: Timestamp) -> Self {
         EtherStatsControl {
@@ -119,7 +164,7 @@ impl ControlRow for EtherStatsControl {
 }
 
 impl ControlRow for HistoryControl {
-    const GROUP: Group = Group::History;
+    const GROUP: Option<Group> = Some(Group::History);
 
     fn created(limits: &Limits, now: Timestamp) -> Self {
         HistoryControl {
@@ -194,7 +239,7 @@ pub(crate) fn granted_buckets(requested: u16, limits: &Limits) -> u16 {
 }
 
 impl ControlRow for HostControl {
-    const GROUP: Group = Group::Hosts;
+    const GROUP: Option<Group> = Some(Group::Hosts);
 
     fn created(_: &Limits, _: Timestamp) -> Self {
         HostControl { data_source: DataSource::UNSET, owner: Owner::default(), status: EntryStatus::UnderCreation }
@@ -234,7 +279,7 @@ impl ControlRow for HostControl {
 }
 
 impl ControlRow for MatrixControl {
-    const GROUP: Group = Group::Matrix;
+    const GROUP: Option<Group> = Some(Group::Matrix);
 
     fn created(_: &Limits, _: Timestamp) -> Self {
         MatrixControl { data_source: DataSource::UNSET, owner: Owner::default(), status: EntryStatus::UnderCreation }
@@ -274,7 +319,7 @@ impl ControlRow for MatrixControl {
 }
 
 impl ControlRow for HostTopNControl {
-    const GROUP: Group = Group::HostTopN;
+    const GROUP: Option<Group> = Some(Group::HostTopN);
 
     fn created(limits: &Limits, _: Timestamp) -> Self {
         HostTopNControl {
@@ -344,7 +389,7 @@ impl ControlRow for HostTopNControl {
         if (self.start_time, self.duration) == (before.start_time, before.duration) {
             return None;
         }
-        self.report(index).or(Some(ShardCommand::Stop { group: Self::GROUP, index }))
+        self.report(index).or(Some(ShardCommand::Stop { group: Group::HostTopN, index }))
     }
 
     /// A report in progress does not survive a restart (its data are not kept): the row keeps
@@ -395,7 +440,7 @@ fn diff<R: ControlRow>(
     indexes.dedup();
     for index in indexes {
         match (valid(before, index), valid(after, index)) {
-            (Some(_), None) => stops.push(ShardCommand::Stop { group: R::GROUP, index }),
+            (Some(_), None) => stops.extend(R::GROUP.map(|group| ShardCommand::Stop { group, index })),
             (None, Some(row)) => starts.extend(row.start(index, limits)),
             (Some(old), Some(row)) => starts.extend(row.update(old, index)),
             (None, None) => {}
@@ -415,6 +460,7 @@ pub(crate) fn changes(before: &Probe, after: &Probe) -> Vec<ShardCommand> {
     diff(&before.matrix, &after.matrix, limits, &mut stops, &mut starts);
     diff(&before.top_n, &after.top_n, limits, &mut stops, &mut starts);
     stops.extend(starts);
+    stops.extend(Probe::channel_commands(Some(before), after));
     stops
 }
 

@@ -70,6 +70,12 @@ pub enum ShardCommand {
         source: DataSource,
         filters: ChannelFilters,
     },
+    /// A running channel's new filter set (a filter added, changed or gone); channelMatches
+    /// goes on counting.
+    SetChannelFilters {
+        index: u16,
+        filters: ChannelFilters,
+    },
     /// historyControlBucketsGranted of a valid row changed: keep at most `granted` buckets,
     /// the oldest going first, without restarting the row.
     ResizeHistory {
@@ -311,6 +317,13 @@ impl Shard {
             ShardCommand::StartChannel { index, source, ref filters } => {
                 if let Some(s) = self.source_mut(source) {
                     upsert(&mut s.channels, index, ChannelCounter::new(filters.clone()));
+                }
+            }
+            ShardCommand::SetChannelFilters { index, ref filters } => {
+                for s in &mut self.sources {
+                    if let Some((_, channel)) = s.channels.iter_mut().find(|(i, _)| *i == index) {
+                        channel.filters = filters.clone();
+                    }
                 }
             }
             ShardCommand::Stop { group, index } => match group {

@@ -174,18 +174,35 @@ fn no_file_is_no_state_and_an_empty_state_is_a_state() {
 }
 
 #[test]
-fn channel_and_filter_rows_come_from_the_configuration_even_with_a_state() {
-    let config = Config::parse(
-        "[[channel]]\nchannelIndex = 3\n[[filter]]\nfilterIndex = 1\nfilterChannelIndex = 3\nfilterPktData = \"08:00\"\n",
-    )
+fn channel_and_filter_rows_are_kept_and_a_filter_goes_with_its_channel() {
+    let dir = TempDir::new("channels");
+    let path = dir.join("state.toml");
+    let config = Config::parse(concat!(
+        "[probe]\ndefault_rows = false\n",
+        "[[channel]]\nchannelIndex = 3\nchannelDataControl = \"on\"\nchannelEventIndex = 2\n",
+        "[[channel]]\nchannelIndex = 4\nchannelIfIndex = 2\n",
+        "[[filter]]\nfilterIndex = 1\nfilterChannelIndex = 3\nfilterPktData = \"08:00\"\nfilterPktDataOffset = 12\n",
+        "[[filter]]\nfilterIndex = 2\nfilterChannelIndex = 4\nfilterPktStatusMask = 1\n",
+    ))
     .unwrap();
-    let configured = config.rows(&sources(1)).unwrap();
-    let (rows, warnings) = startup_rows(configured, Some(&ProbeState::default()), &sources(1));
+    let probe = Probe::new(Timestamp(0), sources(2), Limits::default(), &config.rows(&sources(2)).unwrap()).unwrap();
+    save(&path, &ProbeState::of(&probe)).unwrap();
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains("[[channel]]") && text.contains("filterPktData = \"08:00\""), "{text}");
+    // Back on the same interfaces: the same rows.
+    let state = load(&path).unwrap().unwrap();
+    let (rows, warnings) = startup_rows(Vec::new(), Some(&state), &sources(2));
     assert!(warnings.is_empty(), "{warnings:?}");
-    let probe = Probe::new(Timestamp(0), sources(1), Limits::default(), &rows).unwrap();
-    let t = probe.tables(Timestamp(0), &[]);
-    assert_eq!((t.channels.len(), t.filters.len(), t.ether_stats.len()), (1, 1, 0));
-    assert!(probe.persistent_rows().is_empty(), "the state file does not keep them");
+    let again = Probe::new(Timestamp(0), sources(2), Limits::default(), &rows).unwrap();
+    assert_eq!(again.persistent_rows(), probe.persistent_rows());
+    // With one interface, channel 4 (on ifIndex 2) is left out, and its filter with it.
+    let (rows, warnings) = startup_rows(Vec::new(), Some(&state), &sources(1));
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(warnings[1].contains("filter 2 belongs to channel 4"), "{warnings:?}");
+    let t = Probe::new(Timestamp(0), sources(1), Limits::default(), &rows).unwrap().tables(Timestamp(0), &[]);
+    let kept: Vec<(u16, u16)> = t.filters.iter().map(|f| (f.filter_index, f.filter_channel_index)).collect();
+    assert_eq!(kept, [(1, 3)]);
+    assert_eq!(t.channels[0].channel_event_index, 2);
 }
 
 #[test]

@@ -53,6 +53,9 @@ fn owner_column(table: ControlTable) -> u32 {
     table.status_column() - 1
 }
 
+/// The tables whose rows watch a data source (the Rig has a row 1 in each but hostTopN).
+const DATA_TABLES: [ControlTable; 5] = [EtherStats, HistoryControl, HostControl, HostTopNControl, MatrixControl];
+
 fn group(table: ControlTable) -> Group {
     match table {
         EtherStats => Group::EtherStats,
@@ -60,6 +63,7 @@ fn group(table: ControlTable) -> Group {
         HostControl => Group::Hosts,
         HostTopNControl => Group::HostTopN,
         MatrixControl => Group::Matrix,
+        Alarm | Filter | Channel | Event => unreachable!("no group of their own"),
     }
 }
 
@@ -118,6 +122,10 @@ fn status_in(t: &RmonTables, table: ControlTable, index: u16) -> Option<EntrySta
         MatrixControl => {
             t.matrix_control.iter().find(|r| r.matrix_control_index == index).map(|r| r.matrix_control_status)
         }
+        Alarm => t.alarm.iter().find(|r| r.alarm_index == index).map(|r| r.alarm_status),
+        Filter => t.filters.iter().find(|r| r.filter_index == index).map(|r| r.filter_status),
+        Channel => t.channels.iter().find(|r| r.channel_index == index).map(|r| r.channel_status),
+        Event => t.event.iter().find(|r| r.event_index == index).map(|r| r.event_status),
     }
 }
 
@@ -128,6 +136,7 @@ fn has_data(t: &RmonTables, table: ControlTable, index: u16) -> bool {
         HostControl => t.hosts.iter().any(|h| h.host_index == index),
         HostTopNControl => t.host_top_n.iter().any(|h| h.host_top_n_report == index),
         MatrixControl => t.matrix_sd.iter().any(|m| m.index == index),
+        Alarm | Filter | Channel | Event => unreachable!("not asked"),
     }
 }
 
@@ -454,7 +463,7 @@ fn invalid_on_a_missing_row_does_nothing() {
 #[test]
 fn columns_the_mib_lets_change_while_valid() {
     let mut rig = Rig::new();
-    for table in ControlTable::ALL.into_iter().filter(|t| *t != HostTopNControl) {
+    for table in DATA_TABLES.into_iter().filter(|t| *t != HostTopNControl) {
         assert_eq!(rig.set(0, &[edit(table, 1, owner_column(table), text("noc"))]), Ok(vec![]), "{table:?}");
     }
     assert!(rig.tables(0).ether_stats[0].ether_stats_owner.0 == "noc");

@@ -1,5 +1,8 @@
 //! The MIB objects the agent serves, one file per MIB group, registered in [`registry`].
 
+pub mod alarm;
+pub mod event;
+pub mod filter;
 pub mod history;
 pub mod hosts;
 pub mod interfaces;
@@ -30,6 +33,11 @@ pub fn registry() -> Mib {
         Box::new(matrix::matrix_control_table()),
         Box::new(matrix::matrix_sd_table()),
         Box::new(matrix::matrix_ds_table()),
+        Box::new(alarm::alarm_table()),
+        Box::new(filter::filter_table()),
+        Box::new(filter::channel_table()),
+        Box::new(event::event_table()),
+        Box::new(event::log_table()),
         Box::new(interfaces::if_x_table()),
     ];
     Mib::new(nodes)

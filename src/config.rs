@@ -9,6 +9,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::rmon::alarm::{AlarmConfig, SampleType, StartupAlarm};
+use crate::rmon::capture::{DEFAULT_SLICE_SIZE, FullAction};
 use crate::rmon::control::{DataSource, Owner};
 use crate::rmon::event::EventType;
 use crate::rmon::filter::{AcceptType, ChannelEventStatus, DataControl, Filter, Octets};
@@ -54,6 +55,8 @@ pub struct Config {
     pub channel: Vec<ChannelRow>,
     #[serde(default)]
     pub filter: Vec<FilterRow>,
+    #[serde(default, rename = "bufferControl")]
+    pub buffer_control: Vec<BufferControlRow>,
     #[serde(default)]
     pub alarm: Vec<AlarmRow>,
     #[serde(default)]
@@ -349,6 +352,55 @@ fn filter_requests(channels: &[ChannelRow], filters: &[FilterRow]) -> Result<Vec
     Ok(rows)
 }
 
+/// `[[bufferControl]]`: a capture buffer of a channel's frames (the channel must come first).
+#[derive(Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BufferControlRow {
+    pub buffer_control_index: u16,
+    pub buffer_control_channel_index: u16,
+    /// The MIB has no default; lockWhenFull keeps the first frames, which is what a capture
+    /// started to catch something usually wants.
+    #[serde(default = "lock_when_full")]
+    pub buffer_control_full_action: FullAction,
+    #[serde(default = "default_slice")]
+    pub buffer_control_capture_slice_size: u32,
+    #[serde(default = "default_slice")]
+    pub buffer_control_download_slice_size: u32,
+    #[serde(default)]
+    pub buffer_control_download_offset: u32,
+    #[serde(default = "minus_one")]
+    pub buffer_control_max_octets_requested: i32,
+    #[serde(default = "monitor")]
+    pub buffer_control_owner: String,
+}
+
+fn lock_when_full() -> FullAction {
+    FullAction::LockWhenFull
+}
+
+fn default_slice() -> u32 {
+    DEFAULT_SLICE_SIZE
+}
+
+fn minus_one() -> i32 {
+    -1
+}
+
+impl BufferControlRow {
+    fn request(&self) -> Result<RowRequest, String> {
+        Ok(RowRequest::BufferControl {
+            index: self.buffer_control_index,
+            channel_index: self.buffer_control_channel_index,
+            full_action: self.buffer_control_full_action,
+            capture_slice_size: self.buffer_control_capture_slice_size,
+            download_slice_size: self.buffer_control_download_slice_size,
+            download_offset: self.buffer_control_download_offset,
+            max_octets_requested: self.buffer_control_max_octets_requested,
+            owner: Owner::new(&self.buffer_control_owner)?,
+        })
+    }
+}
+
 /// `[[alarm]]`: an alarm sampling from the probe's start. No defaults where the MIB has none,
 /// but for the startup alarm (risingOrFallingAlarm: tell me whichever way it starts) and the
 /// event indexes (0: no event).
@@ -460,6 +512,7 @@ impl Config {
             &self.matrix_control,
         )?);
         rows.extend(filter_requests(&self.channel, &self.filter)?);
+        rows.extend(self.buffer_control.iter().map(BufferControlRow::request).collect::<Result<Vec<_>, _>>()?);
         rows.extend(alarm_event_requests(&self.alarm, &self.event)?);
         Ok(rows)
     }
@@ -485,6 +538,8 @@ pub struct RowSections {
     pub channel: Vec<ChannelRow>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub filter: Vec<FilterRow>,
+    #[serde(default, rename = "bufferControl", skip_serializing_if = "Vec::is_empty")]
+    pub buffer_control: Vec<BufferControlRow>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alarm: Vec<AlarmRow>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -566,6 +621,25 @@ impl RowSections {
                     filter_pkt_status_not_mask: filter.pkt_status_not_mask,
                     filter_owner: owner.0.clone(),
                 }),
+                RowRequest::BufferControl {
+                    index,
+                    channel_index,
+                    full_action,
+                    capture_slice_size,
+                    download_slice_size,
+                    download_offset,
+                    max_octets_requested,
+                    owner,
+                } => s.buffer_control.push(BufferControlRow {
+                    buffer_control_index: *index,
+                    buffer_control_channel_index: *channel_index,
+                    buffer_control_full_action: *full_action,
+                    buffer_control_capture_slice_size: *capture_slice_size,
+                    buffer_control_download_slice_size: *download_slice_size,
+                    buffer_control_download_offset: *download_offset,
+                    buffer_control_max_octets_requested: *max_octets_requested,
+                    buffer_control_owner: owner.0.clone(),
+                }),
                 RowRequest::Alarm { index, config, owner } => s.alarm.push(AlarmRow {
                     alarm_index: *index,
                     alarm_interval: config.interval,
@@ -601,6 +675,7 @@ impl RowSections {
             &self.matrix_control,
         )?;
         rows.extend(filter_requests(&self.channel, &self.filter)?);
+        rows.extend(self.buffer_control.iter().map(BufferControlRow::request).collect::<Result<Vec<_>, _>>()?);
         rows.extend(alarm_event_requests(&self.alarm, &self.event)?);
         Ok(rows)
     }

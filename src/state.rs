@@ -85,6 +85,8 @@ struct StateFile {
     channel: Vec<crate::config::ChannelRow>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     filter: Vec<crate::config::FilterRow>,
+    #[serde(default, rename = "bufferControl", skip_serializing_if = "Vec::is_empty")]
+    buffer_control: Vec<crate::config::BufferControlRow>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     event: Vec<crate::config::EventRow>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -147,7 +149,7 @@ impl ProbeState {
             })
             .collect();
         for row in &self.rows {
-            if let RowRequest::Filter { channel_index, .. } = row {
+            if let RowRequest::Filter { channel_index, .. } | RowRequest::BufferControl { channel_index, .. } = row {
                 if kept_channels.contains(channel_index) {
                     rows.push(row.clone());
                 } else {
@@ -180,6 +182,7 @@ impl ProbeState {
             host_top_n_control: sections.host_top_n_control,
             channel: sections.channel,
             filter: sections.filter,
+            buffer_control: sections.buffer_control,
             event: sections.event,
             alarm: sections.alarm,
         }
@@ -194,6 +197,7 @@ impl ProbeState {
             matrix_control: file.matrix_control,
             channel: file.channel,
             filter: file.filter,
+            buffer_control: file.buffer_control,
             alarm: file.alarm,
             event: file.event,
         };
@@ -220,6 +224,7 @@ fn describe(row: &RowRequest) -> String {
         RowRequest::Matrix { index, .. } => format!("matrixControl {index}"),
         RowRequest::Channel { index, .. } => format!("channel {index}"),
         RowRequest::Filter { index, .. } => format!("filter {index}"),
+        RowRequest::BufferControl { index, .. } => format!("bufferControl {index}"),
         RowRequest::Alarm { index, .. } => format!("alarm {index}"),
         RowRequest::Event { index, .. } => format!("event {index}"),
     }

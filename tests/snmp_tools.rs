@@ -423,9 +423,10 @@ fn walks_of_the_rmon_subtree_end_cleanly_with_every_instance_of_the_report() {
     let agent = Agent::start(dir.path(), "agent", &[]);
     let inventory = Inventory::load();
     let expected = inventory.instances(&agent.report);
-    // The report has 16 tables; filterTable, channelTable, alarmTable, eventTable and logTable
-    // are empty here (no such rows), and an empty table has no instance to walk.
-    assert_eq!(expected.len(), 16, "the report's RMON-1 tables: {:?}", expected.keys());
+    // The report has 18 tables; filterTable, channelTable, bufferControlTable,
+    // captureBufferTable, alarmTable, eventTable and logTable are empty here (no such rows), and
+    // an empty table has no instance to walk.
+    assert_eq!(expected.len(), 18, "the report's RMON-1 tables: {:?}", expected.keys());
     let all: BTreeSet<Vec<u32>> = expected.values().flatten().cloned().collect();
     let last_expected = all.iter().next_back().expect("instances");
 

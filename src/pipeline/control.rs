@@ -157,6 +157,7 @@ impl Backend for ControlPlane {
         let run = self.probe().run_alarms(now, read);
         // alarmValue, eventLastTimeSent and the log changed: the next read shows them.
         self.cached = None;
+        self.broadcast(run.data_control_commands());
         run
     }
 
@@ -185,6 +186,7 @@ impl Backend for ControlPlane {
         if !run.traps.is_empty() || !run.data_control.is_empty() {
             self.cached = None;
         }
+        self.broadcast(run.data_control_commands());
         run
     }
 }

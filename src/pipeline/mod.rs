@@ -173,7 +173,7 @@ mod tests {
         let mut worker = Worker::new(Shard::new(1, Timestamp(0)));
         let filters =
             ChannelFilters { accept_type: AcceptType::AcceptMatched, filters: vec![Filter::data(12, &[0x08, 0x06])] };
-        worker.shard.apply(&ShardCommand::StartChannel { index: 1, source: DataSource(1), filters });
+        worker.shard.apply(&ShardCommand::StartChannel { index: 1, source: DataSource(1), filters, on: false });
         let mut batch = Batch::default();
         let mut arp = vec![0xff; 6];
         arp.extend_from_slice(&[2, 0, 0, 0, 0, 1, 0x08, 0x06]);

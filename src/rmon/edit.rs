@@ -70,11 +70,12 @@ pub enum ControlTable {
     Alarm,
     Filter,
     Channel,
+    BufferControl,
     Event,
 }
 
 impl ControlTable {
-    pub const ALL: [ControlTable; 9] = [
+    pub const ALL: [ControlTable; 10] = [
         ControlTable::EtherStats,
         ControlTable::HistoryControl,
         ControlTable::HostControl,
@@ -83,6 +84,7 @@ impl ControlTable {
         ControlTable::Alarm,
         ControlTable::Filter,
         ControlTable::Channel,
+        ControlTable::BufferControl,
         ControlTable::Event,
     ];
 
@@ -97,6 +99,7 @@ impl ControlTable {
             ControlTable::Alarm => "alarm",
             ControlTable::Filter => "filter",
             ControlTable::Channel => "channel",
+            ControlTable::BufferControl => "bufferControl",
             ControlTable::Event => "event",
         }
     }
@@ -110,6 +113,7 @@ impl ControlTable {
             ControlTable::HostControl | ControlTable::MatrixControl => 6,
             ControlTable::Alarm | ControlTable::Channel => 12,
             ControlTable::Filter => 11,
+            ControlTable::BufferControl => 13,
             ControlTable::Event => 7,
         }
     }
@@ -224,6 +228,21 @@ impl ControlTable {
                 ("channelDescription", Some(Description)),
                 ("channelOwner", Some(Owner)),
                 ("channelStatus", Some(Status)),
+            ],
+            ControlTable::BufferControl => &[
+                ("bufferControlIndex", None),
+                ("bufferControlChannelIndex", Some(BufferChannelIndex)),
+                ("bufferControlFullStatus", None),
+                ("bufferControlFullAction", Some(FullAction)),
+                ("bufferControlCaptureSliceSize", Some(CaptureSliceSize)),
+                ("bufferControlDownloadSliceSize", Some(DownloadSliceSize)),
+                ("bufferControlDownloadOffset", Some(DownloadOffset)),
+                ("bufferControlMaxOctetsRequested", Some(MaxOctetsRequested)),
+                ("bufferControlMaxOctetsGranted", None),
+                ("bufferControlCapturedPackets", None),
+                ("bufferControlTurnOnTime", None),
+                ("bufferControlOwner", Some(Owner)),
+                ("bufferControlStatus", Some(Status)),
             ],
             ControlTable::Event => &[
                 ("eventIndex", None),
@@ -341,6 +360,12 @@ enum Column {
     TurnOffEventIndex,
     EventIndex,
     EventStatus,
+    BufferChannelIndex,
+    FullAction,
+    CaptureSliceSize,
+    DownloadSliceSize,
+    DownloadOffset,
+    MaxOctetsRequested,
 }
 
 /// The largest filterPktData, Mask or NotMask the probe takes: longer than any frame it
@@ -353,7 +378,8 @@ impl Column {
     /// filter's data and status columns, channelIfIndex, channelAcceptType and the channel's
     /// event indexes "may not be modified" then; the MIB says nothing of the kind for the
     /// others (the event columns, filterChannelIndex, channelDataControl, channelEventStatus,
-    /// channelDescription among them).
+    /// channelDescription, and the buffer's full action, download columns and
+    /// maxOctetsRequested among them).
     fn writable_while_valid(self) -> bool {
         matches!(
             self,
@@ -368,6 +394,10 @@ impl Column {
                 | Column::ChannelIndex
                 | Column::DataControl
                 | Column::EventStatus
+                | Column::FullAction
+                | Column::DownloadSliceSize
+                | Column::DownloadOffset
+                | Column::MaxOctetsRequested
         )
     }
 
@@ -550,6 +580,30 @@ impl Column {
                     _ => wrong_value(v, "eventReady(1), eventFired(2) or eventAlwaysReady(3)"),
                 }
             }
+            (Column::BufferChannelIndex, ControlValue::Integer(v)) => match u16::try_from(*v) {
+                Ok(n) if n >= 1 => Ok(Setting::ChannelIndex(n)),
+                _ => wrong_value(v, "a channelIndex, 1..65535"),
+            },
+            (Column::FullAction, ControlValue::Integer(v)) => match v {
+                1 => Ok(Setting::FullAction(crate::rmon::capture::FullAction::LockWhenFull)),
+                2 => Ok(Setting::FullAction(crate::rmon::capture::FullAction::WrapWhenFull)),
+                _ => wrong_value(v, "lockWhenFull(1) or wrapWhenFull(2)"),
+            },
+            (
+                Column::CaptureSliceSize | Column::DownloadSliceSize | Column::DownloadOffset,
+                ControlValue::Integer(v),
+            ) => {
+                let Some(n) = non_negative_integer32(*v) else { return wrong_value(v, "0..2147483647") };
+                Ok(match self {
+                    Column::CaptureSliceSize => Setting::CaptureSliceSize(n),
+                    Column::DownloadSliceSize => Setting::DownloadSliceSize(n),
+                    _ => Setting::DownloadOffset(n),
+                })
+            }
+            (Column::MaxOctetsRequested, ControlValue::Integer(v)) => match i32::try_from(*v) {
+                Ok(n) if n >= -1 => Ok(Setting::MaxOctetsRequested(n)),
+                _ => wrong_value(v, "-1 (as much as possible) or 0..2147483647"),
+            },
             (_, value) => {
                 let want = match self {
                     Column::DataSource | Column::Variable => "an OBJECT IDENTIFIER",
@@ -633,6 +687,10 @@ macro_rules! on_rows {
                 let $rows = &mut $probe.channels;
                 $body
             }
+            ControlTable::BufferControl => {
+                let $rows = &mut $probe.buffers;
+                $body
+            }
             ControlTable::Event => {
                 let $rows = $probe.events.rows_mut();
                 $body
@@ -692,6 +750,8 @@ impl Probe {
 
         // A deleted event, or one no longer valid, takes its log entries (eventStatus).
         next.events.prune_log();
+        // Buffers made valid or asking for other octets get their grant, and turn on.
+        next.grant_buffers(now);
         let touched = plans.iter().map(|p| (p.table, p.index)).chain(demoted);
         next.restart_creation_clocks(touched, now);
         let commands = row::changes(self, &next);
@@ -735,6 +795,7 @@ impl Probe {
             ControlTable::Alarm => self.alarms.get(&index).map(|r| r.status()),
             ControlTable::Filter => self.filters.get(&index).map(|r| r.status),
             ControlTable::Channel => self.channels.get(&index).map(|r| r.status),
+            ControlTable::BufferControl => self.buffers.get(&index).map(|r| r.status),
             ControlTable::Event => self.events.get(index).map(|r| r.status),
         }
     }

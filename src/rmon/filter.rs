@@ -163,24 +163,30 @@ impl ChannelFilters {
     }
 }
 
-/// One shard's share of a channel: its filters and the frames it accepted.
+/// One shard's share of a channel: its filters, its data control and the frames it accepted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChannelCounter {
     pub filters: ChannelFilters,
+    /// channelDataControl is on: accepted frames flow on to the channel's capture buffers.
+    pub on: bool,
     /// channelMatches of this shard, an exact 64-bit count (Counter32 wraps only over SNMP).
     pub matches: u64,
 }
 
 impl ChannelCounter {
-    pub fn new(filters: ChannelFilters) -> ChannelCounter {
-        ChannelCounter { filters, matches: 0 }
+    pub fn new(filters: ChannelFilters, on: bool) -> ChannelCounter {
+        ChannelCounter { filters, on, matches: 0 }
     }
 
-    /// Counts one frame of the channel's interface.
+    /// Counts one frame of the channel's interface; true when the frame is to flow on to the
+    /// capture buffers (accepted, and data control on). channelMatches counts either way.
     #[inline]
-    pub fn count(&mut self, frame: &[u8], status: u8) {
+    pub fn count(&mut self, frame: &[u8], status: u8) -> bool {
         if self.filters.accepts(frame, status) {
             self.matches += 1;
+            self.on
+        } else {
+            false
         }
     }
 }
@@ -574,7 +580,7 @@ mod tests {
 
     #[test]
     fn a_counter_counts_accepted_frames() {
-        let mut c = ChannelCounter::new(channel(AcceptType::AcceptMatched, vec![Filter::data(23, &[0x01])]));
+        let mut c = ChannelCounter::new(channel(AcceptType::AcceptMatched, vec![Filter::data(23, &[0x01])]), false);
         for f in [&ICMP[..], &udp()[..], &ICMP[..], &ARP[..], &ICMP[..20]] {
             c.count(f, 0);
         }

@@ -23,6 +23,7 @@
 //! in `row.rs`.
 
 pub mod alarm;
+pub mod capture;
 pub mod control;
 pub mod edit;
 pub mod event;

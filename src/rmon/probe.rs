@@ -19,6 +19,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::rmon::alarm::{Alarm, AlarmConfig, AlarmCrossing, AlarmEntry, Sample, SampleOutcome};
+use crate::rmon::capture::{
+    self, BufferControl, BufferControlEntry, CaptureBufferEntry, DEFAULT_CAPTURE_OCTETS, FullAction, FullStatus,
+};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 use crate::rmon::edit::ControlTable;
 use crate::rmon::event::{Cause, DEFAULT_LOG_ENTRIES, Event, EventEntry, EventTable, EventType, LogEntry, TrapRequest};
@@ -71,6 +74,9 @@ pub struct Limits {
     pub control_rows: usize,
     /// logTable entries kept, across all events; the oldest go first.
     pub log_entries: usize,
+    /// Octets granted to all capture buffers together (each worker holds up to a buffer's
+    /// grant: see `capture.rs`).
+    pub capture_octets: u64,
 }
 
 impl Default for Limits {
@@ -82,6 +88,7 @@ impl Default for Limits {
             top_n_size: 1000,
             control_rows: 64,
             log_entries: DEFAULT_LOG_ENTRIES,
+            capture_octets: DEFAULT_CAPTURE_OCTETS,
         }
     }
 }
@@ -141,6 +148,17 @@ pub enum RowRequest {
         filter: Filter,
         owner: Owner,
     },
+    /// A capture buffer of channel `channel_index`.
+    BufferControl {
+        index: u16,
+        channel_index: u16,
+        full_action: FullAction,
+        capture_slice_size: u32,
+        download_slice_size: u32,
+        download_offset: u32,
+        max_octets_requested: i32,
+        owner: Owner,
+    },
     /// An alarm, sampling from the moment it becomes valid.
     Alarm {
         index: u16,
@@ -194,6 +212,7 @@ impl RowRequest {
             RowRequest::Matrix { index, .. } => ("matrixControl", *index),
             RowRequest::Channel { index, .. } => ("channel", *index),
             RowRequest::Filter { index, .. } => ("filter", *index),
+            RowRequest::BufferControl { index, .. } => ("bufferControl", *index),
             RowRequest::Alarm { index, .. } => ("alarm", *index),
             RowRequest::Event { index, .. } => ("event", *index),
         };
@@ -224,6 +243,19 @@ impl RowRequest {
         if let RowRequest::Filter { channel_index: 0, .. } = self {
             return Err(RowError::NoSuchChannel { index, channel_index: 0 });
         }
+        if let RowRequest::BufferControl { channel_index: 0, .. } = self {
+            return Err(RowError::BadRow {
+                table,
+                index,
+                problem: "bufferControlChannelIndex must be 1..65535".into(),
+            });
+        }
+        if let RowRequest::BufferControl { max_octets_requested, .. } = self
+            && *max_octets_requested < -1
+        {
+            let problem = format!("bufferControlMaxOctetsRequested {max_octets_requested} must be -1 or more");
+            return Err(RowError::BadRow { table, index, problem });
+        }
         Ok(())
     }
 
@@ -237,6 +269,7 @@ impl RowRequest {
             | RowRequest::Channel { data_source, .. } => Some(*data_source),
             RowRequest::HostTopN { .. }
             | RowRequest::Filter { .. }
+            | RowRequest::BufferControl { .. }
             | RowRequest::Alarm { .. }
             | RowRequest::Event { .. } => None,
         }
@@ -312,6 +345,10 @@ pub struct RmonTables {
     pub filters: Vec<FilterEntry>,
     #[serde(rename = "channelTable")]
     pub channels: Vec<ChannelEntry>,
+    #[serde(rename = "bufferControlTable")]
+    pub buffer_control: Vec<BufferControlEntry>,
+    #[serde(rename = "captureBufferTable")]
+    pub capture_buffer: Vec<CaptureBufferEntry>,
     #[serde(rename = "alarmTable")]
     pub alarm: Vec<AlarmEntry>,
     #[serde(rename = "eventTable")]
@@ -332,6 +369,13 @@ pub struct AlarmRun {
     /// (channelTurnOnEventIndex, channelTurnOffEventIndex), in the order it happened: the
     /// caller tells the shards.
     pub data_control: Vec<(u16, bool)>,
+}
+
+impl AlarmRun {
+    /// The shard commands for the data control changes of this run.
+    pub fn data_control_commands(&self) -> Vec<ShardCommand> {
+        self.data_control.iter().map(|&(index, on)| ShardCommand::ChannelDataControl { index, on }).collect()
+    }
 }
 
 /// Fires event `index` for `cause`: its log entry and trap (into `run`), and the channels that
@@ -379,6 +423,7 @@ pub struct Probe {
     /// file): edits leave them as they are.
     pub(super) filters: BTreeMap<u16, FilterControl>,
     pub(super) channels: BTreeMap<u16, ChannelControl>,
+    pub(super) buffers: BTreeMap<u16, BufferControl>,
     pub(super) alarms: BTreeMap<u16, Alarm>,
     /// eventTable and logTable.
     pub(super) events: EventTable,
@@ -409,6 +454,7 @@ impl Probe {
             matrix: BTreeMap::new(),
             filters: BTreeMap::new(),
             channels: BTreeMap::new(),
+            buffers: BTreeMap::new(),
             alarms: BTreeMap::new(),
             events: EventTable::new(limits.log_entries),
             channel_matches_seen: BTreeMap::new(),
@@ -544,6 +590,35 @@ impl Probe {
                     },
                 );
             }
+            RowRequest::BufferControl {
+                index,
+                channel_index,
+                full_action,
+                capture_slice_size,
+                download_slice_size,
+                download_offset,
+                max_octets_requested,
+                owner,
+            } => {
+                self.buffers.insert(
+                    *index,
+                    BufferControl {
+                        channel_index: *channel_index,
+                        full_action: *full_action,
+                        capture_slice_size: *capture_slice_size,
+                        download_slice_size: *download_slice_size,
+                        download_offset: *download_offset,
+                        max_octets_requested: *max_octets_requested,
+                        max_octets_granted: 0,
+                        limit: 0,
+                        turned_on: None,
+                        granted_for: None,
+                        owner: owner.clone(),
+                        status: valid,
+                    },
+                );
+                self.grant_buffers(self.start);
+            }
             RowRequest::Alarm { index, config, owner } => {
                 self.alarms.insert(*index, Alarm::valid(config.clone(), owner.clone(), self.start));
             }
@@ -565,7 +640,7 @@ impl Probe {
 
     /// Each valid channel's data source and what decides its matches: its accept type and its
     /// valid filters in filterIndex order (a filter naming no valid channel belongs to none).
-    fn channel_sets(&self) -> BTreeMap<u16, (DataSource, ChannelFilters)> {
+    fn channel_sets(&self) -> BTreeMap<u16, (DataSource, ChannelFilters, bool)> {
         let valid = EntryStatus::Valid;
         self.channels
             .iter()
@@ -577,7 +652,8 @@ impl Probe {
                     .filter(|f| f.status == valid && f.channel_index == index)
                     .map(|f| f.filter.clone())
                     .collect();
-                (index, (c.data_source, ChannelFilters { accept_type: c.accept_type, filters }))
+                let on = c.data_control == DataControl::On;
+                (index, (c.data_source, ChannelFilters { accept_type: c.accept_type, filters }, on))
             })
             .collect()
     }
@@ -590,18 +666,56 @@ impl Probe {
         let old = before.map(Probe::channel_sets).unwrap_or_default();
         let new = after.channel_sets();
         let mut commands = Vec::new();
-        for (&index, (source, _)) in &old {
-            if new.get(&index).is_none_or(|(s, _)| s != source) {
+        for (&index, (source, _, _)) in &old {
+            if new.get(&index).is_none_or(|(s, _, _)| s != source) {
                 commands.push(ShardCommand::Stop { group: Group::Channel, index });
             }
         }
-        for (&index, (source, filters)) in &new {
+        for (&index, (source, filters, on)) in &new {
             match old.get(&index) {
-                Some((s, f)) if s == source && f == filters => {}
-                Some((s, _)) if s == source => {
-                    commands.push(ShardCommand::SetChannelFilters { index, filters: filters.clone() })
+                Some((s, f, o)) if s == source => {
+                    if f != filters {
+                        commands.push(ShardCommand::SetChannelFilters { index, filters: filters.clone() });
+                    }
+                    if o != on {
+                        commands.push(ShardCommand::ChannelDataControl { index, on: *on });
+                    }
                 }
-                _ => commands.push(ShardCommand::StartChannel { index, source: *source, filters: filters.clone() }),
+                _ => commands.push(ShardCommand::StartChannel {
+                    index,
+                    source: *source,
+                    filters: filters.clone(),
+                    on: *on,
+                }),
+            }
+        }
+        commands.extend(Probe::buffer_commands(before, after));
+        commands
+    }
+
+    /// The commands for the capture buffers: a buffer leaving valid stops, one becoming valid
+    /// starts empty, turned on at the moment it became valid.
+    fn buffer_commands(before: Option<&Probe>, after: &Probe) -> Vec<ShardCommand> {
+        let valid = |p: &Probe, index: u16| p.buffers.get(&index).filter(|b| b.status == EntryStatus::Valid).cloned();
+        let mut indexes: Vec<u16> =
+            after.buffers.keys().chain(before.iter().flat_map(|b| b.buffers.keys())).copied().collect();
+        indexes.sort_unstable();
+        indexes.dedup();
+        let mut commands = Vec::new();
+        for index in indexes {
+            let old = before.and_then(|b| valid(b, index));
+            match (old, valid(after, index)) {
+                (Some(_), None) => commands.push(ShardCommand::Stop { group: Group::Buffer, index }),
+                (Some(old), Some(row)) if old.turned_on == row.turned_on => {
+                    if old.limit != row.limit {
+                        commands.push(ShardCommand::ResizeBuffer { index, limit: row.limit });
+                    }
+                }
+                (_, Some(row)) => {
+                    let start = row.turned_on.unwrap_or(after.start);
+                    commands.push(ShardCommand::StartBuffer { index, buffer: row.shard_buffer(start) });
+                }
+                (None, None) => {}
             }
         }
         commands
@@ -619,6 +733,7 @@ impl Probe {
             .chain(row::requests(&self.top_n))
             .chain(row::requests(&self.channels))
             .chain(row::requests(&self.filters))
+            .chain(row::requests(&self.buffers))
             .chain(self.events.rows().filter(|(_, e)| e.status == EntryStatus::Valid).map(|(index, e)| {
                 RowRequest::Event {
                     index,
@@ -674,6 +789,53 @@ impl Probe {
             self.alarms.remove(index);
         }
         run
+    }
+
+    /// Grants octets to each valid capture buffer not yet granted for its current
+    /// maxOctetsRequested, out of what `[limits] capture_octets` leaves after the other
+    /// buffers' grants, and turns it on at `now` if it never was. Buffers already granted keep
+    /// their grants: the MIB forbids lowering one except for a change of its own request.
+    pub(crate) fn grant_buffers(&mut self, now: Timestamp) {
+        let indexes: Vec<u16> = self.buffers.keys().copied().collect();
+        for index in indexes {
+            let others: u64 = self
+                .buffers
+                .iter()
+                .filter(|(i, b)| **i != index && b.status == EntryStatus::Valid)
+                .map(|(_, b)| b.limit)
+                .sum();
+            let left = self.limits.capture_octets.saturating_sub(others);
+            let Some(b) = self.buffers.get_mut(&index) else { continue };
+            if b.status != EntryStatus::Valid {
+                b.turned_on = None;
+                b.granted_for = None;
+                continue;
+            }
+            if b.turned_on.is_none() {
+                b.turned_on = Some(now);
+            }
+            if b.granted_for == Some(b.max_octets_requested) {
+                continue;
+            }
+            let requested = u64::try_from(b.max_octets_requested).ok();
+            b.limit = requested.map_or(left, |r| r.min(left));
+            b.max_octets_granted = if requested.is_none() { -1 } else { i32::try_from(b.limit).unwrap_or(i32::MAX) };
+            b.granted_for = Some(b.max_octets_requested);
+        }
+    }
+
+    /// Each valid capture buffer merged over `shards` (arrival order, see `capture.rs`), with
+    /// its row: what the views and the `--capture-dir` files read.
+    pub fn capture_buffers(&self, shards: &[&Shard]) -> Vec<(u16, BufferControl, capture::Merged)> {
+        self.buffers
+            .iter()
+            .filter(|(_, b)| b.status == EntryStatus::Valid)
+            .map(|(&index, b)| {
+                let shares: Vec<&capture::CaptureBuffer> =
+                    shards.iter().filter_map(|s| s.capture_buffer(index)).collect();
+                (index, b.clone(), capture::merge(&shares))
+            })
+            .collect()
     }
 
     /// The valid channels whose channelEventIndex may fire: data control on, an event index,
@@ -818,6 +980,27 @@ impl Probe {
         for (&index, row) in &self.channels {
             let matches = shards_of(row.status).iter().filter_map(|s| s.channel_matches(index)).sum();
             t.channels.push(ChannelEntry::new(index, row, matches));
+        }
+        for (&index, row) in &self.buffers {
+            let shares: Vec<_> = shards_of(row.status).iter().filter_map(|s| s.capture_buffer(index)).collect();
+            let merged = capture::merge(&shares);
+            t.buffer_control.push(BufferControlEntry {
+                buffer_control_index: index,
+                buffer_control_channel_index: row.channel_index,
+                buffer_control_full_status: if merged.full { FullStatus::Full } else { FullStatus::SpaceAvailable },
+                buffer_control_full_action: row.full_action,
+                buffer_control_capture_slice_size: row.capture_slice_size,
+                buffer_control_download_slice_size: row.download_slice_size,
+                buffer_control_download_offset: row.download_offset,
+                buffer_control_max_octets_requested: row.max_octets_requested,
+                buffer_control_max_octets_granted: row.max_octets_granted,
+                buffer_control_captured_packets: merged.entries.len() as u64,
+                buffer_control_turn_on_time: ticks(row.turned_on),
+                buffer_control_owner: row.owner.clone(),
+                buffer_control_status: row.status,
+            });
+            t.capture_buffer
+                .extend((0..merged.entries.len()).filter_map(|at| CaptureBufferEntry::new(index, row, &merged, at)));
         }
         t.alarm = self.alarms.iter().map(|(&index, a)| AlarmEntry::new(index, a)).collect();
         t.event = self.events.rows().map(|(index, e)| EventEntry::new(index, e)).collect();

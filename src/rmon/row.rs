@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use crate::rmon::alarm::{SampleType, StartupAlarm};
+use crate::rmon::capture::FullAction;
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 use crate::rmon::event::EventType;
 use crate::rmon::filter::{AcceptType, ChannelEventStatus, DataControl};
@@ -21,6 +22,7 @@ use crate::rmon::time::Timestamp;
 use crate::rmon::topn::{HostTopNControl, RateBase};
 use crate::snmp::oid::Oid;
 
+mod capture;
 mod events;
 mod filter;
 
@@ -73,6 +75,12 @@ pub(crate) enum Setting {
     TurnOffEventIndex(u16),
     EventIndex(u16),
     EventStatus(ChannelEventStatus),
+    // bufferControlEntry (bufferControlChannelIndex is ChannelIndex)
+    FullAction(FullAction),
+    CaptureSliceSize(u32),
+    DownloadSliceSize(u32),
+    DownloadOffset(u32),
+    MaxOctetsRequested(i32),
 }
 
 /// A control row of one of the RMON-1 control tables.

@@ -10,6 +10,7 @@
 use std::hash::BuildHasher;
 
 use crate::packet::Frame;
+use crate::rmon::capture::CaptureBuffer;
 use crate::rmon::control::DataSource;
 use crate::rmon::filter::{ChannelCounter, ChannelFilters};
 use crate::rmon::history::HistoryRecorder;
@@ -29,6 +30,7 @@ pub enum Group {
     HostTopN,
     Matrix,
     Channel,
+    Buffer,
 }
 
 /// A configuration change sent from the control plane to every shard. Starting a row that exists
@@ -69,6 +71,23 @@ pub enum ShardCommand {
         index: u16,
         source: DataSource,
         filters: ChannelFilters,
+        /// channelDataControl is on.
+        on: bool,
+    },
+    /// channelDataControl of a running channel changed (by SET or by a turnOn/turnOff event).
+    ChannelDataControl {
+        index: u16,
+        on: bool,
+    },
+    /// A capture buffer, empty, taking what its channel passes on from now.
+    StartBuffer {
+        index: u16,
+        buffer: CaptureBuffer,
+    },
+    /// A running capture buffer's new grant, in octets.
+    ResizeBuffer {
+        index: u16,
+        limit: u64,
     },
     /// A running channel's new filter set (a filter added, changed or gone); channelMatches
     /// goes on counting.
@@ -137,6 +156,8 @@ pub struct Shard {
     hashes: Vec<KeyHashes>,
     /// Whether some data source has a channel: only then does counting look at frame bytes.
     has_channels: bool,
+    /// Capture buffers, each fed by its channel (bufferControlChannelIndex) while it is on.
+    buffers: Rows<CaptureBuffer>,
 }
 
 /// The hashes of a frame's table keys, under the shard's hasher.
@@ -158,6 +179,7 @@ impl Shard {
             hasher: TableHasher::default(),
             hashes: Vec::new(),
             has_channels: false,
+            buffers: Vec::new(),
         }
     }
 
@@ -214,8 +236,12 @@ impl Shard {
         for (_, matrix) in &mut source.matrix {
             matrix.count_hashed(&frame, hashes.pair);
         }
-        for (_, channel) in &mut source.channels {
-            channel.count(bytes, frame.status);
+        for (index, channel) in &mut source.channels {
+            if channel.count(bytes, frame.status) {
+                for (_, buffer) in self.buffers.iter_mut().filter(|(_, b)| b.channel_index == *index) {
+                    buffer.capture(&frame, bytes);
+                }
+            }
         }
     }
 
@@ -314,9 +340,22 @@ impl Shard {
                     upsert(&mut s.matrix, index, MatrixTable::with_hasher(size_limit, hasher));
                 }
             }
-            ShardCommand::StartChannel { index, source, ref filters } => {
+            ShardCommand::StartChannel { index, source, ref filters, on } => {
                 if let Some(s) = self.source_mut(source) {
-                    upsert(&mut s.channels, index, ChannelCounter::new(filters.clone()));
+                    upsert(&mut s.channels, index, ChannelCounter::new(filters.clone(), on));
+                }
+            }
+            ShardCommand::ChannelDataControl { index, on } => {
+                for s in &mut self.sources {
+                    if let Some((_, channel)) = s.channels.iter_mut().find(|(i, _)| *i == index) {
+                        channel.on = on;
+                    }
+                }
+            }
+            ShardCommand::StartBuffer { index, ref buffer } => upsert(&mut self.buffers, index, buffer.clone()),
+            ShardCommand::ResizeBuffer { index, limit } => {
+                if let Some((_, buffer)) = self.buffers.iter_mut().find(|(i, _)| *i == index) {
+                    buffer.resize(limit);
                 }
             }
             ShardCommand::SetChannelFilters { index, ref filters } => {
@@ -328,6 +367,7 @@ impl Shard {
             }
             ShardCommand::Stop { group, index } => match group {
                 Group::HostTopN => remove(&mut self.top_n, index),
+                Group::Buffer => remove(&mut self.buffers, index),
                 _ => {
                     for s in &mut self.sources {
                         match group {
@@ -336,7 +376,7 @@ impl Shard {
                             Group::Hosts => remove(&mut s.hosts, index),
                             Group::Matrix => remove(&mut s.matrix, index),
                             Group::Channel => remove(&mut s.channels, index),
-                            Group::HostTopN => {}
+                            Group::HostTopN | Group::Buffer => {}
                         }
                     }
                 }
@@ -407,6 +447,11 @@ impl Shard {
     /// This shard's channelMatches of channel `index`, whatever its interface.
     pub fn channel_matches(&self, index: u16) -> Option<u64> {
         self.sources.iter().find_map(|s| find(&s.channels, index)).map(|c| c.matches)
+    }
+
+    /// This shard's share of capture buffer `index`.
+    pub fn capture_buffer(&self, index: u16) -> Option<&CaptureBuffer> {
+        find(&self.buffers, index)
     }
 
     /// channelMatches of every channel of this shard, by channelIndex: what the channels'
@@ -547,6 +592,7 @@ mod tests {
                 accept_type,
                 filters: vec![Filter::data(12, &[0x08, 0x00]), Filter::data(23, &[0x01])],
             },
+            on: false,
         }
     }
 

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use crate::rmon::edit::{RejectedEdit, RowEdit};
-use crate::rmon::{AlarmRun, Probe, RowRequest, Sample, Shard, Snapshot, Timestamp};
+use crate::rmon::{AlarmRun, Probe, RowRequest, Sample, Shard, ShardCommand, Snapshot, Timestamp};
 use crate::snmp::oid::Oid;
 
 /// The probe as the agent sees it.
@@ -61,6 +61,18 @@ impl LocalProbe {
     }
 }
 
+impl LocalProbe {
+    /// Sends `commands` to every shard; the next snapshot is read afresh.
+    fn apply(&mut self, commands: &[ShardCommand]) {
+        for shard in &mut self.shards {
+            for command in commands {
+                shard.apply(command);
+            }
+        }
+        self.cached = None;
+    }
+}
+
 impl Backend for LocalProbe {
     fn snapshot(&mut self, now: Timestamp) -> Arc<Snapshot> {
         if let Some(s) = &self.cached
@@ -110,7 +122,7 @@ impl Backend for LocalProbe {
 
     fn run_alarms(&mut self, now: Timestamp, read: &mut dyn FnMut(&Oid) -> Option<Sample>) -> AlarmRun {
         let run = self.probe.run_alarms(now, read);
-        self.cached = None;
+        self.apply(&run.data_control_commands());
         run
     }
 
@@ -121,7 +133,7 @@ impl Backend for LocalProbe {
         let shards = &self.shards;
         let matches = |index: u16| shards.iter().map(|s| s.channel_matches(index)).sum::<Option<u64>>();
         let run = self.probe.run_channel_events(now, &matches);
-        self.cached = None;
+        self.apply(&run.data_control_commands());
         run
     }
 }

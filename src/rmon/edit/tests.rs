@@ -63,7 +63,7 @@ fn group(table: ControlTable) -> Group {
         HostControl => Group::Hosts,
         HostTopNControl => Group::HostTopN,
         MatrixControl => Group::Matrix,
-        Alarm | Filter | Channel | Event => unreachable!("no group of their own"),
+        Alarm | Filter | Channel | BufferControl | Event => unreachable!("no group of their own"),
     }
 }
 
@@ -126,6 +126,9 @@ fn status_in(t: &RmonTables, table: ControlTable, index: u16) -> Option<EntrySta
         Filter => t.filters.iter().find(|r| r.filter_index == index).map(|r| r.filter_status),
         Channel => t.channels.iter().find(|r| r.channel_index == index).map(|r| r.channel_status),
         Event => t.event.iter().find(|r| r.event_index == index).map(|r| r.event_status),
+        BufferControl => {
+            t.buffer_control.iter().find(|r| r.buffer_control_index == index).map(|r| r.buffer_control_status)
+        }
     }
 }
 
@@ -136,7 +139,7 @@ fn has_data(t: &RmonTables, table: ControlTable, index: u16) -> bool {
         HostControl => t.hosts.iter().any(|h| h.host_index == index),
         HostTopNControl => t.host_top_n.iter().any(|h| h.host_top_n_report == index),
         MatrixControl => t.matrix_sd.iter().any(|m| m.index == index),
-        Alarm | Filter | Channel | Event => unreachable!("not asked"),
+        Alarm | Filter | Channel | BufferControl | Event => unreachable!("not asked"),
     }
 }
 

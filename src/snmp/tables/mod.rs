@@ -1,6 +1,7 @@
 //! The MIB objects the agent serves, one file per MIB group, registered in [`registry`].
 
 pub mod alarm;
+pub mod capture;
 pub mod event;
 pub mod filter;
 pub mod history;
@@ -36,6 +37,8 @@ pub fn registry() -> Mib {
         Box::new(alarm::alarm_table()),
         Box::new(filter::filter_table()),
         Box::new(filter::channel_table()),
+        Box::new(capture::buffer_control_table()),
+        Box::new(capture::capture_buffer_table()),
         Box::new(event::event_table()),
         Box::new(event::log_table()),
         Box::new(interfaces::if_x_table()),

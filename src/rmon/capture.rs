@@ -1,0 +1,385 @@
+//! The packet capture group: bufferControlTable and captureBufferTable (RFC 2819, section 5.8).
+//!
+//! A buffer keeps the frames its channel accepts while channelDataControl is on: the first
+//! bufferControlCaptureSliceSize octets of each (0: all that was captured), up to
+//! bufferControlMaxOctetsGranted octets in all. When the next frame does not fit, lockWhenFull
+//! keeps what it has and takes no more; wrapWhenFull deletes the oldest frames until it fits.
+//! Either way bufferControlFullStatus turns full and stays so.
+//!
+//! Several workers: a channel's frames are spread over the shards, so each shard keeps its own
+//! [`CaptureBuffer`], applying the full action with the whole grant as its own limit, and
+//! [`merge`] puts them back together in arrival order (the frames' stream position, `seq`) and
+//! applies the full action once more over the merged list. That is exact: the merged buffer of
+//! lockWhenFull is the longest prefix of all accepted frames that fits the grant; each frame of
+//! that prefix is among its own shard's first frames, which weigh no more than the prefix, so
+//! the shard kept it. The same holds for wrapWhenFull with the longest suffix. So the merged
+//! buffer is what one buffer seeing every frame in order would hold, at the cost of each shard
+//! holding up to the grant (memory: workers x grant at worst).
+//!
+//! What a stored frame costs of the grant: its stored octets plus [`ENTRY_OVERHEAD`] (the MIB's
+//! "including overhead": the length, time, status and position kept beside the octets).
+
+use std::collections::VecDeque;
+
+use serde::Serialize;
+
+use crate::packet::Frame;
+use crate::rmon::control::{EntryStatus, Owner};
+use crate::rmon::filter::Octets;
+use crate::rmon::time::Timestamp;
+
+/// Octets a stored frame costs beyond its data.
+pub const ENTRY_OVERHEAD: u64 = 24;
+/// bufferControlCaptureSliceSize and DownloadSliceSize DEFVAL.
+pub const DEFAULT_SLICE_SIZE: u32 = 100;
+/// Octets the probe grants all capture buffers together unless configured (`[limits]
+/// capture_octets`): 16 MiB.
+pub const DEFAULT_CAPTURE_OCTETS: u64 = 16 << 20;
+/// captureBufferIndex and captureBufferPacketID wrap to stay within Integer32.
+const INDEX_MODULUS: u64 = (1 << 31) - 1;
+
+/// bufferControlFullAction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum FullAction {
+    LockWhenFull = 1,
+    WrapWhenFull = 2,
+}
+
+/// bufferControlFullStatus.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum FullStatus {
+    SpaceAvailable = 1,
+    Full = 2,
+}
+
+/// A bufferControlEntry's control columns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BufferControl {
+    pub channel_index: u16,
+    pub full_action: FullAction,
+    /// 0: as much of each frame as was captured.
+    pub capture_slice_size: u32,
+    pub download_slice_size: u32,
+    pub download_offset: u32,
+    /// -1: as much as the probe can give.
+    pub max_octets_requested: i32,
+    /// What the probe grants: -1 when -1 was asked for (the MIB's rule), the octets otherwise.
+    pub max_octets_granted: i32,
+    /// The octets the buffer may really hold: the grant, or for -1 what the probe-wide limit
+    /// had left when the row became valid.
+    pub limit: u64,
+    /// When the row became valid (the buffer "first turned on"); None before.
+    pub turned_on: Option<Timestamp>,
+    /// The maxOctetsRequested that `limit` was granted for; None: not granted yet.
+    pub granted_for: Option<i32>,
+    pub owner: Owner,
+    pub status: EntryStatus,
+}
+
+impl BufferControl {
+    /// What a shard needs to capture for the row.
+    pub fn shard_buffer(&self, start: Timestamp) -> CaptureBuffer {
+        CaptureBuffer::new(self.channel_index, self.full_action, self.capture_slice_size, self.limit, start)
+    }
+}
+
+/// One stored frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Captured {
+    /// The frame's position in the stream (arrival order across workers and interfaces).
+    pub seq: u64,
+    pub time: Timestamp,
+    /// Octets on the wire, FCS included (captureBufferPacketLength).
+    pub wire_len: u32,
+    /// filterPktStatus bits of the frame.
+    pub status: u8,
+    /// The first capture-slice octets of the frame as captured.
+    pub data: Box<[u8]>,
+}
+
+impl Captured {
+    fn cost(&self) -> u64 {
+        self.data.len() as u64 + ENTRY_OVERHEAD
+    }
+}
+
+/// One shard's share of a capture buffer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaptureBuffer {
+    pub channel_index: u16,
+    action: FullAction,
+    slice: u32,
+    limit: u64,
+    /// When the buffer was turned on: captureBufferPacketTime counts from here.
+    pub start: Timestamp,
+    entries: VecDeque<Captured>,
+    octets: u64,
+    /// Frames offered since the buffer was turned on (kept or not).
+    offered: u64,
+    /// A frame was refused or an old one deleted for room: full, for good.
+    full: bool,
+}
+
+impl CaptureBuffer {
+    pub fn new(channel_index: u16, action: FullAction, slice: u32, limit: u64, start: Timestamp) -> CaptureBuffer {
+        CaptureBuffer {
+            channel_index,
+            action,
+            slice,
+            limit,
+            start,
+            entries: VecDeque::new(),
+            octets: 0,
+            offered: 0,
+            full: false,
+        }
+    }
+
+    /// A new grant for a running buffer: a smaller one deletes the oldest frames until the rest
+    /// fit; a larger one makes room again, and only then does full end (the MIB's "significant
+    /// gain in resources").
+    pub fn resize(&mut self, limit: u64) {
+        if limit > self.limit {
+            self.full = false;
+        }
+        self.limit = limit;
+        while self.octets > self.limit {
+            let Some(old) = self.entries.pop_front() else { break };
+            self.octets -= old.cost();
+            self.full = true;
+        }
+    }
+
+    /// Offers a frame the channel accepted while on, with its captured bytes.
+    pub fn capture(&mut self, frame: &Frame, bytes: &[u8]) {
+        self.offered += 1;
+        let take = if self.slice == 0 { bytes.len() } else { bytes.len().min(self.slice as usize) };
+        let cost = take as u64 + ENTRY_OVERHEAD;
+        if self.action == FullAction::LockWhenFull && self.full {
+            return;
+        }
+        if self.octets + cost > self.limit {
+            self.full = true;
+            match self.action {
+                FullAction::LockWhenFull => return,
+                FullAction::WrapWhenFull => {
+                    while self.octets + cost > self.limit {
+                        let Some(old) = self.entries.pop_front() else { break };
+                        self.octets -= old.cost();
+                    }
+                    if cost > self.limit {
+                        // Larger than the whole buffer: it cannot be kept at all.
+                        return;
+                    }
+                }
+            }
+        }
+        self.octets += cost;
+        self.entries.push_back(Captured {
+            seq: frame.seq,
+            time: frame.time,
+            wire_len: frame.wire_len,
+            status: frame.status,
+            data: bytes[..take].into(),
+        });
+    }
+}
+
+/// A capture buffer as the views read it: every shard's share merged in arrival order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Merged {
+    /// The stored frames, oldest first, each with its captureBufferIndex.
+    pub entries: Vec<(u32, Captured)>,
+    pub full: bool,
+    pub start: Timestamp,
+}
+
+/// The buffer the shards' shares of one row make together (see the module's documentation).
+pub fn merge(shares: &[&CaptureBuffer]) -> Merged {
+    let Some(first) = shares.first() else { return Merged::default() };
+    let (action, limit) = (first.action, first.limit);
+    let mut all: Vec<&Captured> = shares.iter().flat_map(|s| s.entries.iter()).collect();
+    all.sort_by_key(|c| c.seq);
+    let offered: u64 = shares.iter().map(|s| s.offered).sum();
+    let mut full = shares.iter().any(|s| s.full);
+    // Keep the longest prefix (lock) or suffix (wrap) that fits the grant.
+    let mut used = 0;
+    let fits = |c: &&Captured, used: &mut u64| {
+        *used += c.cost();
+        *used <= limit
+    };
+    let kept: Vec<&Captured> = match action {
+        FullAction::LockWhenFull => all.iter().copied().take_while(|c| fits(c, &mut used)).collect(),
+        FullAction::WrapWhenFull => {
+            let mut tail: Vec<&Captured> = all.iter().rev().copied().take_while(|c| fits(c, &mut used)).collect();
+            tail.reverse();
+            tail
+        }
+    };
+    full |= kept.len() < all.len();
+    // captureBufferIndex: the frame's place among all frames the buffer took since it was
+    // turned on. Lock keeps the first ones, from 1; wrap the last ones, ending at the number
+    // offered (every offered frame but those refused by a full lock buffer was taken once).
+    let first_index = match action {
+        FullAction::LockWhenFull => 1,
+        FullAction::WrapWhenFull => offered + 1 - kept.len() as u64,
+    };
+    let entries = kept.into_iter().enumerate().map(|(i, c)| (wrap_index(first_index + i as u64), c.clone())).collect();
+    Merged { entries, full, start: first.start }
+}
+
+/// A count from 1 as an Integer32 index: after 2^31 - 1 it starts again at 1.
+fn wrap_index(n: u64) -> u32 {
+    ((n.saturating_sub(1)) % INDEX_MODULUS + 1) as u32
+}
+
+/// bufferControlEntry as a manager reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BufferControlEntry {
+    pub buffer_control_index: u16,
+    pub buffer_control_channel_index: u16,
+    pub buffer_control_full_status: FullStatus,
+    pub buffer_control_full_action: FullAction,
+    pub buffer_control_capture_slice_size: u32,
+    pub buffer_control_download_slice_size: u32,
+    pub buffer_control_download_offset: u32,
+    pub buffer_control_max_octets_requested: i32,
+    pub buffer_control_max_octets_granted: i32,
+    pub buffer_control_captured_packets: u64,
+    /// sysUpTime in TimeTicks when the buffer was turned on (0: not yet).
+    pub buffer_control_turn_on_time: u64,
+    pub buffer_control_owner: Owner,
+    pub buffer_control_status: EntryStatus,
+}
+
+/// captureBufferEntry as a manager reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaptureBufferEntry {
+    pub capture_buffer_control_index: u16,
+    pub capture_buffer_index: u32,
+    pub capture_buffer_packet_id: u32,
+    /// The octets a manager downloads: from bufferControlDownloadOffset, at most
+    /// bufferControlDownloadSliceSize of them.
+    pub capture_buffer_packet_data: Octets,
+    pub capture_buffer_packet_length: u32,
+    /// Milliseconds since the buffer was turned on.
+    pub capture_buffer_packet_time: u64,
+    pub capture_buffer_packet_status: u8,
+}
+
+impl CaptureBufferEntry {
+    pub fn new(index: u16, row: &BufferControl, merged: &Merged, at: usize) -> Option<CaptureBufferEntry> {
+        let (buffer_index, c) = merged.entries.get(at)?;
+        let offset = (row.download_offset as usize).min(c.data.len());
+        let end = offset.saturating_add(row.download_slice_size as usize).min(c.data.len());
+        Some(CaptureBufferEntry {
+            capture_buffer_control_index: index,
+            capture_buffer_index: *buffer_index,
+            capture_buffer_packet_id: wrap_index(c.seq + 1),
+            capture_buffer_packet_data: Octets(c.data[offset..end].to_vec()),
+            capture_buffer_packet_length: c.wire_len,
+            capture_buffer_packet_time: c.time.since(merged.start) / 1_000_000,
+            capture_buffer_packet_status: c.status,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::packet::Condition;
+    use crate::rmon::hosts::tests::{frame, mac};
+
+    fn f(seq: u64) -> Frame {
+        let mut f = frame(seq, mac(1), mac(2), 100, Condition::Good);
+        f.time = Timestamp(seq * 1_000_000_000);
+        f
+    }
+
+    /// Frame `seq`'s bytes: 60 octets of `seq`.
+    fn bytes(seq: u64) -> Vec<u8> {
+        vec![seq as u8; 60]
+    }
+
+    fn seqs(m: &Merged) -> Vec<(u32, u64)> {
+        m.entries.iter().map(|(i, c)| (*i, c.seq)).collect()
+    }
+
+    /// 10 frames of 60 octets, slice 40: each costs 64 octets; a grant of 200 holds 3.
+    fn filled(action: FullAction) -> CaptureBuffer {
+        let mut b = CaptureBuffer::new(1, action, 40, 200, Timestamp(0));
+        for seq in 0..10 {
+            b.capture(&f(seq), &bytes(seq));
+        }
+        b
+    }
+
+    #[test]
+    fn lock_keeps_the_first_that_fit_and_wrap_the_last() {
+        let lock = merge(&[&filled(FullAction::LockWhenFull)]);
+        assert_eq!(seqs(&lock), [(1, 0), (2, 1), (3, 2)]);
+        assert!(lock.full);
+        let wrap = merge(&[&filled(FullAction::WrapWhenFull)]);
+        assert_eq!(seqs(&wrap), [(8, 7), (9, 8), (10, 9)], "indexes go on counting");
+        assert!(wrap.full);
+        assert!(wrap.entries.iter().all(|(_, c)| c.data.len() == 40 && c.wire_len == 100));
+        // Room to spare: not full.
+        let mut roomy = CaptureBuffer::new(1, FullAction::LockWhenFull, 0, 10_000, Timestamp(0));
+        roomy.capture(&f(0), &bytes(0));
+        let m = merge(&[&roomy]);
+        assert!(!m.full);
+        assert_eq!(m.entries[0].1.data.len(), 60, "slice 0: the whole frame");
+    }
+
+    #[test]
+    fn shards_merged_hold_what_one_buffer_would_for_every_split() {
+        for action in [FullAction::LockWhenFull, FullAction::WrapWhenFull] {
+            let one = merge(&[&filled(action)]);
+            // Every way of spreading 10 frames over two shards.
+            for split in 0u32..1024 {
+                let mut a = CaptureBuffer::new(1, action, 40, 200, Timestamp(0));
+                let mut b = a.clone();
+                for seq in 0..10u64 {
+                    let shard = if split & (1 << seq) == 0 { &mut a } else { &mut b };
+                    shard.capture(&f(seq), &bytes(seq));
+                }
+                let two = merge(&[&a, &b]);
+                assert_eq!(two, one, "{action:?}, split {split:#b}");
+            }
+        }
+    }
+
+    #[test]
+    fn download_offset_and_slice_and_index_wrap() {
+        let mut b = CaptureBuffer::new(1, FullAction::WrapWhenFull, 50, 1_000_000, Timestamp(0));
+        let data: Vec<u8> = (0..60).collect();
+        b.capture(&f(3), &data);
+        let m = merge(&[&b]);
+        let row = BufferControl {
+            channel_index: 1,
+            full_action: FullAction::WrapWhenFull,
+            capture_slice_size: 50,
+            download_slice_size: 20,
+            download_offset: 40,
+            max_octets_requested: -1,
+            max_octets_granted: -1,
+            limit: 1_000_000,
+            turned_on: Some(Timestamp(0)),
+            granted_for: Some(-1),
+            owner: Owner::monitor(),
+            status: EntryStatus::Valid,
+        };
+        let e = CaptureBufferEntry::new(1, &row, &m, 0).unwrap();
+        // min(captured 50 - 40, slice 50 - 40, download 20) = 10 octets from 40.
+        assert_eq!(e.capture_buffer_packet_data.0, (40..50).collect::<Vec<u8>>());
+        assert_eq!((e.capture_buffer_packet_id, e.capture_buffer_packet_time), (4, 3000));
+        let beyond = BufferControl { download_offset: 80, ..row };
+        assert!(CaptureBufferEntry::new(1, &beyond, &m, 0).unwrap().capture_buffer_packet_data.0.is_empty());
+        assert_eq!(wrap_index(INDEX_MODULUS), INDEX_MODULUS as u32);
+        assert_eq!(wrap_index(INDEX_MODULUS + 1), 1);
+    }
+}

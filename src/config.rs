@@ -135,6 +135,8 @@ pub struct LimitsSection {
     pub control_rows: Option<usize>,
     /// logTable entries kept across all events.
     pub log_entries: Option<usize>,
+    /// Octets granted to all capture buffers together.
+    pub capture_octets: Option<u64>,
 }
 
 /// A data source as written in the file: an ifIndex number, `ifIndex.N`, or the OID.
@@ -490,6 +492,9 @@ impl Config {
         }
         if let Some(n) = self.limits.log_entries {
             limits.log_entries = n;
+        }
+        if let Some(n) = self.limits.capture_octets {
+            limits.capture_octets = n;
         }
         Ok(limits)
     }

@@ -8,6 +8,7 @@
 //! capture threads read what is left in the rings, the workers finish their batches, and the
 //! final tables are those of the moment of the stop.
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -48,6 +49,9 @@ pub struct RunOptions {
     pub config: Config,
     /// Drop root privileges to this user once the capture sockets are open.
     pub user: Option<String>,
+    /// Where SIGUSR1 writes the capture buffers (`--capture-dir`; the caller writes them at
+    /// the stop), and the flag the signal raises.
+    pub capture_dir: Option<(PathBuf, Arc<AtomicBool>)>,
 }
 
 /// Why a run could not start or went wrong.
@@ -181,6 +185,17 @@ pub fn run(options: &RunOptions, agent: Option<AgentSetup>, stop: &Arc<AtomicBoo
     let clocks: Vec<ProbeClock> = shards.iter().map(|_| ProbeClock::new(start)).collect();
     let probe = Arc::new(Mutex::new(probe));
     let (to_workers, requests): (Vec<_>, Vec<_>) = shards.iter().map(|_| control::requests()).unzip();
+    let dumper = match &options.capture_dir {
+        Some((dir, signal)) => Some(spawn_dumper(
+            dir.clone(),
+            Arc::clone(signal),
+            Arc::clone(stop),
+            Arc::clone(&probe),
+            to_workers.clone(),
+            clock,
+        )?),
+        None => None,
+    };
     let agent = match agent {
         Some(a) => Some(start_agent(a, ControlPlane::new(Arc::clone(&probe), to_workers), move || clock.now())?),
         None => None,
@@ -233,8 +248,54 @@ pub fn run(options: &RunOptions, agent: Option<AgentSetup>, stop: &Arc<AtomicBoo
         agent_stop.store(true, Ordering::Relaxed);
         thread.join().map_err(|_| RunError::Internal("the SNMP agent stopped unexpectedly".into()))?;
     }
+    if let Some(dumper) = dumper {
+        dumper.join().map_err(|_| RunError::Internal("the capture buffer writer stopped unexpectedly".into()))?;
+    }
     let probe = probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
     Ok(LiveRun { probe, shards, sources: results, start, end })
+}
+
+/// The thread that writes the capture buffers into `dir` each time SIGUSR1 raises `signal`,
+/// from copies of the workers' shards (as a snapshot reads them), until `stop`.
+fn spawn_dumper(
+    dir: PathBuf,
+    signal: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+    probe: Arc<Mutex<Probe>>,
+    workers: Vec<crossbeam_channel::Sender<control::WorkerRequest>>,
+    clock: LiveClock,
+) -> Result<std::thread::JoinHandle<()>, RunError> {
+    std::thread::Builder::new()
+        .name("rmonprobe-capture-dir".into())
+        .spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(TICK);
+                if !signal.swap(false, Ordering::Relaxed) {
+                    continue;
+                }
+                let replies: Vec<_> = workers
+                    .iter()
+                    .filter_map(|w| {
+                        let (tx, rx) = crossbeam_channel::bounded(1);
+                        w.send(control::WorkerRequest::Copy(tx)).ok().map(|_| rx)
+                    })
+                    .collect();
+                let mut shards: Vec<Shard> =
+                    replies.iter().filter_map(|rx| rx.recv_timeout(Duration::from_secs(5)).ok()).collect();
+                for shard in &mut shards {
+                    shard.tick(clock.now());
+                }
+                let refs: Vec<&Shard> = shards.iter().collect();
+                let buffers = probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).capture_buffers(&refs);
+                match crate::capture::buffers::write_all(&dir, &buffers) {
+                    Ok(files) => {
+                        eprintln!("rmonprobe: SIGUSR1: wrote {} capture buffer(s) to {}", files.len(), dir.display())
+                    }
+                    Err(e) => eprintln!("rmonprobe: SIGUSR1: {}: cannot write the capture buffers: {e}", dir.display()),
+                }
+            }
+        })
+        .map_err(|e| RunError::Internal(format!("cannot start the capture buffer writer: {e}")))
 }
 
 /// One capture thread: a source, read in batches and dispatched to the workers.

@@ -4,7 +4,7 @@
 
 use std::io::{self, IsTerminal, Write};
 use std::net::{SocketAddr, UdpSocket};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -18,7 +18,8 @@ use rmonprobe::live::{RunOptions, run};
 use rmonprobe::pipeline::workers::AgentSetup;
 use rmonprobe::replay::{Replay, ReplayOptions, Speed, replay, replay_with_agent};
 use rmonprobe::report::{Meta, write_json};
-use rmonprobe::rmon::RmonTables;
+use rmonprobe::rmon::capture::{BufferControl, Merged};
+use rmonprobe::rmon::{RmonTables, Shard};
 use rmonprobe::snmp::AgentConfig;
 use rmonprobe::snmp::agent::MAX_UDP_PAYLOAD;
 use rmonprobe::snmp::mib::SystemGroup;
@@ -63,6 +64,9 @@ enum Command {
         /// Keep the SNMP agent up with the final tables after the files end, until SIGINT/SIGTERM.
         #[arg(long, requires = "snmp")]
         serve: bool,
+        /// Write every capture buffer as DIR/buffer-N.pcap at the end.
+        #[arg(long, value_name = "DIR")]
+        capture_dir: Option<PathBuf>,
     },
     /// Capture live on network interfaces (a SPAN port, a tap) until SIGINT or SIGTERM, serving
     /// RMON-MIB over SNMP meanwhile; then print a summary or write the JSON report.
@@ -105,6 +109,9 @@ enum Command {
         /// Become this user once the capture sockets (and the SNMP port) are open.
         #[arg(long, value_name = "NAME")]
         user: Option<String>,
+        /// Write every capture buffer as DIR/buffer-N.pcap at the stop, and on SIGUSR1.
+        #[arg(long, value_name = "DIR")]
+        capture_dir: Option<PathBuf>,
     },
     /// Write a synthetic IMIX capture (64/576/1500-octet frames, 7:4:1) among many stations.
     Generate {
@@ -178,6 +185,15 @@ fn run_live(
             return fail(&format!("cannot catch signal {signal}: {e}"));
         }
     }
+    if let Some((dir, dump)) = &options.capture_dir {
+        if let Err(e) = signal_hook::flag::register(signal_hook::consts::SIGUSR1, Arc::clone(dump)) {
+            return fail(&format!("cannot catch SIGUSR1: {e}"));
+        }
+        // Made now, while the probe may still write anywhere (see --user).
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            return fail(&format!("--capture-dir {}: {e}", dir.display()));
+        }
+    }
     let agent = if no_snmp {
         None
     } else {
@@ -197,17 +213,30 @@ fn run_live(
         Ok(r) => r,
         Err(e) => return fail(&e.to_string()),
     };
+    if let Some((dir, _)) = &options.capture_dir {
+        let shards: Vec<&Shard> = result.shards.iter().collect();
+        write_capture_buffers(dir, &result.probe.capture_buffers(&shards));
+    }
     let tables = result.tables();
     write_report(out, Meta::of_live(&result), &tables, || summary::render_live(&result, &tables))
+}
+
+/// Writes the capture buffers into `dir`, saying so; a failure is reported, and the report
+/// still follows.
+fn write_capture_buffers(dir: &Path, buffers: &[(u16, BufferControl, Merged)]) {
+    match rmonprobe::capture::buffers::write_all(dir, buffers) {
+        Ok(files) => eprintln!("rmonprobe: wrote {} capture buffer(s) to {}", files.len(), dir.display()),
+        Err(e) => eprintln!("rmonprobe: {}: cannot write the capture buffers: {e}", dir.display()),
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Replay { files, json, config, fcs_present, speed, workers, snmp, serve } => {
+        Command::Replay { files, json, config, fcs_present, speed, workers, snmp, serve, capture_dir } => {
             let options =
                 ReplayOptions { files, fcs_present, speed, config: Config::default(), workers: workers.into() };
-            run_replay(options, json, config, snmp, serve)
+            run_replay(options, json, config, snmp, serve, capture_dir)
         }
         Command::Run {
             interfaces,
@@ -222,7 +251,9 @@ fn main() -> ExitCode {
             snmp,
             no_snmp,
             user,
+            capture_dir,
         } => {
+            let capture_dir = capture_dir.map(|dir| (dir, Arc::new(AtomicBool::new(false))));
             let options = RunOptions {
                 interfaces,
                 engine,
@@ -233,6 +264,7 @@ fn main() -> ExitCode {
                 buffer_mb,
                 config: Config::default(),
                 user,
+                capture_dir,
             };
             run_live(options, json, config, snmp, no_snmp)
         }
@@ -259,6 +291,7 @@ fn run_replay(
     config: Option<PathBuf>,
     snmp: SnmpArgs,
     serve: bool,
+    capture_dir: Option<PathBuf>,
 ) -> ExitCode {
     match load_config(config) {
         Ok(c) => options.config = c,
@@ -275,6 +308,10 @@ fn run_replay(
         Ok(r) => r,
         Err(e) => return fail(&e.to_string()),
     };
+    if let Some(dir) = &capture_dir {
+        let shards: Vec<&Shard> = result.shards.iter().collect();
+        write_capture_buffers(dir, &result.probe.capture_buffers(&shards));
+    }
     let code = match ReportOut::open(json) {
         Ok(out) => report_replay(&result, out),
         Err(e) => fail(&e),

@@ -208,6 +208,9 @@ pub struct Frame {
     pub if_index: u32,
     /// Octets on the wire, FCS included: what every octet counter adds.
     pub wire_len: u32,
+    /// The frame's length as the capture recorded it (what a capture buffer writes back out:
+    /// a short frame's padding and a stripped FCS are not in it).
+    pub orig_len: u32,
     /// `wire_len` less the VLAN tags (never below 64 when `wire_len` is 64 or more): what the
     /// size buckets and the undersize/oversize limits use (802.3ac).
     pub size_len: u32,
@@ -273,6 +276,7 @@ impl Frame {
             seq: raw.seq,
             if_index: raw.if_index,
             wire_len,
+            orig_len,
             size_len,
             vlan_tags,
             condition,

@@ -93,6 +93,8 @@ pub struct Captured {
     pub time: Timestamp,
     /// Octets on the wire, FCS included (captureBufferPacketLength).
     pub wire_len: u32,
+    /// The length the capture recorded (for the `--capture-dir` files).
+    pub orig_len: u32,
     /// filterPktStatus bits of the frame.
     pub status: u8,
     /// The first capture-slice octets of the frame as captured.
@@ -181,6 +183,7 @@ impl CaptureBuffer {
             seq: frame.seq,
             time: frame.time,
             wire_len: frame.wire_len,
+            orig_len: frame.orig_len,
             status: frame.status,
             data: bytes[..take].into(),
         });

@@ -299,6 +299,7 @@ pub(crate) mod tests {
             seq,
             if_index: 1,
             wire_len,
+            orig_len: wire_len - 4,
             size_len: wire_len,
             vlan_tags: 0,
             condition,

@@ -520,6 +520,9 @@ cmd_record() {
 #   LAB_ENGINES     probes to run (default "pcap afxdp"); pcap2 is --engine pcap --workers 2,
 #                   on mon0 as well
 #   LAB_PROBE_ARGS  more arguments for every probe (e.g. "--workers 2")
+#   LAB_CAPTURE=1   each probe also gets --capture-dir OUTDIR/ENGINE.buffers; once the lab is
+#                   quiet it is sent SIGUSR1 and its buffers as written then are kept in
+#                   OUTDIR/ENGINE.usr1, before the SIGINT writes them again
 cmd_live() {
   local out=$1 seconds=$2 engine pid args
   local probe=${LAB_PROBE:-$SCRIPT_DIR/../target/release/rmonprobe}
@@ -542,6 +545,9 @@ cmd_live() {
       afxdp) args=(--interface mon1 --engine afxdp) ;;
       *) die "unknown engine $engine" ;;
     esac
+    if [ "${LAB_CAPTURE:-0}" = 1 ]; then
+      args+=(--capture-dir "$out/$engine.buffers")
+    fi
     # shellcheck disable=SC2086  # LAB_PROBE_ARGS holds separate arguments
     spawn mon "$probe" run "${args[@]}" --no-snmp \
       --json "$out/$engine.report.json" ${LAB_PROBE_ARGS:-} 2>"$out/$engine.log"
@@ -555,6 +561,14 @@ cmd_live() {
   # The recorders stop one after another, so the link must be quiet by then: the hosts still
   # check their neighbours (an ARP probe up to 5 s after a stale entry was used).
   wait_quiet 6
+  if [ "${LAB_CAPTURE:-0}" = 1 ]; then
+    for engine in "${!probe_pid[@]}"; do
+      kill -USR1 "${probe_pid[$engine]}"
+      wait_until "rmonprobe --engine $engine writing its buffers on SIGUSR1" \
+        grep -q "SIGUSR1: wrote" "$out/$engine.log"
+      cp -r "$out/$engine.buffers" "$out/$engine.usr1"
+    done
+  fi
   for engine in "${!probe_pid[@]}"; do
     pid=${probe_pid[$engine]}
     kill -INT "$pid"

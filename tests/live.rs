@@ -173,8 +173,41 @@ fn u(v: &Value) -> u64 {
     v.as_u64().unwrap_or_else(|| panic!("not a number: {v}"))
 }
 
+/// The probes' channel in the lab: IPv4 and protocol ICMP (08 00 at offset 12, 01 at 23), on,
+/// with a wrapping buffer of whole frames.
+const ICMP_CAPTURE: &str = r#"
+[[channel]]
+channelIndex = 1
+channelDataControl = "on"
+[[filter]]
+filterIndex = 1
+filterChannelIndex = 1
+filterPktDataOffset = 12
+filterPktData     = "08:00:00:00:00:00:00:00:00:00:00:01"
+filterPktDataMask = "ff:ff:00:00:00:00:00:00:00:00:00:ff"
+[[bufferControl]]
+bufferControlIndex = 1
+bufferControlChannelIndex = 1
+bufferControlFullAction = "wrapWhenFull"
+bufferControlCaptureSliceSize = 0
+"#;
+
+/// The frames of a capture file: bytes and recorded length.
+fn frames_of(path: &Path) -> Vec<(Vec<u8>, u32)> {
+    let mut file =
+        rmonprobe::capture::CaptureFile::open(path, false).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let (mut seq, mut all) = (0, Vec::new());
+    while !file.finished() {
+        all.extend(file.read_frames(256, &mut seq, 1).iter().map(|f| (f.data.to_vec(), f.orig_len)));
+    }
+    all
+}
+
 /// The lab's SPAN port: each probe's report equals tshark's figures for tcpdump's recording of
-/// the same port at the same time (etherStats, hosts, matrix), and nothing was dropped.
+/// the same port at the same time (etherStats, hosts, matrix), and nothing was dropped. Each
+/// probe also runs an ICMP channel with a capture buffer: the buffer (written on SIGUSR1 and
+/// again at the stop) holds exactly the ICMP frames of tcpdump's recording, byte for byte and
+/// in order, and channelMatches is their number.
 #[test]
 fn live_runs_match_tcpdumps_simultaneous_recording() {
     if !root_or_skip() {
@@ -183,10 +216,14 @@ fn live_runs_match_tcpdumps_simultaneous_recording() {
     let dir = TempDir::new("lab");
     let engines = std::env::var("RMONPROBE_LIVE_ENGINES").unwrap_or_else(|_| "pcap pcap2 afxdp".into());
     let seconds = std::env::var("RMONPROBE_LIVE_SECONDS").unwrap_or_else(|_| "25".into());
+    let config = dir.0.join("capture.toml");
+    std::fs::write(&config, ICMP_CAPTURE).expect("config");
     let out = Command::new(repo().join("scripts/lab.sh"))
         .args(["live", dir.0.to_str().expect("path"), &seconds])
         .env("LAB_PROBE", PROBE)
         .env("LAB_ENGINES", &engines)
+        .env("LAB_CAPTURE", "1")
+        .env("LAB_PROBE_ARGS", format!("--config {}", config.display()))
         .output()
         .expect("lab.sh");
     assert!(out.status.success(), "lab.sh live: {}", String::from_utf8_lossy(&out.stderr));
@@ -220,6 +257,35 @@ fn live_runs_match_tcpdumps_simultaneous_recording() {
         assert_eq!(u(&capture["frames"]), frames, "{engine}: frames counted");
         assert_eq!(u(&capture["dropped"]), 0, "{engine}: dropped");
         assert_eq!(u(&got["etherStatsTable"][0]["etherStatsDropEvents"]), 0, "{engine}");
+    }
+
+    // The ICMP frames of tcpdump's recording, as tshark picks them.
+    let icmp_path = dir.0.join("icmp.pcap");
+    let tshark = Command::new("tshark")
+        .arg("-r")
+        .arg(&recording)
+        .args(["-Y", "eth.type == 0x0800 && ip.proto == 1", "-F", "nsecpcap", "-w"])
+        .arg(&icmp_path)
+        .output()
+        .expect("tshark");
+    assert!(tshark.status.success(), "{}", String::from_utf8_lossy(&tshark.stderr));
+    let icmp = frames_of(&icmp_path);
+    assert!(icmp.len() > 20, "the lab recorded only {} ICMP frames", icmp.len());
+    for engine in engines.split_whitespace() {
+        for written in ["usr1", "buffers"] {
+            let buffer = frames_of(&dir.0.join(format!("{engine}.{written}/buffer-1.pcap")));
+            assert!(
+                buffer == icmp,
+                "{engine} ({written}): the buffer holds {} frames, tcpdump recorded {} ICMP frames, or they differ",
+                buffer.len(),
+                icmp.len()
+            );
+        }
+        let got: Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.0.join(format!("{engine}.report.json"))).expect("report"),
+        )
+        .expect("JSON");
+        assert_eq!(u(&got["channelTable"][0]["channelMatches"]), icmp.len() as u64, "{engine}: channelMatches");
     }
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Replay and live-capture speed against libpcap's own, side by side in one run. Four sections:
+# Replay and live-capture speed against libpcap's own, side by side in one run. Five sections:
 #
 # replay: generates (once) a 2,000,000-frame IMIX capture among 5,000 stations with
 # `rmonprobe generate`, then times, alternately, `rmonprobe replay F --json /dev/null` (every
@@ -10,6 +10,11 @@
 # workers: the same replay with `--workers 1` and `--workers 2`, alternately, RUNS times each;
 # prints the medians and the speed-up of 2 workers over 1 (the reader thread is a third thread:
 # on a 2-core machine it shares the cores with the workers).
+#
+# filters: the same replay without and with benches/filters.toml (16 filters on 4 channels, a
+# lockWhenFull buffer of 1 MiB and a wrapWhenFull buffer of 4 MiB taking 128 octets of every
+# frame), alternately, RUNS times each; prints the medians and the share of the throughput kept
+# (goal >= 0.70).
 #
 # snmp: the SNMP agent under a manager's heaviest read: `snmpbulkwalk -v2c -Cr50` of the whole
 # hostTable (10 columns of 10,017 hosts: a capture among 10,000 stations, generated once), its
@@ -32,17 +37,17 @@
 #
 #   scripts/bench.sh            BENCH_DIR (default target/bench) keeps the captures between runs
 #   RUNS=7 scripts/bench.sh
-#   BENCH_SECTIONS="workers live" scripts/bench.sh   (default: replay workers snmp live)
+#   BENCH_SECTIONS="workers live" scripts/bench.sh   (default: replay workers filters snmp live)
 #   SNMP_PORT=16161 (default) the local UDP port the agent serves on
 #   LIVE_FRAMES=1000000 (default) frames in the live flood
 set -euo pipefail
 cd "$(dirname "$0")/.."
-sections=${BENCH_SECTIONS:-replay workers snmp live}
+sections=${BENCH_SECTIONS:-replay workers filters snmp live}
 for s in $sections; do
   case $s in
-    replay | workers | snmp | live) ;;
+    replay | workers | filters | snmp | live) ;;
     *)
-      echo "bench.sh: unknown section '$s' in BENCH_SECTIONS (replay, workers, snmp, live)" >&2
+      echo "bench.sh: unknown section '$s' in BENCH_SECTIONS (replay, workers, filters, snmp, live)" >&2
       exit 2
       ;;
   esac
@@ -139,6 +144,31 @@ bench_workers() {
     printf "  --workers 1  %6.3f s  %5.2f Mpps\n", a, n / a / 1e6
     printf "  --workers 2  %6.3f s  %5.2f Mpps\n", b, n / b / 1e6
     printf "speed-up 2 workers / 1 worker: %.2f (goal >= 1.8)\n", a / b
+  }'
+}
+
+# --- filters: 16 filters, 4 channels, 2 capture buffers ----------------------------------------
+bench_filters() {
+  imix_capture
+  local i a b c without=() filters=() with=()
+  # The same channels and filters without the buffers: what the filters alone cost.
+  sed '/^\[\[bufferControl\]\]/,$d' benches/filters.toml >"$dir/filters-no-buffers.toml"
+  for i in $(seq "$runs"); do
+    without+=("$(seconds "$probe" replay "$capture" --json /dev/null)")
+    filters+=("$(seconds "$probe" replay "$capture" --config "$dir/filters-no-buffers.toml" --json /dev/null)")
+    with+=("$(seconds "$probe" replay "$capture" --config benches/filters.toml --json /dev/null)")
+    echo "run $i: without ${without[-1]} s, filters ${filters[-1]} s, filters and buffers ${with[-1]} s"
+  done
+  load_average
+  a=$(printf '%s\n' "${without[@]}" | median)
+  b=$(printf '%s\n' "${filters[@]}" | median)
+  c=$(printf '%s\n' "${with[@]}" | median)
+  awk -v a="$a" -v b="$b" -v c="$c" -v n="$frames" -v runs="$runs" 'BEGIN {
+    printf "\nmedian of %d, rmonprobe replay F --json /dev/null, %d frames:\n", runs, n
+    printf "  no channel                                     %6.3f s  %5.2f Mpps\n", a, n / a / 1e6
+    printf "  16 filters, 4 channels                         %6.3f s  %5.2f Mpps  kept %.2f\n", b, n / b / 1e6, a / b
+    printf "  16 filters, 4 channels, 2 capture buffers      %6.3f s  %5.2f Mpps  kept %.2f\n", c, n / c / 1e6, a / c
+    printf "throughput kept with the buffers: %.2f (goal >= 0.70)\n", a / c
   }'
 }
 
@@ -456,7 +486,7 @@ bench_live() {
   cleanup
 }
 
-for s in replay workers snmp live; do
+for s in replay workers filters snmp live; do
   if want "$s"; then
     "bench_$s"
   fi

@@ -98,7 +98,7 @@ pub struct Captured {
     /// filterPktStatus bits of the frame.
     pub status: u8,
     /// The first capture-slice octets of the frame as captured.
-    pub data: Box<[u8]>,
+    pub data: Vec<u8>,
 }
 
 impl Captured {
@@ -107,7 +107,34 @@ impl Captured {
     }
 }
 
-/// One shard's share of a capture buffer.
+/// A stored frame's place in a shard's ring, and what is kept beside its octets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Slot {
+    seq: u64,
+    time: Timestamp,
+    wire_len: u32,
+    orig_len: u32,
+    status: u8,
+    /// Where its octets are in the ring, and how many.
+    at: usize,
+    len: usize,
+}
+
+impl Slot {
+    fn cost(&self) -> u64 {
+        self.len as u64 + ENTRY_OVERHEAD
+    }
+}
+
+/// The largest frame a buffer whose slice is 0 may be offered (the largest --snaplen).
+const MAX_FRAME: usize = 262_144;
+
+/// One shard's share of a capture buffer. The octets live in one ring of bytes, written in
+/// order and wrapping to its start: a busy wrapWhenFull buffer then streams through memory the
+/// way the hardware prefetches best, where a vector per frame had every frame land on memory
+/// last touched a buffer-length ago (it was most of the buffer's cost). The ring is the grant
+/// plus the largest frame, so that the one gap left where a frame did not fit before the end
+/// never makes the ring, rather than the grant, decide what is kept.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CaptureBuffer {
     pub channel_index: u16,
@@ -116,7 +143,12 @@ pub struct CaptureBuffer {
     limit: u64,
     /// When the buffer was turned on: captureBufferPacketTime counts from here.
     pub start: Timestamp,
-    entries: VecDeque<Captured>,
+    slots: VecDeque<Slot>,
+    /// The ring, grown as it is first filled.
+    ring: Vec<u8>,
+    /// Where the next frame's octets go.
+    tail: usize,
+    /// What the stored frames cost of the grant.
     octets: u64,
     /// Frames offered since the buffer was turned on (kept or not).
     offered: u64,
@@ -132,10 +164,29 @@ impl CaptureBuffer {
             slice,
             limit,
             start,
-            entries: VecDeque::new(),
+            slots: VecDeque::new(),
+            ring: Vec::new(),
+            tail: 0,
             octets: 0,
             offered: 0,
             full: false,
+        }
+    }
+
+    /// The ring's size: the grant and one more frame.
+    fn ring_size(&self) -> usize {
+        let largest = if self.slice == 0 { MAX_FRAME } else { self.slice as usize };
+        usize::try_from(self.limit).unwrap_or(usize::MAX).saturating_add(largest)
+    }
+
+    /// Deletes the oldest frame.
+    fn pop_oldest(&mut self) -> bool {
+        match self.slots.pop_front() {
+            Some(old) => {
+                self.octets -= old.cost();
+                true
+            }
+            None => false,
         }
     }
 
@@ -147,9 +198,7 @@ impl CaptureBuffer {
             self.full = false;
         }
         self.limit = limit;
-        while self.octets > self.limit {
-            let Some(old) = self.entries.pop_front() else { break };
-            self.octets -= old.cost();
+        while self.octets > self.limit && self.pop_oldest() {
             self.full = true;
         }
     }
@@ -157,7 +206,7 @@ impl CaptureBuffer {
     /// Offers a frame the channel accepted while on, with its captured bytes.
     pub fn capture(&mut self, frame: &Frame, bytes: &[u8]) {
         self.offered += 1;
-        let take = if self.slice == 0 { bytes.len() } else { bytes.len().min(self.slice as usize) };
+        let take = if self.slice == 0 { bytes.len().min(MAX_FRAME) } else { bytes.len().min(self.slice as usize) };
         let cost = take as u64 + ENTRY_OVERHEAD;
         if self.action == FullAction::LockWhenFull && self.full {
             return;
@@ -167,10 +216,7 @@ impl CaptureBuffer {
             match self.action {
                 FullAction::LockWhenFull => return,
                 FullAction::WrapWhenFull => {
-                    while self.octets + cost > self.limit {
-                        let Some(old) = self.entries.pop_front() else { break };
-                        self.octets -= old.cost();
-                    }
+                    while self.octets + cost > self.limit && self.pop_oldest() {}
                     if cost > self.limit {
                         // Larger than the whole buffer: it cannot be kept at all.
                         return;
@@ -178,15 +224,47 @@ impl CaptureBuffer {
                 }
             }
         }
+        // Where the octets go: at the tail, or at the ring's start when they would pass its end.
+        let mut at = self.tail;
+        if at + take > self.ring_size() {
+            at = 0;
+        }
+        // Never over a stored frame (the ring's size keeps this from happening; a shrunk grant
+        // could, until the ring turns once).
+        while let Some(oldest) = self.slots.front() {
+            let overlaps = oldest.at < at + take && at < oldest.at + oldest.len;
+            if !overlaps || !self.pop_oldest() {
+                break;
+            }
+            self.full = true;
+        }
+        if self.ring.len() < at + take {
+            self.ring.resize(at + take, 0);
+        }
+        self.ring[at..at + take].copy_from_slice(&bytes[..take]);
+        self.tail = at + take;
         self.octets += cost;
-        self.entries.push_back(Captured {
+        self.slots.push_back(Slot {
             seq: frame.seq,
             time: frame.time,
             wire_len: frame.wire_len,
             orig_len: frame.orig_len,
             status: frame.status,
-            data: bytes[..take].into(),
+            at,
+            len: take,
         });
+    }
+
+    /// The stored frames, oldest first.
+    fn captured(&self) -> impl Iterator<Item = Captured> + '_ {
+        self.slots.iter().map(|s| Captured {
+            seq: s.seq,
+            time: s.time,
+            wire_len: s.wire_len,
+            orig_len: s.orig_len,
+            status: s.status,
+            data: self.ring.get(s.at..s.at + s.len).unwrap_or_default().to_vec(),
+        })
     }
 }
 
@@ -203,7 +281,7 @@ pub struct Merged {
 pub fn merge(shares: &[&CaptureBuffer]) -> Merged {
     let Some(first) = shares.first() else { return Merged::default() };
     let (action, limit) = (first.action, first.limit);
-    let mut all: Vec<&Captured> = shares.iter().flat_map(|s| s.entries.iter()).collect();
+    let mut all: Vec<Captured> = shares.iter().flat_map(|s| s.captured()).collect();
     all.sort_by_key(|c| c.seq);
     let offered: u64 = shares.iter().map(|s| s.offered).sum();
     let mut full = shares.iter().any(|s| s.full);
@@ -213,15 +291,16 @@ pub fn merge(shares: &[&CaptureBuffer]) -> Merged {
         *used += c.cost();
         *used <= limit
     };
-    let kept: Vec<&Captured> = match action {
-        FullAction::LockWhenFull => all.iter().copied().take_while(|c| fits(c, &mut used)).collect(),
+    let total = all.len();
+    let kept: Vec<Captured> = match action {
+        FullAction::LockWhenFull => all.into_iter().take_while(|c| fits(&c, &mut used)).collect(),
         FullAction::WrapWhenFull => {
-            let mut tail: Vec<&Captured> = all.iter().rev().copied().take_while(|c| fits(c, &mut used)).collect();
+            let mut tail: Vec<Captured> = all.into_iter().rev().take_while(|c| fits(&c, &mut used)).collect();
             tail.reverse();
             tail
         }
     };
-    full |= kept.len() < all.len();
+    full |= kept.len() < total;
     // captureBufferIndex: the frame's place among all frames the buffer took since it was
     // turned on. Lock keeps the first ones, from 1; wrap the last ones, ending at the number
     // offered (every offered frame but those refused by a full lock buffer was taken once).
@@ -229,7 +308,7 @@ pub fn merge(shares: &[&CaptureBuffer]) -> Merged {
         FullAction::LockWhenFull => 1,
         FullAction::WrapWhenFull => offered + 1 - kept.len() as u64,
     };
-    let entries = kept.into_iter().enumerate().map(|(i, c)| (wrap_index(first_index + i as u64), c.clone())).collect();
+    let entries = kept.into_iter().enumerate().map(|(i, c)| (wrap_index(first_index + i as u64), c)).collect();
     Merged { entries, full, start: first.start }
 }
 

@@ -13,6 +13,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+mod compiled;
+
+pub use compiled::CompiledFilter;
+
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 
 /// The match columns of a filterEntry: filterPktDataOffset .. filterPktStatusNotMask.
@@ -166,7 +170,9 @@ impl ChannelFilters {
 /// One shard's share of a channel: its filters, its data control and the frames it accepted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChannelCounter {
-    pub filters: ChannelFilters,
+    filters: ChannelFilters,
+    /// The filters as the frames are matched against them.
+    compiled: Vec<CompiledFilter>,
     /// channelDataControl is on: accepted frames flow on to the channel's capture buffers.
     pub on: bool,
     /// channelMatches of this shard, an exact 64-bit count (Counter32 wraps only over SNMP).
@@ -175,14 +181,26 @@ pub struct ChannelCounter {
 
 impl ChannelCounter {
     pub fn new(filters: ChannelFilters, on: bool) -> ChannelCounter {
-        ChannelCounter { filters, on, matches: 0 }
+        let compiled = filters.filters.iter().map(CompiledFilter::new).collect();
+        ChannelCounter { filters, compiled, on, matches: 0 }
+    }
+
+    /// A new filter set; channelMatches goes on.
+    pub fn set_filters(&mut self, filters: ChannelFilters) {
+        self.compiled = filters.filters.iter().map(CompiledFilter::new).collect();
+        self.filters = filters;
     }
 
     /// Counts one frame of the channel's interface; true when the frame is to flow on to the
     /// capture buffers (accepted, and data control on). channelMatches counts either way.
     #[inline]
     pub fn count(&mut self, frame: &[u8], status: u8) -> bool {
-        if self.filters.accepts(frame, status) {
+        let matched = self.compiled.iter().any(|f| f.matches(frame, status));
+        let accepted = match self.filters.accept_type {
+            AcceptType::AcceptMatched => matched,
+            AcceptType::AcceptFailed => !matched,
+        };
+        if accepted {
             self.matches += 1;
             self.on
         } else {
@@ -226,14 +244,19 @@ pub const MAX_DESCRIPTION_LEN: usize = 127;
 pub struct Octets(pub Vec<u8>);
 
 impl fmt::Display for Octets {
+    /// Written into one string first: a capture buffer's report has millions of octets, and a
+    /// formatter call per octet was a good part of writing it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut text = String::with_capacity(self.0.len() * 3);
         for (i, b) in self.0.iter().enumerate() {
             if i > 0 {
-                f.write_str(":")?;
+                text.push(':');
             }
-            write!(f, "{b:02x}")?;
+            text.push(char::from(HEX[usize::from(b >> 4)]));
+            text.push(char::from(HEX[usize::from(b & 0x0f)]));
         }
-        Ok(())
+        f.write_str(&text)
     }
 }
 

@@ -361,7 +361,7 @@ impl Shard {
             ShardCommand::SetChannelFilters { index, ref filters } => {
                 for s in &mut self.sources {
                     if let Some((_, channel)) = s.channels.iter_mut().find(|(i, _)| *i == index) {
-                        channel.filters = filters.clone();
+                        channel.set_filters(filters.clone());
                     }
                 }
             }

@@ -123,7 +123,11 @@ mod tests {
                 pkt_data_offset: (next(&mut state) % 6) as u32,
                 pkt_data: bytes(&mut state, 20, 0x01),
                 pkt_data_mask: bytes(&mut state, 22, 0xf0),
-                pkt_data_not_mask: if next(&mut state).is_multiple_of(3) { bytes(&mut state, 22, 0x10) } else { Vec::new() },
+                pkt_data_not_mask: if next(&mut state).is_multiple_of(3) {
+                    bytes(&mut state, 22, 0x10)
+                } else {
+                    Vec::new()
+                },
                 pkt_status: (next(&mut state) % 8) as i32,
                 pkt_status_mask: (next(&mut state) % 8) as i32,
                 pkt_status_not_mask: (next(&mut state) % 4) as i32,

@@ -152,3 +152,58 @@ fn alarms_fire_traps_to_every_sink_and_an_alarm_on_a_non_integer_goes() {
     v2c.set_read_timeout(Some(Duration::from_millis(300))).unwrap();
     assert!(v2c.recv_from(&mut [0u8; 64]).is_err(), "a third trap after {:?}", start.elapsed());
 }
+
+const TURN_ON: &str = r#"
+[[event]]
+eventIndex = 1
+eventType = "log"
+
+# More than 3 frames in 10 s: event 1, which turns channel 1 on.
+[[alarm]]
+alarmIndex = 1
+alarmInterval = 10
+alarmVariable = "1.3.6.1.2.1.16.1.1.1.5.1"
+alarmSampleType = "deltaValue"
+alarmStartupAlarm = "risingAlarm"
+alarmRisingThreshold = 3
+alarmFallingThreshold = 0
+alarmRisingEventIndex = 1
+
+# No filter, acceptFailed: every frame. Off until event 1.
+[[channel]]
+channelIndex = 1
+channelAcceptType = "acceptFailed"
+channelDataControl = "off"
+channelTurnOnEventIndex = 1
+
+[[bufferControl]]
+bufferControlIndex = 1
+bufferControlChannelIndex = 1
+"#;
+
+#[test]
+fn an_alarms_event_turns_a_channel_on_and_its_buffer_starts_taking_frames() {
+    let config = Config::parse(TURN_ON).unwrap();
+    let probe =
+        Probe::new(START, sources(), rmonprobe::rmon::Limits::default(), &config.rows(&sources()).unwrap()).unwrap();
+    let served = serve_with_sinks(LocalProbe::new(probe), None, Vec::new());
+    let t = |s: u64| Timestamp(START.0 + s * SEC);
+    let (a, b) = (mac(1), mac(2));
+    step(&served, START);
+    served.count(&(0..4).map(|i| frame(t(1 + i), i, a, b, 100)).collect::<Vec<_>>());
+    step(&served, t(5));
+    step(&served, t(10));
+    // Rising at 10 s: channel 1 is on; the 4 frames before were matched, not captured.
+    let tables = served.tables();
+    assert_eq!(tables.channels[0].channel_data_control, rmonprobe::rmon::filter::DataControl::On);
+    assert_eq!(tables.channels[0].channel_matches, 4);
+    assert_eq!(tables.buffer_control[0].buffer_control_captured_packets, 0);
+    assert_eq!(tables.log.len(), 1);
+    // From now on its buffer takes them.
+    served.count(&[frame(t(11), 4, a, b, 100), frame(t(12), 5, b, a, 100)]);
+    let tables = served.tables();
+    assert_eq!(tables.channels[0].channel_matches, 6);
+    assert_eq!(tables.buffer_control[0].buffer_control_captured_packets, 2);
+    let ids: Vec<u32> = tables.capture_buffer.iter().map(|e| e.capture_buffer_packet_id).collect();
+    assert_eq!(ids, [5, 6], "captureBufferPacketID: the frames' positions from 1");
+}

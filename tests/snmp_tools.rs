@@ -862,3 +862,87 @@ fn state_file_keeps_rows_across_a_restart_and_a_damaged_one_is_set_aside() {
     assert!(err.contains(&aside[0].display().to_string()), "the warning names where it went: {err}");
     assert!(!state.exists(), "nothing saved yet under the state file's name");
 }
+
+#[test]
+fn set_filter_channel_buffer_event_and_alarm_rows() {
+    let (_dir, agent) = write_agent("set-filter");
+    // A channel on ifIndex 1, on.
+    agent.set_ok(&[
+        ("channelStatus.5", "i", "2"),
+        ("channelIfIndex.5", "i", "1"),
+        ("channelDataControl.5", "i", "1"),
+        ("channelDescription.5", "s", "ipv4"),
+        ("channelOwner.5", "s", "noc"),
+    ]);
+    assert_eq!(agent.get("channelStatus.5"), "3", "underCreation");
+    agent.set_ok(&[("channelStatus.5", "i", "1")]);
+    // Its filter: IPv4 at offset 12.
+    agent.set_ok(&[
+        ("filterStatus.5", "i", "2"),
+        ("filterChannelIndex.5", "i", "5"),
+        ("filterPktDataOffset.5", "i", "12"),
+        ("filterPktData.5", "x", "0800"),
+        ("filterOwner.5", "s", "noc"),
+    ]);
+    agent.set_ok(&[("filterStatus.5", "i", "1")]);
+    // A wrapping buffer of 64 KiB on it.
+    agent.set_ok(&[
+        ("bufferControlStatus.5", "i", "2"),
+        ("bufferControlChannelIndex.5", "i", "5"),
+        ("bufferControlFullAction.5", "i", "2"),
+        ("bufferControlMaxOctetsRequested.5", "i", "65536"),
+        ("bufferControlOwner.5", "s", "noc"),
+    ]);
+    agent.set_ok(&[("bufferControlStatus.5", "i", "1")]);
+    assert_eq!(agent.get("filterStatus.5"), "1");
+    assert_eq!(agent.get("filterPktData.5").split_whitespace().collect::<String>(), "0800");
+    assert_eq!(agent.get("bufferControlMaxOctetsGranted.5"), "65536");
+    assert_eq!(agent.get("bufferControlFullStatus.5"), "1", "spaceAvailable");
+    assert_eq!(agent.get("bufferControlCaptureSliceSize.5"), "100", "DEFVAL");
+    // The finished replay's clock stays at its last frame: nothing more is matched.
+    assert_eq!(agent.get("channelMatches.5"), "0");
+    // Frozen while valid: channelIfIndex, filterPktDataOffset, bufferControlChannelIndex.
+    agent.set_refused("-v2c", &[("channelIfIndex.5", "i", "1")], "inconsistentValue");
+    agent.set_refused("-v2c", &[("filterPktDataOffset.5", "i", "14")], "inconsistentValue");
+    agent.set_refused("-v2c", &[("bufferControlChannelIndex.5", "i", "5")], "inconsistentValue");
+    // Not frozen: channelDataControl, the download columns.
+    agent.set_ok(&[("channelDataControl.5", "i", "2"), ("bufferControlDownloadOffset.5", "i", "14")]);
+    assert_eq!(agent.get("channelDataControl.5"), "2");
+    assert_eq!(agent.get("bufferControlDownloadOffset.5"), "14");
+    // Out of range.
+    agent.set_refused("-v2c", &[("channelAcceptType.6", "i", "3")], "wrongValue");
+    agent.set_refused("-v2c", &[("bufferControlMaxOctetsRequested.5", "i", "-2")], "wrongValue");
+
+    // An event, and an alarm whose falling threshold is not below its rising one: it may not
+    // become valid.
+    agent.set_ok(&[("eventStatus.3", "i", "2"), ("eventType.3", "i", "2"), ("eventDescription.3", "s", "x")]);
+    agent.set_ok(&[("eventStatus.3", "i", "1")]);
+    assert_eq!(agent.get("eventType.3"), "2");
+    // 128 octets (net-snmp checks the size itself unless told not to: -Ir).
+    let long = "d".repeat(128);
+    let run = agent.tool("snmpset", &["-v2c", "-c", "private", "-Ir"], &["eventDescription.3", "s", &long]);
+    assert!(run.reason().is_some_and(|r| r.starts_with("wrongLength")), "{}", run.text());
+    agent.set_ok(&[
+        ("alarmStatus.4", "i", "2"),
+        ("alarmInterval.4", "i", "10"),
+        ("alarmVariable.4", "o", ".1.3.6.1.2.1.16.1.1.1.5.1"),
+        ("alarmSampleType.4", "i", "2"),
+        ("alarmRisingThreshold.4", "i", "5"),
+        ("alarmFallingThreshold.4", "i", "5"),
+        ("alarmRisingEventIndex.4", "i", "3"),
+    ]);
+    agent.set_refused("-v2c", &[("alarmStatus.4", "i", "1")], "inconsistentValue");
+    agent.set_ok(&[("alarmFallingThreshold.4", "i", "1")]);
+    agent.set_ok(&[("alarmStatus.4", "i", "1")]);
+    assert_eq!(agent.get("alarmVariable.4"), ".1.3.6.1.2.1.16.1.1.1.5.1");
+    agent.set_refused("-v2c", &[("alarmInterval.4", "i", "20")], "inconsistentValue");
+
+    // Deleting the channel leaves its filter and buffer rows (they match and take nothing).
+    agent.set_ok(&[("channelStatus.5", "i", "4")]);
+    assert_eq!(agent.get("channelStatus.5"), NO_SUCH_INSTANCE);
+    assert_eq!(agent.get("filterStatus.5"), "1");
+    // And deleting the event takes nothing else.
+    agent.set_ok(&[("eventStatus.3", "i", "4")]);
+    assert_eq!(agent.get("eventStatus.3"), NO_SUCH_INSTANCE);
+    assert_eq!(agent.get("alarmStatus.4"), "1");
+}

@@ -9,12 +9,28 @@
 //! Several workers: a channel's frames are spread over the shards, so each shard keeps its own
 //! [`CaptureBuffer`], applying the full action with the whole grant as its own limit, and
 //! [`merge`] puts them back together in arrival order (the frames' stream position, `seq`) and
-//! applies the full action once more over the merged list. That is exact: the merged buffer of
-//! lockWhenFull is the longest prefix of all accepted frames that fits the grant; each frame of
-//! that prefix is among its own shard's first frames, which weigh no more than the prefix, so
-//! the shard kept it. The same holds for wrapWhenFull with the longest suffix. So the merged
-//! buffer is what one buffer seeing every frame in order would hold, at the cost of each shard
-//! holding up to the grant (memory: workers x grant at worst).
+//! applies the full action once more over the merged list, within two bounds the shards record:
+//! frames after the first one any shard refused (lockWhenFull), and frames up to the newest one
+//! any shard deleted (wrapWhenFull, or a smaller grant), are left out. That is exact:
+//!
+//! - lockWhenFull keeps the longest prefix P of the accepted frames that fits the grant. P's
+//!   frames of one shard are a prefix of that shard's frames and weigh no more than P, so the
+//!   shard kept them. A frame a shard refused did not fit after that shard's earlier frames, so
+//!   it is not in P, nor is anything after it. The frame right after P is then either among the
+//!   shards' frames (and does not fit after P) or refused by its shard (and bounds the merge):
+//!   either way the merge stops where P ends.
+//! - wrapWhenFull keeps the longest suffix S that fits (deleting the oldest until the newest
+//!   fits keeps exactly that). S's frames of one shard are a suffix of that shard's frames and
+//!   fit, so the shard kept them; a frame a shard deleted did not fit before that shard's later
+//!   frames, so neither it nor anything before it is in S; the mirror argument ends the merge
+//!   where S starts.
+//!
+//! Without the bounds the merge is wrong as soon as frames differ in size: a small frame of
+//! another shard slips in after a lock, or survives a wrap that deleted a later frame (see the
+//! tests). The result is one buffer seeing every frame in order, at the cost of each shard
+//! holding up to the grant (memory: workers x grant at worst). After a grant changed on a
+//! running buffer with several workers it is the best the shards can give, no longer provably
+//! that.
 //!
 //! What a stored frame costs of the grant: its stored octets plus [`ENTRY_OVERHEAD`] (the MIB's
 //! "including overhead": the length, time, status and position kept beside the octets).
@@ -154,6 +170,12 @@ pub struct CaptureBuffer {
     offered: u64,
     /// A frame was refused or an old one deleted for room: full, for good.
     full: bool,
+    /// lockWhenFull: the position (`seq`) of the first frame refused for lack of room; the
+    /// merge keeps no frame from there on.
+    refused_at: Option<u64>,
+    /// The position of the newest frame deleted (or not kept at all) for room; the merge keeps
+    /// no frame up to there.
+    dropped_up_to: Option<u64>,
 }
 
 impl CaptureBuffer {
@@ -170,6 +192,8 @@ impl CaptureBuffer {
             octets: 0,
             offered: 0,
             full: false,
+            refused_at: None,
+            dropped_up_to: None,
         }
     }
 
@@ -184,6 +208,7 @@ impl CaptureBuffer {
         match self.slots.pop_front() {
             Some(old) => {
                 self.octets -= old.cost();
+                self.dropped_up_to = Some(old.seq);
                 true
             }
             None => false,
@@ -196,6 +221,7 @@ impl CaptureBuffer {
     pub fn resize(&mut self, limit: u64) {
         if limit > self.limit {
             self.full = false;
+            self.refused_at = None;
         }
         self.limit = limit;
         while self.octets > self.limit && self.pop_oldest() {
@@ -214,11 +240,15 @@ impl CaptureBuffer {
         if self.octets + cost > self.limit {
             self.full = true;
             match self.action {
-                FullAction::LockWhenFull => return,
+                FullAction::LockWhenFull => {
+                    self.refused_at = Some(frame.seq);
+                    return;
+                }
                 FullAction::WrapWhenFull => {
                     while self.octets + cost > self.limit && self.pop_oldest() {}
                     if cost > self.limit {
                         // Larger than the whole buffer: it cannot be kept at all.
+                        self.dropped_up_to = Some(frame.seq);
                         return;
                     }
                 }
@@ -281,7 +311,12 @@ pub struct Merged {
 pub fn merge(shares: &[&CaptureBuffer]) -> Merged {
     let Some(first) = shares.first() else { return Merged::default() };
     let (action, limit) = (first.action, first.limit);
-    let mut all: Vec<Captured> = shares.iter().flat_map(|s| s.captured()).collect();
+    // The bounds (see the module's documentation): after the first frame any shard refused,
+    // and up to the newest any shard deleted, the one buffer would hold nothing.
+    let refused = shares.iter().filter_map(|s| s.refused_at).min();
+    let dropped = shares.iter().filter_map(|s| s.dropped_up_to).max();
+    let within = |c: &Captured| refused.is_none_or(|r| c.seq < r) && dropped.is_none_or(|d| c.seq > d);
+    let mut all: Vec<Captured> = shares.iter().flat_map(|s| s.captured()).filter(within).collect();
     all.sort_by_key(|c| c.seq);
     let offered: u64 = shares.iter().map(|s| s.offered).sum();
     let mut full = shares.iter().any(|s| s.full);
@@ -463,5 +498,67 @@ mod tests {
         assert!(CaptureBufferEntry::new(1, &beyond, &m, 0).unwrap().capture_buffer_packet_data.0.is_empty());
         assert_eq!(wrap_index(INDEX_MODULUS), INDEX_MODULUS as u32);
         assert_eq!(wrap_index(INDEX_MODULUS + 1), 1);
+    }
+
+    /// Frames of different sizes: a shard that dropped (wrap) or refused (lock) a frame must
+    /// bound what the merge keeps, or frames of other shards slip back in.
+    #[test]
+    fn shards_merged_with_frames_of_different_sizes() {
+        // wrap, grant 150: q (10 octets, +24) on shard b, then p (50) and x (60) on shard a.
+        // One buffer: q, then p; x needs 84 more: q and p go. Keeps [x].
+        let mut a = CaptureBuffer::new(1, FullAction::WrapWhenFull, 0, 150, Timestamp(0));
+        let mut b = a.clone();
+        let mut one = a.clone();
+        for (seq, len, shard) in [(0u64, 10usize, 1), (1, 50, 0), (2, 60, 0)] {
+            one.capture(&f(seq), &vec![0; len]);
+            if shard == 0 { a.capture(&f(seq), &vec![0; len]) } else { b.capture(&f(seq), &vec![0; len]) }
+        }
+        assert_eq!(seqs(&merge(&[&one])), [(3, 2)]);
+        assert_eq!(seqs(&merge(&[&a, &b])), seqs(&merge(&[&one])), "wrap");
+    }
+
+    #[test]
+    fn lock_shards_merged_with_frames_of_different_sizes() {
+        // lock, grant 150: 60 octets on shard a, 60 on shard a (refused), then 10 on shard b.
+        // One buffer keeps [0] and takes nothing after the refusal.
+        let mut a = CaptureBuffer::new(1, FullAction::LockWhenFull, 0, 150, Timestamp(0));
+        let mut b = a.clone();
+        let mut one = a.clone();
+        for (seq, len, shard) in [(0u64, 60usize, 0), (1, 60, 0), (2, 10, 1)] {
+            one.capture(&f(seq), &vec![0; len]);
+            if shard == 0 { a.capture(&f(seq), &vec![0; len]) } else { b.capture(&f(seq), &vec![0; len]) }
+        }
+        assert_eq!(seqs(&merge(&[&one])), [(1, 0)]);
+        assert_eq!(seqs(&merge(&[&a, &b])), seqs(&merge(&[&one])), "lock");
+    }
+
+    /// Frames of many sizes spread over up to four shards at random (a fixed xorshift, so the
+    /// test is the same every run): the merge equals one buffer fed every frame.
+    #[test]
+    fn shards_merged_hold_what_one_buffer_would_for_frames_of_any_size() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for round in 0..500 {
+            let frames = 1 + next() % 40;
+            let shards = 1 + (next() % 4) as usize;
+            let limit = 30 + next() % 1500;
+            let slice = [0, 40, 100][(next() % 3) as usize];
+            for action in [FullAction::LockWhenFull, FullAction::WrapWhenFull] {
+                let mut one = CaptureBuffer::new(1, action, slice, limit, Timestamp(0));
+                let mut parts = vec![one.clone(); shards];
+                for seq in 0..frames {
+                    let data = vec![seq as u8; 1 + (next() % 300) as usize];
+                    one.capture(&f(seq), &data);
+                    parts[(next() % shards as u64) as usize].capture(&f(seq), &data);
+                }
+                let refs: Vec<&CaptureBuffer> = parts.iter().collect();
+                assert_eq!(merge(&refs), merge(&[&one]), "round {round}, {action:?}, {shards} shards, grant {limit}");
+            }
+        }
     }
 }

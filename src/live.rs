@@ -190,8 +190,7 @@ pub fn run(options: &RunOptions, agent: Option<AgentSetup>, stop: &Arc<AtomicBoo
             dir.clone(),
             Arc::clone(signal),
             Arc::clone(stop),
-            Arc::clone(&probe),
-            to_workers.clone(),
+            ControlPlane::new(Arc::clone(&probe), to_workers.clone()),
             clock,
         )?),
         None => None,
@@ -261,8 +260,7 @@ fn spawn_dumper(
     dir: PathBuf,
     signal: Arc<AtomicBool>,
     stop: Arc<AtomicBool>,
-    probe: Arc<Mutex<Probe>>,
-    workers: Vec<crossbeam_channel::Sender<control::WorkerRequest>>,
+    control: ControlPlane,
     clock: LiveClock,
 ) -> Result<std::thread::JoinHandle<()>, RunError> {
     std::thread::Builder::new()
@@ -273,21 +271,7 @@ fn spawn_dumper(
                 if !signal.swap(false, Ordering::Relaxed) {
                     continue;
                 }
-                let replies: Vec<_> = workers
-                    .iter()
-                    .filter_map(|w| {
-                        let (tx, rx) = crossbeam_channel::bounded(1);
-                        w.send(control::WorkerRequest::Copy(tx)).ok().map(|_| rx)
-                    })
-                    .collect();
-                let mut shards: Vec<Shard> =
-                    replies.iter().filter_map(|rx| rx.recv_timeout(Duration::from_secs(5)).ok()).collect();
-                for shard in &mut shards {
-                    shard.tick(clock.now());
-                }
-                let refs: Vec<&Shard> = shards.iter().collect();
-                let buffers = probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).capture_buffers(&refs);
-                match crate::capture::buffers::write_all(&dir, &buffers) {
+                match crate::capture::buffers::write_all(&dir, &control.capture_buffers(clock.now())) {
                     Ok(files) => {
                         eprintln!("rmonprobe: SIGUSR1: wrote {} capture buffer(s) to {}", files.len(), dir.display())
                     }

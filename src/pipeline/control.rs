@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 
+use crate::rmon::capture::{BufferControl, Merged};
 use crate::rmon::edit::{RejectedEdit, RowEdit};
 use crate::rmon::{AlarmRun, Probe, RowRequest, Sample, Shard, ShardCommand, Snapshot, Timestamp};
 use crate::snmp::Backend;
@@ -96,6 +97,31 @@ impl ControlPlane {
         self.probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// A copy of every worker's shard, ticked to `now` (a worker that does not answer within
+    /// [`COPY_TIMEOUT`] is left out).
+    fn shard_copies(&self, now: Timestamp) -> Vec<Shard> {
+        let replies: Vec<Receiver<Shard>> = self
+            .workers
+            .iter()
+            .filter_map(|w| {
+                let (tx, rx) = bounded(1);
+                w.send(WorkerRequest::Copy(tx)).ok().map(|_| rx)
+            })
+            .collect();
+        let mut shards: Vec<Shard> = replies.iter().filter_map(|rx| rx.recv_timeout(COPY_TIMEOUT).ok()).collect();
+        for shard in &mut shards {
+            shard.tick(now);
+        }
+        shards
+    }
+
+    /// Every valid capture buffer as it stands at `now`, merged over the workers' shards.
+    pub fn capture_buffers(&self, now: Timestamp) -> Vec<(u16, BufferControl, Merged)> {
+        let shards = self.shard_copies(now);
+        let refs: Vec<&Shard> = shards.iter().collect();
+        self.probe().capture_buffers(&refs)
+    }
+
     fn broadcast(&self, commands: Vec<ShardCommand>) {
         if commands.is_empty() {
             return;
@@ -115,18 +141,7 @@ impl Backend for ControlPlane {
         }
         let expired = self.probe().expire_rows(now);
         self.broadcast(expired);
-        let replies: Vec<Receiver<Shard>> = self
-            .workers
-            .iter()
-            .filter_map(|w| {
-                let (tx, rx) = bounded(1);
-                w.send(WorkerRequest::Copy(tx)).ok().map(|_| rx)
-            })
-            .collect();
-        let mut shards: Vec<Shard> = replies.iter().filter_map(|rx| rx.recv_timeout(COPY_TIMEOUT).ok()).collect();
-        for shard in &mut shards {
-            shard.tick(now);
-        }
+        let shards = self.shard_copies(now);
         let refs: Vec<&Shard> = shards.iter().collect();
         let snapshot = Arc::new(Snapshot::take(&self.probe(), now, &refs));
         self.cached = Some((Instant::now(), Arc::clone(&snapshot)));

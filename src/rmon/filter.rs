@@ -157,6 +157,8 @@ pub struct ChannelFilters {
 
 impl ChannelFilters {
     /// Whether the channel accepts the frame: filters are ORed, acceptFailed inverts the result.
+    /// The MIB's rules byte by byte: the reference the workers' [`ChannelCounter`] (compiled
+    /// filters) is tested against.
     #[inline]
     pub fn accepts(&self, frame: &[u8], status: u8) -> bool {
         let matched = self.filters.iter().any(|f| f.matches(frame, status));
@@ -170,7 +172,7 @@ impl ChannelFilters {
 /// One shard's share of a channel: its filters, its data control and the frames it accepted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChannelCounter {
-    filters: ChannelFilters,
+    accept_type: AcceptType,
     /// The filters as the frames are matched against them.
     compiled: Vec<CompiledFilter>,
     /// channelDataControl is on: accepted frames flow on to the channel's capture buffers.
@@ -182,13 +184,13 @@ pub struct ChannelCounter {
 impl ChannelCounter {
     pub fn new(filters: ChannelFilters, on: bool) -> ChannelCounter {
         let compiled = filters.filters.iter().map(CompiledFilter::new).collect();
-        ChannelCounter { filters, compiled, on, matches: 0 }
+        ChannelCounter { accept_type: filters.accept_type, compiled, on, matches: 0 }
     }
 
     /// A new filter set; channelMatches goes on.
-    pub fn set_filters(&mut self, filters: ChannelFilters) {
+    pub fn set_filters(&mut self, filters: &ChannelFilters) {
+        self.accept_type = filters.accept_type;
         self.compiled = filters.filters.iter().map(CompiledFilter::new).collect();
-        self.filters = filters;
     }
 
     /// Counts one frame of the channel's interface; true when the frame is to flow on to the
@@ -196,7 +198,7 @@ impl ChannelCounter {
     #[inline]
     pub fn count(&mut self, frame: &[u8], status: u8) -> bool {
         let matched = self.compiled.iter().any(|f| f.matches(frame, status));
-        let accepted = match self.filters.accept_type {
+        let accepted = match self.accept_type {
             AcceptType::AcceptMatched => matched,
             AcceptType::AcceptFailed => !matched,
         };

@@ -126,6 +126,10 @@ fn find<T>(rows: &Rows<T>, index: u16) -> Option<&T> {
     rows.binary_search_by_key(&index, |(i, _)| *i).ok().map(|at| &rows[at].1)
 }
 
+fn find_mut<T>(rows: &mut Rows<T>, index: u16) -> Option<&mut T> {
+    rows.binary_search_by_key(&index, |(i, _)| *i).ok().map(|at| &mut rows[at].1)
+}
+
 /// Everything one shard counts for one data source.
 #[derive(Clone, Debug, Default)]
 struct SourceShard {
@@ -346,23 +350,19 @@ impl Shard {
                 }
             }
             ShardCommand::ChannelDataControl { index, on } => {
-                for s in &mut self.sources {
-                    if let Some((_, channel)) = s.channels.iter_mut().find(|(i, _)| *i == index) {
-                        channel.on = on;
-                    }
+                if let Some(channel) = self.channel_mut(index) {
+                    channel.on = on;
                 }
             }
             ShardCommand::StartBuffer { index, ref buffer } => upsert(&mut self.buffers, index, buffer.clone()),
             ShardCommand::ResizeBuffer { index, limit } => {
-                if let Some((_, buffer)) = self.buffers.iter_mut().find(|(i, _)| *i == index) {
+                if let Some(buffer) = find_mut(&mut self.buffers, index) {
                     buffer.resize(limit);
                 }
             }
             ShardCommand::SetChannelFilters { index, ref filters } => {
-                for s in &mut self.sources {
-                    if let Some((_, channel)) = s.channels.iter_mut().find(|(i, _)| *i == index) {
-                        channel.set_filters(filters.clone());
-                    }
+                if let Some(channel) = self.channel_mut(index) {
+                    channel.set_filters(filters);
                 }
             }
             ShardCommand::Stop { group, index } => match group {
@@ -405,6 +405,11 @@ impl Shard {
         let buckets = self.sources.iter().flat_map(|s| s.history.iter().map(|(_, r)| r.bucket_end()));
         let reports = self.top_n.iter().filter_map(|(_, w)| w.next_deadline());
         buckets.chain(reports).min().unwrap_or(Timestamp(u64::MAX))
+    }
+
+    /// Channel `index`, on whichever data source it runs.
+    fn channel_mut(&mut self, index: u16) -> Option<&mut ChannelCounter> {
+        self.sources.iter_mut().find_map(|s| find_mut(&mut s.channels, index))
     }
 
     fn source_mut(&mut self, source: DataSource) -> Option<&mut SourceShard> {

@@ -34,7 +34,7 @@ use crate::rmon::history::{
 };
 use crate::rmon::hosts::{self, HostControl, HostControlEntry, HostEntry, HostTimeEntry, MAX_HOST_TABLE_SIZE};
 use crate::rmon::matrix::{self, MatrixControl, MatrixControlEntry, MatrixDsEntry, MatrixSdEntry};
-use crate::rmon::row;
+use crate::rmon::row::{self, ControlRow};
 use crate::rmon::shard::{Group, Shard, ShardCommand};
 use crate::rmon::statistics::{EtherStatsCounters, EtherStatsEntry};
 use crate::rmon::time::Timestamp;
@@ -734,21 +734,8 @@ impl Probe {
             .chain(row::requests(&self.channels))
             .chain(row::requests(&self.filters))
             .chain(row::requests(&self.buffers))
-            .chain(self.events.rows().filter(|(_, e)| e.status == EntryStatus::Valid).map(|(index, e)| {
-                RowRequest::Event {
-                    index,
-                    description: e.description.clone(),
-                    event_type: e.event_type,
-                    community: e.community.clone(),
-                    owner: e.owner.clone(),
-                }
-            }))
-            .chain(
-                self.alarms
-                    .iter()
-                    .filter(|(_, a)| a.status() == EntryStatus::Valid)
-                    .map(|(&index, a)| RowRequest::Alarm { index, config: a.config.clone(), owner: a.owner.clone() }),
-            )
+            .chain(self.events.rows().filter_map(|(index, e)| e.request(index)))
+            .chain(row::requests(&self.alarms))
             .collect()
     }
 

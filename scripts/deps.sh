@@ -48,6 +48,7 @@ case "${1:-build}" in
     want snmpset snmp
     want snmptable snmp
     want snmptrapd snmptrapd
+    want tmux tmux
     want ip iproute2
     want bridge iproute2
     want iperf3 iperf3

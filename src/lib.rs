@@ -18,3 +18,4 @@ pub mod snmp;
 pub mod state;
 pub mod summary;
 pub mod synth;
+pub mod tui;

@@ -17,7 +17,7 @@ use crate::capture::Batch;
 use crate::capture::batch::DEFAULT_BATCH_FRAMES;
 use crate::capture::live::{self, CaptureStats, Engine, LiveClock, LiveOptions, LiveSource, OpenError, ReadError};
 use crate::config::Config;
-use crate::pipeline::control::{self, ControlPlane, ProbeClock};
+use crate::pipeline::control::{self, ControlPlane, EmbeddedProbe, ProbeClock, ViewTap};
 use crate::pipeline::dispatch::Dispatch;
 use crate::pipeline::workers::{AgentSetup, StartError, join_workers, spawn_workers, start_agent, start_probe};
 use crate::pipeline::{BatchSender, HANDOFF_DEPTH, hand_off};
@@ -137,6 +137,17 @@ fn mac_address(interface: &str) -> Vec<u8> {
 
 /// Opens every interface, starts the workers (and the agent), and captures until `stop` is set.
 pub fn run(options: &RunOptions, agent: Option<AgentSetup>, stop: &Arc<AtomicBool>) -> Result<LiveRun, RunError> {
+    run_embedded(options, agent, stop, None)
+}
+
+/// [`run`], with a view in the same process (the terminal UI) reading the probe through the
+/// control plane sent to `view` once the capture starts.
+pub fn run_embedded(
+    options: &RunOptions,
+    agent: Option<AgentSetup>,
+    stop: &Arc<AtomicBool>,
+    view: Option<ViewTap>,
+) -> Result<LiveRun, RunError> {
     let mut opened: Vec<(LiveOptions, usize, Box<dyn LiveSource>)> = Vec::new();
     let mut sources = Vec::new();
     for (i, name) in options.interfaces.iter().enumerate() {
@@ -195,6 +206,13 @@ pub fn run(options: &RunOptions, agent: Option<AgentSetup>, stop: &Arc<AtomicBoo
         )?),
         None => None,
     };
+    if let Some(view) = view {
+        // A view that has already quit needs no probe.
+        let _ = view.send(EmbeddedProbe {
+            control: ControlPlane::new(Arc::clone(&probe), to_workers.clone()),
+            clock: Box::new(move || clock.now()),
+        });
+    }
     let agent = match agent {
         Some(a) => Some(start_agent(a, ControlPlane::new(Arc::clone(&probe), to_workers), move || clock.now())?),
         None => None,

@@ -28,6 +28,8 @@ use rmonprobe::snmp::trap::TrapSink;
 use rmonprobe::state;
 use rmonprobe::summary;
 use rmonprobe::synth::{SynthOptions, generate};
+use rmonprobe::tui::launch::{self, TuiOptions};
+use std::time::Duration;
 
 /// A passive traffic analyzer and RMON probe (RFC 2819).
 #[derive(Parser)]
@@ -113,6 +115,62 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         capture_dir: Option<PathBuf>,
     },
+    /// Watch a probe in the terminal: an embedded one on interfaces (--interface) or capture
+    /// files (--replay), or any RMON agent across the network (--agent).
+    Tui {
+        /// Capture live on this interface (repeatable), as `run` does.
+        #[arg(long = "interface", short = 'i', value_name = "IF", conflicts_with_all = ["replay", "agent"])]
+        interfaces: Vec<String>,
+        /// Replay these capture files (repeatable), as `replay` does.
+        #[arg(long, value_name = "FILE", conflicts_with = "agent")]
+        replay: Vec<PathBuf>,
+        /// Watch the RMON agent at HOST[:PORT] (port 161 by default) over SNMPv2c, reading with
+        /// --community (default `public`) and making hostTopN reports with --write-community.
+        #[arg(long, value_name = "HOST[:PORT]")]
+        agent: Option<String>,
+        /// Replay speed: `max`, `1x` (as captured) or a factor such as `10x`.
+        #[arg(long, default_value = "max", value_parser = parse_speed)]
+        speed: Speed,
+        /// Capture engine for --interface: `pcap` or `afxdp`.
+        #[arg(long, default_value = "pcap", value_parser = parse_engine)]
+        engine: Engine,
+        /// Capture only frames matching this BPF expression (--interface).
+        #[arg(long, value_name = "BPF")]
+        filter: Option<String>,
+        /// Counting workers of the embedded probe.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
+        workers: u16,
+        /// Every frame in the files carries its 4-byte FCS.
+        #[arg(long)]
+        fcs_present: bool,
+        /// TOML configuration of the embedded probe.
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
+        #[command(flatten)]
+        snmp: SnmpArgs,
+        /// Seconds between readings (and redraws, when no key is pressed).
+        #[arg(long, default_value_t = 1.0, value_parser = parse_refresh)]
+        refresh: f64,
+        /// Seconds an SNMP request to --agent may take, per try.
+        #[arg(long, default_value_t = 2.0, value_parser = parse_refresh)]
+        timeout: f64,
+        /// Where `w` writes capture buffers (default: the current directory).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        capture_dir: PathBuf,
+    },
+    /// The bundled lab capture replayed in a loop at 1x as if live, SNMP served on
+    /// 127.0.0.1:16100, and the terminal UI on it; without a terminal, the capture's summary.
+    Demo {
+        /// The capture to loop.
+        #[arg(long, value_name = "FILE", default_value = DEMO_CAPTURE)]
+        capture: PathBuf,
+        /// Where the demo's agent listens.
+        #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:16100")]
+        snmp: SocketAddr,
+        /// Seconds between readings.
+        #[arg(long, default_value_t = 1.0, value_parser = parse_refresh)]
+        refresh: f64,
+    },
     /// Write a synthetic IMIX capture (64/576/1500-octet frames, 7:4:1) among many stations.
     Generate {
         /// Output pcap file.
@@ -151,6 +209,13 @@ struct SnmpArgs {
     trap_sink: Vec<TrapSink>,
 }
 
+impl SnmpArgs {
+    /// No agent options given: the defaults.
+    fn none() -> SnmpArgs {
+        SnmpArgs { snmp: None, community: None, write_community: None, state: None, trap_sink: Vec::new() }
+    }
+}
+
 fn parse_trap_sink(s: &str) -> Result<TrapSink, String> {
     s.parse()
 }
@@ -162,6 +227,16 @@ fn parse_speed(s: &str) -> Result<Speed, String> {
 fn parse_engine(s: &str) -> Result<Engine, String> {
     s.parse()
 }
+
+fn parse_refresh(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.05..=3600.0).contains(&v) => Ok(v),
+        _ => Err(format!("{s:?}: give seconds between 0.05 and 3600")),
+    }
+}
+
+/// The capture `demo` loops, relative to the checkout (scripts/run.sh runs from there).
+const DEMO_CAPTURE: &str = "captures/lab-basic.pcapng";
 
 /// Where `run` serves SNMP when not told: the standard port, on loopback only (a probe should
 /// not answer the whole network until someone says so).
@@ -268,6 +343,73 @@ fn main() -> ExitCode {
             };
             run_live(options, json, config, snmp, no_snmp)
         }
+        Command::Tui {
+            interfaces,
+            replay,
+            agent,
+            speed,
+            engine,
+            filter,
+            workers,
+            fcs_present,
+            config,
+            snmp,
+            refresh,
+            timeout,
+            capture_dir,
+        } => {
+            let tui = TuiOptions { refresh: Duration::from_secs_f64(refresh), capture_dir };
+            if !io::stdout().is_terminal() {
+                return fail("tui needs a terminal; for a report use `replay` or `run`");
+            }
+            let result = if let Some(agent) = agent {
+                let community = snmp.community.as_deref().unwrap_or("public");
+                launch::remote(
+                    &agent,
+                    community,
+                    snmp.write_community.as_deref(),
+                    Duration::from_secs_f64(timeout),
+                    &tui,
+                )
+            } else {
+                let config = match load_config(config) {
+                    Ok(c) => c,
+                    Err(e) => return fail(&e),
+                };
+                let agent = match snmp.snmp {
+                    Some(listen) => match agent_setup(&config, &snmp, listen) {
+                        Ok(a) => Some(a),
+                        Err(e) => return fail(&e),
+                    },
+                    None => None,
+                };
+                if !replay.is_empty() {
+                    let options = ReplayOptions { files: replay, fcs_present, speed, config, workers: workers.into() };
+                    launch::replay(options, agent, false, &tui)
+                } else if !interfaces.is_empty() {
+                    let options = RunOptions {
+                        interfaces,
+                        engine,
+                        workers: workers.into(),
+                        pin: false,
+                        filter,
+                        snaplen: 65535,
+                        buffer_mb: 128,
+                        config,
+                        user: None,
+                        capture_dir: None,
+                    };
+                    launch::live(options, agent, &tui)
+                } else {
+                    return fail("tui: give --interface IF, --replay FILE or --agent HOST[:PORT]");
+                }
+            };
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            }
+        }
+        Command::Demo { capture, snmp, refresh } => run_demo(capture, snmp, refresh),
         Command::Generate { out, frames, stations, pps, seed } => {
             let options = SynthOptions { frames, stations, pps, seed, ..SynthOptions::default() };
             let file = match std::fs::File::create(&out) {
@@ -282,6 +424,37 @@ fn main() -> ExitCode {
                 Err(e) => fail(&format!("{}: {e}", out.display())),
             }
         }
+    }
+}
+
+/// `demo`: the TUI on a looped replay with an agent beside it, or the summary without a
+/// terminal (CI, a pipe).
+fn run_demo(capture: PathBuf, listen: SocketAddr, refresh: f64) -> ExitCode {
+    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+        eprintln!("rmonprobe: demo: no terminal, so the summary of {} instead of the UI", capture.display());
+        let options = ReplayOptions {
+            files: vec![capture],
+            fcs_present: false,
+            speed: Speed::Max,
+            config: Config::default(),
+            workers: 1,
+        };
+        return run_replay(options, None, None, SnmpArgs::none(), false, None);
+    }
+    let config = Config::default();
+    let agent = match agent_setup(&config, &SnmpArgs::none(), listen) {
+        Ok(a) => Some(a),
+        Err(e) => {
+            eprintln!("rmonprobe: warning: {e}; the demo goes on without SNMP");
+            None
+        }
+    };
+    let options =
+        ReplayOptions { files: vec![capture], fcs_present: false, speed: Speed::Factor(1.0), config, workers: 1 };
+    let tui = TuiOptions { refresh: Duration::from_secs_f64(refresh), capture_dir: PathBuf::from(".") };
+    match launch::replay(options, agent, true, &tui) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
     }
 }
 

@@ -14,7 +14,8 @@ use crossbeam_channel::{Receiver, Select, TryRecvError};
 use crate::capture::batch::DEFAULT_BATCH_FRAMES;
 use crate::capture::{Batch, CaptureFile, Damage, OpenError};
 use crate::config::Config;
-use crate::pipeline::control::{self, ControlPlane, ProbeClock, WorkerRequest};
+use crate::packet::RawFrame;
+use crate::pipeline::control::{self, ControlPlane, EmbeddedProbe, ProbeClock, ViewTap, WorkerRequest};
 use crate::pipeline::dispatch::Dispatch;
 use crate::pipeline::workers::{AgentSetup, StartError, join_workers, spawn_workers, start_agent, start_probe};
 use crate::pipeline::{HANDOFF_DEPTH, hand_off};
@@ -203,16 +204,40 @@ impl Pacer {
 /// Replays the files. Every file is opened (and its header checked) before the first frame is
 /// counted, so a wrong file among several fails at once instead of after minutes of replay.
 pub fn replay(options: &ReplayOptions) -> Result<Replay, ReplayError> {
-    run(options, None)
+    run(options, None, None)
 }
 
 /// Replays the files with an SNMP agent answering from the tables as they fill.
 /// With `serve`, the agent goes on answering after the files end (see [`Replay::finish_agent`]).
 pub fn replay_with_agent(options: &ReplayOptions, agent: AgentSetup, serve: bool) -> Result<Replay, ReplayError> {
-    run(options, Some((agent, serve)))
+    run(options, Some((agent, serve)), None)
 }
 
-fn run(options: &ReplayOptions, agent: Option<(AgentSetup, bool)>) -> Result<Replay, ReplayError> {
+/// What a view that embeds the probe (the terminal UI, `demo`) adds to a replay.
+pub struct Embedding {
+    /// Where the view receives the running probe's control plane, once it starts.
+    pub view: ViewTap,
+    /// Replay the files over and over, each round later than the last by its span and a
+    /// second, as if the traffic went on live (`demo`); until `stop`.
+    pub repeat: bool,
+    /// Raised by the view when it quits: the reader stops at the next batch.
+    pub stop: Arc<AtomicBool>,
+}
+
+/// Replays the files while a view reads the probe (and, given one, an SNMP agent answers).
+pub fn replay_embedded(
+    options: &ReplayOptions,
+    agent: Option<AgentSetup>,
+    embedding: Embedding,
+) -> Result<Replay, ReplayError> {
+    run(options, agent.map(|a| (a, false)), Some(embedding))
+}
+
+fn run(
+    options: &ReplayOptions,
+    agent: Option<(AgentSetup, bool)>,
+    embedding: Option<Embedding>,
+) -> Result<Replay, ReplayError> {
     let mut files =
         options.files.iter().map(|p| CaptureFile::open(p, options.fcs_present)).collect::<Result<Vec<_>, _>>()?;
     let if_index = 1;
@@ -252,11 +277,22 @@ fn run(options: &ReplayOptions, agent: Option<(AgentSetup, bool)>) -> Result<Rep
     let clocks: Vec<ProbeClock> = shards.iter().map(|_| ProbeClock::new(probe.start())).collect();
     let probe = Arc::new(Mutex::new(probe));
     let (to_workers, requests): (Vec<_>, Vec<_>) = shards.iter().map(|_| control::requests()).unzip();
+    let clock_of = |clocks: &Vec<ProbeClock>| {
+        let clocks = clocks.clone();
+        move || clocks.iter().map(ProbeClock::now).max().unwrap_or_default()
+    };
+    let (repeat, stop) = match &embedding {
+        Some(e) => {
+            let control = ControlPlane::new(Arc::clone(&probe), to_workers.clone());
+            // A view that has already quit needs no probe.
+            let _ = e.view.send(EmbeddedProbe { control, clock: Box::new(clock_of(&clocks)) });
+            (e.repeat, Some(Arc::clone(&e.stop)))
+        }
+        None => (false, None),
+    };
     let agent = match agent {
         Some((a, serve)) => {
-            let clocks = clocks.clone();
-            let clock = move || clocks.iter().map(ProbeClock::now).max().unwrap_or_default();
-            let (thread, stop) = start_agent(a, ControlPlane::new(Arc::clone(&probe), to_workers), clock)?;
+            let (thread, stop) = start_agent(a, ControlPlane::new(Arc::clone(&probe), to_workers), clock_of(&clocks))?;
             Some((thread, stop, serve))
         }
         None => {
@@ -272,10 +308,10 @@ fn run(options: &ReplayOptions, agent: Option<(AgentSetup, bool)>) -> Result<Rep
     let (senders, receivers): (Vec<_>, Vec<_>) = shards.iter().map(|_| hand_off(HANDOFF_DEPTH)).unzip();
     let mut dispatch = Dispatch::new(senders);
     dispatch.push_batch(&mut first);
-    let speed = options.speed;
+    let reading = Reading { speed: options.speed, if_index, repeat, stop, fcs_present: options.fcs_present };
     let reader = std::thread::Builder::new()
         .name("rmonprobe-reader".into())
-        .spawn(move || read_files(files, speed, if_index, dispatch, seq, first_time))
+        .spawn(move || read_files(files, &reading, dispatch, seq, first_time))
         .map_err(|e| ReplayError::Internal(format!("cannot start the reader thread: {e}")))?;
     let threads = spawn_workers(shards, receivers, &requests, &clocks, None)?;
     let mut shards = join_workers(threads)?;
@@ -303,58 +339,102 @@ fn run(options: &ReplayOptions, agent: Option<(AgentSetup, bool)>) -> Result<Rep
     Ok(Replay { probe, shards, files: results, frames: seq, first_time, last_time, agent })
 }
 
+/// How the reader thread reads the files.
+struct Reading {
+    speed: Speed,
+    if_index: u32,
+    repeat: bool,
+    stop: Option<Arc<AtomicBool>>,
+    fcs_present: bool,
+}
+
+impl Reading {
+    fn stopped(&self) -> bool {
+        self.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed))
+    }
+}
+
+/// The pause between two rounds of a repeated replay, on the probe's clock.
+const ROUND_GAP_NS: u64 = 1_000_000_000;
+
 /// Reads every file in order into batches for the worker, after the first `seq` frames already
 /// read (the first of them at `first_time`, where pacing starts). Paced, a frame is handed over when
 /// its time comes (and the batch it joins goes out before any wait, so no frame is held back);
-/// otherwise as fast as the files can be read. Returns the files, for their results, and the
-/// number of frames read.
+/// otherwise as fast as the files can be read. Repeated, the files are read again and again,
+/// each round's times moved past the last round's. Returns the files (of the last round), for
+/// their results, and the number of frames read.
 fn read_files(
     mut files: Vec<CaptureFile>,
-    speed: Speed,
-    if_index: u32,
+    reading: &Reading,
     mut out: Dispatch,
     mut seq: u64,
     first_time: Option<Timestamp>,
 ) -> (Vec<CaptureFile>, u64) {
-    let mut pacer: Option<Pacer> = match (speed, first_time) {
+    let mut pacer: Option<Pacer> = match (reading.speed, first_time) {
         (Speed::Factor(factor), Some(first)) => {
             Some(Pacer { factor, wall_start: Instant::now(), first, latest: first })
         }
         _ => None,
     };
     let mut batch = Batch::with_capacity(DEFAULT_BATCH_FRAMES);
-    'files: for file in &mut files {
-        while !file.finished() {
-            let Speed::Factor(factor) = speed else {
-                file.read_batch(&mut batch, DEFAULT_BATCH_FRAMES, &mut seq, if_index);
-                if !out.push_batch(&mut batch) {
-                    break 'files;
+    // Added to every frame time of the current round.
+    let mut shift = 0u64;
+    // The latest frame time handed over, shifted.
+    let mut latest = first_time.unwrap_or_default();
+    'rounds: loop {
+        for file in &mut files {
+            while !file.finished() {
+                if reading.stopped() {
+                    break 'rounds;
                 }
-                continue;
-            };
-            let frames = file.read_frames(DEFAULT_BATCH_FRAMES, &mut seq, if_index);
-            for frame in frames.iter() {
-                let pacer = pacer.get_or_insert(Pacer {
-                    factor,
-                    wall_start: Instant::now(),
-                    first: frame.time,
-                    latest: frame.time,
-                });
-                // The frames so far go out before any wait, so none is held back.
-                if !pacer.is_due(frame.time) {
-                    if !out.flush() {
-                        break 'files;
+                if reading.speed == Speed::Max && shift == 0 {
+                    file.read_batch(&mut batch, DEFAULT_BATCH_FRAMES, &mut seq, reading.if_index);
+                    if let Some(last) = batch.iter().last() {
+                        latest = latest.max(last.time);
                     }
-                    pacer.wait_for(frame.time);
+                    if !out.push_batch(&mut batch) {
+                        break 'rounds;
+                    }
+                    continue;
                 }
-                if !out.push(&frame) {
-                    break 'files;
+                let frames = file.read_frames(DEFAULT_BATCH_FRAMES, &mut seq, reading.if_index);
+                for frame in frames.iter() {
+                    let frame = RawFrame { time: Timestamp(frame.time.0.saturating_add(shift)), ..frame };
+                    latest = latest.max(frame.time);
+                    if let Speed::Factor(factor) = reading.speed {
+                        let pacer = pacer.get_or_insert(Pacer {
+                            factor,
+                            wall_start: Instant::now(),
+                            first: frame.time,
+                            latest: frame.time,
+                        });
+                        // The frames so far go out before any wait, so none is held back.
+                        if !pacer.is_due(frame.time) {
+                            if !out.flush() {
+                                break 'rounds;
+                            }
+                            pacer.wait_for(frame.time);
+                        }
+                    }
+                    if !out.push(&frame) {
+                        break 'rounds;
+                    }
                 }
-            }
-            if !out.flush() {
-                break 'files;
+                if !out.flush() {
+                    break 'rounds;
+                }
             }
         }
+        if !reading.repeat || first_time.is_none() || reading.stopped() {
+            break;
+        }
+        // The next round starts a gap after this one ended, on the first frame's own time.
+        let reopened: Result<Vec<CaptureFile>, _> =
+            files.iter().map(|f| CaptureFile::open(f.path(), reading.fcs_present)).collect();
+        let Ok(reopened) = reopened else { break };
+        files = reopened;
+        let first = first_time.unwrap_or_default();
+        shift = latest.0.saturating_sub(first.0).saturating_add(ROUND_GAP_NS);
     }
     out.flush();
     (files, seq)

@@ -19,14 +19,20 @@ pub fn write_all(dir: &Path, buffers: &[(u16, BufferControl, Merged)]) -> io::Re
     let mut written = Vec::new();
     for (index, _, merged) in buffers {
         let path = dir.join(format!("buffer-{index}.pcap"));
-        let partial = dir.join(format!(".buffer-{index}.pcap.partial"));
-        let mut w = PcapWriter::create(&partial, true, false)?;
-        for (_, c) in &merged.entries {
-            w.write(c.time, &c.data, c.orig_len)?;
-        }
-        w.finish()?.get_ref().sync_all()?;
-        fs::rename(&partial, &path)?;
+        write_file(&path, merged)?;
         written.push(path);
     }
     Ok(written)
+}
+
+/// Writes one buffer at `path` (the terminal UI's `w`), through a partial file beside it.
+pub fn write_file(path: &Path, merged: &Merged) -> io::Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let partial = path.with_file_name(format!(".{name}.partial"));
+    let mut w = PcapWriter::create(&partial, true, false)?;
+    for (_, c) in &merged.entries {
+        w.write(c.time, &c.data, c.orig_len)?;
+    }
+    w.finish()?.get_ref().sync_all()?;
+    fs::rename(&partial, path)
 }

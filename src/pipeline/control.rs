@@ -5,6 +5,7 @@
 //! batches, and reads the copy (DESIGN.md, rule 3); a control-row change travels to every worker
 //! as [`ShardCommand`]s on the same channel, so a copy asked for after a change shows it.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -80,16 +81,29 @@ pub const SNAPSHOT_MAX_AGE: Duration = Duration::from_secs(1);
 /// How long a read waits for a worker's copy before going on without it.
 const COPY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// A running probe as a view embedded in the same process (the terminal UI) reads it: its own
+/// control plane, and the probe's clock.
+pub struct EmbeddedProbe {
+    pub control: ControlPlane,
+    pub clock: Box<dyn Fn() -> Timestamp + Send>,
+}
+
+/// Where a replay or a live run hands its [`EmbeddedProbe`] to the view, once the probe starts.
+pub type ViewTap = Sender<EmbeddedProbe>;
+
 /// The probe's control plane, shared by the views, with the workers behind their channels.
 pub struct ControlPlane {
     probe: Arc<Mutex<Probe>>,
     workers: Vec<Sender<WorkerRequest>>,
     cached: Option<(Instant, Arc<Snapshot>)>,
+    /// Whether every worker sent its copy for the latest reading: once the workers have ended
+    /// (the files are read), a reading lacks their counts.
+    complete: Cell<bool>,
 }
 
 impl ControlPlane {
     pub fn new(probe: Arc<Mutex<Probe>>, workers: Vec<Sender<WorkerRequest>>) -> ControlPlane {
-        ControlPlane { probe, workers, cached: None }
+        ControlPlane { probe, workers, cached: None, complete: Cell::new(true) }
     }
 
     fn probe(&self) -> MutexGuard<'_, Probe> {
@@ -112,7 +126,13 @@ impl ControlPlane {
         for shard in &mut shards {
             shard.tick(now);
         }
+        self.complete.set(shards.len() == self.workers.len());
         shards
+    }
+
+    /// Whether the latest reading had every worker's counts.
+    pub fn complete(&self) -> bool {
+        self.complete.get()
     }
 
     /// Every valid capture buffer as it stands at `now`, merged over the workers' shards.

@@ -54,6 +54,11 @@ impl LocalProbe {
         LocalProbe { probe, shards: vec![shard], cached: None }
     }
 
+    /// `probe` with the shards that counted for it (a replay or a capture that has ended).
+    pub fn with_shards(probe: Probe, shards: Vec<Shard>) -> LocalProbe {
+        LocalProbe { probe, shards, cached: None }
+    }
+
     /// The shards, to count frames in; the next snapshot is read afresh.
     pub fn shards_mut(&mut self) -> &mut [Shard] {
         self.cached = None;

@@ -1,0 +1,777 @@
+//! The UI's one state and the one function that changes it ([`App::update`]): keys and readings
+//! in, commands for the source out. Nothing here draws or does I/O, so every interaction is
+//! testable by feeding events.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::path::PathBuf;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use crate::packet::MacAddr;
+use crate::rmon::capture::{BufferControlEntry, CaptureBufferEntry};
+use crate::rmon::history::{EtherHistoryEntry, HistoryControlEntry};
+use crate::rmon::hosts::HostEntry;
+use crate::rmon::matrix::MatrixSdEntry;
+use crate::rmon::statistics::EtherStatsEntry;
+use crate::rmon::topn::RateBase;
+use crate::rmon::{DataSourceInfo, Snapshot};
+use crate::tui::keys::{self, Action};
+use crate::tui::source::{Reading, TopNRequest, Wants};
+
+/// The screens, in Tab order (and numbered 1 to 7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Screen {
+    Overview,
+    Hosts,
+    TopN,
+    Matrix,
+    History,
+    Alarms,
+    Capture,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 7] = [
+        Screen::Overview,
+        Screen::Hosts,
+        Screen::TopN,
+        Screen::Matrix,
+        Screen::History,
+        Screen::Alarms,
+        Screen::Capture,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Overview => "Overview",
+            Screen::Hosts => "Hosts",
+            Screen::TopN => "Top N",
+            Screen::Matrix => "Matrix",
+            Screen::History => "History",
+            Screen::Alarms => "Alarms",
+            Screen::Capture => "Capture",
+        }
+    }
+
+    fn position(self) -> usize {
+        Screen::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    fn step(self, by: isize) -> Screen {
+        let n = Screen::ALL.len() as isize;
+        Screen::ALL[(self.position() as isize + by).rem_euclid(n) as usize]
+    }
+}
+
+/// What happens to the UI.
+#[derive(Debug)]
+pub enum Event {
+    Key(KeyEvent),
+    Reading(Result<Reading, String>),
+    /// A hostTopN report the UI asked for started (its index), or why not.
+    ReportStarted(Result<u16, String>),
+    /// A capture buffer was written (what to tell the user), or why not.
+    BufferWritten(Result<String, String>),
+}
+
+/// What the UI asks of its source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    StartTopN(TopNRequest),
+    WriteBuffer { index: u16, path: PathBuf },
+    Quit,
+}
+
+/// hostTable's columns, to sort by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HostColumn {
+    Address,
+    InPkts,
+    OutPkts,
+    InOctets,
+    OutOctets,
+    OutErrors,
+    OutBroadcastPkts,
+    OutMulticastPkts,
+    CreationOrder,
+}
+
+impl HostColumn {
+    pub const ALL: [HostColumn; 9] = [
+        HostColumn::Address,
+        HostColumn::InPkts,
+        HostColumn::OutPkts,
+        HostColumn::InOctets,
+        HostColumn::OutOctets,
+        HostColumn::OutErrors,
+        HostColumn::OutBroadcastPkts,
+        HostColumn::OutMulticastPkts,
+        HostColumn::CreationOrder,
+    ];
+
+    /// The MIB's column name, as the header shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            HostColumn::Address => "hostAddress",
+            HostColumn::InPkts => "InPkts",
+            HostColumn::OutPkts => "OutPkts",
+            HostColumn::InOctets => "InOctets",
+            HostColumn::OutOctets => "OutOctets",
+            HostColumn::OutErrors => "OutErrors",
+            HostColumn::OutBroadcastPkts => "OutBcast",
+            HostColumn::OutMulticastPkts => "OutMcast",
+            HostColumn::CreationOrder => "Order",
+        }
+    }
+
+    fn key(self, h: &HostEntry) -> u64 {
+        match self {
+            HostColumn::Address => 0,
+            HostColumn::InPkts => h.host_in_pkts,
+            HostColumn::OutPkts => h.host_out_pkts,
+            HostColumn::InOctets => h.host_in_octets,
+            HostColumn::OutOctets => h.host_out_octets,
+            HostColumn::OutErrors => h.host_out_errors,
+            HostColumn::OutBroadcastPkts => h.host_out_broadcast_pkts,
+            HostColumn::OutMulticastPkts => h.host_out_multicast_pkts,
+            HostColumn::CreationOrder => u64::from(h.host_creation_order),
+        }
+    }
+}
+
+/// The rate bases in the order `b` steps through them.
+pub const RATE_BASES: [RateBase; 7] = [
+    RateBase::OutOctets,
+    RateBase::OutPkts,
+    RateBase::InOctets,
+    RateBase::InPkts,
+    RateBase::OutErrors,
+    RateBase::OutBroadcastPkts,
+    RateBase::OutMulticastPkts,
+];
+
+/// The Top N windows, in seconds of probe time.
+pub const WINDOWS: [u32; 4] = [10, 60, 300, 900];
+
+/// Ranks kept in a Top N list, and asked of a hostTopN report.
+pub const TOP_N_SIZE: u32 = 20;
+
+/// Readings kept for the rate sparklines.
+const RATE_SAMPLES: usize = 120;
+
+pub fn rate_base_name(base: RateBase) -> &'static str {
+    match base {
+        RateBase::InPkts => "hostTopNInPkts",
+        RateBase::OutPkts => "hostTopNOutPkts",
+        RateBase::InOctets => "hostTopNInOctets",
+        RateBase::OutOctets => "hostTopNOutOctets",
+        RateBase::OutErrors => "hostTopNOutErrors",
+        RateBase::OutBroadcastPkts => "hostTopNOutBroadcastPkts",
+        RateBase::OutMulticastPkts => "hostTopNOutMulticastPkts",
+    }
+}
+
+fn host_counter(base: RateBase, h: &HostEntry) -> u64 {
+    match base {
+        RateBase::InPkts => h.host_in_pkts,
+        RateBase::OutPkts => h.host_out_pkts,
+        RateBase::InOctets => h.host_in_octets,
+        RateBase::OutOctets => h.host_out_octets,
+        RateBase::OutErrors => h.host_out_errors,
+        RateBase::OutBroadcastPkts => h.host_out_broadcast_pkts,
+        RateBase::OutMulticastPkts => h.host_out_multicast_pkts,
+    }
+}
+
+/// One reading of a data source's totals, for its rates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateSample {
+    /// sysUpTime of the reading.
+    pub ticks: u64,
+    pub pkts: u64,
+    pub octets: u64,
+}
+
+/// Frames and bits per second between two readings.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Rate {
+    pub pps: f64,
+    pub bps: f64,
+}
+
+/// One reading of a host table, for the Top N window.
+#[derive(Clone, Debug)]
+struct HostSample {
+    ticks: u64,
+    hosts: HashMap<MacAddr, [u64; 7]>,
+}
+
+/// A host's place in a Top N ranking.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Ranked {
+    pub address: MacAddr,
+    /// Per second over the window.
+    pub rate: f64,
+    /// The counter's change over the window.
+    pub change: u64,
+}
+
+/// A host's traffic with the host picked on the Matrix screen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Peer {
+    pub address: MacAddr,
+    /// Sent to it by the picked host.
+    pub pkts_to: u64,
+    pub octets_to: u64,
+    /// Received from it.
+    pub pkts_from: u64,
+    pub octets_from: u64,
+}
+
+/// What the ranking covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Span {
+    /// Between two readings this far apart (ticks).
+    Window(u64),
+    /// Everything since the probe started (one reading so far, or time stands still: a replay
+    /// that ended).
+    SinceStart(u64),
+}
+
+#[derive(Clone, Debug)]
+pub struct HostsView {
+    pub sort: HostColumn,
+    pub ascending: bool,
+    pub filter: String,
+    /// Typing into the filter.
+    pub editing: bool,
+    pub selected: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct TopNView {
+    pub base: RateBase,
+    pub window: u32,
+    pub selected: usize,
+    /// The report this UI started last.
+    pub report: Option<u16>,
+    samples: VecDeque<HostSample>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct MatrixView {
+    pub selected: usize,
+    /// Showing the peers of this host.
+    pub peers_of: Option<MacAddr>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct CaptureView {
+    /// Position among the valid buffers.
+    pub buffer: usize,
+    /// The selected packet.
+    pub selected: usize,
+}
+
+/// The whole UI state.
+#[derive(Clone, Debug)]
+pub struct App {
+    /// What is watched: the files, the interfaces, the agent.
+    pub title: String,
+    pub screen: Screen,
+    pub reading: Option<Reading>,
+    /// The reading before it, at an earlier sysUpTime: the counters' rates are the change.
+    pub previous: Option<Reading>,
+    /// Why the last reading failed (the previous figures stay on screen).
+    pub error: Option<String>,
+    pub paused: bool,
+    pub help: bool,
+    pub quit: bool,
+    /// A line for the user: what a command did.
+    pub message: Option<String>,
+    /// Position of the data source shown among etherStatsTable's rows.
+    pub source: usize,
+    /// Per etherStatsIndex, the latest readings.
+    pub rates: BTreeMap<u16, VecDeque<RateSample>>,
+    pub hosts: HostsView,
+    pub top_n: TopNView,
+    pub matrix: MatrixView,
+    /// Position among the data source's historyControl rows.
+    pub history: usize,
+    pub capture: CaptureView,
+    /// Where `w` writes capture buffers.
+    pub capture_dir: PathBuf,
+}
+
+impl App {
+    pub fn new(title: String, capture_dir: PathBuf) -> App {
+        App {
+            title,
+            screen: Screen::Overview,
+            reading: None,
+            previous: None,
+            error: None,
+            paused: false,
+            help: false,
+            quit: false,
+            message: None,
+            source: 0,
+            rates: BTreeMap::new(),
+            hosts: HostsView {
+                sort: HostColumn::OutOctets,
+                ascending: false,
+                filter: String::new(),
+                editing: false,
+                selected: 0,
+            },
+            top_n: TopNView {
+                base: RateBase::OutOctets,
+                window: WINDOWS[1],
+                selected: 0,
+                report: None,
+                samples: VecDeque::new(),
+            },
+            matrix: MatrixView::default(),
+            history: 0,
+            capture: CaptureView::default(),
+            capture_dir,
+        }
+    }
+
+    /// What the next reading must bring.
+    pub fn wants(&self) -> Wants {
+        Wants { capture_packets: self.screen == Screen::Capture }
+    }
+
+    /// Applies one event; returns what the source must do.
+    pub fn update(&mut self, event: Event) -> Vec<Command> {
+        match event {
+            Event::Key(key) => self.key(key),
+            Event::Reading(Ok(reading)) => {
+                self.error = None;
+                if !self.paused {
+                    self.take(reading);
+                }
+                Vec::new()
+            }
+            Event::Reading(Err(e)) => {
+                self.error = Some(e);
+                Vec::new()
+            }
+            Event::ReportStarted(Ok(index)) => {
+                self.top_n.report = Some(index);
+                self.message = Some(format!(
+                    "hostTopN report {index} started: {} over {} s",
+                    rate_base_name(self.top_n.base),
+                    self.top_n.window
+                ));
+                Vec::new()
+            }
+            Event::ReportStarted(Err(e)) => {
+                self.message = Some(format!("cannot start a hostTopN report: {e}"));
+                Vec::new()
+            }
+            Event::BufferWritten(outcome) => {
+                self.message = Some(outcome.unwrap_or_else(|e| format!("cannot write the buffer: {e}")));
+                Vec::new()
+            }
+        }
+    }
+
+    fn take(&mut self, reading: Reading) {
+        let snapshot = &reading.snapshot;
+        let ticks = snapshot.sys_up_time();
+        for e in &snapshot.tables.ether_stats {
+            let samples = self.rates.entry(e.ether_stats_index).or_default();
+            let sample = RateSample { ticks, pkts: e.ether_stats_pkts, octets: e.ether_stats_octets };
+            match samples.back() {
+                // Time stood still (a replay that ended, or a second reading within one tick).
+                Some(last) if last.ticks >= ticks => {}
+                _ => samples.push_back(sample),
+            }
+            while samples.len() > RATE_SAMPLES {
+                samples.pop_front();
+            }
+        }
+        self.rates.retain(|index, _| snapshot.tables.ether_stats.iter().any(|e| e.ether_stats_index == *index));
+        if let Some(old) = self.reading.take()
+            && old.snapshot.sys_up_time() < ticks
+        {
+            self.previous = Some(old);
+        }
+        self.reading = Some(reading);
+        self.sample_hosts(ticks);
+    }
+
+    /// Keeps readings of the shown host table a window back: one every eighth of the window, so
+    /// a large table costs a few copies, not one per reading.
+    fn sample_hosts(&mut self, ticks: u64) {
+        let window = u64::from(self.top_n.window) * 100;
+        let samples = &mut self.top_n.samples;
+        if samples.back().is_some_and(|s| ticks < s.ticks + window / 8 || ticks < s.ticks) {
+            return;
+        }
+        let hosts =
+            self.host_rows_unsorted().map(|h| (h.host_address, RATE_BASES.map(|b| host_counter(b, h)))).collect();
+        let samples = &mut self.top_n.samples;
+        samples.push_back(HostSample { ticks, hosts });
+        // The oldest one at least a window back is the baseline; older ones are not needed.
+        while samples.len() > 2 && samples.get(1).is_some_and(|s| s.ticks + window <= ticks) {
+            samples.pop_front();
+        }
+    }
+
+    fn key(&mut self, key: KeyEvent) -> Vec<Command> {
+        if self.hosts.editing {
+            match key.code {
+                KeyCode::Enter => self.hosts.editing = false,
+                KeyCode::Esc => {
+                    self.hosts.editing = false;
+                    self.hosts.filter.clear();
+                }
+                KeyCode::Backspace => {
+                    self.hosts.filter.pop();
+                }
+                KeyCode::Char(c) if c.is_ascii_hexdigit() || c == ':' || c == '-' => {
+                    self.hosts.filter.push(c.to_ascii_lowercase())
+                }
+                _ => {}
+            }
+            self.hosts.selected = 0;
+            return Vec::new();
+        }
+        let Some(action) = keys::action(self.screen, key) else { return Vec::new() };
+        if self.help && !matches!(action, Action::Quit) {
+            // Any key closes the help.
+            self.help = false;
+            return Vec::new();
+        }
+        self.message = None;
+        match action {
+            Action::Quit => {
+                self.quit = true;
+                return vec![Command::Quit];
+            }
+            Action::Pause => self.paused = !self.paused,
+            Action::Help => self.help = true,
+            Action::NextScreen => self.screen = self.screen.step(1),
+            Action::PrevScreen => self.screen = self.screen.step(-1),
+            Action::Show(screen) => self.screen = screen,
+            Action::Up => self.move_selection(-1),
+            Action::Down => self.move_selection(1),
+            Action::PageUp => self.move_selection(-10),
+            Action::PageDown => self.move_selection(10),
+            Action::Top => self.move_selection(isize::MIN / 2),
+            Action::Bottom => self.move_selection(isize::MAX / 2),
+            Action::NextSource | Action::PrevSource => {
+                let n = self.snapshot().map_or(0, |s| s.tables.ether_stats.len()).max(1);
+                let by = if action == Action::NextSource { 1 } else { n - 1 };
+                self.source = (self.source + by) % n;
+                self.top_n.samples.clear();
+                self.history = 0;
+            }
+            Action::Sort => {
+                let i = HostColumn::ALL.iter().position(|c| *c == self.hosts.sort).unwrap_or(0);
+                self.hosts.sort = HostColumn::ALL[(i + 1) % HostColumn::ALL.len()];
+                // Counters read best busiest first; the address and the order, from the start.
+                self.hosts.ascending = matches!(self.hosts.sort, HostColumn::Address | HostColumn::CreationOrder);
+            }
+            Action::ReverseSort => self.hosts.ascending = !self.hosts.ascending,
+            Action::Filter => self.hosts.editing = true,
+            Action::Enter => {
+                if self.matrix.peers_of.is_none() {
+                    self.matrix.peers_of = self.matrix_pairs().get(self.matrix.selected).map(|p| p.source_address);
+                    self.matrix.selected = 0;
+                }
+            }
+            Action::Back => match self.screen {
+                Screen::Matrix => self.matrix.peers_of = None,
+                Screen::Hosts => self.hosts.filter.clear(),
+                _ => {}
+            },
+            Action::NextInterval => self.history += 1,
+            Action::NextBase => {
+                let i = RATE_BASES.iter().position(|b| *b == self.top_n.base).unwrap_or(0);
+                self.top_n.base = RATE_BASES[(i + 1) % RATE_BASES.len()];
+            }
+            Action::NextWindow => {
+                let i = WINDOWS.iter().position(|w| *w == self.top_n.window).unwrap_or(0);
+                self.top_n.window = WINDOWS[(i + 1) % WINDOWS.len()];
+            }
+            Action::NewReport => match self.host_control_index() {
+                Some(host_index) => {
+                    return vec![Command::StartTopN(TopNRequest {
+                        host_index,
+                        rate_base: self.top_n.base,
+                        duration: self.top_n.window,
+                        requested_size: TOP_N_SIZE,
+                    })];
+                }
+                None => self.message = Some("no hostControl row for this data source".into()),
+            },
+            Action::NextBuffer => {
+                self.capture.buffer += 1;
+                self.capture.selected = 0;
+            }
+            Action::WriteBuffer => match self.buffer() {
+                Some(b) => {
+                    let index = b.buffer_control_index;
+                    let ticks = self.snapshot().map_or(0, Snapshot::sys_up_time);
+                    let path = self.capture_dir.join(format!("buffer-{index}-{ticks}.pcap"));
+                    return vec![Command::WriteBuffer { index, path }];
+                }
+                None => self.message = Some("no capture buffer to write".into()),
+            },
+        }
+        Vec::new()
+    }
+
+    fn move_selection(&mut self, by: isize) {
+        let len = match self.screen {
+            Screen::Hosts => self.host_rows().len(),
+            Screen::Matrix if self.matrix.peers_of.is_some() => self.peers().len(),
+            Screen::Matrix => self.matrix_pairs().len(),
+            Screen::Capture => self.packets().len(),
+            _ => return,
+        };
+        let selected = match self.screen {
+            Screen::Hosts => &mut self.hosts.selected,
+            Screen::Matrix => &mut self.matrix.selected,
+            _ => &mut self.capture.selected,
+        };
+        *selected = selected.saturating_add_signed(by).min(len.saturating_sub(1));
+    }
+
+    // What the screens show: read from the latest snapshot, nothing stored twice.
+
+    pub fn snapshot(&self) -> Option<&Snapshot> {
+        self.reading.as_ref().map(|r| &*r.snapshot)
+    }
+
+    /// The etherStats row of the data source shown.
+    pub fn ether_stats(&self) -> Option<&EtherStatsEntry> {
+        let rows = &self.snapshot()?.tables.ether_stats;
+        rows.get(self.source.min(rows.len().saturating_sub(1)))
+    }
+
+    /// The interface behind the data source shown.
+    pub fn interface(&self) -> Option<&DataSourceInfo> {
+        let ds = self.ether_stats()?.ether_stats_data_source;
+        self.snapshot()?.interfaces.iter().map(|i| &i.info).find(|i| i.if_index == ds.if_index())
+    }
+
+    /// The data source's etherStats row in the previous reading, and the seconds since.
+    pub fn previous_ether_stats(&self) -> Option<(&EtherStatsEntry, f64)> {
+        let now = self.ether_stats()?;
+        let previous = self.previous.as_ref()?;
+        let secs = (self.snapshot()?.sys_up_time().checked_sub(previous.snapshot.sys_up_time())?) as f64 / 100.0;
+        let row = previous.snapshot.tables.ether_stats.iter().find(|e| e.ether_stats_index == now.ether_stats_index)?;
+        Some((row, secs))
+    }
+
+    /// Rates between consecutive readings of the data source shown, oldest first. Before two
+    /// readings apart in time exist (a replay read once it ended), the rates of the shortest
+    /// history interval's buckets stand in.
+    pub fn rates(&self) -> Vec<Rate> {
+        let readings = self.reading_rates();
+        if !readings.is_empty() {
+            return readings;
+        }
+        let Some(control) = self
+            .history_controls()
+            .into_iter()
+            .filter(|c| c.history_control_interval > 0)
+            .min_by_key(|c| c.history_control_interval)
+        else {
+            return Vec::new();
+        };
+        let secs = f64::from(control.history_control_interval);
+        self.snapshot()
+            .into_iter()
+            .flat_map(|s| &s.tables.ether_history)
+            .filter(|b| b.ether_history_index == control.history_control_index)
+            .map(|b| Rate { pps: b.ether_history_pkts as f64 / secs, bps: b.ether_history_octets as f64 * 8.0 / secs })
+            .collect()
+    }
+
+    fn reading_rates(&self) -> Vec<Rate> {
+        let Some(e) = self.ether_stats() else { return Vec::new() };
+        let Some(samples) = self.rates.get(&e.ether_stats_index) else { return Vec::new() };
+        samples
+            .iter()
+            .zip(samples.iter().skip(1))
+            .map(|(a, b)| {
+                let secs = (b.ticks - a.ticks) as f64 / 100.0;
+                Rate {
+                    pps: b.pkts.saturating_sub(a.pkts) as f64 / secs,
+                    bps: b.octets.saturating_sub(a.octets) as f64 * 8.0 / secs,
+                }
+            })
+            .collect()
+    }
+
+    /// The hostControl row of the data source shown, else the first.
+    pub fn host_control_index(&self) -> Option<u16> {
+        let s = self.snapshot()?;
+        let ds = self.ether_stats().map(|e| e.ether_stats_data_source);
+        let rows = &s.tables.host_control;
+        rows.iter().find(|h| Some(h.host_control_data_source) == ds).or(rows.first()).map(|h| h.host_control_index)
+    }
+
+    fn host_rows_unsorted(&self) -> impl Iterator<Item = &HostEntry> {
+        let index = self.host_control_index();
+        self.snapshot().into_iter().flat_map(|s| &s.tables.hosts).filter(move |h| Some(h.host_index) == index)
+    }
+
+    /// The hosts shown: filtered by address, sorted as asked.
+    pub fn host_rows(&self) -> Vec<&HostEntry> {
+        let filter = &self.hosts.filter;
+        let mut rows: Vec<&HostEntry> = self
+            .host_rows_unsorted()
+            .filter(|h| filter.is_empty() || h.host_address.to_string().contains(filter.as_str()))
+            .collect();
+        let column = self.hosts.sort;
+        rows.sort_by(|a, b| {
+            let order = match column {
+                HostColumn::Address => a.host_address.cmp(&b.host_address),
+                _ => column.key(a).cmp(&column.key(b)).then(a.host_address.cmp(&b.host_address)),
+            };
+            if self.hosts.ascending { order } else { order.reverse() }
+        });
+        rows
+    }
+
+    /// The Top N ranking of the shown host table by the chosen base over the window.
+    pub fn ranking(&self) -> (Span, Vec<Ranked>) {
+        let base = RATE_BASES.iter().position(|b| *b == self.top_n.base).unwrap_or(0);
+        let now_ticks = self.snapshot().map_or(0, Snapshot::sys_up_time);
+        let window = u64::from(self.top_n.window) * 100;
+        let latest: Vec<(MacAddr, u64)> =
+            self.host_rows_unsorted().map(|h| (h.host_address, host_counter(self.top_n.base, h))).collect();
+        // The newest reading at least a window old, else the oldest there is.
+        let baseline = self
+            .top_n
+            .samples
+            .iter()
+            .rev()
+            .find(|s| s.ticks + window <= now_ticks)
+            .or(self.top_n.samples.front())
+            .filter(|s| s.ticks < now_ticks);
+        let (span, mut ranked): (Span, Vec<Ranked>) = match baseline {
+            Some(b) => {
+                let secs = (now_ticks - b.ticks) as f64 / 100.0;
+                let ranked = latest
+                    .iter()
+                    .map(|(address, now)| {
+                        let then = b.hosts.get(address).map_or(0, |c| c[base]);
+                        let change = now.saturating_sub(then);
+                        Ranked { address: *address, rate: change as f64 / secs, change }
+                    })
+                    .collect();
+                (Span::Window(now_ticks - b.ticks), ranked)
+            }
+            None => {
+                let secs = (now_ticks.max(1)) as f64 / 100.0;
+                let ranked = latest
+                    .iter()
+                    .map(|(address, total)| Ranked { address: *address, rate: *total as f64 / secs, change: *total })
+                    .collect();
+                (Span::SinceStart(now_ticks), ranked)
+            }
+        };
+        ranked.retain(|r| r.change > 0);
+        ranked.sort_by(|a, b| b.change.cmp(&a.change).then(a.address.cmp(&b.address)));
+        ranked.truncate(TOP_N_SIZE as usize);
+        (span, ranked)
+    }
+
+    /// The matrixControl row of the data source shown, else the first.
+    fn matrix_control_index(&self) -> Option<u16> {
+        let s = self.snapshot()?;
+        let ds = self.ether_stats().map(|e| e.ether_stats_data_source);
+        let rows = &s.tables.matrix_control;
+        rows.iter().find(|m| Some(m.matrix_control_data_source) == ds).or(rows.first()).map(|m| m.matrix_control_index)
+    }
+
+    /// The conversations of the shown matrix, busiest (octets) first.
+    pub fn matrix_pairs(&self) -> Vec<&MatrixSdEntry> {
+        let index = self.matrix_control_index();
+        let mut pairs: Vec<&MatrixSdEntry> =
+            self.snapshot().into_iter().flat_map(|s| &s.tables.matrix_sd).filter(|p| Some(p.index) == index).collect();
+        pairs.sort_by(|a, b| {
+            b.octets
+                .cmp(&a.octets)
+                .then(a.source_address.cmp(&b.source_address))
+                .then(a.dest_address.cmp(&b.dest_address))
+        });
+        pairs
+    }
+
+    /// The peers of the host picked with Enter, busiest first.
+    pub fn peers(&self) -> Vec<Peer> {
+        let Some(host) = self.matrix.peers_of else { return Vec::new() };
+        let mut peers: BTreeMap<MacAddr, Peer> = BTreeMap::new();
+        for p in self.matrix_pairs() {
+            let (peer, sent) = if p.source_address == host {
+                (p.dest_address, true)
+            } else if p.dest_address == host {
+                (p.source_address, false)
+            } else {
+                continue;
+            };
+            let e = peers.entry(peer).or_insert(Peer { address: peer, ..Peer::default() });
+            if sent {
+                e.pkts_to += p.pkts;
+                e.octets_to += p.octets;
+            } else {
+                e.pkts_from += p.pkts;
+                e.octets_from += p.octets;
+            }
+        }
+        let mut peers: Vec<Peer> = peers.into_values().collect();
+        peers.sort_by(|a, b| {
+            (b.octets_to + b.octets_from).cmp(&(a.octets_to + a.octets_from)).then(a.address.cmp(&b.address))
+        });
+        peers
+    }
+
+    /// The data source's historyControl rows.
+    pub fn history_controls(&self) -> Vec<&HistoryControlEntry> {
+        let Some(s) = self.snapshot() else { return Vec::new() };
+        let ds = self.ether_stats().map(|e| e.ether_stats_data_source);
+        let mine: Vec<&HistoryControlEntry> =
+            s.tables.history_control.iter().filter(|h| Some(h.history_control_data_source) == ds).collect();
+        if mine.is_empty() { s.tables.history_control.iter().collect() } else { mine }
+    }
+
+    /// The historyControl row shown and its buckets, oldest first.
+    pub fn history(&self) -> Option<(&HistoryControlEntry, Vec<&EtherHistoryEntry>)> {
+        let controls = self.history_controls();
+        let control = *controls.get(self.history % controls.len().max(1))?;
+        let buckets = self
+            .snapshot()?
+            .tables
+            .ether_history
+            .iter()
+            .filter(|b| b.ether_history_index == control.history_control_index)
+            .collect();
+        Some((control, buckets))
+    }
+
+    /// The capture buffer shown.
+    pub fn buffer(&self) -> Option<&BufferControlEntry> {
+        let rows = &self.snapshot()?.tables.buffer_control;
+        rows.get(self.capture.buffer % rows.len().max(1))
+    }
+
+    /// The packets of the buffer shown, oldest first.
+    pub fn packets(&self) -> Vec<&CaptureBufferEntry> {
+        let Some(b) = self.buffer() else { return Vec::new() };
+        let index = b.buffer_control_index;
+        self.snapshot()
+            .into_iter()
+            .flat_map(|s| &s.tables.capture_buffer)
+            .filter(|p| p.capture_buffer_control_index == index)
+            .collect()
+    }
+}

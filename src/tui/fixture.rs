@@ -1,0 +1,78 @@
+//! Fixed data for the UI's tests: the bundled lab capture replayed with one row of every group
+//! the screens show, plus an alarm value and log entries (which only an agent's sampling makes).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::replay::{ReplayOptions, Speed, replay};
+use crate::rmon::event::LogEntry;
+use crate::rmon::{Shard, Snapshot};
+use crate::tui::app::{App, Event};
+use crate::tui::source::{Groups, Reading};
+
+pub const CONFIG: &str = r#"
+[[event]]
+eventIndex = 1
+eventType = "logandtrap"
+eventDescription = "busy segment"
+
+[[alarm]]
+alarmIndex = 1
+alarmInterval = 10
+alarmVariable = "1.3.6.1.2.1.16.1.1.1.5.1"
+alarmSampleType = "deltaValue"
+alarmRisingThreshold = 200
+alarmFallingThreshold = 50
+alarmRisingEventIndex = 1
+alarmFallingEventIndex = 1
+
+[[channel]]
+channelIndex = 1
+channelDataControl = "on"
+channelDescription = "IPv4 ICMP"
+
+[[filter]]
+filterIndex = 1
+filterChannelIndex = 1
+filterPktDataOffset = 12
+filterPktData = "08:00:00:00:00:00:00:00:00:00:00:01"
+filterPktDataMask = "ff:ff:00:00:00:00:00:00:00:00:00:ff"
+
+[[bufferControl]]
+bufferControlIndex = 1
+bufferControlChannelIndex = 1
+bufferControlFullAction = "wrapWhenFull"
+"#;
+
+/// The lab capture's snapshot at its end.
+pub fn snapshot() -> Snapshot {
+    let capture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("captures/lab-basic.pcapng");
+    let config = Config::parse(CONFIG).expect("the fixture's configuration");
+    let options = ReplayOptions { files: vec![capture], fcs_present: false, speed: Speed::Max, config, workers: 1 };
+    let replayed = replay(&options).expect("the lab capture replays");
+    let shards: Vec<&Shard> = replayed.shards.iter().collect();
+    let mut s = Snapshot::take(&replayed.probe, replayed.end_time(), &shards);
+    // What an agent's alarm sampling would have left.
+    if let Some(a) = s.tables.alarm.first_mut() {
+        a.alarm_value = 240;
+    }
+    for (i, (time, text)) in
+        [(3_000, "rising alarm 1: 240 >= 200"), (6_000, "falling alarm 1: 40 <= 50")].into_iter().enumerate()
+    {
+        s.tables.log.push(LogEntry {
+            log_event_index: 1,
+            log_index: i as u32 + 1,
+            log_time: time,
+            log_description: text.into(),
+        });
+    }
+    s
+}
+
+/// An App that has taken the fixture's snapshot as its one reading.
+pub fn app(groups: Groups) -> App {
+    let mut app = App::new("fixture: lab-basic.pcapng".into(), PathBuf::from("."));
+    app.update(Event::Reading(Ok(Reading { snapshot: Arc::new(snapshot()), groups, finished: true })));
+    app
+}

@@ -1,0 +1,81 @@
+//! Starting the UI on each kind of source: a replay, a live capture, or an agent.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use crate::live::{RunOptions, run_embedded};
+use crate::pipeline::workers::AgentSetup;
+use crate::replay::{Embedding, ReplayOptions, Speed, replay_embedded};
+use crate::tui::app::App;
+use crate::tui::source::local::{Ended, LocalSource};
+use crate::tui::source::remote::{RemoteSource, Snmp2c};
+use crate::tui::term;
+
+/// How the UI runs, whatever it watches.
+pub struct TuiOptions {
+    /// How often the source is read (and the screen redrawn when nothing else happens).
+    pub refresh: Duration,
+    /// Where `w` writes capture buffers.
+    pub capture_dir: PathBuf,
+}
+
+/// Replays `options.files` into an embedded probe and watches it; `repeat` loops the files as if
+/// live (`demo`). With `agent`, SNMP is served from the same probe while the replay runs.
+pub fn replay(options: ReplayOptions, agent: Option<AgentSetup>, repeat: bool, tui: &TuiOptions) -> Result<(), String> {
+    let names: Vec<String> = options.files.iter().map(|p| p.display().to_string()).collect();
+    let speed = match options.speed {
+        Speed::Max => "max".to_string(),
+        Speed::Factor(f) => format!("{f}x"),
+    };
+    let title = format!("replay of {} at {speed}{}", names.join(", "), if repeat { ", looped" } else { "" });
+    let (tap, taps) = crossbeam_channel::bounded(1);
+    let stop = Arc::new(AtomicBool::new(false));
+    let embedding = Embedding { view: tap, repeat, stop: Arc::clone(&stop) };
+    let runner = std::thread::Builder::new()
+        .name("rmonprobe-replay".into())
+        .spawn(move || {
+            let mut replayed = replay_embedded(&options, agent, embedding).map_err(|e| e.to_string())?;
+            replayed.finish_agent().map_err(|e| e.to_string())?;
+            let end = replayed.end_time();
+            Ok(Ended { probe: replayed.probe, shards: replayed.shards, end })
+        })
+        .map_err(|e| format!("cannot start the replay thread: {e}"))?;
+    let source = LocalSource::new(title.clone(), taps, runner, stop);
+    term::run(Box::new(source), App::new(title, tui.capture_dir.clone()), tui.refresh)
+        .map_err(|e| format!("terminal: {e}"))
+}
+
+/// Captures live on `options.interfaces` into an embedded probe and watches it.
+pub fn live(options: RunOptions, agent: Option<AgentSetup>, tui: &TuiOptions) -> Result<(), String> {
+    let title = format!("live on {} ({})", options.interfaces.join(", "), options.engine);
+    let (tap, taps) = crossbeam_channel::bounded(1);
+    let stop = Arc::new(AtomicBool::new(false));
+    let run_stop = Arc::clone(&stop);
+    let runner = std::thread::Builder::new()
+        .name("rmonprobe-live".into())
+        .spawn(move || {
+            let run = run_embedded(&options, agent, &run_stop, Some(tap)).map_err(|e| e.to_string())?;
+            Ok(Ended { probe: run.probe, shards: run.shards, end: run.end })
+        })
+        .map_err(|e| format!("cannot start the capture thread: {e}"))?;
+    let source = LocalSource::new(title.clone(), taps, runner, stop);
+    term::run(Box::new(source), App::new(title, tui.capture_dir.clone()), tui.refresh)
+        .map_err(|e| format!("terminal: {e}"))
+}
+
+/// Watches the RMON agent at `agent` (HOST[:PORT]) over SNMPv2c.
+pub fn remote(
+    agent: &str,
+    community: &str,
+    write_community: Option<&str>,
+    timeout: Duration,
+    tui: &TuiOptions,
+) -> Result<(), String> {
+    let walker = Snmp2c::connect(agent, community, write_community, timeout)?;
+    let source = RemoteSource::new(agent.to_string(), walker);
+    let title = format!("agent {agent}");
+    term::run(Box::new(source), App::new(title, tui.capture_dir.clone()), tui.refresh)
+        .map_err(|e| format!("terminal: {e}"))
+}

@@ -1,0 +1,21 @@
+//! The terminal UI (`rmonprobe tui`, `rmonprobe demo`): the probe's whole picture in one screen
+//! set, on an embedded probe or on any RMON agent across the network.
+//!
+//! Elm-style (DESIGN.md rule 6): one [`app::App`] state, changed only by [`app::App::update`]
+//! from events (keys, readings), and pure render functions, one per screen, in [`screens`].
+//! Key bindings are in [`keys`]. Readings come through the [`source::Source`] trait; the
+//! terminal and the source's thread are in [`term`].
+
+pub mod app;
+#[cfg(test)]
+mod fixture;
+pub mod format;
+pub mod keys;
+pub mod launch;
+pub mod packet_view;
+pub mod screens;
+pub mod source;
+pub mod term;
+
+#[cfg(test)]
+mod tests;

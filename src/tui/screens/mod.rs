@@ -1,0 +1,155 @@
+//! Rendering: pure functions from the [`App`] state to a frame. The frame is the tab bar, the
+//! screen on show, and a status line; `?` lays the help over it.
+
+mod alarms;
+mod capture;
+mod help;
+mod history;
+mod hosts;
+mod matrix;
+mod overview;
+mod topn;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Tabs, Wrap};
+
+use crate::tui::app::{App, Screen};
+use crate::tui::format;
+use crate::tui::source::Groups;
+
+/// Draws the whole UI.
+pub fn render(app: &App, frame: &mut Frame) {
+    let [tabs, body, status] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(frame.area());
+    render_tabs(app, frame, tabs);
+    match app.reading.as_ref() {
+        None => {
+            let text = match &app.error {
+                Some(e) => format!("No reading yet: {e}"),
+                None => "Reading the probe…".to_string(),
+            };
+            frame.render_widget(Paragraph::new(text).block(Block::bordered().title(app.title.clone())), body);
+        }
+        Some(reading) => match missing_group(app.screen, reading.groups) {
+            Some(group) => frame.render_widget(
+                Paragraph::new(format!(
+                    "{} does not implement the RMON-MIB {group}, so there is nothing to show here.",
+                    app.title
+                ))
+                .wrap(Wrap { trim: true })
+                .block(Block::bordered().title(app.screen.title())),
+                body,
+            ),
+            None => match app.screen {
+                Screen::Overview => overview::render(app, frame, body),
+                Screen::Hosts => hosts::render(app, frame, body),
+                Screen::TopN => topn::render(app, frame, body),
+                Screen::Matrix => matrix::render(app, frame, body),
+                Screen::History => history::render(app, frame, body),
+                Screen::Alarms => alarms::render(app, frame, body),
+                Screen::Capture => capture::render(app, frame, body),
+            },
+        },
+    }
+    render_status(app, frame, status);
+    if app.help {
+        help::render(frame, frame.area());
+    }
+}
+
+/// The group a screen needs that the source lacks.
+fn missing_group(screen: Screen, g: Groups) -> Option<&'static str> {
+    match screen {
+        Screen::Overview if !g.statistics => Some("statistics group (etherStatsTable)"),
+        Screen::Hosts if !g.hosts => Some("hosts group (hostControlTable, hostTable)"),
+        Screen::TopN if !g.hosts => Some("hosts group, which Top N ranks"),
+        Screen::Matrix if !g.matrix => Some("matrix group (matrixControlTable, matrixSDTable)"),
+        Screen::History if !g.history => Some("history group (historyControlTable, etherHistoryTable)"),
+        Screen::Alarms if !g.alarm && !g.event => Some("alarm and event groups"),
+        Screen::Capture if !g.filter && !g.capture => Some("filter and capture groups"),
+        _ => None,
+    }
+}
+
+fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
+    let titles: Vec<String> = Screen::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            format!("{} {}", i + 1, if area.width < 100 { s.title().replace(' ', "") } else { s.title().to_string() })
+        })
+        .collect();
+    let selected = Screen::ALL.iter().position(|s| *s == app.screen).unwrap_or(0);
+    // Narrow terminals get the uptime to the second, so the tabs keep their room.
+    let narrow = area.width < 100;
+    let mut right = match app.snapshot() {
+        Some(s) if narrow => format!("{} ", format::ticks(s.sys_up_time()).split('.').next().unwrap_or_default()),
+        Some(s) => format!("up {} ", format::ticks(s.sys_up_time())),
+        None => String::new(),
+    };
+    if app.paused {
+        right.push_str("PAUSED ");
+    } else if app.reading.as_ref().is_some_and(|r| r.finished) {
+        right.push_str("final ");
+    }
+    let right_width = u16::try_from(right.chars().count()).unwrap_or(0).min(area.width / 3);
+    let [left, right_area] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
+    frame.render_widget(
+        Tabs::new(titles)
+            .select(selected)
+            .padding("", "")
+            .divider("│")
+            .highlight_style(Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)),
+        left,
+    );
+    frame.render_widget(Paragraph::new(right).style(Style::new().add_modifier(Modifier::BOLD)), right_area);
+}
+
+fn render_status(app: &App, frame: &mut Frame, area: Rect) {
+    let line = if let Some(e) = &app.error {
+        Line::from(Span::styled(format!("⚠ {e}"), Style::new().fg(Color::Red)))
+    } else if let Some(m) = &app.message {
+        Line::from(m.clone())
+    } else if app.hosts.editing {
+        Line::from(format!("filter: {}▏ (Enter keeps, Esc clears)", app.hosts.filter))
+    } else {
+        Line::from(vec![
+            Span::styled(
+                format::fit(&app.title, usize::from(area.width / 2)),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
+            Span::raw("  ?:help  Tab:screen  [ ]:source  p:pause  q:quit"),
+        ])
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// A number for a table cell: exact when the table is wide, short otherwise.
+pub(crate) fn number(v: u64, exact: bool) -> String {
+    if exact { format::count(v) } else { format::si(v as f64) }
+}
+
+/// The data source's name for titles: `ifIndex 1 (eth0)`.
+pub(crate) fn source_label(app: &App) -> String {
+    match (app.ether_stats(), app.interface()) {
+        (Some(e), Some(i)) => format!("etherStats.{} ifIndex {} {}", e.ether_stats_index, i.if_index, i.descr),
+        (Some(e), None) => format!("etherStats.{} {}", e.ether_stats_index, e.ether_stats_data_source),
+        _ => "no data source".into(),
+    }
+}
+
+/// The highlight of a selected row.
+pub(crate) fn selected_style() -> Style {
+    Style::new().add_modifier(Modifier::REVERSED)
+}
+
+/// Header cells in bold.
+pub(crate) fn header_style() -> Style {
+    Style::new().add_modifier(Modifier::BOLD)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,127 @@
+//! Where the terminal UI reads from: one trait (DESIGN.md rule 6) with two implementations, an
+//! embedded probe ([`local`]) and an RMON agent across the network ([`remote`]).
+//!
+//! Both hand the UI the same [`Snapshot`] the SNMP agent serves from, so every screen renders
+//! the same figures whichever way they came.
+
+pub mod decode;
+pub mod local;
+pub mod remote;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::rmon::Snapshot;
+use crate::rmon::topn::RateBase;
+
+/// One reading of the source.
+#[derive(Clone, Debug)]
+pub struct Reading {
+    pub snapshot: Arc<Snapshot>,
+    /// The groups the source has: an agent may implement only some (a switch's mini-RMON).
+    pub groups: Groups,
+    /// The figures are final: the replay has ended, or the capture stopped.
+    pub finished: bool,
+}
+
+/// Which RMON-1 groups a source implements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Groups {
+    pub statistics: bool,
+    pub history: bool,
+    pub alarm: bool,
+    pub hosts: bool,
+    pub host_top_n: bool,
+    pub matrix: bool,
+    pub filter: bool,
+    pub capture: bool,
+    pub event: bool,
+}
+
+impl Groups {
+    /// Every group: an embedded probe.
+    pub const ALL: Groups = Groups {
+        statistics: true,
+        history: true,
+        alarm: true,
+        hosts: true,
+        host_top_n: true,
+        matrix: true,
+        filter: true,
+        capture: true,
+        event: true,
+    };
+}
+
+/// What the screen on show needs beyond the usual tables.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Wants {
+    /// captureBufferTable, with the packets' octets (only the Capture screen shows them; over
+    /// SNMP they are the bulk of a walk).
+    pub capture_packets: bool,
+}
+
+/// A hostTopN report to start on the probe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TopNRequest {
+    /// The hostControl row whose hosts are ranked (hostTopNHostIndex).
+    pub host_index: u16,
+    pub rate_base: RateBase,
+    /// hostTopNTimeRemaining: the report's length in seconds.
+    pub duration: u32,
+    pub requested_size: u32,
+}
+
+/// Owner of the rows the UI makes (hostTopNOwner), so a manager can tell them apart.
+pub const TUI_OWNER: &str = "rmonprobe tui";
+
+/// A source of readings for the UI.
+pub trait Source: Send {
+    /// What the UI watches, for its title: the interface, the files, or the agent.
+    fn title(&self) -> String;
+
+    /// Reads the probe now.
+    fn read(&mut self, wants: Wants) -> Result<Reading, String>;
+
+    /// Starts a hostTopN report; returns its hostTopNControlIndex.
+    fn start_top_n(&mut self, request: &TopNRequest) -> Result<u16, String>;
+
+    /// Writes capture buffer `index` (bufferControlIndex) as a pcap file at `path`; returns the
+    /// number of frames written.
+    fn write_buffer(&mut self, index: u16, path: &Path) -> Result<usize, String>;
+
+    /// The UI is quitting: an embedded probe stops capturing.
+    fn quit(&mut self) {}
+}
+
+/// hostTopNControlTable's columns (RFC 2819).
+pub mod top_n_column {
+    pub const HOST_INDEX: u32 = 2;
+    pub const RATE_BASE: u32 = 3;
+    pub const TIME_REMAINING: u32 = 4;
+    pub const REQUESTED_SIZE: u32 = 6;
+    pub const OWNER: u32 = 9;
+    pub const STATUS: u32 = 10;
+}
+
+impl TopNRequest {
+    /// The columns to set, after the row was made with createRequest, before it is made valid
+    /// (setting hostTopNTimeRemaining is what starts the report).
+    pub fn columns(&self) -> Vec<(u32, crate::rmon::ControlValue)> {
+        use crate::rmon::ControlValue::{Integer, OctetString};
+        use top_n_column::*;
+        vec![
+            (HOST_INDEX, Integer(i64::from(self.host_index))),
+            (RATE_BASE, Integer(self.rate_base as i64)),
+            (TIME_REMAINING, Integer(i64::from(self.duration))),
+            (REQUESTED_SIZE, Integer(i64::from(self.requested_size))),
+            (OWNER, OctetString(TUI_OWNER.as_bytes().to_vec())),
+        ]
+    }
+}
+
+/// The first hostTopNControlIndex no row has.
+pub fn free_top_n_index(snapshot: &Snapshot) -> Option<u16> {
+    let taken: Vec<u16> = snapshot.tables.host_top_n_control.iter().map(|r| r.host_top_n_control_index).collect();
+    (1..=u16::MAX).find(|i| !taken.contains(i))
+}

@@ -1,0 +1,359 @@
+//! An RMON agent across the network, read over SNMPv2c with GETBULK walks (csnmp): another
+//! rmonprobe, or a switch's mini-RMON with only some groups.
+//!
+//! Each reading walks the tables of the groups the agent has (captureBufferTable only when the
+//! Capture screen asks), then builds the same [`Snapshot`] an embedded probe gives. Which groups
+//! the agent has is asked once, with a GET of a column instance no row can have: an agent that
+//! implements the table answers noSuchInstance, one that does not, noSuchObject (RFC 3416).
+
+use std::collections::BTreeMap;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use csnmp::message::BindingValue;
+use csnmp::{ObjectIdentifier, ObjectValue, Snmp2cClient, SnmpClientError};
+
+use crate::capture::writer::PcapWriter;
+use crate::rmon::control::EntryStatus;
+use crate::rmon::edit::ControlValue;
+use crate::rmon::time::NANOS_PER_TICK;
+use crate::rmon::{DataSourceInfo, Interface, RmonTables, Snapshot, Timestamp};
+use crate::snmp::oid::Oid;
+use crate::snmp::value::Value;
+use crate::tui::source::decode::{self, Rows, entry_oid};
+use crate::tui::source::{Groups, Reading, Source, TopNRequest, Wants, free_top_n_index, top_n_column};
+
+/// SNMP's standard port.
+const SNMP_PORT: u16 = 161;
+/// GETBULK max-repetitions: rows of a column per request.
+const MAX_REPETITIONS: u32 = 40;
+
+/// How the UI talks to an agent: walks, GETs and SETs. Tests put the agent's core behind it.
+pub trait Walker: Send {
+    /// Every binding under `prefix`, in OID order.
+    fn walk(&mut self, prefix: &[u32]) -> Result<Vec<(Vec<u32>, Value)>, String>;
+    /// The value of one instance, or the exception (noSuchObject, noSuchInstance) the agent
+    /// answered.
+    fn get(&mut self, oid: &[u32]) -> Result<Value, String>;
+    /// One SET request of all the bindings.
+    fn set(&mut self, bindings: &[(Vec<u32>, Value)]) -> Result<(), String>;
+}
+
+/// A [`Walker`] over UDP: csnmp's SNMPv2c client, on a runtime of its own.
+pub struct Snmp2c {
+    runtime: tokio::runtime::Runtime,
+    read: Snmp2cClient,
+    write: Option<Snmp2cClient>,
+}
+
+impl Snmp2c {
+    /// A client of `agent` (HOST or HOST:PORT) with the read community and, for the rows the
+    /// UI makes (hostTopN reports), the write community.
+    pub fn connect(
+        agent: &str,
+        community: &str,
+        write_community: Option<&str>,
+        timeout: Duration,
+    ) -> Result<Snmp2c, String> {
+        let target = resolve(agent)?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the SNMP client's runtime: {e}"))?;
+        let client = |community: &str| {
+            runtime
+                .block_on(Snmp2cClient::new(target, community.as_bytes().to_vec(), None, Some(timeout), 1))
+                .map_err(|e| format!("{agent}: {e}"))
+        };
+        let read = client(community)?;
+        let write = write_community.map(client).transpose()?;
+        Ok(Snmp2c { runtime, read, write })
+    }
+}
+
+/// HOST, HOST:PORT, or [v6]:PORT, to a socket address (port 161 when none is given).
+fn resolve(agent: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = agent.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let with_port = if agent.contains(':') { agent.to_string() } else { format!("{agent}:{SNMP_PORT}") };
+    with_port
+        .to_socket_addrs()
+        .map_err(|e| format!("agent {agent}: {e}"))?
+        .next()
+        .ok_or_else(|| format!("agent {agent}: no address"))
+}
+
+fn csnmp_oid(arcs: &[u32]) -> Result<ObjectIdentifier, String> {
+    ObjectIdentifier::try_from(arcs).map_err(|e| format!("OID {}: {e}", Oid(arcs.to_vec())))
+}
+
+fn from_csnmp(value: ObjectValue) -> Value {
+    match value {
+        ObjectValue::Integer(i) => Value::Integer(i),
+        ObjectValue::String(s) => Value::OctetString(s),
+        ObjectValue::ObjectId(oid) => Value::ObjectId(Oid(oid.as_slice().to_vec())),
+        ObjectValue::IpAddress(a) => Value::IpAddress(a.octets()),
+        ObjectValue::Counter32(v) => Value::Counter32(v),
+        ObjectValue::Unsigned32(v) => Value::Gauge32(v),
+        ObjectValue::TimeTicks(v) => Value::TimeTicks(v),
+        ObjectValue::Opaque(o) => Value::Opaque(o),
+        ObjectValue::Counter64(v) => Value::Counter64(v),
+    }
+}
+
+fn to_csnmp(value: &Value) -> Result<ObjectValue, String> {
+    Ok(match value {
+        Value::Integer(i) => ObjectValue::Integer(*i),
+        Value::OctetString(s) => ObjectValue::String(s.clone()),
+        Value::ObjectId(oid) => ObjectValue::ObjectId(csnmp_oid(&oid.0)?),
+        Value::Gauge32(v) => ObjectValue::Unsigned32(*v),
+        other => return Err(format!("cannot SET a {other:?}")),
+    })
+}
+
+impl Walker for Snmp2c {
+    fn walk(&mut self, prefix: &[u32]) -> Result<Vec<(Vec<u32>, Value)>, String> {
+        let top = csnmp_oid(prefix)?;
+        let found = self.runtime.block_on(self.read.walk_bulk(top, MAX_REPETITIONS)).map_err(|e| e.to_string())?;
+        Ok(found.into_iter().map(|(oid, value)| (oid.as_slice().to_vec(), from_csnmp(value))).collect())
+    }
+
+    fn get(&mut self, oid: &[u32]) -> Result<Value, String> {
+        match self.runtime.block_on(self.read.get(csnmp_oid(oid)?)) {
+            Ok(value) => Ok(from_csnmp(value)),
+            Err(SnmpClientError::FailedBinding { binding }) => match binding.value {
+                BindingValue::NoSuchObject => Ok(Value::NoSuchObject),
+                BindingValue::NoSuchInstance => Ok(Value::NoSuchInstance),
+                BindingValue::EndOfMibView => Ok(Value::EndOfMibView),
+                other => Err(format!("unexpected answer {other:?}")),
+            },
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    fn set(&mut self, bindings: &[(Vec<u32>, Value)]) -> Result<(), String> {
+        let Some(write) = &self.write else {
+            return Err("no write community: give --write-community to make rows on the agent".into());
+        };
+        let bindings = bindings
+            .iter()
+            .map(|(oid, value)| Ok((csnmp_oid(oid)?, to_csnmp(value)?)))
+            .collect::<Result<Vec<_>, String>>()?;
+        self.runtime.block_on(write.set_multiple(bindings)).map(|_| ()).map_err(|e| e.to_string())
+    }
+}
+
+/// sysUpTime.0.
+const SYS_UP_TIME: [u32; 9] = [1, 3, 6, 1, 2, 1, 1, 3, 0];
+/// ifEntry (IF-MIB) and ifXEntry's ifHighSpeed.
+const IF_ENTRY: [u32; 9] = [1, 3, 6, 1, 2, 1, 2, 2, 1];
+const IF_HIGH_SPEED: [u32; 11] = [1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 15];
+
+/// An RMON agent read through a [`Walker`].
+pub struct RemoteSource<W> {
+    name: String,
+    walker: W,
+    /// The groups the agent has, once asked.
+    groups: Option<Groups>,
+    last: Option<Arc<Snapshot>>,
+}
+
+impl<W: Walker> RemoteSource<W> {
+    pub fn new(name: String, walker: W) -> RemoteSource<W> {
+        RemoteSource { name, walker, groups: None, last: None }
+    }
+
+    /// Whether the agent has the table whose status (or other) column is `column`: a GET of
+    /// instance 0, which no row has.
+    fn has(&mut self, group: u32, table: u32, column: u32) -> bool {
+        let mut oid = entry_oid(group, table).to_vec();
+        oid.extend([column, 0]);
+        !matches!(self.walker.get(&oid), Ok(Value::NoSuchObject) | Err(_))
+    }
+
+    fn probe_groups(&mut self) -> Groups {
+        Groups {
+            statistics: self.has(1, 1, 21),
+            history: self.has(2, 1, 7),
+            alarm: self.has(3, 1, 12),
+            hosts: self.has(4, 1, 6),
+            host_top_n: self.has(5, 1, 10),
+            matrix: self.has(6, 1, 6),
+            filter: self.has(7, 2, 12),
+            capture: self.has(8, 1, 13),
+            event: self.has(9, 1, 7),
+        }
+    }
+
+    fn rows(&mut self, group: u32, table: u32) -> Result<Rows, String> {
+        let entry = entry_oid(group, table);
+        let bindings = self.walker.walk(&entry)?;
+        Ok(Rows::from_walk(&entry, &bindings))
+    }
+
+    fn interfaces(&mut self) -> Result<Vec<Interface>, String> {
+        let bindings = self.walker.walk(&IF_ENTRY)?;
+        let rows = Rows::from_walk(&IF_ENTRY, &bindings);
+        // ifHighSpeed (Mb/s) where ifSpeed latches at 2^32 - 1; an agent without IF-MIB's
+        // ifXTable just has no such rows.
+        let high: BTreeMap<Vec<u32>, u64> = match self.walker.walk(&IF_HIGH_SPEED) {
+            Ok(b) => b
+                .into_iter()
+                .filter_map(|(oid, v)| match v {
+                    Value::Gauge32(mbps) => Some((oid[IF_HIGH_SPEED.len()..].to_vec(), u64::from(mbps) * 1_000_000)),
+                    _ => None,
+                })
+                .collect(),
+            Err(_) => BTreeMap::new(),
+        };
+        Ok(rows.read(|r| {
+            let if_index = *r.index.first()?;
+            let speed = match r.u64(5) {
+                s if s >= u64::from(u32::MAX) => high.get(r.index).copied().unwrap_or(s),
+                s => s,
+            };
+            let descr = r.string(2);
+            Some(Interface {
+                info: DataSourceInfo {
+                    if_index,
+                    name: descr.clone(),
+                    descr,
+                    if_speed: speed,
+                    live: true,
+                    phys_address: r.octets(6),
+                },
+                counters: Default::default(),
+            })
+        }))
+    }
+
+    fn read_tables(&mut self, groups: Groups, wants: Wants) -> Result<RmonTables, String> {
+        let mut t = RmonTables::default();
+        if groups.statistics {
+            t.ether_stats = decode::ether_stats(&self.rows(1, 1)?);
+        }
+        if groups.history {
+            t.history_control = decode::history_control(&self.rows(2, 1)?);
+            t.ether_history = decode::ether_history(&self.rows(2, 2)?);
+        }
+        if groups.alarm {
+            t.alarm = decode::alarm(&self.rows(3, 1)?);
+        }
+        if groups.hosts {
+            t.host_control = decode::host_control(&self.rows(4, 1)?);
+            t.hosts = decode::hosts(&self.rows(4, 2)?);
+        }
+        if groups.host_top_n {
+            t.host_top_n_control = decode::host_top_n_control(&self.rows(5, 1)?);
+            t.host_top_n = decode::host_top_n(&self.rows(5, 2)?);
+        }
+        if groups.matrix {
+            t.matrix_control = decode::matrix_control(&self.rows(6, 1)?);
+            t.matrix_sd = decode::matrix_sd(&self.rows(6, 2)?);
+        }
+        if groups.filter {
+            t.filters = decode::filter(&self.rows(7, 1)?);
+            t.channels = decode::channel(&self.rows(7, 2)?);
+        }
+        if groups.capture {
+            t.buffer_control = decode::buffer_control(&self.rows(8, 1)?);
+            if wants.capture_packets {
+                t.capture_buffer = decode::capture_buffer(&self.rows(8, 2)?);
+            }
+        }
+        if groups.event {
+            t.event = decode::event(&self.rows(9, 1)?);
+            t.log = decode::log(&self.rows(9, 2)?);
+        }
+        Ok(t)
+    }
+
+    fn up_time(&mut self) -> Result<u64, String> {
+        match self.walker.get(&SYS_UP_TIME)? {
+            Value::TimeTicks(t) => Ok(u64::from(t)),
+            other => Err(format!("sysUpTime.0 is {other:?}")),
+        }
+    }
+}
+
+impl<W: Walker> Source for RemoteSource<W> {
+    fn title(&self) -> String {
+        format!("agent {}", self.name)
+    }
+
+    fn read(&mut self, wants: Wants) -> Result<Reading, String> {
+        let up_time = self.up_time()?;
+        let groups = match self.groups {
+            Some(g) => g,
+            None => {
+                let g = self.probe_groups();
+                self.groups = Some(g);
+                g
+            }
+        };
+        let interfaces = self.interfaces()?;
+        let tables = self.read_tables(groups, wants)?;
+        let snapshot =
+            Arc::new(Snapshot { at: Timestamp(up_time * NANOS_PER_TICK), start: Timestamp(0), interfaces, tables });
+        self.last = Some(Arc::clone(&snapshot));
+        Ok(Reading { snapshot, groups, finished: false })
+    }
+
+    fn start_top_n(&mut self, request: &TopNRequest) -> Result<u16, String> {
+        let snapshot = match &self.last {
+            Some(s) => Arc::clone(s),
+            None => self.read(Wants::default())?.snapshot,
+        };
+        let index = free_top_n_index(&snapshot).ok_or("every hostTopNControlIndex is taken")?;
+        let oid = |column: u32| {
+            let mut oid = entry_oid(5, 1).to_vec();
+            oid.extend([column, u32::from(index)]);
+            oid
+        };
+        let status = |s: EntryStatus| (oid(top_n_column::STATUS), Value::Integer(s.value() as i32));
+        self.walker.set(&[status(EntryStatus::CreateRequest)])?;
+        let mut bindings: Vec<(Vec<u32>, Value)> = request
+            .columns()
+            .into_iter()
+            .map(|(column, value)| {
+                let value = match value {
+                    ControlValue::Integer(i) => Value::Integer(i32::try_from(i).unwrap_or(i32::MAX)),
+                    ControlValue::OctetString(s) => Value::OctetString(s),
+                    ControlValue::ObjectId(o) => Value::ObjectId(Oid(o)),
+                };
+                (oid(column), value)
+            })
+            .collect();
+        bindings.push(status(EntryStatus::Valid));
+        if let Err(e) = self.walker.set(&bindings) {
+            let _ = self.walker.set(&[status(EntryStatus::Invalid)]);
+            return Err(e);
+        }
+        Ok(index)
+    }
+
+    /// Writes the rows of captureBufferTable as the agent serves them: each packet's download
+    /// slice, timed by captureBufferPacketTime after the buffer's turn-on time (on the agent's
+    /// sysUpTime, as no wall-clock time is served).
+    fn write_buffer(&mut self, index: u16, path: &Path) -> Result<usize, String> {
+        let reading = self.read(Wants { capture_packets: true })?;
+        let tables = &reading.snapshot.tables;
+        let Some(control) = tables.buffer_control.iter().find(|b| b.buffer_control_index == index) else {
+            return Err(format!("the agent has no bufferControl row {index}"));
+        };
+        let turn_on = control.buffer_control_turn_on_time * NANOS_PER_TICK;
+        let packets: Vec<_> =
+            tables.capture_buffer.iter().filter(|p| p.capture_buffer_control_index == index).collect();
+        let io = |e: std::io::Error| format!("{}: {e}", path.display());
+        let mut w = PcapWriter::create(path, true, false).map_err(io)?;
+        for p in &packets {
+            let time = Timestamp(turn_on + p.capture_buffer_packet_time * 1_000_000);
+            w.write(time, &p.capture_buffer_packet_data.0, p.capture_buffer_packet_length).map_err(io)?;
+        }
+        w.finish().map_err(io)?;
+        Ok(packets.len())
+    }
+}

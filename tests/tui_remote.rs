@@ -1,0 +1,171 @@
+//! The terminal UI's remote mode against rmonprobe's own agent serving a replay: what it reads
+//! over SNMP (csnmp, GETBULK) equals what the embedded probe gives, table by table, and every
+//! screen draws the same figures from either.
+
+use std::net::UdpSocket;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use rmonprobe::config::Config;
+use rmonprobe::replay::{ReplayOptions, Speed, replay};
+use rmonprobe::rmon::control::EntryStatus;
+use rmonprobe::rmon::topn::RateBase;
+use rmonprobe::rmon::{Shard, Snapshot};
+use rmonprobe::tui::app::{App, Event, Screen};
+use rmonprobe::tui::screens::render;
+use rmonprobe::tui::source::remote::{RemoteSource, Snmp2c};
+use rmonprobe::tui::source::{Groups, Reading, Source, TUI_OWNER, TopNRequest, Wants};
+
+/// One row of every group but alarms (which only the agent samples, so the two would differ).
+const CONFIG: &str = r#"
+[[event]]
+eventIndex = 1
+eventType = "log"
+eventDescription = "ICMP seen"
+
+[[channel]]
+channelIndex = 1
+channelDataControl = "on"
+channelDescription = "IPv4 ICMP"
+
+[[filter]]
+filterIndex = 1
+filterChannelIndex = 1
+filterPktDataOffset = 12
+filterPktData = "08:00:00:00:00:00:00:00:00:00:00:01"
+filterPktDataMask = "ff:ff:00:00:00:00:00:00:00:00:00:ff"
+
+[[bufferControl]]
+bufferControlIndex = 1
+bufferControlChannelIndex = 1
+bufferControlFullAction = "wrapWhenFull"
+"#;
+
+fn project(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+struct Served(Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn local_snapshot(capture: &Path) -> Snapshot {
+    let options = ReplayOptions {
+        files: vec![capture.to_path_buf()],
+        fcs_present: false,
+        speed: Speed::Max,
+        config: Config::parse(CONFIG).unwrap(),
+        workers: 1,
+    };
+    let replayed = replay(&options).unwrap();
+    let shards: Vec<&Shard> = replayed.shards.iter().collect();
+    Snapshot::take(&replayed.probe, replayed.end_time(), &shards)
+}
+
+fn draw(snapshot: Snapshot, screen: Screen) -> String {
+    let mut app = App::new("lab-basic".into(), PathBuf::from("."));
+    app.update(Event::Reading(Ok(Reading { snapshot: Arc::new(snapshot), groups: Groups::ALL, finished: true })));
+    let n = Screen::ALL.iter().position(|s| *s == screen).unwrap() as u8;
+    app.update(Event::Key(KeyEvent::new(KeyCode::Char((b'1' + n) as char), KeyModifiers::NONE)));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|f| render(&app, f)).unwrap();
+    format!("{}", terminal.backend())
+}
+
+#[test]
+fn remote_mode_reads_what_the_embedded_probe_shows() {
+    let capture = project("captures/lab-basic.pcapng");
+    let dir = std::env::temp_dir().join(format!("rmonprobe-tui-remote-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("probe.toml");
+    std::fs::write(&config, CONFIG).unwrap();
+    let port = UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let agent = format!("127.0.0.1:{port}");
+    let _served = Served(
+        Command::new(env!("CARGO_BIN_EXE_rmonprobe"))
+            .arg("replay")
+            .arg(&capture)
+            .arg("--config")
+            .arg(&config)
+            .args(["--snmp", &agent, "--serve", "--write-community", "private"])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("rmonprobe replay --serve"),
+    );
+    let local = local_snapshot(&capture);
+    let walker = Snmp2c::connect(&agent, "public", Some("private"), Duration::from_secs(2)).unwrap();
+    let mut remote = RemoteSource::new(agent.clone(), walker);
+
+    // The agent serves the final tables once its clock has reached the last frame.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let reading = loop {
+        if let Ok(r) = remote.read(Wants { capture_packets: true })
+            && r.snapshot.sys_up_time() == local.sys_up_time()
+        {
+            break r;
+        }
+        assert!(Instant::now() < deadline, "the agent never reached the replay's end");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(reading.groups, Groups::ALL, "rmonprobe's agent has every RMON-1 group");
+    let (r, l) = (&reading.snapshot.tables, &local.tables);
+    assert_eq!(r.ether_stats, l.ether_stats);
+    assert_eq!(r.history_control, l.history_control);
+    assert_eq!(r.ether_history, l.ether_history);
+    assert_eq!(r.host_control, l.host_control);
+    assert_eq!(r.hosts, l.hosts);
+    assert_eq!(r.matrix_control, l.matrix_control);
+    assert_eq!(r.matrix_sd, l.matrix_sd);
+    assert_eq!(r.filters, l.filters);
+    assert_eq!(r.channels, l.channels);
+    assert_eq!(r.buffer_control, l.buffer_control);
+    assert_eq!(r.capture_buffer.len(), 149, "tshark's ICMP frames of lab-basic (tests/capture_buffers.rs)");
+    assert_eq!(r.capture_buffer, l.capture_buffer);
+    assert_eq!(r.event, l.event);
+    assert_eq!(reading.snapshot.interfaces[0].info.if_speed, local.interfaces[0].info.if_speed);
+    assert!(!r.hosts.is_empty() && !r.matrix_sd.is_empty() && !r.ether_history.is_empty());
+
+    for screen in Screen::ALL {
+        let (remote_screen, local_screen) = (draw((*reading.snapshot).clone(), screen), draw(local.clone(), screen));
+        assert_eq!(remote_screen, local_screen, "{screen:?} differs between remote and local");
+    }
+
+    // On a remote agent, Top N makes its report over SNMP.
+    let request = TopNRequest { host_index: 1, rate_base: RateBase::OutOctets, duration: 30, requested_size: 5 };
+    let index = remote.start_top_n(&request).expect("SET of a hostTopNControl row");
+    let after = remote.read(Wants::default()).unwrap();
+    let row = after.snapshot.tables.host_top_n_control.iter().find(|c| c.host_top_n_control_index == index).unwrap();
+    assert_eq!(row.host_top_n_status, EntryStatus::Valid);
+    assert_eq!(row.host_top_n_rate_base, Some(RateBase::OutOctets));
+    assert_eq!(row.host_top_n_duration, 30);
+    assert_eq!(row.host_top_n_owner.0, TUI_OWNER);
+
+    // The buffer written from the agent's rows holds its 149 frames.
+    let pcap = dir.join("remote-buffer.pcap");
+    assert_eq!(remote.write_buffer(1, &pcap).unwrap(), 149);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_agent_that_does_not_answer_gives_an_error_not_figures() {
+    // An agent that answers nothing at all: the reading fails with the client's error, and
+    // no screen pretends to have figures.
+    let silent = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let agent = silent.local_addr().unwrap().to_string();
+    let walker = Snmp2c::connect(&agent, "public", None, Duration::from_millis(200)).unwrap();
+    let mut remote = RemoteSource::new(agent, walker);
+    assert!(remote.read(Wants::default()).is_err());
+    let request = TopNRequest { host_index: 1, rate_base: RateBase::OutOctets, duration: 30, requested_size: 5 };
+    assert!(remote.start_top_n(&request).is_err());
+}

@@ -9,6 +9,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use crate::packet::MacAddr;
 use crate::rmon::capture::{BufferControlEntry, CaptureBufferEntry};
+use crate::rmon::control::DataSource;
 use crate::rmon::history::{EtherHistoryEntry, HistoryControlEntry};
 use crate::rmon::hosts::HostEntry;
 use crate::rmon::matrix::MatrixSdEntry;
@@ -556,8 +557,7 @@ impl App {
 
     /// The interface behind the data source shown.
     pub fn interface(&self) -> Option<&DataSourceInfo> {
-        let ds = self.ether_stats()?.ether_stats_data_source;
-        self.snapshot()?.interfaces.iter().map(|i| &i.info).find(|i| i.if_index == ds.if_index())
+        self.interface_of(self.ether_stats()?)
     }
 
     /// The data source's etherStats row in the previous reading, and the seconds since.
@@ -569,16 +569,21 @@ impl App {
         Some((row, secs))
     }
 
-    /// Rates between consecutive readings of the data source shown, oldest first. Before two
-    /// readings apart in time exist (a replay read once it ended), the rates of the shortest
-    /// history interval's buckets stand in.
+    /// Rates between consecutive readings of the data source shown, oldest first.
     pub fn rates(&self) -> Vec<Rate> {
-        let readings = self.reading_rates();
+        self.ether_stats().map(|e| self.rates_of(e)).unwrap_or_default()
+    }
+
+    /// Rates between consecutive readings of one etherStats row, oldest first. Before two
+    /// readings apart in time exist (a replay read once it ended), the rates of the shortest
+    /// history interval's buckets of its data source stand in.
+    pub fn rates_of(&self, e: &EtherStatsEntry) -> Vec<Rate> {
+        let readings = self.reading_rates(e.ether_stats_index);
         if !readings.is_empty() {
             return readings;
         }
         let Some(control) = self
-            .history_controls()
+            .history_controls_of(e.ether_stats_data_source)
             .into_iter()
             .filter(|c| c.history_control_interval > 0)
             .min_by_key(|c| c.history_control_interval)
@@ -594,9 +599,8 @@ impl App {
             .collect()
     }
 
-    fn reading_rates(&self) -> Vec<Rate> {
-        let Some(e) = self.ether_stats() else { return Vec::new() };
-        let Some(samples) = self.rates.get(&e.ether_stats_index) else { return Vec::new() };
+    fn reading_rates(&self, ether_stats_index: u16) -> Vec<Rate> {
+        let Some(samples) = self.rates.get(&ether_stats_index) else { return Vec::new() };
         samples
             .iter()
             .zip(samples.iter().skip(1))
@@ -735,13 +739,25 @@ impl App {
         peers
     }
 
-    /// The data source's historyControl rows.
+    /// The data source's historyControl rows (all of them when none names it).
     pub fn history_controls(&self) -> Vec<&HistoryControlEntry> {
+        match self.ether_stats() {
+            Some(e) => self.history_controls_of(e.ether_stats_data_source),
+            None => self.snapshot().map(|s| s.tables.history_control.iter().collect()).unwrap_or_default(),
+        }
+    }
+
+    fn history_controls_of(&self, ds: DataSource) -> Vec<&HistoryControlEntry> {
         let Some(s) = self.snapshot() else { return Vec::new() };
-        let ds = self.ether_stats().map(|e| e.ether_stats_data_source);
         let mine: Vec<&HistoryControlEntry> =
-            s.tables.history_control.iter().filter(|h| Some(h.history_control_data_source) == ds).collect();
+            s.tables.history_control.iter().filter(|h| h.history_control_data_source == ds).collect();
         if mine.is_empty() { s.tables.history_control.iter().collect() } else { mine }
+    }
+
+    /// The interface behind an etherStats row.
+    pub fn interface_of(&self, e: &EtherStatsEntry) -> Option<&DataSourceInfo> {
+        let ds = e.ether_stats_data_source;
+        self.snapshot()?.interfaces.iter().map(|i| &i.info).find(|i| i.if_index == ds.if_index())
     }
 
     /// The historyControl row shown and its buckets, oldest first.

@@ -11,7 +11,19 @@ use crate::replay::{Embedding, ReplayOptions, Speed, replay_embedded};
 use crate::tui::app::App;
 use crate::tui::source::local::{Ended, LocalSource};
 use crate::tui::source::remote::{RemoteSource, Snmp2c};
+use crate::tui::stderr::Redirect;
 use crate::tui::term;
+
+/// Runs `ui` with standard error in a file (see [`Redirect`]); an error of the UI itself is
+/// returned, to be printed once the terminal is back.
+fn with_stderr_aside(ui: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+    let redirect = Redirect::start().map_err(|e| format!("cannot set standard error aside: {e}"))?;
+    let result = ui();
+    if let Some(r) = redirect {
+        r.finish();
+    }
+    result
+}
 
 /// How the UI runs, whatever it watches.
 pub struct TuiOptions {
@@ -24,6 +36,15 @@ pub struct TuiOptions {
 /// Replays `options.files` into an embedded probe and watches it; `repeat` loops the files as if
 /// live (`demo`). With `agent`, SNMP is served from the same probe while the replay runs.
 pub fn replay(options: ReplayOptions, agent: Option<AgentSetup>, repeat: bool, tui: &TuiOptions) -> Result<(), String> {
+    with_stderr_aside(|| replay_inner(options, agent, repeat, tui))
+}
+
+fn replay_inner(
+    options: ReplayOptions,
+    agent: Option<AgentSetup>,
+    repeat: bool,
+    tui: &TuiOptions,
+) -> Result<(), String> {
     let names: Vec<String> = options.files.iter().map(|p| p.display().to_string()).collect();
     let speed = match options.speed {
         Speed::Max => "max".to_string(),
@@ -49,6 +70,10 @@ pub fn replay(options: ReplayOptions, agent: Option<AgentSetup>, repeat: bool, t
 
 /// Captures live on `options.interfaces` into an embedded probe and watches it.
 pub fn live(options: RunOptions, agent: Option<AgentSetup>, tui: &TuiOptions) -> Result<(), String> {
+    with_stderr_aside(|| live_inner(options, agent, tui))
+}
+
+fn live_inner(options: RunOptions, agent: Option<AgentSetup>, tui: &TuiOptions) -> Result<(), String> {
     let title = format!("live on {} ({})", options.interfaces.join(", "), options.engine);
     let (tap, taps) = crossbeam_channel::bounded(1);
     let stop = Arc::new(AtomicBool::new(false));
@@ -67,6 +92,16 @@ pub fn live(options: RunOptions, agent: Option<AgentSetup>, tui: &TuiOptions) ->
 
 /// Watches the RMON agent at `agent` (HOST[:PORT]) over SNMPv2c.
 pub fn remote(
+    agent: &str,
+    community: &str,
+    write_community: Option<&str>,
+    timeout: Duration,
+    tui: &TuiOptions,
+) -> Result<(), String> {
+    with_stderr_aside(|| remote_inner(agent, community, write_community, timeout, tui))
+}
+
+fn remote_inner(
     agent: &str,
     community: &str,
     write_community: Option<&str>,

@@ -15,6 +15,7 @@ pub mod launch;
 pub mod packet_view;
 pub mod screens;
 pub mod source;
+pub mod stderr;
 pub mod term;
 
 #[cfg(test)]

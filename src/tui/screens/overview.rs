@@ -1,5 +1,5 @@
-//! Screen 1, Overview: the data source's utilization, its frame and bit rates, every etherStats
-//! counter with its rate, the size distribution, errors and drops.
+//! Screen 1, Overview: a utilization gauge per data source, then for the one shown its frame and
+//! bit rates, every etherStats counter with its rate, the size distribution, errors and drops.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -11,6 +11,9 @@ use crate::rmon::statistics::EtherStatsEntry;
 use crate::tui::app::App;
 use crate::tui::format;
 use crate::tui::screens::{header_style, source_label};
+
+/// Data sources given a gauge of their own; more are reached with `[` and `]`.
+const MAX_GAUGES: usize = 4;
 
 /// A counter of the table: its MIB name, its value, and whether it counts trouble.
 fn counters(e: &EtherStatsEntry) -> [(&'static str, u64, bool); 11] {
@@ -50,31 +53,52 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let rates = app.rates();
     let now = rates.last().copied().unwrap_or_default();
 
+    // One utilization gauge per data source (the first few), the one shown marked.
+    let rows = app.snapshot().map_or(&[][..], |s| &s.tables.ether_stats[..]);
+    let gauges = rows.len().clamp(1, MAX_GAUGES) as u16;
     let [gauge_area, sparks, lower] =
-        Layout::vertical([Constraint::Length(3), Constraint::Length(5), Constraint::Min(0)]).areas(area);
-    let utilization = format::utilization(now.bps, speed);
+        Layout::vertical([Constraint::Length(gauges + 2), Constraint::Length(5), Constraint::Min(0)]).areas(area);
     let title = format!(
-        "{} · source {}/{} · ifSpeed {}",
+        "{} · source {}/{} ([ ]) · ifSpeed {}",
         source_label(app),
         app.source.min(sources.saturating_sub(1)) + 1,
         sources,
         if speed == 0 { "unknown".to_string() } else { format::speed(speed) }
     );
-    frame.render_widget(
-        Gauge::default()
-            .block(Block::bordered().title(format::fit(&title, usize::from(area.width.saturating_sub(4)))))
-            .gauge_style(Style::new().fg(if utilization > 8000 { Color::Red } else { Color::Green }))
-            .ratio(utilization as f64 / 10_000.0)
-            .label(format!("utilization {} at {}", format::hundredths(utilization), format::bps(now.bps))),
-        gauge_area,
-    );
+    let block = Block::bordered().title(format::fit(&title, usize::from(area.width.saturating_sub(4))));
+    let inner = block.inner(gauge_area);
+    frame.render_widget(block, gauge_area);
+    let lines = Layout::vertical(vec![Constraint::Length(1); usize::from(gauges)]).split(inner);
+    for (row, line) in rows.iter().zip(lines.iter()) {
+        let rate = app.rates_of(row).last().copied().unwrap_or_default();
+        let row_speed = app.interface_of(row).map_or(0, |i| i.if_speed);
+        let utilization = format::utilization(rate.bps, row_speed);
+        let name = app.interface_of(row).map_or_else(|| row.ether_stats_data_source.to_string(), |i| i.name.clone());
+        let shown = row.ether_stats_index == stats.ether_stats_index;
+        let label = format!(
+            "{}{} {}: utilization {} at {}",
+            if shown { "▶ " } else { "" },
+            row.ether_stats_index,
+            format::fit(&name, 24),
+            format::hundredths(utilization),
+            format::bps(rate.bps)
+        );
+        frame.render_widget(
+            Gauge::default()
+                .gauge_style(Style::new().fg(if utilization > 8000 { Color::Red } else { Color::Green }))
+                .ratio(utilization as f64 / 10_000.0)
+                .label(label),
+            *line,
+        );
+    }
 
     let [pps_area, bps_area] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(sparks);
     let width = usize::from(pps_area.width.saturating_sub(2));
     let tail = &rates[rates.len().saturating_sub(width)..];
-    let pps: Vec<u64> = tail.iter().map(|r| r.pps as u64).collect();
-    let bps: Vec<u64> = tail.iter().map(|r| r.bps as u64).collect();
+    // Rounded as the titles round them, so the peak is never below the rate beside it.
+    let pps: Vec<u64> = tail.iter().map(|r| r.pps.round() as u64).collect();
+    let bps: Vec<u64> = tail.iter().map(|r| r.bps.round() as u64).collect();
     let peak = |v: &[u64]| v.iter().copied().max().unwrap_or(0) as f64;
     frame.render_widget(
         Sparkline::default()

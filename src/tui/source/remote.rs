@@ -148,8 +148,9 @@ impl Walker for Snmp2c {
 
 /// sysUpTime.0.
 const SYS_UP_TIME: [u32; 9] = [1, 3, 6, 1, 2, 1, 1, 3, 0];
-/// ifEntry (IF-MIB) and ifXEntry's ifHighSpeed.
+/// ifEntry (IF-MIB), and ifXEntry's ifName and ifHighSpeed.
 const IF_ENTRY: [u32; 9] = [1, 3, 6, 1, 2, 1, 2, 2, 1];
+const IF_NAME: [u32; 11] = [1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 1];
 const IF_HIGH_SPEED: [u32; 11] = [1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 15];
 
 /// An RMON agent read through a [`Walker`].
@@ -197,18 +198,30 @@ impl<W: Walker> RemoteSource<W> {
     fn interfaces(&mut self) -> Result<Vec<Interface>, String> {
         let bindings = self.walker.walk(&IF_ENTRY)?;
         let rows = Rows::from_walk(&IF_ENTRY, &bindings);
-        // ifHighSpeed (Mb/s) where ifSpeed latches at 2^32 - 1; an agent without IF-MIB's
-        // ifXTable just has no such rows.
-        let high: BTreeMap<Vec<u32>, u64> = match self.walker.walk(&IF_HIGH_SPEED) {
-            Ok(b) => b
-                .into_iter()
-                .filter_map(|(oid, v)| match v {
-                    Value::Gauge32(mbps) => Some((oid[IF_HIGH_SPEED.len()..].to_vec(), u64::from(mbps) * 1_000_000)),
-                    _ => None,
-                })
-                .collect(),
-            Err(_) => BTreeMap::new(),
-        };
+        // ifName and ifHighSpeed (Mb/s, where ifSpeed latches at 2^32 - 1) from IF-MIB's
+        // ifXTable; an agent without it just has no such rows.
+        let names: BTreeMap<Vec<u32>, String> = self
+            .walker
+            .walk(&IF_NAME)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(oid, v)| match v {
+                Value::OctetString(s) => {
+                    Some((oid[IF_NAME.len()..].to_vec(), String::from_utf8_lossy(&s).into_owned()))
+                }
+                _ => None,
+            })
+            .collect();
+        let high: BTreeMap<Vec<u32>, u64> = self
+            .walker
+            .walk(&IF_HIGH_SPEED)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(oid, v)| match v {
+                Value::Gauge32(mbps) => Some((oid[IF_HIGH_SPEED.len()..].to_vec(), u64::from(mbps) * 1_000_000)),
+                _ => None,
+            })
+            .collect();
         Ok(rows.read(|r| {
             let if_index = *r.index.first()?;
             let speed = match r.u64(5) {
@@ -219,7 +232,7 @@ impl<W: Walker> RemoteSource<W> {
             Some(Interface {
                 info: DataSourceInfo {
                     if_index,
-                    name: descr.clone(),
+                    name: names.get(r.index).cloned().unwrap_or_else(|| descr.clone()),
                     descr,
                     if_speed: speed,
                     live: true,
@@ -357,3 +370,6 @@ impl<W: Walker> Source for RemoteSource<W> {
         Ok(packets.len())
     }
 }
+
+#[cfg(test)]
+mod tests;

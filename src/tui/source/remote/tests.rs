@@ -1,0 +1,130 @@
+//! The remote source against a fake switch with mini-RMON (statistics, history, alarm, event):
+//! the groups it lacks are told apart from empty tables, and what it has is decoded.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::*;
+use crate::rmon::SampleType;
+
+/// An agent as a sorted map of instances, with the tables (entry OID and column) it implements.
+#[derive(Default)]
+struct FakeAgent {
+    values: BTreeMap<Vec<u32>, Value>,
+    columns: BTreeSet<Vec<u32>>,
+    sets: Vec<Vec<(Vec<u32>, Value)>>,
+}
+
+impl FakeAgent {
+    fn put(&mut self, group: u32, table: u32, column: u32, index: &[u32], value: Value) {
+        let mut oid = entry_oid(group, table).to_vec();
+        oid.push(column);
+        self.columns.insert(oid.clone());
+        oid.extend_from_slice(index);
+        self.values.insert(oid, value);
+    }
+}
+
+impl Walker for FakeAgent {
+    fn walk(&mut self, prefix: &[u32]) -> Result<Vec<(Vec<u32>, Value)>, String> {
+        Ok(self.values.iter().filter(|(oid, _)| oid.starts_with(prefix)).map(|(o, v)| (o.clone(), v.clone())).collect())
+    }
+
+    fn get(&mut self, oid: &[u32]) -> Result<Value, String> {
+        if let Some(v) = self.values.get(oid) {
+            return Ok(v.clone());
+        }
+        // An object type is known when its column is (the OID less its index).
+        let known = self.columns.iter().any(|c| oid.starts_with(c));
+        Ok(if known { Value::NoSuchInstance } else { Value::NoSuchObject })
+    }
+
+    fn set(&mut self, bindings: &[(Vec<u32>, Value)]) -> Result<(), String> {
+        self.sets.push(bindings.to_vec());
+        Err("notWritable".into())
+    }
+}
+
+/// A 24-port switch's mini-RMON, with one etherStats row on port 3, a 30 s history of it with
+/// two buckets, and an alarm and event, but no alarm has fired.
+fn switch() -> FakeAgent {
+    let mut a = FakeAgent::default();
+    a.values.insert(SYS_UP_TIME.to_vec(), Value::TimeTicks(123_456));
+    for port in 1..=24u32 {
+        let row = |column: u32| {
+            let mut oid = IF_ENTRY.to_vec();
+            oid.extend([column, port]);
+            oid
+        };
+        a.values.insert(row(2), Value::OctetString(format!("GigabitEthernet0/{port}").into_bytes()));
+        a.values.insert(row(5), Value::Gauge32(1_000_000_000));
+    }
+    let if3 = Value::ObjectId(Oid(vec![1, 3, 6, 1, 2, 1, 2, 2, 1, 1, 3]));
+    a.put(1, 1, 2, &[3], if3.clone());
+    a.put(1, 1, 4, &[3], Value::Counter32(9_000_000));
+    a.put(1, 1, 5, &[3], Value::Counter32(12_345));
+    a.put(1, 1, 14, &[3], Value::Counter32(345));
+    a.put(1, 1, 21, &[3], Value::Integer(1));
+    a.put(2, 1, 2, &[1], if3);
+    a.put(2, 1, 5, &[1], Value::Integer(30));
+    a.put(2, 1, 7, &[1], Value::Integer(1));
+    for (sample, pkts) in [(1u32, 100u32), (2, 250)] {
+        a.put(2, 2, 6, &[1, sample], Value::Counter32(pkts));
+        a.put(2, 2, 15, &[1, sample], Value::Integer(7));
+    }
+    a.put(3, 1, 3, &[5], Value::ObjectId(Oid(vec![1, 3, 6, 1, 2, 1, 16, 1, 1, 1, 5, 3])));
+    a.put(3, 1, 4, &[5], Value::Integer(2));
+    a.put(3, 1, 5, &[5], Value::Integer(17));
+    a.put(3, 1, 7, &[5], Value::Integer(1000));
+    a.put(3, 1, 12, &[5], Value::Integer(1));
+    a.put(9, 1, 2, &[1], Value::OctetString(b"port 3 busy".to_vec()));
+    a.put(9, 1, 7, &[1], Value::Integer(1));
+    // The log is implemented but empty: its column answers noSuchInstance.
+    a.columns.insert([entry_oid(9, 2).as_slice(), &[4]].concat());
+    a
+}
+
+#[test]
+fn a_mini_rmon_switch_has_four_groups_and_says_so() {
+    let mut remote = RemoteSource::new("switch".into(), switch());
+    let reading = remote.read(Wants::default()).expect("a reading");
+    let g = reading.groups;
+    assert!(g.statistics && g.history && g.alarm && g.event);
+    assert!(!g.hosts && !g.host_top_n && !g.matrix && !g.filter && !g.capture);
+    let s = &reading.snapshot;
+    assert_eq!(s.sys_up_time(), 123_456);
+    assert_eq!(s.interfaces.len(), 24);
+    assert_eq!(s.interfaces[2].info.descr, "GigabitEthernet0/3");
+    let stats = &s.tables.ether_stats;
+    assert_eq!(stats.len(), 1);
+    assert_eq!(stats[0].ether_stats_index, 3);
+    assert_eq!(stats[0].ether_stats_data_source.if_index(), 3);
+    assert_eq!((stats[0].ether_stats_pkts, stats[0].ether_stats_octets), (12_345, 9_000_000));
+    assert_eq!(stats[0].ether_stats_pkts_64_octets, 345);
+    // Columns the switch leaves out read as zero.
+    assert_eq!(stats[0].ether_stats_collisions, 0);
+    let history: Vec<(u64, u64)> =
+        s.tables.ether_history.iter().map(|b| (b.ether_history_sample_index, b.ether_history_pkts)).collect();
+    assert_eq!(history, [(1, 100), (2, 250)]);
+    assert_eq!(s.tables.alarm[0].alarm_sample_type, SampleType::DeltaValue);
+    assert_eq!(s.tables.alarm[0].alarm_value, 17);
+    assert_eq!(s.tables.event[0].event_description, "port 3 busy");
+    assert!(s.tables.hosts.is_empty() && s.tables.log.is_empty());
+}
+
+#[test]
+fn a_report_the_agent_refuses_is_said_and_undone() {
+    let mut remote = RemoteSource::new("switch".into(), switch());
+    let request = TopNRequest {
+        host_index: 1,
+        rate_base: crate::rmon::topn::RateBase::OutOctets,
+        duration: 60,
+        requested_size: 10,
+    };
+    let error = remote.start_top_n(&request).expect_err("the switch refuses the SET");
+    assert_eq!(error, "notWritable");
+    // Only the createRequest was tried: nothing was made that needs undoing.
+    assert_eq!(remote.walker.sets.len(), 1);
+    let (oid, value) = &remote.walker.sets[0][0];
+    assert_eq!(oid, &[1, 3, 6, 1, 2, 1, 16, 5, 1, 1, 10, 1]);
+    assert_eq!(value, &Value::Integer(2));
+}

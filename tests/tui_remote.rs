@@ -75,7 +75,12 @@ fn local_snapshot(capture: &Path) -> Snapshot {
 
 fn draw(snapshot: Snapshot, screen: Screen) -> String {
     let mut app = App::new("lab-basic".into(), PathBuf::from("."));
-    app.update(Event::Reading(Ok(Reading { snapshot: Arc::new(snapshot), groups: Groups::ALL, finished: true })));
+    app.update(Event::Reading(Ok(Reading {
+        snapshot: Arc::new(snapshot),
+        groups: Groups::ALL,
+        finished: true,
+        every_table: true,
+    })));
     let n = Screen::ALL.iter().position(|s| *s == screen).unwrap() as u8;
     app.update(Event::Key(KeyEvent::new(KeyCode::Char((b'1' + n) as char), KeyModifiers::NONE)));
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
@@ -110,7 +115,7 @@ fn remote_mode_reads_what_the_embedded_probe_shows() {
     // The agent serves the final tables once its clock has reached the last frame.
     let deadline = Instant::now() + Duration::from_secs(20);
     let reading = loop {
-        if let Ok(r) = remote.read(Wants { capture_packets: true })
+        if let Ok(r) = remote.read(Wants::ALL)
             && r.snapshot.sys_up_time() == local.sys_up_time()
         {
             break r;

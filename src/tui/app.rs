@@ -339,9 +339,15 @@ impl App {
         }
     }
 
-    /// What the next reading must bring.
+    /// The big tables the next reading must bring, for the screen on show.
     pub fn wants(&self) -> Wants {
-        Wants { capture_packets: self.screen == Screen::Capture }
+        match self.screen {
+            Screen::Overview | Screen::History => Wants { history: true, ..Wants::default() },
+            Screen::Hosts | Screen::TopN => Wants { hosts: true, ..Wants::default() },
+            Screen::Matrix => Wants { matrix: true, ..Wants::default() },
+            Screen::Alarms => Wants::default(),
+            Screen::Capture => Wants { capture_packets: true, ..Wants::default() },
+        }
     }
 
     /// Applies one event; returns what the source must do.
@@ -400,8 +406,12 @@ impl App {
         {
             self.previous = Some(old);
         }
+        // Host tables kept from an earlier reading would make a stale baseline.
+        let fresh_hosts = reading.every_table || self.wants().hosts;
         self.reading = Some(reading);
-        self.sample_hosts(ticks);
+        if fresh_hosts {
+            self.sample_hosts(ticks);
+        }
     }
 
     /// Keeps readings of the shown host table a window back: one every eighth of the window, so

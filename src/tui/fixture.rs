@@ -77,6 +77,11 @@ pub fn snapshot() -> Snapshot {
 /// An App that has taken the fixture's snapshot as its one reading.
 pub fn app(groups: Groups) -> App {
     let mut app = App::new("fixture: lab-basic.pcapng".into(), PathBuf::from("."));
-    app.update(Event::Reading(Ok(Reading { snapshot: Arc::new(snapshot()), groups, finished: true })));
+    app.update(Event::Reading(Ok(Reading {
+        snapshot: Arc::new(snapshot()),
+        groups,
+        finished: true,
+        every_table: true,
+    })));
     app
 }

@@ -28,8 +28,14 @@ pub fn layers(data: &[u8]) -> Vec<String> {
     match &packet.net {
         Some(LaxNetSlice::Ipv4(ip)) => {
             let h = ip.header();
+            let offset = u32::from(h.fragments_offset().value()) * 8;
+            let fragment = if h.more_fragments() || offset > 0 {
+                format!(" fragment at {offset}{}", if h.more_fragments() { ", more follow" } else { ", the last" })
+            } else {
+                String::new()
+            };
             lines.push(format!(
-                "IPv4 {} → {} proto {} ttl {} len {}",
+                "IPv4 {} → {} proto {} ttl {} len {}{fragment}",
                 h.source_addr(),
                 h.destination_addr(),
                 h.protocol().0,
@@ -96,6 +102,14 @@ pub fn summary(data: &[u8]) -> String {
         [.., net, transport] if net.starts_with("IP") => {
             let addresses = net.split(" proto").next().unwrap_or(net).split(" next").next().unwrap_or(net);
             format!("{addresses} {transport}")
+        }
+        // An IP packet without a transport header of its own (a fragment, another protocol):
+        // addresses, protocol and fragment.
+        [.., last] if last.starts_with("IP") => {
+            let (head, tail) =
+                last.split_once(" ttl ").or_else(|| last.split_once(" hop limit ")).unwrap_or((last, ""));
+            let fragment = tail.find(" fragment").map_or("", |i| &tail[i..]);
+            format!("{head}{fragment}")
         }
         [.., last] => (*last).clone(),
         [] => String::new(),
@@ -165,6 +179,20 @@ mod tests {
         assert_eq!(layers[1], "IPv4 10.0.0.1 → 10.0.0.2 proto 1 ttl 64 len 84");
         assert!(layers[2].starts_with("ICMP echo request (type 8 code 0)"), "{layers:?}");
         assert_eq!(summary(&ICMP_ECHO), "IPv4 10.0.0.1 → 10.0.0.2 ICMP echo request (type 8 code 0)");
+    }
+
+    #[test]
+    fn a_first_fragment_says_so() {
+        let mut fragment = ICMP_ECHO;
+        // Flags and fragment offset (IPv4 header octets 6 and 7): more fragments, offset 0.
+        fragment[20] = 0x20;
+        let layers = layers(&fragment);
+        assert_eq!(layers[1], "IPv4 10.0.0.1 → 10.0.0.2 proto 1 ttl 64 len 84 fragment at 0, more follow");
+        assert_eq!(summary(&fragment), "IPv4 10.0.0.1 → 10.0.0.2 proto 1 fragment at 0, more follow");
+        // The last fragment, at octet 1480.
+        fragment[20] = 0x00;
+        fragment[21] = 185;
+        assert_eq!(summary(&fragment), "IPv4 10.0.0.1 → 10.0.0.2 proto 1 fragment at 1480, the last");
     }
 
     #[test]

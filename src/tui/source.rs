@@ -22,6 +22,9 @@ pub struct Reading {
     pub groups: Groups,
     /// The figures are final: the replay has ended, or the capture stopped.
     pub finished: bool,
+    /// Every table was read now. A remote source reads the big tables only for the screens
+    /// that show them and keeps the others from an earlier reading.
+    pub every_table: bool,
 }
 
 /// Which RMON-1 groups a source implements.
@@ -53,12 +56,23 @@ impl Groups {
     };
 }
 
-/// What the screen on show needs beyond the usual tables.
+/// The big tables the screen on show needs read now (the control tables, etherStats, alarms,
+/// events and the log are always read). Over SNMP a walk of a busy hostTable or matrix takes
+/// thousands of requests, so a remote source reads them only when they are shown.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Wants {
-    /// captureBufferTable, with the packets' octets (only the Capture screen shows them; over
-    /// SNMP they are the bulk of a walk).
+    /// hostTable (Hosts, Top N).
+    pub hosts: bool,
+    /// matrixSDTable (Matrix).
+    pub matrix: bool,
+    /// etherHistoryTable (History; the Overview's rates before two readings exist).
+    pub history: bool,
+    /// captureBufferTable, with the packets' octets (Capture).
     pub capture_packets: bool,
+}
+
+impl Wants {
+    pub const ALL: Wants = Wants { hosts: true, matrix: true, history: true, capture_packets: true };
 }
 
 /// A hostTopN report to start on the probe.

@@ -33,10 +33,16 @@ pub fn run(source: Box<dyn Source>, mut app: App, refresh: Duration) -> io::Resu
     let result = (|| -> io::Result<()> {
         let mut next_read = Instant::now();
         let mut reading_in_flight = false;
+        let mut last_wants = app.wants();
         let mut dirty = true;
         loop {
+            // A screen that needs other tables is read at once, not at the next refresh.
+            if app.wants() != last_wants {
+                next_read = Instant::now();
+            }
             if !app.paused && !reading_in_flight && Instant::now() >= next_read {
-                reading_in_flight = requests.send(Request::Read(app.wants())).is_ok();
+                last_wants = app.wants();
+                reading_in_flight = requests.send(Request::Read(last_wants)).is_ok();
                 next_read = Instant::now() + refresh;
             }
             while let Ok(e) = events.try_recv() {

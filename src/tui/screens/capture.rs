@@ -99,8 +99,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     );
 
     let packets = app.packets();
-    let [list_area, detail_area] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(packet_area);
+    // The hex view needs 73 columns for 16 octets a line with their characters; a narrow
+    // terminal shares the width evenly.
+    let detail_width = if packet_area.width >= 120 { Constraint::Length(74) } else { Constraint::Percentage(50) };
+    let [list_area, detail_area] = Layout::horizontal([Constraint::Min(0), detail_width]).areas(packet_area);
     let rows = packets.iter().map(|p| {
         Row::new(vec![
             p.capture_buffer_index.to_string(),

@@ -128,7 +128,7 @@ impl Source for LocalSource {
             State::Ended { probe, end } => probe.snapshot(*end),
         };
         self.last = Some(Arc::clone(&snapshot));
-        Ok(Reading { snapshot, groups: Groups::ALL, finished })
+        Ok(Reading { snapshot, groups: Groups::ALL, finished, every_table: true })
     }
 
     fn start_top_n(&mut self, request: &TopNRequest) -> Result<u16, String> {

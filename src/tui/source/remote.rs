@@ -243,21 +243,33 @@ impl<W: Walker> RemoteSource<W> {
         }))
     }
 
+    /// The tables of the groups the agent has; the big ones not wanted now are kept from the
+    /// last reading.
     fn read_tables(&mut self, groups: Groups, wants: Wants) -> Result<RmonTables, String> {
         let mut t = RmonTables::default();
+        if let Some(last) = &self.last {
+            t.hosts = last.tables.hosts.clone();
+            t.matrix_sd = last.tables.matrix_sd.clone();
+            t.ether_history = last.tables.ether_history.clone();
+            t.capture_buffer = last.tables.capture_buffer.clone();
+        }
         if groups.statistics {
             t.ether_stats = decode::ether_stats(&self.rows(1, 1)?);
         }
         if groups.history {
             t.history_control = decode::history_control(&self.rows(2, 1)?);
-            t.ether_history = decode::ether_history(&self.rows(2, 2)?);
+            if wants.history {
+                t.ether_history = decode::ether_history(&self.rows(2, 2)?);
+            }
         }
         if groups.alarm {
             t.alarm = decode::alarm(&self.rows(3, 1)?);
         }
         if groups.hosts {
             t.host_control = decode::host_control(&self.rows(4, 1)?);
-            t.hosts = decode::hosts(&self.rows(4, 2)?);
+            if wants.hosts {
+                t.hosts = decode::hosts(&self.rows(4, 2)?);
+            }
         }
         if groups.host_top_n {
             t.host_top_n_control = decode::host_top_n_control(&self.rows(5, 1)?);
@@ -265,7 +277,9 @@ impl<W: Walker> RemoteSource<W> {
         }
         if groups.matrix {
             t.matrix_control = decode::matrix_control(&self.rows(6, 1)?);
-            t.matrix_sd = decode::matrix_sd(&self.rows(6, 2)?);
+            if wants.matrix {
+                t.matrix_sd = decode::matrix_sd(&self.rows(6, 2)?);
+            }
         }
         if groups.filter {
             t.filters = decode::filter(&self.rows(7, 1)?);
@@ -312,7 +326,8 @@ impl<W: Walker> Source for RemoteSource<W> {
         let snapshot =
             Arc::new(Snapshot { at: Timestamp(up_time * NANOS_PER_TICK), start: Timestamp(0), interfaces, tables });
         self.last = Some(Arc::clone(&snapshot));
-        Ok(Reading { snapshot, groups, finished: false })
+        let every_table = wants == Wants::ALL;
+        Ok(Reading { snapshot, groups, finished: false, every_table })
     }
 
     fn start_top_n(&mut self, request: &TopNRequest) -> Result<u16, String> {
@@ -352,7 +367,7 @@ impl<W: Walker> Source for RemoteSource<W> {
     /// slice, timed by captureBufferPacketTime after the buffer's turn-on time (on the agent's
     /// sysUpTime, as no wall-clock time is served).
     fn write_buffer(&mut self, index: u16, path: &Path) -> Result<usize, String> {
-        let reading = self.read(Wants { capture_packets: true })?;
+        let reading = self.read(Wants { capture_packets: true, ..Wants::default() })?;
         let tables = &reading.snapshot.tables;
         let Some(control) = tables.buffer_control.iter().find(|b| b.buffer_control_index == index) else {
             return Err(format!("the agent has no bufferControl row {index}"));

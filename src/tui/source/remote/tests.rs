@@ -12,6 +12,7 @@ struct FakeAgent {
     values: BTreeMap<Vec<u32>, Value>,
     columns: BTreeSet<Vec<u32>>,
     sets: Vec<Vec<(Vec<u32>, Value)>>,
+    walks: Vec<Vec<u32>>,
 }
 
 impl FakeAgent {
@@ -26,6 +27,7 @@ impl FakeAgent {
 
 impl Walker for FakeAgent {
     fn walk(&mut self, prefix: &[u32]) -> Result<Vec<(Vec<u32>, Value)>, String> {
+        self.walks.push(prefix.to_vec());
         Ok(self.values.iter().filter(|(oid, _)| oid.starts_with(prefix)).map(|(o, v)| (o.clone(), v.clone())).collect())
     }
 
@@ -86,7 +88,7 @@ fn switch() -> FakeAgent {
 #[test]
 fn a_mini_rmon_switch_has_four_groups_and_says_so() {
     let mut remote = RemoteSource::new("switch".into(), switch());
-    let reading = remote.read(Wants::default()).expect("a reading");
+    let reading = remote.read(Wants::ALL).expect("a reading");
     let g = reading.groups;
     assert!(g.statistics && g.history && g.alarm && g.event);
     assert!(!g.hosts && !g.host_top_n && !g.matrix && !g.filter && !g.capture);
@@ -109,6 +111,22 @@ fn a_mini_rmon_switch_has_four_groups_and_says_so() {
     assert_eq!(s.tables.alarm[0].alarm_value, 17);
     assert_eq!(s.tables.event[0].event_description, "port 3 busy");
     assert!(s.tables.hosts.is_empty() && s.tables.log.is_empty());
+}
+
+#[test]
+fn big_tables_are_walked_only_for_the_screens_that_show_them() {
+    let mut remote = RemoteSource::new("switch".into(), switch());
+    let history = entry_oid(2, 2).to_vec();
+    let first = remote.read(Wants::default()).expect("a reading");
+    assert!(!remote.walker.walks.contains(&history));
+    assert!(first.snapshot.tables.ether_history.is_empty() && !first.every_table);
+    remote.read(Wants { history: true, ..Wants::default() }).expect("a reading");
+    assert!(remote.walker.walks.contains(&history));
+    // Not wanted again: kept from the last walk, not walked.
+    remote.walker.walks.clear();
+    let kept = remote.read(Wants::default()).expect("a reading");
+    assert!(!remote.walker.walks.contains(&history));
+    assert_eq!(kept.snapshot.tables.ether_history.len(), 2);
 }
 
 #[test]

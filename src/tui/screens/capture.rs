@@ -99,10 +99,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     );
 
     let packets = app.packets();
-    // The hex view needs 73 columns for 16 octets a line with their characters; a narrow
-    // terminal shares the width evenly.
-    let detail_width = if packet_area.width >= 120 { Constraint::Length(74) } else { Constraint::Percentage(50) };
-    let [list_area, detail_area] = Layout::horizontal([Constraint::Min(0), detail_width]).areas(packet_area);
+    // A tall terminal lists the packets above the decoded one, each the full width. Otherwise
+    // they sit side by side: the hex view needs 73 columns for 16 octets a line with their
+    // characters, which a wide terminal can give; a narrow one shares the width evenly.
+    let [list_area, detail_area] = if packet_area.height >= 20 {
+        Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(packet_area)
+    } else {
+        let detail_width = if packet_area.width >= 120 { Constraint::Length(74) } else { Constraint::Percentage(50) };
+        Layout::horizontal([Constraint::Min(0), detail_width]).areas(packet_area)
+    };
     let rows = packets.iter().map(|p| {
         Row::new(vec![
             p.capture_buffer_index.to_string(),

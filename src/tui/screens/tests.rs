@@ -50,6 +50,19 @@ fn overview_and_hosts_at_120x40_show_exact_counters() {
 }
 
 #[test]
+fn capture_at_120x40_lists_packets_above_the_decoded_one() {
+    let mut app = fixture::app(Groups::ALL);
+    screen(&mut app, Screen::Capture);
+    let capture = draw(&app, 120, 40);
+    // Stacked, the hex view gets the full width: 16 octets a line and their characters.
+    let text = format!("{capture}");
+    let list_row = text.lines().position(|l| l.contains("captureBufferTable 1 ·")).expect("packet list");
+    let hex_row = text.lines().position(|l| l.contains("0000  ")).expect("hex view");
+    assert!(hex_row > list_row, "{text}");
+    insta::assert_snapshot!("Capture_120x40", capture);
+}
+
+#[test]
 fn interactions_change_what_is_drawn() {
     let mut app = fixture::app(Groups::ALL);
     screen(&mut app, Screen::Hosts);

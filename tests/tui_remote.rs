@@ -80,6 +80,7 @@ fn draw(snapshot: Snapshot, screen: Screen) -> String {
         groups: Groups::ALL,
         finished: true,
         every_table: true,
+        alarms_sampled: true,
     })));
     let n = Screen::ALL.iter().position(|s| *s == screen).unwrap() as u8;
     app.update(Event::Key(KeyEvent::new(KeyCode::Char((b'1' + n) as char), KeyModifiers::NONE)));

@@ -82,6 +82,7 @@ pub fn app(groups: Groups) -> App {
         groups,
         finished: true,
         every_table: true,
+        alarms_sampled: true,
     })));
     app
 }

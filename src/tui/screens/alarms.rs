@@ -63,8 +63,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let [alarm_area, event_area, log_area] =
         Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(25), Constraint::Percentage(35)])
             .areas(area);
+    // An embedded probe without an agent never samples: its alarmValue is no reading, and a
+    // standing against the thresholds would mislead.
+    let sampled = app.reading.as_ref().is_none_or(|r| r.alarms_sampled);
     let rows = t.alarm.iter().map(|a| {
-        let (where_, style) = standing(a);
+        let (where_, style) = if sampled { standing(a) } else { ("not sampled", Style::new().fg(Color::DarkGray)) };
         Row::new(vec![
             a.alarm_index.to_string(),
             variable_name(&a.alarm_variable),
@@ -74,7 +77,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             }
             .to_string(),
             format!("{}s", a.alarm_interval),
-            a.alarm_value.to_string(),
+            if sampled { a.alarm_value.to_string() } else { "-".to_string() },
             a.alarm_rising_threshold.to_string(),
             a.alarm_falling_threshold.to_string(),
             where_.to_string(),
@@ -99,7 +102,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Row::new(vec!["alarm", "variable", "type", "every", "value", "rising", "falling", "now"])
                 .style(header_style()),
         )
-        .block(Block::bordered().title(format!("alarmTable · {} alarms", t.alarm.len()))),
+        .block(Block::bordered().title(if sampled {
+            format!("alarmTable · {} alarms", t.alarm.len())
+        } else {
+            format!(
+                "alarmTable · {} alarms · not sampled: the SNMP agent samples them (start with --snmp)",
+                t.alarm.len()
+            )
+        })),
         alarm_area,
     );
     let rows = t.event.iter().map(|e| {

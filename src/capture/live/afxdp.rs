@@ -347,16 +347,10 @@ fn check_link(interface: &str, fd: i32) -> Result<(), ReadError> {
             _ => ReadError::Failed(format!("{interface}: {e}")),
         });
     }
-    let flags = Path::new("/sys/class/net").join(interface).join("flags");
-    match std::fs::read_to_string(flags) {
-        Ok(text) => {
-            let flags = u32::from_str_radix(text.trim().trim_start_matches("0x"), 16).unwrap_or(0);
-            if flags & (libc::IFF_UP as u32) == 0 {
-                return Err(ReadError::Down(format!("{interface}: the interface went down")));
-            }
-            Ok(())
-        }
-        Err(_) => Err(ReadError::Down(format!("{interface}: the interface went away"))),
+    match super::admin_up(interface) {
+        Some(true) => Ok(()),
+        Some(false) => Err(ReadError::Down(format!("{interface}: the interface went down"))),
+        None => Err(ReadError::Down(format!("{interface}: the interface went away"))),
     }
 }
 

@@ -138,11 +138,19 @@ pub fn pin_to_core(core: usize) {
 
 /// Whether an interface is up with a carrier (sysfs), so that a capture can be opened again.
 pub fn is_up(interface: &str) -> bool {
-    let read = |what: &str| std::fs::read_to_string(format!("/sys/class/net/{interface}/{what}"));
-    let admin_up = read("flags")
-        .ok()
-        .and_then(|f| u32::from_str_radix(f.trim().trim_start_matches("0x"), 16).ok())
-        .is_some_and(|flags| flags & 1 == 1);
     // Reading carrier of a device that is down fails; of one that is up it says 0 or 1.
-    admin_up && read("carrier").map_or(true, |c| c.trim() == "1")
+    admin_up(interface) == Some(true)
+        && std::fs::read_to_string(format!("/sys/class/net/{interface}/carrier")).map_or(true, |c| c.trim() == "1")
+}
+
+/// Whether an interface is administratively up (IFF_UP in sysfs); None when it is gone.
+///
+/// A capture socket cannot be trusted to say that its interface went down: an AF_XDP socket is
+/// never told, and libpcap 1.10 reads a packet socket's ENETDOWN itself and keeps it (the kernel
+/// hooks the socket in again when the interface comes back). The engines ask this on a quiet
+/// ring, so that a probe still counts the drop event and reports the outage.
+pub fn admin_up(interface: &str) -> Option<bool> {
+    let flags = std::fs::read_to_string(format!("/sys/class/net/{interface}/flags")).ok()?;
+    let flags = u32::from_str_radix(flags.trim().trim_start_matches("0x"), 16).unwrap_or(0);
+    Some(flags & (libc::IFF_UP as u32) != 0)
 }

@@ -26,9 +26,11 @@ pub const READ_TIMEOUT_MS: i32 = 50;
 /// A libpcap capture of one interface.
 pub struct PcapSource {
     capture: Capture<Active>,
+    interface: String,
     if_index: u32,
     describe: String,
-    /// The socket reported the interface down; the frames still in the ring are read first.
+    /// The interface was found down (by the socket, or its flags on a quiet ring); the frames
+    /// still in the ring are read first.
     down: bool,
 }
 
@@ -84,7 +86,7 @@ impl PcapSource {
             options.snaplen,
             options.filter.as_ref().map_or(String::new(), |f| format!(", filter {f:?}")),
         );
-        Ok(PcapSource { capture, if_index: options.if_index, describe, down: false })
+        Ok(PcapSource { capture, interface: name.clone(), if_index: options.if_index, describe, down: false })
     }
 }
 
@@ -101,6 +103,14 @@ impl PcapSource {
         // finds out what happened.
         let _ = poll(&mut fds, PollTimeout::from(READ_TIMEOUT_MS.unsigned_abs() as u16));
         fds[0].revents().is_some_and(|r| r.intersects(PollFlags::POLLERR | PollFlags::POLLHUP | PollFlags::POLLNVAL))
+    }
+
+    /// The interface is down. The last frames before that may still sit in a block that the
+    /// kernel's timer retires only after up to two read timeouts: wait for it, so that the next
+    /// read takes them before it reports the interface down.
+    fn went_down(&mut self) {
+        self.down = true;
+        std::thread::sleep(std::time::Duration::from_millis(2 * u64::from(READ_TIMEOUT_MS.unsigned_abs())));
     }
 }
 
@@ -124,21 +134,24 @@ impl LiveSource for PcapSource {
                     got += 1;
                 }
                 // Non-blocking: nothing more in the ring now.
-                Err(pcap::Error::TimeoutExpired) if got > 0 || waited => return Ok(()),
+                Err(pcap::Error::TimeoutExpired) if got > 0 || waited => {
+                    // Quiet for a whole wait: libpcap may have taken the socket's ENETDOWN for
+                    // itself (see `admin_up`), so the interface's flags say whether it is down.
+                    if got == 0 && !self.down && super::admin_up(&self.interface) != Some(true) {
+                        self.went_down();
+                    }
+                    return Ok(());
+                }
                 Err(pcap::Error::TimeoutExpired) => {
                     if self.down {
                         return Err(ReadError::Down("the interface went down".into()));
                     }
                     if self.wait() {
                         // The socket has an error pending: the kernel sets ENETDOWN when the
-                        // interface goes down, ENODEV when it goes away. The last frames before
-                        // that may still sit in a block the kernel retires only at its timer:
-                        // the next read takes them, then reports the interface down, and the
-                        // capture thread takes it up again.
-                        self.down = true;
-                        std::thread::sleep(std::time::Duration::from_millis(
-                            2 * u64::from(READ_TIMEOUT_MS.unsigned_abs()),
-                        ));
+                        // interface goes down, ENODEV when it goes away. The next read takes
+                        // the last frames, then reports the interface down, and the capture
+                        // thread takes it up again.
+                        self.went_down();
                     }
                     waited = true;
                     offset = clock.wall_offset();

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Replay and live-capture speed against libpcap's own, side by side in one run. Five sections:
+# Replay and live-capture speed against libpcap's own, side by side in one run. Six sections:
 #
 # replay: generates (once) a 2,000,000-frame IMIX capture among 5,000 stations with
 # `rmonprobe generate`, then times, alternately, `rmonprobe replay F --json /dev/null` (every
@@ -15,6 +15,13 @@
 # lockWhenFull buffer of 1 MiB and a wrapWhenFull buffer of 4 MiB taking 128 octets of every
 # frame), alternately, RUNS times each; prints the medians and the share of the throughput kept
 # (goal >= 0.70).
+#
+# alarms: the same replay without alarms, with benches/alarms.toml (two deltaValue alarms on
+# etherStats counters, read every half second of capture time: 400 readings of the workers) and
+# with benches/alarms-hosts.toml (one alarm on hostControlTableSize, 20 readings, each copying
+# every worker's host and matrix tables), alternately, RUNS times each; prints the medians, the
+# share of the throughput kept and the cost of one reading. A reading stops the reader until
+# the workers have counted every frame before it, so its cost is mostly that pause.
 #
 # snmp: the SNMP agent under a manager's heaviest read: `snmpbulkwalk -v2c -Cr50` of the whole
 # hostTable (10 columns of 10,017 hosts: a capture among 10,000 stations, generated once), its
@@ -37,17 +44,17 @@
 #
 #   scripts/bench.sh            BENCH_DIR (default target/bench) keeps the captures between runs
 #   RUNS=7 scripts/bench.sh
-#   BENCH_SECTIONS="workers live" scripts/bench.sh   (default: replay workers filters snmp live)
+#   BENCH_SECTIONS="workers live" scripts/bench.sh   (default: replay workers filters alarms snmp live)
 #   SNMP_PORT=16161 (default) the local UDP port the agent serves on
 #   LIVE_FRAMES=1000000 (default) frames in the live flood
 set -euo pipefail
 cd "$(dirname "$0")/.."
-sections=${BENCH_SECTIONS:-replay workers filters snmp live}
+sections=${BENCH_SECTIONS:-replay workers filters alarms snmp live}
 for s in $sections; do
   case $s in
-    replay | workers | filters | snmp | live) ;;
+    replay | workers | filters | alarms | snmp | live) ;;
     *)
-      echo "bench.sh: unknown section '$s' in BENCH_SECTIONS (replay, workers, filters, snmp, live)" >&2
+      echo "bench.sh: unknown section '$s' in BENCH_SECTIONS (replay, workers, filters, alarms, snmp, live)" >&2
       exit 2
       ;;
   esac
@@ -169,6 +176,29 @@ bench_filters() {
     printf "  16 filters, 4 channels                         %6.3f s  %5.2f Mpps  kept %.2f\n", b, n / b / 1e6, a / b
     printf "  16 filters, 4 channels, 2 capture buffers      %6.3f s  %5.2f Mpps  kept %.2f\n", c, n / c / 1e6, a / c
     printf "throughput kept with the buffers: %.2f (goal >= 0.70)\n", a / c
+  }'
+}
+
+# --- alarms: readings on the packets' clock -----------------------------------------------------
+bench_alarms() {
+  imix_capture
+  local i a b c without=() counters=() hosts=()
+  for i in $(seq "$runs"); do
+    without+=("$(seconds "$probe" replay "$capture" --json /dev/null)")
+    counters+=("$(seconds "$probe" replay "$capture" --config benches/alarms.toml --json /dev/null)")
+    hosts+=("$(seconds "$probe" replay "$capture" --config benches/alarms-hosts.toml --json /dev/null)")
+    echo "run $i: without ${without[-1]} s, counter alarms ${counters[-1]} s, host alarm ${hosts[-1]} s"
+  done
+  load_average
+  a=$(printf '%s\n' "${without[@]}" | median)
+  b=$(printf '%s\n' "${counters[@]}" | median)
+  c=$(printf '%s\n' "${hosts[@]}" | median)
+  awk -v a="$a" -v b="$b" -v c="$c" -v n="$frames" -v runs="$runs" 'BEGIN {
+    printf "\nmedian of %d, rmonprobe replay F --json /dev/null, %d frames:\n", runs, n
+    printf "  no alarm                                        %6.3f s  %5.2f Mpps\n", a, n / a / 1e6
+    printf "  2 counter alarms, 400 readings                  %6.3f s  %5.2f Mpps  kept %.2f\n", b, n / b / 1e6, a / b
+    printf "  1 host alarm, 20 readings of the host tables    %6.3f s  %5.2f Mpps  kept %.2f\n", c, n / c / 1e6, a / c
+    printf "cost of one reading: %.2f ms (counters), %.2f ms (host tables)\n", (b - a) / 400 * 1000, (c - a) / 20 * 1000
   }'
 }
 
@@ -486,7 +516,7 @@ bench_live() {
   cleanup
 }
 
-for s in replay workers filters snmp live; do
+for s in replay workers filters alarms snmp live; do
   if want "$s"; then
     "bench_$s"
   fi

@@ -17,11 +17,13 @@ use crate::capture::Batch;
 use crate::capture::batch::DEFAULT_BATCH_FRAMES;
 use crate::capture::live::{self, CaptureStats, Engine, LiveClock, LiveOptions, LiveSource, OpenError, ReadError};
 use crate::config::Config;
+use crate::pipeline::alarms::{AlarmSampler, spawn_alarm_thread};
 use crate::pipeline::control::{self, ControlPlane, EmbeddedProbe, ProbeClock, ViewTap};
 use crate::pipeline::dispatch::Dispatch;
 use crate::pipeline::workers::{AgentSetup, StartError, join_workers, spawn_workers, start_agent, start_probe};
 use crate::pipeline::{BatchSender, HANDOFF_DEPTH, hand_off};
 use crate::rmon::{DataSourceInfo, Probe, RmonTables, Shard, Timestamp};
+use crate::snmp::udp::AlarmClock;
 use crate::state;
 
 /// How often a capture thread tells the workers the time and polls the kernel's drop figures.
@@ -213,8 +215,19 @@ pub fn run_embedded(
             clock: Box::new(move || clock.now()),
         });
     }
-    let agent = match agent {
-        Some(a) => Some(start_agent(a, ControlPlane::new(Arc::clone(&probe), to_workers), move || clock.now())?),
+    // The alarms are sampled every 100 ms on the live clock: by the agent's thread, or without
+    // an agent (and with something to sample) by a thread of their own.
+    let alarm_thread = match agent {
+        Some(a) => {
+            let control = ControlPlane::new(Arc::clone(&probe), to_workers);
+            let started = start_agent(a, control, move || clock.now(), AlarmClock::Shell)?;
+            Some((started.thread, started.stop))
+        }
+        None if probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).has_event_sources() => {
+            let sampler = AlarmSampler::unserved(ControlPlane::new(Arc::clone(&probe), to_workers), Arc::clone(&probe));
+            let stop = Arc::new(AtomicBool::new(false));
+            Some((spawn_alarm_thread(sampler, move || clock.now(), Arc::clone(&stop))?, stop))
+        }
         None => None,
     };
 
@@ -261,9 +274,11 @@ pub fn run_embedded(
     for shard in &mut shards {
         shard.tick(end);
     }
-    if let Some((thread, agent_stop)) = agent {
+    if let Some((thread, agent_stop)) = alarm_thread {
         agent_stop.store(true, Ordering::Relaxed);
-        thread.join().map_err(|_| RunError::Internal("the SNMP agent stopped unexpectedly".into()))?;
+        thread
+            .join()
+            .map_err(|_| RunError::Internal("the SNMP agent (or alarm) thread stopped unexpectedly".into()))?;
     }
     if let Some(dumper) = dumper {
         dumper.join().map_err(|_| RunError::Internal("the capture buffer writer stopped unexpectedly".into()))?;

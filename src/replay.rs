@@ -15,11 +15,13 @@ use crate::capture::batch::DEFAULT_BATCH_FRAMES;
 use crate::capture::{Batch, CaptureFile, Damage, OpenError};
 use crate::config::Config;
 use crate::packet::RawFrame;
+use crate::pipeline::alarms::AlarmSampler;
 use crate::pipeline::control::{self, ControlPlane, EmbeddedProbe, ProbeClock, ViewTap, WorkerRequest};
 use crate::pipeline::dispatch::Dispatch;
 use crate::pipeline::workers::{AgentSetup, StartError, join_workers, spawn_workers, start_agent, start_probe};
 use crate::pipeline::{HANDOFF_DEPTH, hand_off};
 use crate::rmon::{DataSourceInfo, Probe, RmonTables, Shard, Timestamp};
+use crate::snmp::udp::AlarmClock;
 use crate::state;
 
 /// How fast to replay.
@@ -290,28 +292,40 @@ fn run(
         }
         None => (false, None),
     };
-    let agent = match agent {
+    // The reader samples the alarms on the packets' clock (see `pipeline::alarms`); the agent's
+    // thread only answers, and looks at the channels' events.
+    let (agent, sampler) = match agent {
         Some((a, serve)) => {
-            let (thread, stop) = start_agent(a, ControlPlane::new(Arc::clone(&probe), to_workers), clock_of(&clocks))?;
-            Some((thread, stop, serve))
+            let control = ControlPlane::new(Arc::clone(&probe), to_workers.clone());
+            let started = start_agent(a, control, clock_of(&clocks), AlarmClock::Reader)?;
+            let sampler = AlarmSampler::served(&started, Arc::clone(&probe));
+            (Some((started, serve)), Some(sampler))
         }
-        None => {
-            // No control plane: the workers need not listen for it.
-            drop(to_workers);
-            None
+        None if lock(&probe).has_event_sources() => {
+            let control = ControlPlane::new(Arc::clone(&probe), to_workers.clone());
+            (None, Some(AlarmSampler::unserved(control, Arc::clone(&probe))))
         }
+        None => (None, None),
     };
+    // Without a control plane the workers need not listen for one.
+    drop(to_workers);
 
     // A reader thread fills batches and dispatches them to the workers, each counting on its
     // own thread into its own shard. With one worker the result is that of counting inline;
     // with several, each conversation is counted whole by one worker (see `Dispatch`).
     let (senders, receivers): (Vec<_>, Vec<_>) = shards.iter().map(|_| hand_off(HANDOFF_DEPTH)).unzip();
-    let mut dispatch = Dispatch::new(senders);
-    dispatch.push_batch(&mut first);
-    let reading = Reading { speed: options.speed, if_index, repeat, stop, fcs_present: options.fcs_present };
+    let dispatch = Dispatch::new(senders);
+    let reading = Reading {
+        speed: options.speed,
+        if_index,
+        repeat,
+        stop,
+        fcs_present: options.fcs_present,
+        alarms: sampler.map(AlarmDeadlines::new),
+    };
     let reader = std::thread::Builder::new()
         .name("rmonprobe-reader".into())
-        .spawn(move || read_files(files, &reading, dispatch, seq, first_time))
+        .spawn(move || read_files(files, reading, dispatch, first, seq))
         .map_err(|e| ReplayError::Internal(format!("cannot start the reader thread: {e}")))?;
     let threads = spawn_workers(shards, receivers, &requests, &clocks, None)?;
     let mut shards = join_workers(threads)?;
@@ -334,9 +348,14 @@ fn run(
         shard.tick(end);
     }
     let last_time = first_time.map(|_| end);
-    let probe = probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
-    let agent = agent.map(|(thread, stop, serve)| RunningAgent { thread, stop, requests, serve });
+    let probe = lock(&probe).clone();
+    let agent =
+        agent.map(|(started, serve)| RunningAgent { thread: started.thread, stop: started.stop, requests, serve });
     Ok(Replay { probe, shards, files: results, frames: seq, first_time, last_time, agent })
+}
+
+fn lock(probe: &Mutex<Probe>) -> std::sync::MutexGuard<'_, Probe> {
+    probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// How the reader thread reads the files.
@@ -346,6 +365,62 @@ struct Reading {
     repeat: bool,
     stop: Option<Arc<AtomicBool>>,
     fcs_present: bool,
+    /// The alarms the reader samples, when the probe has any (or an agent may create some).
+    alarms: Option<AlarmDeadlines>,
+}
+
+/// The most readings the reader takes at their due times in one quiet gap. Each costs a copy
+/// of every shard; and after two quiet intervals no counter an alarm watches can change what it
+/// fires, since it reads the same value again.
+const GAP_READINGS: usize = 64;
+
+/// The alarms' due times as the reader watches them.
+struct AlarmDeadlines {
+    sampler: AlarmSampler,
+    /// The earliest, as last read from the probe.
+    due: Option<Timestamp>,
+}
+
+impl AlarmDeadlines {
+    fn new(sampler: AlarmSampler) -> AlarmDeadlines {
+        let due = sampler.due();
+        AlarmDeadlines { sampler, due }
+    }
+
+    /// Reads the next due time again: a manager may have made an alarm since (once a batch).
+    fn refresh(&mut self) {
+        self.due = self.sampler.due();
+    }
+
+    /// Whether a frame at `time` would be counted after an alarm's due time.
+    fn crossed_by(&self, time: Timestamp) -> bool {
+        self.due.is_some_and(|due| due <= time)
+    }
+
+    /// Before a frame at `time` is handed over: every worker is ticked to each due time the
+    /// frame passes, and the alarms are sampled there, so a reading holds exactly the frames
+    /// before that moment. In a quiet gap each due time is sampled as a live probe would, up to
+    /// [`GAP_READINGS`]; the rest of a longer gap gets one reading at `time`, as a live probe
+    /// that came late would. False once a worker has gone.
+    fn sample_before(&mut self, out: &mut Dispatch, time: Timestamp) -> bool {
+        for step in 0..=GAP_READINGS {
+            let Some(due) = self.due.filter(|&due| due <= time) else { break };
+            let at = if step < GAP_READINGS { due } else { time };
+            if !out.tick(at) {
+                return false;
+            }
+            self.sampler.step(at);
+            self.refresh();
+        }
+        true
+    }
+
+    /// At the end of the files: the channels' events that matched since the last due time.
+    fn finish(&mut self, out: &mut Dispatch, end: Timestamp) {
+        if out.tick(end) {
+            self.sampler.step(end);
+        }
+    }
 }
 
 impl Reading {
@@ -357,19 +432,21 @@ impl Reading {
 /// The pause between two rounds of a repeated replay, on the probe's clock.
 const ROUND_GAP_NS: u64 = 1_000_000_000;
 
-/// Reads every file in order into batches for the worker, after the first `seq` frames already
-/// read (the first of them at `first_time`, where pacing starts). Paced, a frame is handed over when
-/// its time comes (and the batch it joins goes out before any wait, so no frame is held back);
-/// otherwise as fast as the files can be read. Repeated, the files are read again and again,
-/// each round's times moved past the last round's. Returns the files (of the last round), for
+/// Reads every file in order into batches for the worker, after the `seq` frames already read
+/// into `first` (the first of them where pacing starts, and counted first). Paced, a frame is
+/// handed over when its time comes (and the batch it joins goes out before any wait, so no frame
+/// is held back); otherwise as fast as the files can be read. Repeated, the files are read again
+/// and again, each round's times moved past the last round's. Before a frame past an alarm's due
+/// time, the alarms are sampled ([`AlarmDeadlines`]). Returns the files (of the last round), for
 /// their results, and the number of frames read.
 fn read_files(
     mut files: Vec<CaptureFile>,
-    reading: &Reading,
+    mut reading: Reading,
     mut out: Dispatch,
+    first: Batch,
     mut seq: u64,
-    first_time: Option<Timestamp>,
 ) -> (Vec<CaptureFile>, u64) {
+    let first_time = first.iter().next().map(|f| f.time);
     let mut pacer: Option<Pacer> = match (reading.speed, first_time) {
         (Speed::Factor(factor), Some(first)) => {
             Some(Pacer { factor, wall_start: Instant::now(), first, latest: first })
@@ -381,17 +458,46 @@ fn read_files(
     let mut shift = 0u64;
     // The latest frame time handed over, shifted.
     let mut latest = first_time.unwrap_or_default();
+    // An alarm due at the start reads before the first frame, like every reading.
+    // Frame by frame goes through the filling batches, which must be out before a whole batch
+    // is handed over (with one worker, `push_batch` sends it as it is): flushed each time.
+    for frame in first.iter() {
+        if !hand_over(&mut out, &mut reading.alarms, &frame, latest) {
+            return (files, seq);
+        }
+    }
+    out.flush();
     'rounds: loop {
         for file in &mut files {
             while !file.finished() {
                 if reading.stopped() {
                     break 'rounds;
                 }
+                if let Some(alarms) = &mut reading.alarms {
+                    alarms.refresh();
+                }
                 if reading.speed == Speed::Max && shift == 0 {
                     file.read_batch(&mut batch, DEFAULT_BATCH_FRAMES, &mut seq, reading.if_index);
-                    if let Some(last) = batch.iter().last() {
-                        latest = latest.max(last.time);
+                    // Without alarms, the last frame's time will do (no look at every frame).
+                    let batch_latest = match &reading.alarms {
+                        Some(_) => batch.iter().fold(latest, |t, f| t.max(f.time)),
+                        None => batch.iter().last().map_or(latest, |f| latest.max(f.time)),
+                    };
+                    if reading.alarms.as_ref().is_some_and(|a| a.crossed_by(batch_latest)) {
+                        // An alarm is due within this batch: frame by frame, as paced.
+                        for frame in batch.iter() {
+                            latest = latest.max(frame.time);
+                            if !hand_over(&mut out, &mut reading.alarms, &frame, latest) {
+                                break 'rounds;
+                            }
+                        }
+                        batch.clear();
+                        if !out.flush() {
+                            break 'rounds;
+                        }
+                        continue;
                     }
+                    latest = batch_latest;
                     if !out.push_batch(&mut batch) {
                         break 'rounds;
                     }
@@ -416,7 +522,7 @@ fn read_files(
                             pacer.wait_for(frame.time);
                         }
                     }
-                    if !out.push(&frame) {
+                    if !hand_over(&mut out, &mut reading.alarms, &frame, latest) {
                         break 'rounds;
                     }
                 }
@@ -437,7 +543,22 @@ fn read_files(
         shift = latest.0.saturating_sub(first.0).saturating_add(ROUND_GAP_NS);
     }
     out.flush();
+    if let (Some(alarms), Some(_)) = (&mut reading.alarms, first_time) {
+        alarms.finish(&mut out, latest);
+    }
     (files, seq)
+}
+
+/// Hands one frame to its worker, after sampling the alarms due before it (`latest`: the frame's
+/// time, or a later one already seen: time never goes back). False once a worker has gone.
+fn hand_over(out: &mut Dispatch, alarms: &mut Option<AlarmDeadlines>, frame: &RawFrame<'_>, latest: Timestamp) -> bool {
+    if let Some(alarms) = alarms
+        && alarms.crossed_by(latest)
+        && !alarms.sample_before(out, latest)
+    {
+        return false;
+    }
+    out.push(frame)
 }
 
 /// ifDescr of the replayed data source.

@@ -174,8 +174,22 @@ fn u(v: &Value) -> u64 {
 }
 
 /// The probes' channel in the lab: IPv4 and protocol ICMP (08 00 at offset 12, 01 at 23), on,
-/// with a wrapping buffer of whole frames.
+/// with a wrapping buffer of whole frames; and an alarm on its channelMatches, which the probe
+/// (run without an agent) samples every second and logs when the first ICMP frames match.
 const ICMP_CAPTURE: &str = r#"
+[[event]]
+eventIndex = 1
+eventType = "log"
+eventDescription = "ICMP seen"
+[[alarm]]
+alarmIndex = 1
+alarmInterval = 1
+alarmVariable = "1.3.6.1.2.1.16.7.2.1.9.1"
+alarmSampleType = "absoluteValue"
+alarmStartupAlarm = "risingAlarm"
+alarmRisingThreshold = 1
+alarmFallingThreshold = 0
+alarmRisingEventIndex = 1
 [[channel]]
 channelIndex = 1
 channelDataControl = "on"
@@ -286,6 +300,14 @@ fn live_runs_match_tcpdumps_simultaneous_recording() {
         )
         .expect("JSON");
         assert_eq!(u(&got["channelTable"][0]["channelMatches"]), icmp.len() as u64, "{engine}: channelMatches");
+        // Without an agent the alarm was still sampled: it read channelMatches as it grew, and
+        // logged one risingAlarm (hysteresis: no falling alarm, as the matches never go back).
+        let alarm_value = u(&got["alarmTable"][0]["alarmValue"]);
+        assert!(alarm_value > 0 && alarm_value <= icmp.len() as u64, "{engine}: alarmValue {alarm_value}");
+        let log = got["logTable"].as_array().expect("logTable");
+        assert_eq!(log.len(), 1, "{engine}: {log:?}");
+        let description = log[0]["logDescription"].as_str().unwrap_or_default();
+        assert!(description.starts_with("alarm 1 risingAlarm"), "{engine}: {description}");
     }
 }
 

@@ -22,12 +22,23 @@ use rmonprobe::tui::screens::render;
 use rmonprobe::tui::source::remote::{RemoteSource, Snmp2c};
 use rmonprobe::tui::source::{Groups, Reading, Source, TUI_OWNER, TopNRequest, Wants};
 
-/// One row of every group but alarms (which only the agent samples, so the two would differ).
+/// One row of every group. A replay samples the alarm on the packets' clock, so the agent's
+/// replay and the embedded one log the same.
 const CONFIG: &str = r#"
 [[event]]
 eventIndex = 1
 eventType = "log"
 eventDescription = "ICMP seen"
+
+[[alarm]]
+alarmIndex = 1
+alarmInterval = 4
+alarmVariable = "1.3.6.1.2.1.16.1.1.1.5.1"
+alarmSampleType = "deltaValue"
+alarmRisingThreshold = 200
+alarmFallingThreshold = 50
+alarmRisingEventIndex = 1
+alarmFallingEventIndex = 1
 
 [[channel]]
 channelIndex = 1
@@ -80,7 +91,6 @@ fn draw(snapshot: Snapshot, screen: Screen) -> String {
         groups: Groups::ALL,
         finished: true,
         every_table: true,
-        alarms_sampled: true,
     })));
     let n = Screen::ALL.iter().position(|s| *s == screen).unwrap() as u8;
     app.update(Event::Key(KeyEvent::new(KeyCode::Char((b'1' + n) as char), KeyModifiers::NONE)));
@@ -139,6 +149,9 @@ fn remote_mode_reads_what_the_embedded_probe_shows() {
     assert_eq!(r.capture_buffer.len(), 149, "tshark's ICMP frames of lab-basic (tests/capture_buffers.rs)");
     assert_eq!(r.capture_buffer, l.capture_buffer);
     assert_eq!(r.event, l.event);
+    assert_eq!(r.alarm, l.alarm);
+    assert_eq!(r.log, l.log);
+    assert!(r.log.len() >= 4, "the alarm fired both ways, more than once: {:?}", r.log);
     assert_eq!(reading.snapshot.interfaces[0].info.if_speed, local.interfaces[0].info.if_speed);
     assert!(!r.hosts.is_empty() && !r.matrix_sd.is_empty() && !r.ether_history.is_empty());
 

@@ -15,7 +15,7 @@ use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 
 use crate::rmon::capture::{BufferControl, Merged};
 use crate::rmon::edit::{RejectedEdit, RowEdit};
-use crate::rmon::{AlarmRun, Probe, RowRequest, Sample, Shard, ShardCommand, Snapshot, Timestamp};
+use crate::rmon::{AlarmRun, Probe, RowRequest, Sample, Shard, ShardCommand, ShardParts, Snapshot, Timestamp};
 use crate::snmp::Backend;
 use crate::snmp::oid::Oid;
 
@@ -24,8 +24,8 @@ use crate::snmp::oid::Oid;
 pub enum WorkerRequest {
     /// Configuration changes to apply, in order.
     Apply(Vec<ShardCommand>),
-    /// A copy of the shard as it stands, sent back on the channel given.
-    Copy(Sender<Shard>),
+    /// A copy of the shard as it stands, with the parts given, sent back on the channel given.
+    Copy(ShardParts, Sender<Shard>),
     /// The shard's channelMatches by channelIndex ([`Shard::channel_counts`]), for the
     /// channels' events, which look ten times a second.
     ChannelCounts(Sender<Vec<(u16, u64)>>),
@@ -44,14 +44,38 @@ pub fn answer(shard: &mut Shard, request: WorkerRequest) {
                 shard.apply(command);
             }
         }
-        WorkerRequest::Copy(reply) => {
+        WorkerRequest::Copy(parts, reply) => {
             // The asker may have given up waiting; the copy is then simply dropped.
-            let _ = reply.send(shard.clone());
+            let _ = reply.send(shard.copy_of(parts));
         }
         WorkerRequest::ChannelCounts(reply) => {
             let _ = reply.send(shard.channel_counts());
         }
     }
+}
+
+/// The parts of the shards that reading `variables` through the agent's MIB needs. Only the
+/// objects known to be read from elsewhere go without: the system, interfaces, snmp and ifX
+/// groups, and RMON's statistics, history, alarm, filter and event groups. A replay reads its
+/// alarms at every due time, and for the usual alarm, on an etherStats counter, copying and
+/// merging the host and matrix tables each time would cost far more than the reading.
+fn parts_to_read<'a>(variables: impl Iterator<Item = &'a Oid>) -> ShardParts {
+    const MIB_2: [u32; 6] = [1, 3, 6, 1, 2, 1];
+    let mut parts = ShardParts { hosts: false, matrix: false, buffers: false };
+    for variable in variables {
+        let below = variable.as_slice().strip_prefix(&MIB_2[..]).unwrap_or_default();
+        match below {
+            // system, interfaces, snmp, ifMIB.
+            [1 | 2 | 11 | 31, ..] => {}
+            // rmon: statistics, history, alarm, filter, event.
+            [16, 1 | 2 | 3 | 7 | 9, ..] => {}
+            [16, 4 | 5, ..] => parts.hosts = true,
+            [16, 6, ..] => parts.matrix = true,
+            [16, 8, ..] => parts.buffers = true,
+            _ => return ShardParts::ALL,
+        }
+    }
+    parts
 }
 
 /// The probe's clock as the workers advance it: the latest frame time counted. One writer per
@@ -111,15 +135,15 @@ impl ControlPlane {
         self.probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// A copy of every worker's shard, ticked to `now` (a worker that does not answer within
-    /// [`COPY_TIMEOUT`] is left out).
-    fn shard_copies(&self, now: Timestamp) -> Vec<Shard> {
+    /// A copy of every worker's shard with `parts`, ticked to `now` (a worker that does not
+    /// answer within [`COPY_TIMEOUT`] is left out).
+    fn shard_copies(&self, now: Timestamp, parts: ShardParts) -> Vec<Shard> {
         let replies: Vec<Receiver<Shard>> = self
             .workers
             .iter()
             .filter_map(|w| {
                 let (tx, rx) = bounded(1);
-                w.send(WorkerRequest::Copy(tx)).ok().map(|_| rx)
+                w.send(WorkerRequest::Copy(parts, tx)).ok().map(|_| rx)
             })
             .collect();
         let mut shards: Vec<Shard> = replies.iter().filter_map(|rx| rx.recv_timeout(COPY_TIMEOUT).ok()).collect();
@@ -137,7 +161,7 @@ impl ControlPlane {
 
     /// Every valid capture buffer as it stands at `now`, merged over the workers' shards.
     pub fn capture_buffers(&self, now: Timestamp) -> Vec<(u16, BufferControl, Merged)> {
-        let shards = self.shard_copies(now);
+        let shards = self.shard_copies(now, ShardParts::ALL);
         let refs: Vec<&Shard> = shards.iter().collect();
         self.probe().capture_buffers(&refs)
     }
@@ -161,7 +185,7 @@ impl Backend for ControlPlane {
         }
         let expired = self.probe().expire_rows(now);
         self.broadcast(expired);
-        let shards = self.shard_copies(now);
+        let shards = self.shard_copies(now, ShardParts::ALL);
         let refs: Vec<&Shard> = shards.iter().collect();
         let snapshot = Arc::new(Snapshot::take(&self.probe(), now, &refs));
         self.cached = Some((Instant::now(), Arc::clone(&snapshot)));
@@ -182,6 +206,17 @@ impl Backend for ControlPlane {
     fn fresh_snapshot(&mut self, now: Timestamp) -> Arc<Snapshot> {
         self.cached = None;
         self.snapshot(now)
+    }
+
+    fn alarm_snapshot(&mut self, now: Timestamp) -> Arc<Snapshot> {
+        let parts = parts_to_read(self.probe().alarm_variables());
+        if parts == ShardParts::ALL {
+            return self.fresh_snapshot(now);
+        }
+        // Not kept for the views: its host, matrix or capture tables are left empty.
+        let shards = self.shard_copies(now, parts);
+        let refs: Vec<&Shard> = shards.iter().collect();
+        Arc::new(Snapshot::take(&self.probe(), now, &refs))
     }
 
     fn next_alarm_due(&self) -> Option<Timestamp> {
@@ -223,5 +258,33 @@ impl Backend for ControlPlane {
         }
         self.broadcast(run.data_control_commands());
         run
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(variables: &[&str]) -> ShardParts {
+        let oids: Vec<Oid> = variables.iter().map(|v| v.parse().unwrap()).collect();
+        parts_to_read(oids.iter())
+    }
+
+    #[test]
+    fn an_alarm_copies_only_the_tables_its_variable_is_in() {
+        let none = ShardParts { hosts: false, matrix: false, buffers: false };
+        // etherStatsPkts.1, etherHistoryPkts.1.3, channelMatches.1, ifInOctets.1, sysUpTime.0.
+        let light = ["1.3.6.1.2.1.16.1.1.1.5.1", "1.3.6.1.2.1.16.2.2.1.5.1.3", "1.3.6.1.2.1.16.7.2.1.9.1"];
+        assert_eq!(parts(&light), none);
+        assert_eq!(parts(&["1.3.6.1.2.1.2.2.1.10.1", "1.3.6.1.2.1.1.3.0"]), none);
+        // hostControlTableSize.1, a hostTopN rate, matrixControlTableSize.1, bufferControlTurnOnTime.1.
+        assert_eq!(parts(&["1.3.6.1.2.1.16.4.1.1.3.1"]), ShardParts { hosts: true, ..none });
+        assert_eq!(parts(&["1.3.6.1.2.1.16.5.2.1.4.1.1"]), ShardParts { hosts: true, ..none });
+        assert_eq!(parts(&["1.3.6.1.2.1.16.6.1.1.3.1"]), ShardParts { matrix: true, ..none });
+        assert_eq!(parts(&["1.3.6.1.2.1.16.8.1.1.11.1"]), ShardParts { buffers: true, ..none });
+        assert!(parts(&["1.3.6.1.2.1.16.1.1.1.5.1", "1.3.6.1.2.1.16.6.1.1.3.1"]).matrix);
+        // Anything else (the probe's own MIB, RMON2 later): everything.
+        assert_eq!(parts(&["1.3.6.1.4.1.99999.1.1.0"]), ShardParts::ALL);
+        assert_eq!(parts(&["1.3.6.1.2.1.16.16.1.0"]), ShardParts::ALL);
     }
 }

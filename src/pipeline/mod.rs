@@ -7,6 +7,7 @@
 //! cores, each at its own pace; live capture will add workers behind a dispatcher on the same
 //! hand-off.
 
+pub mod alarms;
 pub mod control;
 pub mod dispatch;
 pub mod workers;
@@ -65,6 +66,13 @@ impl BatchReceiver {
             recv(self.full) -> batch => batch.map_or(Next::Done, Next::Batch),
             recv(requests) -> request => request.map_or(Next::NoMoreRequests, Next::Request),
         }
+    }
+
+    /// The batches already waiting, without waiting for more: what a worker counts before it
+    /// answers a request, so that the answer covers every frame handed over before it was asked
+    /// (a replay's reader ticks the workers to an alarm's due time, then asks for copies).
+    pub fn waiting(&self) -> impl Iterator<Item = Batch> + '_ {
+        (0..self.full.len()).map_while(|_| self.full.try_recv().ok())
     }
 
     /// Gives a counted batch back to be filled again.

@@ -3,8 +3,8 @@
 
 use std::net::UdpSocket;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use crossbeam_channel::Receiver;
@@ -13,7 +13,7 @@ use crate::pipeline::control::{self, ControlPlane, ProbeClock, WorkerRequest};
 use crate::pipeline::{BatchReceiver, Next, Worker};
 use crate::rmon::{DataSourceInfo, Limits, Probe, RowRequest, Shard, Timestamp};
 use crate::snmp::trap::TrapSink;
-use crate::snmp::udp::Shell;
+use crate::snmp::udp::{AlarmClock, Shell};
 use crate::snmp::{Agent, AgentConfig};
 use crate::state::ProbeState;
 
@@ -112,27 +112,52 @@ fn work(
                 clock.set(worker.shard.now());
                 counted.recycle(batch);
             }
-            Next::Request(request) => control::answer(&mut worker.shard, request),
+            Next::Request(request) => {
+                // A request and batches may both be waiting, and `next` picks either: the
+                // batches handed over before the request count first.
+                for batch in counted.waiting() {
+                    worker.take(&batch);
+                    counted.recycle(batch);
+                }
+                clock.set(worker.shard.now());
+                control::answer(&mut worker.shard, request);
+            }
             Next::NoMoreRequests => requests = crossbeam_channel::never(),
             Next::Done => return worker.shard,
         }
     }
 }
 
+/// The agent as its thread and a replay's reader share it.
+pub type SharedAgent = Arc<Mutex<Agent<ControlPlane>>>;
+
+/// The agent's thread, and what others need to step its alarms.
+pub struct StartedAgent {
+    pub thread: JoinHandle<()>,
+    /// Raised to end the thread.
+    pub stop: Arc<AtomicBool>,
+    pub agent: SharedAgent,
+    pub shell: Arc<Shell>,
+}
+
 /// The agent's thread: the UDP shell around the agent core, the probe behind `control`, until
-/// the returned flag is set.
+/// the returned flag is set. `alarm_clock` says whether the shell or a replay's reader steps
+/// the alarms.
 pub fn start_agent(
     setup: AgentSetup,
     control: ControlPlane,
     clock: impl Fn() -> Timestamp + Send + 'static,
-) -> Result<(JoinHandle<()>, Arc<AtomicBool>), StartError> {
+    alarm_clock: AlarmClock,
+) -> Result<StartedAgent, StartError> {
     let stop = Arc::new(AtomicBool::new(false));
-    let shell =
-        Shell { socket: setup.socket, state: setup.state, stop: Arc::clone(&stop), trap_sinks: setup.trap_sinks };
-    let mut agent = Agent::new(setup.config, control);
+    let mut shell = Shell::new(setup.socket, setup.state, Arc::clone(&stop), setup.trap_sinks);
+    shell.alarm_clock = alarm_clock;
+    let shell = Arc::new(shell);
+    let agent = Arc::new(Mutex::new(Agent::new(setup.config, control)));
+    let (serving, served) = (Arc::clone(&shell), Arc::clone(&agent));
     let thread = std::thread::Builder::new()
         .name("rmonprobe-snmp".into())
-        .spawn(move || shell.serve(&mut agent, clock))
+        .spawn(move || serving.serve(&served, clock))
         .map_err(|e| StartError::Internal(format!("cannot start the SNMP agent thread: {e}")))?;
-    Ok((thread, stop))
+    Ok(StartedAgent { thread, stop, agent, shell })
 }

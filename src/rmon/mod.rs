@@ -44,6 +44,6 @@ pub use alarm::{AlarmConfig, Sample, SampleType, StartupAlarm};
 pub use edit::{ControlTable, ControlValue, EditError, RejectedEdit, RowEdit, UNDER_CREATION_TIMEOUT};
 pub use event::{EventType, TrapRequest};
 pub use probe::{AlarmRun, DataSourceInfo, Limits, Probe, RmonTables, RowError, RowRequest};
-pub use shard::{Group, Shard, ShardCommand};
+pub use shard::{Group, Shard, ShardCommand, ShardParts};
 pub use snapshot::{Interface, Snapshot};
 pub use time::Timestamp;

@@ -739,6 +739,17 @@ impl Probe {
             .collect()
     }
 
+    /// What the alarms watch: the alarmVariable of every row.
+    pub fn alarm_variables(&self) -> impl Iterator<Item = &Oid> {
+        self.alarms.values().map(|a| &a.config.variable)
+    }
+
+    /// Whether anything may fire an event without a manager creating rows first: an alarm, or
+    /// an armed channel. A probe without an agent that has neither needs no alarm sampler.
+    pub fn has_event_sources(&self) -> bool {
+        !self.alarms.is_empty() || !self.armed_channels().is_empty()
+    }
+
     /// When the next alarm wants a reading (None: no valid alarm): how long the caller of
     /// [`Probe::run_alarms`] may wait.
     pub fn next_alarm_due(&self) -> Option<Timestamp> {

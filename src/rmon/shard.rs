@@ -143,6 +143,21 @@ struct SourceShard {
     channels: Rows<ChannelCounter>,
 }
 
+/// Which of a shard's large tables a copy carries ([`Shard::copy_of`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShardParts {
+    /// hostTable and hostTimeTable (and hostControlTableSize).
+    pub hosts: bool,
+    /// matrixSD and matrixDS (and matrixControlTableSize).
+    pub matrix: bool,
+    /// The capture buffers' frames.
+    pub buffers: bool,
+}
+
+impl ShardParts {
+    pub const ALL: ShardParts = ShardParts { hosts: true, matrix: true, buffers: true };
+}
+
 /// One worker's share of the probe's data.
 #[derive(Clone, Debug)]
 pub struct Shard {
@@ -436,6 +451,38 @@ impl Shard {
         find(&self.source(source)?.history, index)
     }
 
+    /// A copy with only the large tables in `parts`; the counters, history, channels and
+    /// hostTopN reports always come along. A copy without hosts or matrix answers those tables
+    /// empty: it is for reading what does not need them (an alarm on etherStatsPkts) without the
+    /// cost of copying and merging tens of thousands of entries.
+    pub fn copy_of(&self, parts: ShardParts) -> Shard {
+        if parts == ShardParts::ALL {
+            return self.clone();
+        }
+        let sources = self
+            .sources
+            .iter()
+            .map(|s| SourceShard {
+                counters: s.counters,
+                ether_stats: s.ether_stats.clone(),
+                history: s.history.clone(),
+                hosts: if parts.hosts { s.hosts.clone() } else { Vec::new() },
+                matrix: if parts.matrix { s.matrix.clone() } else { Vec::new() },
+                channels: s.channels.clone(),
+            })
+            .collect();
+        Shard {
+            now: self.now,
+            next_deadline: self.next_deadline,
+            sources,
+            top_n: self.top_n.clone(),
+            hasher: self.hasher.clone(),
+            hashes: Vec::new(),
+            has_channels: self.has_channels,
+            buffers: if parts.buffers { self.buffers.clone() } else { Vec::new() },
+        }
+    }
+
     /// The host table of hostControlIndex `index`, whatever its data source.
     pub fn host_table(&self, index: u16) -> Option<&HostTable> {
         self.sources.iter().find_map(|s| find(&s.hosts, index))
@@ -532,6 +579,24 @@ mod tests {
         s.count(&at(2, 1));
         assert_eq!(s.ether_stats(DataSource(1), 1).unwrap().pkts, 2);
         assert_eq!(s.ether_stats(DataSource(1), 2).unwrap().pkts, 1);
+    }
+
+    #[test]
+    fn a_copy_without_hosts_and_matrix_keeps_the_counters_and_history() {
+        let mut s = shard();
+        for (i, secs) in [1, 5, 12].into_iter().enumerate() {
+            s.count(&at(secs, i as u64));
+        }
+        let light = s.copy_of(ShardParts { hosts: false, matrix: true, buffers: false });
+        assert_eq!(light.ether_stats(DataSource(1), 1), s.ether_stats(DataSource(1), 1));
+        assert_eq!(light.source_counters(DataSource(1)), s.source_counters(DataSource(1)));
+        let samples = |x: &Shard| x.history(DataSource(1), 1).map(|h| h.samples().count());
+        assert_eq!((samples(&light), samples(&s)), (Some(1), Some(1)));
+        assert!(light.host_table(1).is_none() && s.host_table(1).is_some_and(|h| h.len() == 2));
+        assert_eq!(light.matrix_table(1).map(|m| m.len()), Some(1));
+        assert_eq!(light.now(), s.now());
+        let whole = s.copy_of(ShardParts::ALL);
+        assert_eq!(whole.host_table(1).map(|h| h.len()), Some(2));
     }
 
     #[test]

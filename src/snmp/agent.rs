@@ -97,11 +97,11 @@ impl<B: Backend> Agent<B> {
     /// serves. Returns the traps to send; an alarm deleted because its variable went away is
     /// logged and counts as a change (the state file keeps the rows).
     pub fn step_alarms(&mut self, now: Timestamp) -> AlarmRun {
-        let mut run = self.backend.run_channel_events(now);
+        let mut run = self.step_channel_events(now);
         if self.backend.next_alarm_due().is_none_or(|due| due > now) {
             return run;
         }
-        let snapshot = self.backend.fresh_snapshot(now);
+        let snapshot = self.backend.alarm_snapshot(now);
         let ctx = Context { snapshot: &snapshot, system: &self.config.system, counters: &self.counters };
         let mib = &self.mib;
         let alarms = self.backend.run_alarms(now, &mut |oid| mib.get(&ctx, oid.as_slice()).alarm_sample());
@@ -114,6 +114,12 @@ impl<B: Backend> Agent<B> {
             self.changed = true;
         }
         run
+    }
+
+    /// Steps only the channels' events to `now`: where a replay's reader steps the alarms on
+    /// the packets' clock, the agent's thread still looks at the channels between datagrams.
+    pub fn step_channel_events(&mut self, now: Timestamp) -> AlarmRun {
+        self.backend.run_channel_events(now)
     }
 
     /// Counts `n` notifications handed to the transport (snmpOutPkts).

@@ -25,6 +25,12 @@ pub trait Backend {
     /// picture from before its sampling time. The next [`Backend::snapshot`] may reuse it.
     fn fresh_snapshot(&mut self, now: Timestamp) -> Arc<Snapshot>;
 
+    /// What the alarms read their variables from at `now`, read afresh: a snapshot that may
+    /// leave out the tables none of the alarms' variables are in (and is then not reused).
+    fn alarm_snapshot(&mut self, now: Timestamp) -> Arc<Snapshot> {
+        self.fresh_snapshot(now)
+    }
+
     /// When the next alarm wants a reading (None: no valid alarm).
     fn next_alarm_due(&self) -> Option<Timestamp>;
 

@@ -31,8 +31,9 @@ pub enum SetAction {
     System(SystemEdit),
 }
 
-/// The agent's own settable and counted objects, read by the system and snmp groups.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The agent's own settable and counted objects, read by the system and snmp groups. The
+/// default, all empty, is that of an agent no manager reads (one that only samples alarms).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SystemGroup {
     /// sysDescr: the product, its version and build.
     pub descr: String,

@@ -5,8 +5,8 @@
 use std::io::ErrorKind;
 use std::net::{IpAddr, Ipv4Addr, UdpSocket};
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use crate::rmon::Timestamp;
@@ -17,7 +17,20 @@ use crate::state::{self, ProbeState};
 
 /// How often a quiet agent looks at its stop flag and its alarms (an alarm's reading is at
 /// most this late).
-const POLL: Duration = Duration::from_millis(100);
+pub const POLL: Duration = Duration::from_millis(100);
+
+/// Who steps the alarms of the agent a shell serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlarmClock {
+    /// The shell, between datagrams, on the probe's clock as it reads then (a live probe: at
+    /// most [`POLL`] late).
+    Shell,
+    /// A replay's reader, at each alarm's due time on the packets' clock, once every frame
+    /// before that moment is counted (`pipeline::alarms`). The shell steps only the channels'
+    /// events: stepping alarms on the wall clock would read the counters at whatever moment
+    /// the replay had reached.
+    Reader,
+}
 
 /// What the shell needs besides the agent.
 pub struct Shell {
@@ -28,18 +41,32 @@ pub struct Shell {
     pub stop: Arc<AtomicBool>,
     /// Where the events' traps go (`--trap-sink`), sent from the agent's socket.
     pub trap_sinks: Vec<TrapSink>,
+    pub alarm_clock: AlarmClock,
+    /// The request-id of the latest trap sent.
+    pub trap_request_id: AtomicI32,
+}
+
+/// Locks the agent, which its shell shares with whoever else steps its alarms (a replay's
+/// reader).
+pub fn lock<B>(agent: &Mutex<Agent<B>>) -> MutexGuard<'_, Agent<B>> {
+    // A thread that panicked while holding the agent left it between two requests: go on.
+    agent.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Shell {
+    /// A shell on `socket` that steps the alarms itself ([`AlarmClock::Shell`]).
+    pub fn new(socket: UdpSocket, state: Option<PathBuf>, stop: Arc<AtomicBool>, trap_sinks: Vec<TrapSink>) -> Shell {
+        Shell { socket, state, stop, trap_sinks, alarm_clock: AlarmClock::Shell, trap_request_id: AtomicI32::new(0) }
+    }
+
     /// Answers datagrams until `stop` is raised, with `clock` giving the probe's time.
-    pub fn serve<B: Backend>(&self, agent: &mut Agent<B>, clock: impl Fn() -> Timestamp) {
+    pub fn serve<B: Backend>(&self, agent: &Mutex<Agent<B>>, clock: impl Fn() -> Timestamp) {
         if let Err(e) = self.socket.set_read_timeout(Some(POLL)) {
             eprintln!("rmonprobe: snmp: cannot set a read timeout: {e}");
         }
         let mut buf = vec![0u8; 65536];
-        let mut request_id: i32 = 0;
         while !self.stop.load(Ordering::Relaxed) {
-            self.step_alarms(agent, clock(), &mut request_id);
+            self.step_events(&mut lock(agent), clock(), self.alarm_clock == AlarmClock::Shell);
             let (len, peer) = match self.socket.recv_from(&mut buf) {
                 Ok(received) => received,
                 Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted) => {
@@ -49,6 +76,7 @@ impl Shell {
                 // matters.
                 Err(_) => continue,
             };
+            let mut agent = lock(agent);
             let Some(answer) = agent.handle(clock(), peer, &buf[..len]) else { continue };
             if let Err(e) = self.socket.send_to(&answer, peer) {
                 eprintln!("rmonprobe: snmp: cannot answer {peer}: {e}");
@@ -57,14 +85,15 @@ impl Shell {
                 eprintln!("rmonprobe: {line}");
             }
             if agent.take_changed() {
-                self.save(agent);
+                self.save(&agent);
             }
         }
     }
 
-    /// Steps the alarms and sends what their events ask for to every sink.
-    fn step_alarms<B: Backend>(&self, agent: &mut Agent<B>, now: Timestamp, request_id: &mut i32) {
-        let run = agent.step_alarms(now);
+    /// Steps the channels' events and, with `alarms`, the alarms that are due at `now`; sends
+    /// what their events ask for to every sink, and saves the state when an alarm was deleted.
+    pub fn step_events<B: Backend>(&self, agent: &mut Agent<B>, now: Timestamp, alarms: bool) {
+        let run = if alarms { agent.step_alarms(now) } else { agent.step_channel_events(now) };
         for line in agent.take_log() {
             eprintln!("rmonprobe: {line}");
         }
@@ -81,9 +110,10 @@ impl Shell {
         };
         let mut sent = 0;
         for request in &run.traps {
-            *request_id = request_id.wrapping_add(1) & i32::MAX;
+            // One stepper at a time holds the agent; the id only has to differ between traps.
+            let request_id = self.trap_request_id.fetch_add(1, Ordering::Relaxed).wrapping_add(1) & i32::MAX;
             for sink in &self.trap_sinks {
-                let datagram = trap::encode_for(sink, request, *request_id, agent_addr);
+                let datagram = trap::encode_for(sink, request, request_id, agent_addr);
                 match self.socket.send_to(&datagram, sink.addr) {
                     Ok(_) => sent += 1,
                     Err(e) => eprintln!("rmonprobe: snmp: cannot send a trap to {sink}: {e}"),

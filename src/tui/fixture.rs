@@ -1,12 +1,12 @@
 //! Fixed data for the UI's tests: the bundled lab capture replayed with one row of every group
-//! the screens show, plus an alarm value and log entries (which only an agent's sampling makes).
+//! the screens show. The replay samples the alarm on the packets' clock, so its value and the
+//! log entries it fired are the same every time.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::config::Config;
 use crate::replay::{ReplayOptions, Speed, replay};
-use crate::rmon::event::LogEntry;
 use crate::rmon::{Shard, Snapshot};
 use crate::tui::app::{App, Event};
 use crate::tui::source::{Groups, Reading};
@@ -57,20 +57,6 @@ pub fn snapshot() -> Snapshot {
     for i in &mut s.interfaces {
         i.info.descr = "replay of captures/lab-basic.pcapng".into();
     }
-    // What an agent's alarm sampling would have left.
-    if let Some(a) = s.tables.alarm.first_mut() {
-        a.alarm_value = 240;
-    }
-    for (i, (time, text)) in
-        [(3_000, "rising alarm 1: 240 >= 200"), (6_000, "falling alarm 1: 40 <= 50")].into_iter().enumerate()
-    {
-        s.tables.log.push(LogEntry {
-            log_event_index: 1,
-            log_index: i as u32 + 1,
-            log_time: time,
-            log_description: text.into(),
-        });
-    }
     s
 }
 
@@ -82,7 +68,6 @@ pub fn app(groups: Groups) -> App {
         groups,
         finished: true,
         every_table: true,
-        alarms_sampled: true,
     })));
     app
 }

@@ -89,6 +89,11 @@ pub fn fit(s: &str, width: usize) -> String {
     out
 }
 
+/// `n` things, in the singular for one: "1 entry", "3 entries".
+pub fn things(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

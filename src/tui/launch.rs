@@ -50,7 +50,6 @@ fn replay_inner(
         Speed::Max => "max".to_string(),
         Speed::Factor(f) => format!("{f}x"),
     };
-    let alarms_sampled = agent.is_some();
     let title = format!("replay of {} at {speed}{}", names.join(", "), if repeat { ", looped" } else { "" });
     let (tap, taps) = crossbeam_channel::bounded(1);
     let stop = Arc::new(AtomicBool::new(false));
@@ -64,7 +63,7 @@ fn replay_inner(
             Ok(Ended { probe: replayed.probe, shards: replayed.shards, end })
         })
         .map_err(|e| format!("cannot start the replay thread: {e}"))?;
-    let source = LocalSource::new(title.clone(), taps, runner, stop, alarms_sampled);
+    let source = LocalSource::new(title.clone(), taps, runner, stop);
     term::run(Box::new(source), App::new(title, tui.capture_dir.clone()), tui.refresh)
         .map_err(|e| format!("terminal: {e}"))
 }
@@ -75,7 +74,6 @@ pub fn live(options: RunOptions, agent: Option<AgentSetup>, tui: &TuiOptions) ->
 }
 
 fn live_inner(options: RunOptions, agent: Option<AgentSetup>, tui: &TuiOptions) -> Result<(), String> {
-    let alarms_sampled = agent.is_some();
     let title = format!("live on {} ({})", options.interfaces.join(", "), options.engine);
     let (tap, taps) = crossbeam_channel::bounded(1);
     let stop = Arc::new(AtomicBool::new(false));
@@ -87,7 +85,7 @@ fn live_inner(options: RunOptions, agent: Option<AgentSetup>, tui: &TuiOptions) 
             Ok(Ended { probe: run.probe, shards: run.shards, end: run.end })
         })
         .map_err(|e| format!("cannot start the capture thread: {e}"))?;
-    let source = LocalSource::new(title.clone(), taps, runner, stop, alarms_sampled);
+    let source = LocalSource::new(title.clone(), taps, runner, stop);
     term::run(Box::new(source), App::new(title, tui.capture_dir.clone()), tui.refresh)
         .map_err(|e| format!("terminal: {e}"))
 }

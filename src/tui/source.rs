@@ -25,9 +25,6 @@ pub struct Reading {
     /// Every table was read now. A remote source reads the big tables only for the screens
     /// that show them and keeps the others from an earlier reading.
     pub every_table: bool,
-    /// Alarms are sampled. The SNMP agent's thread samples them, so an embedded probe started
-    /// without `--snmp` shows its alarm rows with alarmValue never taken.
-    pub alarms_sampled: bool,
 }
 
 /// Which RMON-1 groups a source implements.

@@ -35,13 +35,7 @@ fn reading(secs: u64, octets: [u64; 3]) -> Event {
     s.start = Timestamp(0);
     s.at = Timestamp(secs * 1_000_000_000);
     s.tables.hosts = octets.iter().enumerate().map(|(i, o)| host(i as u8 + 1, *o)).collect();
-    Event::Reading(Ok(Reading {
-        snapshot: Arc::new(s),
-        groups: Groups::ALL,
-        finished: false,
-        every_table: true,
-        alarms_sampled: true,
-    }))
+    Event::Reading(Ok(Reading { snapshot: Arc::new(s), groups: Groups::ALL, finished: false, every_table: true }))
 }
 
 fn key(app: &mut App, c: char) -> Vec<Command> {

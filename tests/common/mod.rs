@@ -317,12 +317,12 @@ pub fn serve_with_sinks(probe: LocalProbe, state: Option<PathBuf>, trap_sinks: V
     let stop = Arc::new(AtomicBool::new(false));
     let probe = Arc::new(Mutex::new(probe));
     let clock = Arc::new(AtomicU64::new(NOW.0));
-    let shell = Shell { socket, state, stop: Arc::clone(&stop), trap_sinks };
-    let mut agent = Agent::new(default_config(), Shared(Arc::clone(&probe)));
+    let shell = Shell::new(socket, state, Arc::clone(&stop), trap_sinks);
+    let agent = Mutex::new(Agent::new(default_config(), Shared(Arc::clone(&probe))));
     let time = Arc::clone(&clock);
     let thread = std::thread::spawn(move || {
-        shell.serve(&mut agent, || Timestamp(time.load(Ordering::SeqCst)));
-        agent
+        shell.serve(&agent, || Timestamp(time.load(Ordering::SeqCst)));
+        agent.into_inner().unwrap()
     });
     Served { addr, probe, clock, stop, thread: Some(thread) }
 }

@@ -63,11 +63,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let [alarm_area, event_area, log_area] =
         Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(25), Constraint::Percentage(35)])
             .areas(area);
-    // An embedded probe without an agent never samples: its alarmValue is no reading, and a
-    // standing against the thresholds would mislead.
-    let sampled = app.reading.as_ref().is_none_or(|r| r.alarms_sampled);
     let rows = t.alarm.iter().map(|a| {
-        let (where_, style) = if sampled { standing(a) } else { ("not sampled", Style::new().fg(Color::DarkGray)) };
+        let (where_, style) = standing(a);
         Row::new(vec![
             a.alarm_index.to_string(),
             variable_name(&a.alarm_variable),
@@ -77,7 +74,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             }
             .to_string(),
             format!("{}s", a.alarm_interval),
-            if sampled { a.alarm_value.to_string() } else { "-".to_string() },
+            a.alarm_value.to_string(),
             a.alarm_rising_threshold.to_string(),
             a.alarm_falling_threshold.to_string(),
             where_.to_string(),
@@ -102,14 +99,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Row::new(vec!["alarm", "variable", "type", "every", "value", "rising", "falling", "now"])
                 .style(header_style()),
         )
-        .block(Block::bordered().title(if sampled {
-            format!("alarmTable · {} alarms", t.alarm.len())
-        } else {
-            format!(
-                "alarmTable · {} alarms · not sampled: the SNMP agent samples them (start with --snmp)",
-                t.alarm.len()
-            )
-        })),
+        .block(Block::bordered().title(format!("alarmTable · {}", format::things(t.alarm.len(), "alarm", "alarms")))),
         alarm_area,
     );
     let rows = t.event.iter().map(|e| {
@@ -129,7 +119,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(
         Table::new(rows, [Constraint::Length(5), Constraint::Length(10), Constraint::Length(12), Constraint::Min(10)])
             .header(Row::new(vec!["event", "type", "last sent", "description"]).style(header_style()))
-            .block(Block::bordered().title(format!("eventTable · {} events", t.event.len()))),
+            .block(
+                Block::bordered().title(format!("eventTable · {}", format::things(t.event.len(), "event", "events"))),
+            ),
         event_area,
     );
     let mut log: Vec<_> = t.log.iter().collect();
@@ -144,7 +136,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(
         Table::new(rows, [Constraint::Length(12), Constraint::Length(8), Constraint::Min(10)])
             .header(Row::new(vec!["logTime", "event.log", "logDescription"]).style(header_style()))
-            .block(Block::bordered().title(format!("logTable · {} entries, newest first", t.log.len()))),
+            .block(
+                Block::bordered()
+                    .title(format!("logTable · {}, newest first", format::things(t.log.len(), "entry", "entries"))),
+            ),
         log_area,
     );
 }

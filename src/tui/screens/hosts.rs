@@ -17,8 +17,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         if app.hosts.filter.is_empty() { String::new() } else { format!(" · filter \"{}\"", app.hosts.filter) };
     let table_index = app.host_control_index().map_or_else(|| "-".into(), |i| i.to_string());
     let title = format!(
-        "hostTable {table_index} · {} hosts{filter} · sorted by {} {order} (s, S, /)",
-        rows.len(),
+        "hostTable {table_index} · {}{filter} · sorted by {} {order} (s, S, /)",
+        format::things(rows.len(), "host", "hosts"),
         app.hosts.sort.name()
     );
     let header = Row::new(

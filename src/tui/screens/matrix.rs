@@ -75,7 +75,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Row::new(vec!["matrixSDSourceAddress", "DestAddress", "pkts", "octets", "errors"]).style(header_style()),
         )
         .row_highlight_style(selected_style())
-        .block(Block::bordered().title(format!("matrixSDTable · {} pairs, busiest first (Enter: peers)", pairs.len()))),
+        .block(Block::bordered().title(format!(
+            "matrixSDTable · {}, busiest first (Enter: peers)",
+            format::things(pairs.len(), "pair", "pairs")
+        ))),
         area,
         &mut state,
     );

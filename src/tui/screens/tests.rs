@@ -8,7 +8,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::tui::app::{App, Event, Screen};
 use crate::tui::fixture;
 use crate::tui::screens::render;
-use crate::tui::source::{Groups, Reading};
+use crate::tui::source::Groups;
 
 fn draw(app: &App, width: u16, height: u16) -> TestBackend {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("a test terminal");
@@ -105,28 +105,4 @@ fn a_mini_rmon_agent_without_hosts_says_so() {
     screen(&mut app, Screen::History);
     let text = format!("{}", draw(&app, 80, 24));
     assert!(!text.contains("does not implement"), "{text}");
-}
-
-#[test]
-fn alarms_without_an_agent_say_they_are_not_sampled() {
-    let mut app = App::new("replay without --snmp".into(), std::path::PathBuf::from("."));
-    let reading = Reading {
-        snapshot: std::sync::Arc::new(fixture::snapshot()),
-        groups: Groups::ALL,
-        finished: true,
-        every_table: true,
-        alarms_sampled: false,
-    };
-    app.update(Event::Reading(Ok(reading)));
-    screen(&mut app, Screen::Alarms);
-    let text = format!("{}", draw(&app, 120, 40));
-    assert!(text.contains("not sampled: the SNMP agent samples them (start with --snmp)"), "{text}");
-    let alarm_row = text.lines().nth(3).expect("the first alarm row");
-    assert!(alarm_row.contains("not sampled") && !alarm_row.contains("rising"), "{alarm_row}");
-
-    // With an agent the same row shows its value against the thresholds.
-    let mut sampled = fixture::app(Groups::ALL);
-    screen(&mut sampled, Screen::Alarms);
-    let text = format!("{}", draw(&sampled, 120, 40));
-    assert!(!text.contains("not sampled"), "{text}");
 }

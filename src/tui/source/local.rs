@@ -50,8 +50,6 @@ pub struct LocalSource {
     /// The last complete reading: while the workers hand over to the end, a reading would lack
     /// their counts.
     last: Option<Arc<Snapshot>>,
-    /// An SNMP agent runs beside the probe, and so samples its alarms.
-    alarms_sampled: bool,
 }
 
 impl LocalSource {
@@ -62,9 +60,8 @@ impl LocalSource {
         tap: Receiver<EmbeddedProbe>,
         runner: JoinHandle<Result<Ended, String>>,
         stop: Arc<AtomicBool>,
-        alarms_sampled: bool,
     ) -> LocalSource {
-        LocalSource { title, state: State::Starting, tap, runner: Some(runner), stop, last: None, alarms_sampled }
+        LocalSource { title, state: State::Starting, tap, runner: Some(runner), stop, last: None }
     }
 
     /// Moves on when the probe has started or ended.
@@ -131,7 +128,7 @@ impl Source for LocalSource {
             State::Ended { probe, end } => probe.snapshot(*end),
         };
         self.last = Some(Arc::clone(&snapshot));
-        Ok(Reading { snapshot, groups: Groups::ALL, finished, every_table: true, alarms_sampled: self.alarms_sampled })
+        Ok(Reading { snapshot, groups: Groups::ALL, finished, every_table: true })
     }
 
     fn start_top_n(&mut self, request: &TopNRequest) -> Result<u16, String> {

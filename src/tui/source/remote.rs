@@ -327,7 +327,7 @@ impl<W: Walker> Source for RemoteSource<W> {
             Arc::new(Snapshot { at: Timestamp(up_time * NANOS_PER_TICK), start: Timestamp(0), interfaces, tables });
         self.last = Some(Arc::clone(&snapshot));
         let every_table = wants == Wants::ALL;
-        Ok(Reading { snapshot, groups, finished: false, every_table, alarms_sampled: true })
+        Ok(Reading { snapshot, groups, finished: false, every_table })
     }
 
     fn start_top_n(&mut self, request: &TopNRequest) -> Result<u16, String> {

@@ -134,7 +134,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         ])
     });
     frame.render_widget(
-        Table::new(rows, [Constraint::Length(12), Constraint::Length(8), Constraint::Min(10)])
+        Table::new(rows, [Constraint::Length(12), Constraint::Length(9), Constraint::Min(10)])
             .header(Row::new(vec!["logTime", "event.log", "logDescription"]).style(header_style()))
             .block(
                 Block::bordered()

@@ -55,7 +55,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Row::new(vec!["channel", "ifIndex", "accept", "data", "filters", "matches", "description"])
                 .style(header_style()),
         )
-        .block(Block::bordered().title(format!("channelTable · {} channels", t.channels.len()))),
+        .block(
+            Block::bordered()
+                .title(format!("channelTable · {}", format::things(t.channels.len(), "channel", "channels"))),
+        ),
         channel_area,
     );
     let shown = app.buffer().map(|b| b.buffer_control_index);
@@ -68,7 +71,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 FullAction::WrapWhenFull => "wrap",
             }
             .to_string(),
-            format::count(u64::try_from(b.buffer_control_max_octets_granted).unwrap_or(0)),
+            // -1: the probe holds as much as its capture memory allows (RFC 2819).
+            match u64::try_from(b.buffer_control_max_octets_granted) {
+                Ok(octets) => format::count(octets),
+                Err(_) => "-1 (max)".to_string(),
+            },
             format::count(b.buffer_control_captured_packets),
             match b.buffer_control_full_status {
                 FullStatus::SpaceAvailable => "space",
@@ -119,7 +126,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let current = (!packets.is_empty()).then(|| app.capture.selected.min(packets.len() - 1));
     let mut state = TableState::default().with_selected(current);
     let title = match shown {
-        Some(i) => format!("captureBufferTable {i} · {} packets", packets.len()),
+        Some(i) => format!("captureBufferTable {i} · {}", format::things(packets.len(), "packet", "packets")),
         None => "captureBufferTable".into(),
     };
     frame.render_stateful_widget(

@@ -71,9 +71,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 Constraint::Length(7),
             ],
         )
-        .header(
-            Row::new(vec!["matrixSDSourceAddress", "DestAddress", "pkts", "octets", "errors"]).style(header_style()),
-        )
+        .header(Row::new(vec!["SourceAddress", "DestAddress", "pkts", "octets", "errors"]).style(header_style()))
         .row_highlight_style(selected_style())
         .block(Block::bordered().title(format!(
             "matrixSDTable · {}, busiest first (Enter: peers)",

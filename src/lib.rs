@@ -1,8 +1,8 @@
 //! rmonprobe: a passive traffic analyzer and RMON probe.
 //!
 //! The data path (see ARCHITECTURE.md): [`capture`] reads frames in batches, [`packet`] classifies
-//! each one, [`pipeline`] hands them to the shards of [`rmon`], and the views ([`report`], [`snmp`],
-//! and later the TUI) read merged tables from the [`rmon::Probe`].
+//! each one, [`pipeline`] hands them to the shards of [`rmon`], and the views ([`report`], [`snmp`]
+//! and [`tui`]) read merged tables from the [`rmon::Probe`].
 
 #![deny(unsafe_code)]
 

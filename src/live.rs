@@ -21,7 +21,7 @@ use crate::pipeline::alarms::{AlarmSampler, spawn_alarm_thread};
 use crate::pipeline::control::{self, ControlPlane, EmbeddedProbe, ProbeClock, ViewTap};
 use crate::pipeline::dispatch::Dispatch;
 use crate::pipeline::workers::{AgentSetup, StartError, join_workers, spawn_workers, start_agent, start_probe};
-use crate::pipeline::{BatchSender, HANDOFF_DEPTH, hand_off};
+use crate::pipeline::{BatchSender, HANDOFF_DEPTH, hand_off, lock_probe};
 use crate::rmon::{DataSourceInfo, Probe, RmonTables, Shard, Timestamp};
 use crate::snmp::udp::AlarmClock;
 use crate::state;
@@ -223,7 +223,7 @@ pub fn run_embedded(
             let started = start_agent(a, control, move || clock.now(), AlarmClock::Shell)?;
             Some((started.thread, started.stop))
         }
-        None if probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).has_event_sources() => {
+        None if lock_probe(&probe).has_event_sources() => {
             let sampler = AlarmSampler::unserved(ControlPlane::new(Arc::clone(&probe), to_workers), Arc::clone(&probe));
             let stop = Arc::new(AtomicBool::new(false));
             Some((spawn_alarm_thread(sampler, move || clock.now(), Arc::clone(&stop))?, stop))
@@ -283,7 +283,7 @@ pub fn run_embedded(
     if let Some(dumper) = dumper {
         dumper.join().map_err(|_| RunError::Internal("the capture buffer writer stopped unexpectedly".into()))?;
     }
-    let probe = probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+    let probe = lock_probe(&probe).clone();
     Ok(LiveRun { probe, shards, sources: results, start, end })
 }
 

@@ -19,7 +19,7 @@ use crate::pipeline::alarms::AlarmSampler;
 use crate::pipeline::control::{self, ControlPlane, EmbeddedProbe, ProbeClock, ViewTap, WorkerRequest};
 use crate::pipeline::dispatch::Dispatch;
 use crate::pipeline::workers::{AgentSetup, StartError, join_workers, spawn_workers, start_agent, start_probe};
-use crate::pipeline::{HANDOFF_DEPTH, hand_off};
+use crate::pipeline::{HANDOFF_DEPTH, hand_off, lock_probe};
 use crate::rmon::{DataSourceInfo, Probe, RmonTables, Shard, Timestamp};
 use crate::snmp::udp::AlarmClock;
 use crate::state;
@@ -301,7 +301,7 @@ fn run(
             let sampler = AlarmSampler::served(&started, Arc::clone(&probe));
             (Some((started, serve)), Some(sampler))
         }
-        None if lock(&probe).has_event_sources() => {
+        None if lock_probe(&probe).has_event_sources() => {
             let control = ControlPlane::new(Arc::clone(&probe), to_workers.clone());
             (None, Some(AlarmSampler::unserved(control, Arc::clone(&probe))))
         }
@@ -348,14 +348,10 @@ fn run(
         shard.tick(end);
     }
     let last_time = first_time.map(|_| end);
-    let probe = lock(&probe).clone();
+    let probe = lock_probe(&probe).clone();
     let agent =
         agent.map(|(started, serve)| RunningAgent { thread: started.thread, stop: started.stop, requests, serve });
     Ok(Replay { probe, shards, files: results, frames: seq, first_time, last_time, agent })
-}
-
-fn lock(probe: &Mutex<Probe>) -> std::sync::MutexGuard<'_, Probe> {
-    probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// How the reader thread reads the files.

@@ -51,7 +51,7 @@ impl AlarmSampler {
     }
 
     fn probe(&self) -> MutexGuard<'_, Probe> {
-        self.probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::pipeline::lock_probe(&self.probe)
     }
 
     /// When the next alarm wants a reading (None: no valid alarm). Cheap: the probe's lock only.

@@ -131,8 +131,7 @@ impl ControlPlane {
     }
 
     fn probe(&self) -> MutexGuard<'_, Probe> {
-        // A view that panicked while holding the lock left the rows as they were: go on.
-        self.probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::pipeline::lock_probe(&self.probe)
     }
 
     /// A copy of every worker's shard with `parts`, ticked to `now` (a worker that does not

@@ -12,13 +12,21 @@ pub mod control;
 pub mod dispatch;
 pub mod workers;
 
+use std::sync::{Mutex, MutexGuard};
+
 use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 
 use crate::capture::Batch;
 use crate::capture::batch::DEFAULT_BATCH_FRAMES;
 use crate::packet::Frame;
-use crate::rmon::Shard;
 use crate::rmon::control::DataSource;
+use crate::rmon::{Probe, Shard};
+
+/// Locks the probe's control tables, which the views, the agent and the alarm sampler share.
+/// A thread that panicked while holding them left the rows between two whole edits: go on.
+pub fn lock_probe(probe: &Mutex<Probe>) -> MutexGuard<'_, Probe> {
+    probe.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 /// Batches in flight from capture to worker: enough to ride out a hiccup on either side, few
 /// enough that they stay in cache.

@@ -9,6 +9,7 @@
 pub mod capture;
 pub mod config;
 pub mod live;
+pub mod mib;
 pub mod packet;
 pub mod pipeline;
 pub mod replay;

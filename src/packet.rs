@@ -7,11 +7,11 @@
 //! counting contract (README, "Counting contract") lives here, so that statistics, history, hosts
 //! and matrix cannot disagree about what a frame was.
 
-use std::fmt;
 
 use etherparse::{EtherType, Ethernet2HeaderSlice, SingleVlanHeaderSlice};
 
-use crate::rmon::time::Timestamp;
+pub use crate::mib::MacAddr;
+use crate::mib::Timestamp;
 
 /// Smallest valid Ethernet frame on the wire, FCS included.
 pub const MIN_FRAME_LEN: u32 = 64;
@@ -26,89 +26,6 @@ const MIN_LEN_WITHOUT_FCS: u32 = MIN_FRAME_LEN - FCS_LEN;
 /// Tags are counted up to this depth; deeper stacks are not seen in practice and a malformed
 /// frame full of 0x8100 words must not make classification walk the whole frame.
 const MAX_VLAN_TAGS: u8 = 8;
-
-/// A 48-bit MAC address.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub struct MacAddr(pub [u8; 6]);
-
-impl MacAddr {
-    /// ff:ff:ff:ff:ff:ff.
-    pub const BROADCAST: MacAddr = MacAddr([0xff; 6]);
-
-    /// True for ff:ff:ff:ff:ff:ff.
-    pub fn is_broadcast(&self) -> bool {
-        *self == Self::BROADCAST
-    }
-
-    /// True when the group (I/G) bit is set: multicast and broadcast addresses.
-    pub fn is_group(&self) -> bool {
-        self.0[0] & 0x01 != 0
-    }
-
-    /// The address as a number, for cheap hashing and packing into keys.
-    pub fn to_u64(self) -> u64 {
-        let b = self.0;
-        u64::from_be_bytes([0, 0, b[0], b[1], b[2], b[3], b[4], b[5]])
-    }
-}
-
-impl std::hash::Hash for MacAddr {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        state.write_u64(self.to_u64());
-    }
-}
-
-impl MacAddr {
-    /// `aa:bb:cc:dd:ee:ff`, built without the formatting machinery: reports print hundreds of
-    /// thousands of addresses.
-    pub fn to_text(self) -> [u8; 17] {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut out = [b':'; 17];
-        for (i, b) in self.0.iter().enumerate() {
-            out[3 * i] = HEX[usize::from(b >> 4)];
-            out[3 * i + 1] = HEX[usize::from(b & 0x0f)];
-        }
-        out
-    }
-}
-
-impl fmt::Display for MacAddr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = self.to_text();
-        f.pad(std::str::from_utf8(&text).unwrap_or_default())
-    }
-}
-
-impl fmt::Debug for MacAddr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
-
-impl std::str::FromStr for MacAddr {
-    type Err = String;
-
-    /// Parses `aa:bb:cc:dd:ee:ff` (or with `-`).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let mut out = [0u8; 6];
-        let mut parts = s.split([':', '-']);
-        for byte in out.iter_mut() {
-            let part = parts.next().ok_or_else(|| format!("{s:?} is not a MAC address"))?;
-            *byte = u8::from_str_radix(part, 16).map_err(|_| format!("{s:?} is not a MAC address"))?;
-        }
-        if parts.next().is_some() {
-            return Err(format!("{s:?} is not a MAC address"));
-        }
-        Ok(MacAddr(out))
-    }
-}
-
-impl serde::Serialize for MacAddr {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let text = self.to_text();
-        s.serialize_str(std::str::from_utf8(&text).unwrap_or_default())
-    }
-}
 
 /// What the capture layer knows about a frame's FCS.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -3,7 +3,7 @@
 //! allocates nothing once warm.
 
 use crate::packet::{Fcs, RawFrame};
-use crate::rmon::time::Timestamp;
+use crate::mib::time::Timestamp;
 
 /// Frames per batch by default: enough to amortize a hand-off between threads, few enough that a
 /// batch of full-size frames stays in L2 cache.

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use crate::rmon::time::{NANOS_PER_SEC, Timestamp};
+use crate::mib::time::{NANOS_PER_SEC, Timestamp};
 
 /// Snapshot length written in headers.
 const SNAPLEN: u32 = 262_144;

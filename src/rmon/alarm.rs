@@ -38,11 +38,12 @@
 //!   is no longer an integer) makes the row invalid; the MIB asks for its status to become
 //!   invalid(4), which deletes it.
 
-use serde::{Serialize, Serializer};
 
 use crate::rmon::control::{EntryStatus, Owner};
-use crate::rmon::time::{NANOS_PER_SEC, Timestamp};
-use crate::snmp::oid::Oid;
+use crate::mib::time::{NANOS_PER_SEC, Timestamp};
+use crate::mib::{Oid, Value};
+
+pub use crate::mib::rmon1::alarm::{SampleType, StartupAlarm, AlarmEntry};
 
 /// alarmTable: 1.3.6.1.2.1.16.3.1; its entry's columns are `ALARM_ENTRY.column.alarmIndex`.
 pub const ALARM_ENTRY: [u32; 10] = [1, 3, 6, 1, 2, 1, 16, 3, 1, 1];
@@ -50,53 +51,10 @@ pub const ALARM_ENTRY: [u32; 10] = [1, 3, 6, 1, 2, 1, 16, 3, 1, 1];
 /// The longest alarmInterval accepted: alarmInterval is an Integer32, and a positive one.
 pub const MAX_INTERVAL_SECS: u32 = i32::MAX as u32;
 
-/// alarmSampleType.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum SampleType {
-    AbsoluteValue = 1,
-    DeltaValue = 2,
-}
 
-impl SampleType {
-    /// The sample type of an SNMP integer value.
-    pub fn from_value(v: i64) -> Option<SampleType> {
-        match v {
-            1 => Some(SampleType::AbsoluteValue),
-            2 => Some(SampleType::DeltaValue),
-            _ => None,
-        }
-    }
 
-    /// The MIB's name, as logs and reports spell it.
-    pub fn name(self) -> &'static str {
-        match self {
-            SampleType::AbsoluteValue => "absoluteValue",
-            SampleType::DeltaValue => "deltaValue",
-        }
-    }
-}
-
-/// alarmStartupAlarm: which events the first comparison may fire.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum StartupAlarm {
-    RisingAlarm = 1,
-    FallingAlarm = 2,
-    RisingOrFallingAlarm = 3,
-}
 
 impl StartupAlarm {
-    /// The startup alarm of an SNMP integer value.
-    pub fn from_value(v: i64) -> Option<StartupAlarm> {
-        match v {
-            1 => Some(StartupAlarm::RisingAlarm),
-            2 => Some(StartupAlarm::FallingAlarm),
-            3 => Some(StartupAlarm::RisingOrFallingAlarm),
-            _ => None,
-        }
-    }
-
     fn allows(self, crossing: Crossing) -> bool {
         matches!(
             (self, crossing),
@@ -144,6 +102,19 @@ pub enum Sample {
 }
 
 impl Sample {
+    /// What an alarm reads from a value: the integer types (INTEGER, Integer32, Counter32,
+    /// Gauge32, Counter64, TimeTicks: alarmVariable's DESCRIPTION), with how a difference of the
+    /// type is taken; None for anything else, which makes the alarm go invalid.
+    pub fn of(value: &Value) -> Option<Sample> {
+        match *value {
+            Value::Integer(v) => Some(Sample::Integer(i64::from(v))),
+            Value::Gauge32(v) => Some(Sample::Integer(i64::from(v))),
+            Value::Counter32(v) | Value::TimeTicks(v) => Some(Sample::Counter32(v)),
+            Value::Counter64(v) => Some(Sample::Counter64(v)),
+            _ => None,
+        }
+    }
+
     /// The value compared when the row samples absolute values (a Counter64 beyond what an i64
     /// holds saturates).
     pub fn absolute(self) -> i64 {
@@ -376,29 +347,7 @@ impl Alarm {
     }
 }
 
-fn dotted<S: Serializer>(oid: &Oid, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(oid)
-}
 
-/// alarmEntry as a manager reads it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AlarmEntry {
-    pub alarm_index: u16,
-    pub alarm_interval: u32,
-    #[serde(serialize_with = "dotted")]
-    pub alarm_variable: Oid,
-    pub alarm_sample_type: SampleType,
-    /// Exact; SNMP clamps it to Integer32.
-    pub alarm_value: i64,
-    pub alarm_startup_alarm: StartupAlarm,
-    pub alarm_rising_threshold: i32,
-    pub alarm_falling_threshold: i32,
-    pub alarm_rising_event_index: u16,
-    pub alarm_falling_event_index: u16,
-    pub alarm_owner: Owner,
-    pub alarm_status: EntryStatus,
-}
 
 impl AlarmEntry {
     pub fn new(index: u16, alarm: &Alarm) -> AlarmEntry {
@@ -749,5 +698,17 @@ mod tests {
         assert_eq!(json["alarmValue"], 42);
         assert_eq!(json["alarmStatus"], "valid");
         assert_eq!(json["alarmRisingEventIndex"], 1);
+    }
+
+    #[test]
+    fn alarm_samples_of_integer_types_only() {
+        assert_eq!(Sample::of(&Value::Integer(-3)), Some(Sample::Integer(-3)));
+        assert_eq!(Sample::of(&Value::Gauge32(u32::MAX)), Some(Sample::Integer(i64::from(u32::MAX))));
+        assert_eq!(Sample::of(&Value::Counter32(7)), Some(Sample::Counter32(7)));
+        assert_eq!(Sample::of(&Value::TimeTicks(7)), Some(Sample::Counter32(7)));
+        assert_eq!(Sample::of(&Value::Counter64(7)), Some(Sample::Counter64(7)));
+        for v in [Value::OctetString(b"1".to_vec()), Value::Null, Value::NoSuchInstance, Value::IpAddress([1; 4])] {
+            assert_eq!(Sample::of(&v), None, "{}", v.type_name());
+        }
     }
 }

@@ -37,12 +37,13 @@
 
 use std::collections::VecDeque;
 
-use serde::Serialize;
 
 use crate::packet::Frame;
 use crate::rmon::control::{EntryStatus, Owner};
-use crate::rmon::filter::Octets;
-use crate::rmon::time::Timestamp;
+use crate::mib::tc::Octets;
+use crate::mib::time::Timestamp;
+
+pub use crate::mib::rmon1::capture::{FullAction, FullStatus, BufferControlEntry, CaptureBufferEntry};
 
 /// Octets a stored frame costs beyond its data.
 pub const ENTRY_OVERHEAD: u64 = 24;
@@ -53,22 +54,6 @@ pub const DEFAULT_SLICE_SIZE: u32 = 100;
 pub const DEFAULT_CAPTURE_OCTETS: u64 = 16 << 20;
 /// captureBufferIndex and captureBufferPacketID wrap to stay within Integer32.
 const INDEX_MODULUS: u64 = (1 << 31) - 1;
-
-/// bufferControlFullAction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum FullAction {
-    LockWhenFull = 1,
-    WrapWhenFull = 2,
-}
-
-/// bufferControlFullStatus.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum FullStatus {
-    SpaceAvailable = 1,
-    Full = 2,
-}
 
 /// A bufferControlEntry's control columns.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -352,42 +337,6 @@ fn wrap_index(n: u64) -> u32 {
     ((n.saturating_sub(1)) % INDEX_MODULUS + 1) as u32
 }
 
-/// bufferControlEntry as a manager reads it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BufferControlEntry {
-    pub buffer_control_index: u16,
-    pub buffer_control_channel_index: u16,
-    pub buffer_control_full_status: FullStatus,
-    pub buffer_control_full_action: FullAction,
-    pub buffer_control_capture_slice_size: u32,
-    pub buffer_control_download_slice_size: u32,
-    pub buffer_control_download_offset: u32,
-    pub buffer_control_max_octets_requested: i32,
-    pub buffer_control_max_octets_granted: i32,
-    pub buffer_control_captured_packets: u64,
-    /// sysUpTime in TimeTicks when the buffer was turned on (0: not yet).
-    pub buffer_control_turn_on_time: u64,
-    pub buffer_control_owner: Owner,
-    pub buffer_control_status: EntryStatus,
-}
-
-/// captureBufferEntry as a manager reads it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CaptureBufferEntry {
-    pub capture_buffer_control_index: u16,
-    pub capture_buffer_index: u32,
-    pub capture_buffer_packet_id: u32,
-    /// The octets a manager downloads: from bufferControlDownloadOffset, at most
-    /// bufferControlDownloadSliceSize of them.
-    pub capture_buffer_packet_data: Octets,
-    pub capture_buffer_packet_length: u32,
-    /// Milliseconds since the buffer was turned on.
-    pub capture_buffer_packet_time: u64,
-    pub capture_buffer_packet_status: u8,
-}
-
 impl CaptureBufferEntry {
     pub fn new(index: u16, row: &BufferControl, merged: &Merged, at: usize) -> Option<CaptureBufferEntry> {
         let (buffer_index, c) = merged.entries.get(at)?;
@@ -401,6 +350,7 @@ impl CaptureBufferEntry {
             capture_buffer_packet_length: c.wire_len,
             capture_buffer_packet_time: c.time.since(merged.start) / 1_000_000,
             capture_buffer_packet_status: c.status,
+            capture_buffer_packet_nanos: (c.time.since(merged.start) % 1_000_000) as u32,
         })
     }
 }

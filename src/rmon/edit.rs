@@ -47,7 +47,7 @@ use crate::rmon::event::MAX_DESCRIPTION_LEN;
 use crate::rmon::probe::{Limits, Probe};
 use crate::rmon::row::{self, ControlRow, Setting};
 use crate::rmon::shard::ShardCommand;
-use crate::rmon::time::{NANOS_PER_SEC, Timestamp};
+use crate::mib::time::{NANOS_PER_SEC, Timestamp};
 use crate::rmon::topn::RateBase;
 
 #[cfg(test)]
@@ -465,7 +465,7 @@ impl Column {
                 if arcs.len() < 2 {
                     return wrong_value(&format!("{arcs:?}"), "the OID of an object instance");
                 }
-                Ok(Setting::Variable(crate::snmp::oid::Oid(arcs.clone())))
+                Ok(Setting::Variable(crate::mib::Oid(arcs.clone())))
             }
             (Column::SampleType, ControlValue::Integer(v)) => match crate::rmon::alarm::SampleType::from_value(*v) {
                 Some(t) => Ok(Setting::SampleType(t)),

@@ -15,12 +15,13 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use serde::{Serialize, Serializer};
 
 use crate::rmon::alarm::{ALARM_ENTRY, AlarmCrossing, Crossing};
 use crate::rmon::control::{EntryStatus, Owner};
-use crate::snmp::oid::Oid;
-use crate::snmp::value::Value;
+use crate::mib::Oid;
+use crate::mib::Value;
+
+pub use crate::mib::rmon1::event::{EventType, EventEntry, LogEntry};
 
 /// risingAlarm NOTIFICATION-TYPE: 1.3.6.1.2.1.16.0.1.
 pub const RISING_ALARM: [u32; 9] = [1, 3, 6, 1, 2, 1, 16, 0, 1];
@@ -52,25 +53,8 @@ pub const MAX_LOG_INDEX: u32 = i32::MAX as u32;
 /// Log entries kept unless configured otherwise.
 pub const DEFAULT_LOG_ENTRIES: usize = 1000;
 
-/// eventType.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum EventType {
-    None = 1,
-    Log = 2,
-    #[serde(rename = "snmptrap")]
-    SnmpTrap = 3,
-    #[serde(rename = "logandtrap")]
-    LogAndTrap = 4,
-}
 
 impl EventType {
-    /// The event type of an SNMP integer value.
-    pub fn from_value(v: i64) -> Option<EventType> {
-        use EventType::*;
-        [None, Log, SnmpTrap, LogAndTrap].into_iter().find(|t| *t as i64 == v)
-    }
-
     fn logs(self) -> bool {
         matches!(self, EventType::Log | EventType::LogAndTrap)
     }
@@ -126,16 +110,6 @@ impl Event {
     }
 }
 
-/// A logEntry.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LogEntry {
-    pub log_event_index: u16,
-    pub log_index: u32,
-    /// sysUpTime when the entry was made, in TimeTicks.
-    pub log_time: u64,
-    pub log_description: String,
-}
 
 /// A notification for the caller to send: SNMPv2 style, the trap's OID and its varbinds (sysUpTime
 /// and snmpTrapOID are the sender's to put first). An SNMPv1 sender derives enterprise `rmon`
@@ -338,24 +312,7 @@ fn describe_crossing(cause: &AlarmCrossing) -> String {
     )
 }
 
-fn text<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(&String::from_utf8_lossy(bytes))
-}
 
-/// eventEntry as a manager reads it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EventEntry {
-    pub event_index: u16,
-    pub event_description: String,
-    pub event_type: EventType,
-    /// An OCTET STRING; shown as text in JSON.
-    #[serde(serialize_with = "text")]
-    pub event_community: Vec<u8>,
-    pub event_last_time_sent: u64,
-    pub event_owner: Owner,
-    pub event_status: EntryStatus,
-}
 
 impl EventEntry {
     pub fn new(index: u16, event: &Event) -> EventEntry {

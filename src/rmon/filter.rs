@@ -9,15 +9,16 @@
 //! channelDataControl only gates what flows *through* a channel (captured data, events); the
 //! MIB says channelMatches counts even while it is off, so the shards never look at it.
 
-use std::fmt;
 
-use serde::{Deserialize, Serialize};
 
 mod compiled;
 
 pub use compiled::CompiledFilter;
 
+use crate::mib::tc::Octets;
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
+
+pub use crate::mib::rmon1::filter::{AcceptType, DataControl, ChannelEventStatus, FilterEntry, ChannelEntry};
 
 /// The match columns of a filterEntry: filterPktDataOffset .. filterPktStatusNotMask.
 ///
@@ -118,34 +119,8 @@ fn low_bits(n: u32) -> u32 {
     if n >= u32::BITS { u32::MAX } else { (1 << n) - 1 }
 }
 
-/// channelAcceptType.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum AcceptType {
-    /// Frames that pass both matches of at least one filter of the channel.
-    AcceptMatched = 1,
-    /// Frames that fail every filter of the channel (a channel with no filter: every frame).
-    AcceptFailed = 2,
-}
 
-/// channelDataControl (DEFVAL off).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub enum DataControl {
-    On = 1,
-    #[default]
-    Off = 2,
-}
 
-/// channelEventStatus (DEFVAL eventReady). Kept and shown; the event group will act on it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub enum ChannelEventStatus {
-    #[default]
-    EventReady = 1,
-    EventFired = 2,
-    EventAlwaysReady = 3,
-}
 
 /// What decides whether a frame enters a channel: its accept type and the valid filters whose
 /// filterChannelIndex names it.
@@ -240,77 +215,6 @@ pub struct ChannelControl {
 /// channelDescription is a DisplayString (SIZE (0..127)).
 pub const MAX_DESCRIPTION_LEN: usize = 127;
 
-/// An OCTET STRING column as the JSON report and the configuration write it: hex octets
-/// separated by colons (`08:00`), like a MAC address; empty for a zero-length string.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Octets(pub Vec<u8>);
-
-impl fmt::Display for Octets {
-    /// Written into one string first: a capture buffer's report has millions of octets, and a
-    /// formatter call per octet was a good part of writing it.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut text = String::with_capacity(self.0.len() * 3);
-        for (i, b) in self.0.iter().enumerate() {
-            if i > 0 {
-                text.push(':');
-            }
-            text.push(char::from(HEX[usize::from(b >> 4)]));
-            text.push(char::from(HEX[usize::from(b & 0x0f)]));
-        }
-        f.write_str(&text)
-    }
-}
-
-impl std::str::FromStr for Octets {
-    type Err = String;
-
-    /// Parses hex octets: `08:00`, `08-00`, `08 00` or `0800` (pairs of digits when unseparated).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || format!("{s:?} is not a string of hex octets (write them as 08:00 or 0800)");
-        let mut out = Vec::new();
-        for part in s.split([':', '-', ' ']).filter(|p| !p.is_empty()) {
-            if part.len() % 2 != 0 || !part.is_ascii() {
-                return Err(bad());
-            }
-            for pair in part.as_bytes().chunks(2) {
-                let text = std::str::from_utf8(pair).map_err(|_| bad())?;
-                out.push(u8::from_str_radix(text, 16).map_err(|_| bad())?);
-            }
-        }
-        Ok(Octets(out))
-    }
-}
-
-impl Serialize for Octets {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Octets {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
-
-/// filterEntry as a manager reads it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FilterEntry {
-    pub filter_index: u16,
-    pub filter_channel_index: u16,
-    pub filter_pkt_data_offset: u32,
-    pub filter_pkt_data: Octets,
-    pub filter_pkt_data_mask: Octets,
-    pub filter_pkt_data_not_mask: Octets,
-    pub filter_pkt_status: i32,
-    pub filter_pkt_status_mask: i32,
-    pub filter_pkt_status_not_mask: i32,
-    pub filter_owner: Owner,
-    pub filter_status: EntryStatus,
-}
 
 impl FilterEntry {
     pub fn new(index: u16, row: &FilterControl) -> FilterEntry {
@@ -331,24 +235,6 @@ impl FilterEntry {
     }
 }
 
-/// channelEntry as a manager reads it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ChannelEntry {
-    pub channel_index: u16,
-    /// channelIfIndex: an ifIndex number (not an OID, unlike the dataSource columns).
-    pub channel_if_index: u32,
-    pub channel_accept_type: AcceptType,
-    pub channel_data_control: DataControl,
-    pub channel_turn_on_event_index: u16,
-    pub channel_turn_off_event_index: u16,
-    pub channel_event_index: u16,
-    pub channel_event_status: ChannelEventStatus,
-    pub channel_matches: u64,
-    pub channel_description: String,
-    pub channel_owner: Owner,
-    pub channel_status: EntryStatus,
-}
 
 impl ChannelEntry {
     pub fn new(index: u16, row: &ChannelControl, matches: u64) -> ChannelEntry {

@@ -7,11 +7,12 @@
 
 use std::collections::VecDeque;
 
-use serde::Serialize;
 
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 use crate::rmon::statistics::EtherStatsCounters;
-use crate::rmon::time::{NANOS_PER_SEC, Timestamp};
+use crate::mib::time::{NANOS_PER_SEC, Timestamp};
+
+pub use crate::mib::rmon1::history::{HistoryControlEntry, EtherHistoryEntry};
 
 /// historyControlBucketsRequested / Granted are Integer32 (1..65535).
 pub const MAX_BUCKETS: u16 = u16::MAX;
@@ -38,18 +39,6 @@ pub struct HistoryControl {
     pub start: Timestamp,
 }
 
-/// historyControlEntry as a manager reads it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HistoryControlEntry {
-    pub history_control_index: u16,
-    pub history_control_data_source: DataSource,
-    pub history_control_buckets_requested: u16,
-    pub history_control_buckets_granted: u16,
-    pub history_control_interval: u32,
-    pub history_control_owner: Owner,
-    pub history_control_status: EntryStatus,
-}
 
 /// One completed bucket as a shard recorded it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,29 +132,6 @@ impl HistoryRecorder {
     }
 }
 
-/// etherHistoryEntry as a manager reads it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EtherHistoryEntry {
-    pub ether_history_index: u16,
-    pub ether_history_sample_index: u64,
-    /// sysUpTime at the start of the interval.
-    pub ether_history_interval_start: u64,
-    pub ether_history_drop_events: u64,
-    pub ether_history_octets: u64,
-    pub ether_history_pkts: u64,
-    pub ether_history_broadcast_pkts: u64,
-    pub ether_history_multicast_pkts: u64,
-    #[serde(rename = "etherHistoryCRCAlignErrors")]
-    pub ether_history_crc_align_errors: u64,
-    pub ether_history_undersize_pkts: u64,
-    pub ether_history_oversize_pkts: u64,
-    pub ether_history_fragments: u64,
-    pub ether_history_jabbers: u64,
-    pub ether_history_collisions: u64,
-    /// Hundredths of a percent of the data source's speed.
-    pub ether_history_utilization: u32,
-}
 
 /// Utilization in hundredths of a percent: the bits the frames took on the wire (their octets,
 /// plus preamble and inter-frame gap for each) over what the link could carry in the interval,

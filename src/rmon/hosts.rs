@@ -5,14 +5,15 @@
 //! within a frame), so that hostCreationOrder is the true order of first appearance however the
 //! frames were spread across workers, and it renumbers by itself when a host is deleted.
 
-use serde::Serialize;
 
 use std::collections::HashMap;
 
 use crate::packet::{Destination, Frame, MacAddr};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 use crate::rmon::table::{LruTable, TableHasher, merge_entries};
-use crate::rmon::time::Timestamp;
+use crate::mib::time::Timestamp;
+
+pub use crate::mib::rmon1::hosts::{HostControlEntry, HostEntry, HostTimeEntry};
 
 /// hostCreationOrder is an Integer32 (1..65535): no host table may hold more hosts.
 pub const MAX_HOST_TABLE_SIZE: usize = 65535;
@@ -168,50 +169,8 @@ pub struct HostControl {
     pub status: EntryStatus,
 }
 
-/// hostControlEntry as a manager reads it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HostControlEntry {
-    pub host_control_index: u16,
-    pub host_control_data_source: DataSource,
-    pub host_control_table_size: u64,
-    /// sysUpTime of the last deletion from this table, 0 if none.
-    pub host_control_last_delete_time: u64,
-    pub host_control_owner: Owner,
-    pub host_control_status: EntryStatus,
-}
 
-/// hostEntry as a manager reads it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HostEntry {
-    pub host_address: MacAddr,
-    pub host_creation_order: u32,
-    pub host_index: u16,
-    pub host_in_pkts: u64,
-    pub host_out_pkts: u64,
-    pub host_in_octets: u64,
-    pub host_out_octets: u64,
-    pub host_out_errors: u64,
-    pub host_out_broadcast_pkts: u64,
-    pub host_out_multicast_pkts: u64,
-}
 
-/// hostTimeEntry: the same host, indexed by creation order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HostTimeEntry {
-    pub host_time_address: MacAddr,
-    pub host_time_creation_order: u32,
-    pub host_time_index: u16,
-    pub host_time_in_pkts: u64,
-    pub host_time_out_pkts: u64,
-    pub host_time_in_octets: u64,
-    pub host_time_out_octets: u64,
-    pub host_time_out_errors: u64,
-    pub host_time_out_broadcast_pkts: u64,
-    pub host_time_out_multicast_pkts: u64,
-}
 
 impl From<&HostEntry> for HostTimeEntry {
     fn from(h: &HostEntry) -> Self {

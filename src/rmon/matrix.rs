@@ -6,12 +6,13 @@
 
 use std::hash::{Hash, Hasher};
 
-use serde::Serialize;
 
 use crate::packet::{Frame, MacAddr};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 use crate::rmon::table::{LruTable, TableHasher, merge_entries};
-use crate::rmon::time::Timestamp;
+use crate::mib::time::Timestamp;
+
+pub use crate::mib::rmon1::matrix::{MatrixControlEntry, MatrixSdEntry, MatrixDsEntry};
 
 /// A conversation: source and destination.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -109,53 +110,8 @@ pub struct MatrixControl {
     pub status: EntryStatus,
 }
 
-/// matrixControlEntry as a manager reads it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MatrixControlEntry {
-    pub matrix_control_index: u16,
-    pub matrix_control_data_source: DataSource,
-    pub matrix_control_table_size: u64,
-    pub matrix_control_last_delete_time: u64,
-    pub matrix_control_owner: Owner,
-    pub matrix_control_status: EntryStatus,
-}
 
-/// matrixSDEntry: indexed by (matrixSDIndex, source, destination).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MatrixSdEntry {
-    #[serde(rename = "matrixSDSourceAddress")]
-    pub source_address: MacAddr,
-    #[serde(rename = "matrixSDDestAddress")]
-    pub dest_address: MacAddr,
-    #[serde(rename = "matrixSDIndex")]
-    pub index: u16,
-    #[serde(rename = "matrixSDPkts")]
-    pub pkts: u64,
-    #[serde(rename = "matrixSDOctets")]
-    pub octets: u64,
-    #[serde(rename = "matrixSDErrors")]
-    pub errors: u64,
-}
 
-/// matrixDSEntry: the same conversations, indexed by (matrixDSIndex, destination, source).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MatrixDsEntry {
-    #[serde(rename = "matrixDSSourceAddress")]
-    pub source_address: MacAddr,
-    #[serde(rename = "matrixDSDestAddress")]
-    pub dest_address: MacAddr,
-    #[serde(rename = "matrixDSIndex")]
-    pub index: u16,
-    #[serde(rename = "matrixDSPkts")]
-    pub pkts: u64,
-    #[serde(rename = "matrixDSOctets")]
-    pub octets: u64,
-    #[serde(rename = "matrixDSErrors")]
-    pub errors: u64,
-}
 
 impl From<MatrixSdEntry> for MatrixDsEntry {
     /// The same conversation as the other table names it.

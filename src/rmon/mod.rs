@@ -37,7 +37,8 @@ pub mod shard;
 pub mod snapshot;
 pub mod statistics;
 pub mod table;
-pub mod time;
+pub mod tables;
+pub use crate::mib::time;
 pub mod topn;
 
 pub use alarm::{AlarmConfig, Sample, SampleType, StartupAlarm};

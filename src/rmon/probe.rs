@@ -16,7 +16,6 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
 
 use crate::rmon::alarm::{Alarm, AlarmConfig, AlarmCrossing, AlarmEntry, Sample, SampleOutcome};
 use crate::rmon::capture::{
@@ -24,22 +23,23 @@ use crate::rmon::capture::{
 };
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 use crate::rmon::edit::ControlTable;
-use crate::rmon::event::{Cause, DEFAULT_LOG_ENTRIES, Event, EventEntry, EventTable, EventType, LogEntry, TrapRequest};
+use crate::rmon::event::{Cause, DEFAULT_LOG_ENTRIES, Event, EventEntry, EventTable, EventType, TrapRequest};
 use crate::rmon::filter::{
     self, AcceptType, ChannelControl, ChannelEntry, ChannelEventStatus, ChannelFilters, DataControl, Filter,
     FilterControl, FilterEntry,
 };
 use crate::rmon::history::{
-    self, EtherHistoryEntry, HistoryControl, HistoryControlEntry, MAX_BUCKETS, MAX_INTERVAL_SECS,
+    self, HistoryControl, HistoryControlEntry, MAX_BUCKETS, MAX_INTERVAL_SECS,
 };
-use crate::rmon::hosts::{self, HostControl, HostControlEntry, HostEntry, HostTimeEntry, MAX_HOST_TABLE_SIZE};
-use crate::rmon::matrix::{self, MatrixControl, MatrixControlEntry, MatrixDsEntry, MatrixSdEntry};
+use crate::rmon::hosts::{self, HostControl, HostControlEntry, HostTimeEntry, MAX_HOST_TABLE_SIZE};
+use crate::rmon::matrix::{self, MatrixControl, MatrixControlEntry};
 use crate::rmon::row::{self, ControlRow};
 use crate::rmon::shard::{Group, Shard, ShardCommand};
+pub use crate::rmon::tables::RmonTables;
 use crate::rmon::statistics::{EtherStatsCounters, EtherStatsEntry};
-use crate::rmon::time::Timestamp;
-use crate::rmon::topn::{self, HostTopNControl, HostTopNControlEntry, HostTopNEntry, RateBase};
-use crate::snmp::oid::Oid;
+use crate::mib::time::Timestamp;
+use crate::rmon::topn::{self, HostTopNControl, HostTopNControlEntry, RateBase};
+use crate::mib::Oid;
 
 /// An interface the probe watches (an ifTable row).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -313,48 +313,6 @@ pub struct EtherStatsControl {
     pub data_source: DataSource,
     pub owner: Owner,
     pub status: EntryStatus,
-}
-
-/// Every RMON-1 table of the groups implemented, as a manager would read them, each under its
-/// RMON-MIB name and in its MIB index order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct RmonTables {
-    #[serde(rename = "etherStatsTable")]
-    pub ether_stats: Vec<EtherStatsEntry>,
-    #[serde(rename = "historyControlTable")]
-    pub history_control: Vec<HistoryControlEntry>,
-    #[serde(rename = "etherHistoryTable")]
-    pub ether_history: Vec<EtherHistoryEntry>,
-    #[serde(rename = "hostControlTable")]
-    pub host_control: Vec<HostControlEntry>,
-    #[serde(rename = "hostTable")]
-    pub hosts: Vec<HostEntry>,
-    #[serde(rename = "hostTimeTable")]
-    pub host_time: Vec<HostTimeEntry>,
-    #[serde(rename = "hostTopNControlTable")]
-    pub host_top_n_control: Vec<HostTopNControlEntry>,
-    #[serde(rename = "hostTopNTable")]
-    pub host_top_n: Vec<HostTopNEntry>,
-    #[serde(rename = "matrixControlTable")]
-    pub matrix_control: Vec<MatrixControlEntry>,
-    #[serde(rename = "matrixSDTable")]
-    pub matrix_sd: Vec<MatrixSdEntry>,
-    #[serde(rename = "matrixDSTable")]
-    pub matrix_ds: Vec<MatrixDsEntry>,
-    #[serde(rename = "filterTable")]
-    pub filters: Vec<FilterEntry>,
-    #[serde(rename = "channelTable")]
-    pub channels: Vec<ChannelEntry>,
-    #[serde(rename = "bufferControlTable")]
-    pub buffer_control: Vec<BufferControlEntry>,
-    #[serde(rename = "captureBufferTable")]
-    pub capture_buffer: Vec<CaptureBufferEntry>,
-    #[serde(rename = "alarmTable")]
-    pub alarm: Vec<AlarmEntry>,
-    #[serde(rename = "eventTable")]
-    pub event: Vec<EventEntry>,
-    #[serde(rename = "logTable")]
-    pub log: Vec<LogEntry>,
 }
 
 /// What one round of [`Probe::run_alarms`] did that its caller must act on.
@@ -1012,8 +970,8 @@ mod tests {
     use super::*;
     use crate::packet::{Condition, Frame};
     use crate::rmon::hosts::tests::{frame, mac};
-    use crate::rmon::time::NANOS_PER_SEC;
-    use crate::snmp::oid::Oid;
+    use crate::mib::time::NANOS_PER_SEC;
+    use crate::mib::Oid;
 
     const SEC: u64 = NANOS_PER_SEC;
 

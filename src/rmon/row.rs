@@ -18,9 +18,9 @@ use crate::rmon::hosts::HostControl;
 use crate::rmon::matrix::MatrixControl;
 use crate::rmon::probe::{EtherStatsControl, Limits, Probe, RowRequest};
 use crate::rmon::shard::{Group, ShardCommand};
-use crate::rmon::time::Timestamp;
+use crate::mib::time::Timestamp;
 use crate::rmon::topn::{HostTopNControl, RateBase};
-use crate::snmp::oid::Oid;
+use crate::mib::Oid;
 
 mod capture;
 mod events;

@@ -18,7 +18,7 @@ use crate::rmon::hosts::HostTable;
 use crate::rmon::matrix::{MatrixTable, Pair};
 use crate::rmon::statistics::EtherStatsCounters;
 use crate::rmon::table::TableHasher;
-use crate::rmon::time::Timestamp;
+use crate::mib::time::Timestamp;
 use crate::rmon::topn::{RateBase, TopNWindow};
 
 /// The RMON-1 groups a shard keeps data for.
@@ -519,7 +519,7 @@ mod tests {
     use crate::packet::Condition;
     use crate::rmon::filter::{AcceptType, Filter};
     use crate::rmon::hosts::tests::{frame, mac};
-    use crate::rmon::time::NANOS_PER_SEC;
+    use crate::mib::time::NANOS_PER_SEC;
 
     const SEC: u64 = NANOS_PER_SEC;
 

@@ -8,7 +8,7 @@ use crate::rmon::control::DataSource;
 use crate::rmon::probe::{DataSourceInfo, Probe, RmonTables};
 use crate::rmon::shard::Shard;
 use crate::rmon::statistics::EtherStatsCounters;
-use crate::rmon::time::Timestamp;
+use crate::mib::time::Timestamp;
 
 /// One data source as IF-MIB shows it: what it is and what it received.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -5,10 +5,11 @@
 //! history bucket is the difference across its interval, so one update per frame serves every row
 //! and every bucket of the data source, however many there are.
 
-use serde::Serialize;
 
 use crate::packet::{Condition, Destination, Frame, SizeBucket};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
+
+pub use crate::mib::rmon1::statistics::{EtherStatsEntry};
 
 /// The counters of etherStatsEntry, exact 64-bit values.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -95,39 +96,6 @@ impl EtherStatsCounters {
     }
 }
 
-/// etherStatsEntry as a manager reads it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EtherStatsEntry {
-    pub ether_stats_index: u16,
-    pub ether_stats_data_source: DataSource,
-    pub ether_stats_drop_events: u64,
-    pub ether_stats_octets: u64,
-    pub ether_stats_pkts: u64,
-    pub ether_stats_broadcast_pkts: u64,
-    pub ether_stats_multicast_pkts: u64,
-    #[serde(rename = "etherStatsCRCAlignErrors")]
-    pub ether_stats_crc_align_errors: u64,
-    pub ether_stats_undersize_pkts: u64,
-    pub ether_stats_oversize_pkts: u64,
-    pub ether_stats_fragments: u64,
-    pub ether_stats_jabbers: u64,
-    pub ether_stats_collisions: u64,
-    #[serde(rename = "etherStatsPkts64Octets")]
-    pub ether_stats_pkts_64_octets: u64,
-    #[serde(rename = "etherStatsPkts65to127Octets")]
-    pub ether_stats_pkts_65_to_127_octets: u64,
-    #[serde(rename = "etherStatsPkts128to255Octets")]
-    pub ether_stats_pkts_128_to_255_octets: u64,
-    #[serde(rename = "etherStatsPkts256to511Octets")]
-    pub ether_stats_pkts_256_to_511_octets: u64,
-    #[serde(rename = "etherStatsPkts512to1023Octets")]
-    pub ether_stats_pkts_512_to_1023_octets: u64,
-    #[serde(rename = "etherStatsPkts1024to1518Octets")]
-    pub ether_stats_pkts_1024_to_1518_octets: u64,
-    pub ether_stats_owner: Owner,
-    pub ether_stats_status: EntryStatus,
-}
 
 impl EtherStatsEntry {
     pub fn new(index: u16, data_source: DataSource, c: &EtherStatsCounters, owner: Owner, status: EntryStatus) -> Self {
@@ -161,7 +129,7 @@ impl EtherStatsEntry {
 mod tests {
     use super::*;
     use crate::packet::{Fcs, MacAddr, RawFrame, append_fcs};
-    use crate::rmon::time::Timestamp;
+    use crate::mib::time::Timestamp;
 
     fn count_frame(c: &mut EtherStatsCounters, dst: [u8; 6], wire: usize, fcs_ok: bool) {
         let mut f = dst.to_vec();

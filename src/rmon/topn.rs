@@ -8,31 +8,14 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
 
 use crate::packet::MacAddr;
 use crate::rmon::control::{EntryStatus, Owner};
 use crate::rmon::hosts::{FirstSeen, HostCounters, HostTable};
-use crate::rmon::time::{NANOS_PER_SEC, Timestamp};
+use crate::mib::time::{NANOS_PER_SEC, Timestamp};
 
-/// hostTopNRateBase: which host counter a report ranks by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub enum RateBase {
-    #[serde(rename = "hostTopNInPkts")]
-    InPkts = 1,
-    #[serde(rename = "hostTopNOutPkts")]
-    OutPkts = 2,
-    #[serde(rename = "hostTopNInOctets")]
-    InOctets = 3,
-    #[serde(rename = "hostTopNOutOctets")]
-    OutOctets = 4,
-    #[serde(rename = "hostTopNOutErrors")]
-    OutErrors = 5,
-    #[serde(rename = "hostTopNOutBroadcastPkts")]
-    OutBroadcastPkts = 6,
-    #[serde(rename = "hostTopNOutMulticastPkts")]
-    OutMulticastPkts = 7,
-}
+pub use crate::mib::rmon1::topn::{RateBase, HostTopNControlEntry, HostTopNEntry};
+
 
 impl RateBase {
     /// The counter this rate base selects.
@@ -48,13 +31,6 @@ impl RateBase {
         }
     }
 
-    /// The rate base of an SNMP integer value.
-    pub fn from_value(v: i64) -> Option<RateBase> {
-        use RateBase::*;
-        [InPkts, OutPkts, InOctets, OutOctets, OutErrors, OutBroadcastPkts, OutMulticastPkts]
-            .into_iter()
-            .find(|r| *r as i64 == v)
-    }
 }
 
 /// hostTopNControlEntry.
@@ -93,38 +69,7 @@ impl HostTopNControl {
     }
 }
 
-/// hostTopNControlEntry as a manager reads it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HostTopNControlEntry {
-    pub host_top_n_control_index: u16,
-    /// None (and left out of JSON) on a row under creation that has none yet: an agent answers
-    /// noSuchInstance for it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub host_top_n_host_index: Option<u16>,
-    /// None as `host_top_n_host_index`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub host_top_n_rate_base: Option<RateBase>,
-    pub host_top_n_time_remaining: u32,
-    pub host_top_n_duration: u32,
-    pub host_top_n_requested_size: u32,
-    pub host_top_n_granted_size: u32,
-    pub host_top_n_start_time: u64,
-    pub host_top_n_owner: Owner,
-    pub host_top_n_status: EntryStatus,
-}
 
-/// hostTopNEntry as a manager reads it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HostTopNEntry {
-    pub host_top_n_report: u16,
-    /// 1 for the highest rate.
-    pub host_top_n_index: u32,
-    pub host_top_n_address: MacAddr,
-    /// The growth of the rate base over the report (exact; SNMP clamps it to Integer32).
-    pub host_top_n_rate: u64,
-}
 
 /// One shard's part of one report.
 #[derive(Clone, Debug)]

@@ -15,7 +15,7 @@
 use std::net::SocketAddr;
 
 use crate::rmon::edit::{EditError, RowEdit};
-use crate::rmon::{AlarmRun, Timestamp};
+use crate::rmon::{AlarmRun, Sample, Timestamp};
 use crate::snmp::backend::Backend;
 use crate::snmp::message::{
     DecodeError, ErrorStatus, PduKind, Request, Response, VarBind, Version, decode_request, encode_response,
@@ -104,7 +104,7 @@ impl<B: Backend> Agent<B> {
         let snapshot = self.backend.alarm_snapshot(now);
         let ctx = Context { snapshot: &snapshot, system: &self.config.system, counters: &self.counters };
         let mib = &self.mib;
-        let alarms = self.backend.run_alarms(now, &mut |oid| mib.get(&ctx, oid.as_slice()).alarm_sample());
+        let alarms = self.backend.run_alarms(now, &mut |oid| Sample::of(&mib.get(&ctx, oid.as_slice())));
         run.traps.extend(alarms.traps);
         run.invalidated.extend(alarms.invalidated);
         run.data_control.extend(alarms.data_control);

@@ -329,7 +329,8 @@ mod tests {
     use super::*;
     use crate::packet::MacAddr;
     use crate::rmon::hosts::HostEntry;
-    use crate::snmp::tables::hosts::host_table;
+    use crate::mib::rmon1::hosts::HOST_TABLE;
+    use crate::snmp::tables::rmon::SchemaTable;
     use crate::snmp::tables::registry;
     use crate::snmp::tables::system::RMONPROBE_AGENT;
 
@@ -377,7 +378,7 @@ mod tests {
         let snap = snapshot();
         let (sys, counters) = (system(), SnmpCounters::default());
         let ctx = Context { snapshot: &snap, system: &sys, counters: &counters };
-        let t = host_table();
+        let t = SchemaTable::new(&HOST_TABLE, |t| &t.hosts);
         let mut walked = Vec::new();
         let mut at = vec![1, 3, 6, 1, 2, 1, 16, 4, 2];
         while let Some((oid, value)) = t.next(&ctx, &at) {
@@ -400,7 +401,7 @@ mod tests {
         let snap = snapshot();
         let (sys, counters) = (system(), SnmpCounters::default());
         let ctx = Context { snapshot: &snap, system: &sys, counters: &counters };
-        let t = host_table();
+        let t = SchemaTable::new(&HOST_TABLE, |t| &t.hosts);
         // Half an index: the first row after it.
         assert_eq!(t.next(&ctx, &instance(4, 1, 1)[..13]).map(|x| x.0), Some(instance(4, 1, 1)));
         // Between two rows.
@@ -444,8 +445,9 @@ mod tests {
             at = oid;
             seen += 1;
         }
-        // 7 system + ifNumber + snmp group (30) + 30 host instances.
-        assert_eq!(seen, 7 + 1 + 30 + 30);
+        // 7 system + ifNumber + snmp group (30) + 30 host instances, and the same 3 hosts'
+        // 8 columns of hostHighCapacityTable (HC-RMON).
+        assert_eq!(seen, 7 + 1 + 30 + 30 + 3 * 8);
         assert!(mib.next(&ctx, &[1, 3, 6, 1, 2, 1, 31, 2]).is_none());
     }
 

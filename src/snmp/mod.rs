@@ -2,8 +2,6 @@
 //!
 //! | file         | what it does                                                              |
 //! |--------------|---------------------------------------------------------------------------|
-//! | `oid.rs`     | object identifiers                                                         |
-//! | `value.rs`   | the values a varbind carries                                               |
 //! | `ber.rs`     | the BER encoder, and the reader of a message's frame                      |
 //! | `message.rs` | requests in, responses out                                                 |
 //! | `mib.rs`     | the registry: nodes under OID prefixes answering get, next and set         |
@@ -20,11 +18,10 @@ pub mod backend;
 pub mod ber;
 pub mod message;
 pub mod mib;
-pub mod oid;
 pub mod tables;
 pub mod trap;
 pub mod udp;
-pub mod value;
 
+pub use crate::mib::{oid, value};
 pub use agent::{Agent, AgentConfig};
 pub use backend::{Backend, LocalProbe};

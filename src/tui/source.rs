@@ -39,6 +39,8 @@ pub struct Groups {
     pub filter: bool,
     pub capture: bool,
     pub event: bool,
+    /// HC-RMON's 64-bit tables over the groups above: read, counts are exact past 2^32.
+    pub high_capacity: bool,
 }
 
 impl Groups {
@@ -53,6 +55,7 @@ impl Groups {
         filter: true,
         capture: true,
         event: true,
+        high_capacity: true,
     };
 }
 

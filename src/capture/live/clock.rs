@@ -8,7 +8,7 @@
 
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use crate::rmon::Timestamp;
+use crate::mib::Timestamp;
 
 /// Monotonic time since start, expressed as epoch nanoseconds from the wall clock at start.
 #[derive(Clone, Copy, Debug)]

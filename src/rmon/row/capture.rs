@@ -7,7 +7,7 @@ use crate::rmon::control::{EntryStatus, Owner};
 use crate::rmon::probe::{Limits, RowRequest};
 use crate::rmon::row::{ControlRow, Setting};
 use crate::rmon::shard::{Group, ShardCommand};
-use crate::rmon::time::Timestamp;
+use crate::mib::time::Timestamp;
 
 impl ControlRow for BufferControl {
     const GROUP: Option<Group> = None;

@@ -8,8 +8,8 @@ use crate::rmon::event::{Event, EventType};
 use crate::rmon::probe::{Limits, RowRequest};
 use crate::rmon::row::{ControlRow, Setting};
 use crate::rmon::shard::{Group, ShardCommand};
-use crate::rmon::time::Timestamp;
-use crate::snmp::oid::Oid;
+use crate::mib::time::Timestamp;
+use crate::mib::Oid;
 
 impl ControlRow for Alarm {
     const GROUP: Option<Group> = None;

@@ -1,53 +1,118 @@
-//! Shared pieces of the RMON-MIB tables: the group OIDs, control columns and SET plumbing.
+//! The RMON-MIB and HC-RMON-MIB tables, served from their schemas in `mib/`: one generic node
+//! per table, registered for every table [`RmonTables::visit`] lists.
 
-use crate::packet::MacAddr;
-use crate::rmon::control::{DataSource, EntryStatus, Owner};
+use std::cmp::Ordering;
+
+use crate::mib::schema::{Table as Schema, TableVisitor};
+use crate::rmon::RmonTables;
 use crate::rmon::edit::{ControlTable, ControlValue, RowEdit};
 use crate::snmp::message::ErrorStatus;
-use crate::snmp::mib::{Index, SetAction};
-use crate::snmp::oid::Oid;
+use crate::snmp::mib::{Context, MibNode, SetAction};
 use crate::snmp::value::Value;
 
-/// rmon: 1.3.6.1.2.1.16.
-pub const RMON: [u32; 7] = [1, 3, 6, 1, 2, 1, 16];
-
-/// `1.3.6.1.2.1.16.group.table.1`: the entry OID of an RMON-MIB table.
-pub const fn entry(group: u32, table: u32) -> [u32; 10] {
-    [1, 3, 6, 1, 2, 1, 16, group, table, 1]
+/// A table served from its schema over the rows of a snapshot.
+pub struct SchemaTable<E: 'static> {
+    schema: &'static Schema<E>,
+    rows: fn(&RmonTables) -> &[E],
+    /// The accessible columns' numbers, ascending.
+    columns: Vec<u32>,
+    /// The control table a SET of the table edits (None: read-only).
+    control: Option<ControlTable>,
 }
 
-/// A dataSource column: `ifIndex.N`, or zeroDotZero while a row under creation has none.
-pub fn data_source(ds: DataSource) -> Value {
-    if ds == DataSource::UNSET {
-        return Value::ObjectId(Oid(vec![0, 0]));
+impl<E: 'static> SchemaTable<E> {
+    pub fn new(schema: &'static Schema<E>, rows: fn(&RmonTables) -> &[E]) -> SchemaTable<E> {
+        let mut columns: Vec<u32> = schema.columns.iter().filter(|c| c.accessible()).map(|c| c.number).collect();
+        columns.sort_unstable();
+        let control = ControlTable::ALL.into_iter().find(|t| t.name() == schema.row_name() && !schema.view);
+        SchemaTable { schema, rows, columns, control }
     }
-    let mut oid: Vec<u32> = vec![1, 3, 6, 1, 2, 1, 2, 2, 1, 1];
-    oid.push(ds.if_index());
-    Value::ObjectId(Oid(oid))
+
+    fn index_of(&self, row: &E) -> Vec<u32> {
+        let mut index = Vec::with_capacity(16);
+        self.schema.instance_index(row, &mut index);
+        index
+    }
+
+    /// Position of the first row whose index is after `after` (every row when None).
+    fn first_after(&self, rows: &[E], after: Option<&[u32]>) -> usize {
+        match after {
+            None => 0,
+            Some(after) => rows.partition_point(|r| self.index_of(r).as_slice() <= after),
+        }
+    }
 }
 
-pub fn owner(o: &Owner) -> Value {
-    Value::OctetString(o.0.as_bytes().to_vec())
+impl<E: 'static + Send + Sync> MibNode for SchemaTable<E> {
+    fn prefix(&self) -> &'static [u32] {
+        self.schema.entry
+    }
+
+    fn get(&self, ctx: &Context<'_>, oid: &[u32]) -> Value {
+        let Some((&number, index)) = oid.strip_prefix(self.schema.entry).and_then(|r| r.split_first()) else {
+            return Value::NoSuchObject;
+        };
+        let Some(column) = self.schema.column(number).filter(|c| c.accessible()) else {
+            return Value::NoSuchObject;
+        };
+        let rows = (self.rows)(&ctx.snapshot.tables);
+        match rows.binary_search_by(|r| self.index_of(r).as_slice().cmp(index)) {
+            Ok(at) => column.value(&rows[at]).unwrap_or(Value::NoSuchInstance),
+            Err(_) => Value::NoSuchInstance,
+        }
+    }
+
+    fn next(&self, ctx: &Context<'_>, oid: &[u32]) -> Option<(Vec<u32>, Value)> {
+        let entry = self.schema.entry;
+        // Where to start: the column `oid` names (after its index), or the first column.
+        let (start, mut after) = match oid.strip_prefix(entry) {
+            Some([]) => (0, None),
+            Some([column, index @ ..]) => {
+                let at = self.columns.partition_point(|c| c < column);
+                (at, (self.columns.get(at) == Some(column)).then_some(index))
+            }
+            None if oid.cmp(entry) == Ordering::Less => (0, None),
+            None => return None,
+        };
+        let rows = (self.rows)(&ctx.snapshot.tables);
+        for &number in self.columns.get(start..).unwrap_or_default() {
+            let column = self.schema.column(number)?;
+            for row in &rows[self.first_after(rows, after)..] {
+                if let Some(value) = column.value(row) {
+                    let mut instance = Vec::with_capacity(entry.len() + 16);
+                    instance.extend_from_slice(entry);
+                    instance.push(number);
+                    self.schema.instance_index(row, &mut instance);
+                    return Some((instance, value));
+                }
+            }
+            after = None;
+        }
+        None
+    }
+
+    fn plan_set(&self, oid: &[u32], value: &Value) -> Result<SetAction, ErrorStatus> {
+        let Some(table) = self.control else { return Err(ErrorStatus::NotWritable) };
+        match oid.strip_prefix(self.schema.entry).and_then(|r| r.split_first()) {
+            Some((&column, index)) => row_edit(table, column, index, value),
+            None => Err(ErrorStatus::NotWritable),
+        }
+    }
 }
 
-pub fn status(s: EntryStatus) -> Value {
-    Value::Integer(s.value() as i32)
-}
+/// Registers a node for every table of [`RmonTables::visit`].
+pub struct Register<'a>(pub &'a mut Vec<Box<dyn MibNode>>);
 
-pub fn mac(m: MacAddr) -> Value {
-    Value::OctetString(m.0.to_vec())
-}
-
-/// The index of a row named by one control index.
-pub fn control_index(index: u16) -> Index {
-    Index::of(u32::from(index))
-}
-
-/// A control index and a length-prefixed MAC address (hostTable).
-pub fn index_and_mac(index: u16, m: MacAddr) -> Index {
-    let mut i = Index::of(u32::from(index));
-    i.push_octets(&m.0);
-    i
+impl TableVisitor<RmonTables> for Register<'_> {
+    fn table<E: 'static + Send + Sync>(
+        &mut self,
+        table: &'static Schema<E>,
+        rows: fn(&RmonTables) -> &[E],
+        _: fn(&mut RmonTables) -> &mut Vec<E>,
+        _: fn() -> E,
+    ) {
+        self.0.push(Box::new(SchemaTable::new(table, rows)));
+    }
 }
 
 /// A SET of a control column: the edit for the probe to check, with the index and the value

@@ -22,7 +22,8 @@ use crate::rmon::time::NANOS_PER_TICK;
 use crate::rmon::{DataSourceInfo, Interface, RmonTables, Snapshot, Timestamp};
 use crate::snmp::oid::Oid;
 use crate::snmp::value::Value;
-use crate::tui::source::decode::{self, Rows, entry_oid};
+use crate::mib::schema::{Table as Schema, TableVisitor};
+use crate::tui::source::decode::{Rows, entry_oid};
 use crate::tui::source::{Groups, Reading, Source, TopNRequest, Wants, free_top_n_index, top_n_column};
 
 /// SNMP's standard port.
@@ -186,13 +187,8 @@ impl<W: Walker> RemoteSource<W> {
             filter: self.has(7, 2, 12),
             capture: self.has(8, 1, 13),
             event: self.has(9, 1, 7),
+            high_capacity: self.has(1, 7, 2),
         }
-    }
-
-    fn rows(&mut self, group: u32, table: u32) -> Result<Rows, String> {
-        let entry = entry_oid(group, table);
-        let bindings = self.walker.walk(&entry)?;
-        Ok(Rows::from_walk(&entry, &bindings))
     }
 
     fn interfaces(&mut self) -> Result<Vec<Interface>, String> {
@@ -243,59 +239,23 @@ impl<W: Walker> RemoteSource<W> {
         }))
     }
 
-    /// The tables of the groups the agent has; the big ones not wanted now are kept from the
-    /// last reading.
+    /// The tables of the groups the agent has, each decoded from its walk by its schema (the
+    /// HC-RMON tables complete the rows of theirs with exact counts); the big ones not wanted
+    /// now are kept from the last reading.
     fn read_tables(&mut self, groups: Groups, wants: Wants) -> Result<RmonTables, String> {
-        let mut t = RmonTables::default();
+        let mut tables = RmonTables::default();
         if let Some(last) = &self.last {
-            t.hosts = last.tables.hosts.clone();
-            t.matrix_sd = last.tables.matrix_sd.clone();
-            t.ether_history = last.tables.ether_history.clone();
-            t.capture_buffer = last.tables.capture_buffer.clone();
+            tables.hosts = last.tables.hosts.clone();
+            tables.matrix_sd = last.tables.matrix_sd.clone();
+            tables.ether_history = last.tables.ether_history.clone();
+            tables.capture_buffer = last.tables.capture_buffer.clone();
         }
-        if groups.statistics {
-            t.ether_stats = decode::ether_stats(&self.rows(1, 1)?);
+        let mut reader = TableReader { walker: &mut self.walker, groups, wants, tables, error: None };
+        RmonTables::visit(&mut reader);
+        match reader.error {
+            Some(e) => Err(e),
+            None => Ok(reader.tables),
         }
-        if groups.history {
-            t.history_control = decode::history_control(&self.rows(2, 1)?);
-            if wants.history {
-                t.ether_history = decode::ether_history(&self.rows(2, 2)?);
-            }
-        }
-        if groups.alarm {
-            t.alarm = decode::alarm(&self.rows(3, 1)?);
-        }
-        if groups.hosts {
-            t.host_control = decode::host_control(&self.rows(4, 1)?);
-            if wants.hosts {
-                t.hosts = decode::hosts(&self.rows(4, 2)?);
-            }
-        }
-        if groups.host_top_n {
-            t.host_top_n_control = decode::host_top_n_control(&self.rows(5, 1)?);
-            t.host_top_n = decode::host_top_n(&self.rows(5, 2)?);
-        }
-        if groups.matrix {
-            t.matrix_control = decode::matrix_control(&self.rows(6, 1)?);
-            if wants.matrix {
-                t.matrix_sd = decode::matrix_sd(&self.rows(6, 2)?);
-            }
-        }
-        if groups.filter {
-            t.filters = decode::filter(&self.rows(7, 1)?);
-            t.channels = decode::channel(&self.rows(7, 2)?);
-        }
-        if groups.capture {
-            t.buffer_control = decode::buffer_control(&self.rows(8, 1)?);
-            if wants.capture_packets {
-                t.capture_buffer = decode::capture_buffer(&self.rows(8, 2)?);
-            }
-        }
-        if groups.event {
-            t.event = decode::event(&self.rows(9, 1)?);
-            t.log = decode::log(&self.rows(9, 2)?);
-        }
-        Ok(t)
     }
 
     fn up_time(&mut self) -> Result<u64, String> {
@@ -388,3 +348,69 @@ impl<W: Walker> Source for RemoteSource<W> {
 
 #[cfg(test)]
 mod tests;
+
+/// Walks and decodes the tables a reading needs.
+struct TableReader<'a, W> {
+    walker: &'a mut W,
+    groups: Groups,
+    wants: Wants,
+    tables: RmonTables,
+    error: Option<String>,
+}
+
+impl<W: Walker> TableReader<'_, W> {
+    /// Whether table `table` of RMON group `group` (`1.3.6.1.2.1.16.group.table`) is read now:
+    /// the agent has its group, and a big table is shown.
+    fn wanted(&self, group: u32, table: u32) -> bool {
+        let (g, w) = (&self.groups, &self.wants);
+        let hc = g.high_capacity;
+        match (group, table) {
+            (1, 1) => g.statistics,
+            (1, 7) => g.statistics && hc,
+            (2, 1) => g.history,
+            (2, 2) => g.history && w.history,
+            (2, 6) => g.history && w.history && hc,
+            (3, 1) => g.alarm,
+            (4, 1) => g.hosts,
+            (4, 2) => g.hosts && w.hosts,
+            (4, 5) => g.hosts && w.hosts && hc,
+            (5, 1 | 2) => g.host_top_n,
+            (5, 3) => g.host_top_n && hc,
+            (6, 1) => g.matrix,
+            (6, 2) => g.matrix && w.matrix,
+            (6, 5) => g.matrix && w.matrix && hc,
+            (7, 1 | 2) => g.filter,
+            (8, 1) => g.capture,
+            (8, 2) => g.capture && w.capture_packets,
+            (8, 3) => g.capture && w.capture_packets && hc,
+            (9, 1 | 2) => g.event,
+            // hostTimeTable and matrixDSTable hold what hostTable and matrixSDTable do.
+            _ => false,
+        }
+    }
+}
+
+impl<W: Walker> TableVisitor<RmonTables> for TableReader<'_, W> {
+    fn table<E: 'static + Send + Sync>(
+        &mut self,
+        table: &'static Schema<E>,
+        _: fn(&RmonTables) -> &[E],
+        rows_mut: fn(&mut RmonTables) -> &mut Vec<E>,
+        new: fn() -> E,
+    ) {
+        let (Some(&group), Some(&number)) = (table.entry.get(7), table.entry.get(8)) else { return };
+        if self.error.is_some() || !self.wanted(group, number) {
+            return;
+        }
+        match self.walker.walk(table.entry) {
+            Ok(bindings) => {
+                let rows = rows_mut(&mut self.tables);
+                if !table.view {
+                    rows.clear();
+                }
+                table.decode(&bindings, rows, new);
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+}

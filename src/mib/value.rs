@@ -2,7 +2,6 @@
 //! (RFC 3416).
 
 use super::oid::Oid;
-use crate::rmon::alarm::Sample;
 
 /// The value half of a variable binding.
 ///
@@ -49,19 +48,6 @@ impl Value {
     /// response. A v1 agent turns them into a noSuchName error instead (RFC 3584).
     pub fn is_exception(&self) -> bool {
         matches!(self, Value::NoSuchObject | Value::NoSuchInstance | Value::EndOfMibView)
-    }
-
-    /// What an alarm reads from this value: the integer types (INTEGER, Integer32, Counter32,
-    /// Gauge32, Counter64, TimeTicks: alarmVariable's DESCRIPTION), with how a difference of the
-    /// type is taken; None for anything else, which makes the alarm go invalid.
-    pub fn alarm_sample(&self) -> Option<Sample> {
-        match *self {
-            Value::Integer(v) => Some(Sample::Integer(i64::from(v))),
-            Value::Gauge32(v) => Some(Sample::Integer(i64::from(v))),
-            Value::Counter32(v) | Value::TimeTicks(v) => Some(Sample::Counter32(v)),
-            Value::Counter64(v) => Some(Sample::Counter64(v)),
-            _ => None,
-        }
     }
 
     /// The SMI name of the type, as net-snmp prints it and as error messages should say it (for
@@ -139,18 +125,6 @@ mod tests {
             Value::Null,
         ] {
             assert!(!value.is_exception(), "{}", value.type_name());
-        }
-    }
-
-    #[test]
-    fn alarm_samples_of_integer_types_only() {
-        assert_eq!(Value::Integer(-3).alarm_sample(), Some(Sample::Integer(-3)));
-        assert_eq!(Value::Gauge32(u32::MAX).alarm_sample(), Some(Sample::Integer(i64::from(u32::MAX))));
-        assert_eq!(Value::Counter32(7).alarm_sample(), Some(Sample::Counter32(7)));
-        assert_eq!(Value::TimeTicks(7).alarm_sample(), Some(Sample::Counter32(7)));
-        assert_eq!(Value::Counter64(7).alarm_sample(), Some(Sample::Counter64(7)));
-        for v in [Value::OctetString(b"1".to_vec()), Value::Null, Value::NoSuchInstance, Value::IpAddress([1; 4])] {
-            assert_eq!(v.alarm_sample(), None, "{}", v.type_name());
         }
     }
 

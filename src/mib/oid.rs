@@ -13,7 +13,7 @@ pub const MAX_SUB_IDS: usize = 128;
 /// Each sub-identifier is at most 2^32-1 (RFC 2578 section 3.5). The type does not enforce the
 /// X.690 rules on the first two arcs (the first is 0, 1 or 2; the second is under 40 unless the
 /// first is 2) nor [`MAX_SUB_IDS`]: the decoder only ever builds valid OIDs, and an OID the agent
-/// builds itself is its own business (see [`BerWriter::oid`](super::ber::BerWriter::oid) for how
+/// builds itself is its own business (see `BerWriter::oid` in the SNMP encoder for how
 /// odd ones are encoded).
 ///
 /// The derived order is the order of `Vec<u32>`, which compares sub-identifier by sub-identifier

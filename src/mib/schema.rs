@@ -1,0 +1,871 @@
+//! How a MIB table is described, once: its name and entry OID, its index, and per column the
+//! number, the MIB name, the syntax with its range, the access, whether a valid row freezes it,
+//! and the accessors into the typed row that holds it.
+//!
+//! Everything a view does with a table is derived from its [`Table`]:
+//! - SNMP GET, GETNEXT and GETBULK: [`Table::instance_index`] and [`Column::value`] (Counter32
+//!   columns wrap, Counter64 columns carry the exact count, Gauge32 columns stop at 2^32-1);
+//! - SET checks: [`Column::check`] (notWritable, wrongType, wrongLength, wrongValue from the
+//!   access and the syntax) and [`Column::frozen`];
+//! - the JSON report: [`Rows`] serializes rows keyed by column names, counters exact;
+//! - the terminal UI's remote mode: [`Table::decode`] reads walked varbinds back into rows.
+//!
+//! A table of the HC-RMON-MIB is a *view*: other columns over the rows of an RMON-1 table (the
+//! same 64-bit counts, read whole or shifted by 32 bits), so it costs the counting nothing.
+//!
+//! Tables are written with the [`mib_table!`](crate::mib_table) macro, which declares the row
+//! type and its [`Table`] together, so the two cannot disagree.
+
+use std::fmt::Write as _;
+
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+
+use crate::mib::oid::Oid;
+use crate::mib::tc::{DataSource, EntryStatus, MacAddr, Octets, Owner};
+use crate::mib::value::Value;
+
+/// MAX-ACCESS of a column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    NotAccessible,
+    ReadOnly,
+    ReadWrite,
+    ReadCreate,
+}
+
+/// The SMI syntax of a column, with its range or size: how a value is encoded over SNMP and in
+/// JSON, and what a SET may give it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Syntax {
+    /// INTEGER / Integer32 within `min..=max`.
+    Integer { min: i64, max: i64 },
+    /// An enumerated INTEGER: its values with their MIB names (JSON writes the name).
+    Enum(&'static [(i64, &'static str)]),
+    /// Counter32: the exact count, served modulo 2^32.
+    Counter32,
+    /// Gauge32: served capped at 2^32-1.
+    Gauge32,
+    /// Counter64, and HC-RMON's CounterBasedGauge64 (same encoding): the exact count.
+    Counter64,
+    /// TimeTicks (hundredths of a second): served modulo 2^32.
+    TimeTicks,
+    /// OCTET STRING of `min..=max` octets, written in JSON as hex octets (`08:00`).
+    Octets { min: usize, max: usize },
+    /// OCTET STRING that holds text (DisplayString, OwnerString): written in JSON as text.
+    Text { max: usize },
+    /// A MAC address (an OCTET STRING of 6 octets), written `aa:bb:cc:dd:ee:ff`.
+    MacAddress,
+    /// OBJECT IDENTIFIER, written dotted.
+    ObjectId,
+    /// A dataSource: OBJECT IDENTIFIER naming `ifIndex.N`.
+    Source,
+    /// RMON-1's EntryStatus.
+    Status,
+}
+
+/// The Integer32 range `0..2147483647`.
+pub const NON_NEGATIVE: Syntax = Syntax::Integer { min: 0, max: i32::MAX as i64 };
+/// An RMON-1 control index, `1..65535`.
+pub const INDEX: Syntax = Syntax::Integer { min: 1, max: 65535 };
+/// An index that may be 0 (no row), `0..65535`.
+pub const INDEX_OR_ZERO: Syntax = Syntax::Integer { min: 0, max: 65535 };
+/// OwnerString (RFC 2819): DisplayString (SIZE (0..127)).
+pub const OWNER: Syntax = Syntax::Text { max: Owner::MAX_LEN };
+
+/// What a column of one row holds, exactly, before any encoding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cell<'a> {
+    /// No instance in this row (a column not yet set on a row under creation).
+    Absent,
+    Int(i64),
+    /// Counts, gauges and times: exact.
+    Uint(u64),
+    Text(&'a str),
+    Bytes(&'a [u8]),
+    Mac(MacAddr),
+    Oid(&'a [u32]),
+    Source(DataSource),
+    Status(EntryStatus),
+}
+
+/// Why a SET value is refused, as RFC 3416 orders the checks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    NotWritable(String),
+    WrongType(String),
+    WrongLength(String),
+    WrongValue(String),
+}
+
+/// A typed field of a row: how it reads as a [`Cell`], and how it is taken back from an SNMP
+/// value (remote agents) or from an index.
+pub trait Field: Sized {
+    fn cell(&self) -> Cell<'_>;
+
+    /// The field from what an agent served; None for a value of another kind. Lenient: a
+    /// remote agent's figures are shown as they come.
+    fn from_value(value: &Value) -> Option<Self>;
+
+    /// The field taken from the front of an instance's index (None: it does not parse).
+    fn from_index(_ids: &mut &[u32]) -> Option<Self> {
+        None
+    }
+}
+
+fn take_id(ids: &mut &[u32]) -> Option<u32> {
+    let (&first, rest) = ids.split_first()?;
+    *ids = rest;
+    Some(first)
+}
+
+fn unsigned(value: &Value) -> Option<u64> {
+    match *value {
+        Value::Integer(i) => Some(u64::try_from(i).unwrap_or(0)),
+        Value::Counter32(v) | Value::Gauge32(v) | Value::TimeTicks(v) => Some(u64::from(v)),
+        Value::Counter64(v) => Some(v),
+        _ => None,
+    }
+}
+
+macro_rules! unsigned_field {
+    ($($t:ty),*) => {$(
+        impl Field for $t {
+            fn cell(&self) -> Cell<'_> {
+                Cell::Uint(u64::from(*self))
+            }
+            fn from_value(value: &Value) -> Option<Self> {
+                unsigned(value).map(|v| <$t>::try_from(v).unwrap_or(<$t>::MAX))
+            }
+            fn from_index(ids: &mut &[u32]) -> Option<Self> {
+                take_id(ids).and_then(|id| <$t>::try_from(id).ok())
+            }
+        }
+    )*};
+}
+unsigned_field!(u8, u16, u32, u64);
+
+impl Field for i32 {
+    fn cell(&self) -> Cell<'_> {
+        Cell::Int(i64::from(*self))
+    }
+    fn from_value(value: &Value) -> Option<Self> {
+        match *value {
+            Value::Integer(i) => Some(i),
+            _ => unsigned(value).map(|v| i32::try_from(v).unwrap_or(i32::MAX)),
+        }
+    }
+}
+
+impl Field for i64 {
+    fn cell(&self) -> Cell<'_> {
+        Cell::Int(*self)
+    }
+    fn from_value(value: &Value) -> Option<Self> {
+        match *value {
+            Value::Integer(i) => Some(i64::from(i)),
+            _ => unsigned(value).map(|v| i64::try_from(v).unwrap_or(i64::MAX)),
+        }
+    }
+}
+
+impl<T: Field> Field for Option<T> {
+    fn cell(&self) -> Cell<'_> {
+        self.as_ref().map_or(Cell::Absent, Field::cell)
+    }
+    fn from_value(value: &Value) -> Option<Self> {
+        Some(T::from_value(value))
+    }
+}
+
+impl Field for String {
+    fn cell(&self) -> Cell<'_> {
+        Cell::Text(self)
+    }
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::OctetString(s) => Some(String::from_utf8_lossy(s).into_owned()),
+            _ => None,
+        }
+    }
+}
+
+impl Field for Owner {
+    fn cell(&self) -> Cell<'_> {
+        Cell::Text(&self.0)
+    }
+    fn from_value(value: &Value) -> Option<Self> {
+        String::from_value(value).map(Owner)
+    }
+}
+
+impl Field for Vec<u8> {
+    fn cell(&self) -> Cell<'_> {
+        Cell::Bytes(self)
+    }
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::OctetString(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl Field for Octets {
+    fn cell(&self) -> Cell<'_> {
+        Cell::Bytes(&self.0)
+    }
+    fn from_value(value: &Value) -> Option<Self> {
+        Vec::from_value(value).map(Octets)
+    }
+}
+
+impl Field for MacAddr {
+    fn cell(&self) -> Cell<'_> {
+        Cell::Mac(*self)
+    }
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::OctetString(s) => <[u8; 6]>::try_from(s.as_slice()).ok().map(MacAddr),
+            _ => None,
+        }
+    }
+    /// A length-prefixed OCTET STRING index of 6 octets (RFC 2578 7.7).
+    fn from_index(ids: &mut &[u32]) -> Option<Self> {
+        if take_id(ids)? != 6 {
+            return None;
+        }
+        let mut mac = [0u8; 6];
+        for b in &mut mac {
+            *b = u8::try_from(take_id(ids)?).ok()?;
+        }
+        Some(MacAddr(mac))
+    }
+}
+
+impl Field for Oid {
+    /// An OID not set yet (an alarm under creation) reads as zeroDotZero, the SMI's "no object".
+    fn cell(&self) -> Cell<'_> {
+        if self.0.is_empty() {
+            return Cell::Oid(&[0, 0]);
+        }
+        Cell::Oid(&self.0)
+    }
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::ObjectId(oid) => Some(oid.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl Field for DataSource {
+    fn cell(&self) -> Cell<'_> {
+        Cell::Source(*self)
+    }
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::ObjectId(oid) => Some(DataSource::from_oid(&oid.0).unwrap_or(DataSource::UNSET)),
+            _ => None,
+        }
+    }
+}
+
+impl Field for EntryStatus {
+    fn cell(&self) -> Cell<'_> {
+        Cell::Status(*self)
+    }
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::Integer(1) => Some(EntryStatus::Valid),
+            Value::Integer(2) => Some(EntryStatus::CreateRequest),
+            Value::Integer(3) => Some(EntryStatus::UnderCreation),
+            Value::Integer(_) => Some(EntryStatus::Invalid),
+            _ => None,
+        }
+    }
+}
+
+/// Declares an enumerated INTEGER of a MIB: the Rust enum with its values, its MIB names (for
+/// JSON, logs and the configuration) and its [`Field`] and serde impls.
+#[macro_export]
+macro_rules! mib_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident { $( $(#[$vmeta:meta])* $variant:ident = $value:literal => $text:literal, )+ }
+        $(default $default:ident)?
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum $name { $( $(#[$vmeta])* $variant = $value, )+ }
+
+        impl $name {
+            /// Every value with its MIB name, in the MIB's order.
+            pub const NAMES: &'static [(i64, &'static str)] = &[$( ($value, $text), )+];
+
+            /// The value an SNMP integer names, if any.
+            pub fn from_value(v: i64) -> Option<$name> {
+                match v {
+                    $( $value => Some($name::$variant), )+
+                    _ => None,
+                }
+            }
+
+            /// The MIB's name, as logs, reports and configurations spell it.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $text, )+
+                }
+            }
+
+            /// The value a MIB name names, if any.
+            pub fn from_name(text: &str) -> Option<$name> {
+                match text {
+                    $( $text => Some($name::$variant), )+
+                    _ => None,
+                }
+            }
+        }
+
+        $(impl Default for $name {
+            fn default() -> Self {
+                $name::$default
+            }
+        })?
+
+        impl $crate::mib::schema::Field for $name {
+            fn cell(&self) -> $crate::mib::schema::Cell<'_> {
+                $crate::mib::schema::Cell::Int(*self as i64)
+            }
+            fn from_value(value: &$crate::mib::Value) -> Option<Self> {
+                match value {
+                    $crate::mib::Value::Integer(i) => $name::from_value(i64::from(*i)),
+                    _ => None,
+                }
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.name())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                $name::from_name(&text).ok_or_else(|| {
+                    let names: Vec<&str> = $name::NAMES.iter().map(|(_, n)| *n).collect();
+                    serde::de::Error::custom(format!("{text:?} is not one of {}", names.join(", ")))
+                })
+            }
+        }
+    };
+}
+
+/// One part of a table's INDEX: read from a row to build an instance's OID, parsed back from an
+/// OID into a row.
+pub struct IndexPart<E> {
+    pub read: for<'a> fn(&'a E) -> Cell<'a>,
+    pub parse: fn(&mut E, &mut &[u32]) -> Option<()>,
+}
+
+/// One column of a table.
+pub struct Column<E> {
+    /// The sub-identifier under the entry.
+    pub number: u32,
+    /// The MIB's name: `etherStatsPkts`.
+    pub name: &'static str,
+    pub syntax: Syntax,
+    pub access: Access,
+    /// RMON-1 rows: whether the MIB says the column "may not be modified" while its row is valid.
+    pub frozen: bool,
+    pub read: for<'a> fn(&'a E) -> Cell<'a>,
+    /// Puts what an agent served into a row (remote mode); None for columns derived from others
+    /// (an HC-RMON overflow count).
+    pub write: Option<fn(&mut E, &Value)>,
+}
+
+/// A conceptual table.
+pub struct Table<E: 'static> {
+    /// `etherStatsTable`: the key of the table in the JSON report.
+    pub name: &'static str,
+    /// The OID of the xxxEntry: instances are `entry.column.index`.
+    pub entry: &'static [u32],
+    pub index: &'static [IndexPart<E>],
+    /// In column order.
+    pub columns: &'static [Column<E>],
+    /// Whether the table only shows other columns of another table's rows (HC-RMON): decoding
+    /// it completes the rows of that table instead of making new ones.
+    pub view: bool,
+}
+
+impl<E> Column<E> {
+    /// The value of the column in `row`, as SNMP serves it; None: no instance.
+    pub fn value(&self, row: &E) -> Option<Value> {
+        encode(self.syntax, (self.read)(row))
+    }
+
+    /// Whether a manager may write the column (read-create or read-write).
+    pub fn writable(&self) -> bool {
+        matches!(self.access, Access::ReadCreate | Access::ReadWrite)
+    }
+
+    /// Whether a GET can reach the column.
+    pub fn accessible(&self) -> bool {
+        self.access != Access::NotAccessible
+    }
+
+    /// Checks a SET value against the column's access and syntax, in RFC 3416's order
+    /// (notWritable, wrongType, wrongLength, wrongValue). What the value means for the row, and
+    /// whether the row's state allows it, is the control plane's to judge.
+    pub fn check(&self, value: &Value) -> Result<(), Refusal> {
+        let name = self.name;
+        if !self.writable() {
+            return Err(Refusal::NotWritable(format!("{name} is read-only")));
+        }
+        let want = match self.syntax {
+            Syntax::Integer { .. } | Syntax::Enum(_) | Syntax::Status => "an INTEGER",
+            Syntax::Octets { .. } | Syntax::Text { .. } | Syntax::MacAddress => "an OCTET STRING",
+            Syntax::ObjectId | Syntax::Source => "an OBJECT IDENTIFIER",
+            Syntax::Counter32 | Syntax::Gauge32 | Syntax::Counter64 | Syntax::TimeTicks => {
+                return Err(Refusal::NotWritable(format!("{name} is a count")));
+            }
+        };
+        let wrong_type = || Refusal::WrongType(format!("{name} takes {want}, not {}", value.type_name()));
+        match (self.syntax, value) {
+            (Syntax::Integer { min, max }, Value::Integer(v)) => {
+                let v = i64::from(*v);
+                if v < min || v > max {
+                    return Err(Refusal::WrongValue(format!("{name} = {v}: must be {min}..{max}")));
+                }
+            }
+            (Syntax::Enum(names), Value::Integer(v)) => {
+                if !names.iter().any(|(n, _)| *n == i64::from(*v)) {
+                    let list: Vec<String> = names.iter().map(|(n, text)| format!("{text}({n})")).collect();
+                    return Err(Refusal::WrongValue(format!("{name} = {v}: must be {}", list.join(", "))));
+                }
+            }
+            (Syntax::Status, Value::Integer(v)) => {
+                if !(1..=4).contains(v) {
+                    return Err(Refusal::WrongValue(format!(
+                        "{name} = {v}: must be valid(1), createRequest(2), underCreation(3) or invalid(4)"
+                    )));
+                }
+            }
+            (Syntax::Octets { min, max }, Value::OctetString(s)) => {
+                if s.len() < min || s.len() > max {
+                    return Err(Refusal::WrongLength(format!(
+                        "{name} is {} octets; the MIB allows {min}..{max}",
+                        s.len()
+                    )));
+                }
+            }
+            (Syntax::Text { max }, Value::OctetString(s)) => {
+                if s.len() > max {
+                    return Err(Refusal::WrongLength(format!(
+                        "{name} is {} octets; the MIB allows 0..{max}",
+                        s.len()
+                    )));
+                }
+                if std::str::from_utf8(s).is_err() {
+                    return Err(Refusal::WrongValue(format!("{name} is not UTF-8 text")));
+                }
+            }
+            (Syntax::MacAddress, Value::OctetString(s)) if s.len() != 6 => {
+                return Err(Refusal::WrongLength(format!("{name} is {} octets, not 6", s.len())));
+            }
+            (Syntax::MacAddress, Value::OctetString(_)) => {}
+            (Syntax::ObjectId, Value::ObjectId(oid)) => {
+                if oid.0.len() < 2 {
+                    return Err(Refusal::WrongValue(format!("{name} = {oid}: not an object instance")));
+                }
+            }
+            (Syntax::Source, Value::ObjectId(oid)) => {
+                if DataSource::from_oid(&oid.0).is_none() {
+                    return Err(Refusal::WrongValue(format!(
+                        "{name} = {oid}: must be an ifIndex instance, ifIndex.N (1.3.6.1.2.1.2.2.1.1.N)"
+                    )));
+                }
+            }
+            _ => return Err(wrong_type()),
+        }
+        Ok(())
+    }
+}
+
+/// A cell as SNMP serves it in a column of `syntax`; None: no instance.
+pub fn encode(syntax: Syntax, cell: Cell<'_>) -> Option<Value> {
+    Some(match (syntax, cell) {
+        (_, Cell::Absent) => return None,
+        (Syntax::Counter32, Cell::Uint(v)) => Value::Counter32(v as u32),
+        (Syntax::TimeTicks, Cell::Uint(v)) => Value::TimeTicks(v as u32),
+        (Syntax::Gauge32, Cell::Uint(v)) => Value::Gauge32(u32::try_from(v).unwrap_or(u32::MAX)),
+        (Syntax::Counter64, Cell::Uint(v)) => Value::Counter64(v),
+        (_, Cell::Uint(v)) => Value::Integer(i32::try_from(v).unwrap_or(i32::MAX)),
+        (_, Cell::Int(v)) => Value::Integer(i32::try_from(v).unwrap_or(if v < 0 { i32::MIN } else { i32::MAX })),
+        (_, Cell::Status(s)) => Value::Integer(s.value() as i32),
+        (_, Cell::Text(t)) => Value::OctetString(t.as_bytes().to_vec()),
+        (_, Cell::Bytes(b)) => Value::OctetString(b.to_vec()),
+        (_, Cell::Mac(m)) => Value::OctetString(m.0.to_vec()),
+        (_, Cell::Oid(o)) => Value::ObjectId(Oid(o.to_vec())),
+        (_, Cell::Source(ds)) => Value::ObjectId(Oid(ds.oid())),
+    })
+}
+
+impl<E> Table<E> {
+    /// The sub-identifiers of `row`'s index, appended to `out`: integers as one, octet strings
+    /// length-prefixed (RFC 2578 7.7).
+    pub fn instance_index(&self, row: &E, out: &mut Vec<u32>) {
+        for part in self.index {
+            match (part.read)(row) {
+                Cell::Uint(v) => out.push(u32::try_from(v).unwrap_or(u32::MAX)),
+                Cell::Int(v) => out.push(u32::try_from(v).unwrap_or(0)),
+                Cell::Mac(m) => {
+                    out.push(6);
+                    out.extend(m.0.iter().map(|&b| u32::from(b)));
+                }
+                Cell::Bytes(b) => {
+                    out.push(b.len() as u32);
+                    out.extend(b.iter().map(|&b| u32::from(b)));
+                }
+                Cell::Text(t) => {
+                    out.push(t.len() as u32);
+                    out.extend(t.bytes().map(u32::from));
+                }
+                Cell::Oid(o) => {
+                    out.push(o.len() as u32);
+                    out.extend_from_slice(o);
+                }
+                Cell::Source(ds) => out.push(ds.if_index()),
+                Cell::Status(s) => out.push(s.value() as u32),
+                Cell::Absent => out.push(0),
+            }
+        }
+    }
+
+    /// The column numbered `number`.
+    pub fn column(&self, number: u32) -> Option<&Column<E>> {
+        self.columns.iter().find(|c| c.number == number)
+    }
+
+    /// The column named `name` (the MIB's name).
+    pub fn column_named(&self, name: &str) -> Option<&Column<E>> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The entry's name, less "Table": `etherStats` for `etherStatsTable`.
+    pub fn row_name(&self) -> &'static str {
+        self.name.strip_suffix("Table").unwrap_or(self.name)
+    }
+
+    /// Reads a walk of the table back into rows: the bindings under the entry OID are grouped
+    /// by instance index, the index parsed into a new row (`new`), each column put in by its
+    /// accessor. Rows whose index does not parse are skipped; columns an agent left out keep
+    /// `new`'s values. A view's rows are matched by index to `rows` and completed instead.
+    pub fn decode(&self, bindings: &[(Vec<u32>, Value)], rows: &mut Vec<E>, new: fn() -> E) {
+        use std::collections::BTreeMap;
+        let mut walked: BTreeMap<&[u32], Vec<(u32, &Value)>> = BTreeMap::new();
+        for (oid, value) in bindings {
+            let Some((&column, index)) = oid.strip_prefix(self.entry).and_then(|r| r.split_first()) else {
+                continue;
+            };
+            if value.is_exception() {
+                continue;
+            }
+            walked.entry(index).or_default().push((column, value));
+        }
+        if self.view {
+            let mut key = Vec::new();
+            for row in rows.iter_mut() {
+                key.clear();
+                self.instance_index(row, &mut key);
+                if let Some(columns) = walked.get(key.as_slice()) {
+                    self.put(row, columns);
+                }
+            }
+            return;
+        }
+        for (index, columns) in walked {
+            let mut row = new();
+            let mut ids = index;
+            if self.index.iter().any(|p| (p.parse)(&mut row, &mut ids).is_none()) || !ids.is_empty() {
+                continue;
+            }
+            self.put(&mut row, &columns);
+            rows.push(row);
+        }
+    }
+
+    fn put(&self, row: &mut E, columns: &[(u32, &Value)]) {
+        for (number, value) in columns {
+            if let Some(write) = self.column(*number).and_then(|c| c.write) {
+                write(row, value);
+            }
+        }
+    }
+}
+
+/// The rows of one table as the JSON report writes them: an array of objects keyed by the
+/// columns' MIB names, counters exact, enumerations by name, absent columns left out.
+pub struct Rows<'a, E: 'static> {
+    pub table: &'static Table<E>,
+    pub rows: &'a [E],
+}
+
+/// One row as the JSON report writes it (see [`Rows`]).
+pub struct JsonRow<'a, E: 'static>(pub &'static Table<E>, pub &'a E);
+
+impl<E> Serialize for Rows<'_, E> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.rows.len()))?;
+        for row in self.rows {
+            seq.serialize_element(&JsonRow(self.table, row))?;
+        }
+        seq.end()
+    }
+}
+
+impl<E> Serialize for JsonRow<'_, E> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        for column in self.0.columns {
+            let cell = (column.read)(self.1);
+            match cell {
+                Cell::Absent => {}
+                Cell::Int(v) => match column.syntax {
+                    Syntax::Enum(names) => match names.iter().find(|(n, _)| *n == v) {
+                        Some((_, text)) => map.serialize_entry(column.name, text)?,
+                        None => map.serialize_entry(column.name, &v)?,
+                    },
+                    _ => map.serialize_entry(column.name, &v)?,
+                },
+                Cell::Uint(v) => map.serialize_entry(column.name, &v)?,
+                Cell::Text(t) => map.serialize_entry(column.name, t)?,
+                Cell::Bytes(b) => match column.syntax {
+                    Syntax::Text { .. } => map.serialize_entry(column.name, &String::from_utf8_lossy(b))?,
+                    _ => map.serialize_entry(column.name, &HexOctets(b))?,
+                },
+                Cell::Mac(m) => map.serialize_entry(column.name, &m)?,
+                Cell::Oid(o) => map.serialize_entry(column.name, &Dotted(o))?,
+                Cell::Source(ds) => map.serialize_entry(column.name, &ds)?,
+                Cell::Status(st) => map.serialize_entry(column.name, &st)?,
+            }
+        }
+        map.end()
+    }
+}
+
+struct HexOctets<'a>(&'a [u8]);
+
+impl Serialize for HexOctets<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&Octets::display(self.0))
+    }
+}
+
+struct Dotted<'a>(&'a [u32]);
+
+impl Serialize for Dotted<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut text = String::with_capacity(self.0.len() * 3);
+        for (i, id) in self.0.iter().enumerate() {
+            if i > 0 {
+                text.push('.');
+            }
+            let _ = write!(text, "{id}");
+        }
+        s.serialize_str(&text)
+    }
+}
+
+/// Visits the tables a container of rows holds: the JSON report, the SNMP registry and the
+/// remote decoder each walk the same list.
+pub trait TableVisitor<T> {
+    fn table<E: 'static + Send + Sync>(
+        &mut self,
+        table: &'static Table<E>,
+        rows: fn(&T) -> &[E],
+        rows_mut: fn(&mut T) -> &mut Vec<E>,
+        new: fn() -> E,
+    );
+}
+
+/// Declares a table: the row type (one field per column, in column order, with its type) and
+/// its [`Table`] description, from one list. Columns are written
+/// `NUMBER field: Type = "mibName", SYNTAX, ACCESS [, frozen];` and the index names fields.
+#[macro_export]
+macro_rules! mib_table {
+    (
+        $(#[$meta:meta])*
+        pub struct $entry:ident;
+        pub static $schema:ident = $name:literal at [$($oid:literal),+] index [$($ix:ident),+];
+        $(
+            $(#[$fmeta:meta])*
+            $num:literal $field:ident : $ty:ty = $col:literal, $syntax:expr, $access:ident $(, $frozen:ident)?;
+        )+
+        $( extra { $( $(#[$xmeta:meta])* $xfield:ident : $xty:ty, )+ } )?
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Default)]
+        pub struct $entry {
+            $( $(#[$fmeta])* pub $field: $ty, )+
+            $($( $(#[$xmeta])* pub $xfield: $xty, )+)?
+        }
+
+        pub static $schema: $crate::mib::schema::Table<$entry> = $crate::mib::schema::Table {
+            name: $name,
+            entry: &[$($oid),+],
+            index: &[$(
+                $crate::mib::schema::IndexPart {
+                    read: |e: &$entry| $crate::mib::schema::Field::cell(&e.$ix),
+                    parse: |e: &mut $entry, ids: &mut &[u32]| {
+                        e.$ix = $crate::mib::schema::Field::from_index(ids)?;
+                        Some(())
+                    },
+                },
+            )+],
+            columns: &[$(
+                $crate::mib::schema::Column {
+                    number: $num,
+                    name: $col,
+                    syntax: $syntax,
+                    access: $crate::mib::schema::Access::$access,
+                    frozen: $crate::mib_frozen!($($frozen)?),
+                    read: |e: &$entry| $crate::mib::schema::Field::cell(&e.$field),
+                    write: Some(|e: &mut $entry, v: &$crate::mib::Value| {
+                        if let Some(x) = $crate::mib::schema::Field::from_value(v) {
+                            e.$field = x;
+                        }
+                    }),
+                },
+            )+],
+            view: false,
+        };
+
+        impl serde::Serialize for $entry {
+            /// As the JSON report writes a row: keyed by the columns' MIB names.
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                serde::Serialize::serialize(&$crate::mib::schema::JsonRow(&$schema, self), s)
+            }
+        }
+    };
+}
+
+/// `frozen` in a column of [`mib_table!`]: true; nothing: false.
+#[macro_export]
+macro_rules! mib_frozen {
+    () => {
+        false
+    };
+    (frozen) => {
+        true
+    };
+}
+
+/// Columns of an HC-RMON view over 64-bit counts: the overflow (the count divided by 2^32) and
+/// the exact count, which a remote agent's value also puts back into the row.
+pub mod hc {
+    use super::Cell;
+
+    /// The Overflow column of a 64-bit count: how many times its 32-bit column has wrapped.
+    pub fn overflow(count: u64) -> Cell<'static> {
+        Cell::Uint(count >> 32)
+    }
+
+    /// The 32 low bits of a 64-bit count (HC-RMON's BaseRate columns).
+    pub fn low(count: u64) -> Cell<'static> {
+        Cell::Uint(count & 0xffff_ffff)
+    }
+}
+
+/// Declares an HC-RMON view: a [`Table`] of other columns over the rows of an RMON-1 table.
+/// Columns are `NUMBER "mibName" KIND field;` where KIND is `overflow` (Counter32: the count
+/// divided by 2^32), `count` (Counter64: the exact count, put back into the row by a remote
+/// agent's value), `gauge_overflow` / `gauge` (Gauge32 and CounterBasedGauge64, for rates and
+/// buckets), or `low` (Gauge32: the count modulo 2^32).
+#[macro_export]
+macro_rules! mib_view {
+    (
+        $(#[$meta:meta])*
+        pub static $schema:ident: $entry:ty = $name:literal at [$($oid:literal),+] index [$($ix:ident),+];
+        $( $num:literal $col:literal $kind:ident $field:ident; )+
+    ) => {
+        $(#[$meta])*
+        pub static $schema: $crate::mib::schema::Table<$entry> = $crate::mib::schema::Table {
+            name: $name,
+            entry: &[$($oid),+],
+            index: &[$(
+                $crate::mib::schema::IndexPart {
+                    read: |e: &$entry| $crate::mib::schema::Field::cell(&e.$ix),
+                    parse: |e: &mut $entry, ids: &mut &[u32]| {
+                        e.$ix = $crate::mib::schema::Field::from_index(ids)?;
+                        Some(())
+                    },
+                },
+            )+],
+            columns: &[$( $crate::mib_view_column!($entry, $num, $col, $kind, $field), )+],
+            view: true,
+        };
+    };
+}
+
+/// One column of [`mib_view!`].
+#[macro_export]
+macro_rules! mib_view_column {
+    ($entry:ty, $num:literal, $col:literal, overflow, $field:ident) => {
+        $crate::mib_view_column!(@derived $entry, $num, $col, $crate::mib::schema::Syntax::Counter32,
+            |e: &$entry| $crate::mib::schema::hc::overflow(e.$field))
+    };
+    ($entry:ty, $num:literal, $col:literal, gauge_overflow, $field:ident) => {
+        $crate::mib_view_column!(@derived $entry, $num, $col, $crate::mib::schema::Syntax::Gauge32,
+            |e: &$entry| $crate::mib::schema::hc::overflow(e.$field))
+    };
+    ($entry:ty, $num:literal, $col:literal, low, $field:ident) => {
+        $crate::mib_view_column!(@derived $entry, $num, $col, $crate::mib::schema::Syntax::Gauge32,
+            |e: &$entry| $crate::mib::schema::hc::low(e.$field))
+    };
+    ($entry:ty, $num:literal, $col:literal, count, $field:ident) => {
+        $crate::mib_view_column!(@exact $entry, $num, $col, $crate::mib::schema::Syntax::Counter64, $field)
+    };
+    ($entry:ty, $num:literal, $col:literal, gauge, $field:ident) => {
+        $crate::mib_view_column!(@exact $entry, $num, $col, $crate::mib::schema::Syntax::Counter64, $field)
+    };
+    ($entry:ty, $num:literal, $col:literal, same, $field:ident) => {
+        $crate::mib::schema::Column {
+            number: $num,
+            name: $col,
+            syntax: $crate::mib::schema::Syntax::MacAddress,
+            access: $crate::mib::schema::Access::ReadOnly,
+            frozen: false,
+            read: |e: &$entry| $crate::mib::schema::Field::cell(&e.$field),
+            write: None,
+        }
+    };
+    (@derived $entry:ty, $num:literal, $col:literal, $syntax:expr, $read:expr) => {
+        $crate::mib::schema::Column {
+            number: $num,
+            name: $col,
+            syntax: $syntax,
+            access: $crate::mib::schema::Access::ReadOnly,
+            frozen: false,
+            read: $read,
+            write: None,
+        }
+    };
+    (@exact $entry:ty, $num:literal, $col:literal, $syntax:expr, $field:ident) => {
+        $crate::mib::schema::Column {
+            number: $num,
+            name: $col,
+            syntax: $syntax,
+            access: $crate::mib::schema::Access::ReadOnly,
+            frozen: false,
+            read: |e: &$entry| $crate::mib::schema::Cell::Uint(e.$field),
+            write: Some(|e: &mut $entry, v: &$crate::mib::Value| {
+                if let $crate::mib::Value::Counter64(x) = v {
+                    e.$field = *x;
+                }
+            }),
+        }
+    };
+}

@@ -1,0 +1,117 @@
+//! [`RmonTables`]: every table of the groups implemented as a manager reads them, each in its
+//! MIB index order, and the one list that ties each to its schema in `mib/`.
+//!
+//! The JSON report, the SNMP agent's registry and the terminal UI's remote decoder all walk
+//! [`RmonTables::visit`], so a table added here (with its schema) is served, reported and
+//! decoded. The HC-RMON tables are views over the same rows: the 64-bit counts the RMON-1 rows
+//! already hold, so they cost the counting nothing.
+
+use serde::ser::{Error as _, SerializeMap};
+use serde::{Serialize, Serializer};
+
+use crate::mib::hcrmon;
+use crate::mib::rmon1::alarm::{ALARM_TABLE, AlarmEntry};
+use crate::mib::rmon1::capture::{BUFFER_CONTROL_TABLE, BufferControlEntry, CAPTURE_BUFFER_TABLE, CaptureBufferEntry};
+use crate::mib::rmon1::event::{EVENT_TABLE, EventEntry, LOG_TABLE, LogEntry};
+use crate::mib::rmon1::filter::{CHANNEL_TABLE, ChannelEntry, FILTER_TABLE, FilterEntry};
+use crate::mib::rmon1::history::{ETHER_HISTORY_TABLE, EtherHistoryEntry, HISTORY_CONTROL_TABLE, HistoryControlEntry};
+use crate::mib::rmon1::hosts::{HOST_CONTROL_TABLE, HOST_TABLE, HOST_TIME_TABLE, HostControlEntry, HostEntry, HostTimeEntry};
+use crate::mib::rmon1::matrix::{
+    MATRIX_CONTROL_TABLE, MATRIX_DS_TABLE, MATRIX_SD_TABLE, MatrixControlEntry, MatrixDsEntry, MatrixSdEntry,
+};
+use crate::mib::rmon1::statistics::{ETHER_STATS_TABLE, EtherStatsEntry};
+use crate::mib::rmon1::topn::{HOST_TOP_N_CONTROL_TABLE, HOST_TOP_N_TABLE, HostTopNControlEntry, HostTopNEntry};
+use crate::mib::schema::{Rows, Table, TableVisitor};
+
+/// Declares [`RmonTables`] with one field per table and [`RmonTables::visit`] over them and
+/// over the views of their rows.
+macro_rules! rmon_tables {
+    (
+        tables { $( $field:ident: $entry:ty = $schema:expr, )+ }
+        views { $( $vfield:ident = $vschema:expr, )* }
+    ) => {
+        /// Every table of the groups implemented, as a manager would read them, each in its MIB
+        /// index order.
+        #[derive(Clone, Debug, Default, PartialEq, Eq)]
+        pub struct RmonTables {
+            $( pub $field: Vec<$entry>, )+
+        }
+
+        impl RmonTables {
+            /// Visits every table, RMON-1's in MIB order and then the HC-RMON views, with the
+            /// accessors of its rows.
+            pub fn visit<V: TableVisitor<RmonTables>>(visitor: &mut V) {
+                $( visitor.table(&$schema, |t: &RmonTables| &t.$field, |t: &mut RmonTables| &mut t.$field, <$entry>::default); )+
+                $( visitor.table(&$vschema, |t: &RmonTables| &t.$vfield, |t: &mut RmonTables| &mut t.$vfield, Default::default); )*
+            }
+        }
+    };
+}
+
+rmon_tables! {
+    tables {
+        ether_stats: EtherStatsEntry = ETHER_STATS_TABLE,
+        history_control: HistoryControlEntry = HISTORY_CONTROL_TABLE,
+        ether_history: EtherHistoryEntry = ETHER_HISTORY_TABLE,
+        host_control: HostControlEntry = HOST_CONTROL_TABLE,
+        hosts: HostEntry = HOST_TABLE,
+        host_time: HostTimeEntry = HOST_TIME_TABLE,
+        host_top_n_control: HostTopNControlEntry = HOST_TOP_N_CONTROL_TABLE,
+        host_top_n: HostTopNEntry = HOST_TOP_N_TABLE,
+        matrix_control: MatrixControlEntry = MATRIX_CONTROL_TABLE,
+        matrix_sd: MatrixSdEntry = MATRIX_SD_TABLE,
+        matrix_ds: MatrixDsEntry = MATRIX_DS_TABLE,
+        filters: FilterEntry = FILTER_TABLE,
+        channels: ChannelEntry = CHANNEL_TABLE,
+        buffer_control: BufferControlEntry = BUFFER_CONTROL_TABLE,
+        capture_buffer: CaptureBufferEntry = CAPTURE_BUFFER_TABLE,
+        alarm: AlarmEntry = ALARM_TABLE,
+        event: EventEntry = EVENT_TABLE,
+        log: LogEntry = LOG_TABLE,
+    }
+    views {
+        ether_stats = hcrmon::ETHER_STATS_HIGH_CAPACITY_TABLE,
+        ether_history = hcrmon::ETHER_HISTORY_HIGH_CAPACITY_TABLE,
+        hosts = hcrmon::HOST_HIGH_CAPACITY_TABLE,
+        host_time = hcrmon::HOST_TIME_HIGH_CAPACITY_TABLE,
+        host_top_n = hcrmon::HOST_TOP_N_HIGH_CAPACITY_TABLE,
+        matrix_sd = hcrmon::MATRIX_SD_HIGH_CAPACITY_TABLE,
+        matrix_ds = hcrmon::MATRIX_DS_HIGH_CAPACITY_TABLE,
+        capture_buffer = hcrmon::CAPTURE_BUFFER_HIGH_CAPACITY_TABLE,
+    }
+}
+
+/// Writes each table under its MIB name (`etherStatsTable`), rows keyed by column names.
+struct JsonTables<'a, M: SerializeMap> {
+    tables: &'a RmonTables,
+    map: &'a mut M,
+    error: Option<M::Error>,
+}
+
+impl<M: SerializeMap> TableVisitor<RmonTables> for JsonTables<'_, M> {
+    fn table<E: 'static + Send + Sync>(
+        &mut self,
+        table: &'static Table<E>,
+        rows: fn(&RmonTables) -> &[E],
+        _: fn(&mut RmonTables) -> &mut Vec<E>,
+        _: fn() -> E,
+    ) {
+        if self.error.is_none()
+            && let Err(e) = self.map.serialize_entry(table.name, &Rows { table, rows: rows(self.tables) })
+        {
+            self.error = Some(e);
+        }
+    }
+}
+
+impl Serialize for RmonTables {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        let mut json = JsonTables { tables: self, map: &mut map, error: None };
+        RmonTables::visit(&mut json);
+        if let Some(e) = json.error {
+            return Err(S::Error::custom(e));
+        }
+        map.end()
+    }
+}

@@ -1,14 +1,14 @@
 //! `rmonprobe demo` as a service or a CI job meets it: started from a directory that is not the
 //! checkout (it carries its capture inside the binary) with neither standard input nor output a
 //! terminal, it serves SNMP from the looped replay until SIGTERM, the counters growing as at 1x,
-//! then prints the summary and exits 0.
+//! then prints the summary and exits 0; a capture named with --capture is served the same way.
 //!
 //! Needs net-snmp's snmpget (Debian package `snmp`, installed by `scripts/deps.sh test`).
 
 use std::fs;
 use std::io::Read;
 use std::net::UdpSocket;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
@@ -108,9 +108,11 @@ fn wait_for_pkts(addr: &str, limit: Duration, ok: impl Fn(u64) -> bool) -> Optio
     }
 }
 
-#[test]
-fn demo_without_a_terminal_serves_snmp_from_anywhere_until_sigterm() {
-    let dir = TempDir::new("anywhere");
+/// Runs `rmonprobe demo --snmp ADDR extra...` from a temporary directory with pipes for standard
+/// input and output, and checks that it serves a growing etherStatsPkts.1 until SIGTERM, then
+/// exits 0 promptly with the summary.
+fn serves_snmp_until_sigterm(name: &str, extra: &[&str]) {
+    let dir = TempDir::new(name);
     let port = UdpSocket::bind("127.0.0.1:0").expect("a free port").local_addr().expect("its address").port();
     let addr = format!("127.0.0.1:{port}");
     // Standard input and output are pipes, not a terminal; the current directory has no
@@ -118,6 +120,7 @@ fn demo_without_a_terminal_serves_snmp_from_anywhere_until_sigterm() {
     let mut demo = Demo(
         Command::new(env!("CARGO_BIN_EXE_rmonprobe"))
             .args(["demo", "--snmp", &addr])
+            .args(extra)
             .current_dir(&dir.0)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -143,4 +146,18 @@ fn demo_without_a_terminal_serves_snmp_from_anywhere_until_sigterm() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no summary on standard output: {stdout:?}"));
     assert!(frames >= later.unwrap_or(first), "{frames} frames in the summary, fewer than SNMP showed");
+}
+
+/// The capture built into the binary: no file to find.
+#[test]
+fn demo_without_a_terminal_serves_snmp_from_anywhere_until_sigterm() {
+    serves_snmp_until_sigterm("built-in", &[]);
+}
+
+/// A capture named with --capture is looped the same way (reopened from the file each round).
+#[test]
+fn demo_of_a_named_capture_without_a_terminal_serves_snmp_until_sigterm() {
+    let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/lab-basic.pcapng");
+    let capture = capture.to_str().expect("a UTF-8 checkout path");
+    serves_snmp_until_sigterm("named", &["--capture", capture]);
 }

@@ -8,8 +8,8 @@
 #          libpcap's headers (the pcap engine), clang, libelf and m4 (xsk-rs builds libxdp and
 #          libbpf, with the XDP program, from source)
 #   test:  build, plus tshark (the oracle), tcpdump, python3, net-snmp's tools (the manager the
-#          agent is checked with; snmptrapd, which its traps are checked with) and the
-#          namespace lab's programs
+#          agent is checked with; snmptrapd, which its traps are checked with), libsmi's
+#          smilint (mibs/RMONPROBE-MIB is checked with it) and the namespace lab's programs
 #   bench: build, plus tcpdump (the reference the replay is timed against) and net-snmp's tools
 set -euo pipefail
 
@@ -48,6 +48,7 @@ case "${1:-build}" in
     want snmpset snmp
     want snmptable snmp
     want snmptrapd snmptrapd
+    want smilint smitools
     want tmux tmux
     want ip iproute2
     want bridge iproute2

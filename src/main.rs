@@ -12,11 +12,12 @@ use clap::{Parser, Subcommand};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+use rmonprobe::capture::CaptureInput;
 use rmonprobe::capture::live::Engine;
 use rmonprobe::config::Config;
 use rmonprobe::live::{RunOptions, run};
 use rmonprobe::pipeline::workers::AgentSetup;
-use rmonprobe::replay::{Replay, ReplayOptions, Speed, replay, replay_with_agent};
+use rmonprobe::replay::{Embedding, Replay, ReplayOptions, Speed, replay, replay_embedded_inputs, replay_with_agent};
 use rmonprobe::report::{Meta, write_json};
 use rmonprobe::rmon::capture::{BufferControl, Merged};
 use rmonprobe::rmon::{RmonTables, Shard};
@@ -159,11 +160,12 @@ enum Command {
         capture_dir: PathBuf,
     },
     /// The bundled lab capture replayed in a loop at 1x as if live, SNMP served on
-    /// 127.0.0.1:16100, and the terminal UI on it; without a terminal, the capture's summary.
+    /// 127.0.0.1:16100, and the terminal UI on it; without a terminal, SNMP only, until SIGINT
+    /// or SIGTERM, then the summary of what was counted.
     Demo {
-        /// The capture to loop.
-        #[arg(long, value_name = "FILE", default_value = DEMO_CAPTURE)]
-        capture: PathBuf,
+        /// The capture to loop (default: captures/lab-basic.pcapng, built into the binary).
+        #[arg(long, value_name = "FILE")]
+        capture: Option<PathBuf>,
         /// Where the demo's agent listens.
         #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:16100")]
         snmp: SocketAddr,
@@ -235,8 +237,11 @@ fn parse_refresh(s: &str) -> Result<f64, String> {
     }
 }
 
-/// The capture `demo` loops, relative to the checkout (scripts/run.sh runs from there).
-const DEMO_CAPTURE: &str = "captures/lab-basic.pcapng";
+/// The capture `demo` loops when given none: captures/lab-basic.pcapng, built into the binary so
+/// that the demo runs from any directory, with no file to find beside it.
+const DEMO_CAPTURE: &[u8] = include_bytes!("../captures/lab-basic.pcapng");
+/// What the built-in capture is called in the title, ifDescr and the summary.
+const DEMO_CAPTURE_NAME: &str = "lab-basic.pcapng (built in)";
 
 /// Where `run` serves SNMP when not told: the standard port, on loopback only (a probe should
 /// not answer the whole network until someone says so).
@@ -427,32 +432,63 @@ fn main() -> ExitCode {
     }
 }
 
-/// `demo`: the TUI on a looped replay with an agent beside it, or the summary without a
-/// terminal (CI, a pipe).
-fn run_demo(capture: PathBuf, listen: SocketAddr, refresh: f64) -> ExitCode {
-    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
-        eprintln!("rmonprobe: demo: no terminal, so the summary of {} instead of the UI", capture.display());
-        let options = ReplayOptions {
-            files: vec![capture],
-            fcs_present: false,
-            speed: Speed::Max,
-            config: Config::default(),
-            workers: 1,
-        };
-        return run_replay(options, None, None, SnmpArgs::none(), false, None);
+/// `demo`: the TUI on a looped replay with an agent beside it. Without a terminal (a service,
+/// CI, a pipe) the agent is the demo: it serves until SIGINT or SIGTERM, then the summary of what
+/// was counted is printed.
+fn run_demo(capture: Option<PathBuf>, listen: SocketAddr, refresh: f64) -> ExitCode {
+    let input = match capture {
+        Some(path) => CaptureInput::File(path),
+        None => CaptureInput::Memory { name: PathBuf::from(DEMO_CAPTURE_NAME), bytes: DEMO_CAPTURE },
+    };
+    let terminal = io::stdout().is_terminal() && io::stdin().is_terminal();
+    // Signals are caught before anything opens, so none is lost in between.
+    let stop = Arc::new(AtomicBool::new(false));
+    if !terminal {
+        for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+            if let Err(e) = signal_hook::flag::register(signal, Arc::clone(&stop)) {
+                return fail(&format!("cannot catch signal {signal}: {e}"));
+            }
+        }
     }
     let config = Config::default();
     let agent = match agent_setup(&config, &SnmpArgs::none(), listen) {
-        Ok(a) => Some(a),
+        Ok(a) => a,
+        // Without a terminal the agent is all there is to the demo.
+        Err(e) if !terminal => return fail(&e),
         Err(e) => {
             eprintln!("rmonprobe: warning: {e}; the demo goes on without SNMP");
-            None
+            return run_demo_tui(input, config, None, refresh);
         }
     };
+    if terminal {
+        return run_demo_tui(input, config, Some(agent), refresh);
+    }
+    eprintln!(
+        "rmonprobe: demo: no terminal, so no UI: {} looped at 1x, SNMP on udp {listen}, until SIGINT or SIGTERM",
+        input.name().display()
+    );
+    // The capture goes in as an input of its own (it may be the built-in one), not in `files`.
     let options =
-        ReplayOptions { files: vec![capture], fcs_present: false, speed: Speed::Factor(1.0), config, workers: 1 };
+        ReplayOptions { files: Vec::new(), fcs_present: false, speed: Speed::Factor(1.0), config, workers: 1 };
+    // No view reads the probe: the tap's receiving end is gone, which the replay allows.
+    let (view, _) = crossbeam_channel::bounded(1);
+    let embedding = Embedding { view, repeat: true, stop };
+    let mut result = match replay_embedded_inputs(vec![input], &options, Some(agent), embedding) {
+        Ok(r) => r,
+        Err(e) => return fail(&e.to_string()),
+    };
+    if let Err(e) = result.finish_agent() {
+        return fail(&e.to_string());
+    }
+    report_replay(&result, ReportOut::Summary)
+}
+
+/// `demo` at a terminal: the UI on the looped replay.
+fn run_demo_tui(input: CaptureInput, config: Config, agent: Option<AgentSetup>, refresh: f64) -> ExitCode {
+    let options =
+        ReplayOptions { files: Vec::new(), fcs_present: false, speed: Speed::Factor(1.0), config, workers: 1 };
     let tui = TuiOptions { refresh: Duration::from_secs_f64(refresh), capture_dir: PathBuf::from(".") };
-    match launch::replay(options, agent, true, &tui) {
+    match launch::demo(input, options, agent, &tui) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&e),
     }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Select, TryRecvError};
 
 use crate::capture::batch::DEFAULT_BATCH_FRAMES;
-use crate::capture::{Batch, CaptureFile, Damage, OpenError};
+use crate::capture::{Batch, CaptureFile, CaptureInput, Damage, OpenError};
 use crate::config::Config;
 use crate::packet::RawFrame;
 use crate::pipeline::alarms::AlarmSampler;
@@ -174,6 +174,9 @@ struct RunningAgent {
     serve: bool,
 }
 
+/// How long a paced reader sleeps at most before it looks at its stop flag again.
+const STOP_CHECK: Duration = Duration::from_millis(100);
+
 /// Keeps a replay at a multiple of real time.
 struct Pacer {
     factor: f64,
@@ -194,11 +197,20 @@ impl Pacer {
         self.due(time) <= self.wall_start.elapsed()
     }
 
-    fn wait_for(&mut self, time: Timestamp) {
+    /// Sleeps until a frame of `time` is due, or `stop` is raised: a capture may hold a quiet
+    /// gap of minutes, and a view that quits or a SIGTERM must not wait it out. False when
+    /// stopped.
+    fn wait_for(&mut self, time: Timestamp, stop: Option<&AtomicBool>) -> bool {
         let due = self.due(time);
-        let elapsed = self.wall_start.elapsed();
-        if due > elapsed {
-            std::thread::sleep(due - elapsed);
+        loop {
+            if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
+                return false;
+            }
+            let elapsed = self.wall_start.elapsed();
+            if due <= elapsed {
+                return true;
+            }
+            std::thread::sleep((due - elapsed).min(STOP_CHECK));
         }
     }
 }
@@ -206,13 +218,13 @@ impl Pacer {
 /// Replays the files. Every file is opened (and its header checked) before the first frame is
 /// counted, so a wrong file among several fails at once instead of after minutes of replay.
 pub fn replay(options: &ReplayOptions) -> Result<Replay, ReplayError> {
-    run(options, None, None)
+    run(options, files_of(options), None, None)
 }
 
 /// Replays the files with an SNMP agent answering from the tables as they fill.
 /// With `serve`, the agent goes on answering after the files end (see [`Replay::finish_agent`]).
 pub fn replay_with_agent(options: &ReplayOptions, agent: AgentSetup, serve: bool) -> Result<Replay, ReplayError> {
-    run(options, Some((agent, serve)), None)
+    run(options, files_of(options), Some((agent, serve)), None)
 }
 
 /// What a view that embeds the probe (the terminal UI, `demo`) adds to a replay.
@@ -232,21 +244,42 @@ pub fn replay_embedded(
     agent: Option<AgentSetup>,
     embedding: Embedding,
 ) -> Result<Replay, ReplayError> {
-    run(options, agent.map(|a| (a, false)), Some(embedding))
+    run(options, files_of(options), agent.map(|a| (a, false)), Some(embedding))
+}
+
+/// Like [`replay_embedded`], replaying `inputs` instead of `options.files`: captures that may be
+/// held in memory, such as the one `demo` carries inside the binary (so that it runs from any
+/// directory, with no file to find).
+pub fn replay_embedded_inputs(
+    inputs: Vec<CaptureInput>,
+    options: &ReplayOptions,
+    agent: Option<AgentSetup>,
+    embedding: Embedding,
+) -> Result<Replay, ReplayError> {
+    run(options, inputs, agent.map(|a| (a, false)), Some(embedding))
+}
+
+/// The files of `options` as the reader's inputs.
+fn files_of(options: &ReplayOptions) -> Vec<CaptureInput> {
+    options.files.iter().cloned().map(CaptureInput::File).collect()
 }
 
 fn run(
     options: &ReplayOptions,
+    inputs: Vec<CaptureInput>,
     agent: Option<(AgentSetup, bool)>,
     embedding: Option<Embedding>,
 ) -> Result<Replay, ReplayError> {
-    let mut files =
-        options.files.iter().map(|p| CaptureFile::open(p, options.fcs_present)).collect::<Result<Vec<_>, _>>()?;
+    let descr = describe(&inputs);
+    let mut files = inputs
+        .into_iter()
+        .map(|input| CaptureFile::open_input(input, options.fcs_present))
+        .collect::<Result<Vec<_>, _>>()?;
     let if_index = 1;
     let sources = vec![DataSourceInfo {
         if_index,
         name: "replay".into(),
-        descr: describe(&options.files),
+        descr,
         if_speed: options.config.file_if_speed(),
         live: false,
         phys_address: Vec::new(),
@@ -315,14 +348,7 @@ fn run(
     // with several, each conversation is counted whole by one worker (see `Dispatch`).
     let (senders, receivers): (Vec<_>, Vec<_>) = shards.iter().map(|_| hand_off(HANDOFF_DEPTH)).unzip();
     let dispatch = Dispatch::new(senders);
-    let reading = Reading {
-        speed: options.speed,
-        if_index,
-        repeat,
-        stop,
-        fcs_present: options.fcs_present,
-        alarms: sampler.map(AlarmDeadlines::new),
-    };
+    let reading = Reading { speed: options.speed, if_index, repeat, stop, alarms: sampler.map(AlarmDeadlines::new) };
     let reader = std::thread::Builder::new()
         .name("rmonprobe-reader".into())
         .spawn(move || read_files(files, reading, dispatch, first, seq))
@@ -360,7 +386,6 @@ struct Reading {
     if_index: u32,
     repeat: bool,
     stop: Option<Arc<AtomicBool>>,
-    fcs_present: bool,
     /// The alarms the reader samples, when the probe has any (or an agent may create some).
     alarms: Option<AlarmDeadlines>,
 }
@@ -502,7 +527,6 @@ fn read_files(
                 let frames = file.read_frames(DEFAULT_BATCH_FRAMES, &mut seq, reading.if_index);
                 for frame in frames.iter() {
                     let frame = RawFrame { time: Timestamp(frame.time.0.saturating_add(shift)), ..frame };
-                    latest = latest.max(frame.time);
                     if let Speed::Factor(factor) = reading.speed {
                         let pacer = pacer.get_or_insert(Pacer {
                             factor,
@@ -515,9 +539,16 @@ fn read_files(
                             if !out.flush() {
                                 break 'rounds;
                             }
-                            pacer.wait_for(frame.time);
+                            if !pacer.wait_for(frame.time, reading.stop.as_deref()) {
+                                // Stopped: this frame and the rest of the batch are not
+                                // counted, so they are not in the number read either.
+                                seq = frame.seq;
+                                break 'rounds;
+                            }
                         }
                     }
+                    // After the wait: a frame left unread by a stop moves no clock.
+                    latest = latest.max(frame.time);
                     if !hand_over(&mut out, &mut reading.alarms, &frame, latest) {
                         break 'rounds;
                     }
@@ -531,8 +562,7 @@ fn read_files(
             break;
         }
         // The next round starts a gap after this one ended, on the first frame's own time.
-        let reopened: Result<Vec<CaptureFile>, _> =
-            files.iter().map(|f| CaptureFile::open(f.path(), reading.fcs_present)).collect();
+        let reopened: Result<Vec<CaptureFile>, _> = files.iter().map(CaptureFile::reopen).collect();
         let Ok(reopened) = reopened else { break };
         files = reopened;
         let first = first_time.unwrap_or_default();
@@ -558,8 +588,8 @@ fn hand_over(out: &mut Dispatch, alarms: &mut Option<AlarmDeadlines>, frame: &Ra
 }
 
 /// ifDescr of the replayed data source.
-fn describe(files: &[PathBuf]) -> String {
-    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+fn describe(inputs: &[CaptureInput]) -> String {
+    let names: Vec<String> = inputs.iter().map(|i| i.name().display().to_string()).collect();
     format!("replay of {}", names.join(", "))
 }
 

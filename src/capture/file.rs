@@ -122,7 +122,9 @@ enum Format {
 /// faults and TLB misses cost what the copy saves), needs `unsafe`, and dies with SIGBUS if
 /// another program shrinks the file; large sequential reads are as fast and safe.
 struct Source {
-    file: File,
+    /// A file, or bytes in memory ([`CaptureInput::Memory`]): read the same way, at the cost of
+    /// one copy into `buf`, so the parser has a single kind of window to cut frames from.
+    reader: Box<dyn Read + Send>,
     buf: Vec<u8>,
     /// The file offset of `buf[0]`.
     base: u64,
@@ -132,8 +134,8 @@ struct Source {
 }
 
 impl Source {
-    fn new(file: File) -> Source {
-        Source { file, buf: vec![0; READ_BUFFER], base: 0, pos: 0, end: 0, eof: false }
+    fn new(reader: Box<dyn Read + Send>) -> Source {
+        Source { reader, buf: vec![0; READ_BUFFER], base: 0, pos: 0, end: 0, eof: false }
     }
 
     /// Everything loaded, from which spans are cut.
@@ -174,7 +176,7 @@ impl Source {
             self.buf.resize(n.next_power_of_two(), 0);
         }
         while self.end < n && !self.eof {
-            match self.file.read(&mut self.buf[self.end..]) {
+            match self.reader.read(&mut self.buf[self.end..]) {
                 Ok(0) => self.eof = true,
                 Ok(k) => self.end += k,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -230,9 +232,36 @@ enum Parsed {
     Damaged(String),
 }
 
+/// Where a capture's bytes come from.
+#[derive(Clone)]
+pub enum CaptureInput {
+    /// A file, opened by path (again for each round of a looped replay).
+    File(PathBuf),
+    /// A capture held in memory for the whole run, such as the one `demo` carries inside the
+    /// binary so that it runs from any directory; `name` stands for its path in messages and in
+    /// the data source's description.
+    Memory { name: PathBuf, bytes: &'static [u8] },
+}
+
+impl CaptureInput {
+    /// The path, or the name standing for one.
+    pub fn name(&self) -> &Path {
+        match self {
+            CaptureInput::File(path) => path,
+            CaptureInput::Memory { name, .. } => name,
+        }
+    }
+}
+
+impl From<PathBuf> for CaptureInput {
+    fn from(path: PathBuf) -> CaptureInput {
+        CaptureInput::File(path)
+    }
+}
+
 /// One open capture file.
 pub struct CaptureFile {
-    path: PathBuf,
+    input: CaptureInput,
     source: Source,
     format: Format,
     /// `--fcs-present`: every frame carries its FCS, whatever the file says.
@@ -249,9 +278,19 @@ impl CaptureFile {
     /// Opens a capture and reads its header. Fails when the file is unreadable, not a capture,
     /// or holds no Ethernet interface.
     pub fn open(path: &Path, force_fcs: bool) -> Result<CaptureFile, OpenError> {
+        CaptureFile::open_input(CaptureInput::File(path.to_path_buf()), force_fcs)
+    }
+
+    /// Like [`CaptureFile::open`], for a file or bytes in memory.
+    pub fn open_input(input: CaptureInput, force_fcs: bool) -> Result<CaptureFile, OpenError> {
+        let name = input.name().to_path_buf();
+        let path = name.as_path();
         let io_err = |source| OpenError::Io { path: path.to_path_buf(), source };
-        let file = File::open(path).map_err(io_err)?;
-        let mut source = Source::new(file);
+        let reader: Box<dyn Read + Send> = match &input {
+            CaptureInput::File(path) => Box::new(File::open(path).map_err(io_err)?),
+            CaptureInput::Memory { bytes, .. } => Box::new(*bytes),
+        };
+        let mut source = Source::new(reader);
         let have = source.ensure(PCAP_FILE_HEADER).map_err(io_err)?;
         if have < 4 {
             return Err(OpenError::HeaderTruncated { path: path.to_path_buf(), len: have as u64 });
@@ -276,7 +315,7 @@ impl CaptureFile {
             source.consume(PCAP_FILE_HEADER);
         }
         let mut capture = CaptureFile {
-            path: path.to_path_buf(),
+            input,
             source,
             format,
             force_fcs,
@@ -295,7 +334,7 @@ impl CaptureFile {
     /// Reads a pcapng file's leading blocks up to its first packet, to learn its interfaces
     /// before the replay starts, so a file without an Ethernet interface is refused up front.
     fn pcapng_preamble(&mut self) -> Result<(), OpenError> {
-        let path = self.path.clone();
+        let path = self.path().to_path_buf();
         let io_err = |source| OpenError::Io { path: path.clone(), source };
         loop {
             let have = self.source.ensure(8).map_err(io_err)?;
@@ -312,7 +351,7 @@ impl CaptureFile {
                 Some(Parsed::Block { consumed }) => self.source.consume(consumed),
                 Some(Parsed::Damaged(reason)) if section_start => {
                     // The section header itself is damaged: not a usable capture.
-                    return Err(OpenError::BadHeader { path: self.path.clone(), reason });
+                    return Err(OpenError::BadHeader { path: self.path().to_path_buf(), reason });
                 }
                 Some(Parsed::Damaged(reason)) => {
                     self.damaged(reason);
@@ -323,7 +362,7 @@ impl CaptureFile {
         }
         let Format::Pcapng { interfaces, .. } = &self.format else { return Ok(()) };
         if !interfaces.is_empty() && !interfaces.iter().any(|i| i.link_type == linktype::ETHERNET) {
-            return Err(OpenError::NotEthernet { path: self.path.clone(), link_type: interfaces[0].link_type });
+            return Err(OpenError::NotEthernet { path: self.path().to_path_buf(), link_type: interfaces[0].link_type });
         }
         Ok(())
     }
@@ -346,8 +385,14 @@ impl CaptureFile {
         }
     }
 
+    /// The file's path, or the name of a capture in memory.
     pub fn path(&self) -> &Path {
-        &self.path
+        self.input.name()
+    }
+
+    /// The same capture opened again from its start (a looped replay's next round).
+    pub fn reopen(&self) -> Result<CaptureFile, OpenError> {
+        CaptureFile::open_input(self.input.clone(), self.force_fcs)
     }
 
     /// Ethernet frames read so far.
@@ -372,7 +417,7 @@ impl CaptureFile {
 
     fn damaged(&mut self, reason: String) {
         let offset = self.source.offset();
-        self.damage = Some(Damage { path: self.path.clone(), frame: self.frames + 1, offset, reason });
+        self.damage = Some(Damage { path: self.path().to_path_buf(), frame: self.frames + 1, offset, reason });
         self.finished = true;
     }
 

@@ -13,4 +13,4 @@ pub mod live;
 pub mod writer;
 
 pub use batch::Batch;
-pub use file::{CaptureFile, Damage, OpenError};
+pub use file::{CaptureFile, CaptureInput, Damage, OpenError};

@@ -5,9 +5,10 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
+use crate::capture::CaptureInput;
 use crate::live::{RunOptions, run_embedded};
 use crate::pipeline::workers::AgentSetup;
-use crate::replay::{Embedding, ReplayOptions, Speed, replay_embedded};
+use crate::replay::{Embedding, ReplayOptions, Speed, replay_embedded_inputs};
 use crate::tui::app::App;
 use crate::tui::source::local::{Ended, LocalSource};
 use crate::tui::source::remote::{RemoteSource, Snmp2c};
@@ -34,18 +35,31 @@ pub struct TuiOptions {
 }
 
 /// Replays `options.files` into an embedded probe and watches it; `repeat` loops the files as if
-/// live (`demo`). With `agent`, SNMP is served from the same probe while the replay runs.
+/// live. With `agent`, SNMP is served from the same probe while the replay runs.
 pub fn replay(options: ReplayOptions, agent: Option<AgentSetup>, repeat: bool, tui: &TuiOptions) -> Result<(), String> {
-    with_stderr_aside(|| replay_inner(options, agent, repeat, tui))
+    let inputs = options.files.iter().cloned().map(CaptureInput::File).collect();
+    with_stderr_aside(|| replay_inner(inputs, options, agent, repeat, tui))
+}
+
+/// `demo`: `capture` (a file, or the one built into the binary) looped as if live and watched,
+/// with SNMP served from the same probe when `agent` is given.
+pub fn demo(
+    capture: CaptureInput,
+    options: ReplayOptions,
+    agent: Option<AgentSetup>,
+    tui: &TuiOptions,
+) -> Result<(), String> {
+    with_stderr_aside(|| replay_inner(vec![capture], options, agent, true, tui))
 }
 
 fn replay_inner(
+    inputs: Vec<CaptureInput>,
     options: ReplayOptions,
     agent: Option<AgentSetup>,
     repeat: bool,
     tui: &TuiOptions,
 ) -> Result<(), String> {
-    let names: Vec<String> = options.files.iter().map(|p| p.display().to_string()).collect();
+    let names: Vec<String> = inputs.iter().map(|i| i.name().display().to_string()).collect();
     let speed = match options.speed {
         Speed::Max => "max".to_string(),
         Speed::Factor(f) => format!("{f}x"),
@@ -57,7 +71,7 @@ fn replay_inner(
     let runner = std::thread::Builder::new()
         .name("rmonprobe-replay".into())
         .spawn(move || {
-            let mut replayed = replay_embedded(&options, agent, embedding).map_err(|e| e.to_string())?;
+            let mut replayed = replay_embedded_inputs(inputs, &options, agent, embedding).map_err(|e| e.to_string())?;
             replayed.finish_agent().map_err(|e| e.to_string())?;
             let end = replayed.end_time();
             Ok(Ended { probe: replayed.probe, shards: replayed.shards, end })

@@ -400,15 +400,24 @@ struct AlarmDeadlines {
     sampler: AlarmSampler,
     /// The earliest, as last read from the probe.
     due: Option<Timestamp>,
+    /// The latest frame time handed to the workers (None before the first frame). A reading
+    /// taken now holds every frame up to it, so it cannot stand for an earlier moment.
+    handed: Option<Timestamp>,
 }
 
 impl AlarmDeadlines {
     fn new(sampler: AlarmSampler) -> AlarmDeadlines {
         let due = sampler.due();
-        AlarmDeadlines { sampler, due }
+        AlarmDeadlines { sampler, due, handed: None }
     }
 
-    /// Reads the next due time again: a manager may have made an alarm since (once a batch).
+    /// Notes that the frames up to `time` are handed to the workers.
+    fn handed_over(&mut self, time: Timestamp) {
+        self.handed = Some(self.handed.map_or(time, |handed| handed.max(time)));
+    }
+
+    /// Reads the next due time again: a manager may have made an alarm since (once a batch,
+    /// and after each wait of a paced replay).
     fn refresh(&mut self) {
         self.due = self.sampler.due();
     }
@@ -423,10 +432,23 @@ impl AlarmDeadlines {
     /// before that moment. In a quiet gap each due time is sampled as a live probe would, up to
     /// [`GAP_READINGS`]; the rest of a longer gap gets one reading at `time`, as a live probe
     /// that came late would. False once a worker has gone.
+    ///
+    /// A due time at or before a frame already handed over is an alarm a manager made valid
+    /// while those frames went by (its baseline is due when the SET was, on the clock of the
+    /// frames counted then, and the reader sees it at its next look). Its reading cannot leave
+    /// out what the workers have counted, so it is taken just after the latest frame handed
+    /// over, and the alarm's schedule starts there (`Alarm::sample`): baseline and schedule
+    /// then meet at one instant, and the first sample counts one whole interval. When the
+    /// frame at `time` has the latest frame's own time, the reading waits for a later one,
+    /// which would otherwise fall on the wrong side of it.
     fn sample_before(&mut self, out: &mut Dispatch, time: Timestamp) -> bool {
         for step in 0..=GAP_READINGS {
             let Some(due) = self.due.filter(|&due| due <= time) else { break };
-            let at = if step < GAP_READINGS { due } else { time };
+            let earliest = self.handed.map_or(due, |handed| due.max(Timestamp(handed.0.saturating_add(1))));
+            if earliest > time {
+                break;
+            }
+            let at = if step < GAP_READINGS { earliest } else { time };
             if !out.tick(at) {
                 return false;
             }
@@ -522,6 +544,9 @@ fn read_files(
                     if !out.push_batch(&mut batch) {
                         break 'rounds;
                     }
+                    if let Some(alarms) = &mut reading.alarms {
+                        alarms.handed_over(latest);
+                    }
                     continue;
                 }
                 let frames = file.read_frames(DEFAULT_BATCH_FRAMES, &mut seq, reading.if_index);
@@ -544,6 +569,12 @@ fn read_files(
                                 // counted, so they are not in the number read either.
                                 seq = frame.seq;
                                 break 'rounds;
+                            }
+                            // A manager may have made an alarm valid meanwhile: its baseline is
+                            // then read before this frame, not a file read later (seconds, for
+                            // a slow capture).
+                            if let Some(alarms) = &mut reading.alarms {
+                                alarms.refresh();
                             }
                         }
                     }
@@ -578,11 +609,11 @@ fn read_files(
 /// Hands one frame to its worker, after sampling the alarms due before it (`latest`: the frame's
 /// time, or a later one already seen: time never goes back). False once a worker has gone.
 fn hand_over(out: &mut Dispatch, alarms: &mut Option<AlarmDeadlines>, frame: &RawFrame<'_>, latest: Timestamp) -> bool {
-    if let Some(alarms) = alarms
-        && alarms.crossed_by(latest)
-        && !alarms.sample_before(out, latest)
-    {
-        return false;
+    if let Some(alarms) = alarms {
+        if alarms.crossed_by(latest) && !alarms.sample_before(out, latest) {
+            return false;
+        }
+        alarms.handed_over(latest.max(frame.time));
     }
     out.push(frame)
 }

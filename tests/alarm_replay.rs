@@ -251,3 +251,169 @@ fn a_replay_fires_the_alarms_a_live_probe_would_have_at_any_speed() {
     assert_eq!(hosts, 11, "the hosts of lab-basic (tests/golden.rs)");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An SNMPv2c request to the agent at `addr` with net-snmp's `tool`, OIDs given and printed
+/// numerically (no MIB is loaded): the values printed, one a line; None on an error.
+fn net_snmp(tool: &str, addr: &str, community: &str, args: &[&str]) -> Option<Vec<String>> {
+    let out = Command::new(tool)
+        .env_remove("MIBS")
+        .env_remove("MIBDIRS")
+        .args(["-m", "", "-v2c", "-c", community, "-t", "1", "-r", "1", "-On", "-Oqv", "-Oe", "-Ot", addr])
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("{tool}: {e} (net-snmp's tools: `scripts/deps.sh test` installs package snmp)"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    (out.status.success() && !stdout.contains("Error")).then(|| stdout.lines().map(str::to_string).collect())
+}
+
+/// sysUpTime.0 in hundredths of a second (the probe's clock since the first frame), if the
+/// agent answers.
+fn sys_up_time(addr: &str) -> Option<u64> {
+    net_snmp("snmpget", addr, "public", &[".1.3.6.1.2.1.1.3.0"])?.first()?.trim().parse().ok()
+}
+
+/// The alarms made by SET while the replay runs: (alarmIndex, alarmInterval in seconds), each
+/// firing its own event (eventIndex = alarmIndex).
+const SET_ALARMS: [(u64, u64); 2] = [(1, 4), (2, 10)];
+
+/// RFC 2819: an alarm takes its baseline when it becomes valid, and its first deltaValue is the
+/// change over exactly one interval from there. A capture of exactly 100 frames a second,
+/// replayed at 1x; a manager makes a log event and two alarms on etherStatsPkts.1 (4 s and 10 s)
+/// valid by SET while it runs. Each alarm's first sample must count 100 frames a second of its
+/// interval, the baseline and the start of the schedule being one instant (a baseline that took
+/// in frames after the moment the schedule starts from makes the first sample short). The
+/// startup alarm fires at the first comparison (rising threshold 1) and never again
+/// (no sample falls to 0), so the log holds exactly the first sample; the test also watches
+/// alarmValue over SNMP as the replay goes.
+#[test]
+fn an_alarm_made_valid_by_set_mid_replay_samples_whole_intervals_from_then() {
+    let dir = std::env::temp_dir().join(format!("rmonprobe-alarm-set-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let capture = dir.join("steady.pcap");
+    let generated = Command::new(PROBE)
+        .args(["generate", "--frames", "2000", "--pps", "100", "--stations", "16", "--out"])
+        .arg(&capture)
+        .output()
+        .unwrap();
+    assert!(generated.status.success(), "generate: {}", String::from_utf8_lossy(&generated.stderr));
+    let frames = frames(&capture);
+    let start = frames[0].0;
+    assert!(frames.windows(2).all(|w| w[1].0 - w[0].0 == NANOS / 100), "not a steady 100 frames/s");
+
+    let report_path = dir.join("report.json");
+    let stderr_path = dir.join("stderr");
+    let (mut child, addr) = (0..10)
+        .find_map(|_| {
+            let port = std::net::UdpSocket::bind("127.0.0.1:0").and_then(|s| s.local_addr()).unwrap().port();
+            let addr = format!("127.0.0.1:{port}");
+            let mut child = Command::new(PROBE)
+                .arg("replay")
+                .arg(&capture)
+                .args(["--speed", "1x", "--snmp", &addr, "--write-community", "private", "--json"])
+                .arg(&report_path)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::fs::File::create(&stderr_path).unwrap())
+                .spawn()
+                .unwrap();
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            while std::time::Instant::now() < deadline {
+                if child.try_wait().unwrap().is_some() {
+                    let err = std::fs::read_to_string(&stderr_path).unwrap_or_default();
+                    assert!(err.contains("cannot listen"), "the replay ended before serving: {err}");
+                    return None; // the port was taken meanwhile: another one
+                }
+                if sys_up_time(&addr).is_some() {
+                    return Some((child, addr));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the agent on {addr} never answered");
+        })
+        .expect("a free UDP port for the agent");
+
+    // Two seconds into the capture, frames flowing: the events, then the alarms, made valid.
+    while sys_up_time(&addr).is_some_and(|t| t < 200) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // SET of (OID, type, value) varbinds in one PDU, which must succeed.
+    let set = |varbinds: &[(String, &str, String)]| {
+        let args: Vec<&str> = varbinds.iter().flat_map(|(o, t, v)| [o.as_str(), t, v.as_str()]).collect();
+        assert!(net_snmp("snmpset", &addr, "private", &args).is_some(), "SET {args:?} refused");
+    };
+    let column = |entry: &str, column: u32, index: u64, kind: &'static str, value: &str| {
+        (format!("{entry}.{column}.{index}"), kind, value.to_string())
+    };
+    let (event, alarm) = (".1.3.6.1.2.1.16.9.1.1", ".1.3.6.1.2.1.16.3.1.1");
+    for (index, interval) in SET_ALARMS {
+        // eventStatus createRequest, eventDescription, eventType log; then valid.
+        set(&[
+            column(event, 7, index, "i", "2"),
+            column(event, 2, index, "s", "first sample"),
+            column(event, 3, index, "i", "2"),
+        ]);
+        set(&[column(event, 7, index, "i", "1")]);
+        // alarmStatus createRequest, alarmInterval, alarmVariable etherStatsPkts.1, deltaValue,
+        // startup risingAlarm, thresholds 1 and 0, the rising event.
+        set(&[
+            column(alarm, 12, index, "i", "2"),
+            column(alarm, 2, index, "i", &interval.to_string()),
+            column(alarm, 3, index, "o", ".1.3.6.1.2.1.16.1.1.1.5.1"),
+            column(alarm, 4, index, "i", "2"),
+            column(alarm, 6, index, "i", "1"),
+            column(alarm, 7, index, "i", "1"),
+            column(alarm, 8, index, "i", "0"),
+            column(alarm, 9, index, "i", &index.to_string()),
+        ]);
+    }
+    // Both alarms valid at once.
+    let before_valid = sys_up_time(&addr).expect("sysUpTime");
+    set(&SET_ALARMS.map(|(index, _)| column(alarm, 12, index, "i", "1")));
+    let after_valid = sys_up_time(&addr).expect("sysUpTime");
+
+    // alarmValue over SNMP until both are compared: the first value each shows (0 before).
+    let mut watched = [0i64; SET_ALARMS.len()];
+    let values: Vec<String> = SET_ALARMS.iter().map(|(index, _)| format!(".1.3.6.1.2.1.16.3.1.1.5.{index}")).collect();
+    let values: Vec<&str> = values.iter().map(String::as_str).collect();
+    while watched.contains(&0) && child.try_wait().unwrap().is_none() {
+        if let Some(read) = net_snmp("snmpget", &addr, "public", &values) {
+            for (seen, value) in watched.iter_mut().zip(read) {
+                if *seen == 0 {
+                    *seen = value.trim().parse().unwrap_or(0);
+                }
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let status = child.wait().unwrap();
+    let stderr = std::fs::read_to_string(&stderr_path).unwrap_or_default();
+    assert!(status.success(), "replay: {status}: {stderr}");
+    let report: Value = serde_json::from_slice(&std::fs::read(&report_path).unwrap()).unwrap();
+
+    for (i, (index, interval)) in SET_ALARMS.into_iter().enumerate() {
+        let (fired, value) = reported(&report, index);
+        assert_eq!(fired.len(), 1, "alarm {index} ({interval} s): one startup alarm, {fired:?}");
+        let (log_time, rising, first) = fired[0];
+        assert!(rising, "alarm {index}: {fired:?}");
+        // The first comparison one interval after the row became valid: within the SET's round
+        // trip, and the reader's reaction to it (a frame or so, half a second on a loaded
+        // machine where the paced reader runs late and waits for no frame).
+        let valid_at = log_time.saturating_sub(interval * 100);
+        assert!(
+            (before_valid..=after_valid + 50).contains(&valid_at),
+            "alarm {index}: valid at {valid_at} cs by its first sample, SET between {before_valid} and {after_valid} cs"
+        );
+        // tshark's frames in the interval that ended at the first comparison; on a steady
+        // 100 frames/s every whole interval holds the same count, wherever it starts.
+        let end = start + log_time * NANOS / 100;
+        let want = frames.iter().filter(|f| (end - interval * NANOS..end).contains(&f.0)).count() as i64;
+        assert_eq!(want, 100 * interval as i64);
+        assert_eq!(first, want, "alarm {index} ({interval} s): the first sample in the log");
+        assert_eq!(watched[i], want, "alarm {index} ({interval} s): the first alarmValue over SNMP");
+        assert_eq!(value, want, "alarm {index} ({interval} s): the last alarmValue");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

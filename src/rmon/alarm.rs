@@ -17,6 +17,9 @@
 //!   the one alarmStartupAlarm speaks of, comes one whole interval after the row became valid,
 //!   for both sample types, and alarmValue reads 0 until then ("not made available until the
 //!   period is completed"). The baseline reading also tells at once whether the variable exists.
+//!   A baseline read later than the row became valid (a replay's reader that learns of a row
+//!   made by SET only after it handed the workers later frames) starts the schedule where it
+//!   was read: the first period runs from the baseline, whatever the reading holds.
 //! - **Delta sampled twice per interval.** The MIB suggests a probe take a delta sample twice per
 //!   period and compare the sum of the latest two with the thresholds, so that a burst straddling
 //!   a period boundary is not split in two halves each under the threshold. A deltaValue row here
@@ -216,7 +219,8 @@ pub enum SampleOutcome {
 /// The sampling state of a valid row.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Sampler {
-    /// When the row became valid: the slots of its readings are counted from here.
+    /// When the row became valid, or its baseline was read if that was later: the slots of its
+    /// readings are counted from here.
     valid_since: Timestamp,
     /// The slot of the next reading.
     next_due: Timestamp,
@@ -296,7 +300,8 @@ impl Alarm {
     /// A reading before [`Alarm::next_due`], or on a row that is not valid, is ignored. A caller
     /// that comes late (a stalled control plane, a replay jumping over a quiet hour) gets one
     /// reading for the slot it is in, and the schedule goes on from the next slot after `now`:
-    /// missed slots are not made up with readings that would all be the same.
+    /// missed slots are not made up with readings that would all be the same. A late baseline
+    /// is the exception: the schedule starts at it (see the module's doc).
     pub fn sample(&mut self, now: Timestamp, sample: Option<Sample>) -> SampleOutcome {
         if !self.is_due(now) {
             return SampleOutcome::Quiet;
@@ -311,6 +316,12 @@ impl Alarm {
         let (rising, falling) = (i64::from(self.config.rising_threshold), i64::from(self.config.falling_threshold));
         let Some(s) = self.sampler.as_mut() else { return SampleOutcome::Quiet };
 
+        // The baseline opens the first period: read later than the row became valid (a replay's
+        // reader that saw the row only after counting later frames), the schedule starts where
+        // it was read, or the first period would be short by the frames the baseline took in.
+        if s.readings[0].is_none() {
+            s.valid_since = now;
+        }
         // The slot this reading stands for: the latest one at or before `now`.
         let slots = now.since(s.valid_since) / step;
         let slot = Timestamp(s.valid_since.0.saturating_add(slots.saturating_mul(step)));
@@ -581,6 +592,28 @@ mod tests {
         assert_eq!(a.value(), 0);
         assert_eq!(a.sample(at(10), Some(Sample::Integer(500))), Fire(Rising), "the startup alarm");
         assert_eq!(a.value(), 500);
+    }
+
+    #[test]
+    fn a_late_baseline_starts_the_schedule() {
+        // Valid at 0 s, but the baseline read at 0.7 s (after the frames up to then): the
+        // first period runs from 0.7 s, so the first delta is a whole interval's change.
+        let late = |secs: u64| Timestamp(at(secs).0 + 700_000_000);
+        let mut a = delta(StartupAlarm::RisingAlarm);
+        assert_eq!(a.sample(late(0), Some(Sample::Integer(70))), Quiet);
+        assert_eq!(a.next_due(), Some(late(5)));
+        assert!(!a.is_due(at(5)));
+        assert_eq!(a.sample(late(5), Some(Sample::Integer(570))), Quiet);
+        assert_eq!(a.sample(late(10), Some(Sample::Integer(1070))), Fire(Rising));
+        assert_eq!(a.value(), 1000);
+        assert_eq!(a.next_due(), Some(late(15)));
+        // Only the baseline moves the schedule: later readings keep its grid.
+        a.sample(Timestamp(late(15).0 + 300_000_000), Some(Sample::Integer(1570)));
+        assert_eq!(a.next_due(), Some(late(20)));
+        // Absolute values too: the first comparison one interval after the baseline.
+        let mut a = absolute(StartupAlarm::RisingOrFallingAlarm);
+        a.sample(late(0), Some(Sample::Integer(0)));
+        assert_eq!(a.next_due(), Some(late(10)));
     }
 
     #[test]

@@ -122,7 +122,8 @@ enum Format {
 /// faults and TLB misses cost what the copy saves), needs `unsafe`, and dies with SIGBUS if
 /// another program shrinks the file; large sequential reads are as fast and safe.
 struct Source {
-    file: File,
+    /// A file, or for [`CaptureFile::from_reader`] whatever reader it was given.
+    file: Box<dyn Read + Send>,
     buf: Vec<u8>,
     /// The file offset of `buf[0]`.
     base: u64,
@@ -132,7 +133,7 @@ struct Source {
 }
 
 impl Source {
-    fn new(file: File) -> Source {
+    fn new(file: Box<dyn Read + Send>) -> Source {
         Source { file, buf: vec![0; READ_BUFFER], base: 0, pos: 0, end: 0, eof: false }
     }
 
@@ -249,9 +250,27 @@ impl CaptureFile {
     /// Opens a capture and reads its header. Fails when the file is unreadable, not a capture,
     /// or holds no Ethernet interface.
     pub fn open(path: &Path, force_fcs: bool) -> Result<CaptureFile, OpenError> {
+        let file = File::open(path).map_err(|source| OpenError::Io { path: path.to_path_buf(), source })?;
+        CaptureFile::start(path, Source::new(Box::new(file)), force_fcs)
+    }
+
+    /// Like [`CaptureFile::open`], reading the capture from `reader` instead of a file: what the
+    /// fuzz target (fuzz/fuzz_targets/capture.rs) and tests use to parse bytes held in memory,
+    /// through the same buffering as a file. `path` only names the capture in errors and
+    /// [`Damage`] reports; nothing is opened there, so such a capture cannot be reopened by its
+    /// path (as `replay --repeat` does with files).
+    pub fn from_reader(
+        path: impl Into<PathBuf>,
+        reader: impl Read + Send + 'static,
+        force_fcs: bool,
+    ) -> Result<CaptureFile, OpenError> {
+        CaptureFile::start(&path.into(), Source::new(Box::new(reader)), force_fcs)
+    }
+
+    /// Reads the header at the start of `source`, and a pcapng file's blocks up to its first
+    /// packet.
+    fn start(path: &Path, mut source: Source, force_fcs: bool) -> Result<CaptureFile, OpenError> {
         let io_err = |source| OpenError::Io { path: path.to_path_buf(), source };
-        let file = File::open(path).map_err(io_err)?;
-        let mut source = Source::new(file);
         let have = source.ensure(PCAP_FILE_HEADER).map_err(io_err)?;
         if have < 4 {
             return Err(OpenError::HeaderTruncated { path: path.to_path_buf(), len: have as u64 });

@@ -1,17 +1,41 @@
 #!/usr/bin/env bash
-# Fuzzes the SNMP agent's sans-IO core (fuzz/fuzz_targets/agent.rs) with cargo-fuzz / libFuzzer for
-# SECONDS (default 60), starting from the seeds in fuzz/corpus/agent (tests/fuzz_seeds.rs writes
-# them). Installs cargo-fuzz when missing. Uses the nightly toolchain when there is one, else
-# stable with RUSTC_BOOTSTRAP=1 (FUZZ_STABLE=1 forces that). Prints how many inputs ran; exits
-# non-zero on a crash, a failed check, a leak or a timeout, with libFuzzer's report and the input
-# saved under fuzz/artifacts/agent/.
+# Fuzzes with cargo-fuzz / libFuzzer for SECONDS (default 60) in all, split evenly between the
+# targets (each gets at least MIN_SECONDS, so a short run still reaches both):
 #
-#   scripts/fuzz.sh             60 seconds
+#   agent     the SNMP agent's sans-IO core (fuzz/fuzz_targets/agent.rs)
+#   capture   the capture-file reader and frame classification (fuzz/fuzz_targets/capture.rs)
+#
+# Each starts from its seeds in fuzz/corpus/TARGET (tests/fuzz_seeds.rs writes and checks them).
+# Installs cargo-fuzz when missing. Uses the nightly toolchain when there is one, else stable with
+# RUSTC_BOOTSTRAP=1 (FUZZ_STABLE=1 forces that). Prints how many inputs each target ran; every
+# target runs even after one fails, and the script exits non-zero if any found a crash, a failed
+# check, a leak or a timeout, with libFuzzer's report and the input saved under
+# fuzz/artifacts/TARGET/.
+#
+#   scripts/fuzz.sh                 60 seconds, 30 for each target
 #   scripts/fuzz.sh 600
+#   scripts/fuzz.sh 120 capture     one target only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(agent capture)
+MIN_SECONDS=5
 export PATH="$HOME/.cargo/bin:$PATH"
+
+if ! [[ "$seconds" =~ ^[0-9]+$ ]]; then
+  echo "fuzz.sh: SECONDS must be a whole number, not '$seconds'" >&2
+  exit 2
+fi
+for target in "${targets[@]}"; do
+  if [ ! -f "fuzz/fuzz_targets/$target.rs" ]; then
+    echo "fuzz.sh: no fuzz target '$target' (fuzz/fuzz_targets/$target.rs)" >&2
+    exit 2
+  fi
+done
+each=$((seconds / ${#targets[@]}))
+[ "$each" -ge "$MIN_SECONDS" ] || each=$MIN_SECONDS
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
   echo "fuzz.sh: installing cargo-fuzz" >&2
@@ -26,18 +50,26 @@ else
 fi
 
 mkdir -p fuzz/target
-log=fuzz/target/agent.log
-echo "fuzz.sh: building, then fuzzing the agent for $seconds s (cargo-fuzz and libFuzzer output: $log)"
-status=0
-"${fuzz[@]}" run agent fuzz/corpus/agent -- -max_total_time="$seconds" -print_final_stats=1 >"$log" 2>&1 ||
-  status=$?
+failed=()
+for target in "${targets[@]}"; do
+  log=fuzz/target/$target.log
+  echo "fuzz.sh: building, then fuzzing $target for $each s (cargo-fuzz and libFuzzer output: $log)"
+  status=0
+  "${fuzz[@]}" run "$target" "fuzz/corpus/$target" -- -max_total_time="$each" -print_final_stats=1 >"$log" 2>&1 ||
+    status=$?
 
-runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-[ -n "$runs" ] || runs=$(grep -o '^#[0-9]*' "$log" | tail -n 1 | tr -d '#')
-corpus=$(find fuzz/corpus/agent -type f | wc -l)
-if [ "$status" -ne 0 ]; then
-  tail -n 60 "$log"
-  echo "fuzz.sh: FAILED after ${runs:-?} executions (exit status $status); see $log and fuzz/artifacts/agent/" >&2
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+  [ -n "$runs" ] || runs=$(grep -o '^#[0-9]*' "$log" | tail -n 1 | tr -d '#')
+  corpus=$(find "fuzz/corpus/$target" -type f | wc -l)
+  if [ "$status" -ne 0 ]; then
+    tail -n 60 "$log"
+    echo "fuzz.sh: $target FAILED after ${runs:-?} executions (exit status $status); see $log and fuzz/artifacts/$target/" >&2
+    failed+=("$target")
+  else
+    echo "fuzz.sh: $target: $each s, ${runs:-?} executions, no crash (corpus: $corpus inputs)"
+  fi
+done
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "fuzz.sh: FAILED: ${failed[*]}" >&2
   exit 1
 fi
-echo "fuzz.sh: $seconds s, ${runs:-?} executions, no crash (corpus: $corpus inputs)"

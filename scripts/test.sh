@@ -8,7 +8,8 @@
 #   4. a fresh capture of real traffic in a namespace lab, replayed (and served over SNMP) and
 #      compared with tshark's figures (scripts/lab-fresh-check.sh; needs root; LAB_SECONDS,
 #      default 95)
-#   5. the SNMP agent's core fuzzed briefly (scripts/fuzz.sh; FUZZ_SECONDS, default 60)
+#   5. the SNMP agent's core and the capture-file reader fuzzed briefly (scripts/fuzz.sh;
+#      FUZZ_SECONDS, default 60, split between them)
 # Needs ../shared beside the checkout (or RMONPROBE_SHARED).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +28,7 @@ step "format and lints"
 cargo fmt --check
 cargo fmt --check --manifest-path fuzz/Cargo.toml
 cargo clippy --locked --all-targets --quiet -- -D warnings
-# The fuzz target is a crate of its own that no other step builds until the fuzzing itself.
+# The fuzz targets are a crate of their own that no other step builds until the fuzzing itself.
 cargo check --manifest-path fuzz/Cargo.toml --quiet
 
 step "tests"
@@ -39,7 +40,7 @@ scripts/golden-check.sh
 step "fresh lab capture against tshark"
 scripts/lab-fresh-check.sh
 
-step "fuzz the SNMP core briefly"
+step "fuzz the SNMP core and the capture reader briefly"
 scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 
 step "all passed"

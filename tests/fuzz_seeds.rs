@@ -1,12 +1,24 @@
-//! The seed corpus of the agent fuzz target (fuzz/corpus/agent): a few valid requests of each
-//! kind and version, written with `encode_request`.
+//! The seed corpora of the fuzz targets.
 //!
-//!   cargo test --test fuzz_seeds -- --ignored      rewrites the seeds
+//! Agent (fuzz/corpus/agent): a few valid requests of each kind and version, written with
+//! `encode_request`. Capture (fuzz/corpus/capture): small files of tcpdump's test suite
+//! (`tcpdump-*`, copied as they are), and `written-*` files made here with the project's writers
+//! for what those lack (if_fcslen, epb_flags, a non-Ethernet interface, nanosecond pcap).
 //!
-//! The test that is not ignored checks the committed seeds are the ones written here. The
-//! `regress-*` files beside them are inputs that once failed, kept as the fuzzer found them.
+//!   cargo test --test fuzz_seeds -- --ignored      rewrites the written seeds
+//!
+//! The tests that are not ignored check the committed seeds are the ones written here, and read
+//! every capture seed as the fuzz target does, so a seed that panics fails `cargo test` without
+//! cargo-fuzz. The `regress-*` files beside them are inputs that once failed, kept as the fuzzer
+//! found them.
 
+use std::io::Cursor;
 use std::path::PathBuf;
+
+use rmonprobe::capture::writer::{PcapWriter, PcapngWriter};
+use rmonprobe::capture::{CaptureFile, OpenError};
+use rmonprobe::packet::{Fcs, Frame, RawFrame, append_fcs};
+use rmonprobe::rmon::Timestamp;
 
 use rmonprobe::snmp::message::{PduKind, Request, VarBind, Version, decode_request, encode_request};
 use rmonprobe::snmp::oid::Oid;
@@ -139,10 +151,138 @@ fn seeds_are_committed_and_decode() {
 }
 
 #[test]
-#[ignore = "rewrites fuzz/corpus/agent"]
+#[ignore = "rewrites fuzz/corpus/agent and the written seeds of fuzz/corpus/capture"]
 fn write_seeds() {
     std::fs::create_dir_all(corpus()).unwrap();
     for (name, request) in seeds() {
         std::fs::write(corpus().join(name), encode_request(&request)).unwrap();
     }
+    std::fs::create_dir_all(capture_corpus()).unwrap();
+    for (name, bytes, _) in capture_seeds() {
+        std::fs::write(capture_corpus().join(name), bytes).unwrap();
+    }
+}
+
+fn capture_corpus() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/capture")
+}
+
+/// A 60-byte frame from station `src` to station `dst` (ff: broadcast), VLAN-tagged when
+/// `vlan` is given.
+fn ethernet(dst: u8, src: u8, vlan: Option<u16>) -> Vec<u8> {
+    let mut data = if dst == 0xff { vec![0xff; 6] } else { vec![0x02, 0, 0, 0, 0, dst] };
+    data.extend_from_slice(&[0x02, 0, 0, 0, 0, src]);
+    if let Some(id) = vlan {
+        data.extend_from_slice(&[0x81, 0x00]);
+        data.extend_from_slice(&id.to_be_bytes());
+    }
+    data.extend_from_slice(&[0x08, 0x00]);
+    data.resize(60, 0x5a);
+    data
+}
+
+/// The written capture seeds: file name, bytes, and the Ethernet frames in them.
+fn capture_seeds() -> Vec<(&'static str, Vec<u8>, u64)> {
+    const T0: u64 = 1_700_000_000_000_000_000;
+    // pcapng: a nanosecond interface whose frames carry their FCS (if_fcslen 4), a microsecond
+    // one without, and a raw-IP one (skipped); epb_flags giving the FCS length and a CRC error;
+    // a frame cut by the snapshot length.
+    let mut w = PcapngWriter::new(Vec::new()).unwrap();
+    w.interface(1, 9, Some(4)).unwrap();
+    w.interface(1, 6, None).unwrap();
+    w.interface(101, 6, None).unwrap();
+    let mut with_fcs = ethernet(0xff, 1, None);
+    append_fcs(&mut with_fcs);
+    w.packet(0, T0 + 1, &with_fcs, 64, None).unwrap();
+    w.packet(1, T0 + 1_000, &ethernet(2, 1, Some(10)), 60, None).unwrap();
+    w.packet(2, T0 + 2_000, &[0x45; 40], 40, None).unwrap();
+    w.packet(1, T0 + 3_000, &with_fcs, 64, Some(4 << 5)).unwrap();
+    w.packet(1, T0 + 4_000, &ethernet(1, 2, None), 60, Some(1 << 24)).unwrap();
+    w.packet(1, T0 + 5_000, &ethernet(3, 2, None)[..32], 1514, None).unwrap();
+    let pcapng = w.finish().unwrap();
+    // pcap: nanosecond, big-endian, a short frame and a jumbo cut short.
+    let mut w = PcapWriter::new(Vec::new(), true, true).unwrap();
+    w.write(Timestamp(T0), &ethernet(2, 3, None), 60).unwrap();
+    w.write(Timestamp(T0 + 7), &ethernet(3, 2, None)[..20], 20).unwrap();
+    w.write(Timestamp(T0 + 9), &ethernet(3, 2, Some(20)), 9000).unwrap();
+    let pcap = w.finish().unwrap();
+    vec![("written-fcs-flags.pcapng", pcapng, 5), ("written-nano-be.pcap", pcap, 3)]
+}
+
+/// Reads a capture seed as the fuzz target does, classifying every frame with each FCS state.
+/// The number of Ethernet frames and whether the file was damaged.
+fn read_seed(name: &str, bytes: &[u8], force_fcs: bool) -> Result<(u64, bool), OpenError> {
+    let mut file = CaptureFile::from_reader(name, Cursor::new(bytes.to_vec()), force_fcs)?;
+    let mut seq = 0;
+    loop {
+        let frames = file.read_frames(16, &mut seq, 1);
+        if frames.is_empty() {
+            break;
+        }
+        for raw in frames.iter() {
+            assert!(raw.data.len() <= bytes.len(), "{name}: frame {} of {} bytes", raw.seq, raw.data.len());
+            for fcs in [Fcs::Stripped, Fcs::Present, Fcs::StrippedBad] {
+                let frame = Frame::classify(&RawFrame { fcs, ..raw });
+                assert!(frame.orig_len as usize >= raw.data.len(), "{name}: {frame:?}");
+            }
+        }
+    }
+    assert!(file.finished(), "{name}: an empty read before the end");
+    assert_eq!(file.frames(), seq, "{name}");
+    if let Some(d) = file.damage() {
+        assert!(d.offset < bytes.len() as u64, "{name}: {d}");
+    }
+    Ok((file.frames(), file.damage().is_some()))
+}
+
+#[test]
+fn written_capture_seeds_are_committed() {
+    for (name, bytes, _) in capture_seeds() {
+        let path = capture_corpus().join(name);
+        let committed = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(committed, bytes, "{name}: rewrite with `cargo test --test fuzz_seeds -- --ignored`");
+    }
+}
+
+/// Every capture seed opens (but the Linux-cooked one) and reads to its end without damage,
+/// with the frame counts of tshark (/work/shared/captures/tcpdump-tests.tsv) for tcpdump's files.
+#[test]
+fn capture_seeds_read_and_classify() {
+    let expected: &[(&str, Option<u64>)] = &[
+        ("tcpdump-ahcp.pcapng", Some(8)),
+        ("tcpdump-empty.pcapng", Some(0)),
+        ("tcpdump-igmpv3-queries.pcap", Some(6)),
+        ("tcpdump-msnlb2.pcapng", Some(2)),
+        ("tcpdump-of10_7050q.pcapng", Some(4)),
+        ("tcpdump-pptp.pcap", Some(23)),
+        ("tcpdump-slow-ossp.pcap", Some(1)),
+        ("tcpdump-stp-heapoverflow-3.pcap", Some(14)),
+        // Linux cooked capture: refused, kept for its nanosecond pcap header.
+        ("tcpdump-tcp-handshake-nano.pcap", None),
+        ("tcpdump-time_2106_overflow.pcapng", Some(1)),
+    ];
+    let written = capture_seeds();
+    let mut names: Vec<String> =
+        std::fs::read_dir(capture_corpus()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    let mut seen = 0;
+    for name in &names {
+        let bytes = std::fs::read(capture_corpus().join(name)).unwrap();
+        let want = match expected.iter().find(|(n, _)| n == name) {
+            Some((_, want)) => Some(*want),
+            None => written.iter().find(|(n, ..)| n == name).map(|(.., frames)| Some(*frames)),
+        };
+        for force_fcs in [false, true] {
+            let got = read_seed(name, &bytes, force_fcs);
+            match (want, got) {
+                (Some(Some(frames)), Ok(got)) => assert_eq!(got, (frames, false), "{name}"),
+                (Some(None), Err(OpenError::NotEthernet { .. })) => {}
+                // A seed the fuzzer added (or a regress-* file): it only has to read without a panic.
+                (None, _) => {}
+                (want, got) => panic!("{name}: expected {want:?}, read {got:?}"),
+            }
+        }
+        seen += usize::from(want.is_some());
+    }
+    assert_eq!(seen, expected.len() + written.len(), "a committed capture seed is missing: {names:?}");
 }

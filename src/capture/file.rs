@@ -290,7 +290,28 @@ impl CaptureFile {
             CaptureInput::File(path) => Box::new(File::open(path).map_err(io_err)?),
             CaptureInput::Memory { bytes, .. } => Box::new(*bytes),
         };
-        let mut source = Source::new(reader);
+        CaptureFile::start(input, Source::new(reader), force_fcs)
+    }
+
+    /// Like [`CaptureFile::open`], reading the capture from `reader` instead of a file: what the
+    /// fuzz target (fuzz/fuzz_targets/capture.rs) and tests use to parse bytes held in memory,
+    /// through the same buffering as a file. `path` only names the capture in errors and
+    /// [`Damage`] reports; nothing is opened there, so such a capture cannot be reopened by its
+    /// path (as `replay --repeat` does with files).
+    pub fn from_reader(
+        path: impl Into<PathBuf>,
+        reader: impl Read + Send + 'static,
+        force_fcs: bool,
+    ) -> Result<CaptureFile, OpenError> {
+        CaptureFile::start(CaptureInput::File(path.into()), Source::new(Box::new(reader)), force_fcs)
+    }
+
+    /// Reads the header at the start of `source`, and a pcapng file's blocks up to its first
+    /// packet.
+    fn start(input: CaptureInput, mut source: Source, force_fcs: bool) -> Result<CaptureFile, OpenError> {
+        let name = input.name().to_path_buf();
+        let path = name.as_path();
+        let io_err = |source| OpenError::Io { path: path.to_path_buf(), source };
         let have = source.ensure(PCAP_FILE_HEADER).map_err(io_err)?;
         if have < 4 {
             return Err(OpenError::HeaderTruncated { path: path.to_path_buf(), len: have as u64 });

@@ -20,7 +20,8 @@ use crate::config::Config;
 use crate::pipeline::alarms::{AlarmSampler, spawn_alarm_thread};
 use crate::pipeline::control::{self, ControlPlane, EmbeddedProbe, ProbeClock, ViewTap};
 use crate::pipeline::dispatch::Dispatch;
-use crate::pipeline::workers::{AgentSetup, StartError, join_workers, spawn_workers, start_agent, start_probe};
+use crate::pipeline::workers::{StartError, join_workers, spawn_workers, start_probe};
+use crate::snmp::serve::{AgentSetup, start_agent};
 use crate::pipeline::{BatchSender, HANDOFF_DEPTH, hand_off, lock_probe};
 use crate::rmon::{DataSourceInfo, Probe, RmonTables, Shard, Timestamp};
 use crate::snmp::udp::AlarmClock;
@@ -304,7 +305,7 @@ fn spawn_dumper(
                 if !signal.swap(false, Ordering::Relaxed) {
                     continue;
                 }
-                match crate::capture::buffers::write_all(&dir, &control.capture_buffers(clock.now())) {
+                match crate::pipeline::capture_files::write_all(&dir, &control.capture_buffers(clock.now())) {
                     Ok(files) => {
                         eprintln!("rmonprobe: SIGUSR1: wrote {} capture buffer(s) to {}", files.len(), dir.display())
                     }

@@ -16,7 +16,7 @@ use rmonprobe::capture::CaptureInput;
 use rmonprobe::capture::live::Engine;
 use rmonprobe::config::Config;
 use rmonprobe::live::{RunOptions, run};
-use rmonprobe::pipeline::workers::AgentSetup;
+use rmonprobe::snmp::serve::AgentSetup;
 use rmonprobe::replay::{Embedding, Replay, ReplayOptions, Speed, replay, replay_embedded_inputs, replay_with_agent};
 use rmonprobe::report::{Meta, write_json};
 use rmonprobe::rmon::capture::{BufferControl, Merged};
@@ -304,7 +304,7 @@ fn run_live(
 /// Writes the capture buffers into `dir`, saying so; a failure is reported, and the report
 /// still follows.
 fn write_capture_buffers(dir: &Path, buffers: &[(u16, BufferControl, Merged)]) {
-    match rmonprobe::capture::buffers::write_all(dir, buffers) {
+    match rmonprobe::pipeline::capture_files::write_all(dir, buffers) {
         Ok(files) => eprintln!("rmonprobe: wrote {} capture buffer(s) to {}", files.len(), dir.display()),
         Err(e) => eprintln!("rmonprobe: {}: cannot write the capture buffers: {e}", dir.display()),
     }

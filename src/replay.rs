@@ -18,7 +18,8 @@ use crate::packet::RawFrame;
 use crate::pipeline::alarms::AlarmSampler;
 use crate::pipeline::control::{self, ControlPlane, EmbeddedProbe, ProbeClock, ViewTap, WorkerRequest};
 use crate::pipeline::dispatch::Dispatch;
-use crate::pipeline::workers::{AgentSetup, StartError, join_workers, spawn_workers, start_agent, start_probe};
+use crate::pipeline::workers::{StartError, join_workers, spawn_workers, start_probe};
+use crate::snmp::serve::{AgentSetup, start_agent};
 use crate::pipeline::{HANDOFF_DEPTH, hand_off, lock_probe};
 use crate::rmon::{DataSourceInfo, Probe, RmonTables, Shard, Timestamp};
 use crate::snmp::udp::AlarmClock;
@@ -331,7 +332,7 @@ fn run(
         Some((a, serve)) => {
             let control = ControlPlane::new(Arc::clone(&probe), to_workers.clone());
             let started = start_agent(a, control, clock_of(&clocks), AlarmClock::Reader)?;
-            let sampler = AlarmSampler::served(&started, Arc::clone(&probe));
+            let sampler = started.alarm_sampler(Arc::clone(&probe));
             (Some((started, serve)), Some(sampler))
         }
         None if lock_probe(&probe).has_event_sources() => {

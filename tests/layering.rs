@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 /// The layer of a top-level module: lower numbers are lower layers.
 fn rank(module: &str) -> u8 {
     match module {
-        "mib" => 0,
+        // The schema macros (`mib_table!`, ...) are exported at the crate's root.
+        m if m == "mib" || m.starts_with("mib_") => 0,
         "packet" | "capture" => 1,
         "rmon" => 2,
         "pipeline" => 3,

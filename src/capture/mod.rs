@@ -3,10 +3,8 @@
 //! - `file`: pcap and pcapng files, for `replay`.
 //! - `writer`: the inverse, for the synthetic capture generator and tests.
 //! - `live`: network interfaces, through libpcap or AF_XDP, for `run`.
-//! - `buffers`: the probe's capture buffers written out as pcap files (`--capture-dir`).
 
 pub mod batch;
-pub mod buffers;
 pub mod file;
 pub mod linktype;
 pub mod live;

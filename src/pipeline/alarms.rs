@@ -1,8 +1,10 @@
 //! Sampling the alarms on the probe's clock, with or without an SNMP agent.
 //!
-//! An alarm reads its variable through the agent's MIB, so it can watch any integer the agent
-//! serves. The alarms are therefore always stepped through an [`Agent`]: without `--snmp` the
-//! sampler has one of its own that no socket serves.
+//! An alarm reads its variable through a port, "the value of this object now": with an SNMP
+//! agent, the agent's whole MIB (so it can watch any integer the agent serves, its own snmp
+//! counters included), which `snmp/serve.rs` plugs in as an [`AlarmStepper`]; without one, a
+//! fresh [`Snapshot`](crate::rmon::Snapshot) of the workers' tables, which answers for the RMON,
+//! HC-RMON and IF-MIB objects ([`Snapshot::get`](crate::rmon::Snapshot::get)).
 //!
 //! When they are stepped is what makes their figures right:
 //! - Live, the probe's clock is the capture's: every 100 ms, by the agent's thread, or without
@@ -15,39 +17,38 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use crate::pipeline::control::ControlPlane;
-use crate::pipeline::workers::{SharedAgent, StartError, StartedAgent};
-use crate::rmon::{Probe, Timestamp};
-use crate::snmp::agent::MAX_UDP_PAYLOAD;
-use crate::snmp::udp::{self, POLL, Shell};
-use crate::snmp::{Agent, AgentConfig};
+use crate::pipeline::workers::StartError;
+use crate::rmon::{Probe, Sample, Timestamp};
+
+/// How often a live probe without an agent steps its alarms (an agent's thread does it between
+/// datagrams as often).
+pub const POLL: Duration = Duration::from_millis(100);
+
+/// What steps the channels' events and the alarms due at a moment, each alarm reading its
+/// variable at that moment.
+pub trait AlarmStepper: Send + Sync {
+    fn step(&self, now: Timestamp);
+}
 
 /// Steps a probe's alarms and channel events.
 pub struct AlarmSampler {
-    agent: SharedAgent,
+    stepper: Arc<dyn AlarmStepper>,
     probe: Arc<Mutex<Probe>>,
-    /// The shell of a served agent: the traps go out from its socket, and its state file is
-    /// saved when an alarm is deleted. None: an agent of the sampler's own.
-    shell: Option<Arc<Shell>>,
 }
 
 impl AlarmSampler {
-    /// Samples through the agent that `started` serves.
-    pub fn served(started: &StartedAgent, probe: Arc<Mutex<Probe>>) -> AlarmSampler {
-        AlarmSampler { agent: Arc::clone(&started.agent), probe, shell: Some(Arc::clone(&started.shell)) }
+    /// Samples through `stepper` (an SNMP agent's: see `snmp/serve.rs`).
+    pub fn new(stepper: Arc<dyn AlarmStepper>, probe: Arc<Mutex<Probe>>) -> AlarmSampler {
+        AlarmSampler { stepper, probe }
     }
 
-    /// Samples through an agent of its own, which no manager reaches: its events log, and
-    /// their traps have nowhere to go.
+    /// Samples without an agent: each alarm reads a fresh copy of the workers' tables. Its
+    /// events log; with no agent there is nowhere to send a trap.
     pub fn unserved(control: ControlPlane, probe: Arc<Mutex<Probe>>) -> AlarmSampler {
-        let config = AgentConfig {
-            community: Vec::new(),
-            write_community: None,
-            max_message_size: MAX_UDP_PAYLOAD,
-            system: Default::default(),
-        };
-        AlarmSampler { agent: Arc::new(Mutex::new(Agent::new(config, control))), probe, shell: None }
+        AlarmSampler::new(Arc::new(Unserved(Mutex::new(control))), probe)
     }
 
     fn probe(&self) -> MutexGuard<'_, Probe> {
@@ -62,23 +63,30 @@ impl AlarmSampler {
     /// Steps the channels' events and the alarms due at `now`, each alarm reading a fresh copy
     /// of the workers' tables.
     pub fn step(&self, now: Timestamp) {
-        let mut agent = udp::lock(&self.agent);
-        match &self.shell {
-            Some(shell) => shell.step_events(&mut agent, now, true),
-            None => {
-                // The deleted alarms and the events are in the log and the tables; with no
-                // socket there is nowhere to send a trap.
-                agent.step_alarms(now);
-                for line in agent.take_log() {
-                    eprintln!("rmonprobe: {line}");
-                }
-            }
+        self.stepper.step(now);
+    }
+}
+
+/// The alarms of a probe that no agent serves.
+struct Unserved(Mutex<ControlPlane>);
+
+impl AlarmStepper for Unserved {
+    fn step(&self, now: Timestamp) {
+        let mut control = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut invalidated = control.run_channel_events(now).invalidated;
+        if control.next_alarm_due().is_some_and(|due| due <= now) {
+            let snapshot = control.alarm_snapshot(now);
+            let run = control.run_alarms(now, &mut |oid| snapshot.get(oid.as_slice()).as_ref().and_then(Sample::of));
+            invalidated.extend(run.invalidated);
+        }
+        for index in invalidated {
+            eprintln!("rmonprobe: alarm {index}: its variable is no longer served or not an integer; the row is deleted");
         }
     }
 }
 
-/// A live probe without an agent: a thread steps `sampler` every 100 ms on `clock` until `stop`
-/// is raised.
+/// A live probe without an agent: a thread steps `sampler` every [`POLL`] on `clock` until
+/// `stop` is raised.
 pub fn spawn_alarm_thread(
     sampler: AlarmSampler,
     clock: impl Fn() -> Timestamp + Send + 'static,

@@ -16,8 +16,7 @@ use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 use crate::rmon::capture::{BufferControl, Merged};
 use crate::rmon::edit::{RejectedEdit, RowEdit};
 use crate::rmon::{AlarmRun, Probe, RowRequest, Sample, Shard, ShardCommand, ShardParts, Snapshot, Timestamp};
-use crate::snmp::Backend;
-use crate::snmp::oid::Oid;
+use crate::mib::Oid;
 
 /// What the control plane asks of a worker.
 #[derive(Debug)]
@@ -175,8 +174,10 @@ impl ControlPlane {
     }
 }
 
-impl Backend for ControlPlane {
-    fn snapshot(&mut self, now: Timestamp) -> Arc<Snapshot> {
+/// What a view (the SNMP agent, the terminal UI, the alarm sampler) reads and changes of a
+/// probe whose shards live in worker threads.
+impl ControlPlane {
+    pub fn snapshot(&mut self, now: Timestamp) -> Arc<Snapshot> {
         if let Some((taken, snapshot)) = &self.cached
             && taken.elapsed() < SNAPSHOT_MAX_AGE
         {
@@ -191,23 +192,23 @@ impl Backend for ControlPlane {
         snapshot
     }
 
-    fn apply_edits(&mut self, now: Timestamp, edits: &[RowEdit]) -> Result<(), RejectedEdit> {
+    pub fn apply_edits(&mut self, now: Timestamp, edits: &[RowEdit]) -> Result<(), RejectedEdit> {
         let commands = self.probe().apply_edits(now, edits)?;
         self.broadcast(commands);
         self.cached = None;
         Ok(())
     }
 
-    fn persistent_rows(&self) -> Vec<RowRequest> {
+    pub fn persistent_rows(&self) -> Vec<RowRequest> {
         self.probe().persistent_rows()
     }
 
-    fn fresh_snapshot(&mut self, now: Timestamp) -> Arc<Snapshot> {
+    pub fn fresh_snapshot(&mut self, now: Timestamp) -> Arc<Snapshot> {
         self.cached = None;
         self.snapshot(now)
     }
 
-    fn alarm_snapshot(&mut self, now: Timestamp) -> Arc<Snapshot> {
+    pub fn alarm_snapshot(&mut self, now: Timestamp) -> Arc<Snapshot> {
         let parts = parts_to_read(self.probe().alarm_variables());
         if parts == ShardParts::ALL {
             return self.fresh_snapshot(now);
@@ -218,11 +219,11 @@ impl Backend for ControlPlane {
         Arc::new(Snapshot::take(&self.probe(), now, &refs))
     }
 
-    fn next_alarm_due(&self) -> Option<Timestamp> {
+    pub fn next_alarm_due(&self) -> Option<Timestamp> {
         self.probe().next_alarm_due()
     }
 
-    fn run_alarms(&mut self, now: Timestamp, read: &mut dyn FnMut(&Oid) -> Option<Sample>) -> AlarmRun {
+    pub fn run_alarms(&mut self, now: Timestamp, read: &mut dyn FnMut(&Oid) -> Option<Sample>) -> AlarmRun {
         let run = self.probe().run_alarms(now, read);
         // alarmValue, eventLastTimeSent and the log changed: the next read shows them.
         self.cached = None;
@@ -230,7 +231,7 @@ impl Backend for ControlPlane {
         run
     }
 
-    fn run_channel_events(&mut self, now: Timestamp) -> AlarmRun {
+    pub fn run_channel_events(&mut self, now: Timestamp) -> AlarmRun {
         if self.probe().armed_channels().is_empty() {
             return AlarmRun::default();
         }

@@ -8,6 +8,7 @@
 //! hand-off.
 
 pub mod alarms;
+pub mod capture_files;
 pub mod control;
 pub mod dispatch;
 pub mod workers;

@@ -1,21 +1,13 @@
 //! Starting the counting side, the same for a replay and a live run: the probe with one shard
-//! per worker, the worker threads, and the SNMP agent's thread.
+//! per worker and the worker threads (the SNMP agent's thread is `snmp/serve.rs`'s).
 
-use std::net::UdpSocket;
-use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use crossbeam_channel::Receiver;
 
-use crate::pipeline::control::{self, ControlPlane, ProbeClock, WorkerRequest};
+use crate::pipeline::control::{self, ProbeClock, WorkerRequest};
 use crate::pipeline::{BatchReceiver, Next, Worker};
 use crate::rmon::{DataSourceInfo, Limits, Probe, RowRequest, Shard, Timestamp};
-use crate::snmp::trap::TrapSink;
-use crate::snmp::udp::{AlarmClock, Shell};
-use crate::snmp::{Agent, AgentConfig};
-use crate::state::ProbeState;
 
 /// Why the pipeline could not start.
 #[derive(Debug, thiserror::Error)]
@@ -24,19 +16,6 @@ pub enum StartError {
     Config(String),
     #[error("internal error: {0}")]
     Internal(String),
-}
-
-/// An SNMP agent to run beside the pipeline: where it listens and how it answers.
-pub struct AgentSetup {
-    /// The bound socket (bound before anything starts, so a busy port fails at once).
-    pub socket: UdpSocket,
-    pub config: AgentConfig,
-    /// Where SET changes are saved (`--state`).
-    pub state: Option<PathBuf>,
-    /// What the state file held: its rows replace the configuration's.
-    pub restored: Option<ProbeState>,
-    /// Where the events' traps go.
-    pub trap_sinks: Vec<TrapSink>,
 }
 
 /// The probe, started at `start`, and `workers` shards set up to count for its rows.
@@ -126,38 +105,4 @@ fn work(
             Next::Done => return worker.shard,
         }
     }
-}
-
-/// The agent as its thread and a replay's reader share it.
-pub type SharedAgent = Arc<Mutex<Agent<ControlPlane>>>;
-
-/// The agent's thread, and what others need to step its alarms.
-pub struct StartedAgent {
-    pub thread: JoinHandle<()>,
-    /// Raised to end the thread.
-    pub stop: Arc<AtomicBool>,
-    pub agent: SharedAgent,
-    pub shell: Arc<Shell>,
-}
-
-/// The agent's thread: the UDP shell around the agent core, the probe behind `control`, until
-/// the returned flag is set. `alarm_clock` says whether the shell or a replay's reader steps
-/// the alarms.
-pub fn start_agent(
-    setup: AgentSetup,
-    control: ControlPlane,
-    clock: impl Fn() -> Timestamp + Send + 'static,
-    alarm_clock: AlarmClock,
-) -> Result<StartedAgent, StartError> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut shell = Shell::new(setup.socket, setup.state, Arc::clone(&stop), setup.trap_sinks);
-    shell.alarm_clock = alarm_clock;
-    let shell = Arc::new(shell);
-    let agent = Arc::new(Mutex::new(Agent::new(setup.config, control)));
-    let (serving, served) = (Arc::clone(&shell), Arc::clone(&agent));
-    let thread = std::thread::Builder::new()
-        .name("rmonprobe-snmp".into())
-        .spawn(move || serving.serve(&served, clock))
-        .map_err(|e| StartError::Internal(format!("cannot start the SNMP agent thread: {e}")))?;
-    Ok(StartedAgent { thread, stop, agent, shell })
 }

@@ -9,6 +9,36 @@ use crate::rmon::probe::{DataSourceInfo, Probe, RmonTables};
 use crate::rmon::shard::Shard;
 use crate::rmon::statistics::EtherStatsCounters;
 use crate::mib::time::Timestamp;
+use crate::mib::Value;
+
+/// ifEntry (IF-MIB's ifTable): instances are `IF_ENTRY.column.ifIndex`.
+pub const IF_ENTRY: &[u32] = &[1, 3, 6, 1, 2, 1, 2, 2, 1];
+/// ifXEntry (IF-MIB's ifXTable).
+pub const IF_X_ENTRY: &[u32] = &[1, 3, 6, 1, 2, 1, 31, 1, 1, 1];
+
+/// ifType ethernetCsmacd (IANAifType).
+const ETHERNET_CSMACD: i32 = 6;
+const UP: i32 = 1;
+const TRUE: i32 = 1;
+const FALSE: i32 = 2;
+
+fn errors(c: &EtherStatsCounters) -> u64 {
+    c.crc_align_errors + c.undersize_pkts + c.oversize_pkts + c.fragments + c.jabbers
+}
+
+fn unicast(c: &EtherStatsCounters) -> u64 {
+    c.pkts.saturating_sub(c.broadcast_pkts + c.multicast_pkts + errors(c))
+}
+
+/// A Counter32 of an exact count: it wraps.
+fn counter32(v: u64) -> Value {
+    Value::Counter32(v as u32)
+}
+
+/// An Integer32 from a count: capped.
+fn integer(v: u64) -> Value {
+    Value::Integer(i32::try_from(v).unwrap_or(i32::MAX))
+}
 
 /// One data source as IF-MIB shows it: what it is and what it received.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,8 +77,68 @@ impl Snapshot {
         Snapshot { at, start: probe.start(), interfaces, tables: probe.tables(at, shards) }
     }
 
+    /// The value of one object instance an agent would serve from this reading: the RMON and
+    /// HC-RMON tables and IF-MIB's ifTable and ifXTable. The port through which alarms read
+    /// their variables without an SNMP agent (an agent answers from its whole MIB instead).
+    pub fn get(&self, oid: &[u32]) -> Option<Value> {
+        for (entry, read) in [(IF_ENTRY, Interface::if_entry as fn(&Interface, u32) -> Option<Value>), (IF_X_ENTRY, Interface::if_x_entry)] {
+            if let Some(&[column, if_index]) = oid.strip_prefix(entry) {
+                return self.interfaces.iter().find(|i| i.info.if_index == if_index).and_then(|i| read(i, column));
+            }
+        }
+        self.tables.get(oid)
+    }
+
     /// sysUpTime in hundredths of a second since the probe started (not wrapped).
     pub fn sys_up_time(&self) -> u64 {
         self.at.ticks_since(self.start)
+    }
+}
+
+impl Interface {
+    /// ifTable's column `column` for this interface (ifOutQLen and ifSpecific, deprecated, are
+    /// not served).
+    pub fn if_entry(&self, column: u32) -> Option<Value> {
+        let (i, c) = (self, &self.counters);
+        Some(match column {
+            1 => integer(u64::from(i.info.if_index)),
+            2 => Value::OctetString(i.info.descr.as_bytes().to_vec()),
+            3 => Value::Integer(ETHERNET_CSMACD),
+            4 => Value::Integer(1500),
+            5 => Value::Gauge32(u32::try_from(i.info.if_speed).unwrap_or(u32::MAX)),
+            6 => Value::OctetString(i.info.phys_address.clone()),
+            7 | 8 => Value::Integer(UP),
+            9 => Value::TimeTicks(0),
+            10 => counter32(c.octets),
+            11 => counter32(unicast(c)),
+            12 => counter32(c.broadcast_pkts + c.multicast_pkts),
+            13 => counter32(0),
+            14 => counter32(errors(c)),
+            15..=20 => counter32(0),
+            _ => return None,
+        })
+    }
+
+    /// ifXTable's column `column`: names, the 64-bit counters, ifHighSpeed.
+    pub fn if_x_entry(&self, column: u32) -> Option<Value> {
+        let (i, c) = (self, &self.counters);
+        Some(match column {
+            1 => Value::OctetString(i.info.name.as_bytes().to_vec()),
+            2 => counter32(c.multicast_pkts),
+            3 => counter32(c.broadcast_pkts),
+            4 | 5 => counter32(0),
+            6 => Value::Counter64(c.octets),
+            7 => Value::Counter64(unicast(c)),
+            8 => Value::Counter64(c.multicast_pkts),
+            9 => Value::Counter64(c.broadcast_pkts),
+            10..=13 => Value::Counter64(0),
+            14 => Value::Integer(FALSE),
+            15 => Value::Gauge32(u32::try_from(i.info.if_speed / 1_000_000).unwrap_or(u32::MAX)),
+            16 => Value::Integer(TRUE),
+            17 => Value::Integer(if i.info.live { TRUE } else { FALSE }),
+            18 => Value::OctetString(Vec::new()),
+            19 => Value::TimeTicks(0),
+            _ => return None,
+        })
     }
 }

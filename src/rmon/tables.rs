@@ -10,6 +10,7 @@ use serde::ser::{Error as _, SerializeMap};
 use serde::{Serialize, Serializer};
 
 use crate::mib::hcrmon;
+use crate::mib::Value;
 use crate::mib::rmon1::alarm::{ALARM_TABLE, AlarmEntry};
 use crate::mib::rmon1::capture::{BUFFER_CONTROL_TABLE, BufferControlEntry, CAPTURE_BUFFER_TABLE, CaptureBufferEntry};
 use crate::mib::rmon1::event::{EVENT_TABLE, EventEntry, LOG_TABLE, LogEntry};
@@ -113,5 +114,49 @@ impl Serialize for RmonTables {
             return Err(S::Error::custom(e));
         }
         map.end()
+    }
+}
+
+impl RmonTables {
+    /// The value of one object instance of these tables, as an agent would serve it: the port
+    /// through which an alarm reads its variable when no SNMP agent runs (an agent answers for
+    /// every object it serves instead). None: no such object or instance.
+    pub fn get(&self, oid: &[u32]) -> Option<Value> {
+        let mut lookup = Lookup { tables: self, oid, found: None };
+        RmonTables::visit(&mut lookup);
+        lookup.found
+    }
+}
+
+/// Finds one instance by its OID.
+struct Lookup<'a> {
+    tables: &'a RmonTables,
+    oid: &'a [u32],
+    found: Option<Value>,
+}
+
+impl TableVisitor<RmonTables> for Lookup<'_> {
+    fn table<E: 'static + Send + Sync>(
+        &mut self,
+        table: &'static Table<E>,
+        rows: fn(&RmonTables) -> &[E],
+        _: fn(&mut RmonTables) -> &mut Vec<E>,
+        _: fn() -> E,
+    ) {
+        if self.found.is_some() {
+            return;
+        }
+        let Some((&number, index)) = self.oid.strip_prefix(table.entry).and_then(|r| r.split_first()) else {
+            return;
+        };
+        let Some(column) = table.column(number).filter(|c| c.accessible()) else { return };
+        let mut key = Vec::with_capacity(16);
+        let rows = rows(self.tables);
+        let at = rows.binary_search_by(|row| {
+            key.clear();
+            table.instance_index(row, &mut key);
+            key.as_slice().cmp(index)
+        });
+        self.found = at.ok().and_then(|at| column.value(&rows[at]));
     }
 }

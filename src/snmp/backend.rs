@@ -148,3 +148,38 @@ impl Backend for LocalProbe {
         run
     }
 }
+
+/// The probe behind worker threads: the control plane answers for its shards.
+impl Backend for crate::pipeline::control::ControlPlane {
+    fn snapshot(&mut self, now: Timestamp) -> Arc<Snapshot> {
+        crate::pipeline::control::ControlPlane::snapshot(self, now)
+    }
+
+    fn apply_edits(&mut self, now: Timestamp, edits: &[RowEdit]) -> Result<(), RejectedEdit> {
+        crate::pipeline::control::ControlPlane::apply_edits(self, now, edits)
+    }
+
+    fn persistent_rows(&self) -> Vec<RowRequest> {
+        crate::pipeline::control::ControlPlane::persistent_rows(self)
+    }
+
+    fn fresh_snapshot(&mut self, now: Timestamp) -> Arc<Snapshot> {
+        crate::pipeline::control::ControlPlane::fresh_snapshot(self, now)
+    }
+
+    fn alarm_snapshot(&mut self, now: Timestamp) -> Arc<Snapshot> {
+        crate::pipeline::control::ControlPlane::alarm_snapshot(self, now)
+    }
+
+    fn next_alarm_due(&self) -> Option<Timestamp> {
+        crate::pipeline::control::ControlPlane::next_alarm_due(self)
+    }
+
+    fn run_alarms(&mut self, now: Timestamp, read: &mut dyn FnMut(&Oid) -> Option<Sample>) -> AlarmRun {
+        crate::pipeline::control::ControlPlane::run_alarms(self, now, read)
+    }
+
+    fn run_channel_events(&mut self, now: Timestamp) -> AlarmRun {
+        crate::pipeline::control::ControlPlane::run_channel_events(self, now)
+    }
+}

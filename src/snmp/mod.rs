@@ -19,6 +19,7 @@ pub mod ber;
 pub mod message;
 pub mod mib;
 pub mod tables;
+pub mod serve;
 pub mod trap;
 pub mod udp;
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::capture::CaptureInput;
 use crate::live::{RunOptions, run_embedded};
-use crate::pipeline::workers::AgentSetup;
+use crate::snmp::serve::AgentSetup;
 use crate::replay::{Embedding, ReplayOptions, Speed, replay_embedded_inputs};
 use crate::tui::app::App;
 use crate::tui::source::local::{Ended, LocalSource};

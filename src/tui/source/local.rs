@@ -8,7 +8,7 @@ use std::thread::JoinHandle;
 
 use crossbeam_channel::Receiver;
 
-use crate::capture::buffers;
+use crate::pipeline::capture_files as buffers;
 use crate::pipeline::control::EmbeddedProbe;
 use crate::rmon::capture::{BufferControl, Merged};
 use crate::rmon::control::EntryStatus;

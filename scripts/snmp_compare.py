@@ -17,6 +17,7 @@ how many rows and values were compared.
 """
 
 import json
+import os
 import re
 import sys
 
@@ -43,6 +44,20 @@ TABLES = {
                       [("matrixSDIndex", "i"), ("matrixSDSourceAddress", "mac"), ("matrixSDDestAddress", "mac")]),
     "matrixDSTable": ("1.3.6.1.2.1.16.6.3.1",
                       [("matrixDSIndex", "i"), ("matrixDSDestAddress", "mac"), ("matrixDSSourceAddress", "mac")]),
+    # HC-RMON-MIB (RFC 3273): the same rows, indexed as their RMON-1 tables.
+    "etherStatsHighCapacityTable": ("1.3.6.1.2.1.16.1.7.1", [("etherStatsIndex", "i")]),
+    "etherHistoryHighCapacityTable": ("1.3.6.1.2.1.16.2.6.1",
+                                      [("etherHistoryIndex", "i"), ("etherHistorySampleIndex", "i")]),
+    "hostHighCapacityTable": ("1.3.6.1.2.1.16.4.5.1", [("hostIndex", "i"), ("hostAddress", "mac")]),
+    "hostTimeHighCapacityTable": ("1.3.6.1.2.1.16.4.6.1",
+                                  [("hostTimeIndex", "i"), ("hostTimeCreationOrder", "i")]),
+    "hostTopNHighCapacityTable": ("1.3.6.1.2.1.16.5.3.1", [("hostTopNReport", "i"), ("hostTopNIndex", "i")]),
+    "matrixSDHighCapacityTable": ("1.3.6.1.2.1.16.6.5.1",
+                                  [("matrixSDIndex", "i"), ("matrixSDSourceAddress", "mac"),
+                                   ("matrixSDDestAddress", "mac")]),
+    "matrixDSHighCapacityTable": ("1.3.6.1.2.1.16.6.6.1",
+                                  [("matrixDSIndex", "i"), ("matrixDSDestAddress", "mac"),
+                                   ("matrixDSSourceAddress", "mac")]),
 }
 # etherHistoryTable rows of an expectation describe history row 1 only.
 MAX_SHOWN = 25
@@ -127,6 +142,10 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     inventory = load_inventory(sys.argv[1])
+    # HC-RMON-MIB's inventory, beside RMON-MIB's, for the 64-bit tables.
+    hc = os.path.join(os.path.dirname(sys.argv[1]), "HC-RMON-MIB.tsv")
+    if os.path.exists(hc):
+        inventory.update(load_inventory(hc))
     expected = json.load(open(sys.argv[2]))
     walked = parse_walk(sys.argv[3])
     tables = sys.argv[4:] or [t for t in expected if t in TABLES]

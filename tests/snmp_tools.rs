@@ -304,13 +304,19 @@ struct Inventory {
     entries: BTreeMap<String, (String, Vec<String>)>,
     /// entry OID -> (column number, column name) of the accessible columns
     columns: BTreeMap<String, Vec<(u32, String)>>,
+    /// The OIDs of the Counter64 columns (HC-RMON's), which SNMPv1 cannot carry (RFC 3584).
+    counter64: BTreeSet<Vec<u32>>,
 }
 
 impl Inventory {
+    /// RMON-MIB's inventory and HC-RMON-MIB's, whose tables the report has too.
     fn load() -> Inventory {
         let path = inventory_path();
-        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let rows: Vec<Vec<&str>> = text.lines().skip(1).map(|l| l.split('\t').collect()).collect();
+        let mut text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let hc = path.with_file_name("HC-RMON-MIB.tsv");
+        text.push_str(&fs::read_to_string(&hc).unwrap_or_else(|e| panic!("{}: {e}", hc.display())));
+        let rows: Vec<Vec<&str>> =
+            text.lines().filter(|l| !l.starts_with("oid\t")).map(|l| l.split('\t').collect()).collect();
         let mut entries = BTreeMap::new();
         for r in &rows {
             if let Some(index) = r.get(5).and_then(|s| s.strip_prefix("INDEX{")).and_then(|s| s.strip_suffix('}')) {
@@ -330,13 +336,18 @@ impl Inventory {
                 .collect();
             columns.insert(entry.clone(), cols);
         }
-        Inventory { entries, columns }
+        let counter64 = rows
+            .iter()
+            .filter(|r| r.len() > 2 && (r[2] == "Counter64" || r[2] == "CounterBasedGauge64"))
+            .map(|r| arcs(r[0]))
+            .collect();
+        Inventory { entries, columns, counter64 }
     }
 
     /// The entry of a table of the report: `etherStatsTable` -> (OID, INDEX columns).
     fn entry(&self, table: &str) -> &(String, Vec<String>) {
         let name = format!("{}Entry", table.strip_suffix("Table").expect("a table name"));
-        self.entries.get(&name).unwrap_or_else(|| panic!("{name} is not in RMON-MIB's inventory"))
+        self.entries.get(&name).unwrap_or_else(|| panic!("{name} is in neither RMON-MIB's nor HC-RMON-MIB's inventory"))
     }
 
     /// Every instance OID that a walk of the rmon subtree must return for the report's tables:
@@ -423,15 +434,20 @@ fn walks_of_the_rmon_subtree_end_cleanly_with_every_instance_of_the_report() {
     let agent = Agent::start(dir.path(), "agent", &[]);
     let inventory = Inventory::load();
     let expected = inventory.instances(&agent.report);
-    // The report has 18 tables; filterTable, channelTable, bufferControlTable,
-    // captureBufferTable, alarmTable, eventTable and logTable are empty here (no such rows), and
-    // an empty table has no instance to walk.
-    assert_eq!(expected.len(), 18, "the report's RMON-1 tables: {:?}", expected.keys());
-    let all: BTreeSet<Vec<u32>> = expected.values().flatten().cloned().collect();
-    let last_expected = all.iter().next_back().expect("instances");
-
+    // The report has 18 RMON-1 tables and the 8 HC-RMON tables over their rows; filterTable,
+    // channelTable, bufferControlTable, captureBufferTable (and its HC table), alarmTable,
+    // eventTable and logTable are empty here (no such rows), and an empty table has no instance
+    // to walk.
+    assert_eq!(expected.len(), 18 + 8, "the report's RMON-1 and HC-RMON tables: {:?}", expected.keys());
     let mut walks = Vec::new();
     for version in ["-v1", "-v2c"] {
+        // An SNMPv1 walk skips the Counter64 columns (RFC 3584 4.2.2.1); v2c walks every one.
+        let v1 = version == "-v1";
+        let carried = |oid: &Vec<u32>| !v1 || !inventory.counter64.iter().any(|c| oid.starts_with(c));
+        let expected: BTreeMap<&String, BTreeSet<Vec<u32>>> =
+            expected.iter().map(|(t, set)| (t, set.iter().filter(|o| carried(o)).cloned().collect())).collect();
+        let all: BTreeSet<Vec<u32>> = expected.values().flatten().cloned().collect();
+        let last_expected = all.iter().next_back().expect("instances");
         let mut options = vec![version, "-c", "public"];
         options.extend(NUMERIC);
         let run = agent.tool("snmpwalk", &options, &[RMON]);
@@ -465,8 +481,14 @@ fn walks_of_the_rmon_subtree_end_cleanly_with_every_instance_of_the_report() {
         assert_eq!(walked.len(), all.len(), "{version}: instances walked");
         walks.push(walked);
     }
-    // RMON-MIB has no Counter64, so SNMPv1 sees exactly what SNMPv2c sees.
-    assert!(walks[0] == walks[1], "the v1 and v2c walks differ");
+    // RMON-MIB has no Counter64, so SNMPv1 sees exactly what SNMPv2c sees but HC-RMON's
+    // Counter64 columns.
+    let v2c_less_counter64: Vec<_> = walks[1]
+        .iter()
+        .filter(|(oid, _)| !inventory.counter64.iter().any(|c| arcs(oid).starts_with(c)))
+        .cloned()
+        .collect();
+    assert!(walks[0] == v2c_less_counter64, "the v1 and v2c walks differ");
     println!("snmpwalk v1 and v2c: {} instances each, as the report's tables predict", walks[0].len());
 }
 
@@ -480,7 +502,8 @@ fn bulkwalk_agrees_with_the_report_and_tshark_and_the_whole_mib_walks_to_end_of_
 
     let report = dir.path().join("agent.json");
     let summary = snmp_compare(&report, &walk);
-    assert!(summary.starts_with("snmp_compare: 11 tables"), "{summary}");
+    // RMON-MIB's 11 tables and the 7 HC-RMON-MIB tables over their rows.
+    assert!(summary.starts_with("snmp_compare: 18 tables"), "{summary}");
     let report_rows: usize = agent
         .report
         .as_object()
@@ -673,6 +696,13 @@ fn set_ether_stats_rows() {
         "inconsistentValue",
     );
     assert_eq!(agent.get("etherStatsStatus.6"), NO_SUCH_INSTANCE);
+    // 4 on a row that does not exist: invalid(4) here, createAndGo in RMON2's RowStatus. A
+    // manager that meant the latter must hear that nothing was created, in both versions, and
+    // the agent must not log it as a SET it accepted.
+    agent.set_refused("-v2c", &[("etherStatsStatus.6", "i", "4")], "noCreation");
+    agent.set_refused("-v1", &[("etherStatsStatus.6", "i", "4")], "(noSuchName)");
+    assert_eq!(agent.get("etherStatsStatus.6"), NO_SUCH_INSTANCE);
+    assert!(!agent.stderr_text().contains("1.3.6.1.2.1.16.1.1.1.21.6 ="), "logged as accepted: {}", agent.stderr_text());
     // A column of a row that does not exist, without createRequest (RFC 2579: inconsistentName).
     agent.set_refused("-v2c", &[("etherStatsOwner.7", "s", "x")], "inconsistentName");
     agent.set_refused("-v1", &[("etherStatsOwner.7", "s", "x")], "(noSuchName)");

@@ -18,7 +18,7 @@ use crate::mib::schema::{Access, Cell, Column, IndexPart, Syntax, Table};
 
 crate::mib_view! {
     /// etherStatsHighCapacityTable (1.3.6.1.2.1.16.1.7), indexed by etherStatsIndex.
-    pub static ETHER_STATS_HIGH_CAPACITY_TABLE: EtherStatsEntry = "etherStatsHighCapacityTable" at [1, 3, 6, 1, 2, 1, 16, 1, 7, 1] index [ether_stats_index];
+    pub static ETHER_STATS_HIGH_CAPACITY_TABLE: EtherStatsEntry = "etherStatsHighCapacityTable" at [1, 3, 6, 1, 2, 1, 16, 1, 7, 1] index [ether_stats_index = "etherStatsIndex"];
     1 "etherStatsHighCapacityOverflowPkts" overflow ether_stats_pkts;
     2 "etherStatsHighCapacityPkts" count ether_stats_pkts;
     3 "etherStatsHighCapacityOverflowOctets" overflow ether_stats_octets;
@@ -40,7 +40,7 @@ crate::mib_view! {
 crate::mib_view! {
     /// etherHistoryHighCapacityTable (1.3.6.1.2.1.16.2.6): a bucket's packets and octets whole
     /// (Gauge32 overflow, CounterBasedGauge64).
-    pub static ETHER_HISTORY_HIGH_CAPACITY_TABLE: EtherHistoryEntry = "etherHistoryHighCapacityTable" at [1, 3, 6, 1, 2, 1, 16, 2, 6, 1] index [ether_history_index, ether_history_sample_index];
+    pub static ETHER_HISTORY_HIGH_CAPACITY_TABLE: EtherHistoryEntry = "etherHistoryHighCapacityTable" at [1, 3, 6, 1, 2, 1, 16, 2, 6, 1] index [ether_history_index = "etherHistoryIndex", ether_history_sample_index = "etherHistorySampleIndex"];
     1 "etherHistoryHighCapacityOverflowPkts" gauge_overflow ether_history_pkts;
     2 "etherHistoryHighCapacityPkts" gauge ether_history_pkts;
     3 "etherHistoryHighCapacityOverflowOctets" gauge_overflow ether_history_octets;
@@ -49,7 +49,7 @@ crate::mib_view! {
 
 crate::mib_view! {
     /// hostHighCapacityTable (1.3.6.1.2.1.16.4.5), indexed like hostTable.
-    pub static HOST_HIGH_CAPACITY_TABLE: HostEntry = "hostHighCapacityTable" at [1, 3, 6, 1, 2, 1, 16, 4, 5, 1] index [host_index, host_address];
+    pub static HOST_HIGH_CAPACITY_TABLE: HostEntry = "hostHighCapacityTable" at [1, 3, 6, 1, 2, 1, 16, 4, 5, 1] index [host_index = "hostIndex", host_address = "hostAddress"];
     1 "hostHighCapacityInOverflowPkts" overflow host_in_pkts;
     2 "hostHighCapacityInPkts" count host_in_pkts;
     3 "hostHighCapacityOutOverflowPkts" overflow host_out_pkts;
@@ -62,7 +62,7 @@ crate::mib_view! {
 
 crate::mib_view! {
     /// hostTimeHighCapacityTable (1.3.6.1.2.1.16.4.6), indexed like hostTimeTable.
-    pub static HOST_TIME_HIGH_CAPACITY_TABLE: HostTimeEntry = "hostTimeHighCapacityTable" at [1, 3, 6, 1, 2, 1, 16, 4, 6, 1] index [host_time_index, host_time_creation_order];
+    pub static HOST_TIME_HIGH_CAPACITY_TABLE: HostTimeEntry = "hostTimeHighCapacityTable" at [1, 3, 6, 1, 2, 1, 16, 4, 6, 1] index [host_time_index = "hostTimeIndex", host_time_creation_order = "hostTimeCreationOrder"];
     1 "hostTimeHighCapacityInOverflowPkts" overflow host_time_in_pkts;
     2 "hostTimeHighCapacityInPkts" count host_time_in_pkts;
     3 "hostTimeHighCapacityOutOverflowPkts" overflow host_time_out_pkts;
@@ -75,7 +75,7 @@ crate::mib_view! {
 
 crate::mib_view! {
     /// hostTopNHighCapacityTable (1.3.6.1.2.1.16.5.3): a report's rates whole.
-    pub static HOST_TOP_N_HIGH_CAPACITY_TABLE: HostTopNEntry = "hostTopNHighCapacityTable" at [1, 3, 6, 1, 2, 1, 16, 5, 3, 1] index [host_top_n_report, host_top_n_index];
+    pub static HOST_TOP_N_HIGH_CAPACITY_TABLE: HostTopNEntry = "hostTopNHighCapacityTable" at [1, 3, 6, 1, 2, 1, 16, 5, 3, 1] index [host_top_n_report = "hostTopNReport", host_top_n_index = "hostTopNIndex"];
     1 "hostTopNHighCapacityAddress" same host_top_n_address;
     2 "hostTopNHighCapacityBaseRate" low host_top_n_rate;
     3 "hostTopNHighCapacityOverflowRate" gauge_overflow host_top_n_rate;
@@ -84,7 +84,7 @@ crate::mib_view! {
 
 crate::mib_view! {
     /// matrixSDHighCapacityTable (1.3.6.1.2.1.16.6.5), indexed like matrixSDTable.
-    pub static MATRIX_SD_HIGH_CAPACITY_TABLE: MatrixSdEntry = "matrixSDHighCapacityTable" at [1, 3, 6, 1, 2, 1, 16, 6, 5, 1] index [index, source_address, dest_address];
+    pub static MATRIX_SD_HIGH_CAPACITY_TABLE: MatrixSdEntry = "matrixSDHighCapacityTable" at [1, 3, 6, 1, 2, 1, 16, 6, 5, 1] index [index = "matrixSDIndex", source_address = "matrixSDSourceAddress", dest_address = "matrixSDDestAddress"];
     1 "matrixSDHighCapacityOverflowPkts" overflow pkts;
     2 "matrixSDHighCapacityPkts" count pkts;
     3 "matrixSDHighCapacityOverflowOctets" overflow octets;
@@ -93,7 +93,7 @@ crate::mib_view! {
 
 crate::mib_view! {
     /// matrixDSHighCapacityTable (1.3.6.1.2.1.16.6.6), indexed like matrixDSTable.
-    pub static MATRIX_DS_HIGH_CAPACITY_TABLE: MatrixDsEntry = "matrixDSHighCapacityTable" at [1, 3, 6, 1, 2, 1, 16, 6, 6, 1] index [index, dest_address, source_address];
+    pub static MATRIX_DS_HIGH_CAPACITY_TABLE: MatrixDsEntry = "matrixDSHighCapacityTable" at [1, 3, 6, 1, 2, 1, 16, 6, 6, 1] index [index = "matrixDSIndex", dest_address = "matrixDSDestAddress", source_address = "matrixDSSourceAddress"];
     1 "matrixDSHighCapacityOverflowPkts" overflow pkts;
     2 "matrixDSHighCapacityPkts" count pkts;
     3 "matrixDSHighCapacityOverflowOctets" overflow octets;
@@ -107,6 +107,7 @@ pub static CAPTURE_BUFFER_HIGH_CAPACITY_TABLE: Table<CaptureBufferEntry> = Table
     entry: &[1, 3, 6, 1, 2, 1, 16, 8, 3, 1],
     index: &[
         IndexPart {
+            name: "captureBufferControlIndex",
             read: |e: &CaptureBufferEntry| Cell::Uint(u64::from(e.capture_buffer_control_index)),
             parse: |e: &mut CaptureBufferEntry, ids: &mut &[u32]| {
                 e.capture_buffer_control_index = crate::mib::schema::Field::from_index(ids)?;
@@ -114,6 +115,7 @@ pub static CAPTURE_BUFFER_HIGH_CAPACITY_TABLE: Table<CaptureBufferEntry> = Table
             },
         },
         IndexPart {
+            name: "captureBufferIndex",
             read: |e: &CaptureBufferEntry| Cell::Uint(u64::from(e.capture_buffer_index)),
             parse: |e: &mut CaptureBufferEntry, ids: &mut &[u32]| {
                 e.capture_buffer_index = crate::mib::schema::Field::from_index(ids)?;

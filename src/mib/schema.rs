@@ -366,6 +366,10 @@ macro_rules! mib_enum {
 /// One part of a table's INDEX: read from a row to build an instance's OID, parsed back from an
 /// OID into a row.
 pub struct IndexPart<E> {
+    /// The index column's MIB name where the table does not have it among its own columns (the
+    /// HC-RMON views: `hostIndex`), so that a JSON row still says which row it is; empty when
+    /// the table has the column itself.
+    pub name: &'static str,
     pub read: for<'a> fn(&'a E) -> Cell<'a>,
     pub parse: fn(&mut E, &mut &[u32]) -> Option<()>,
 }
@@ -629,6 +633,14 @@ impl<E> Serialize for Rows<'_, E> {
 impl<E> Serialize for JsonRow<'_, E> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
+        for part in self.0.index.iter().filter(|p| !p.name.is_empty()) {
+            match (part.read)(self.1) {
+                Cell::Mac(m) => map.serialize_entry(part.name, &m)?,
+                Cell::Uint(v) => map.serialize_entry(part.name, &v)?,
+                Cell::Int(v) => map.serialize_entry(part.name, &v)?,
+                _ => {}
+            }
+        }
         for column in self.0.columns {
             let cell = (column.read)(self.1);
             match cell {
@@ -718,6 +730,7 @@ macro_rules! mib_table {
             entry: &[$($oid),+],
             index: &[$(
                 $crate::mib::schema::IndexPart {
+                    name: "",
                     read: |e: &$entry| $crate::mib::schema::Field::cell(&e.$ix),
                     parse: |e: &mut $entry, ids: &mut &[u32]| {
                         e.$ix = $crate::mib::schema::Field::from_index(ids)?;
@@ -788,7 +801,7 @@ pub mod hc {
 macro_rules! mib_view {
     (
         $(#[$meta:meta])*
-        pub static $schema:ident: $entry:ty = $name:literal at [$($oid:literal),+] index [$($ix:ident),+];
+        pub static $schema:ident: $entry:ty = $name:literal at [$($oid:literal),+] index [$($ix:ident = $ixname:literal),+];
         $( $num:literal $col:literal $kind:ident $field:ident; )+
     ) => {
         $(#[$meta])*
@@ -797,6 +810,7 @@ macro_rules! mib_view {
             entry: &[$($oid),+],
             index: &[$(
                 $crate::mib::schema::IndexPart {
+                    name: $ixname,
                     read: |e: &$entry| $crate::mib::schema::Field::cell(&e.$ix),
                     parse: |e: &mut $entry, ids: &mut &[u32]| {
                         e.$ix = $crate::mib::schema::Field::from_index(ids)?;

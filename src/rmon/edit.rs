@@ -14,9 +14,9 @@
 //!   a second PDU makes it valid. One status per row per PDU: createRequest with valid is
 //!   inconsistent.
 //! - Transitions are those of [`EntryStatus::may_become`]; invalid deletes the row (and its
-//!   data). Invalid on a row that does not exist succeeds and does nothing: RFC 2819's table
-//!   allows nonExistent → invalid, and RFC 2579's destroy does the same, so a manager may clean
-//!   up without reading first.
+//!   data). Invalid on a row that does not exist is refused with noCreation (noSuchName in
+//!   SNMPv1): 4 is createAndGo in RMON2's RowStatus, and a manager that confuses the two must
+//!   hear that no row was made rather than a quiet success.
 //! - A column of a row that does not exist, with no createRequest for it in the PDU, earns
 //!   inconsistentName: RFC 2579 names it for a column whose row could be created but is not
 //!   (noCreation is for what can never be created: an index outside 1..65535).
@@ -924,7 +924,14 @@ fn apply_plan<R: ControlRow>(
             (None, EntryStatus::CreateRequest) => {
                 rows.insert(index, R::created(limits, now));
             }
-            (None, EntryStatus::Invalid) => {}
+            (None, EntryStatus::Invalid) => {
+                // A manager that takes the column for RMON2's RowStatus sends 4 to create a row
+                // (createAndGo): succeeding quietly would leave it believing the row exists.
+                let reason = format!(
+                    "{entry} {index} does not exist: invalid(4) deletes a row; create one with createRequest(2)"
+                );
+                return Err(reject(at, EditError::NoCreation, reason));
+            }
             (was, to) if !EntryStatus::may_become(was, to) => {
                 let reason = format!("{entry} {index} does not exist: create it with createRequest(2) first");
                 return Err(reject(at, EditError::InconsistentValue, reason));

@@ -454,11 +454,14 @@ fn one_bad_edit_changes_nothing() {
 }
 
 #[test]
-fn invalid_on_a_missing_row_does_nothing() {
+fn invalid_on_a_missing_row_is_refused_and_changes_nothing() {
+    // 4 is invalid in EntryStatus and createAndGo in RowStatus: a manager confusing the two
+    // must not be told a row was made (issue 15's finding; this used to answer noError).
     let mut rig = Rig::new();
     let before = rig.tables(0);
     for table in ControlTable::ALL {
-        assert_eq!(rig.set(0, &[status(table, 42, Invalid)]), Ok(vec![]));
+        let refused = rig.set(0, &[status(table, 42, Invalid)]).expect_err("refused");
+        assert_eq!((refused.at, refused.error), (0, NoCreation), "{table:?}: {}", refused.reason);
     }
     assert_eq!(rig.tables(0), before);
 }

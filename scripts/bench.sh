@@ -44,6 +44,8 @@
 #
 #   scripts/bench.sh            BENCH_DIR (default target/bench) keeps the captures between runs
 #   RUNS=7 scripts/bench.sh
+#   BASELINE_BIN=/path/to/older/rmonprobe BENCH_SECTIONS=replay scripts/bench.sh   (replay: the
+#        older build timed in the same rounds, alternately, and the ratio of the two printed)
 #   BENCH_SECTIONS="workers live" scripts/bench.sh   (default: replay workers filters alarms snmp live)
 #   SNMP_PORT=16161 (default) the local UDP port the agent serves on
 #   LIVE_FRAMES=1000000 (default) frames in the live flood
@@ -118,19 +120,30 @@ imix_capture() {
 # --- replay: rmonprobe replay against tcpdump -r ---------------------------------------------
 bench_replay() {
   imix_capture
-  local i t r replay_times=() tcpdump_times=()
+  local i t r b replay_times=() tcpdump_times=() baseline_times=()
   for i in $(seq "$runs"); do
     tcpdump_times+=("$(seconds tcpdump -r "$capture" -w /dev/null)")
     replay_times+=("$(seconds "$probe" replay "$capture" --json /dev/null)")
-    echo "run $i: tcpdump ${tcpdump_times[-1]} s, rmonprobe replay ${replay_times[-1]} s"
+    if [[ -n "${BASELINE_BIN:-}" ]]; then
+      baseline_times+=("$(seconds "$BASELINE_BIN" replay "$capture" --json /dev/null)")
+      echo "run $i: tcpdump ${tcpdump_times[-1]} s, rmonprobe replay ${replay_times[-1]} s, baseline ${baseline_times[-1]} s"
+    else
+      echo "run $i: tcpdump ${tcpdump_times[-1]} s, rmonprobe replay ${replay_times[-1]} s"
+    fi
   done
   t=$(printf '%s\n' "${tcpdump_times[@]}" | median)
   r=$(printf '%s\n' "${replay_times[@]}" | median)
-  awk -v t="$t" -v r="$r" -v n="$frames" -v runs="$runs" 'BEGIN {
+  b=0
+  [[ -n "${BASELINE_BIN:-}" ]] && b=$(printf '%s\n' "${baseline_times[@]}" | median)
+  awk -v t="$t" -v r="$r" -v b="$b" -v n="$frames" -v runs="$runs" 'BEGIN {
     printf "\nmedian of %d, %d frames (IMIX 64/576/1500 7:4:1, 5000 stations):\n", runs, n
     printf "  tcpdump -r F -w /dev/null            %6.3f s  %5.2f Mpps\n", t, n / t / 1e6
     printf "  rmonprobe replay F --json /dev/null  %6.3f s  %5.2f Mpps\n", r, n / r / 1e6
     printf "ratio replay/tcpdump: %.2f (goal <= 1.0)\n", r / t
+    if (b > 0) {
+      printf "  baseline replay F --json /dev/null   %6.3f s  %5.2f Mpps\n", b, n / b / 1e6
+      printf "ratio baseline/tcpdump: %.2f; this build against the baseline: %.3f (goal <= 1.05)\n", b / t, r / b
+    }
   }'
 }
 

@@ -9,7 +9,7 @@ it. tshark decodes the frames (addresses, lengths, VLAN tags, FCS check); this s
 counting contract below and prints etherStatsTable, hostTable, matrixSDTable and
 etherHistoryTable as JSON under their RMON-MIB names.
 
-Counting contract (DESIGN.md "Counting contract", RFC 2819):
+Counting contract (ARCHITECTURE.md and README, "Counting contract"; RFC 2819):
   wire length  the frame's original length when the capture carries the FCS (pcapng if_fcslen
                4, or --fcs-present); otherwise max(length, 60) + 4: Linux captures lose the FCS
                and the padding a NIC adds to short frames.

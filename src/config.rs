@@ -8,11 +8,11 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::mib::tc::Octets;
 use crate::rmon::alarm::{AlarmConfig, SampleType, StartupAlarm};
 use crate::rmon::capture::{DEFAULT_SLICE_SIZE, FullAction};
 use crate::rmon::control::{DataSource, Owner};
 use crate::rmon::event::EventType;
-use crate::mib::tc::Octets;
 use crate::rmon::filter::{AcceptType, ChannelEventStatus, DataControl, Filter};
 use crate::rmon::hosts::MAX_HOST_TABLE_SIZE;
 use crate::rmon::probe::{DataSourceInfo, Limits, RowRequest};

@@ -21,9 +21,9 @@ use crate::pipeline::alarms::{AlarmSampler, spawn_alarm_thread};
 use crate::pipeline::control::{self, ControlPlane, EmbeddedProbe, ProbeClock, ViewTap};
 use crate::pipeline::dispatch::Dispatch;
 use crate::pipeline::workers::{StartError, join_workers, spawn_workers, start_probe};
-use crate::snmp::serve::{AgentSetup, start_agent};
 use crate::pipeline::{BatchSender, HANDOFF_DEPTH, hand_off, lock_probe};
 use crate::rmon::{DataSourceInfo, Probe, RmonTables, Shard, Timestamp};
+use crate::snmp::serve::{AgentSetup, start_agent};
 use crate::snmp::udp::AlarmClock;
 use crate::state;
 

@@ -2,11 +2,10 @@
 //! error condition.
 //!
 //! RMON-1 needs only the Ethernet header, the frame's length and whether its FCS was good, so this
-//! is all the per-frame path looks at (DESIGN.md, rule 3): etherparse's header slices give the two
+//! is all the per-frame path looks at (ARCHITECTURE.md, "Rules", the hot path): etherparse's header slices give the two
 //! addresses and the stacked VLAN tags, and nothing above layer 2 is parsed. Every rule of the
 //! counting contract (README, "Counting contract") lives here, so that statistics, history, hosts
 //! and matrix cannot disagree about what a frame was.
-
 
 use etherparse::{EtherType, Ethernet2HeaderSlice, SingleVlanHeaderSlice};
 

@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use rmonprobe::config::Config;
 use rmonprobe::replay::{Embedding, ReplayOptions, Speed, replay_embedded};
-use rmonprobe::snmp::Backend;
 
 /// lab-basic: frames, span in ns (first to last frame), and what 02:72:6d:70:00:01 sends
 /// (captures/lab-basic.expected.json, from tshark).

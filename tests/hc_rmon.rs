@@ -164,7 +164,9 @@ fn counts_past_two_to_the_32_are_exact_in_every_view() {
     let out_octets: Vec<u64> = hosts.iter().map(|h| u(&h["hostHighCapacityOutOctets"])).collect();
     let in_octets: Vec<u64> = hosts.iter().map(|h| u(&h["hostHighCapacityInOctets"])).collect();
     assert!(out_octets.contains(&WIRE_OCTETS) && in_octets.contains(&WIRE_OCTETS), "{hosts:?}");
-    assert!(hosts.iter().all(|h| u(&h["hostHighCapacityOutOverflowOctets"]) == u(&h["hostHighCapacityOutOctets"]) >> 32));
+    assert!(
+        hosts.iter().all(|h| u(&h["hostHighCapacityOutOverflowOctets"]) == u(&h["hostHighCapacityOutOctets"]) >> 32)
+    );
     let sd = &report["matrixSDHighCapacityTable"][0];
     assert_eq!((u(&sd["matrixSDHighCapacityOctets"]), u(&sd["matrixSDHighCapacityOverflowOctets"])), (WIRE_OCTETS, 1));
 

@@ -56,8 +56,7 @@ fn references(code: &str) -> Vec<(usize, String)> {
         // `use crate::{a, b}` names several modules at once.
         if let Some(group) = line.split("crate::{").nth(1) {
             for part in group.split([',', '}']) {
-                let name: String =
-                    part.trim().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                let name: String = part.trim().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
                 if !name.is_empty() {
                     found.push((n + 1, name));
                 }

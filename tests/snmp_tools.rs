@@ -702,7 +702,11 @@ fn set_ether_stats_rows() {
     agent.set_refused("-v2c", &[("etherStatsStatus.6", "i", "4")], "noCreation");
     agent.set_refused("-v1", &[("etherStatsStatus.6", "i", "4")], "(noSuchName)");
     assert_eq!(agent.get("etherStatsStatus.6"), NO_SUCH_INSTANCE);
-    assert!(!agent.stderr_text().contains("1.3.6.1.2.1.16.1.1.1.21.6 ="), "logged as accepted: {}", agent.stderr_text());
+    assert!(
+        !agent.stderr_text().contains("1.3.6.1.2.1.16.1.1.1.21.6 ="),
+        "logged as accepted: {}",
+        agent.stderr_text()
+    );
     // A column of a row that does not exist, without createRequest (RFC 2579: inconsistentName).
     agent.set_refused("-v2c", &[("etherStatsOwner.7", "s", "x")], "inconsistentName");
     agent.set_refused("-v1", &[("etherStatsOwner.7", "s", "x")], "(noSuchName)");

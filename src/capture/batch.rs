@@ -1,9 +1,9 @@
 //! Batches: frames travel through the pipeline tens to hundreds at a time, never one by one
-//! (DESIGN.md, rule 3). A batch owns one byte buffer for all its frames and is reused, so reading
+//! (ARCHITECTURE.md, "Rules", the hot path). A batch owns one byte buffer for all its frames and is reused, so reading
 //! allocates nothing once warm.
 
-use crate::packet::{Fcs, RawFrame};
 use crate::mib::time::Timestamp;
+use crate::packet::{Fcs, RawFrame};
 
 /// Frames per batch by default: enough to amortize a hand-off between threads, few enough that a
 /// batch of full-size frames stays in L2 cache.

@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 
 use crate::capture::batch::{Batch, FrameRecord};
 use crate::capture::linktype;
-use crate::packet::{FCS_LEN, Fcs, RawFrame};
 use crate::mib::time::{NANOS_PER_SEC, Timestamp};
+use crate::packet::{FCS_LEN, Fcs, RawFrame};
 
 /// Largest frame a record may hold: the snapshot-length ceiling of libpcap and Wireshark
 /// (262144). A larger length means a damaged file, not a frame.

@@ -467,10 +467,7 @@ impl<E> Column<E> {
             }
             (Syntax::Text { max }, Value::OctetString(s)) => {
                 if s.len() > max {
-                    return Err(Refusal::WrongLength(format!(
-                        "{name} is {} octets; the MIB allows 0..{max}",
-                        s.len()
-                    )));
+                    return Err(Refusal::WrongLength(format!("{name} is {} octets; the MIB allows 0..{max}", s.len())));
                 }
                 if std::str::from_utf8(s).is_err() {
                     return Err(Refusal::WrongValue(format!("{name} is not UTF-8 text")));

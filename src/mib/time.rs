@@ -2,7 +2,7 @@
 //!
 //! `rmon/` never reads a clock: every instant is handed in. Live, it comes from a monotonic clock;
 //! in a replay, from the packet timestamps, so a replay is deterministic and a two-hour capture
-//! fills two hours of history in seconds (DESIGN.md, rule 2).
+//! fills two hours of history in seconds (ARCHITECTURE.md, "Rules": time is injected).
 
 use std::fmt;
 

@@ -80,7 +80,9 @@ impl AlarmStepper for Unserved {
             invalidated.extend(run.invalidated);
         }
         for index in invalidated {
-            eprintln!("rmonprobe: alarm {index}: its variable is no longer served or not an integer; the row is deleted");
+            eprintln!(
+                "rmonprobe: alarm {index}: its variable is no longer served or not an integer; the row is deleted"
+            );
         }
     }
 }

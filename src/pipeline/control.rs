@@ -2,7 +2,7 @@
 //! the [`ControlPlane`] an SNMP agent (or the TUI) reads and configures the probe through.
 //!
 //! A worker never shares its shard. A view asks for a copy, which the worker makes between two
-//! batches, and reads the copy (DESIGN.md, rule 3); a control-row change travels to every worker
+//! batches, and reads the copy (ARCHITECTURE.md, "Rules", the hot path); a control-row change travels to every worker
 //! as [`ShardCommand`]s on the same channel, so a copy asked for after a change shows it.
 
 use std::cell::Cell;
@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 
+use crate::mib::Oid;
 use crate::rmon::capture::{BufferControl, Merged};
 use crate::rmon::edit::{RejectedEdit, RowEdit};
 use crate::rmon::{AlarmRun, Probe, RowRequest, Sample, Shard, ShardCommand, ShardParts, Snapshot, Timestamp};
-use crate::mib::Oid;
 
 /// What the control plane asks of a worker.
 #[derive(Debug)]

@@ -3,7 +3,7 @@
 //! A capture thread fills [`Batch`]es and hands them to a [`Worker`] through a bounded hand-off
 //! ([`hand_off`]); emptied batches travel back to be filled again, so once warm nothing is
 //! allocated. A worker owns its [`Shard`] outright: nothing on the counting path takes a lock or
-//! touches memory another core writes (DESIGN.md, rule 3). Reading and counting thus run on two
+//! touches memory another core writes (ARCHITECTURE.md, "Rules", the hot path). Reading and counting thus run on two
 //! cores, each at its own pace; live capture will add workers behind a dispatcher on the same
 //! hand-off.
 

@@ -41,21 +41,17 @@
 //!   is no longer an integer) makes the row invalid; the MIB asks for its status to become
 //!   invalid(4), which deletes it.
 
-
-use crate::rmon::control::{EntryStatus, Owner};
 use crate::mib::time::{NANOS_PER_SEC, Timestamp};
 use crate::mib::{Oid, Value};
+use crate::rmon::control::{EntryStatus, Owner};
 
-pub use crate::mib::rmon1::alarm::{SampleType, StartupAlarm, AlarmEntry};
+pub use crate::mib::rmon1::alarm::{AlarmEntry, SampleType, StartupAlarm};
 
 /// alarmTable: 1.3.6.1.2.1.16.3.1; its entry's columns are `ALARM_ENTRY.column.alarmIndex`.
 pub const ALARM_ENTRY: [u32; 10] = [1, 3, 6, 1, 2, 1, 16, 3, 1, 1];
 
 /// The longest alarmInterval accepted: alarmInterval is an Integer32, and a positive one.
 pub const MAX_INTERVAL_SECS: u32 = i32::MAX as u32;
-
-
-
 
 impl StartupAlarm {
     fn allows(self, crossing: Crossing) -> bool {
@@ -357,8 +353,6 @@ impl Alarm {
         SampleOutcome::Fire(crossing)
     }
 }
-
-
 
 impl AlarmEntry {
     pub fn new(index: u16, alarm: &Alarm) -> AlarmEntry {

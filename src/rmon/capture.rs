@@ -37,13 +37,12 @@
 
 use std::collections::VecDeque;
 
-
-use crate::packet::Frame;
-use crate::rmon::control::{EntryStatus, Owner};
 use crate::mib::tc::Octets;
 use crate::mib::time::Timestamp;
+use crate::packet::Frame;
+use crate::rmon::control::{EntryStatus, Owner};
 
-pub use crate::mib::rmon1::capture::{FullAction, FullStatus, BufferControlEntry, CaptureBufferEntry};
+pub use crate::mib::rmon1::capture::{BufferControlEntry, CaptureBufferEntry, FullAction, FullStatus};
 
 /// Octets a stored frame costs beyond its data.
 pub const ENTRY_OVERHEAD: u64 = 24;

@@ -41,13 +41,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+use crate::mib::time::{NANOS_PER_SEC, Timestamp};
 use crate::rmon::alarm::MAX_INTERVAL_SECS as MAX_ALARM_INTERVAL_SECS;
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 use crate::rmon::event::MAX_DESCRIPTION_LEN;
 use crate::rmon::probe::{Limits, Probe};
 use crate::rmon::row::{self, ControlRow, Setting};
 use crate::rmon::shard::ShardCommand;
-use crate::mib::time::{NANOS_PER_SEC, Timestamp};
 use crate::rmon::topn::RateBase;
 
 #[cfg(test)]

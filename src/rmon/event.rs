@@ -15,13 +15,12 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-
-use crate::rmon::alarm::{ALARM_ENTRY, AlarmCrossing, Crossing};
-use crate::rmon::control::{EntryStatus, Owner};
 use crate::mib::Oid;
 use crate::mib::Value;
+use crate::rmon::alarm::{ALARM_ENTRY, AlarmCrossing, Crossing};
+use crate::rmon::control::{EntryStatus, Owner};
 
-pub use crate::mib::rmon1::event::{EventType, EventEntry, LogEntry};
+pub use crate::mib::rmon1::event::{EventEntry, EventType, LogEntry};
 
 /// risingAlarm NOTIFICATION-TYPE: 1.3.6.1.2.1.16.0.1.
 pub const RISING_ALARM: [u32; 9] = [1, 3, 6, 1, 2, 1, 16, 0, 1];
@@ -52,7 +51,6 @@ pub const MAX_LOG_DESCRIPTION_LEN: usize = 255;
 pub const MAX_LOG_INDEX: u32 = i32::MAX as u32;
 /// Log entries kept unless configured otherwise.
 pub const DEFAULT_LOG_ENTRIES: usize = 1000;
-
 
 impl EventType {
     fn logs(self) -> bool {
@@ -109,7 +107,6 @@ impl Event {
         None
     }
 }
-
 
 /// A notification for the caller to send: SNMPv2 style, the trap's OID and its varbinds (sysUpTime
 /// and snmpTrapOID are the sender's to put first). An SNMPv1 sender derives enterprise `rmon`
@@ -311,8 +308,6 @@ fn describe_crossing(cause: &AlarmCrossing) -> String {
         cause.threshold
     )
 }
-
-
 
 impl EventEntry {
     pub fn new(index: u16, event: &Event) -> EventEntry {

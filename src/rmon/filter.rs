@@ -9,8 +9,6 @@
 //! channelDataControl only gates what flows *through* a channel (captured data, events); the
 //! MIB says channelMatches counts even while it is off, so the shards never look at it.
 
-
-
 mod compiled;
 
 pub use compiled::CompiledFilter;
@@ -18,7 +16,7 @@ pub use compiled::CompiledFilter;
 use crate::mib::tc::Octets;
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 
-pub use crate::mib::rmon1::filter::{AcceptType, DataControl, ChannelEventStatus, FilterEntry, ChannelEntry};
+pub use crate::mib::rmon1::filter::{AcceptType, ChannelEntry, ChannelEventStatus, DataControl, FilterEntry};
 
 /// The match columns of a filterEntry: filterPktDataOffset .. filterPktStatusNotMask.
 ///
@@ -119,9 +117,6 @@ fn low_bits(n: u32) -> u32 {
     if n >= u32::BITS { u32::MAX } else { (1 << n) - 1 }
 }
 
-
-
-
 /// What decides whether a frame enters a channel: its accept type and the valid filters whose
 /// filterChannelIndex names it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -215,7 +210,6 @@ pub struct ChannelControl {
 /// channelDescription is a DisplayString (SIZE (0..127)).
 pub const MAX_DESCRIPTION_LEN: usize = 127;
 
-
 impl FilterEntry {
     pub fn new(index: u16, row: &FilterControl) -> FilterEntry {
         let f = &row.filter;
@@ -234,7 +228,6 @@ impl FilterEntry {
         }
     }
 }
-
 
 impl ChannelEntry {
     pub fn new(index: u16, row: &ChannelControl, matches: u64) -> ChannelEntry {

@@ -7,12 +7,11 @@
 
 use std::collections::VecDeque;
 
-
+use crate::mib::time::{NANOS_PER_SEC, Timestamp};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 use crate::rmon::statistics::EtherStatsCounters;
-use crate::mib::time::{NANOS_PER_SEC, Timestamp};
 
-pub use crate::mib::rmon1::history::{HistoryControlEntry, EtherHistoryEntry};
+pub use crate::mib::rmon1::history::{EtherHistoryEntry, HistoryControlEntry};
 
 /// historyControlBucketsRequested / Granted are Integer32 (1..65535).
 pub const MAX_BUCKETS: u16 = u16::MAX;
@@ -38,7 +37,6 @@ pub struct HistoryControl {
     /// the same instants as the others, which the merge needs.
     pub start: Timestamp,
 }
-
 
 /// One completed bucket as a shard recorded it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,7 +129,6 @@ impl HistoryRecorder {
         self.samples.iter()
     }
 }
-
 
 /// Utilization in hundredths of a percent: the bits the frames took on the wire (their octets,
 /// plus preamble and inter-frame gap for each) over what the link could carry in the interval,

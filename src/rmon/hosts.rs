@@ -5,13 +5,12 @@
 //! within a frame), so that hostCreationOrder is the true order of first appearance however the
 //! frames were spread across workers, and it renumbers by itself when a host is deleted.
 
-
 use std::collections::HashMap;
 
+use crate::mib::time::Timestamp;
 use crate::packet::{Destination, Frame, MacAddr};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 use crate::rmon::table::{LruTable, TableHasher, merge_entries};
-use crate::mib::time::Timestamp;
 
 pub use crate::mib::rmon1::hosts::{HostControlEntry, HostEntry, HostTimeEntry};
 
@@ -168,9 +167,6 @@ pub struct HostControl {
     pub owner: Owner,
     pub status: EntryStatus,
 }
-
-
-
 
 impl From<&HostEntry> for HostTimeEntry {
     fn from(h: &HostEntry) -> Self {

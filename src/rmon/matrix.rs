@@ -6,13 +6,12 @@
 
 use std::hash::{Hash, Hasher};
 
-
+use crate::mib::time::Timestamp;
 use crate::packet::{Frame, MacAddr};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 use crate::rmon::table::{LruTable, TableHasher, merge_entries};
-use crate::mib::time::Timestamp;
 
-pub use crate::mib::rmon1::matrix::{MatrixControlEntry, MatrixSdEntry, MatrixDsEntry};
+pub use crate::mib::rmon1::matrix::{MatrixControlEntry, MatrixDsEntry, MatrixSdEntry};
 
 /// A conversation: source and destination.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -109,9 +108,6 @@ pub struct MatrixControl {
     pub owner: Owner,
     pub status: EntryStatus,
 }
-
-
-
 
 impl From<MatrixSdEntry> for MatrixDsEntry {
     /// The same conversation as the other table names it.

@@ -1,4 +1,4 @@
-//! The RMON-MIB core (RFC 2819), pure: no I/O, no threads, no system clock (DESIGN.md, rule 1).
+//! The RMON-MIB core (RFC 2819), pure: no I/O, no threads, no system clock (ARCHITECTURE.md, "Rules").
 //!
 //! It takes classified frames with their timestamps and answers reads. The data plane is the
 //! [`Shard`] (one per worker); the control plane is the [`Probe`], which owns the control tables

@@ -16,7 +16,8 @@
 
 use std::collections::BTreeMap;
 
-
+use crate::mib::Oid;
+use crate::mib::time::Timestamp;
 use crate::rmon::alarm::{Alarm, AlarmConfig, AlarmCrossing, AlarmEntry, Sample, SampleOutcome};
 use crate::rmon::capture::{
     self, BufferControl, BufferControlEntry, CaptureBufferEntry, DEFAULT_CAPTURE_OCTETS, FullAction, FullStatus,
@@ -28,18 +29,14 @@ use crate::rmon::filter::{
     self, AcceptType, ChannelControl, ChannelEntry, ChannelEventStatus, ChannelFilters, DataControl, Filter,
     FilterControl, FilterEntry,
 };
-use crate::rmon::history::{
-    self, HistoryControl, HistoryControlEntry, MAX_BUCKETS, MAX_INTERVAL_SECS,
-};
+use crate::rmon::history::{self, HistoryControl, HistoryControlEntry, MAX_BUCKETS, MAX_INTERVAL_SECS};
 use crate::rmon::hosts::{self, HostControl, HostControlEntry, HostTimeEntry, MAX_HOST_TABLE_SIZE};
 use crate::rmon::matrix::{self, MatrixControl, MatrixControlEntry};
 use crate::rmon::row::{self, ControlRow};
 use crate::rmon::shard::{Group, Shard, ShardCommand};
-pub use crate::rmon::tables::RmonTables;
 use crate::rmon::statistics::{EtherStatsCounters, EtherStatsEntry};
-use crate::mib::time::Timestamp;
+pub use crate::rmon::tables::RmonTables;
 use crate::rmon::topn::{self, HostTopNControl, HostTopNControlEntry, RateBase};
-use crate::mib::Oid;
 
 /// An interface the probe watches (an ifTable row).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -968,10 +965,10 @@ impl Probe {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mib::Oid;
+    use crate::mib::time::NANOS_PER_SEC;
     use crate::packet::{Condition, Frame};
     use crate::rmon::hosts::tests::{frame, mac};
-    use crate::mib::time::NANOS_PER_SEC;
-    use crate::mib::Oid;
 
     const SEC: u64 = NANOS_PER_SEC;
 

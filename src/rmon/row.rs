@@ -3,11 +3,13 @@
 //!
 //! The control plane decides what changes ([`Probe::new`] for the config file, `edit.rs` for
 //! SET); this file says what each change means for each kind of row, so that both, and a shard
-//! started later ([`Probe::shard_setup`]), agree (DESIGN.md, rule 4). Commands are derived by
+//! started later ([`Probe::shard_setup`]), agree (ARCHITECTURE.md, "Rules": a table is described once). Commands are derived by
 //! comparing the rows before and after a change, so no path can forget one.
 
 use std::collections::BTreeMap;
 
+use crate::mib::Oid;
+use crate::mib::time::Timestamp;
 use crate::rmon::alarm::{SampleType, StartupAlarm};
 use crate::rmon::capture::FullAction;
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
@@ -18,9 +20,7 @@ use crate::rmon::hosts::HostControl;
 use crate::rmon::matrix::MatrixControl;
 use crate::rmon::probe::{EtherStatsControl, Limits, Probe, RowRequest};
 use crate::rmon::shard::{Group, ShardCommand};
-use crate::mib::time::Timestamp;
 use crate::rmon::topn::{HostTopNControl, RateBase};
-use crate::mib::Oid;
 
 mod capture;
 mod events;

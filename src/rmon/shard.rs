@@ -2,13 +2,14 @@
 //!
 //! A shard counts frames for every valid control row of the data sources it sees. Nothing in it is
 //! shared: the control plane ([`crate::rmon::Probe`]) changes its configuration with
-//! [`ShardCommand`]s applied between batches and reads it by merging several shards (DESIGN.md,
-//! rule 3). Time-driven work (closing history buckets, starting and ending hostTopN reports) is
+//! [`ShardCommand`]s applied between batches and reads it by merging several shards (ARCHITECTURE.md,
+//! "Rules"). Time-driven work (closing history buckets, starting and ending hostTopN reports) is
 //! done here, on the shard's own clock, when a frame or a tick crosses the next deadline; a frame
 //! therefore costs one comparison for all of it.
 
 use std::hash::BuildHasher;
 
+use crate::mib::time::Timestamp;
 use crate::packet::Frame;
 use crate::rmon::capture::CaptureBuffer;
 use crate::rmon::control::DataSource;
@@ -18,7 +19,6 @@ use crate::rmon::hosts::HostTable;
 use crate::rmon::matrix::{MatrixTable, Pair};
 use crate::rmon::statistics::EtherStatsCounters;
 use crate::rmon::table::TableHasher;
-use crate::mib::time::Timestamp;
 use crate::rmon::topn::{RateBase, TopNWindow};
 
 /// The RMON-1 groups a shard keeps data for.
@@ -516,10 +516,10 @@ impl Shard {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mib::time::NANOS_PER_SEC;
     use crate::packet::Condition;
     use crate::rmon::filter::{AcceptType, Filter};
     use crate::rmon::hosts::tests::{frame, mac};
-    use crate::mib::time::NANOS_PER_SEC;
 
     const SEC: u64 = NANOS_PER_SEC;
 

@@ -4,12 +4,12 @@
 //! between batches), so a view never holds a shard while a worker counts. Its tables are in MIB
 //! index order, ready for an agent's binary searches.
 
+use crate::mib::Value;
+use crate::mib::time::Timestamp;
 use crate::rmon::control::DataSource;
 use crate::rmon::probe::{DataSourceInfo, Probe, RmonTables};
 use crate::rmon::shard::Shard;
 use crate::rmon::statistics::EtherStatsCounters;
-use crate::mib::time::Timestamp;
-use crate::mib::Value;
 
 /// ifEntry (IF-MIB's ifTable): instances are `IF_ENTRY.column.ifIndex`.
 pub const IF_ENTRY: &[u32] = &[1, 3, 6, 1, 2, 1, 2, 2, 1];
@@ -81,7 +81,10 @@ impl Snapshot {
     /// HC-RMON tables and IF-MIB's ifTable and ifXTable. The port through which alarms read
     /// their variables without an SNMP agent (an agent answers from its whole MIB instead).
     pub fn get(&self, oid: &[u32]) -> Option<Value> {
-        for (entry, read) in [(IF_ENTRY, Interface::if_entry as fn(&Interface, u32) -> Option<Value>), (IF_X_ENTRY, Interface::if_x_entry)] {
+        for (entry, read) in [
+            (IF_ENTRY, Interface::if_entry as fn(&Interface, u32) -> Option<Value>),
+            (IF_X_ENTRY, Interface::if_x_entry),
+        ] {
             if let Some(&[column, if_index]) = oid.strip_prefix(entry) {
                 return self.interfaces.iter().find(|i| i.info.if_index == if_index).and_then(|i| read(i, column));
             }

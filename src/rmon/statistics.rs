@@ -5,11 +5,10 @@
 //! history bucket is the difference across its interval, so one update per frame serves every row
 //! and every bucket of the data source, however many there are.
 
-
 use crate::packet::{Condition, Destination, Frame, SizeBucket};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 
-pub use crate::mib::rmon1::statistics::{EtherStatsEntry};
+pub use crate::mib::rmon1::statistics::EtherStatsEntry;
 
 /// The counters of etherStatsEntry, exact 64-bit values.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -96,7 +95,6 @@ impl EtherStatsCounters {
     }
 }
 
-
 impl EtherStatsEntry {
     pub fn new(index: u16, data_source: DataSource, c: &EtherStatsCounters, owner: Owner, status: EntryStatus) -> Self {
         EtherStatsEntry {
@@ -128,8 +126,8 @@ impl EtherStatsEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::packet::{Fcs, MacAddr, RawFrame, append_fcs};
     use crate::mib::time::Timestamp;
+    use crate::packet::{Fcs, MacAddr, RawFrame, append_fcs};
 
     fn count_frame(c: &mut EtherStatsCounters, dst: [u8; 6], wire: usize, fcs_ok: bool) {
         let mut f = dst.to_vec();

@@ -9,14 +9,16 @@
 use serde::ser::{Error as _, SerializeMap};
 use serde::{Serialize, Serializer};
 
-use crate::mib::hcrmon;
 use crate::mib::Value;
+use crate::mib::hcrmon;
 use crate::mib::rmon1::alarm::{ALARM_TABLE, AlarmEntry};
 use crate::mib::rmon1::capture::{BUFFER_CONTROL_TABLE, BufferControlEntry, CAPTURE_BUFFER_TABLE, CaptureBufferEntry};
 use crate::mib::rmon1::event::{EVENT_TABLE, EventEntry, LOG_TABLE, LogEntry};
 use crate::mib::rmon1::filter::{CHANNEL_TABLE, ChannelEntry, FILTER_TABLE, FilterEntry};
 use crate::mib::rmon1::history::{ETHER_HISTORY_TABLE, EtherHistoryEntry, HISTORY_CONTROL_TABLE, HistoryControlEntry};
-use crate::mib::rmon1::hosts::{HOST_CONTROL_TABLE, HOST_TABLE, HOST_TIME_TABLE, HostControlEntry, HostEntry, HostTimeEntry};
+use crate::mib::rmon1::hosts::{
+    HOST_CONTROL_TABLE, HOST_TABLE, HOST_TIME_TABLE, HostControlEntry, HostEntry, HostTimeEntry,
+};
 use crate::mib::rmon1::matrix::{
     MATRIX_CONTROL_TABLE, MATRIX_DS_TABLE, MATRIX_SD_TABLE, MatrixControlEntry, MatrixDsEntry, MatrixSdEntry,
 };

@@ -8,14 +8,12 @@
 
 use std::collections::HashMap;
 
-
+use crate::mib::time::{NANOS_PER_SEC, Timestamp};
 use crate::packet::MacAddr;
 use crate::rmon::control::{EntryStatus, Owner};
 use crate::rmon::hosts::{FirstSeen, HostCounters, HostTable};
-use crate::mib::time::{NANOS_PER_SEC, Timestamp};
 
-pub use crate::mib::rmon1::topn::{RateBase, HostTopNControlEntry, HostTopNEntry};
-
+pub use crate::mib::rmon1::topn::{HostTopNControlEntry, HostTopNEntry, RateBase};
 
 impl RateBase {
     /// The counter this rate base selects.
@@ -30,7 +28,6 @@ impl RateBase {
             RateBase::OutMulticastPkts => c.out_multicast_pkts,
         }
     }
-
 }
 
 /// hostTopNControlEntry.
@@ -68,8 +65,6 @@ impl HostTopNControl {
         u64::from(self.duration).saturating_sub(elapsed) as u32
     }
 }
-
-
 
 /// One shard's part of one report.
 #[derive(Clone, Debug)]

@@ -1,5 +1,5 @@
-//! The agent's protocol core: one datagram in, at most one datagram out, no I/O (DESIGN.md,
-//! rule 5). The UDP shell in `udp.rs` feeds it; tests, benches and the fuzz target call
+//! The agent's protocol core: one datagram in, at most one datagram out, no I/O (ARCHITECTURE.md,
+//! "Rules"). The UDP shell in `udp.rs` feeds it; tests, benches and the fuzz target call
 //! [`Agent::handle`] directly with the time they choose.
 //!
 //! SNMPv1 and SNMPv2c command responder (RFC 3416, RFC 3584 for v1):

@@ -327,11 +327,11 @@ impl Mib {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mib::rmon1::hosts::HOST_TABLE;
     use crate::packet::MacAddr;
     use crate::rmon::hosts::HostEntry;
-    use crate::mib::rmon1::hosts::HOST_TABLE;
-    use crate::snmp::tables::rmon::SchemaTable;
     use crate::snmp::tables::registry;
+    use crate::snmp::tables::rmon::SchemaTable;
     use crate::snmp::tables::system::RMONPROBE_AGENT;
 
     fn host(index: u16, last: u8, in_pkts: u64) -> HostEntry {

@@ -18,8 +18,8 @@ pub mod backend;
 pub mod ber;
 pub mod message;
 pub mod mib;
-pub mod tables;
 pub mod serve;
+pub mod tables;
 pub mod trap;
 pub mod udp;
 

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use crate::capture::CaptureInput;
 use crate::live::{RunOptions, run_embedded};
-use crate::snmp::serve::AgentSetup;
 use crate::replay::{Embedding, ReplayOptions, Speed, replay_embedded_inputs};
+use crate::snmp::serve::AgentSetup;
 use crate::tui::app::App;
 use crate::tui::source::local::{Ended, LocalSource};
 use crate::tui::source::remote::{RemoteSource, Snmp2c};

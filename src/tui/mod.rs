@@ -1,7 +1,7 @@
 //! The terminal UI (`rmonprobe tui`, `rmonprobe demo`): the probe's whole picture in one screen
 //! set, on an embedded probe or on any RMON agent across the network.
 //!
-//! Elm-style (DESIGN.md rule 6): one [`app::App`] state, changed only by [`app::App::update`]
+//! Elm-style (ARCHITECTURE.md, "Rules"): one [`app::App`] state, changed only by [`app::App::update`]
 //! from events (keys, readings), and pure render functions, one per screen, in [`screens`].
 //! Key bindings are in [`keys`]. Readings come through the [`source::Source`] trait; the
 //! terminal and the source's thread are in [`term`].

@@ -1,6 +1,6 @@
 //! The Capture screen's view of one stored packet: its headers decoded by etherparse (leniently:
 //! a download slice is often cut short) and a hex dump. Only the UI does this; the counting path
-//! never parses past the Ethernet header (DESIGN.md rule 3).
+//! never parses past the Ethernet header (ARCHITECTURE.md, "Rules", the hot path).
 
 use etherparse::{LaxNetSlice, LaxSlicedPacket, LinkSlice, TransportSlice};
 

@@ -1,4 +1,4 @@
-//! Where the terminal UI reads from: one trait (DESIGN.md rule 6) with two implementations, an
+//! Where the terminal UI reads from: one trait (ARCHITECTURE.md, "Rules": the UI reads through one trait) with two implementations, an
 //! embedded probe ([`local`]) and an RMON agent across the network ([`remote`]).
 //!
 //! Both hand the UI the same [`Snapshot`] the SNMP agent serves from, so every screen renders

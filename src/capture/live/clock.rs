@@ -1,6 +1,6 @@
 //! The live probe's clock.
 //!
-//! Probe time must never jump (DESIGN.md, rule 2): history buckets and hostTopN reports are cut
+//! Probe time must never jump (ARCHITECTURE.md, "Rules": time is injected): history buckets and hostTopN reports are cut
 //! on it. So it is monotonic time, offset once to the wall clock at start so that reported
 //! instants read as epoch times. Kernel capture timestamps are wall-clock readings; each is
 //! moved onto this clock by the current difference between the two, so a step of the system

@@ -4,7 +4,7 @@
 //! open socket needs nothing. So the probe opens everything as root and then becomes an ordinary
 //! user, with that user's groups only: a bug in frame or SNMP parsing can then do no more than
 //! that user could, except capture. It keeps exactly the capabilities a capture needs to be
-//! opened again (an interface that goes down and up, DESIGN: the probe takes it up again):
+//! opened again (an interface that goes down and up, the probe takes it up again):
 //! CAP_NET_RAW and CAP_NET_ADMIN, and for AF_XDP CAP_BPF and CAP_IPC_LOCK (its UMEM is
 //! locked memory, beyond an ordinary user's RLIMIT_MEMLOCK). Nothing else: no file access
 //! beyond the user's, no way back to root.

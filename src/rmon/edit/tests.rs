@@ -461,7 +461,7 @@ fn invalid_on_a_missing_row_is_refused_and_changes_nothing() {
     let before = rig.tables(0);
     for table in ControlTable::ALL {
         let refused = rig.set(0, &[status(table, 42, Invalid)]).expect_err("refused");
-        assert_eq!((refused.at, refused.error), (0, NoCreation), "{table:?}: {}", refused.reason);
+        assert_eq!((refused.at, refused.error), (0, EditError::NoCreation), "{table:?}: {}", refused.reason);
     }
     assert_eq!(rig.tables(0), before);
 }

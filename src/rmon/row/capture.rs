@@ -2,12 +2,12 @@
 //! [`Probe::grant_buffers`](crate::rmon::Probe) after the edits, across all buffers; the shard
 //! commands come from `Probe::buffer_commands`.
 
+use crate::mib::time::Timestamp;
 use crate::rmon::capture::{BufferControl, DEFAULT_SLICE_SIZE, FullAction};
 use crate::rmon::control::{EntryStatus, Owner};
 use crate::rmon::probe::{Limits, RowRequest};
 use crate::rmon::row::{ControlRow, Setting};
 use crate::rmon::shard::{Group, ShardCommand};
-use crate::mib::time::Timestamp;
 
 impl ControlRow for BufferControl {
     const GROUP: Option<Group> = None;

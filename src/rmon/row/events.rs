@@ -2,14 +2,14 @@
 //! through the control plane ([`Probe::run_alarms`](crate::rmon::Probe::run_alarms)), an
 //! event only logs and asks for traps.
 
+use crate::mib::Oid;
+use crate::mib::time::Timestamp;
 use crate::rmon::alarm::{Alarm, AlarmConfig, SampleType, StartupAlarm};
 use crate::rmon::control::{EntryStatus, Owner};
 use crate::rmon::event::{Event, EventType};
 use crate::rmon::probe::{Limits, RowRequest};
 use crate::rmon::row::{ControlRow, Setting};
 use crate::rmon::shard::{Group, ShardCommand};
-use crate::mib::time::Timestamp;
-use crate::mib::Oid;
 
 impl ControlRow for Alarm {
     const GROUP: Option<Group> = None;

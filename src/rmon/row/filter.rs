@@ -2,12 +2,12 @@
 //! set) depends on both tables at once, so it is derived by
 //! [`Probe::channel_commands`](crate::rmon::Probe) rather than row by row.
 
+use crate::mib::time::Timestamp;
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 use crate::rmon::filter::{AcceptType, ChannelControl, ChannelEventStatus, DataControl, Filter, FilterControl};
 use crate::rmon::probe::{Limits, RowRequest};
 use crate::rmon::row::{ControlRow, Setting};
 use crate::rmon::shard::{Group, ShardCommand};
-use crate::mib::time::Timestamp;
 
 impl ControlRow for FilterControl {
     const GROUP: Option<Group> = None;

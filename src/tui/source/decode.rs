@@ -136,4 +136,3 @@ impl Row<'_> {
 fn mac(octets: &[u8]) -> Option<MacAddr> {
     <[u8; 6]>::try_from(octets).ok().map(MacAddr)
 }
-

@@ -16,13 +16,13 @@ use csnmp::message::BindingValue;
 use csnmp::{ObjectIdentifier, ObjectValue, Snmp2cClient, SnmpClientError};
 
 use crate::capture::writer::PcapWriter;
+use crate::mib::schema::{Table as Schema, TableVisitor};
 use crate::rmon::control::EntryStatus;
 use crate::rmon::edit::ControlValue;
 use crate::rmon::time::NANOS_PER_TICK;
 use crate::rmon::{DataSourceInfo, Interface, RmonTables, Snapshot, Timestamp};
 use crate::snmp::oid::Oid;
 use crate::snmp::value::Value;
-use crate::mib::schema::{Table as Schema, TableVisitor};
 use crate::tui::source::decode::{Rows, entry_oid};
 use crate::tui::source::{Groups, Reading, Source, TopNRequest, Wants, free_top_n_index, top_n_column};
 

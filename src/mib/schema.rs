@@ -54,6 +54,9 @@ pub enum Syntax {
     Octets { min: usize, max: usize },
     /// OCTET STRING that holds text (DisplayString, OwnerString): written in JSON as text.
     Text { max: usize },
+    /// OCTET STRING of at most `max` octets, any of them, written in JSON as text where it is
+    /// one (eventCommunity).
+    OctetsAsText { max: usize },
     /// A MAC address (an OCTET STRING of 6 octets), written `aa:bb:cc:dd:ee:ff`.
     MacAddress,
     /// OBJECT IDENTIFIER, written dotted.
@@ -390,6 +393,16 @@ pub struct Column<E> {
     pub write: Option<fn(&mut E, &Value)>,
 }
 
+/// What a column is, without its accessors: what the SET checks and the control plane need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ColumnInfo {
+    pub number: u32,
+    pub name: &'static str,
+    pub syntax: Syntax,
+    pub access: Access,
+    pub frozen: bool,
+}
+
 /// A conceptual table.
 pub struct Table<E: 'static> {
     /// `etherStatsTable`: the key of the table in the JSON report.
@@ -410,14 +423,36 @@ impl<E> Column<E> {
         encode(self.syntax, (self.read)(row))
     }
 
+    pub fn info(&self) -> ColumnInfo {
+        ColumnInfo {
+            number: self.number,
+            name: self.name,
+            syntax: self.syntax,
+            access: self.access,
+            frozen: self.frozen,
+        }
+    }
+
     /// Whether a manager may write the column (read-create or read-write).
     pub fn writable(&self) -> bool {
-        matches!(self.access, Access::ReadCreate | Access::ReadWrite)
+        self.info().writable()
     }
 
     /// Whether a GET can reach the column.
     pub fn accessible(&self) -> bool {
         self.access != Access::NotAccessible
+    }
+
+    /// See [`ColumnInfo::check`].
+    pub fn check(&self, value: &Value) -> Result<(), Refusal> {
+        self.info().check(value)
+    }
+}
+
+impl ColumnInfo {
+    /// Whether a manager may write the column (read-create or read-write).
+    pub fn writable(&self) -> bool {
+        matches!(self.access, Access::ReadCreate | Access::ReadWrite)
     }
 
     /// Checks a SET value against the column's access and syntax, in RFC 3416's order
@@ -430,7 +465,9 @@ impl<E> Column<E> {
         }
         let want = match self.syntax {
             Syntax::Integer { .. } | Syntax::Enum(_) | Syntax::Status => "an INTEGER",
-            Syntax::Octets { .. } | Syntax::Text { .. } | Syntax::MacAddress => "an OCTET STRING",
+            Syntax::Octets { .. } | Syntax::Text { .. } | Syntax::OctetsAsText { .. } | Syntax::MacAddress => {
+                "an OCTET STRING"
+            }
             Syntax::ObjectId | Syntax::Source => "an OBJECT IDENTIFIER",
             Syntax::Counter32 | Syntax::Gauge32 | Syntax::Counter64 | Syntax::TimeTicks => {
                 return Err(Refusal::NotWritable(format!("{name} is a count")));
@@ -471,6 +508,11 @@ impl<E> Column<E> {
                 }
                 if std::str::from_utf8(s).is_err() {
                     return Err(Refusal::WrongValue(format!("{name} is not UTF-8 text")));
+                }
+            }
+            (Syntax::OctetsAsText { max }, Value::OctetString(s)) => {
+                if s.len() > max {
+                    return Err(Refusal::WrongLength(format!("{name} is {} octets; the MIB allows 0..{max}", s.len())));
                 }
             }
             (Syntax::MacAddress, Value::OctetString(s)) if s.len() != 6 => {
@@ -652,7 +694,9 @@ impl<E> Serialize for JsonRow<'_, E> {
                 Cell::Uint(v) => map.serialize_entry(column.name, &v)?,
                 Cell::Text(t) => map.serialize_entry(column.name, t)?,
                 Cell::Bytes(b) => match column.syntax {
-                    Syntax::Text { .. } => map.serialize_entry(column.name, &String::from_utf8_lossy(b))?,
+                    Syntax::Text { .. } | Syntax::OctetsAsText { .. } => {
+                        map.serialize_entry(column.name, &String::from_utf8_lossy(b))?
+                    }
                     _ => map.serialize_entry(column.name, &HexOctets(b))?,
                 },
                 Cell::Mac(m) => map.serialize_entry(column.name, &m)?,

@@ -35,6 +35,17 @@ impl EntryStatus {
         self as i64
     }
 
+    /// The status an SNMP integer names, if any.
+    pub fn from_value(v: i64) -> Option<EntryStatus> {
+        match v {
+            1 => Some(EntryStatus::Valid),
+            2 => Some(EntryStatus::CreateRequest),
+            3 => Some(EntryStatus::UnderCreation),
+            4 => Some(EntryStatus::Invalid),
+            _ => None,
+        }
+    }
+
     /// Whether a manager may move a row from `self` (None: the row does not exist) to `to`.
     ///
     /// createRequest only creates; a created row sits in underCreation until made valid; a valid

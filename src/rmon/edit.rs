@@ -41,10 +41,19 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+use crate::mib::rmon1::alarm::{ALARM_TABLE, SampleType, StartupAlarm};
+use crate::mib::rmon1::capture::{BUFFER_CONTROL_TABLE, FullAction};
+use crate::mib::rmon1::event::{EVENT_TABLE, EventType};
+use crate::mib::rmon1::filter::{AcceptType, CHANNEL_TABLE, ChannelEventStatus, DataControl, FILTER_TABLE};
+use crate::mib::rmon1::history::HISTORY_CONTROL_TABLE;
+use crate::mib::rmon1::hosts::HOST_CONTROL_TABLE;
+use crate::mib::rmon1::matrix::MATRIX_CONTROL_TABLE;
+use crate::mib::rmon1::statistics::ETHER_STATS_TABLE;
+use crate::mib::rmon1::topn::HOST_TOP_N_CONTROL_TABLE;
+use crate::mib::schema::{ColumnInfo, Refusal, Syntax, Table};
 use crate::mib::time::{NANOS_PER_SEC, Timestamp};
-use crate::rmon::alarm::MAX_INTERVAL_SECS as MAX_ALARM_INTERVAL_SECS;
+use crate::mib::{Oid, Value};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
-use crate::rmon::event::MAX_DESCRIPTION_LEN;
 use crate::rmon::probe::{Limits, Probe};
 use crate::rmon::row::{self, ControlRow, Setting};
 use crate::rmon::shard::ShardCommand;
@@ -104,156 +113,39 @@ impl ControlTable {
         }
     }
 
+    /// The table's schema's columns (`mib/rmon1/`): names, syntax and ranges, access, and which
+    /// ones a valid row freezes.
+    pub fn columns(self) -> Vec<ColumnInfo> {
+        fn infos<E>(table: &Table<E>) -> Vec<ColumnInfo> {
+            table.columns.iter().map(|c| c.info()).collect()
+        }
+        match self {
+            ControlTable::EtherStats => infos(&ETHER_STATS_TABLE),
+            ControlTable::HistoryControl => infos(&HISTORY_CONTROL_TABLE),
+            ControlTable::HostControl => infos(&HOST_CONTROL_TABLE),
+            ControlTable::HostTopNControl => infos(&HOST_TOP_N_CONTROL_TABLE),
+            ControlTable::MatrixControl => infos(&MATRIX_CONTROL_TABLE),
+            ControlTable::Alarm => infos(&ALARM_TABLE),
+            ControlTable::Filter => infos(&FILTER_TABLE),
+            ControlTable::Channel => infos(&CHANNEL_TABLE),
+            ControlTable::BufferControl => infos(&BUFFER_CONTROL_TABLE),
+            ControlTable::Event => infos(&EVENT_TABLE),
+        }
+    }
+
+    /// The column numbered `number`, if the entry has one.
+    pub fn column(self, number: u32) -> Option<ColumnInfo> {
+        self.columns().into_iter().find(|c| c.number == number)
+    }
+
     /// The MIB column number of the table's EntryStatus column.
     pub fn status_column(self) -> u32 {
-        match self {
-            ControlTable::EtherStats => 21,
-            ControlTable::HistoryControl => 7,
-            ControlTable::HostTopNControl => 10,
-            ControlTable::HostControl | ControlTable::MatrixControl => 6,
-            ControlTable::Alarm | ControlTable::Channel => 12,
-            ControlTable::Filter => 11,
-            ControlTable::BufferControl => 13,
-            ControlTable::Event => 7,
-        }
+        self.columns().iter().find(|c| c.syntax == Syntax::Status).map_or(0, |c| c.number)
     }
 
     /// Whether `column` (the MIB column number) is a read-create column of the entry.
     pub fn is_writable(self, column: u32) -> bool {
-        column.checked_sub(1).and_then(|c| self.columns().get(c as usize)).is_some_and(|(_, c)| c.is_some())
-    }
-
-    /// Every column of the entry, in MIB order from column 1: its name and, for a read-create
-    /// column, what setting it means.
-    fn columns(self) -> &'static [(&'static str, Option<Column>)] {
-        use Column::*;
-        match self {
-            ControlTable::EtherStats => &[
-                ("etherStatsIndex", None),
-                ("etherStatsDataSource", Some(DataSource)),
-                ("etherStatsDropEvents", None),
-                ("etherStatsOctets", None),
-                ("etherStatsPkts", None),
-                ("etherStatsBroadcastPkts", None),
-                ("etherStatsMulticastPkts", None),
-                ("etherStatsCRCAlignErrors", None),
-                ("etherStatsUndersizePkts", None),
-                ("etherStatsOversizePkts", None),
-                ("etherStatsFragments", None),
-                ("etherStatsJabbers", None),
-                ("etherStatsCollisions", None),
-                ("etherStatsPkts64Octets", None),
-                ("etherStatsPkts65to127Octets", None),
-                ("etherStatsPkts128to255Octets", None),
-                ("etherStatsPkts256to511Octets", None),
-                ("etherStatsPkts512to1023Octets", None),
-                ("etherStatsPkts1024to1518Octets", None),
-                ("etherStatsOwner", Some(Owner)),
-                ("etherStatsStatus", Some(Status)),
-            ],
-            ControlTable::HistoryControl => &[
-                ("historyControlIndex", None),
-                ("historyControlDataSource", Some(DataSource)),
-                ("historyControlBucketsRequested", Some(BucketsRequested)),
-                ("historyControlBucketsGranted", None),
-                ("historyControlInterval", Some(Interval)),
-                ("historyControlOwner", Some(Owner)),
-                ("historyControlStatus", Some(Status)),
-            ],
-            ControlTable::HostControl => &[
-                ("hostControlIndex", None),
-                ("hostControlDataSource", Some(DataSource)),
-                ("hostControlTableSize", None),
-                ("hostControlLastDeleteTime", None),
-                ("hostControlOwner", Some(Owner)),
-                ("hostControlStatus", Some(Status)),
-            ],
-            ControlTable::HostTopNControl => &[
-                ("hostTopNControlIndex", None),
-                ("hostTopNHostIndex", Some(HostIndex)),
-                ("hostTopNRateBase", Some(RateBase)),
-                ("hostTopNTimeRemaining", Some(TimeRemaining)),
-                ("hostTopNDuration", None),
-                ("hostTopNRequestedSize", Some(RequestedSize)),
-                ("hostTopNGrantedSize", None),
-                ("hostTopNStartTime", None),
-                ("hostTopNOwner", Some(Owner)),
-                ("hostTopNStatus", Some(Status)),
-            ],
-            ControlTable::MatrixControl => &[
-                ("matrixControlIndex", None),
-                ("matrixControlDataSource", Some(DataSource)),
-                ("matrixControlTableSize", None),
-                ("matrixControlLastDeleteTime", None),
-                ("matrixControlOwner", Some(Owner)),
-                ("matrixControlStatus", Some(Status)),
-            ],
-            ControlTable::Alarm => &[
-                ("alarmIndex", None),
-                ("alarmInterval", Some(AlarmInterval)),
-                ("alarmVariable", Some(Variable)),
-                ("alarmSampleType", Some(SampleType)),
-                ("alarmValue", None),
-                ("alarmStartupAlarm", Some(StartupAlarm)),
-                ("alarmRisingThreshold", Some(RisingThreshold)),
-                ("alarmFallingThreshold", Some(FallingThreshold)),
-                ("alarmRisingEventIndex", Some(RisingEventIndex)),
-                ("alarmFallingEventIndex", Some(FallingEventIndex)),
-                ("alarmOwner", Some(Owner)),
-                ("alarmStatus", Some(Status)),
-            ],
-            ControlTable::Filter => &[
-                ("filterIndex", None),
-                ("filterChannelIndex", Some(ChannelIndex)),
-                ("filterPktDataOffset", Some(PktDataOffset)),
-                ("filterPktData", Some(PktData)),
-                ("filterPktDataMask", Some(PktDataMask)),
-                ("filterPktDataNotMask", Some(PktDataNotMask)),
-                ("filterPktStatus", Some(PktStatus)),
-                ("filterPktStatusMask", Some(PktStatusMask)),
-                ("filterPktStatusNotMask", Some(PktStatusNotMask)),
-                ("filterOwner", Some(Owner)),
-                ("filterStatus", Some(Status)),
-            ],
-            ControlTable::Channel => &[
-                ("channelIndex", None),
-                ("channelIfIndex", Some(IfIndex)),
-                ("channelAcceptType", Some(AcceptType)),
-                ("channelDataControl", Some(DataControl)),
-                ("channelTurnOnEventIndex", Some(TurnOnEventIndex)),
-                ("channelTurnOffEventIndex", Some(TurnOffEventIndex)),
-                ("channelEventIndex", Some(EventIndex)),
-                ("channelEventStatus", Some(EventStatus)),
-                ("channelMatches", None),
-                ("channelDescription", Some(Description)),
-                ("channelOwner", Some(Owner)),
-                ("channelStatus", Some(Status)),
-            ],
-            ControlTable::BufferControl => &[
-                ("bufferControlIndex", None),
-                ("bufferControlChannelIndex", Some(BufferChannelIndex)),
-                ("bufferControlFullStatus", None),
-                ("bufferControlFullAction", Some(FullAction)),
-                ("bufferControlCaptureSliceSize", Some(CaptureSliceSize)),
-                ("bufferControlDownloadSliceSize", Some(DownloadSliceSize)),
-                ("bufferControlDownloadOffset", Some(DownloadOffset)),
-                ("bufferControlMaxOctetsRequested", Some(MaxOctetsRequested)),
-                ("bufferControlMaxOctetsGranted", None),
-                ("bufferControlCapturedPackets", None),
-                ("bufferControlTurnOnTime", None),
-                ("bufferControlOwner", Some(Owner)),
-                ("bufferControlStatus", Some(Status)),
-            ],
-            ControlTable::Event => &[
-                ("eventIndex", None),
-                ("eventDescription", Some(Description)),
-                ("eventType", Some(EventType)),
-                ("eventCommunity", Some(Community)),
-                ("eventLastTimeSent", None),
-                ("eventOwner", Some(Owner)),
-                ("eventStatus", Some(Status)),
-            ],
-        }
+        self.column(column).is_some_and(|c| c.writable())
     }
 }
 
@@ -322,312 +214,90 @@ fn reject(at: usize, error: EditError, reason: String) -> RejectedEdit {
     RejectedEdit { at, error, reason }
 }
 
-/// What a read-create column sets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Column {
-    Status,
-    DataSource,
-    Owner,
-    BucketsRequested,
-    Interval,
-    HostIndex,
-    RateBase,
-    TimeRemaining,
-    RequestedSize,
-    AlarmInterval,
-    Variable,
-    SampleType,
-    StartupAlarm,
-    RisingThreshold,
-    FallingThreshold,
-    RisingEventIndex,
-    FallingEventIndex,
-    Description,
-    EventType,
-    Community,
-    ChannelIndex,
-    PktDataOffset,
-    PktData,
-    PktDataMask,
-    PktDataNotMask,
-    PktStatus,
-    PktStatusMask,
-    PktStatusNotMask,
-    IfIndex,
-    AcceptType,
-    DataControl,
-    TurnOnEventIndex,
-    TurnOffEventIndex,
-    EventIndex,
-    EventStatus,
-    BufferChannelIndex,
-    FullAction,
-    CaptureSliceSize,
-    DownloadSliceSize,
-    DownloadOffset,
-    MaxOctetsRequested,
+/// The largest filterPktData, Mask or NotMask the probe takes (the schema's range).
+pub use crate::mib::rmon1::filter::MAX_FILTER_OCTETS;
+
+/// The setting a value means for a read-create column, once the schema's checks passed (the
+/// type, the length, the range): the typed value the control row keeps. None: no such column
+/// (a read-only one never gets here).
+fn setting(column: &ColumnInfo, value: &Value) -> Option<Setting> {
+    let int = || match value {
+        Value::Integer(v) => Some(*v),
+        _ => None,
+    };
+    let u16_ = || int().and_then(|v| u16::try_from(v).ok());
+    let u32_ = || int().and_then(|v| u32::try_from(v).ok());
+    let octets = || match value {
+        Value::OctetString(o) => Some(o.clone()),
+        _ => None,
+    };
+    let text = || octets().and_then(|o| String::from_utf8(o).ok());
+    let oid = || match value {
+        Value::ObjectId(o) => Some(o.clone()),
+        _ => None,
+    };
+    match column.syntax {
+        Syntax::Status => return EntryStatus::from_value(i64::from(int()?)).map(Setting::Status),
+        Syntax::Source => return DataSource::from_oid(&oid()?.0).map(Setting::DataSource),
+        _ if column.name.ends_with("Owner") => return text().map(|t| Setting::Owner(Owner(t))),
+        _ => {}
+    }
+    Some(match column.name {
+        "historyControlBucketsRequested" => Setting::BucketsRequested(u16_()?),
+        "historyControlInterval" => Setting::Interval(u32_()?),
+        "hostTopNHostIndex" => Setting::HostIndex(u16_()?),
+        "hostTopNRateBase" => Setting::RateBase(RateBase::from_value(i64::from(int()?))?),
+        "hostTopNTimeRemaining" => Setting::TimeRemaining(u32_()?),
+        "hostTopNRequestedSize" => Setting::RequestedSize(u32_()?),
+        "alarmInterval" => Setting::AlarmInterval(u32_()?),
+        "alarmVariable" => Setting::Variable(oid()?),
+        "alarmSampleType" => Setting::SampleType(SampleType::from_value(i64::from(int()?))?),
+        "alarmStartupAlarm" => Setting::StartupAlarm(StartupAlarm::from_value(i64::from(int()?))?),
+        "alarmRisingThreshold" => Setting::RisingThreshold(int()?),
+        "alarmFallingThreshold" => Setting::FallingThreshold(int()?),
+        "alarmRisingEventIndex" => Setting::RisingEventIndex(u16_()?),
+        "alarmFallingEventIndex" => Setting::FallingEventIndex(u16_()?),
+        "eventDescription" | "channelDescription" => Setting::Description(text()?),
+        "eventType" => Setting::EventType(EventType::from_value(i64::from(int()?))?),
+        "eventCommunity" => Setting::Community(octets()?),
+        "filterChannelIndex" | "bufferControlChannelIndex" => Setting::ChannelIndex(u16_()?),
+        "filterPktDataOffset" => Setting::PktDataOffset(u32_()?),
+        "filterPktData" => Setting::PktData(octets()?),
+        "filterPktDataMask" => Setting::PktDataMask(octets()?),
+        "filterPktDataNotMask" => Setting::PktDataNotMask(octets()?),
+        "filterPktStatus" => Setting::PktStatus(int()?),
+        "filterPktStatusMask" => Setting::PktStatusMask(int()?),
+        "filterPktStatusNotMask" => Setting::PktStatusNotMask(int()?),
+        "channelIfIndex" => Setting::IfIndex(DataSource(u32_()?)),
+        "channelAcceptType" => Setting::AcceptType(AcceptType::from_value(i64::from(int()?))?),
+        "channelDataControl" => Setting::DataControl(DataControl::from_value(i64::from(int()?))?),
+        "channelTurnOnEventIndex" => Setting::TurnOnEventIndex(u16_()?),
+        "channelTurnOffEventIndex" => Setting::TurnOffEventIndex(u16_()?),
+        "channelEventIndex" => Setting::EventIndex(u16_()?),
+        "channelEventStatus" => Setting::EventStatus(ChannelEventStatus::from_value(i64::from(int()?))?),
+        "bufferControlFullAction" => Setting::FullAction(FullAction::from_value(i64::from(int()?))?),
+        "bufferControlCaptureSliceSize" => Setting::CaptureSliceSize(u32_()?),
+        "bufferControlDownloadSliceSize" => Setting::DownloadSliceSize(u32_()?),
+        "bufferControlDownloadOffset" => Setting::DownloadOffset(u32_()?),
+        "bufferControlMaxOctetsRequested" => Setting::MaxOctetsRequested(int()?),
+        _ => return None,
+    })
 }
 
-/// The largest filterPktData, Mask or NotMask the probe takes: longer than any frame it
-/// counts (a jumbo frame of 9018 octets and its tags), so such a pattern could only fail.
-pub const MAX_FILTER_OCTETS: usize = 9216;
-
-impl Column {
-    /// Whether the MIB lets the column change while its row is valid. The dataSource columns,
-    /// historyControlInterval, hostTopNHostIndex, hostTopNRateBase, every alarm column, the
-    /// filter's data and status columns, channelIfIndex, channelAcceptType and the channel's
-    /// event indexes "may not be modified" then; the MIB says nothing of the kind for the
-    /// others (the event columns, filterChannelIndex, channelDataControl, channelEventStatus,
-    /// channelDescription, and the buffer's full action, download columns and
-    /// maxOctetsRequested among them).
-    fn writable_while_valid(self) -> bool {
-        matches!(
-            self,
-            Column::Status
-                | Column::Owner
-                | Column::BucketsRequested
-                | Column::TimeRemaining
-                | Column::RequestedSize
-                | Column::Description
-                | Column::EventType
-                | Column::Community
-                | Column::ChannelIndex
-                | Column::DataControl
-                | Column::EventStatus
-                | Column::FullAction
-                | Column::DownloadSliceSize
-                | Column::DownloadOffset
-                | Column::MaxOctetsRequested
-        )
-    }
-
-    /// The setting a value means, checked against the column's syntax and range.
-    fn parse(self, name: &str, value: &ControlValue) -> Result<Setting, (EditError, String)> {
-        let wrong_value = |v: &dyn std::fmt::Display, range: &str| {
-            Err((EditError::WrongValue, format!("{name} = {v}: must be {range}")))
-        };
-        match (self, value) {
-            (Column::DataSource, ControlValue::ObjectId(arcs)) => match DataSource::from_oid(arcs) {
-                Some(source) => Ok(Setting::DataSource(source)),
-                None => {
-                    let oid = arcs.iter().map(u32::to_string).collect::<Vec<_>>().join(".");
-                    wrong_value(&oid, "an ifIndex instance, ifIndex.N (1.3.6.1.2.1.2.2.1.1.N)")
-                }
-            },
-            (Column::Owner, ControlValue::OctetString(octets)) => {
-                if octets.len() > Owner::MAX_LEN {
-                    return Err((
-                        EditError::WrongLength,
-                        format!("{name} is {} octets; OwnerString allows 0..{}", octets.len(), Owner::MAX_LEN),
-                    ));
-                }
-                match String::from_utf8(octets.clone()) {
-                    Ok(s) => Ok(Setting::Owner(Owner(s))),
-                    Err(_) => Err((EditError::WrongValue, format!("{name} is not UTF-8 text"))),
-                }
+/// A SET's value as an SMI value, for the schema's checks. An integer an Integer32 cannot hold
+/// is outside every range of an integer column, and the wrong type for any other.
+fn smi_value(column: &ColumnInfo, value: &ControlValue) -> Result<Value, (EditError, String)> {
+    Ok(match value {
+        ControlValue::Integer(v) => match i32::try_from(*v) {
+            Ok(v) => Value::Integer(v),
+            Err(_) if matches!(column.syntax, Syntax::Integer { .. } | Syntax::Enum(_) | Syntax::Status) => {
+                return Err((EditError::WrongValue, format!("{} = {v}: not an Integer32", column.name)));
             }
-            (Column::Status, ControlValue::Integer(v)) => match v {
-                1 => Ok(Setting::Status(EntryStatus::Valid)),
-                2 => Ok(Setting::Status(EntryStatus::CreateRequest)),
-                3 => Ok(Setting::Status(EntryStatus::UnderCreation)),
-                4 => Ok(Setting::Status(EntryStatus::Invalid)),
-                _ => wrong_value(v, "valid(1), createRequest(2), underCreation(3) or invalid(4)"),
-            },
-            (Column::BucketsRequested, ControlValue::Integer(v)) => match u16::try_from(*v) {
-                Ok(n) if n >= 1 => Ok(Setting::BucketsRequested(n)),
-                _ => wrong_value(v, "1..65535"),
-            },
-            (Column::Interval, ControlValue::Integer(v)) => match u32::try_from(*v) {
-                Ok(n) if (1..=3600).contains(&n) => Ok(Setting::Interval(n)),
-                _ => wrong_value(v, "1..3600 seconds"),
-            },
-            (Column::HostIndex, ControlValue::Integer(v)) => match u16::try_from(*v) {
-                Ok(n) if n >= 1 => Ok(Setting::HostIndex(n)),
-                _ => wrong_value(v, "a hostControlIndex, 1..65535"),
-            },
-            (Column::RateBase, ControlValue::Integer(v)) => match RateBase::from_value(*v) {
-                Some(r) => Ok(Setting::RateBase(r)),
-                None => wrong_value(v, "1..7 (hostTopNInPkts(1) .. hostTopNOutMulticastPkts(7))"),
-            },
-            (Column::TimeRemaining, ControlValue::Integer(v)) => match non_negative_integer32(*v) {
-                Some(n) => Ok(Setting::TimeRemaining(n)),
-                None => wrong_value(v, "0..2147483647 seconds"),
-            },
-            (Column::RequestedSize, ControlValue::Integer(v)) => match non_negative_integer32(*v) {
-                Some(n) => Ok(Setting::RequestedSize(n)),
-                None => wrong_value(v, "0..2147483647"),
-            },
-            (Column::AlarmInterval, ControlValue::Integer(v)) => match non_negative_integer32(*v) {
-                Some(n) if (1..=MAX_ALARM_INTERVAL_SECS).contains(&n) => Ok(Setting::AlarmInterval(n)),
-                _ => wrong_value(v, &format!("1..{MAX_ALARM_INTERVAL_SECS} seconds")),
-            },
-            (Column::Variable, ControlValue::ObjectId(arcs)) => {
-                if arcs.len() < 2 {
-                    return wrong_value(&format!("{arcs:?}"), "the OID of an object instance");
-                }
-                Ok(Setting::Variable(crate::mib::Oid(arcs.clone())))
-            }
-            (Column::SampleType, ControlValue::Integer(v)) => match crate::rmon::alarm::SampleType::from_value(*v) {
-                Some(t) => Ok(Setting::SampleType(t)),
-                None => wrong_value(v, "absoluteValue(1) or deltaValue(2)"),
-            },
-            (Column::StartupAlarm, ControlValue::Integer(v)) => {
-                match crate::rmon::alarm::StartupAlarm::from_value(*v) {
-                    Some(t) => Ok(Setting::StartupAlarm(t)),
-                    None => wrong_value(v, "risingAlarm(1), fallingAlarm(2) or risingOrFallingAlarm(3)"),
-                }
-            }
-            (
-                Column::RisingThreshold
-                | Column::FallingThreshold
-                | Column::PktStatus
-                | Column::PktStatusMask
-                | Column::PktStatusNotMask,
-                ControlValue::Integer(v),
-            ) => {
-                let Ok(n) = i32::try_from(*v) else { return wrong_value(v, "an Integer32") };
-                Ok(match self {
-                    Column::RisingThreshold => Setting::RisingThreshold(n),
-                    Column::FallingThreshold => Setting::FallingThreshold(n),
-                    Column::PktStatus => Setting::PktStatus(n),
-                    Column::PktStatusMask => Setting::PktStatusMask(n),
-                    _ => Setting::PktStatusNotMask(n),
-                })
-            }
-            (
-                Column::RisingEventIndex
-                | Column::FallingEventIndex
-                | Column::TurnOnEventIndex
-                | Column::TurnOffEventIndex
-                | Column::EventIndex,
-                ControlValue::Integer(v),
-            ) => {
-                let Ok(n) = u16::try_from(*v) else { return wrong_value(v, "0..65535 (0: no event)") };
-                Ok(match self {
-                    Column::RisingEventIndex => Setting::RisingEventIndex(n),
-                    Column::FallingEventIndex => Setting::FallingEventIndex(n),
-                    Column::TurnOnEventIndex => Setting::TurnOnEventIndex(n),
-                    Column::TurnOffEventIndex => Setting::TurnOffEventIndex(n),
-                    _ => Setting::EventIndex(n),
-                })
-            }
-            (Column::Description, ControlValue::OctetString(octets)) => {
-                if octets.len() > MAX_DESCRIPTION_LEN {
-                    return Err((
-                        EditError::WrongLength,
-                        format!("{name} is {} octets; the MIB allows 0..{MAX_DESCRIPTION_LEN}", octets.len()),
-                    ));
-                }
-                match String::from_utf8(octets.clone()) {
-                    Ok(text) => Ok(Setting::Description(text)),
-                    Err(_) => Err((EditError::WrongValue, format!("{name} is not UTF-8 text"))),
-                }
-            }
-            (Column::Community, ControlValue::OctetString(octets)) => {
-                if octets.len() > MAX_DESCRIPTION_LEN {
-                    return Err((
-                        EditError::WrongLength,
-                        format!("{name} is {} octets; the MIB allows 0..{MAX_DESCRIPTION_LEN}", octets.len()),
-                    ));
-                }
-                Ok(Setting::Community(octets.clone()))
-            }
-            (Column::EventType, ControlValue::Integer(v)) => match crate::rmon::event::EventType::from_value(*v) {
-                Some(t) => Ok(Setting::EventType(t)),
-                None => wrong_value(v, "none(1), log(2), snmptrap(3) or logandtrap(4)"),
-            },
-            (Column::ChannelIndex, ControlValue::Integer(v)) => match u16::try_from(*v) {
-                Ok(n) if n >= 1 => Ok(Setting::ChannelIndex(n)),
-                _ => wrong_value(v, "a channelIndex, 1..65535"),
-            },
-            (Column::PktDataOffset, ControlValue::Integer(v)) => match non_negative_integer32(*v) {
-                Some(n) => Ok(Setting::PktDataOffset(n)),
-                None => wrong_value(v, "0..2147483647"),
-            },
-            (Column::PktData | Column::PktDataMask | Column::PktDataNotMask, ControlValue::OctetString(octets)) => {
-                if octets.len() > MAX_FILTER_OCTETS {
-                    return Err((
-                        EditError::WrongLength,
-                        format!("{name} is {} octets; this probe takes at most {MAX_FILTER_OCTETS}", octets.len()),
-                    ));
-                }
-                Ok(match self {
-                    Column::PktData => Setting::PktData(octets.clone()),
-                    Column::PktDataMask => Setting::PktDataMask(octets.clone()),
-                    _ => Setting::PktDataNotMask(octets.clone()),
-                })
-            }
-            (Column::IfIndex, ControlValue::Integer(v)) => match u16::try_from(*v) {
-                Ok(n) if n >= 1 => Ok(Setting::IfIndex(DataSource(u32::from(n)))),
-                _ => wrong_value(v, "an ifIndex, 1..65535"),
-            },
-            (Column::AcceptType, ControlValue::Integer(v)) => match v {
-                1 => Ok(Setting::AcceptType(crate::rmon::filter::AcceptType::AcceptMatched)),
-                2 => Ok(Setting::AcceptType(crate::rmon::filter::AcceptType::AcceptFailed)),
-                _ => wrong_value(v, "acceptMatched(1) or acceptFailed(2)"),
-            },
-            (Column::DataControl, ControlValue::Integer(v)) => match v {
-                1 => Ok(Setting::DataControl(crate::rmon::filter::DataControl::On)),
-                2 => Ok(Setting::DataControl(crate::rmon::filter::DataControl::Off)),
-                _ => wrong_value(v, "on(1) or off(2)"),
-            },
-            (Column::EventStatus, ControlValue::Integer(v)) => {
-                use crate::rmon::filter::ChannelEventStatus as S;
-                match v {
-                    1 => Ok(Setting::EventStatus(S::EventReady)),
-                    2 => Ok(Setting::EventStatus(S::EventFired)),
-                    3 => Ok(Setting::EventStatus(S::EventAlwaysReady)),
-                    _ => wrong_value(v, "eventReady(1), eventFired(2) or eventAlwaysReady(3)"),
-                }
-            }
-            (Column::BufferChannelIndex, ControlValue::Integer(v)) => match u16::try_from(*v) {
-                Ok(n) if n >= 1 => Ok(Setting::ChannelIndex(n)),
-                _ => wrong_value(v, "a channelIndex, 1..65535"),
-            },
-            (Column::FullAction, ControlValue::Integer(v)) => match v {
-                1 => Ok(Setting::FullAction(crate::rmon::capture::FullAction::LockWhenFull)),
-                2 => Ok(Setting::FullAction(crate::rmon::capture::FullAction::WrapWhenFull)),
-                _ => wrong_value(v, "lockWhenFull(1) or wrapWhenFull(2)"),
-            },
-            (
-                Column::CaptureSliceSize | Column::DownloadSliceSize | Column::DownloadOffset,
-                ControlValue::Integer(v),
-            ) => {
-                let Some(n) = non_negative_integer32(*v) else { return wrong_value(v, "0..2147483647") };
-                Ok(match self {
-                    Column::CaptureSliceSize => Setting::CaptureSliceSize(n),
-                    Column::DownloadSliceSize => Setting::DownloadSliceSize(n),
-                    _ => Setting::DownloadOffset(n),
-                })
-            }
-            (Column::MaxOctetsRequested, ControlValue::Integer(v)) => match i32::try_from(*v) {
-                Ok(n) if n >= -1 => Ok(Setting::MaxOctetsRequested(n)),
-                _ => wrong_value(v, "-1 (as much as possible) or 0..2147483647"),
-            },
-            (_, value) => {
-                let want = match self {
-                    Column::DataSource | Column::Variable => "an OBJECT IDENTIFIER",
-                    Column::Owner
-                    | Column::Description
-                    | Column::Community
-                    | Column::PktData
-                    | Column::PktDataMask
-                    | Column::PktDataNotMask => "an OCTET STRING",
-                    _ => "an INTEGER",
-                };
-                let got = match value {
-                    ControlValue::Integer(_) => "an INTEGER",
-                    ControlValue::OctetString(_) => "an OCTET STRING",
-                    ControlValue::ObjectId(_) => "an OBJECT IDENTIFIER",
-                };
-                Err((EditError::WrongType, format!("{name} takes {want}, not {got}")))
-            }
-        }
-    }
-}
-
-fn non_negative_integer32(v: i64) -> Option<u32> {
-    i32::try_from(v).ok().and_then(|n| u32::try_from(n).ok())
+            Err(_) => Value::Integer(0),
+        },
+        ControlValue::OctetString(o) => Value::OctetString(o.clone()),
+        ControlValue::ObjectId(o) => Value::ObjectId(Oid(o.clone())),
+    })
 }
 
 /// One edit, checked on its own.
@@ -635,7 +305,8 @@ fn non_negative_integer32(v: i64) -> Option<u32> {
 struct CheckedEdit {
     at: usize,
     name: &'static str,
-    column: Column,
+    /// The column's schema: whether a valid row freezes it.
+    column: ColumnInfo,
     setting: Setting,
 }
 
@@ -808,21 +479,27 @@ impl Probe {
         creating: &BTreeSet<(ControlTable, u16)>,
     ) -> Result<(u16, CheckedEdit), RejectedEdit> {
         let entry = edit.table.name();
-        let (name, column) = match edit.column.checked_sub(1).and_then(|c| edit.table.columns().get(c as usize)) {
-            Some((name, Some(column))) => (*name, *column),
-            Some((name, None)) => return Err(reject(at, EditError::NotWritable, format!("{name} is read-only"))),
-            None => {
-                let reason = format!("{entry}Entry has no column {}", edit.column);
-                return Err(reject(at, EditError::NotWritable, reason));
-            }
+        let Some(column) = edit.table.column(edit.column) else {
+            let reason = format!("{entry}Entry has no column {}", edit.column);
+            return Err(reject(at, EditError::NotWritable, reason));
         };
-        let setting = column.parse(name, &edit.value).map_err(|(error, reason)| reject(at, error, reason))?;
+        let name = column.name;
+        let value = smi_value(&column, &edit.value).map_err(|(error, reason)| reject(at, error, reason))?;
+        column.check(&value).map_err(|refusal| match refusal {
+            Refusal::NotWritable(reason) => reject(at, EditError::NotWritable, reason),
+            Refusal::WrongType(reason) => reject(at, EditError::WrongType, reason),
+            Refusal::WrongLength(reason) => reject(at, EditError::WrongLength, reason),
+            Refusal::WrongValue(reason) => reject(at, EditError::WrongValue, reason),
+        })?;
+        let Some(setting) = setting(&column, &value) else {
+            return Err(reject(at, EditError::NotWritable, format!("{name} is not writable on this probe")));
+        };
         let Some(index) = row_index(edit.index) else {
             let reason = format!("{name}.{}: {entry} rows are indexed 1..65535", edit.index);
             return Err(reject(at, EditError::NoCreation, reason));
         };
         let exists = self.row_status(edit.table, index).is_some() || creating.contains(&(edit.table, index));
-        if column != Column::Status && !exists {
+        if column.syntax != Syntax::Status && !exists {
             let reason = format!("{entry} {index} does not exist: create it with {entry}Status = createRequest(2)");
             return Err(reject(at, EditError::InconsistentName, reason));
         }
@@ -942,7 +619,7 @@ fn apply_plan<R: ControlRow>(
 
     let stays_valid = before == Some(EntryStatus::Valid) && status.is_none_or(|s| s == EntryStatus::Valid);
     for edit in &plan.columns {
-        if stays_valid && !edit.column.writable_while_valid() {
+        if stays_valid && edit.column.frozen {
             let reason = format!(
                 "{} may not change while {entry} {index} is valid: set it to underCreation(3) first",
                 edit.name

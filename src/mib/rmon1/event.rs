@@ -25,7 +25,7 @@ crate::mib_table! {
     2 event_description: String = "eventDescription", Text { max: MAX_DESCRIPTION_LEN }, ReadCreate;
     3 event_type: EventType = "eventType", Enum(EventType::NAMES), ReadCreate;
     /// An OCTET STRING; shown as text in JSON.
-    4 event_community: Vec<u8> = "eventCommunity", Text { max: MAX_DESCRIPTION_LEN }, ReadCreate;
+    4 event_community: Vec<u8> = "eventCommunity", OctetsAsText { max: MAX_DESCRIPTION_LEN }, ReadCreate;
     5 event_last_time_sent: u64 = "eventLastTimeSent", TimeTicks, ReadOnly;
     6 event_owner: Owner = "eventOwner", OWNER, ReadCreate;
     7 event_status: EntryStatus = "eventStatus", Status, ReadCreate;

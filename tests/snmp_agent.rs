@@ -18,6 +18,12 @@ use rmonprobe::snmp::value::Value;
 
 use common::*;
 
+/// HC-RMON-MIB's etherStatsHighCapacityEntry, matrixSDHighCapacityEntry and
+/// matrixDSHighCapacityEntry.
+const ETHER_STATS_HC: &str = "1.3.6.1.2.1.16.1.7.1";
+const MATRIX_SD_HC: &str = "1.3.6.1.2.1.16.6.5.1";
+const MATRIX_DS_HC: &str = "1.3.6.1.2.1.16.6.6.1";
+
 // ---------------------------------------------------------------------------------------------
 // csnmp over UDP
 // ---------------------------------------------------------------------------------------------
@@ -110,11 +116,20 @@ fn csnmp_reads_what_the_probe_counted() {
         // GETNEXT across the boundaries of tables, groups and MIB modules.
         let crossings = [
             (o("1.3.6.1.2.1.1.7.0", &[]), o("1.3.6.1.2.1.2.1.0", &[]), Some(Value::Integer(1))),
-            (o(ETHER_STATS, &[21, 1]), o(HISTORY_CONTROL, &[1, 1]), Some(Value::Integer(1))),
+            // etherStatsTable, then HC-RMON's etherStatsHighCapacityTable (1.7), then history.
+            (o(ETHER_STATS, &[21, 1]), o(ETHER_STATS_HC, &[1, 1]), Some(Value::Counter32(0))),
+            (o(ETHER_STATS_HC, &[16, 1]), o(HISTORY_CONTROL, &[1, 1]), Some(Value::Integer(1))),
             (o(HOST_CONTROL, &[6, 1]), o(HOST, &[1, 1]).then(&mac_index(a)), Some(Value::OctetString(a.0.to_vec()))),
             (o("1.3.6.1.2.1.2.2.1.20.1", &[]), o("1.3.6.1.2.1.11.1.0", &[]), None),
+            // matrixDSTable, then HC-RMON's matrixSDHighCapacityTable (6.5) and
+            // matrixDSHighCapacityTable (6.6), then IF-MIB.
             (
                 o(MATRIX_DS, &[6, 1]).then(&mac_index(bc)).then(&mac_index(c)),
+                o(MATRIX_SD_HC, &[1, 1]).then(&mac_index(a)).then(&mac_index(b)),
+                Some(Value::Counter32(0)),
+            ),
+            (
+                o(MATRIX_DS_HC, &[4, 1]).then(&mac_index(bc)).then(&mac_index(c)),
                 o(IF_X, &[1, 1]),
                 Some(Value::OctetString(b"test0".to_vec())),
             ),

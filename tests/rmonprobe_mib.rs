@@ -56,7 +56,7 @@ fn net_snmp_resolves_the_names_to_the_oids_the_agent_uses() {
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let oids: Vec<&str> = stdout.split_whitespace().collect();
-    let packet_match = dotted(&rmonprobe::rmon::event::PACKET_MATCH);
+    let packet_match = dotted(&rmonprobe::snmp::trap::PACKET_MATCH);
     let agent = dotted(rmonprobe::snmp::tables::system::RMONPROBE_AGENT);
     assert!(out.status.success(), "snmptranslate: {}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(oids, [packet_match.as_str(), agent.as_str()], "{}", String::from_utf8_lossy(&out.stderr));

@@ -47,9 +47,6 @@ use crate::rmon::control::{EntryStatus, Owner};
 
 pub use crate::mib::rmon1::alarm::{AlarmEntry, SampleType, StartupAlarm};
 
-/// alarmTable: 1.3.6.1.2.1.16.3.1; its entry's columns are `ALARM_ENTRY.column.alarmIndex`.
-pub const ALARM_ENTRY: [u32; 10] = [1, 3, 6, 1, 2, 1, 16, 3, 1, 1];
-
 /// The longest alarmInterval accepted: alarmInterval is an Integer32, and a positive one.
 pub const MAX_INTERVAL_SECS: u32 = i32::MAX as u32;
 
@@ -374,8 +371,9 @@ impl AlarmEntry {
     }
 }
 
-/// What an alarm's crossing tells the event it fires: enough for the log's description and the
-/// trap's varbinds.
+/// What an alarm's crossing tells the event it fires: enough for the log's description and for
+/// the SNMP agent to build the trap's varbinds (`snmp/trap.rs`), typed, so that this layer holds
+/// no SNMP values and no column OIDs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AlarmCrossing {
     pub alarm_index: u16,

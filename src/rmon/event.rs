@@ -4,8 +4,9 @@
 //! crossing a threshold, a channel matching a packet): nothing, a line in the log, a trap, or
 //! both. Firing stamps
 //! eventLastTimeSent. This file does not send anything: a trap comes back as a [`TrapRequest`],
-//! the notification's OID and varbinds ready to encode, for the caller's trap sender to deliver
-//! (`rmon/` does no I/O).
+//! which event fired and why ([`TrapCause`]), typed; the notification's OID and varbinds are the
+//! SNMP agent's to build (`snmp/trap.rs`), so that this layer knows no SNMP encoding and no
+//! column OIDs (`rmon/` does no I/O).
 //!
 //! The log is one bounded queue across all events ([`EventTable::new`]'s limit): the MIB lets an
 //! agent delete the oldest entries "as required because of lack of memory", and one shared bound
@@ -15,23 +16,10 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use crate::mib::Oid;
-use crate::mib::Value;
-use crate::rmon::alarm::{ALARM_ENTRY, AlarmCrossing, Crossing};
+use crate::rmon::alarm::{AlarmCrossing, Crossing};
 use crate::rmon::control::{EntryStatus, Owner};
 
 pub use crate::mib::rmon1::event::{EventEntry, EventType, LogEntry};
-
-/// risingAlarm NOTIFICATION-TYPE: 1.3.6.1.2.1.16.0.1.
-pub const RISING_ALARM: [u32; 9] = [1, 3, 6, 1, 2, 1, 16, 0, 1];
-/// fallingAlarm NOTIFICATION-TYPE: 1.3.6.1.2.1.16.0.2.
-pub const FALLING_ALARM: [u32; 9] = [1, 3, 6, 1, 2, 1, 16, 0, 2];
-
-/// rmonprobePacketMatch NOTIFICATION-TYPE (`mibs/RMONPROBE-MIB`): RMON-MIB defines no
-/// notification for a channel's event, so the project's own module does.
-pub const PACKET_MATCH: [u32; 10] = [1, 3, 6, 1, 4, 1, 32473, 21, 0, 1];
-/// channelEntry, whose channelIndex, channelMatches and channelDescription a packet match carries.
-const CHANNEL_ENTRY: [u32; 10] = [1, 3, 6, 1, 2, 1, 16, 7, 2, 1];
 
 /// What fired an event.
 #[derive(Clone, Copy, Debug)]
@@ -108,9 +96,9 @@ impl Event {
     }
 }
 
-/// A notification for the caller to send: SNMPv2 style, the trap's OID and its varbinds (sysUpTime
-/// and snmpTrapOID are the sender's to put first). An SNMPv1 sender derives enterprise `rmon`
-/// (1.3.6.1.2.1.16), generic trap 6 and specific trap 1 or 2 from `trap_oid` (RFC 3584, 3.1).
+/// A notification for the caller to send, as the event that asked for it and the cause, typed:
+/// the SNMP agent turns it into risingAlarm, fallingAlarm or rmonprobePacketMatch with their
+/// varbinds (`snmp/trap.rs`), so the counting layer never builds SNMP values.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TrapRequest {
     /// The eventIndex that asked for it.
@@ -119,64 +107,30 @@ pub struct TrapRequest {
     pub community: Vec<u8>,
     /// sysUpTime when the event fired, in TimeTicks (not wrapped).
     pub sys_up_time: u64,
-    /// risingAlarm or fallingAlarm.
-    pub trap_oid: Oid,
-    /// alarmIndex, alarmVariable, alarmSampleType, alarmValue and the threshold reached, each
-    /// named by its instance (`alarmValue.N`), in the NOTIFICATION-TYPE's order.
-    pub varbinds: Vec<(Oid, Value)>,
+    /// What fired the event: what the notification's objects report.
+    pub cause: TrapCause,
 }
 
-impl TrapRequest {
-    /// The trap `cause` asks for.
-    fn of(event_index: u16, community: &[u8], sys_up_time: u64, cause: &Cause<'_>) -> TrapRequest {
-        match *cause {
-            Cause::Alarm(crossing) => TrapRequest::of_alarm(event_index, community, sys_up_time, crossing),
-            Cause::PacketMatch { channel_index, matches, description } => {
-                let column = |c: u32| {
-                    let mut arcs = CHANNEL_ENTRY.to_vec();
-                    arcs.extend([c, u32::from(channel_index)]);
-                    Oid(arcs)
-                };
-                TrapRequest {
-                    event_index,
-                    community: community.to_vec(),
-                    sys_up_time,
-                    trap_oid: Oid(PACKET_MATCH.to_vec()),
-                    varbinds: vec![
-                        (column(1), Value::Integer(i32::from(channel_index))),
-                        (column(9), Value::Counter32(matches as u32)),
-                        (column(10), Value::OctetString(description.as_bytes().to_vec())),
-                    ],
-                }
-            }
-        }
-    }
+/// What fired an event that sends a trap: [`Cause`], owned, for the trap to outlive the step
+/// that fired it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TrapCause {
+    /// An alarm crossed a threshold: risingAlarm or fallingAlarm, as `crossing` says, with the
+    /// alarm's alarmIndex, alarmVariable, alarmSampleType, alarmValue (exact: SNMP clamps it) and
+    /// the threshold reached.
+    Alarm(AlarmCrossing),
+    /// A channel matched a packet: rmonprobePacketMatch with channelIndex, channelMatches and
+    /// channelDescription.
+    PacketMatch { channel_index: u16, matches: u64, description: String },
+}
 
-    /// The trap an alarm crossing asks for.
-    fn of_alarm(event_index: u16, community: &[u8], sys_up_time: u64, cause: &AlarmCrossing) -> TrapRequest {
-        let column = |c: u32| {
-            let mut arcs = ALARM_ENTRY.to_vec();
-            arcs.extend([c, u32::from(cause.alarm_index)]);
-            Oid(arcs)
-        };
-        let (trap, threshold_column) = match cause.crossing {
-            Crossing::Rising => (RISING_ALARM, 7),
-            Crossing::Falling => (FALLING_ALARM, 8),
-        };
-        // alarmValue is an Integer32: clamp what does not fit.
-        let value = cause.value.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
-        TrapRequest {
-            event_index,
-            community: community.to_vec(),
-            sys_up_time,
-            trap_oid: Oid(trap.to_vec()),
-            varbinds: vec![
-                (column(1), Value::Integer(i32::from(cause.alarm_index))),
-                (column(3), Value::ObjectId(cause.variable.clone())),
-                (column(4), Value::Integer(cause.sample_type as i32)),
-                (column(5), Value::Integer(value)),
-                (column(threshold_column), Value::Integer(cause.threshold)),
-            ],
+impl TrapCause {
+    fn of(cause: &Cause<'_>) -> TrapCause {
+        match *cause {
+            Cause::Alarm(crossing) => TrapCause::Alarm(crossing.clone()),
+            Cause::PacketMatch { channel_index, matches, description } => {
+                TrapCause::PacketMatch { channel_index, matches, description: description.to_string() }
+            }
         }
     }
 }
@@ -267,7 +221,12 @@ impl EventTable {
             });
         }
         let event = self.rows.get(&index)?;
-        event_type.traps().then(|| TrapRequest::of(index, &event.community, sys_up_time, cause))
+        event_type.traps().then(|| TrapRequest {
+            event_index: index,
+            community: event.community.clone(),
+            sys_up_time,
+            cause: TrapCause::of(cause),
+        })
     }
 }
 
@@ -326,6 +285,7 @@ impl EventEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mib::Oid;
     use crate::rmon::alarm::SampleType;
 
     fn event(event_type: EventType) -> Event {
@@ -387,32 +347,19 @@ mod tests {
         assert_eq!(t.get(5).unwrap().last_time_sent, 0);
     }
 
+    // The varbinds of these traps (OIDs, order, types, clamping) are tested where they are
+    // built, in snmp/trap.rs.
     #[test]
-    fn rising_trap_has_the_mib_varbinds() {
+    fn a_trap_carries_its_event_and_the_typed_cause() {
         let mut t = table();
-        let trap = t.fire(3, 4242, &Cause::Alarm(&crossing(7, Crossing::Rising, 1500))).unwrap();
-        assert_eq!(trap.trap_oid.to_string(), "1.3.6.1.2.1.16.0.1");
+        let c = crossing(7, Crossing::Rising, 1500);
+        let trap = t.fire(3, 4242, &Cause::Alarm(&c)).unwrap();
         assert_eq!((trap.event_index, trap.community.as_slice(), trap.sys_up_time), (3, &b"traps"[..], 4242));
-        let got: Vec<_> = trap.varbinds.iter().map(|(o, v)| (o.to_string(), v.clone())).collect();
-        assert_eq!(
-            got,
-            vec![
-                ("1.3.6.1.2.1.16.3.1.1.1.7".to_string(), Value::Integer(7)),
-                ("1.3.6.1.2.1.16.3.1.1.3.7".to_string(), Value::ObjectId("1.3.6.1.2.1.16.1.1.1.5.1".parse().unwrap())),
-                ("1.3.6.1.2.1.16.3.1.1.4.7".to_string(), Value::Integer(2)),
-                ("1.3.6.1.2.1.16.3.1.1.5.7".to_string(), Value::Integer(1500)),
-                ("1.3.6.1.2.1.16.3.1.1.7.7".to_string(), Value::Integer(1000)),
-            ]
-        );
-    }
-
-    #[test]
-    fn falling_trap_names_the_falling_threshold_and_clamps_the_value() {
-        let mut t = table();
-        let trap = t.fire(4, 1, &Cause::Alarm(&crossing(2, Crossing::Falling, -5_000_000_000))).unwrap();
-        assert_eq!(trap.trap_oid.to_string(), "1.3.6.1.2.1.16.0.2");
-        assert_eq!(trap.varbinds[3], (Oid(vec![1, 3, 6, 1, 2, 1, 16, 3, 1, 1, 5, 2]), Value::Integer(i32::MIN)));
-        assert_eq!(trap.varbinds[4], (Oid(vec![1, 3, 6, 1, 2, 1, 16, 3, 1, 1, 8, 2]), Value::Integer(100)));
+        assert_eq!(trap.cause, TrapCause::Alarm(c));
+        let matched = Cause::PacketMatch { channel_index: 2, matches: 57, description: "ICMP" };
+        let trap = t.fire(4, 4343, &matched).unwrap();
+        assert_eq!((trap.event_index, trap.sys_up_time), (4, 4343));
+        assert_eq!(trap.cause, TrapCause::PacketMatch { channel_index: 2, matches: 57, description: "ICMP".into() });
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub mod topn;
 
 pub use alarm::{AlarmConfig, Sample, SampleType, StartupAlarm};
 pub use edit::{ControlTable, ControlValue, EditError, RejectedEdit, RowEdit, UNDER_CREATION_TIMEOUT};
-pub use event::{EventType, TrapRequest};
+pub use event::{EventType, TrapCause, TrapRequest};
 pub use probe::{AlarmRun, DataSourceInfo, Limits, Probe, RmonTables, RowError, RowRequest};
 pub use shard::{Group, Shard, ShardCommand, ShardParts};
 pub use snapshot::{Interface, Snapshot};

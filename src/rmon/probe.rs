@@ -1366,7 +1366,7 @@ mod tests {
         assert_eq!(log, vec![(1, 1, 1000), (2, 1, 3000)]);
         assert!(t.log[0].log_description.starts_with("alarm 5 risingAlarm: 1.3.6.1.2.1.16.1.1.1.5.1 deltaValue 10"));
         assert_eq!(traps.len(), 1);
-        assert_eq!(traps[0].trap_oid.to_string(), "1.3.6.1.2.1.16.0.1");
+        assert_eq!(crate::snmp::trap::notification_oid(&traps[0]).to_string(), "1.3.6.1.2.1.16.0.1");
         assert_eq!((traps[0].community.as_slice(), traps[0].sys_up_time), (&b"traps"[..], 1000));
         let events: Vec<_> = t.event.iter().map(|e| (e.event_index, e.event_last_time_sent)).collect();
         assert_eq!(events, vec![(1, 1000), (2, 3000)]);

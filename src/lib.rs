@@ -15,6 +15,7 @@ pub mod pipeline;
 pub mod replay;
 pub mod report;
 pub mod rmon;
+pub mod session;
 pub mod snmp;
 pub mod state;
 pub mod summary;

@@ -9,23 +9,21 @@
 //! final tables are those of the moment of the stop.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::capture::Batch;
 use crate::capture::batch::DEFAULT_BATCH_FRAMES;
 use crate::capture::live::{self, CaptureStats, Engine, LiveClock, LiveOptions, LiveSource, OpenError, ReadError};
 use crate::config::Config;
-use crate::pipeline::alarms::{AlarmSampler, spawn_alarm_thread};
-use crate::pipeline::control::{self, ControlPlane, EmbeddedProbe, ProbeClock, ViewTap};
+use crate::pipeline::BatchSender;
+use crate::pipeline::control::{ControlPlane, ViewTap};
 use crate::pipeline::dispatch::Dispatch;
-use crate::pipeline::workers::{StartError, join_workers, spawn_workers, start_probe};
-use crate::pipeline::{BatchSender, HANDOFF_DEPTH, hand_off, lock_probe};
+use crate::pipeline::workers::StartError;
 use crate::rmon::{DataSourceInfo, Probe, RmonTables, Shard, Timestamp};
-use crate::snmp::serve::{AgentSetup, start_agent};
-use crate::snmp::udp::AlarmClock;
-use crate::state;
+use crate::session::{self, Clock, Session};
+use crate::snmp::serve::AgentSetup;
 
 /// How often a capture thread tells the workers the time and polls the kernel's drop figures.
 pub const TICK: Duration = Duration::from_millis(100);
@@ -186,57 +184,22 @@ pub fn run_embedded(
         }
     }
 
-    let limits = options.config.limits().map_err(RunError::Config)?;
-    let configured = options.config.rows(&sources).map_err(RunError::Config)?;
-    let (rows, warnings) = state::startup_rows(configured, agent.as_ref().and_then(|a| a.restored.as_ref()), &sources);
-    for warning in warnings {
-        eprintln!("rmonprobe: warning: {warning}");
-    }
+    let (limits, rows) = session::startup_rows(&options.config, agent.as_ref(), &sources)?;
     let clock = LiveClock::start();
     let workers = options.workers.max(1);
-    let (probe, shards) = start_probe(clock.now(), &sources, limits, &rows, workers)?;
-    let start = probe.start();
-    let clocks: Vec<ProbeClock> = shards.iter().map(|_| ProbeClock::new(start)).collect();
-    let probe = Arc::new(Mutex::new(probe));
-    let (to_workers, requests): (Vec<_>, Vec<_>) = shards.iter().map(|_| control::requests()).unzip();
+    let session = Session::new(clock.now(), &sources, limits, &rows, workers)?;
+    let start = session.start();
     let dumper = match &options.capture_dir {
-        Some((dir, signal)) => Some(spawn_dumper(
-            dir.clone(),
-            Arc::clone(signal),
-            Arc::clone(stop),
-            ControlPlane::new(Arc::clone(&probe), to_workers.clone()),
-            clock,
-        )?),
+        Some((dir, signal)) => {
+            Some(spawn_dumper(dir.clone(), Arc::clone(signal), Arc::clone(stop), session.control(), clock)?)
+        }
         None => None,
     };
-    if let Some(view) = view {
-        // A view that has already quit needs no probe.
-        let _ = view.send(EmbeddedProbe {
-            control: ControlPlane::new(Arc::clone(&probe), to_workers.clone()),
-            clock: Box::new(move || clock.now()),
-        });
-    }
     // The alarms are sampled every 100 ms on the live clock: by the agent's thread, or without
     // an agent (and with something to sample) by a thread of their own.
-    let alarm_thread = match agent {
-        Some(a) => {
-            let control = ControlPlane::new(Arc::clone(&probe), to_workers);
-            let started = start_agent(a, control, move || clock.now(), AlarmClock::Shell)?;
-            Some((started.thread, started.stop))
-        }
-        None if lock_probe(&probe).has_event_sources() => {
-            let sampler = AlarmSampler::unserved(ControlPlane::new(Arc::clone(&probe), to_workers), Arc::clone(&probe));
-            let stop = Arc::new(AtomicBool::new(false));
-            Some((spawn_alarm_thread(sampler, move || clock.now(), Arc::clone(&stop))?, stop))
-        }
-        None => None,
-    };
-
     let ncpu = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let (senders, receivers): (Vec<_>, Vec<_>) = shards.iter().map(|_| hand_off(HANDOFF_DEPTH)).unzip();
     let cores = options.pin.then(|| (0..workers).map(|i| i % ncpu).collect());
-    let worker_threads = spawn_workers(shards, receivers, &requests, &clocks, cores)?;
-    drop(requests);
+    let (running, senders) = session.run(Clock::Live(clock), view, agent, cores)?;
 
     let seq = Arc::new(AtomicU64::new(0));
     let mut capture_threads = Vec::new();
@@ -270,21 +233,16 @@ pub fn run_embedded(
     for thread in capture_threads {
         results.push(thread.join().map_err(|_| RunError::Internal("a capture thread stopped unexpectedly".into()))?);
     }
-    let mut shards = join_workers(worker_threads)?;
-    let end = clock.now();
-    for shard in &mut shards {
-        shard.tick(end);
-    }
-    if let Some((thread, agent_stop)) = alarm_thread {
-        agent_stop.store(true, Ordering::Relaxed);
-        thread
-            .join()
-            .map_err(|_| RunError::Internal("the SNMP agent (or alarm) thread stopped unexpectedly".into()))?;
+    let mut finished = running.finish()?;
+    let end = finished.end;
+    if let Some(background) = finished.background.take() {
+        background.stop()?;
     }
     if let Some(dumper) = dumper {
         dumper.join().map_err(|_| RunError::Internal("the capture buffer writer stopped unexpectedly".into()))?;
     }
-    let probe = lock_probe(&probe).clone();
+    let probe = finished.probe();
+    let shards = finished.shards;
     Ok(LiveRun { probe, shards, sources: results, start, end })
 }
 

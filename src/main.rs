@@ -411,7 +411,7 @@ fn main() -> ExitCode {
             };
             match result {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(e) => fail(&e),
+                Err(e) => fail(&e.to_string()),
             }
         }
         Command::Demo { capture, snmp, refresh } => run_demo(capture, snmp, refresh),
@@ -490,7 +490,7 @@ fn run_demo_tui(input: CaptureInput, config: Config, agent: Option<AgentSetup>, 
     let tui = TuiOptions { refresh: Duration::from_secs_f64(refresh), capture_dir: PathBuf::from(".") };
     match launch::demo(input, options, agent, &tui) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(&e),
+        Err(e) => fail(&e.to_string()),
     }
 }
 

@@ -5,8 +5,8 @@
 //! every time and, paced or not, the same figures a live probe would have shown.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Select, TryRecvError};
@@ -16,14 +16,12 @@ use crate::capture::{Batch, CaptureFile, CaptureInput, Damage, OpenError};
 use crate::config::Config;
 use crate::packet::RawFrame;
 use crate::pipeline::alarms::AlarmSampler;
-use crate::pipeline::control::{self, ControlPlane, EmbeddedProbe, ProbeClock, ViewTap, WorkerRequest};
+use crate::pipeline::control::{self, ViewTap, WorkerRequest};
 use crate::pipeline::dispatch::Dispatch;
-use crate::pipeline::workers::{StartError, join_workers, spawn_workers, start_probe};
-use crate::pipeline::{HANDOFF_DEPTH, hand_off, lock_probe};
+use crate::pipeline::workers::{StartError, start_probe};
 use crate::rmon::{DataSourceInfo, Probe, RmonTables, Shard, Timestamp};
-use crate::snmp::serve::{AgentSetup, start_agent};
-use crate::snmp::udp::AlarmClock;
-use crate::state;
+use crate::session::{self, Clock, Session};
+use crate::snmp::serve::AgentSetup;
 
 /// How fast to replay.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -285,13 +283,11 @@ fn run(
         live: false,
         phys_address: Vec::new(),
     }];
-    let limits = options.config.limits().map_err(ReplayError::Config)?;
-    let configured = options.config.rows(&sources).map_err(ReplayError::Config)?;
-    let (rows, warnings) =
-        state::startup_rows(configured, agent.as_ref().and_then(|(a, _)| a.restored.as_ref()), &sources);
-    for warning in warnings {
-        eprintln!("rmonprobe: warning: {warning}");
-    }
+    let (agent, serve) = match agent {
+        Some((a, serve)) => (Some(a), serve),
+        None => (None, false),
+    };
+    let (limits, rows) = session::startup_rows(&options.config, agent.as_ref(), &sources)?;
     // Refuse a bad configuration before reading anything.
     start_probe(Timestamp::default(), &sources, limits, &rows, 1)?;
 
@@ -308,54 +304,26 @@ fn run(
         }
     }
     let first_time = first.iter().next().map(|f| f.time);
-    let workers = options.workers.max(1);
-    let (probe, shards) = start_probe(first_time.unwrap_or_default(), &sources, limits, &rows, workers)?;
-    let clocks: Vec<ProbeClock> = shards.iter().map(|_| ProbeClock::new(probe.start())).collect();
-    let probe = Arc::new(Mutex::new(probe));
-    let (to_workers, requests): (Vec<_>, Vec<_>) = shards.iter().map(|_| control::requests()).unzip();
-    let clock_of = |clocks: &Vec<ProbeClock>| {
-        let clocks = clocks.clone();
-        move || clocks.iter().map(ProbeClock::now).max().unwrap_or_default()
-    };
-    let (repeat, stop) = match &embedding {
-        Some(e) => {
-            let control = ControlPlane::new(Arc::clone(&probe), to_workers.clone());
-            // A view that has already quit needs no probe.
-            let _ = e.view.send(EmbeddedProbe { control, clock: Box::new(clock_of(&clocks)) });
-            (e.repeat, Some(Arc::clone(&e.stop)))
-        }
-        None => (false, None),
+    let session = Session::new(first_time.unwrap_or_default(), &sources, limits, &rows, options.workers)?;
+    let (repeat, stop, view) = match embedding {
+        Some(e) => (e.repeat, Some(e.stop), Some(e.view)),
+        None => (false, None, None),
     };
     // The reader samples the alarms on the packets' clock (see `pipeline::alarms`); the agent's
     // thread only answers, and looks at the channels' events.
-    let (agent, sampler) = match agent {
-        Some((a, serve)) => {
-            let control = ControlPlane::new(Arc::clone(&probe), to_workers.clone());
-            let started = start_agent(a, control, clock_of(&clocks), AlarmClock::Reader)?;
-            let sampler = started.alarm_sampler(Arc::clone(&probe));
-            (Some((started, serve)), Some(sampler))
-        }
-        None if lock_probe(&probe).has_event_sources() => {
-            let control = ControlPlane::new(Arc::clone(&probe), to_workers.clone());
-            (None, Some(AlarmSampler::unserved(control, Arc::clone(&probe))))
-        }
-        None => (None, None),
-    };
-    // Without a control plane the workers need not listen for one.
-    drop(to_workers);
+    let (mut running, senders) = session.run(Clock::Packets, view, agent, None)?;
 
     // A reader thread fills batches and dispatches them to the workers, each counting on its
     // own thread into its own shard. With one worker the result is that of counting inline;
     // with several, each conversation is counted whole by one worker (see `Dispatch`).
-    let (senders, receivers): (Vec<_>, Vec<_>) = shards.iter().map(|_| hand_off(HANDOFF_DEPTH)).unzip();
     let dispatch = Dispatch::new(senders);
-    let reading = Reading { speed: options.speed, if_index, repeat, stop, alarms: sampler.map(AlarmDeadlines::new) };
+    let alarms = running.sampler.take().map(AlarmDeadlines::new);
+    let reading = Reading { speed: options.speed, if_index, repeat, stop, alarms };
     let reader = std::thread::Builder::new()
         .name("rmonprobe-reader".into())
         .spawn(move || read_files(files, reading, dispatch, first, seq))
         .map_err(|e| ReplayError::Internal(format!("cannot start the reader thread: {e}")))?;
-    let threads = spawn_workers(shards, receivers, &requests, &clocks, None)?;
-    let mut shards = join_workers(threads)?;
+    let finished = running.finish()?;
     let (files, seq) =
         reader.join().map_err(|_| ReplayError::Internal("the reader thread stopped unexpectedly".into()))?;
 
@@ -368,16 +336,12 @@ fn run(
             damage: f.damage().cloned(),
         })
         .collect();
-    // Every shard's clock at the last frame, whichever worker counted it: the same buckets and
-    // reports close in each.
-    let end = shards.iter().map(Shard::now).max().unwrap_or_default();
-    for shard in &mut shards {
-        shard.tick(end);
-    }
-    let last_time = first_time.map(|_| end);
-    let probe = lock_probe(&probe).clone();
-    let agent =
-        agent.map(|(started, serve)| RunningAgent { thread: started.thread, stop: started.stop, requests, serve });
+    let last_time = first_time.map(|_| finished.end);
+    let probe = finished.probe();
+    // On the packets' clock, the only thread beside the workers is the agent's.
+    let requests = finished.requests;
+    let agent = finished.background.map(|b| RunningAgent { thread: b.thread, stop: b.stop, requests, serve });
+    let shards = finished.shards;
     Ok(Replay { probe, shards, files: results, frames: seq, first_time, last_time, agent })
 }
 

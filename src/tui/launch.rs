@@ -1,5 +1,6 @@
 //! Starting the UI on each kind of source: a replay, a live capture, or an agent.
 
+use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -15,10 +16,25 @@ use crate::tui::source::remote::{RemoteSource, Snmp2c};
 use crate::tui::stderr::Redirect;
 use crate::tui::term;
 
+/// Why the UI could not start, or ended in error: what `main` prints once the terminal is back.
+#[derive(Debug, thiserror::Error)]
+pub enum LaunchError {
+    #[error("cannot set standard error aside: {0}")]
+    Stderr(#[source] io::Error),
+    /// The thread that runs the embedded probe (`replay` or `capture`).
+    #[error("cannot start the {0} thread: {1}")]
+    Thread(&'static str, #[source] io::Error),
+    #[error("terminal: {0}")]
+    Terminal(#[source] io::Error),
+    /// The remote agent could not be reached (the message says why).
+    #[error("{0}")]
+    Agent(String),
+}
+
 /// Runs `ui` with standard error in a file (see [`Redirect`]); an error of the UI itself is
 /// returned, to be printed once the terminal is back.
-fn with_stderr_aside(ui: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
-    let redirect = Redirect::start().map_err(|e| format!("cannot set standard error aside: {e}"))?;
+fn with_stderr_aside(ui: impl FnOnce() -> Result<(), LaunchError>) -> Result<(), LaunchError> {
+    let redirect = Redirect::start().map_err(LaunchError::Stderr)?;
     let result = ui();
     if let Some(r) = redirect {
         r.finish();
@@ -36,7 +52,12 @@ pub struct TuiOptions {
 
 /// Replays `options.files` into an embedded probe and watches it; `repeat` loops the files as if
 /// live. With `agent`, SNMP is served from the same probe while the replay runs.
-pub fn replay(options: ReplayOptions, agent: Option<AgentSetup>, repeat: bool, tui: &TuiOptions) -> Result<(), String> {
+pub fn replay(
+    options: ReplayOptions,
+    agent: Option<AgentSetup>,
+    repeat: bool,
+    tui: &TuiOptions,
+) -> Result<(), LaunchError> {
     let inputs = options.files.iter().cloned().map(CaptureInput::File).collect();
     with_stderr_aside(|| replay_inner(inputs, options, agent, repeat, tui))
 }
@@ -48,7 +69,7 @@ pub fn demo(
     options: ReplayOptions,
     agent: Option<AgentSetup>,
     tui: &TuiOptions,
-) -> Result<(), String> {
+) -> Result<(), LaunchError> {
     with_stderr_aside(|| replay_inner(vec![capture], options, agent, true, tui))
 }
 
@@ -58,7 +79,7 @@ fn replay_inner(
     agent: Option<AgentSetup>,
     repeat: bool,
     tui: &TuiOptions,
-) -> Result<(), String> {
+) -> Result<(), LaunchError> {
     let names: Vec<String> = inputs.iter().map(|i| i.name().display().to_string()).collect();
     let speed = match options.speed {
         Speed::Max => "max".to_string(),
@@ -76,18 +97,17 @@ fn replay_inner(
             let end = replayed.end_time();
             Ok(Ended { probe: replayed.probe, shards: replayed.shards, end })
         })
-        .map_err(|e| format!("cannot start the replay thread: {e}"))?;
+        .map_err(|e| LaunchError::Thread("replay", e))?;
     let source = LocalSource::new(title.clone(), taps, runner, stop);
-    term::run(Box::new(source), App::new(title, tui.capture_dir.clone()), tui.refresh)
-        .map_err(|e| format!("terminal: {e}"))
+    term::run(Box::new(source), App::new(title, tui.capture_dir.clone()), tui.refresh).map_err(LaunchError::Terminal)
 }
 
 /// Captures live on `options.interfaces` into an embedded probe and watches it.
-pub fn live(options: RunOptions, agent: Option<AgentSetup>, tui: &TuiOptions) -> Result<(), String> {
+pub fn live(options: RunOptions, agent: Option<AgentSetup>, tui: &TuiOptions) -> Result<(), LaunchError> {
     with_stderr_aside(|| live_inner(options, agent, tui))
 }
 
-fn live_inner(options: RunOptions, agent: Option<AgentSetup>, tui: &TuiOptions) -> Result<(), String> {
+fn live_inner(options: RunOptions, agent: Option<AgentSetup>, tui: &TuiOptions) -> Result<(), LaunchError> {
     let title = format!("live on {} ({})", options.interfaces.join(", "), options.engine);
     let (tap, taps) = crossbeam_channel::bounded(1);
     let stop = Arc::new(AtomicBool::new(false));
@@ -98,10 +118,9 @@ fn live_inner(options: RunOptions, agent: Option<AgentSetup>, tui: &TuiOptions) 
             let run = run_embedded(&options, agent, &run_stop, Some(tap)).map_err(|e| e.to_string())?;
             Ok(Ended { probe: run.probe, shards: run.shards, end: run.end })
         })
-        .map_err(|e| format!("cannot start the capture thread: {e}"))?;
+        .map_err(|e| LaunchError::Thread("capture", e))?;
     let source = LocalSource::new(title.clone(), taps, runner, stop);
-    term::run(Box::new(source), App::new(title, tui.capture_dir.clone()), tui.refresh)
-        .map_err(|e| format!("terminal: {e}"))
+    term::run(Box::new(source), App::new(title, tui.capture_dir.clone()), tui.refresh).map_err(LaunchError::Terminal)
 }
 
 /// Watches the RMON agent at `agent` (HOST[:PORT]) over SNMPv2c.
@@ -111,7 +130,7 @@ pub fn remote(
     write_community: Option<&str>,
     timeout: Duration,
     tui: &TuiOptions,
-) -> Result<(), String> {
+) -> Result<(), LaunchError> {
     with_stderr_aside(|| remote_inner(agent, community, write_community, timeout, tui))
 }
 
@@ -121,10 +140,9 @@ fn remote_inner(
     write_community: Option<&str>,
     timeout: Duration,
     tui: &TuiOptions,
-) -> Result<(), String> {
-    let walker = Snmp2c::connect(agent, community, write_community, timeout)?;
+) -> Result<(), LaunchError> {
+    let walker = Snmp2c::connect(agent, community, write_community, timeout).map_err(LaunchError::Agent)?;
     let source = RemoteSource::new(agent.to_string(), walker);
     let title = format!("agent {agent}");
-    term::run(Box::new(source), App::new(title, tui.capture_dir.clone()), tui.refresh)
-        .map_err(|e| format!("terminal: {e}"))
+    term::run(Box::new(source), App::new(title, tui.capture_dir.clone()), tui.refresh).map_err(LaunchError::Terminal)
 }

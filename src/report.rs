@@ -154,7 +154,12 @@ pub fn write_json(out: impl Write, meta: Meta, tables: &RmonTables, pretty: bool
     if pretty {
         serde_json::to_writer_pretty(&mut out, &report)?;
     } else {
-        serde_json::to_writer(&mut out, &report)?;
+        // The same document as `serde_json::to_writer(&report)`, the tables written by their
+        // schemas' own writer: the bulk of a busy link's report.
+        out.write_all(b"{\"rmonprobe\":")?;
+        serde_json::to_writer(&mut out, &report.rmonprobe)?;
+        tables.write_json_members(&mut out)?;
+        out.write_all(b"}")?;
     }
     out.write_all(b"\n")?;
     out.flush()

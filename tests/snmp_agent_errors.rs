@@ -353,7 +353,14 @@ fn cases() -> Vec<Case> {
         case("SET of sysContact", Set, vec![vb(sys(4), text("ops@example.net"))], Taken, Taken),
         case("SET of a 255-octet sysLocation", Set, vec![vb(sys(6), octets(255))], Taken, Taken),
         case("SET of a 127-octet owner on a valid row", Set, vec![vb(es(20, 1), octets(127))], Taken, Taken),
-        case("invalid on a row that does not exist", Set, vec![vb(status_9.clone(), int(4))], Taken, Taken),
+        // 4 is createAndGo in RowStatus: a manager must hear that no row was made (issue 15).
+        case(
+            "invalid on a row that does not exist",
+            Set,
+            vec![vb(status_9.clone(), int(4))],
+            E(NoCreation, 1),
+            E(NoSuchName, 1),
+        ),
         case("invalid on a default row", Set, vec![vb(o(HOST_CONTROL, &[6, 1]), int(4))], Taken, Taken),
         case(
             "a row made in one PDU",

@@ -709,6 +709,94 @@ impl<E> Serialize for JsonRow<'_, E> {
     }
 }
 
+/// Writes the rows of one table as a JSON array, as [`Rows`] serializes them, straight into
+/// `out`: the report of a busy link holds hundreds of thousands of rows (two HC-RMON tables
+/// for every RMON-1 one), and keys known to need no escaping, copied as they are, and numbers
+/// formatted without the serializer's machinery make writing it several times faster.
+pub fn write_json_rows<E, W: std::io::Write>(table: &'static Table<E>, rows: &[E], out: &mut W) -> std::io::Result<()> {
+    let mut numbers = itoa::Buffer::new();
+    out.write_all(b"[")?;
+    for (n, row) in rows.iter().enumerate() {
+        if n > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(b"{")?;
+        let mut first = true;
+        let mut key = |out: &mut W, name: &str| -> std::io::Result<()> {
+            if !std::mem::take(&mut first) {
+                out.write_all(b",")?;
+            }
+            out.write_all(b"\"")?;
+            out.write_all(name.as_bytes())?;
+            out.write_all(b"\":")
+        };
+        for part in table.index.iter().filter(|p| !p.name.is_empty()) {
+            match (part.read)(row) {
+                Cell::Mac(m) => {
+                    key(out, part.name)?;
+                    write_quoted(out, &m.to_text())?;
+                }
+                Cell::Uint(v) => {
+                    key(out, part.name)?;
+                    out.write_all(numbers.format(v).as_bytes())?;
+                }
+                Cell::Int(v) => {
+                    key(out, part.name)?;
+                    out.write_all(numbers.format(v).as_bytes())?;
+                }
+                _ => {}
+            }
+        }
+        for column in table.columns {
+            let cell = (column.read)(row);
+            if cell == Cell::Absent {
+                continue;
+            }
+            key(out, column.name)?;
+            match cell {
+                Cell::Absent => {}
+                Cell::Int(v) => match column.syntax {
+                    Syntax::Enum(names) => match names.iter().find(|(n, _)| *n == v) {
+                        Some((_, text)) => write_quoted(out, text.as_bytes())?,
+                        None => out.write_all(numbers.format(v).as_bytes())?,
+                    },
+                    _ => out.write_all(numbers.format(v).as_bytes())?,
+                },
+                Cell::Uint(v) => out.write_all(numbers.format(v).as_bytes())?,
+                Cell::Text(t) => serde_json::to_writer(&mut *out, t).map_err(std::io::Error::other)?,
+                Cell::Bytes(b) => match column.syntax {
+                    Syntax::Text { .. } | Syntax::OctetsAsText { .. } => {
+                        serde_json::to_writer(&mut *out, &String::from_utf8_lossy(b)).map_err(std::io::Error::other)?
+                    }
+                    _ => write_quoted(out, Octets::display(b).to_string().as_bytes())?,
+                },
+                Cell::Mac(m) => write_quoted(out, &m.to_text())?,
+                Cell::Oid(o) => {
+                    out.write_all(b"\"")?;
+                    for (i, id) in o.iter().enumerate() {
+                        if i > 0 {
+                            out.write_all(b".")?;
+                        }
+                        out.write_all(numbers.format(*id).as_bytes())?;
+                    }
+                    out.write_all(b"\"")?;
+                }
+                Cell::Source(ds) => write_quoted(out, ds.to_string().as_bytes())?,
+                Cell::Status(st) => write_quoted(out, st.name().as_bytes())?,
+            }
+        }
+        out.write_all(b"}")?;
+    }
+    out.write_all(b"]")
+}
+
+/// `"text"` for text known to need no escaping (hex, addresses, MIB names).
+fn write_quoted<W: std::io::Write>(out: &mut W, text: &[u8]) -> std::io::Result<()> {
+    out.write_all(b"\"")?;
+    out.write_all(text)?;
+    out.write_all(b"\"")
+}
+
 struct HexOctets<'a>(&'a [u8]);
 
 impl Serialize for HexOctets<'_> {

@@ -35,6 +35,16 @@ impl EntryStatus {
         self as i64
     }
 
+    /// The MIB's name, as the JSON report writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            EntryStatus::Valid => "valid",
+            EntryStatus::CreateRequest => "createRequest",
+            EntryStatus::UnderCreation => "underCreation",
+            EntryStatus::Invalid => "invalid",
+        }
+    }
+
     /// The status an SNMP integer names, if any.
     pub fn from_value(v: i64) -> Option<EntryStatus> {
         match v {

@@ -283,7 +283,7 @@ impl EventEntry {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::mib::Oid;
     use crate::rmon::alarm::SampleType;
@@ -292,7 +292,8 @@ mod tests {
         Event::new("high load".into(), event_type, b"traps".to_vec(), Owner::monitor(), EntryStatus::Valid)
     }
 
-    fn crossing(alarm_index: u16, crossing: Crossing, value: i64) -> AlarmCrossing {
+    /// An alarm crossing of alarmIndex `alarm_index` over etherStatsPkts.1 (also the traps' tests).
+    pub(crate) fn crossing(alarm_index: u16, crossing: Crossing, value: i64) -> AlarmCrossing {
         AlarmCrossing {
             alarm_index,
             crossing,

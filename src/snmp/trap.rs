@@ -216,25 +216,11 @@ pub fn encode_for(sink: &TrapSink, trap: &TrapRequest, request_id: i32, agent_ad
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rmon::alarm::SampleType;
     use crate::rmon::control::{EntryStatus, Owner};
+    use crate::rmon::event::tests::crossing;
     use crate::rmon::event::{Cause, Event, EventTable, EventType};
     use snmp_parser::asn1_rs::FromBer;
     use snmp_parser::{NetworkAddress, ObjectSyntax, SnmpMessage, SnmpPdu, TrapType, VarBindValue};
-
-    fn crossing(alarm_index: u16, crossing: Crossing, value: i64) -> AlarmCrossing {
-        AlarmCrossing {
-            alarm_index,
-            crossing,
-            variable: "1.3.6.1.2.1.16.1.1.1.5.1".parse().unwrap(),
-            sample_type: SampleType::DeltaValue,
-            value,
-            threshold: match crossing {
-                Crossing::Rising => 1000,
-                Crossing::Falling => 100,
-            },
-        }
-    }
 
     fn rising() -> TrapRequest {
         let mut alarm = crossing(7, Crossing::Rising, 41);

@@ -32,6 +32,18 @@ pub enum ConfigError {
     Invalid { path: String, message: String },
 }
 
+/// What is wrong with a configuration's contents: its text, its limits or its rows. The
+/// message names the key or the row and says what it must be; [`ConfigError`] adds the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigProblem {
+    #[error("{0}")]
+    Syntax(String),
+    #[error("{0}")]
+    Limits(String),
+    #[error("{0}")]
+    Rows(String),
+}
+
 /// The whole configuration file.
 #[derive(Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -452,18 +464,23 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: shown.clone(), source })?;
-        let config = Config::parse(&text).map_err(|message| ConfigError::Parse { path: shown.clone(), message })?;
-        config.limits().map_err(|message| ConfigError::Invalid { path: shown, message })?;
+        let config =
+            Config::parse(&text).map_err(|e| ConfigError::Parse { path: shown.clone(), message: e.to_string() })?;
+        config.limits().map_err(|e| ConfigError::Invalid { path: shown, message: e.to_string() })?;
         Ok(config)
     }
 
     /// Parses configuration text.
-    pub fn parse(text: &str) -> Result<Config, String> {
-        toml::from_str(text).map_err(|e| e.to_string())
+    pub fn parse(text: &str) -> Result<Config, ConfigProblem> {
+        toml::from_str(text).map_err(|e| ConfigProblem::Syntax(e.to_string()))
     }
 
     /// The limits, defaults filled in.
-    pub fn limits(&self) -> Result<Limits, String> {
+    pub fn limits(&self) -> Result<Limits, ConfigProblem> {
+        self.checked_limits().map_err(ConfigProblem::Limits)
+    }
+
+    fn checked_limits(&self) -> Result<Limits, String> {
         let mut limits = Limits::default();
         if let Some(n) = self.limits.host_table_size {
             if n == 0 || n > MAX_HOST_TABLE_SIZE {
@@ -508,18 +525,17 @@ impl Config {
     /// The control rows to make valid at start: the defaults (unless turned off), then the
     /// file's rows, which replace defaults of the same index. A sound `--state` file, when
     /// there is one, replaces all of them ([`crate::state::startup_rows`]).
-    pub fn rows(&self, sources: &[DataSourceInfo]) -> Result<Vec<RowRequest>, String> {
+    pub fn rows(&self, sources: &[DataSourceInfo]) -> Result<Vec<RowRequest>, ConfigProblem> {
         let mut rows = if self.probe.default_rows { RowRequest::defaults(sources) } else { Vec::new() };
-        rows.extend(requests(
-            &self.ether_stats,
-            &self.history_control,
-            &self.host_control,
-            &self.host_top_n_control,
-            &self.matrix_control,
-        )?);
-        rows.extend(filter_requests(&self.channel, &self.filter)?);
-        rows.extend(self.buffer_control.iter().map(BufferControlRow::request).collect::<Result<Vec<_>, _>>()?);
-        rows.extend(alarm_event_requests(&self.alarm, &self.event)?);
+        rows.extend(
+            section_requests(
+                (&self.ether_stats, &self.history_control, &self.host_control),
+                (&self.host_top_n_control, &self.matrix_control),
+                (&self.channel, &self.filter, &self.buffer_control),
+                (&self.alarm, &self.event),
+            )
+            .map_err(ConfigProblem::Rows)?,
+        );
         Ok(rows)
     }
 }
@@ -672,19 +688,30 @@ impl RowSections {
 
     /// The rows the sections ask for: hostTopN rows after the host tables, channels before
     /// their filters, then events and alarms.
-    pub fn requests(&self) -> Result<Vec<RowRequest>, String> {
-        let mut rows = requests(
-            &self.ether_stats,
-            &self.history_control,
-            &self.host_control,
-            &self.host_top_n_control,
-            &self.matrix_control,
-        )?;
-        rows.extend(filter_requests(&self.channel, &self.filter)?);
-        rows.extend(self.buffer_control.iter().map(BufferControlRow::request).collect::<Result<Vec<_>, _>>()?);
-        rows.extend(alarm_event_requests(&self.alarm, &self.event)?);
-        Ok(rows)
+    pub fn requests(&self) -> Result<Vec<RowRequest>, ConfigProblem> {
+        section_requests(
+            (&self.ether_stats, &self.history_control, &self.host_control),
+            (&self.host_top_n_control, &self.matrix_control),
+            (&self.channel, &self.filter, &self.buffer_control),
+            (&self.alarm, &self.event),
+        )
+        .map_err(ConfigProblem::Rows)
     }
+}
+
+/// The rows of a file's sections, in the order the probe takes them: hostTopN rows after the
+/// host tables, channels before their filters, then buffers, events and alarms.
+fn section_requests(
+    (ether_stats, history, hosts): (&[EtherStatsRow], &[HistoryControlRow], &[HostControlRow]),
+    (top_n, matrix): (&[HostTopNControlRow], &[MatrixControlRow]),
+    (channels, filters, buffers): (&[ChannelRow], &[FilterRow], &[BufferControlRow]),
+    (alarms, events): (&[AlarmRow], &[EventRow]),
+) -> Result<Vec<RowRequest>, String> {
+    let mut rows = requests(ether_stats, history, hosts, top_n, matrix)?;
+    rows.extend(filter_requests(channels, filters)?);
+    rows.extend(buffers.iter().map(BufferControlRow::request).collect::<Result<Vec<_>, _>>()?);
+    rows.extend(alarm_event_requests(alarms, events)?);
+    Ok(rows)
 }
 
 /// The event and alarm rows of a file (events first, though an alarm naming an event that does
@@ -927,30 +954,34 @@ mod tests {
         let e = Config::parse("[[alarm]]\nalarmIndex = 1\nalarmInterval = 1\nalarmVariable = \"ifInOctets.1\"\nalarmSampleType = \"deltaValue\"\nalarmRisingThreshold = 2\nalarmFallingThreshold = 1\n")
             .unwrap()
             .rows(&source())
-            .unwrap_err();
+            .unwrap_err().to_string();
         assert!(e.contains("alarm 1: alarmVariable must be a dotted OID"), "{e}");
-        let e = Config::parse("[[event]]\neventIndex = 1\neventType = \"email\"\n").unwrap_err();
+        let e = Config::parse("[[event]]\neventIndex = 1\neventType = \"email\"\n").unwrap_err().to_string();
         assert!(e.contains("email"), "{e}");
     }
 
     #[test]
     fn mistakes_are_named() {
-        let e = Config::parse("[[historyControl]]\nhistoryControlIndx = 3\n").unwrap_err();
+        let e = Config::parse("[[historyControl]]\nhistoryControlIndx = 3\n").unwrap_err().to_string();
         assert!(e.contains("historyControlIndx"), "{e}");
         let e = Config::parse("[[historyControl]]\nhistoryControlIndex = 3\nhistoryControlBucketsRequested = 70000\n")
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("historyControlBucketsRequested") || e.contains("70000"), "{e}");
         let c = Config::parse("[limits]\nhost_table_size = 70000\n").unwrap();
-        assert!(c.limits().unwrap_err().contains("65535"));
+        assert!(c.limits().unwrap_err().to_string().contains("65535"));
         let c = Config::parse("[[etherStats]]\netherStatsIndex = 2\netherStatsDataSource = \"eth0\"\n").unwrap();
-        assert!(c.rows(&source()).unwrap_err().contains("eth0"));
+        assert!(c.rows(&source()).unwrap_err().to_string().contains("eth0"));
         let e = Config::parse("[[filter]]\nfilterIndex = 1\nfilterChannelIndex = 1\nfilterPktData = \"0x08\"\n")
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("hex octets"), "{e}");
         let e = Config::parse("[[filter]]\nfilterIndex = 1\nfilterChannelIndex = 1\nfilterPktDataOffset = -1\n")
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("filterPktDataOffset") || e.contains("-1"), "{e}");
-        let e = Config::parse("[[channel]]\nchannelIndex = 1\nchannelAcceptType = \"matched\"\n").unwrap_err();
+        let e =
+            Config::parse("[[channel]]\nchannelIndex = 1\nchannelAcceptType = \"matched\"\n").unwrap_err().to_string();
         assert!(e.contains("acceptMatched"), "{e}");
         let c = Config::parse("[probe]\ndefault_rows = false\n").unwrap();
         assert!(c.rows(&source()).unwrap().is_empty());

@@ -41,8 +41,8 @@ pub fn startup_rows(
     agent: Option<&AgentSetup>,
     sources: &[DataSourceInfo],
 ) -> Result<(Limits, Vec<RowRequest>), StartError> {
-    let limits = config.limits().map_err(StartError::Config)?;
-    let configured = config.rows(sources).map_err(StartError::Config)?;
+    let limits = config.limits().map_err(|e| StartError::Config(e.to_string()))?;
+    let configured = config.rows(sources).map_err(|e| StartError::Config(e.to_string()))?;
     let (rows, warnings) = state::startup_rows(configured, agent.and_then(|a| a.restored.as_ref()), sources);
     for warning in warnings {
         eprintln!("rmonprobe: warning: {warning}");

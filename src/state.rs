@@ -201,7 +201,7 @@ impl ProbeState {
             alarm: file.alarm,
             event: file.event,
         };
-        let rows = sections.requests()?;
+        let rows = sections.requests().map_err(|e| e.to_string())?;
         for row in &rows {
             row.check().map_err(|e| e.to_string())?;
         }

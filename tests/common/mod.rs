@@ -307,16 +307,23 @@ pub struct Served {
 
 /// Serves `probe` with [`default_config`], the clock at NOW, saving to `state` if given.
 pub fn serve(probe: LocalProbe, state: Option<PathBuf>) -> Served {
-    serve_with_sinks(probe, state, Vec::new())
+    serve_from(probe, state, Vec::new(), NOW)
 }
 
-/// [`serve`], sending the events' traps to `trap_sinks`.
+/// [`serve`], sending the events' traps to `trap_sinks`, the clock at the probe's start: the
+/// shell steps the alarms from its first moment, so a clock that started later would take
+/// their readings before the test sets the time it means.
 pub fn serve_with_sinks(probe: LocalProbe, state: Option<PathBuf>, trap_sinks: Vec<TrapSink>) -> Served {
+    let start = probe.probe.start();
+    serve_from(probe, state, trap_sinks, start)
+}
+
+fn serve_from(probe: LocalProbe, state: Option<PathBuf>, trap_sinks: Vec<TrapSink>, now: Timestamp) -> Served {
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
     let addr = socket.local_addr().unwrap();
     let stop = Arc::new(AtomicBool::new(false));
     let probe = Arc::new(Mutex::new(probe));
-    let clock = Arc::new(AtomicU64::new(NOW.0));
+    let clock = Arc::new(AtomicU64::new(now.0));
     let shell = Shell::new(socket, state, Arc::clone(&stop), trap_sinks);
     let agent = Mutex::new(Agent::new(default_config(), Shared(Arc::clone(&probe))));
     let time = Arc::clone(&clock);

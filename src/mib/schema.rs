@@ -23,7 +23,7 @@ use serde::{Serialize, Serializer};
 
 use crate::mib::oid::Oid;
 use crate::mib::tc::{DataSource, EntryStatus, MacAddr, Octets, Owner};
-use crate::mib::value::Value;
+use crate::mib::value::{Value, counter32, integer, time_ticks};
 
 /// MAX-ACCESS of a column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -541,11 +541,11 @@ impl ColumnInfo {
 pub fn encode(syntax: Syntax, cell: Cell<'_>) -> Option<Value> {
     Some(match (syntax, cell) {
         (_, Cell::Absent) => return None,
-        (Syntax::Counter32, Cell::Uint(v)) => Value::Counter32(v as u32),
-        (Syntax::TimeTicks, Cell::Uint(v)) => Value::TimeTicks(v as u32),
+        (Syntax::Counter32, Cell::Uint(v)) => counter32(v),
+        (Syntax::TimeTicks, Cell::Uint(v)) => time_ticks(v),
         (Syntax::Gauge32, Cell::Uint(v)) => Value::Gauge32(u32::try_from(v).unwrap_or(u32::MAX)),
         (Syntax::Counter64, Cell::Uint(v)) => Value::Counter64(v),
-        (_, Cell::Uint(v)) => Value::Integer(i32::try_from(v).unwrap_or(i32::MAX)),
+        (_, Cell::Uint(v)) => integer(v),
         (_, Cell::Int(v)) => Value::Integer(i32::try_from(v).unwrap_or(if v < 0 { i32::MIN } else { i32::MAX })),
         (_, Cell::Status(s)) => Value::Integer(s.value() as i32),
         (_, Cell::Text(t)) => Value::OctetString(t.as_bytes().to_vec()),
@@ -559,30 +559,30 @@ pub fn encode(syntax: Syntax, cell: Cell<'_>) -> Option<Value> {
 impl<E> Table<E> {
     /// The sub-identifiers of `row`'s index, appended to `out`: integers as one, octet strings
     /// length-prefixed (RFC 2578 7.7).
-    pub fn instance_index(&self, row: &E, out: &mut Vec<u32>) {
+    pub fn instance_index(&self, row: &E, out: &mut impl Extend<u32>) {
         for part in self.index {
             match (part.read)(row) {
-                Cell::Uint(v) => out.push(u32::try_from(v).unwrap_or(u32::MAX)),
-                Cell::Int(v) => out.push(u32::try_from(v).unwrap_or(0)),
+                Cell::Uint(v) => out.extend([u32::try_from(v).unwrap_or(u32::MAX)]),
+                Cell::Int(v) => out.extend([u32::try_from(v).unwrap_or(0)]),
                 Cell::Mac(m) => {
-                    out.push(6);
+                    out.extend([6]);
                     out.extend(m.0.iter().map(|&b| u32::from(b)));
                 }
                 Cell::Bytes(b) => {
-                    out.push(b.len() as u32);
+                    out.extend([b.len() as u32]);
                     out.extend(b.iter().map(|&b| u32::from(b)));
                 }
                 Cell::Text(t) => {
-                    out.push(t.len() as u32);
+                    out.extend([t.len() as u32]);
                     out.extend(t.bytes().map(u32::from));
                 }
                 Cell::Oid(o) => {
-                    out.push(o.len() as u32);
-                    out.extend_from_slice(o);
+                    out.extend([o.len() as u32]);
+                    out.extend(o.iter().copied());
                 }
-                Cell::Source(ds) => out.push(ds.if_index()),
-                Cell::Status(s) => out.push(s.value() as u32),
-                Cell::Absent => out.push(0),
+                Cell::Source(ds) => out.extend([ds.if_index()]),
+                Cell::Status(st) => out.extend([st.value() as u32]),
+                Cell::Absent => out.extend([0]),
             }
         }
     }
@@ -646,6 +646,31 @@ impl<E> Table<E> {
                 write(row, value);
             }
         }
+    }
+}
+
+/// A table's description without its row type: what the control plane needs to name a table and
+/// check its columns, whatever rows it holds.
+pub trait Described: Sync {
+    /// The entry's name, less "Table": `etherStats`.
+    fn row_name(&self) -> &'static str;
+    /// Every column, in column order.
+    fn column_infos(&self) -> Vec<ColumnInfo>;
+    /// The column numbered `number`.
+    fn column_info(&self, number: u32) -> Option<ColumnInfo>;
+}
+
+impl<E: Sync> Described for Table<E> {
+    fn row_name(&self) -> &'static str {
+        Table::row_name(self)
+    }
+
+    fn column_infos(&self) -> Vec<ColumnInfo> {
+        self.columns.iter().map(Column::info).collect()
+    }
+
+    fn column_info(&self, number: u32) -> Option<ColumnInfo> {
+        self.column(number).map(Column::info)
     }
 }
 

@@ -94,6 +94,24 @@ impl std::fmt::Display for Value {
     }
 }
 
+// How a count the probe keeps in 64 bits is served in a 32-bit column (the views and the
+// schemas' encoder share these).
+
+/// A counter of 64 bits served as Counter32: it wraps, as the MIB says it does.
+pub fn counter32(v: u64) -> Value {
+    Value::Counter32(v as u32)
+}
+
+/// TimeTicks from exact hundredths of a second (they wrap after 497 days).
+pub fn time_ticks(v: u64) -> Value {
+    Value::TimeTicks(v as u32)
+}
+
+/// An Integer32 column from a count that might exceed it: capped, never negative.
+pub fn integer(v: u64) -> Value {
+    Value::Integer(i32::try_from(v).unwrap_or(i32::MAX))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

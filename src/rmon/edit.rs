@@ -50,7 +50,7 @@ use crate::mib::rmon1::hosts::HOST_CONTROL_TABLE;
 use crate::mib::rmon1::matrix::MATRIX_CONTROL_TABLE;
 use crate::mib::rmon1::statistics::ETHER_STATS_TABLE;
 use crate::mib::rmon1::topn::HOST_TOP_N_CONTROL_TABLE;
-use crate::mib::schema::{ColumnInfo, Refusal, Syntax, Table};
+use crate::mib::schema::{ColumnInfo, Described, Refusal, Syntax};
 use crate::mib::time::{NANOS_PER_SEC, Timestamp};
 use crate::mib::{Oid, Value};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
@@ -97,45 +97,36 @@ impl ControlTable {
         ControlTable::Event,
     ];
 
-    /// The MIB's name of a row of the table, less "Entry": `historyControl`.
-    pub fn name(self) -> &'static str {
+    /// The table's schema (`mib/rmon1/`): its name, and per column the name, syntax and range,
+    /// access, and whether a valid row freezes it.
+    fn schema(self) -> &'static dyn Described {
         match self {
-            ControlTable::EtherStats => "etherStats",
-            ControlTable::HistoryControl => "historyControl",
-            ControlTable::HostControl => "hostControl",
-            ControlTable::HostTopNControl => "hostTopNControl",
-            ControlTable::MatrixControl => "matrixControl",
-            ControlTable::Alarm => "alarm",
-            ControlTable::Filter => "filter",
-            ControlTable::Channel => "channel",
-            ControlTable::BufferControl => "bufferControl",
-            ControlTable::Event => "event",
+            ControlTable::EtherStats => &ETHER_STATS_TABLE,
+            ControlTable::HistoryControl => &HISTORY_CONTROL_TABLE,
+            ControlTable::HostControl => &HOST_CONTROL_TABLE,
+            ControlTable::HostTopNControl => &HOST_TOP_N_CONTROL_TABLE,
+            ControlTable::MatrixControl => &MATRIX_CONTROL_TABLE,
+            ControlTable::Alarm => &ALARM_TABLE,
+            ControlTable::Filter => &FILTER_TABLE,
+            ControlTable::Channel => &CHANNEL_TABLE,
+            ControlTable::BufferControl => &BUFFER_CONTROL_TABLE,
+            ControlTable::Event => &EVENT_TABLE,
         }
     }
 
-    /// The table's schema's columns (`mib/rmon1/`): names, syntax and ranges, access, and which
-    /// ones a valid row freezes.
+    /// The MIB's name of a row of the table, less "Entry": `historyControl`.
+    pub fn name(self) -> &'static str {
+        self.schema().row_name()
+    }
+
+    /// The table's columns, as its schema describes them.
     pub fn columns(self) -> Vec<ColumnInfo> {
-        fn infos<E>(table: &Table<E>) -> Vec<ColumnInfo> {
-            table.columns.iter().map(|c| c.info()).collect()
-        }
-        match self {
-            ControlTable::EtherStats => infos(&ETHER_STATS_TABLE),
-            ControlTable::HistoryControl => infos(&HISTORY_CONTROL_TABLE),
-            ControlTable::HostControl => infos(&HOST_CONTROL_TABLE),
-            ControlTable::HostTopNControl => infos(&HOST_TOP_N_CONTROL_TABLE),
-            ControlTable::MatrixControl => infos(&MATRIX_CONTROL_TABLE),
-            ControlTable::Alarm => infos(&ALARM_TABLE),
-            ControlTable::Filter => infos(&FILTER_TABLE),
-            ControlTable::Channel => infos(&CHANNEL_TABLE),
-            ControlTable::BufferControl => infos(&BUFFER_CONTROL_TABLE),
-            ControlTable::Event => infos(&EVENT_TABLE),
-        }
+        self.schema().column_infos()
     }
 
     /// The column numbered `number`, if the entry has one.
     pub fn column(self, number: u32) -> Option<ColumnInfo> {
-        self.columns().into_iter().find(|c| c.number == number)
+        self.schema().column_info(number)
     }
 
     /// The MIB column number of the table's EntryStatus column.

@@ -6,6 +6,7 @@
 
 use crate::mib::Value;
 use crate::mib::time::Timestamp;
+use crate::mib::value::{counter32, integer};
 use crate::rmon::control::DataSource;
 use crate::rmon::probe::{DataSourceInfo, Probe, RmonTables};
 use crate::rmon::shard::Shard;
@@ -28,16 +29,6 @@ fn errors(c: &EtherStatsCounters) -> u64 {
 
 fn unicast(c: &EtherStatsCounters) -> u64 {
     c.pkts.saturating_sub(c.broadcast_pkts + c.multicast_pkts + errors(c))
-}
-
-/// A Counter32 of an exact count: it wraps.
-fn counter32(v: u64) -> Value {
-    Value::Counter32(v as u32)
-}
-
-/// An Integer32 from a count: capped.
-fn integer(v: u64) -> Value {
-    Value::Integer(i32::try_from(v).unwrap_or(i32::MAX))
 }
 
 /// One data source as IF-MIB shows it: what it is and what it received.

@@ -105,20 +105,7 @@ pub trait MibNode: Send + Sync {
     }
 }
 
-/// A counter of 64 bits served as Counter32: it wraps, as the MIB says it does.
-pub fn counter32(v: u64) -> Value {
-    Value::Counter32(v as u32)
-}
-
-/// TimeTicks from exact hundredths of a second (they wrap after 497 days).
-pub fn time_ticks(v: u64) -> Value {
-    Value::TimeTicks(v as u32)
-}
-
-/// An Integer32 column from a count that might exceed it: capped, never negative.
-pub fn integer(v: u64) -> Value {
-    Value::Integer(i32::try_from(v).unwrap_or(i32::MAX))
-}
+pub use crate::mib::value::{counter32, integer, time_ticks};
 
 /// The sub-identifiers of one row's index, kept inline: the longest RMON-1 index
 /// (matrixSDIndex + two length-prefixed MAC addresses) has 15.
@@ -152,6 +139,14 @@ impl Index {
 
     pub fn as_slice(&self) -> &[u32] {
         &self.ids[..self.len]
+    }
+}
+
+impl Extend<u32> for Index {
+    fn extend<I: IntoIterator<Item = u32>>(&mut self, ids: I) {
+        for id in ids {
+            self.push(id);
+        }
     }
 }
 

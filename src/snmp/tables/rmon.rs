@@ -7,7 +7,7 @@ use crate::mib::schema::{Table as Schema, TableVisitor};
 use crate::rmon::RmonTables;
 use crate::rmon::edit::{ControlTable, ControlValue, RowEdit};
 use crate::snmp::message::ErrorStatus;
-use crate::snmp::mib::{Context, MibNode, SetAction};
+use crate::snmp::mib::{Context, Index, MibNode, SetAction};
 use crate::snmp::value::Value;
 
 /// A table served from its schema over the rows of a snapshot.
@@ -28,8 +28,9 @@ impl<E: 'static> SchemaTable<E> {
         SchemaTable { schema, rows, columns, control }
     }
 
-    fn index_of(&self, row: &E) -> Vec<u32> {
-        let mut index = Vec::with_capacity(16);
+    /// A row's index, kept inline: a binary search computes one per step.
+    fn index_of(&self, row: &E) -> Index {
+        let mut index = Index::default();
         self.schema.instance_index(row, &mut index);
         index
     }

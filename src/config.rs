@@ -6,17 +6,13 @@
 
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use crate::mib::tc::Octets;
-use crate::rmon::alarm::{AlarmConfig, SampleType, StartupAlarm};
-use crate::rmon::capture::{DEFAULT_SLICE_SIZE, FullAction};
-use crate::rmon::control::{DataSource, Owner};
-use crate::rmon::event::EventType;
-use crate::rmon::filter::{AcceptType, ChannelEventStatus, DataControl, Filter};
 use crate::rmon::hosts::MAX_HOST_TABLE_SIZE;
 use crate::rmon::probe::{DataSourceInfo, Limits, RowRequest};
-use crate::rmon::topn::RateBase;
+
+mod rows;
+pub use rows::{FileRow, RowSections};
 
 /// ifSpeed of a replayed capture unless configured: 1 Gb/s.
 pub const DEFAULT_FILE_IF_SPEED: u64 = 1_000_000_000;
@@ -44,36 +40,26 @@ pub enum ConfigProblem {
     Rows(String),
 }
 
-/// The whole configuration file.
-#[derive(Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
+/// The whole configuration file: `[probe]`, `[limits]`, `[snmp]` and the control rows
+/// (`[[etherStats]]`, ... under the RMON-MIB names; see `config/rows.rs`).
+#[derive(Debug, Default, PartialEq)]
 pub struct Config {
-    #[serde(default)]
     pub probe: ProbeSection,
-    #[serde(default)]
     pub limits: LimitsSection,
-    #[serde(default)]
     pub snmp: SnmpSection,
-    #[serde(default, rename = "etherStats")]
-    pub ether_stats: Vec<EtherStatsRow>,
-    #[serde(default, rename = "historyControl")]
-    pub history_control: Vec<HistoryControlRow>,
-    #[serde(default, rename = "hostControl")]
-    pub host_control: Vec<HostControlRow>,
-    #[serde(default, rename = "hostTopNControl")]
-    pub host_top_n_control: Vec<HostTopNControlRow>,
-    #[serde(default, rename = "matrixControl")]
-    pub matrix_control: Vec<MatrixControlRow>,
+    pub rows: RowSections,
+}
+
+/// The sections a file may have besides the control rows.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Settings {
     #[serde(default)]
-    pub channel: Vec<ChannelRow>,
+    probe: ProbeSection,
     #[serde(default)]
-    pub filter: Vec<FilterRow>,
-    #[serde(default, rename = "bufferControl")]
-    pub buffer_control: Vec<BufferControlRow>,
+    limits: LimitsSection,
     #[serde(default)]
-    pub alarm: Vec<AlarmRow>,
-    #[serde(default)]
-    pub event: Vec<EventRow>,
+    snmp: SnmpSection,
 }
 
 /// `[probe]`
@@ -152,313 +138,6 @@ pub struct LimitsSection {
     pub capture_octets: Option<u64>,
 }
 
-/// A data source as written in the file: an ifIndex number, `ifIndex.N`, or the OID.
-#[derive(Debug, Deserialize, Serialize, PartialEq, Eq, Clone)]
-#[serde(untagged)]
-pub enum DataSourceSpec {
-    IfIndex(u32),
-    Text(String),
-}
-
-impl Default for DataSourceSpec {
-    fn default() -> Self {
-        DataSourceSpec::IfIndex(1)
-    }
-}
-
-impl DataSourceSpec {
-    fn resolve(&self) -> Result<DataSource, String> {
-        match self {
-            DataSourceSpec::IfIndex(n) => n.to_string().parse(),
-            DataSourceSpec::Text(s) => s.parse(),
-        }
-    }
-
-    /// The form the probe writes: `ifIndex.N`, as the MIB's DESCRIPTIONs name an interface.
-    fn of(source: DataSource) -> DataSourceSpec {
-        DataSourceSpec::Text(format!("ifIndex.{}", source.if_index()))
-    }
-}
-
-fn monitor() -> String {
-    crate::rmon::control::MONITOR_OWNER.to_string()
-}
-
-fn ten() -> u32 {
-    10
-}
-
-fn fifty() -> u16 {
-    50
-}
-
-fn eighteen_hundred() -> u32 {
-    1800
-}
-
-/// `[[etherStats]]`
-#[derive(Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct EtherStatsRow {
-    pub ether_stats_index: u16,
-    #[serde(default)]
-    pub ether_stats_data_source: DataSourceSpec,
-    #[serde(default = "monitor")]
-    pub ether_stats_owner: String,
-}
-
-/// `[[historyControl]]`
-#[derive(Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct HistoryControlRow {
-    pub history_control_index: u16,
-    #[serde(default)]
-    pub history_control_data_source: DataSourceSpec,
-    /// Seconds per bucket (1..3600); the MIB's default is 1800.
-    #[serde(default = "eighteen_hundred")]
-    pub history_control_interval: u32,
-    #[serde(default = "fifty")]
-    pub history_control_buckets_requested: u16,
-    #[serde(default = "monitor")]
-    pub history_control_owner: String,
-}
-
-/// `[[hostControl]]`
-#[derive(Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct HostControlRow {
-    pub host_control_index: u16,
-    #[serde(default)]
-    pub host_control_data_source: DataSourceSpec,
-    #[serde(default = "monitor")]
-    pub host_control_owner: String,
-}
-
-/// `[[hostTopNControl]]`: a report started at the probe's start.
-#[derive(Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct HostTopNControlRow {
-    pub host_top_n_control_index: u16,
-    #[serde(default = "one_u16")]
-    pub host_top_n_host_index: u16,
-    #[serde(default = "out_octets")]
-    pub host_top_n_rate_base: RateBase,
-    /// The report's duration in seconds, counted from the probe's start (as if a manager set
-    /// hostTopNTimeRemaining then).
-    pub host_top_n_time_remaining: u32,
-    #[serde(default = "ten")]
-    pub host_top_n_requested_size: u32,
-    #[serde(default = "monitor")]
-    pub host_top_n_owner: String,
-}
-
-fn one_u16() -> u16 {
-    1
-}
-
-fn out_octets() -> RateBase {
-    RateBase::OutOctets
-}
-
-/// `[[matrixControl]]`
-#[derive(Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct MatrixControlRow {
-    pub matrix_control_index: u16,
-    #[serde(default)]
-    pub matrix_control_data_source: DataSourceSpec,
-    #[serde(default = "monitor")]
-    pub matrix_control_owner: String,
-}
-
-/// `[[channel]]`: a channel on an interface, counting in channelMatches the frames its filters
-/// accept.
-#[derive(Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct ChannelRow {
-    pub channel_index: u16,
-    /// channelIfIndex: the ifIndex whose frames the filters see.
-    #[serde(default = "one_u32")]
-    pub channel_if_index: u32,
-    /// The MIB has no default; acceptMatched is what a channel with filters usually means.
-    #[serde(default = "accept_matched")]
-    pub channel_accept_type: AcceptType,
-    #[serde(default)]
-    pub channel_data_control: DataControl,
-    #[serde(default)]
-    pub channel_turn_on_event_index: u16,
-    #[serde(default)]
-    pub channel_turn_off_event_index: u16,
-    #[serde(default)]
-    pub channel_event_index: u16,
-    #[serde(default)]
-    pub channel_event_status: ChannelEventStatus,
-    #[serde(default)]
-    pub channel_description: String,
-    #[serde(default = "monitor")]
-    pub channel_owner: String,
-}
-
-fn one_u32() -> u32 {
-    1
-}
-
-fn accept_matched() -> AcceptType {
-    AcceptType::AcceptMatched
-}
-
-/// `[[filter]]`: one filter of a channel. Octet strings are hex octets (`"08:00"` or `"0800"`).
-#[derive(Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct FilterRow {
-    pub filter_index: u16,
-    pub filter_channel_index: u16,
-    #[serde(default)]
-    pub filter_pkt_data_offset: u32,
-    #[serde(default)]
-    pub filter_pkt_data: Octets,
-    #[serde(default)]
-    pub filter_pkt_data_mask: Octets,
-    #[serde(default)]
-    pub filter_pkt_data_not_mask: Octets,
-    #[serde(default)]
-    pub filter_pkt_status: i32,
-    #[serde(default)]
-    pub filter_pkt_status_mask: i32,
-    #[serde(default)]
-    pub filter_pkt_status_not_mask: i32,
-    #[serde(default = "monitor")]
-    pub filter_owner: String,
-}
-
-/// The channel rows, then the filter rows (a filter names a channel, which must exist by then).
-fn filter_requests(channels: &[ChannelRow], filters: &[FilterRow]) -> Result<Vec<RowRequest>, String> {
-    let mut rows = Vec::new();
-    for c in channels {
-        rows.push(RowRequest::Channel {
-            index: c.channel_index,
-            data_source: DataSource(c.channel_if_index),
-            accept_type: c.channel_accept_type,
-            data_control: c.channel_data_control,
-            turn_on_event_index: c.channel_turn_on_event_index,
-            turn_off_event_index: c.channel_turn_off_event_index,
-            event_index: c.channel_event_index,
-            event_status: c.channel_event_status,
-            description: c.channel_description.clone(),
-            owner: Owner::new(&c.channel_owner)?,
-        });
-    }
-    for f in filters {
-        rows.push(RowRequest::Filter {
-            index: f.filter_index,
-            channel_index: f.filter_channel_index,
-            filter: Filter {
-                pkt_data_offset: f.filter_pkt_data_offset,
-                pkt_data: f.filter_pkt_data.0.clone(),
-                pkt_data_mask: f.filter_pkt_data_mask.0.clone(),
-                pkt_data_not_mask: f.filter_pkt_data_not_mask.0.clone(),
-                pkt_status: f.filter_pkt_status,
-                pkt_status_mask: f.filter_pkt_status_mask,
-                pkt_status_not_mask: f.filter_pkt_status_not_mask,
-            },
-            owner: Owner::new(&f.filter_owner)?,
-        });
-    }
-    Ok(rows)
-}
-
-/// `[[bufferControl]]`: a capture buffer of a channel's frames (the channel must come first).
-#[derive(Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct BufferControlRow {
-    pub buffer_control_index: u16,
-    pub buffer_control_channel_index: u16,
-    /// The MIB has no default; lockWhenFull keeps the first frames, which is what a capture
-    /// started to catch something usually wants.
-    #[serde(default = "lock_when_full")]
-    pub buffer_control_full_action: FullAction,
-    #[serde(default = "default_slice")]
-    pub buffer_control_capture_slice_size: u32,
-    #[serde(default = "default_slice")]
-    pub buffer_control_download_slice_size: u32,
-    #[serde(default)]
-    pub buffer_control_download_offset: u32,
-    #[serde(default = "minus_one")]
-    pub buffer_control_max_octets_requested: i32,
-    #[serde(default = "monitor")]
-    pub buffer_control_owner: String,
-}
-
-fn lock_when_full() -> FullAction {
-    FullAction::LockWhenFull
-}
-
-fn default_slice() -> u32 {
-    DEFAULT_SLICE_SIZE
-}
-
-fn minus_one() -> i32 {
-    -1
-}
-
-impl BufferControlRow {
-    fn request(&self) -> Result<RowRequest, String> {
-        Ok(RowRequest::BufferControl {
-            index: self.buffer_control_index,
-            channel_index: self.buffer_control_channel_index,
-            full_action: self.buffer_control_full_action,
-            capture_slice_size: self.buffer_control_capture_slice_size,
-            download_slice_size: self.buffer_control_download_slice_size,
-            download_offset: self.buffer_control_download_offset,
-            max_octets_requested: self.buffer_control_max_octets_requested,
-            owner: Owner::new(&self.buffer_control_owner)?,
-        })
-    }
-}
-
-/// `[[alarm]]`: an alarm sampling from the probe's start. No defaults where the MIB has none,
-/// but for the startup alarm (risingOrFallingAlarm: tell me whichever way it starts) and the
-/// event indexes (0: no event).
-#[derive(Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct AlarmRow {
-    pub alarm_index: u16,
-    /// Seconds between samples.
-    pub alarm_interval: u32,
-    /// The OID of the instance sampled, dotted (`1.3.6.1.2.1.16.1.1.1.5.1`).
-    pub alarm_variable: String,
-    pub alarm_sample_type: SampleType,
-    #[serde(default = "rising_or_falling")]
-    pub alarm_startup_alarm: StartupAlarm,
-    pub alarm_rising_threshold: i32,
-    pub alarm_falling_threshold: i32,
-    #[serde(default)]
-    pub alarm_rising_event_index: u16,
-    #[serde(default)]
-    pub alarm_falling_event_index: u16,
-    #[serde(default = "monitor")]
-    pub alarm_owner: String,
-}
-
-fn rising_or_falling() -> StartupAlarm {
-    StartupAlarm::RisingOrFallingAlarm
-}
-
-/// `[[event]]`
-#[derive(Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct EventRow {
-    pub event_index: u16,
-    #[serde(default)]
-    pub event_description: String,
-    pub event_type: EventType,
-    /// The community of the traps the event sends.
-    #[serde(default = "public")]
-    pub event_community: String,
-    #[serde(default = "monitor")]
-    pub event_owner: String,
-}
-
 impl Config {
     /// Reads and checks a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
@@ -472,7 +151,11 @@ impl Config {
 
     /// Parses configuration text.
     pub fn parse(text: &str) -> Result<Config, ConfigProblem> {
-        toml::from_str(text).map_err(|e| ConfigProblem::Syntax(e.to_string()))
+        let mut doc: toml::Table = toml::from_str(text).map_err(|e| ConfigProblem::Syntax(e.to_string()))?;
+        let rows = RowSections::take_from(&mut doc).map_err(ConfigProblem::Rows)?;
+        let settings: Settings =
+            toml::Value::Table(doc).try_into().map_err(|e: toml::de::Error| ConfigProblem::Syntax(e.to_string()))?;
+        Ok(Config { probe: settings.probe, limits: settings.limits, snmp: settings.snmp, rows })
     }
 
     /// The limits, defaults filled in.
@@ -527,285 +210,18 @@ impl Config {
     /// there is one, replaces all of them ([`crate::state::startup_rows`]).
     pub fn rows(&self, sources: &[DataSourceInfo]) -> Result<Vec<RowRequest>, ConfigProblem> {
         let mut rows = if self.probe.default_rows { RowRequest::defaults(sources) } else { Vec::new() };
-        rows.extend(
-            section_requests(
-                (&self.ether_stats, &self.history_control, &self.host_control),
-                (&self.host_top_n_control, &self.matrix_control),
-                (&self.channel, &self.filter, &self.buffer_control),
-                (&self.alarm, &self.event),
-            )
-            .map_err(ConfigProblem::Rows)?,
-        );
+        rows.extend(self.rows.requests().map_err(ConfigProblem::Rows)?);
         Ok(rows)
     }
-}
-
-/// The control rows of a file, table by table under the RMON-MIB names, as a configuration
-/// writes them: what a state file (`state.rs`) holds, so that its rows read like, and can be
-/// pasted into, a configuration.
-#[derive(Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct RowSections {
-    #[serde(default, rename = "etherStats", skip_serializing_if = "Vec::is_empty")]
-    pub ether_stats: Vec<EtherStatsRow>,
-    #[serde(default, rename = "historyControl", skip_serializing_if = "Vec::is_empty")]
-    pub history_control: Vec<HistoryControlRow>,
-    #[serde(default, rename = "hostControl", skip_serializing_if = "Vec::is_empty")]
-    pub host_control: Vec<HostControlRow>,
-    #[serde(default, rename = "hostTopNControl", skip_serializing_if = "Vec::is_empty")]
-    pub host_top_n_control: Vec<HostTopNControlRow>,
-    #[serde(default, rename = "matrixControl", skip_serializing_if = "Vec::is_empty")]
-    pub matrix_control: Vec<MatrixControlRow>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub channel: Vec<ChannelRow>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub filter: Vec<FilterRow>,
-    #[serde(default, rename = "bufferControl", skip_serializing_if = "Vec::is_empty")]
-    pub buffer_control: Vec<BufferControlRow>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub alarm: Vec<AlarmRow>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub event: Vec<EventRow>,
-}
-
-impl RowSections {
-    /// The sections that ask for `rows`.
-    pub fn from_requests(rows: &[RowRequest]) -> RowSections {
-        let mut s = RowSections::default();
-        for row in rows {
-            match row {
-                RowRequest::EtherStats { index, data_source, owner } => s.ether_stats.push(EtherStatsRow {
-                    ether_stats_index: *index,
-                    ether_stats_data_source: DataSourceSpec::of(*data_source),
-                    ether_stats_owner: owner.0.clone(),
-                }),
-                RowRequest::History { index, data_source, interval, buckets_requested, owner } => {
-                    s.history_control.push(HistoryControlRow {
-                        history_control_index: *index,
-                        history_control_data_source: DataSourceSpec::of(*data_source),
-                        history_control_interval: *interval,
-                        history_control_buckets_requested: *buckets_requested,
-                        history_control_owner: owner.0.clone(),
-                    })
-                }
-                RowRequest::Hosts { index, data_source, owner } => s.host_control.push(HostControlRow {
-                    host_control_index: *index,
-                    host_control_data_source: DataSourceSpec::of(*data_source),
-                    host_control_owner: owner.0.clone(),
-                }),
-                RowRequest::HostTopN { index, host_index, rate_base, time_remaining, requested_size, owner } => {
-                    s.host_top_n_control.push(HostTopNControlRow {
-                        host_top_n_control_index: *index,
-                        host_top_n_host_index: *host_index,
-                        host_top_n_rate_base: *rate_base,
-                        host_top_n_time_remaining: *time_remaining,
-                        host_top_n_requested_size: *requested_size,
-                        host_top_n_owner: owner.0.clone(),
-                    })
-                }
-                RowRequest::Matrix { index, data_source, owner } => s.matrix_control.push(MatrixControlRow {
-                    matrix_control_index: *index,
-                    matrix_control_data_source: DataSourceSpec::of(*data_source),
-                    matrix_control_owner: owner.0.clone(),
-                }),
-                RowRequest::Channel {
-                    index,
-                    data_source,
-                    accept_type,
-                    data_control,
-                    turn_on_event_index,
-                    turn_off_event_index,
-                    event_index,
-                    event_status,
-                    description,
-                    owner,
-                } => s.channel.push(ChannelRow {
-                    channel_index: *index,
-                    channel_if_index: data_source.if_index(),
-                    channel_accept_type: *accept_type,
-                    channel_data_control: *data_control,
-                    channel_turn_on_event_index: *turn_on_event_index,
-                    channel_turn_off_event_index: *turn_off_event_index,
-                    channel_event_index: *event_index,
-                    channel_event_status: *event_status,
-                    channel_description: description.clone(),
-                    channel_owner: owner.0.clone(),
-                }),
-                RowRequest::Filter { index, channel_index, filter, owner } => s.filter.push(FilterRow {
-                    filter_index: *index,
-                    filter_channel_index: *channel_index,
-                    filter_pkt_data_offset: filter.pkt_data_offset,
-                    filter_pkt_data: Octets(filter.pkt_data.clone()),
-                    filter_pkt_data_mask: Octets(filter.pkt_data_mask.clone()),
-                    filter_pkt_data_not_mask: Octets(filter.pkt_data_not_mask.clone()),
-                    filter_pkt_status: filter.pkt_status,
-                    filter_pkt_status_mask: filter.pkt_status_mask,
-                    filter_pkt_status_not_mask: filter.pkt_status_not_mask,
-                    filter_owner: owner.0.clone(),
-                }),
-                RowRequest::BufferControl {
-                    index,
-                    channel_index,
-                    full_action,
-                    capture_slice_size,
-                    download_slice_size,
-                    download_offset,
-                    max_octets_requested,
-                    owner,
-                } => s.buffer_control.push(BufferControlRow {
-                    buffer_control_index: *index,
-                    buffer_control_channel_index: *channel_index,
-                    buffer_control_full_action: *full_action,
-                    buffer_control_capture_slice_size: *capture_slice_size,
-                    buffer_control_download_slice_size: *download_slice_size,
-                    buffer_control_download_offset: *download_offset,
-                    buffer_control_max_octets_requested: *max_octets_requested,
-                    buffer_control_owner: owner.0.clone(),
-                }),
-                RowRequest::Alarm { index, config, owner } => s.alarm.push(AlarmRow {
-                    alarm_index: *index,
-                    alarm_interval: config.interval,
-                    alarm_variable: config.variable.to_string(),
-                    alarm_sample_type: config.sample_type,
-                    alarm_startup_alarm: config.startup_alarm,
-                    alarm_rising_threshold: config.rising_threshold,
-                    alarm_falling_threshold: config.falling_threshold,
-                    alarm_rising_event_index: config.rising_event_index,
-                    alarm_falling_event_index: config.falling_event_index,
-                    alarm_owner: owner.0.clone(),
-                }),
-                RowRequest::Event { index, description, event_type, community, owner } => s.event.push(EventRow {
-                    event_index: *index,
-                    event_description: description.clone(),
-                    event_type: *event_type,
-                    event_community: String::from_utf8_lossy(community).into_owned(),
-                    event_owner: owner.0.clone(),
-                }),
-            }
-        }
-        s
-    }
-
-    /// The rows the sections ask for: hostTopN rows after the host tables, channels before
-    /// their filters, then events and alarms.
-    pub fn requests(&self) -> Result<Vec<RowRequest>, ConfigProblem> {
-        section_requests(
-            (&self.ether_stats, &self.history_control, &self.host_control),
-            (&self.host_top_n_control, &self.matrix_control),
-            (&self.channel, &self.filter, &self.buffer_control),
-            (&self.alarm, &self.event),
-        )
-        .map_err(ConfigProblem::Rows)
-    }
-}
-
-/// The rows of a file's sections, in the order the probe takes them: hostTopN rows after the
-/// host tables, channels before their filters, then buffers, events and alarms.
-fn section_requests(
-    (ether_stats, history, hosts): (&[EtherStatsRow], &[HistoryControlRow], &[HostControlRow]),
-    (top_n, matrix): (&[HostTopNControlRow], &[MatrixControlRow]),
-    (channels, filters, buffers): (&[ChannelRow], &[FilterRow], &[BufferControlRow]),
-    (alarms, events): (&[AlarmRow], &[EventRow]),
-) -> Result<Vec<RowRequest>, String> {
-    let mut rows = requests(ether_stats, history, hosts, top_n, matrix)?;
-    rows.extend(filter_requests(channels, filters)?);
-    rows.extend(buffers.iter().map(BufferControlRow::request).collect::<Result<Vec<_>, _>>()?);
-    rows.extend(alarm_event_requests(alarms, events)?);
-    Ok(rows)
-}
-
-/// The event and alarm rows of a file (events first, though an alarm naming an event that does
-/// not exist is no error: the MIB says no association exists then, and it fires nothing).
-fn alarm_event_requests(alarm: &[AlarmRow], event: &[EventRow]) -> Result<Vec<RowRequest>, String> {
-    let mut rows = Vec::new();
-    for r in event {
-        rows.push(RowRequest::Event {
-            index: r.event_index,
-            description: r.event_description.clone(),
-            event_type: r.event_type,
-            community: r.event_community.as_bytes().to_vec(),
-            owner: Owner::new(&r.event_owner)?,
-        });
-    }
-    for r in alarm {
-        let variable = r.alarm_variable.parse().map_err(|e| {
-            format!("alarm {}: alarmVariable must be a dotted OID such as 1.3.6.1.2.1.16.1.1.1.5.1: {e}", r.alarm_index)
-        })?;
-        rows.push(RowRequest::Alarm {
-            index: r.alarm_index,
-            config: AlarmConfig {
-                interval: r.alarm_interval,
-                variable,
-                sample_type: r.alarm_sample_type,
-                startup_alarm: r.alarm_startup_alarm,
-                rising_threshold: r.alarm_rising_threshold,
-                falling_threshold: r.alarm_falling_threshold,
-                rising_event_index: r.alarm_rising_event_index,
-                falling_event_index: r.alarm_falling_event_index,
-            },
-            owner: Owner::new(&r.alarm_owner)?,
-        });
-    }
-    Ok(rows)
-}
-
-/// The rows of a file's sections; hostTopN rows come last, since a report names a host table,
-/// which must exist by then.
-fn requests(
-    ether_stats: &[EtherStatsRow],
-    history_control: &[HistoryControlRow],
-    host_control: &[HostControlRow],
-    host_top_n_control: &[HostTopNControlRow],
-    matrix_control: &[MatrixControlRow],
-) -> Result<Vec<RowRequest>, String> {
-    let mut rows = Vec::new();
-    let owner = |s: &str| Owner::new(s);
-    for r in ether_stats {
-        rows.push(RowRequest::EtherStats {
-            index: r.ether_stats_index,
-            data_source: r.ether_stats_data_source.resolve()?,
-            owner: owner(&r.ether_stats_owner)?,
-        });
-    }
-    for r in history_control {
-        rows.push(RowRequest::History {
-            index: r.history_control_index,
-            data_source: r.history_control_data_source.resolve()?,
-            interval: r.history_control_interval,
-            buckets_requested: r.history_control_buckets_requested,
-            owner: owner(&r.history_control_owner)?,
-        });
-    }
-    for r in host_control {
-        rows.push(RowRequest::Hosts {
-            index: r.host_control_index,
-            data_source: r.host_control_data_source.resolve()?,
-            owner: owner(&r.host_control_owner)?,
-        });
-    }
-    for r in matrix_control {
-        rows.push(RowRequest::Matrix {
-            index: r.matrix_control_index,
-            data_source: r.matrix_control_data_source.resolve()?,
-            owner: owner(&r.matrix_control_owner)?,
-        });
-    }
-    for r in host_top_n_control {
-        rows.push(RowRequest::HostTopN {
-            index: r.host_top_n_control_index,
-            host_index: r.host_top_n_host_index,
-            rate_base: r.host_top_n_rate_base,
-            time_remaining: r.host_top_n_time_remaining,
-            requested_size: r.host_top_n_requested_size,
-            owner: owner(&r.host_top_n_owner)?,
-        });
-    }
-    Ok(rows)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rmon::alarm::{AlarmConfig, SampleType, StartupAlarm};
+    use crate::rmon::control::{DataSource, Owner};
+    use crate::rmon::event::EventType;
+    use crate::rmon::topn::RateBase;
 
     fn source() -> Vec<DataSourceInfo> {
         vec![DataSourceInfo {

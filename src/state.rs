@@ -65,34 +65,6 @@ impl SystemSection {
     }
 }
 
-/// The file as written.
-#[derive(Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-struct StateFile {
-    #[serde(default, skip_serializing_if = "SystemSection::is_empty")]
-    system: SystemSection,
-    #[serde(default, rename = "etherStats", skip_serializing_if = "Vec::is_empty")]
-    ether_stats: Vec<crate::config::EtherStatsRow>,
-    #[serde(default, rename = "historyControl", skip_serializing_if = "Vec::is_empty")]
-    history_control: Vec<crate::config::HistoryControlRow>,
-    #[serde(default, rename = "hostControl", skip_serializing_if = "Vec::is_empty")]
-    host_control: Vec<crate::config::HostControlRow>,
-    #[serde(default, rename = "matrixControl", skip_serializing_if = "Vec::is_empty")]
-    matrix_control: Vec<crate::config::MatrixControlRow>,
-    #[serde(default, rename = "hostTopNControl", skip_serializing_if = "Vec::is_empty")]
-    host_top_n_control: Vec<crate::config::HostTopNControlRow>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    channel: Vec<crate::config::ChannelRow>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    filter: Vec<crate::config::FilterRow>,
-    #[serde(default, rename = "bufferControl", skip_serializing_if = "Vec::is_empty")]
-    buffer_control: Vec<crate::config::BufferControlRow>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    event: Vec<crate::config::EventRow>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    alarm: Vec<crate::config::AlarmRow>,
-}
-
 const HEADER: &str = "\
 # rmonprobe state: the valid control rows and system strings as managers left them.
 # Written by the probe after each change; at start it replaces the configuration's rows.
@@ -167,49 +139,39 @@ impl ProbeState {
         (rows, warnings)
     }
 
-    fn to_file(&self) -> StateFile {
-        let sections = RowSections::from_requests(&self.rows);
-        StateFile {
-            system: SystemSection {
-                sys_contact: self.sys_contact.clone(),
-                sys_name: self.sys_name.clone(),
-                sys_location: self.sys_location.clone(),
-            },
-            ether_stats: sections.ether_stats,
-            history_control: sections.history_control,
-            host_control: sections.host_control,
-            matrix_control: sections.matrix_control,
-            host_top_n_control: sections.host_top_n_control,
-            channel: sections.channel,
-            filter: sections.filter,
-            buffer_control: sections.buffer_control,
-            event: sections.event,
-            alarm: sections.alarm,
+    /// The file's contents: `[system]`, then the rows (`config/rows.rs`).
+    fn to_file(&self) -> Result<toml::Table, String> {
+        let system = SystemSection {
+            sys_contact: self.sys_contact.clone(),
+            sys_name: self.sys_name.clone(),
+            sys_location: self.sys_location.clone(),
+        };
+        let mut doc = toml::Table::new();
+        if !system.is_empty() {
+            doc.insert("system".to_string(), toml::Value::try_from(&system).map_err(|e| e.to_string())?);
         }
+        RowSections::from_requests(&self.rows).write_to(&mut doc);
+        Ok(doc)
     }
 
-    fn from_file(file: StateFile) -> Result<ProbeState, String> {
-        let sections = RowSections {
-            ether_stats: file.ether_stats,
-            history_control: file.history_control,
-            host_control: file.host_control,
-            host_top_n_control: file.host_top_n_control,
-            matrix_control: file.matrix_control,
-            channel: file.channel,
-            filter: file.filter,
-            buffer_control: file.buffer_control,
-            alarm: file.alarm,
-            event: file.event,
+    fn from_file(mut doc: toml::Table) -> Result<ProbeState, String> {
+        let rows = RowSections::take_from(&mut doc)?;
+        let system: SystemSection = match doc.remove("system") {
+            Some(v) => v.try_into().map_err(|e: toml::de::Error| format!("[system]: {e}"))?,
+            None => SystemSection::default(),
         };
-        let rows = sections.requests().map_err(|e| e.to_string())?;
+        if let Some(key) = doc.keys().next() {
+            return Err(format!("unknown section `{key}`"));
+        }
+        let rows = rows.requests()?;
         for row in &rows {
             row.check().map_err(|e| e.to_string())?;
         }
         Ok(ProbeState {
             rows,
-            sys_contact: file.system.sys_contact,
-            sys_name: file.system.sys_name,
-            sys_location: file.system.sys_location,
+            sys_contact: system.sys_contact,
+            sys_name: system.sys_name,
+            sys_location: system.sys_location,
         })
     }
 }
@@ -245,7 +207,7 @@ pub fn startup_rows(
 
 /// The text of a state file.
 fn render(state: &ProbeState) -> io::Result<String> {
-    let body = toml::to_string(&state.to_file()).map_err(io::Error::other)?;
+    let body = toml::to_string(&state.to_file().map_err(io::Error::other)?).map_err(io::Error::other)?;
     Ok(format!("{HEADER}\n{body}"))
 }
 
@@ -305,7 +267,7 @@ pub fn load(path: &Path) -> Result<Option<ProbeState>, StateError> {
         }
         Err(source) => return Err(StateError::Io { path: shown, source }),
     };
-    let file: StateFile =
+    let file: toml::Table =
         toml::from_str(&text).map_err(|e| StateError::Damaged { path: shown.clone(), message: e.to_string() })?;
     ProbeState::from_file(file).map(Some).map_err(|message| StateError::Damaged { path: shown, message })
 }

@@ -101,6 +101,15 @@ pub enum Refusal {
     WrongValue(String),
 }
 
+impl Refusal {
+    /// What is wrong, naming the column.
+    pub fn reason(&self) -> &str {
+        match self {
+            Refusal::NotWritable(r) | Refusal::WrongType(r) | Refusal::WrongLength(r) | Refusal::WrongValue(r) => r,
+        }
+    }
+}
+
 /// A typed field of a row: how it reads as a [`Cell`], and how it is taken back from an SNMP
 /// value (remote agents) or from an index.
 pub trait Field: Sized {

@@ -54,7 +54,7 @@ use crate::mib::schema::{ColumnInfo, Described, Refusal, Syntax};
 use crate::mib::time::{NANOS_PER_SEC, Timestamp};
 use crate::mib::{Oid, Value};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
-use crate::rmon::probe::{Limits, Probe};
+use crate::rmon::probe::{Limits, Probe, RowRequest};
 use crate::rmon::row::{self, ControlRow, Setting};
 use crate::rmon::shard::ShardCommand;
 use crate::rmon::topn::RateBase;
@@ -138,6 +138,89 @@ impl ControlTable {
     pub fn is_writable(self, column: u32) -> bool {
         self.column(column).is_some_and(|c| c.writable())
     }
+
+    /// The table whose entry is named `name` less "Entry" (`historyControl`).
+    pub fn named(name: &str) -> Option<ControlTable> {
+        ControlTable::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    /// The column that numbers the table's rows (`historyControlIndex`): read-only, since a
+    /// manager names the row in the OID instead.
+    pub fn index_column(self) -> Option<ColumnInfo> {
+        let name = format!("{}Index", self.name());
+        self.columns().into_iter().find(|c| c.name == name)
+    }
+
+    /// The row that a configuration or a state file asks for with `values` (read-create columns
+    /// and their SMI values), made as a manager's SET would make it: created with the MIB's
+    /// DEFVALs, each value checked against the schema and set, then made valid if it can be.
+    /// The interfaces it names are the probe's to check ([`Probe::new`]).
+    pub fn request(self, index: u16, values: &[(ColumnInfo, Value)]) -> Result<RowRequest, String> {
+        use crate::rmon::alarm::Alarm;
+        use crate::rmon::capture::BufferControl;
+        use crate::rmon::event::Event;
+        use crate::rmon::filter::{ChannelControl, FilterControl};
+        use crate::rmon::history::HistoryControl;
+        use crate::rmon::hosts::HostControl;
+        use crate::rmon::matrix::MatrixControl;
+        use crate::rmon::probe::EtherStatsControl;
+        use crate::rmon::topn::HostTopNControl;
+        match self {
+            ControlTable::EtherStats => configured::<EtherStatsControl>(self, index, values),
+            ControlTable::HistoryControl => configured::<HistoryControl>(self, index, values),
+            ControlTable::HostControl => configured::<HostControl>(self, index, values),
+            ControlTable::HostTopNControl => configured::<HostTopNControl>(self, index, values),
+            ControlTable::MatrixControl => configured::<MatrixControl>(self, index, values),
+            ControlTable::Alarm => configured::<Alarm>(self, index, values),
+            ControlTable::Filter => configured::<FilterControl>(self, index, values),
+            ControlTable::Channel => configured::<ChannelControl>(self, index, values),
+            ControlTable::BufferControl => configured::<BufferControl>(self, index, values),
+            ControlTable::Event => configured::<Event>(self, index, values),
+        }
+    }
+}
+
+impl ControlTable {
+    /// The tables in an order where every row comes after the rows it names: host tables
+    /// before the reports that rank them, channels before their filters and buffers, events
+    /// before the alarms that fire them. [`Probe::new`] takes rows in this order.
+    pub const DEPENDENCY_ORDER: [ControlTable; 10] = [
+        ControlTable::EtherStats,
+        ControlTable::HistoryControl,
+        ControlTable::HostControl,
+        ControlTable::MatrixControl,
+        ControlTable::HostTopNControl,
+        ControlTable::Channel,
+        ControlTable::Filter,
+        ControlTable::BufferControl,
+        ControlTable::Event,
+        ControlTable::Alarm,
+    ];
+}
+
+/// [`ControlTable::request`] for the rows of type `R`.
+fn configured<R: ControlRow>(
+    table: ControlTable,
+    index: u16,
+    values: &[(ColumnInfo, Value)],
+) -> Result<RowRequest, String> {
+    let entry = table.name();
+    let (limits, start) = (Limits::default(), Timestamp(0));
+    let mut row = R::created(&limits, start);
+    for (column, value) in values {
+        column.check(value).map_err(|refusal| format!("{entry} {index}: {}", refusal.reason()))?;
+        let setting = setting(column, value)
+            .ok_or_else(|| format!("{entry} {index}: {} = {value}: not a value of the column", column.name))?;
+        if matches!(setting, Setting::Status(_)) {
+            return Err(format!("{entry} {index}: {} is not configured: a configured row is valid", column.name));
+        }
+        row.set(&setting, &limits, start);
+    }
+    if let Some(problem) = row.problem() {
+        return Err(format!("{entry} {index} cannot become valid: {problem}"));
+    }
+    row.set_status(EntryStatus::Valid, start);
+    row.request(index).ok_or_else(|| format!("{entry} {index} cannot become valid"))
 }
 
 /// The value a SET varbind carried, by ASN.1 type (Integer32, TimeTicks and the enumerations all

@@ -398,7 +398,28 @@ impl Probe {
         limits: Limits,
         rows: &[RowRequest],
     ) -> Result<Probe, RowError> {
-        let mut probe = Probe {
+        let mut probe = Probe::without_rows(start, sources, limits);
+        for row in rows {
+            probe.make_valid(row)?;
+        }
+        Ok(probe)
+    }
+
+    /// A probe like [`Probe::new`]'s with every row of `rows` it can grant, and why it refused
+    /// the others.
+    pub fn granting(
+        start: Timestamp,
+        sources: Vec<DataSourceInfo>,
+        limits: Limits,
+        rows: &[RowRequest],
+    ) -> (Probe, Vec<RowError>) {
+        let mut probe = Probe::without_rows(start, sources, limits);
+        let refused = rows.iter().filter_map(|row| probe.make_valid(row).err()).collect();
+        (probe, refused)
+    }
+
+    fn without_rows(start: Timestamp, sources: Vec<DataSourceInfo>, limits: Limits) -> Probe {
+        Probe {
             start,
             sources,
             limits,
@@ -414,11 +435,7 @@ impl Probe {
             events: EventTable::new(limits.log_entries),
             channel_matches_seen: BTreeMap::new(),
             under_creation_since: BTreeMap::new(),
-        };
-        for row in rows {
-            probe.make_valid(row)?;
         }
-        Ok(probe)
     }
 
     pub fn start(&self) -> Timestamp {

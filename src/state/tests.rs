@@ -211,7 +211,7 @@ fn a_damaged_file_is_reported_and_set_aside() {
     let path = dir.join("state.toml");
     let cases: [(&[u8], &str); 5] = [
         (b"[[etherStats]]\netherStatsIndex = \"one\"\n", "etherStatsIndex"),
-        (b"[[historyControl]]\nhistoryControlIndex = 2\nhistoryControlInterval = 0\n", "interval 0"),
+        (b"[[historyControl]]\nhistoryControlIndex = 2\nhistoryControlInterval = 0\n", "historyControlInterval = 0"),
         (b"[[hostControl]]\nhostControlIndex = 2\nhostControlColour = 1\n", "hostControlColour"),
         (b"[[etherStats]]\netherStatsIndex = 2\netherStatsDataSource = \"eth0\"\n", "eth0"),
         (b"\xff\xfe[system]\n", "UTF-8"),

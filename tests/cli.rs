@@ -174,7 +174,7 @@ fn config_rows_and_errors() {
     std::fs::write(&config, "[[historyControl]]\nhistoryControlIndex = 3\nhistoryControlInterval = 4000\n").unwrap();
     let out = rmonprobe(&["replay", &project("captures/lab-basic.pcapng"), "--config", config.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("interval 4000"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("historyControlInterval = 4000"), "{}", text(&out.stderr));
     std::fs::write(&config, "[[hostControl]]\nhostControlIdx = 3\n").unwrap();
     let out = rmonprobe(&["replay", &project("captures/lab-basic.pcapng"), "--config", config.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));

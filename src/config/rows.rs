@@ -157,7 +157,7 @@ impl FileRow {
                 continue;
             }
             let Some(column) = columns.iter().find(|c| c.name == key) else { continue };
-            if !column.writable() || column.syntax == Syntax::Status {
+            if !column.writable() || column.syntax.is_status() {
                 return Err(format!("{entry} {index}: {key} is not set by a configuration (the probe keeps it)"));
             }
             // What names an interface or an object is checked with the rows.
@@ -198,7 +198,7 @@ impl FileRow {
 
 /// The columns a file may give: read-create, but the status (a row of a file is valid).
 fn settable(table: ControlTable) -> impl Iterator<Item = ColumnInfo> {
-    table.columns().into_iter().filter(|c| c.writable() && c.syntax != Syntax::Status)
+    table.columns().into_iter().filter(|c| c.writable() && !c.syntax.is_status())
 }
 
 /// A file's value as the SMI value a SET would carry for `column`.
@@ -210,7 +210,8 @@ fn smi_value(column: &ColumnInfo, value: &toml::Value) -> Result<Value, String> 
             let Some(v) = value.as_integer() else { return Err(format!("{name} must be an integer, not {value}")) };
             Value::Integer(i32::try_from(v).map_err(|_| format!("{name} = {v}: must be {min}..{max}"))?)
         }
-        Syntax::Enum(names) => {
+        Syntax::Enum(_) => {
+            let names = column.syntax.names().unwrap_or_default();
             let number = match value {
                 toml::Value::String(s) => names.iter().find(|(_, text)| text == s).map(|(n, _)| *n),
                 toml::Value::Integer(n) => names.iter().find(|(v, _)| v == n).map(|(n, _)| *n),
@@ -241,7 +242,7 @@ fn smi_value(column: &ColumnInfo, value: &toml::Value) -> Result<Value, String> 
             .map_err(|e| format!("{name}: {e}"))?;
             Value::ObjectId(Oid(source.oid()))
         }
-        Syntax::Status | Syntax::Counter32 | Syntax::Gauge32 | Syntax::Counter64 | Syntax::TimeTicks => {
+        Syntax::Status | Syntax::RowStatus | Syntax::Counter32 | Syntax::Gauge32 | Syntax::Counter64 | Syntax::TimeTicks => {
             return Err(format!("{name} is not set by a configuration"));
         }
     })
@@ -250,11 +251,7 @@ fn smi_value(column: &ColumnInfo, value: &toml::Value) -> Result<Value, String> 
 /// A cell as a file writes it; None: left out.
 fn file_value(syntax: Syntax, cell: Cell<'_>) -> Option<toml::Value> {
     Some(match (syntax, cell) {
-        (Syntax::Enum(names), Cell::Int(v)) => match names.iter().find(|(n, _)| *n == v) {
-            Some((_, text)) => (*text).into(),
-            None => v.into(),
-        },
-        (_, Cell::Int(v)) => v.into(),
+        (_, Cell::Int(v)) => syntax.name_of(v).map_or(v.into(), toml::Value::from),
         (_, Cell::Uint(v)) => i64::try_from(v).ok()?.into(),
         (_, Cell::Text(s)) => s.into(),
         (Syntax::Octets { .. }, Cell::Bytes(b)) => Octets(b.to_vec()).to_string().into(),
@@ -293,7 +290,7 @@ impl TableVisitor<RmonTables> for Writer<'_> {
             let values = schema
                 .columns
                 .iter()
-                .filter(|c| c.writable() && c.syntax != Syntax::Status)
+                .filter(|c| c.writable() && !c.syntax.is_status())
                 .filter_map(|c| Some((c.info(), file_value(c.syntax, (c.read)(row))?)))
                 .collect();
             self.rows.push(FileRow { table, index, values });

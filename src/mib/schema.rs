@@ -22,7 +22,7 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 use crate::mib::oid::Oid;
-use crate::mib::tc::{DataSource, EntryStatus, MacAddr, Octets, Owner};
+use crate::mib::tc::{DataSource, EntryStatus, MacAddr, Octets, Owner, RowStatus};
 use crate::mib::value::{Value, counter32, integer, time_ticks};
 
 /// MAX-ACCESS of a column.
@@ -65,6 +65,29 @@ pub enum Syntax {
     Source,
     /// RMON-1's EntryStatus.
     Status,
+    /// SMIv2's RowStatus ([`RowStatus`]).
+    RowStatus,
+}
+
+impl Syntax {
+    /// The values and MIB names of an enumerated INTEGER (RowStatus too); None for others.
+    pub fn names(self) -> Option<&'static [(i64, &'static str)]> {
+        match self {
+            Syntax::Enum(names) => Some(names),
+            Syntax::RowStatus => Some(RowStatus::NAMES),
+            _ => None,
+        }
+    }
+
+    /// Whether the column is a row's status (EntryStatus or RowStatus).
+    pub fn is_status(self) -> bool {
+        matches!(self, Syntax::Status | Syntax::RowStatus)
+    }
+
+    /// The MIB name of `value` in an enumerated INTEGER, if it has one.
+    pub fn name_of(self, value: i64) -> Option<&'static str> {
+        self.names()?.iter().find(|(n, _)| *n == value).map(|(_, text)| *text)
+    }
 }
 
 /// The Integer32 range `0..2147483647`.
@@ -473,7 +496,7 @@ impl ColumnInfo {
             return Err(Refusal::NotWritable(format!("{name} is read-only")));
         }
         let want = match self.syntax {
-            Syntax::Integer { .. } | Syntax::Enum(_) | Syntax::Status => "an INTEGER",
+            Syntax::Integer { .. } | Syntax::Enum(_) | Syntax::Status | Syntax::RowStatus => "an INTEGER",
             Syntax::Octets { .. } | Syntax::Text { .. } | Syntax::OctetsAsText { .. } | Syntax::MacAddress => {
                 "an OCTET STRING"
             }
@@ -494,6 +517,16 @@ impl ColumnInfo {
                 if !names.iter().any(|(n, _)| *n == i64::from(*v)) {
                     let list: Vec<String> = names.iter().map(|(n, text)| format!("{text}({n})")).collect();
                     return Err(Refusal::WrongValue(format!("{name} = {v}: must be {}", list.join(", "))));
+                }
+            }
+            (Syntax::RowStatus, Value::Integer(v)) => {
+                if *v == RowStatus::NotReady as i32 {
+                    return Err(Refusal::WrongValue(format!("{name} = 3: notReady is only read, never set")));
+                }
+                if RowStatus::from_value(i64::from(*v)).is_none() {
+                    return Err(Refusal::WrongValue(format!(
+                        "{name} = {v}: must be active(1), notInService(2), createAndGo(4), createAndWait(5) or destroy(6)"
+                    )));
                 }
             }
             (Syntax::Status, Value::Integer(v)) => {
@@ -718,12 +751,9 @@ impl<E> Serialize for JsonRow<'_, E> {
             let cell = (column.read)(self.1);
             match cell {
                 Cell::Absent => {}
-                Cell::Int(v) => match column.syntax {
-                    Syntax::Enum(names) => match names.iter().find(|(n, _)| *n == v) {
-                        Some((_, text)) => map.serialize_entry(column.name, text)?,
-                        None => map.serialize_entry(column.name, &v)?,
-                    },
-                    _ => map.serialize_entry(column.name, &v)?,
+                Cell::Int(v) => match column.syntax.name_of(v) {
+                    Some(text) => map.serialize_entry(column.name, text)?,
+                    None => map.serialize_entry(column.name, &v)?,
                 },
                 Cell::Uint(v) => map.serialize_entry(column.name, &v)?,
                 Cell::Text(t) => map.serialize_entry(column.name, t)?,
@@ -789,12 +819,9 @@ pub fn write_json_rows<E, W: std::io::Write>(table: &'static Table<E>, rows: &[E
             key(out, column.name)?;
             match cell {
                 Cell::Absent => {}
-                Cell::Int(v) => match column.syntax {
-                    Syntax::Enum(names) => match names.iter().find(|(n, _)| *n == v) {
-                        Some((_, text)) => write_quoted(out, text.as_bytes())?,
-                        None => out.write_all(numbers.format(v).as_bytes())?,
-                    },
-                    _ => out.write_all(numbers.format(v).as_bytes())?,
+                Cell::Int(v) => match column.syntax.name_of(v) {
+                    Some(text) => write_quoted(out, text.as_bytes())?,
+                    None => out.write_all(numbers.format(v).as_bytes())?,
                 },
                 Cell::Uint(v) => out.write_all(numbers.format(v).as_bytes())?,
                 Cell::Text(t) => serde_json::to_writer(&mut *out, t).map_err(std::io::Error::other)?,

@@ -72,6 +72,21 @@ impl EntryStatus {
     }
 }
 
+crate::mib_enum! {
+    /// SMIv2's RowStatus (RFC 2579): the status column of HC-RMON's and RMON2's control tables.
+    /// A row reads active(1), notInService(2) or notReady(3); a manager writes active,
+    /// notInService, createAndGo(4), createAndWait(5) or destroy(6).
+    pub enum RowStatus {
+        Active = 1 => "active",
+        NotInService = 2 => "notInService",
+        NotReady = 3 => "notReady",
+        CreateAndGo = 4 => "createAndGo",
+        CreateAndWait = 5 => "createAndWait",
+        Destroy = 6 => "destroy",
+    }
+    default NotReady
+}
+
 /// OwnerString: who made a row (0..127 octets).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Default)]
 #[serde(transparent)]

@@ -131,7 +131,7 @@ impl ControlTable {
 
     /// The MIB column number of the table's EntryStatus column.
     pub fn status_column(self) -> u32 {
-        self.columns().iter().find(|c| c.syntax == Syntax::Status).map_or(0, |c| c.number)
+        self.columns().iter().find(|c| c.syntax.is_status()).map_or(0, |c| c.number)
     }
 
     /// Whether `column` (the MIB column number) is a read-create column of the entry.

@@ -189,6 +189,7 @@ fn describe(row: &RowRequest) -> String {
         RowRequest::BufferControl { index, .. } => format!("bufferControl {index}"),
         RowRequest::Alarm { index, .. } => format!("alarm {index}"),
         RowRequest::Event { index, .. } => format!("event {index}"),
+        RowRequest::MediaIndependent { index, .. } => format!("mediaIndependent {index}"),
     }
 }
 

@@ -137,7 +137,7 @@ fn counts_past_two_to_the_32_are_exact_in_every_view() {
             .arg(&capture)
             .arg("--config")
             .arg(&config)
-            .args(["--snmp", &agent, "--serve", "--json"])
+            .args(["--snmp", &agent, "--write-community", "private", "--serve", "--json"])
             .arg(&json)
             .stdout(Stdio::null())
             .spawn()
@@ -169,6 +169,13 @@ fn counts_past_two_to_the_32_are_exact_in_every_view() {
     );
     let sd = &report["matrixSDHighCapacityTable"][0];
     assert_eq!((u(&sd["matrixSDHighCapacityOctets"]), u(&sd["matrixSDHighCapacityOverflowOctets"])), (WIRE_OCTETS, 1));
+    // mediaIndependentTable: the default row of the data source, every frame In.
+    let media = &report["mediaIndependentTable"][0];
+    assert_eq!(media["mediaIndependentStatus"], "active", "{media}");
+    assert_eq!(u(&media["mediaIndependentInHighCapacityOctets"]), WIRE_OCTETS);
+    assert_eq!(u(&media["mediaIndependentInOverflowOctets"]), 1);
+    assert_eq!(u(&media["mediaIndependentInHighCapacityPkts"]), FRAMES);
+    assert_eq!(u(&media["mediaIndependentOutHighCapacityPkts"]), 0, "the probe only receives");
 
     // Wait for the agent, then read it the way a manager does.
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -180,6 +187,47 @@ fn counts_past_two_to_the_32_are_exact_in_every_view() {
     assert_eq!(get(&agent, "1.3.6.1.2.1.16.1.7.1.3.1"), "1", "etherStatsHighCapacityOverflowOctets.1");
     assert_eq!(get(&agent, "1.3.6.1.2.1.16.1.1.1.4.1"), "259032704", "etherStatsOctets.1 wraps modulo 2^32");
     assert_eq!(get(&agent, "1.3.6.1.2.1.16.1.7.1.2.1"), FRAMES.to_string(), "etherStatsHighCapacityPkts.1");
+    assert_eq!(
+        get(&agent, "1.3.6.1.2.1.16.21.1.1.13.1"),
+        WIRE_OCTETS.to_string(),
+        "mediaIndependentInHighCapacityOctets.1"
+    );
+    assert_eq!(get(&agent, "1.3.6.1.2.1.16.21.1.1.12.1"), "1", "mediaIndependentInOverflowOctets.1");
+    assert_eq!(get(&agent, "1.3.6.1.2.1.16.21.1.1.11.1"), "259032704", "mediaIndependentInOctets.1");
+
+    // A manager makes a second row with RowStatus createAndGo, and destroys it.
+    let shared_mibs = format!("+{}", shared().join("mibs").display());
+    let set = |varbinds: &[&str]| {
+        let out = Command::new("snmpset")
+            .args(["-v2c", "-c", "private", "-t", "2", "-r", "1", "-M", &shared_mibs, "-m", "+HC-RMON-MIB", &agent])
+            .args(varbinds)
+            .output()
+            .expect("snmpset runs");
+        (
+            out.status.success(),
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        )
+    };
+    let (ok, text) = set(&[
+        "HC-RMON-MIB::mediaIndependentStatus.2",
+        "i",
+        "createAndGo",
+        "HC-RMON-MIB::mediaIndependentDataSource.2",
+        "o",
+        "1.3.6.1.2.1.2.2.1.1.1",
+        "HC-RMON-MIB::mediaIndependentOwner.2",
+        "s",
+        "noc",
+    ]);
+    assert!(ok, "createAndGo: {text}");
+    assert_eq!(get(&agent, "1.3.6.1.2.1.16.21.1.1.31.2"), "1", "mediaIndependentStatus.2 is active");
+    // createAndGo without a data source cannot go: inconsistentValue, and nothing is made.
+    let (ok, text) = set(&["HC-RMON-MIB::mediaIndependentStatus.3", "i", "createAndGo"]);
+    assert!(!ok && text.contains("inconsistentValue"), "{text}");
+    let (ok, text) = set(&["HC-RMON-MIB::mediaIndependentStatus.2", "i", "destroy"]);
+    assert!(ok, "destroy: {text}");
+    let (_, text) = snmp("snmpget", &agent, &[], "1.3.6.1.2.1.16.21.1.1.31.2");
+    assert!(text.contains("No Such Instance"), "destroyed: {text}");
 
     // snmptable renders every HC-RMON table with the MIB's types, and each has rows. -Ob prints
     // indexes as numbers: as text both MAC addresses here print as six dots, and snmptable then
@@ -193,6 +241,7 @@ fn counts_past_two_to_the_32_are_exact_in_every_view() {
         "matrixSDHighCapacityTable",
         "matrixDSHighCapacityTable",
         "captureBufferHighCapacityTable",
+        "mediaIndependentTable",
     ] {
         let (ok, text) = snmp("snmptable", &agent, &["-Ob", "-Ci", "-Cb"], &format!("HC-RMON-MIB::{table}"));
         assert!(ok, "snmptable {table}: {text}");
@@ -214,4 +263,8 @@ fn counts_past_two_to_the_32_are_exact_in_every_view() {
     assert_eq!(t.ether_stats[0].ether_stats_octets, WIRE_OCTETS);
     assert!(t.hosts.iter().any(|h| h.host_out_octets == WIRE_OCTETS), "{:?}", t.hosts);
     assert!(t.matrix_sd.iter().any(|m| m.octets == WIRE_OCTETS), "{:?}", t.matrix_sd);
+    assert!(reading.groups.media_independent, "the agent has mediaIndependentTable");
+    let media: Vec<(u16, u64)> =
+        t.media_independent.iter().map(|m| (m.media_independent_index, m.media_independent_in_octets)).collect();
+    assert_eq!(media, [(1, WIRE_OCTETS)], "the exact count, from the Counter64 column");
 }

@@ -16,7 +16,7 @@
 use std::str::FromStr;
 
 use crate::mib::schema::{Cell, ColumnInfo, Syntax, Table, TableVisitor};
-use crate::mib::tc::{MacAddr, Octets};
+use crate::mib::tc::{MacAddr, Octets, RowStatus};
 use crate::mib::{DataSource, EntryStatus, Oid, Timestamp, Value};
 use crate::rmon::{ControlTable, DataSourceInfo, Limits, Probe, RmonTables, RowRequest};
 
@@ -242,7 +242,12 @@ fn smi_value(column: &ColumnInfo, value: &toml::Value) -> Result<Value, String> 
             .map_err(|e| format!("{name}: {e}"))?;
             Value::ObjectId(Oid(source.oid()))
         }
-        Syntax::Status | Syntax::RowStatus | Syntax::Counter32 | Syntax::Gauge32 | Syntax::Counter64 | Syntax::TimeTicks => {
+        Syntax::Status
+        | Syntax::RowStatus
+        | Syntax::Counter32
+        | Syntax::Gauge32
+        | Syntax::Counter64
+        | Syntax::TimeTicks => {
             return Err(format!("{name} is not set by a configuration"));
         }
     })
@@ -280,7 +285,11 @@ impl TableVisitor<RmonTables> for Writer<'_> {
         let Some(table) = ControlTable::named(schema.row_name()).filter(|_| !schema.view) else { return };
         let Some(index_column) = table.index_column().and_then(|c| schema.column(c.number)) else { return };
         for row in rows(self.tables) {
-            let valid = schema.columns.iter().any(|c| (c.read)(row) == Cell::Status(EntryStatus::Valid));
+            let valid = schema.columns.iter().any(|c| match (c.syntax, (c.read)(row)) {
+                (Syntax::Status, Cell::Status(status)) => status == EntryStatus::Valid,
+                (Syntax::RowStatus, Cell::Int(status)) => status == RowStatus::Active as i64,
+                _ => false,
+            });
             let index = match (index_column.read)(row) {
                 Cell::Uint(i) => u16::try_from(i).ok(),
                 Cell::Int(i) => u16::try_from(i).ok(),

@@ -16,6 +16,7 @@
 //! | `hcrmon.rs`  | HC-RMON-MIB (RFC 3273): the 64-bit tables over the same rows           |
 
 pub mod hcrmon;
+pub mod media_independent;
 pub mod oid;
 pub mod rmon1;
 pub mod schema;

@@ -41,6 +41,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+use crate::mib::media_independent::MEDIA_INDEPENDENT_TABLE;
 use crate::mib::rmon1::alarm::{ALARM_TABLE, SampleType, StartupAlarm};
 use crate::mib::rmon1::capture::{BUFFER_CONTROL_TABLE, FullAction};
 use crate::mib::rmon1::event::{EVENT_TABLE, EventType};
@@ -51,6 +52,7 @@ use crate::mib::rmon1::matrix::MATRIX_CONTROL_TABLE;
 use crate::mib::rmon1::statistics::ETHER_STATS_TABLE;
 use crate::mib::rmon1::topn::HOST_TOP_N_CONTROL_TABLE;
 use crate::mib::schema::{ColumnInfo, Described, Refusal, Syntax};
+use crate::mib::tc::RowStatus;
 use crate::mib::time::{NANOS_PER_SEC, Timestamp};
 use crate::mib::{Oid, Value};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
@@ -81,10 +83,12 @@ pub enum ControlTable {
     Channel,
     BufferControl,
     Event,
+    /// HC-RMON's mediaIndependentTable: a RowStatus table.
+    MediaIndependent,
 }
 
 impl ControlTable {
-    pub const ALL: [ControlTable; 10] = [
+    pub const ALL: [ControlTable; 11] = [
         ControlTable::EtherStats,
         ControlTable::HistoryControl,
         ControlTable::HostControl,
@@ -95,6 +99,7 @@ impl ControlTable {
         ControlTable::Channel,
         ControlTable::BufferControl,
         ControlTable::Event,
+        ControlTable::MediaIndependent,
     ];
 
     /// The table's schema (`mib/rmon1/`): its name, and per column the name, syntax and range,
@@ -111,6 +116,7 @@ impl ControlTable {
             ControlTable::Channel => &CHANNEL_TABLE,
             ControlTable::BufferControl => &BUFFER_CONTROL_TABLE,
             ControlTable::Event => &EVENT_TABLE,
+            ControlTable::MediaIndependent => &MEDIA_INDEPENDENT_TABLE,
         }
     }
 
@@ -132,6 +138,23 @@ impl ControlTable {
     /// The MIB column number of the table's EntryStatus column.
     pub fn status_column(self) -> u32 {
         self.columns().iter().find(|c| c.syntax.is_status()).map_or(0, |c| c.number)
+    }
+
+    /// Whether the table's status column uses SMIv2's RowStatus (else RMON-1's EntryStatus).
+    pub fn has_row_status(self) -> bool {
+        self.columns().iter().any(|c| c.syntax == Syntax::RowStatus)
+    }
+
+    /// Whether `value`, set on the status column, creates a row: createRequest(2) in an
+    /// EntryStatus, createAndGo(4) or createAndWait(5) in a RowStatus.
+    fn creates(self, value: &ControlValue) -> bool {
+        match value {
+            ControlValue::Integer(v) if self.has_row_status() => {
+                matches!(RowStatus::from_value(*v), Some(RowStatus::CreateAndGo | RowStatus::CreateAndWait))
+            }
+            ControlValue::Integer(v) => *v == EntryStatus::CreateRequest.value(),
+            _ => false,
+        }
     }
 
     /// Whether `column` (the MIB column number) is a read-create column of the entry.
@@ -163,6 +186,7 @@ impl ControlTable {
         use crate::rmon::history::HistoryControl;
         use crate::rmon::hosts::HostControl;
         use crate::rmon::matrix::MatrixControl;
+        use crate::rmon::media_independent::MediaIndependentControl;
         use crate::rmon::probe::EtherStatsControl;
         use crate::rmon::topn::HostTopNControl;
         match self {
@@ -176,6 +200,7 @@ impl ControlTable {
             ControlTable::Channel => configured::<ChannelControl>(self, index, values),
             ControlTable::BufferControl => configured::<BufferControl>(self, index, values),
             ControlTable::Event => configured::<Event>(self, index, values),
+            ControlTable::MediaIndependent => configured::<MediaIndependentControl>(self, index, values),
         }
     }
 }
@@ -184,8 +209,9 @@ impl ControlTable {
     /// The tables in an order where every row comes after the rows it names: host tables
     /// before the reports that rank them, channels before their filters and buffers, events
     /// before the alarms that fire them. [`Probe::new`] takes rows in this order.
-    pub const DEPENDENCY_ORDER: [ControlTable; 10] = [
+    pub const DEPENDENCY_ORDER: [ControlTable; 11] = [
         ControlTable::EtherStats,
+        ControlTable::MediaIndependent,
         ControlTable::HistoryControl,
         ControlTable::HostControl,
         ControlTable::MatrixControl,
@@ -312,6 +338,7 @@ fn setting(column: &ColumnInfo, value: &Value) -> Option<Setting> {
     };
     match column.syntax {
         Syntax::Status => return EntryStatus::from_value(i64::from(int()?)).map(Setting::Status),
+        Syntax::RowStatus => return RowStatus::from_value(i64::from(int()?)).map(Setting::RowStatus),
         Syntax::Source => return DataSource::from_oid(&oid()?.0).map(Setting::DataSource),
         _ if column.name.ends_with("Owner") => return text().map(|t| Setting::Owner(Owner(t))),
         _ => {}
@@ -364,7 +391,9 @@ fn smi_value(column: &ColumnInfo, value: &ControlValue) -> Result<Value, (EditEr
     Ok(match value {
         ControlValue::Integer(v) => match i32::try_from(*v) {
             Ok(v) => Value::Integer(v),
-            Err(_) if matches!(column.syntax, Syntax::Integer { .. } | Syntax::Enum(_) | Syntax::Status) => {
+            Err(_)
+                if matches!(column.syntax, Syntax::Integer { .. } | Syntax::Enum(_)) || column.syntax.is_status() =>
+            {
                 return Err((EditError::WrongValue, format!("{} = {v}: not an Integer32", column.name)));
             }
             Err(_) => Value::Integer(0),
@@ -389,8 +418,13 @@ struct CheckedEdit {
 struct RowPlan {
     table: ControlTable,
     index: u16,
-    /// The status edit, if any: where, and to what.
+    /// The status edit, if any: where, and to what, in EntryStatus's terms (a RowStatus maps
+    /// onto them: see [`entry_status_of`]).
     status: Option<(usize, EntryStatus)>,
+    /// createAndGo: the row is made valid (active) after its columns, within the PDU.
+    go: bool,
+    /// The table's status is a RowStatus: destroy of a row that does not exist is no error.
+    row_status: bool,
     /// The other columns, in PDU order.
     columns: Vec<CheckedEdit>,
 }
@@ -440,6 +474,10 @@ macro_rules! on_rows {
                 let $rows = $probe.events.rows_mut();
                 $body
             }
+            ControlTable::MediaIndependent => {
+                let $rows = &mut $probe.media_independent;
+                $body
+            }
         }
     };
 }
@@ -450,7 +488,7 @@ impl Probe {
     pub fn apply_edits(&mut self, now: Timestamp, edits: &[RowEdit]) -> Result<Vec<ShardCommand>, RejectedEdit> {
         let creating: BTreeSet<(ControlTable, u16)> = edits
             .iter()
-            .filter(|e| e.column == e.table.status_column() && e.value == ControlValue::Integer(2))
+            .filter(|e| e.column == e.table.status_column() && e.table.creates(&e.value))
             .filter_map(|e| Some((e.table, row_index(e.index)?)))
             .collect();
 
@@ -461,13 +499,29 @@ impl Probe {
             let plan = match plans.iter().position(|p| (p.table, p.index) == (edit.table, index)) {
                 Some(i) => &mut plans[i],
                 None => {
-                    plans.push(RowPlan { table: edit.table, index, status: None, columns: Vec::new() });
+                    plans.push(RowPlan {
+                        table: edit.table,
+                        index,
+                        status: None,
+                        go: false,
+                        row_status: edit.table.has_row_status(),
+                        columns: Vec::new(),
+                    });
                     let last = plans.len() - 1;
                     &mut plans[last]
                 }
             };
-            match checked.setting {
-                Setting::Status(status) => {
+            let status = match checked.setting {
+                Setting::Status(status) => Some(status),
+                Setting::RowStatus(status) => {
+                    let (status, go) = entry_status_of(status);
+                    plan.go = go;
+                    Some(status)
+                }
+                _ => None,
+            };
+            match status {
+                Some(status) => {
                     if plan.status.is_some() {
                         errors.push(reject(
                             at,
@@ -477,7 +531,7 @@ impl Probe {
                     }
                     plan.status = Some((at, status));
                 }
-                _ => plan.columns.push(checked),
+                None => plan.columns.push(checked),
             }
         }
 
@@ -542,6 +596,7 @@ impl Probe {
             ControlTable::Channel => self.channels.get(&index).map(|r| r.status),
             ControlTable::BufferControl => self.buffers.get(&index).map(|r| r.status),
             ControlTable::Event => self.events.get(index).map(|r| r.status),
+            ControlTable::MediaIndependent => self.media_independent.get(&index).map(|r| r.status),
         }
     }
 
@@ -573,7 +628,7 @@ impl Probe {
             return Err(reject(at, EditError::NoCreation, reason));
         };
         let exists = self.row_status(edit.table, index).is_some() || creating.contains(&(edit.table, index));
-        if column.syntax != Syntax::Status && !exists {
+        if !column.syntax.is_status() && !exists {
             let reason = format!("{entry} {index} does not exist: create it with {entry}Status = createRequest(2)");
             return Err(reject(at, EditError::InconsistentName, reason));
         }
@@ -645,6 +700,20 @@ impl Probe {
     }
 }
 
+/// What a RowStatus value asks, in EntryStatus's terms, and whether the row goes active at the
+/// end of the PDU: createAndGo creates and makes active once the PDU's columns are set,
+/// createAndWait creates (notReady or notInService), active is valid, notInService is
+/// underCreation, destroy is invalid. notReady is never accepted (the schema refuses it).
+fn entry_status_of(status: RowStatus) -> (EntryStatus, bool) {
+    match status {
+        RowStatus::CreateAndGo => (EntryStatus::CreateRequest, true),
+        RowStatus::CreateAndWait => (EntryStatus::CreateRequest, false),
+        RowStatus::Active => (EntryStatus::Valid, false),
+        RowStatus::NotInService | RowStatus::NotReady => (EntryStatus::UnderCreation, false),
+        RowStatus::Destroy => (EntryStatus::Invalid, false),
+    }
+}
+
 /// A row index as the probe keeps it, if in the MIB's 1..65535.
 fn row_index(index: i64) -> Option<u16> {
     u16::try_from(index).ok().filter(|i| *i >= 1)
@@ -674,6 +743,10 @@ fn apply_plan<R: ControlRow>(
             }
             (None, EntryStatus::CreateRequest) => {
                 rows.insert(index, R::created(limits, now));
+            }
+            (None, EntryStatus::Invalid) if plan.row_status => {
+                // RFC 2579: destroying a row that does not exist succeeds, and does nothing.
+                return Ok(());
             }
             (None, EntryStatus::Invalid) => {
                 // A manager that takes the column for RMON2's RowStatus sends 4 to create a row
@@ -708,7 +781,11 @@ fn apply_plan<R: ControlRow>(
         }
     }
 
-    match plan.status {
+    let final_status = match plan.status {
+        Some((at, EntryStatus::CreateRequest)) if plan.go => Some((at, EntryStatus::Valid)),
+        other => other,
+    };
+    match final_status {
         Some((at, EntryStatus::Valid)) => {
             if let Some(row) = rows.get_mut(&index)
                 && row.status() != EntryStatus::Valid

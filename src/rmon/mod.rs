@@ -31,6 +31,7 @@ pub mod filter;
 pub mod history;
 pub mod hosts;
 pub mod matrix;
+pub mod media_independent;
 pub mod probe;
 mod row;
 pub mod shard;

@@ -32,6 +32,7 @@ use crate::rmon::filter::{
 use crate::rmon::history::{self, HistoryControl, HistoryControlEntry, MAX_BUCKETS, MAX_INTERVAL_SECS};
 use crate::rmon::hosts::{self, HostControl, HostControlEntry, HostTimeEntry, MAX_HOST_TABLE_SIZE};
 use crate::rmon::matrix::{self, MatrixControl, MatrixControlEntry};
+use crate::rmon::media_independent::{MediaIndependentControl, MediaIndependentEntry};
 use crate::rmon::row::{self, ControlRow};
 use crate::rmon::shard::{Group, Shard, ShardCommand};
 use crate::rmon::statistics::{EtherStatsCounters, EtherStatsEntry};
@@ -169,6 +170,12 @@ pub enum RowRequest {
         community: Vec<u8>,
         owner: Owner,
     },
+    /// A mediaIndependent row (HC-RMON), active from the moment it is granted.
+    MediaIndependent {
+        index: u16,
+        data_source: DataSource,
+        owner: Owner,
+    },
 }
 
 impl RowRequest {
@@ -192,6 +199,7 @@ impl RowRequest {
             }
             rows.push(RowRequest::Hosts { index: n, data_source, owner: Owner::monitor() });
             rows.push(RowRequest::Matrix { index: n, data_source, owner: Owner::monitor() });
+            rows.push(RowRequest::MediaIndependent { index: n, data_source, owner: Owner::monitor() });
         }
         rows
     }
@@ -207,6 +215,7 @@ impl RowRequest {
             RowRequest::Hosts { index, .. } => ("hostControl", *index),
             RowRequest::HostTopN { index, .. } => ("hostTopNControl", *index),
             RowRequest::Matrix { index, .. } => ("matrixControl", *index),
+            RowRequest::MediaIndependent { index, .. } => ("mediaIndependent", *index),
             RowRequest::Channel { index, .. } => ("channel", *index),
             RowRequest::Filter { index, .. } => ("filter", *index),
             RowRequest::BufferControl { index, .. } => ("bufferControl", *index),
@@ -263,6 +272,7 @@ impl RowRequest {
             | RowRequest::History { data_source, .. }
             | RowRequest::Hosts { data_source, .. }
             | RowRequest::Matrix { data_source, .. }
+            | RowRequest::MediaIndependent { data_source, .. }
             | RowRequest::Channel { data_source, .. } => Some(*data_source),
             RowRequest::HostTopN { .. }
             | RowRequest::Filter { .. }
@@ -374,6 +384,7 @@ pub struct Probe {
     pub(super) hosts: BTreeMap<u16, HostControl>,
     pub(super) top_n: BTreeMap<u16, HostTopNControl>,
     pub(super) matrix: BTreeMap<u16, MatrixControl>,
+    pub(super) media_independent: BTreeMap<u16, MediaIndependentControl>,
     /// Filter and channel rows come from the configuration only so far (no SET, no state
     /// file): edits leave them as they are.
     pub(super) filters: BTreeMap<u16, FilterControl>,
@@ -428,6 +439,7 @@ impl Probe {
             hosts: BTreeMap::new(),
             top_n: BTreeMap::new(),
             matrix: BTreeMap::new(),
+            media_independent: BTreeMap::new(),
             filters: BTreeMap::new(),
             channels: BTreeMap::new(),
             buffers: BTreeMap::new(),
@@ -512,6 +524,13 @@ impl Probe {
                         owner: owner.clone(),
                         status: valid,
                     },
+                );
+            }
+            RowRequest::MediaIndependent { index, data_source, owner } => {
+                self.check_source("mediaIndependent", *index, *data_source)?;
+                self.media_independent.insert(
+                    *index,
+                    MediaIndependentControl { data_source: *data_source, owner: owner.clone(), status: valid },
                 );
             }
             RowRequest::Matrix { index, data_source, owner } => {
@@ -702,6 +721,7 @@ impl Probe {
             .chain(row::requests(&self.history))
             .chain(row::requests(&self.hosts))
             .chain(row::requests(&self.matrix))
+            .chain(row::requests(&self.media_independent))
             .chain(row::requests(&self.top_n))
             .chain(row::requests(&self.channels))
             .chain(row::requests(&self.filters))
@@ -878,6 +898,16 @@ impl Probe {
                 .filter_map(|s| s.ether_stats(row.data_source, index))
                 .fold(EtherStatsCounters::default(), |sum, c| sum.plus(&c));
             t.ether_stats.push(EtherStatsEntry::new(index, row.data_source, &counters, row.owner.clone(), row.status));
+        }
+
+        for (&index, row) in &self.media_independent {
+            let counters = shards_of(row.status)
+                .iter()
+                .filter_map(|s| s.media_independent(row.data_source, index))
+                .fold(EtherStatsCounters::default(), |sum, c| sum.plus(&c));
+            let if_speed =
+                self.sources.iter().find(|s| s.if_index == row.data_source.if_index()).map_or(0, |s| s.if_speed);
+            t.media_independent.push(MediaIndependentEntry::new(index, row, &counters, if_speed));
         }
 
         for (&index, row) in &self.history {

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use crate::mib::Oid;
+use crate::mib::tc::RowStatus;
 use crate::mib::time::Timestamp;
 use crate::rmon::alarm::{SampleType, StartupAlarm};
 use crate::rmon::capture::FullAction;
@@ -18,6 +19,7 @@ use crate::rmon::filter::{AcceptType, ChannelEventStatus, DataControl};
 use crate::rmon::history::HistoryControl;
 use crate::rmon::hosts::HostControl;
 use crate::rmon::matrix::MatrixControl;
+use crate::rmon::media_independent::MediaIndependentControl;
 use crate::rmon::probe::{EtherStatsControl, Limits, Probe, RowRequest};
 use crate::rmon::shard::{Group, ShardCommand};
 use crate::rmon::topn::{HostTopNControl, RateBase};
@@ -81,6 +83,8 @@ pub(crate) enum Setting {
     DownloadSliceSize(u32),
     DownloadOffset(u32),
     MaxOctetsRequested(i32),
+    /// A RowStatus column's value (HC-RMON and RMON2 tables).
+    RowStatus(RowStatus),
 }
 
 /// A control row of one of the RMON-1 control tables.
@@ -326,6 +330,50 @@ impl ControlRow for MatrixControl {
     }
 }
 
+impl ControlRow for MediaIndependentControl {
+    const GROUP: Option<Group> = Some(Group::MediaIndependent);
+
+    fn created(_: &Limits, _: Timestamp) -> Self {
+        MediaIndependentControl {
+            data_source: DataSource::UNSET,
+            owner: Owner::default(),
+            status: EntryStatus::UnderCreation,
+        }
+    }
+
+    fn status(&self) -> EntryStatus {
+        self.status
+    }
+
+    fn set_status(&mut self, status: EntryStatus, _: Timestamp) {
+        self.status = status;
+    }
+
+    fn set(&mut self, setting: &Setting, _: &Limits, _: Timestamp) {
+        match setting {
+            Setting::DataSource(s) => self.data_source = *s,
+            Setting::Owner(o) => self.owner = o.clone(),
+            _ => {}
+        }
+    }
+
+    fn missing(&self) -> Option<&'static str> {
+        self.data_source.is_unset().then_some("mediaIndependentDataSource")
+    }
+
+    fn start(&self, index: u16, _: &Limits) -> Option<ShardCommand> {
+        Some(ShardCommand::StartMediaIndependent { index, source: self.data_source })
+    }
+
+    fn request(&self, index: u16) -> Option<RowRequest> {
+        (self.status == EntryStatus::Valid).then(|| RowRequest::MediaIndependent {
+            index,
+            data_source: self.data_source,
+            owner: self.owner.clone(),
+        })
+    }
+}
+
 impl ControlRow for HostTopNControl {
     const GROUP: Option<Group> = Some(Group::HostTopN);
 
@@ -466,6 +514,7 @@ pub(crate) fn changes(before: &Probe, after: &Probe) -> Vec<ShardCommand> {
     diff(&before.history, &after.history, limits, &mut stops, &mut starts);
     diff(&before.hosts, &after.hosts, limits, &mut stops, &mut starts);
     diff(&before.matrix, &after.matrix, limits, &mut stops, &mut starts);
+    diff(&before.media_independent, &after.media_independent, limits, &mut stops, &mut starts);
     diff(&before.top_n, &after.top_n, limits, &mut stops, &mut starts);
     stops.extend(starts);
     stops.extend(Probe::channel_commands(Some(before), after));
@@ -480,6 +529,7 @@ pub(crate) fn setup(probe: &Probe) -> Vec<ShardCommand> {
     diff(&BTreeMap::new(), &probe.history, limits, &mut stops, &mut starts);
     diff(&BTreeMap::new(), &probe.hosts, limits, &mut stops, &mut starts);
     diff(&BTreeMap::new(), &probe.matrix, limits, &mut stops, &mut starts);
+    diff(&BTreeMap::new(), &probe.media_independent, limits, &mut stops, &mut starts);
     diff(&BTreeMap::new(), &probe.top_n, limits, &mut stops, &mut starts);
     starts
 }

@@ -31,6 +31,7 @@ pub enum Group {
     Matrix,
     Channel,
     Buffer,
+    MediaIndependent,
 }
 
 /// A configuration change sent from the control plane to every shard. Starting a row that exists
@@ -38,6 +39,12 @@ pub enum Group {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ShardCommand {
     StartEtherStats {
+        index: u16,
+        source: DataSource,
+    },
+    /// A mediaIndependent row: counts from the data source's etherStats counters, like an
+    /// etherStats row.
+    StartMediaIndependent {
         index: u16,
         source: DataSource,
     },
@@ -137,6 +144,8 @@ struct SourceShard {
     counters: EtherStatsCounters,
     /// etherStats rows: the running counters when the row became valid.
     ether_stats: Rows<EtherStatsCounters>,
+    /// mediaIndependent rows: the running counters when the row became active.
+    media_independent: Rows<EtherStatsCounters>,
     history: Rows<HistoryRecorder>,
     hosts: Rows<HostTable>,
     matrix: Rows<MatrixTable>,
@@ -328,6 +337,12 @@ impl Shard {
                     upsert(&mut s.ether_stats, index, baseline);
                 }
             }
+            ShardCommand::StartMediaIndependent { index, source } => {
+                if let Some(s) = self.source_mut(source) {
+                    let baseline = s.counters;
+                    upsert(&mut s.media_independent, index, baseline);
+                }
+            }
             ShardCommand::StartHistory { index, source, interval, granted, start } => {
                 if let Some(s) = self.source_mut(source) {
                     let mut recorder = HistoryRecorder::new(start, interval, granted, &s.counters);
@@ -387,6 +402,7 @@ impl Shard {
                     for s in &mut self.sources {
                         match group {
                             Group::EtherStats => remove(&mut s.ether_stats, index),
+                            Group::MediaIndependent => remove(&mut s.media_independent, index),
                             Group::History => remove(&mut s.history, index),
                             Group::Hosts => remove(&mut s.hosts, index),
                             Group::Matrix => remove(&mut s.matrix, index),
@@ -447,6 +463,12 @@ impl Shard {
         find(&s.ether_stats, index).map(|baseline| s.counters.since(baseline))
     }
 
+    /// The counters of mediaIndependent row `index` on `source`, since it became active.
+    pub fn media_independent(&self, source: DataSource, index: u16) -> Option<EtherStatsCounters> {
+        let s = self.source(source)?;
+        find(&s.media_independent, index).map(|baseline| s.counters.since(baseline))
+    }
+
     pub fn history(&self, source: DataSource, index: u16) -> Option<&HistoryRecorder> {
         find(&self.source(source)?.history, index)
     }
@@ -465,6 +487,7 @@ impl Shard {
             .map(|s| SourceShard {
                 counters: s.counters,
                 ether_stats: s.ether_stats.clone(),
+                media_independent: s.media_independent.clone(),
                 history: s.history.clone(),
                 hosts: if parts.hosts { s.hosts.clone() } else { Vec::new() },
                 matrix: if parts.matrix { s.matrix.clone() } else { Vec::new() },

@@ -11,6 +11,7 @@ use serde::{Serialize, Serializer};
 
 use crate::mib::Value;
 use crate::mib::hcrmon;
+use crate::mib::media_independent::{MEDIA_INDEPENDENT_TABLE, MediaIndependentEntry};
 use crate::mib::rmon1::alarm::{ALARM_TABLE, AlarmEntry};
 use crate::mib::rmon1::capture::{BUFFER_CONTROL_TABLE, BufferControlEntry, CAPTURE_BUFFER_TABLE, CaptureBufferEntry};
 use crate::mib::rmon1::event::{EVENT_TABLE, EventEntry, LOG_TABLE, LogEntry};
@@ -71,6 +72,7 @@ rmon_tables! {
         alarm: AlarmEntry = ALARM_TABLE,
         event: EventEntry = EVENT_TABLE,
         log: LogEntry = LOG_TABLE,
+        media_independent: MediaIndependentEntry = MEDIA_INDEPENDENT_TABLE,
     }
     views {
         ether_stats = hcrmon::ETHER_STATS_HIGH_CAPACITY_TABLE,

@@ -41,6 +41,8 @@ pub struct Groups {
     pub event: bool,
     /// HC-RMON's 64-bit tables over the groups above: read, counts are exact past 2^32.
     pub high_capacity: bool,
+    /// HC-RMON's mediaIndependentTable.
+    pub media_independent: bool,
 }
 
 impl Groups {
@@ -56,6 +58,7 @@ impl Groups {
         capture: true,
         event: true,
         high_capacity: true,
+        media_independent: true,
     };
 }
 

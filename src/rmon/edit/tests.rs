@@ -63,6 +63,7 @@ fn group(table: ControlTable) -> Group {
         HostControl => Group::Hosts,
         HostTopNControl => Group::HostTopN,
         MatrixControl => Group::Matrix,
+        MediaIndependent => Group::MediaIndependent,
         Alarm | Filter | Channel | BufferControl | Event => unreachable!("no group of their own"),
     }
 }
@@ -129,6 +130,12 @@ fn status_in(t: &RmonTables, table: ControlTable, index: u16) -> Option<EntrySta
         BufferControl => {
             t.buffer_control.iter().find(|r| r.buffer_control_index == index).map(|r| r.buffer_control_status)
         }
+        MediaIndependent => t.media_independent.iter().find(|r| r.media_independent_index == index).map(|r| {
+            match r.media_independent_status {
+                RowStatus::Active => Valid,
+                _ => UnderCreation,
+            }
+        }),
     }
 }
 
@@ -139,6 +146,9 @@ fn has_data(t: &RmonTables, table: ControlTable, index: u16) -> bool {
         HostControl => t.hosts.iter().any(|h| h.host_index == index),
         HostTopNControl => t.host_top_n.iter().any(|h| h.host_top_n_report == index),
         MatrixControl => t.matrix_sd.iter().any(|m| m.index == index),
+        MediaIndependent => {
+            t.media_independent.iter().any(|r| r.media_independent_index == index && r.media_independent_in_pkts > 0)
+        }
         Alarm | Filter | Channel | BufferControl | Event => unreachable!("not asked"),
     }
 }
@@ -459,7 +469,9 @@ fn invalid_on_a_missing_row_is_refused_and_changes_nothing() {
     // must not be told a row was made (issue 15's finding; this used to answer noError).
     let mut rig = Rig::new();
     let before = rig.tables(0);
-    for table in ControlTable::ALL {
+    // The EntryStatus tables; in a RowStatus table 4 is createAndGo (see
+    // media_independent_rows_follow_row_status).
+    for table in ControlTable::ALL.into_iter().filter(|t| !t.has_row_status()) {
         let refused = rig.set(0, &[status(table, 42, Invalid)]).expect_err("refused");
         assert_eq!((refused.at, refused.error), (0, EditError::NoCreation), "{table:?}: {}", refused.reason);
     }
@@ -710,7 +722,7 @@ fn a_new_shard_sees_rows_made_valid_later_as_the_others_do() {
         "{setup:?}"
     );
     let persistent = rig.probe.persistent_rows();
-    assert_eq!(persistent.len(), 6, "the five defaults and history 5");
+    assert_eq!(persistent.len(), 7, "the six defaults (mediaIndependent 1 among them) and history 5");
 }
 
 #[test]
@@ -726,4 +738,62 @@ fn a_full_control_table_refuses_creation() {
     probe.apply_edits(at(2), &[status(MatrixControl, 1, EntryStatus::Invalid)]).unwrap();
     probe.apply_edits(at(2), &[status(MatrixControl, 3, EntryStatus::CreateRequest)]).unwrap();
     probe.apply_edits(at(2), &[status(HostControl, 9, EntryStatus::CreateRequest)]).unwrap();
+}
+
+fn row_status(table: ControlTable, index: i64, to: RowStatus) -> RowEdit {
+    edit(table, index, table.status_column(), int(to as i64))
+}
+
+fn media_row(t: &RmonTables, index: u16) -> Option<&crate::rmon::media_independent::MediaIndependentEntry> {
+    t.media_independent.iter().find(|r| r.media_independent_index == index)
+}
+
+#[test]
+fn media_independent_rows_follow_row_status() {
+    let mut rig = Rig::new();
+    // The default row of ifIndex 1 is active, and counts.
+    rig.send(1, 1, 2);
+    let t = rig.tables(2);
+    let row = media_row(&t, 1).unwrap();
+    assert_eq!(
+        (row.media_independent_status, row.media_independent_in_pkts, row.media_independent_in_octets),
+        (RowStatus::Active, 1, 100)
+    );
+
+    // createAndGo with its data source: active at once, counting from then.
+    let go = [row_status(MediaIndependent, 5, RowStatus::CreateAndGo), edit(MediaIndependent, 5, 2, if_index(1))];
+    assert_eq!(rig.set(3, &go), Ok(vec![ShardCommand::StartMediaIndependent { index: 5, source: DataSource(1) }]));
+    rig.send(4, 1, 0xff);
+    let t = rig.tables(5);
+    let five = media_row(&t, 5).unwrap();
+    assert_eq!((five.media_independent_status, five.media_independent_in_pkts), (RowStatus::Active, 1));
+    assert_eq!(media_row(&t, 1).unwrap().media_independent_in_pkts, 2);
+
+    // createAndGo without a data source cannot go active: inconsistentValue, nothing made.
+    let e = rig.set(6, &[row_status(MediaIndependent, 6, RowStatus::CreateAndGo)]).unwrap_err();
+    assert_eq!(e.error, EditError::InconsistentValue, "{e}");
+    assert!(media_row(&rig.tables(6), 6).is_none());
+
+    // createAndWait: notReady until the data source is set, then notInService, then active.
+    assert_eq!(rig.set(7, &[row_status(MediaIndependent, 6, RowStatus::CreateAndWait)]), Ok(vec![]));
+    assert_eq!(media_row(&rig.tables(7), 6).unwrap().media_independent_status, RowStatus::NotReady);
+    assert_eq!(rig.set(8, &[edit(MediaIndependent, 6, 2, if_index(2))]), Ok(vec![]));
+    assert_eq!(media_row(&rig.tables(8), 6).unwrap().media_independent_status, RowStatus::NotInService);
+    let active = rig.set(9, &[row_status(MediaIndependent, 6, RowStatus::Active)]).unwrap();
+    assert_eq!(active, vec![ShardCommand::StartMediaIndependent { index: 6, source: DataSource(2) }]);
+
+    // The data source is frozen while active; creating an existing row is inconsistent.
+    let e = rig.set(10, &[edit(MediaIndependent, 6, 2, if_index(1))]).unwrap_err();
+    assert_eq!(e.error, EditError::InconsistentValue, "{e}");
+    let e = rig.set(10, &[row_status(MediaIndependent, 6, RowStatus::CreateAndWait)]).unwrap_err();
+    assert_eq!(e.error, EditError::InconsistentValue, "{e}");
+    // notReady is only read.
+    let e = rig.set(10, &[row_status(MediaIndependent, 6, RowStatus::NotReady)]).unwrap_err();
+    assert_eq!(e.error, EditError::WrongValue, "{e}");
+
+    // destroy deletes; destroying a row that does not exist is no error (RFC 2579).
+    let stop = ShardCommand::Stop { group: Group::MediaIndependent, index: 6 };
+    assert_eq!(rig.set(11, &[row_status(MediaIndependent, 6, RowStatus::Destroy)]), Ok(vec![stop]));
+    assert_eq!(rig.set(11, &[row_status(MediaIndependent, 40, RowStatus::Destroy)]), Ok(vec![]));
+    assert!(media_row(&rig.tables(11), 6).is_none());
 }

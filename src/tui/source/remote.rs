@@ -188,6 +188,7 @@ impl<W: Walker> RemoteSource<W> {
             capture: self.has(8, 1, 13),
             event: self.has(9, 1, 7),
             high_capacity: self.has(1, 7, 2),
+            media_independent: self.has(21, 1, 31),
         }
     }
 
@@ -384,6 +385,7 @@ impl<W: Walker> TableReader<'_, W> {
             (8, 2) => g.capture && w.capture_packets,
             (8, 3) => g.capture && w.capture_packets && hc,
             (9, 1 | 2) => g.event,
+            (21, 1) => g.media_independent,
             // hostTimeTable and matrixDSTable hold what hostTable and matrixSDTable do.
             _ => false,
         }

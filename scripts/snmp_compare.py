@@ -25,6 +25,7 @@ ENUMS = {
     "valid": 1, "createRequest": 2, "underCreation": 3, "invalid": 4,
     "hostTopNInPkts": 1, "hostTopNOutPkts": 2, "hostTopNInOctets": 3, "hostTopNOutOctets": 4,
     "hostTopNOutErrors": 5, "hostTopNOutBroadcastPkts": 6, "hostTopNOutMulticastPkts": 7,
+    "active": 1, "notInService": 2, "notReady": 3, "halfduplex": 1, "fullduplex": 2,
 }
 
 # Each table's entry OID and how its index sub-identifiers split into index values
@@ -55,6 +56,7 @@ TABLES = {
     "matrixSDHighCapacityTable": ("1.3.6.1.2.1.16.6.5.1",
                                   [("matrixSDIndex", "i"), ("matrixSDSourceAddress", "mac"),
                                    ("matrixSDDestAddress", "mac")]),
+    "mediaIndependentTable": ("1.3.6.1.2.1.16.21.1.1", [("mediaIndependentIndex", "i")]),
     "matrixDSHighCapacityTable": ("1.3.6.1.2.1.16.6.6.1",
                                   [("matrixDSIndex", "i"), ("matrixDSDestAddress", "mac"),
                                    ("matrixDSSourceAddress", "mac")]),
@@ -70,7 +72,8 @@ def load_inventory(path):
         next(f)
         for line in f:
             cols = line.rstrip("\n").split("\t")
-            if len(cols) >= 3:
+            # A not-accessible object (an SMIv2 index column) is never walked: left out.
+            if len(cols) >= 3 and not (len(cols) > 3 and cols[3] == "not-accessible"):
                 objects[cols[0]] = (cols[1], cols[2])
     return objects
 

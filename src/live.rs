@@ -63,7 +63,7 @@ pub enum RunError {
     #[error("configuration: {0}")]
     Config(String),
     #[error("--user {0}: {1}")]
-    User(String, String),
+    User(String, live::PrivilegeError),
     #[error("internal error: {0}")]
     Internal(String),
 }

@@ -156,6 +156,7 @@ impl ProbeState {
 
     fn from_file(mut doc: toml::Table) -> Result<ProbeState, String> {
         let rows = RowSections::take_from(&mut doc)?;
+        rows.check_complete()?;
         let system: SystemSection = match doc.remove("system") {
             Some(v) => v.try_into().map_err(|e: toml::de::Error| format!("[system]: {e}"))?,
             None => SystemSection::default(),

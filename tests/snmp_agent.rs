@@ -23,6 +23,8 @@ use common::*;
 const ETHER_STATS_HC: &str = "1.3.6.1.2.1.16.1.7.1";
 const MATRIX_SD_HC: &str = "1.3.6.1.2.1.16.6.5.1";
 const MATRIX_DS_HC: &str = "1.3.6.1.2.1.16.6.6.1";
+/// HC-RMON-MIB's mediaIndependentEntry.
+const MEDIA_INDEPENDENT: &str = "1.3.6.1.2.1.16.21.1.1";
 
 // ---------------------------------------------------------------------------------------------
 // csnmp over UDP
@@ -122,7 +124,8 @@ fn csnmp_reads_what_the_probe_counted() {
             (o(HOST_CONTROL, &[6, 1]), o(HOST, &[1, 1]).then(&mac_index(a)), Some(Value::OctetString(a.0.to_vec()))),
             (o("1.3.6.1.2.1.2.2.1.20.1", &[]), o("1.3.6.1.2.1.11.1.0", &[]), None),
             // matrixDSTable, then HC-RMON's matrixSDHighCapacityTable (6.5) and
-            // matrixDSHighCapacityTable (6.6), then IF-MIB.
+            // matrixDSHighCapacityTable (6.6), then HC-RMON's mediaIndependentTable (21.1; its
+            // index is not-accessible, so column 2 comes first), then IF-MIB.
             (
                 o(MATRIX_DS, &[6, 1]).then(&mac_index(bc)).then(&mac_index(c)),
                 o(MATRIX_SD_HC, &[1, 1]).then(&mac_index(a)).then(&mac_index(b)),
@@ -130,9 +133,10 @@ fn csnmp_reads_what_the_probe_counted() {
             ),
             (
                 o(MATRIX_DS_HC, &[4, 1]).then(&mac_index(bc)).then(&mac_index(c)),
-                o(IF_X, &[1, 1]),
-                Some(Value::OctetString(b"test0".to_vec())),
+                o(MEDIA_INDEPENDENT, &[2, 1]),
+                Some(Value::ObjectId(o("1.3.6.1.2.1.2.2.1.1.1", &[]))),
             ),
+            (o(MEDIA_INDEPENDENT, &[31, 1]), o(IF_X, &[1, 1]), Some(Value::OctetString(b"test0".to_vec()))),
         ];
         for (from, want_oid, want) in crossings {
             let (next, value) = public.get_next(coid(&from)).await.unwrap();

@@ -434,11 +434,12 @@ fn walks_of_the_rmon_subtree_end_cleanly_with_every_instance_of_the_report() {
     let agent = Agent::start(dir.path(), "agent", &[]);
     let inventory = Inventory::load();
     let expected = inventory.instances(&agent.report);
-    // The report has 18 RMON-1 tables and the 8 HC-RMON tables over their rows; filterTable,
+    // The report has 18 RMON-1 tables, the 8 HC-RMON tables over their rows and HC-RMON's
+    // mediaIndependentTable; filterTable,
     // channelTable, bufferControlTable, captureBufferTable (and its HC table), alarmTable,
     // eventTable and logTable are empty here (no such rows), and an empty table has no instance
     // to walk.
-    assert_eq!(expected.len(), 18 + 8, "the report's RMON-1 and HC-RMON tables: {:?}", expected.keys());
+    assert_eq!(expected.len(), 18 + 8 + 1, "the report's RMON-1 and HC-RMON tables: {:?}", expected.keys());
     let mut walks = Vec::new();
     for version in ["-v1", "-v2c"] {
         // An SNMPv1 walk skips the Counter64 columns (RFC 3584 4.2.2.1); v2c walks every one.
@@ -502,8 +503,8 @@ fn bulkwalk_agrees_with_the_report_and_tshark_and_the_whole_mib_walks_to_end_of_
 
     let report = dir.path().join("agent.json");
     let summary = snmp_compare(&report, &walk);
-    // RMON-MIB's 11 tables and the 7 HC-RMON-MIB tables over their rows.
-    assert!(summary.starts_with("snmp_compare: 18 tables"), "{summary}");
+    // RMON-MIB's 11 tables, the 7 HC-RMON-MIB tables over their rows and mediaIndependentTable.
+    assert!(summary.starts_with("snmp_compare: 19 tables"), "{summary}");
     let report_rows: usize = agent
         .report
         .as_object()

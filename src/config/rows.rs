@@ -83,6 +83,19 @@ impl RowSections {
         Ok(requests)
     }
 
+    /// Checks that every row gives every column a file may set, as the probe writes them: a
+    /// state file cut short at the end of a line must not pass for whole, its rows completed
+    /// with defaults.
+    pub fn check_complete(&self) -> Result<(), String> {
+        for row in &self.rows {
+            let given = |c: &ColumnInfo| row.values.iter().any(|(v, _)| v.name == c.name);
+            if let Some(missing) = settable(row.table).find(|c| !given(c)) {
+                return Err(format!("{} {}: {} is missing", row.table.name(), row.index, missing.name));
+            }
+        }
+        Ok(())
+    }
+
     /// The sections that ask for `rows`: the read-create columns of each row as a GET answers
     /// them on a probe just started with those rows (so a hostTopN report's time remaining is
     /// its whole duration). Rows a probe would refuse are left out: they could not be restored.

@@ -18,7 +18,7 @@ pub mod clock;
 pub mod pcap;
 mod privileges;
 
-pub use privileges::drop_privileges;
+pub use privileges::{PrivilegeError, drop_privileges};
 
 use std::fmt;
 

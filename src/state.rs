@@ -155,8 +155,7 @@ impl ProbeState {
     }
 
     fn from_file(mut doc: toml::Table) -> Result<ProbeState, String> {
-        let rows = RowSections::take_from(&mut doc)?;
-        rows.check_complete()?;
+        let sections = RowSections::take_from(&mut doc)?;
         let system: SystemSection = match doc.remove("system") {
             Some(v) => v.try_into().map_err(|e: toml::de::Error| format!("[system]: {e}"))?,
             None => SystemSection::default(),
@@ -164,7 +163,8 @@ impl ProbeState {
         if let Some(key) = doc.keys().next() {
             return Err(format!("unknown section `{key}`"));
         }
-        let rows = rows.requests()?;
+        let rows = sections.requests()?;
+        sections.check_complete()?;
         for row in &rows {
             row.check().map_err(|e| e.to_string())?;
         }

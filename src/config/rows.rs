@@ -146,10 +146,10 @@ impl FileRow {
             Some(toml::Value::Integer(i)) => u16::try_from(*i).ok().filter(|i| *i >= 1),
             _ => None,
         };
+        let columns = table.columns();
         // A misspelt key is named before the index it may have been meant to be.
         let shown = index.map_or(String::new(), |i| format!(" {i}"));
-        if let Some(key) = keys.keys().find(|k| *k != index_column.name && table.columns().iter().all(|c| c.name != *k))
-        {
+        if let Some(key) = keys.keys().find(|k| *k != index_column.name && columns.iter().all(|c| c.name != *k)) {
             let known: Vec<&str> = settable(table).map(|c| c.name).collect();
             return Err(format!(
                 "{entry}{shown}: unknown key `{key}`; a row has {} and sets {}",
@@ -163,7 +163,6 @@ impl FileRow {
                 Some(v) => Err(format!("{entry}: {} = {v}: must be an integer 1..65535", index_column.name)),
             };
         };
-        let columns = table.columns();
         let mut values = Vec::new();
         for (key, value) in keys {
             if key == index_column.name {

@@ -4,7 +4,7 @@
 //! table of its own (RowStatus), unlike HC-RMON's other tables, which are views over RMON-1
 //! rows (`hcrmon.rs`).
 
-use crate::mib::schema::{Access, Column, Field, INDEX, IndexPart, OWNER, Syntax, Table};
+use crate::mib::schema::{Column, Field, INDEX, IndexPart, OWNER, Syntax, Table};
 use crate::mib::tc::{DataSource, Owner, RowStatus};
 
 crate::mib_enum! {
@@ -43,22 +43,10 @@ pub struct MediaIndependentEntry {
     pub media_independent_status: RowStatus,
 }
 
-/// A column over one field of the entry, read and written as the field's type does.
+/// A column over one field of the entry.
 macro_rules! field {
     ($num:literal $name:literal $field:ident, $syntax:expr, $access:ident $(, $frozen:ident)?) => {
-        Column {
-            number: $num,
-            name: $name,
-            syntax: $syntax,
-            access: Access::$access,
-            frozen: $crate::mib_frozen!($($frozen)?),
-            read: |e: &MediaIndependentEntry| Field::cell(&e.$field),
-            write: Some(|e: &mut MediaIndependentEntry, v: &crate::mib::Value| {
-                if let Some(x) = Field::from_value(v) {
-                    e.$field = x;
-                }
-            }),
-        }
+        crate::mib_field_column!(MediaIndependentEntry, $num, $name, $field, $syntax, $access $(, $frozen)?)
     };
 }
 

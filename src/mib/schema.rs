@@ -929,19 +929,7 @@ macro_rules! mib_table {
                 },
             )+],
             columns: &[$(
-                $crate::mib::schema::Column {
-                    number: $num,
-                    name: $col,
-                    syntax: $syntax,
-                    access: $crate::mib::schema::Access::$access,
-                    frozen: $crate::mib_frozen!($($frozen)?),
-                    read: |e: &$entry| $crate::mib::schema::Field::cell(&e.$field),
-                    write: Some(|e: &mut $entry, v: &$crate::mib::Value| {
-                        if let Some(x) = $crate::mib::schema::Field::from_value(v) {
-                            e.$field = x;
-                        }
-                    }),
-                },
+                $crate::mib_field_column!($entry, $num, $col, $field, $syntax, $access $(, $frozen)?),
             )+],
             view: false,
         };
@@ -951,6 +939,27 @@ macro_rules! mib_table {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 serde::Serialize::serialize(&$crate::mib::schema::JsonRow(&$schema, self), s)
             }
+        }
+    };
+}
+
+/// A column over one field of a row, read and written as the field's type does: the columns of
+/// [`mib_table!`], and of a table written out by hand (`media_independent.rs`).
+#[macro_export]
+macro_rules! mib_field_column {
+    ($entry:ty, $num:literal, $col:literal, $field:ident, $syntax:expr, $access:ident $(, $frozen:ident)?) => {
+        $crate::mib::schema::Column {
+            number: $num,
+            name: $col,
+            syntax: $syntax,
+            access: $crate::mib::schema::Access::$access,
+            frozen: $crate::mib_frozen!($($frozen)?),
+            read: |e: &$entry| $crate::mib::schema::Field::cell(&e.$field),
+            write: Some(|e: &mut $entry, v: &$crate::mib::Value| {
+                if let Some(x) = $crate::mib::schema::Field::from_value(v) {
+                    e.$field = x;
+                }
+            }),
         }
     };
 }

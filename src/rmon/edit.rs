@@ -237,7 +237,7 @@ fn configured<R: ControlRow>(
         column.check(value).map_err(|refusal| format!("{entry} {index}: {}", refusal.reason()))?;
         let setting = setting(column, value)
             .ok_or_else(|| format!("{entry} {index}: {} = {value}: not a value of the column", column.name))?;
-        if matches!(setting, Setting::Status(_)) {
+        if matches!(setting, Setting::Status(_) | Setting::RowStatus(_)) {
             return Err(format!("{entry} {index}: {} is not configured: a configured row is valid", column.name));
         }
         row.set(&setting, &limits, start);
@@ -423,8 +423,6 @@ struct RowPlan {
     status: Option<(usize, EntryStatus)>,
     /// createAndGo: the row is made valid (active) after its columns, within the PDU.
     go: bool,
-    /// The table's status is a RowStatus: destroy of a row that does not exist is no error.
-    row_status: bool,
     /// The other columns, in PDU order.
     columns: Vec<CheckedEdit>,
 }
@@ -499,14 +497,7 @@ impl Probe {
             let plan = match plans.iter().position(|p| (p.table, p.index) == (edit.table, index)) {
                 Some(i) => &mut plans[i],
                 None => {
-                    plans.push(RowPlan {
-                        table: edit.table,
-                        index,
-                        status: None,
-                        go: false,
-                        row_status: edit.table.has_row_status(),
-                        columns: Vec::new(),
-                    });
+                    plans.push(RowPlan { table: edit.table, index, status: None, go: false, columns: Vec::new() });
                     let last = plans.len() - 1;
                     &mut plans[last]
                 }
@@ -744,7 +735,7 @@ fn apply_plan<R: ControlRow>(
             (None, EntryStatus::CreateRequest) => {
                 rows.insert(index, R::created(limits, now));
             }
-            (None, EntryStatus::Invalid) if plan.row_status => {
+            (None, EntryStatus::Invalid) if plan.table.has_row_status() => {
                 // RFC 2579: destroying a row that does not exist succeeds, and does nothing.
                 return Ok(());
             }

@@ -131,49 +131,71 @@ fn valid_entered(was: EntryStatus, now: EntryStatus) -> bool {
     was != EntryStatus::Valid && now == EntryStatus::Valid
 }
 
-impl ControlRow for EtherStatsControl {
-    const GROUP: Option<Group> = Some(Group::EtherStats);
+/// The control row of a table whose row is a data source and an owner (etherStats,
+/// hostControl, matrixControl, mediaIndependent). They differ only in their shard group, the
+/// name of their data source column, the command that starts their data, and the request that
+/// asks for them again.
+macro_rules! source_row {
+    ($row:ty, $group:ident, $column:literal, $request:ident, |$index:ident, $source:ident, $limits:ident| $start:expr) => {
+        impl ControlRow for $row {
+            const GROUP: Option<Group> = Some(Group::$group);
 
-    fn created(_: &Limits, _: Timestamp) -> Self {
-        EtherStatsControl {
-            data_source: DataSource::UNSET,
-            owner: Owner::default(),
-            status: EntryStatus::UnderCreation,
+            fn created(_: &Limits, _: Timestamp) -> Self {
+                Self { data_source: DataSource::UNSET, owner: Owner::default(), status: EntryStatus::UnderCreation }
+            }
+
+            fn status(&self) -> EntryStatus {
+                self.status
+            }
+
+            fn set_status(&mut self, status: EntryStatus, _: Timestamp) {
+                self.status = status;
+            }
+
+            fn set(&mut self, setting: &Setting, _: &Limits, _: Timestamp) {
+                match setting {
+                    Setting::DataSource(s) => self.data_source = *s,
+                    Setting::Owner(o) => self.owner = o.clone(),
+                    _ => {}
+                }
+            }
+
+            fn missing(&self) -> Option<&'static str> {
+                self.data_source.is_unset().then_some($column)
+            }
+
+            fn start(&self, $index: u16, $limits: &Limits) -> Option<ShardCommand> {
+                let $source = self.data_source;
+                Some($start)
+            }
+
+            fn request(&self, index: u16) -> Option<RowRequest> {
+                (self.status == EntryStatus::Valid).then(|| RowRequest::$request {
+                    index,
+                    data_source: self.data_source,
+                    owner: self.owner.clone(),
+                })
+            }
         }
-    }
-
-    fn status(&self) -> EntryStatus {
-        self.status
-    }
-
-    fn set_status(&mut self, status: EntryStatus, _: Timestamp) {
-        self.status = status;
-    }
-
-    fn set(&mut self, setting: &Setting, _: &Limits, _: Timestamp) {
-        match setting {
-            Setting::DataSource(s) => self.data_source = *s,
-            Setting::Owner(o) => self.owner = o.clone(),
-            _ => {}
-        }
-    }
-
-    fn missing(&self) -> Option<&'static str> {
-        self.data_source.is_unset().then_some("etherStatsDataSource")
-    }
-
-    fn start(&self, index: u16, _: &Limits) -> Option<ShardCommand> {
-        Some(ShardCommand::StartEtherStats { index, source: self.data_source })
-    }
-
-    fn request(&self, index: u16) -> Option<RowRequest> {
-        (self.status == EntryStatus::Valid).then(|| RowRequest::EtherStats {
-            index,
-            data_source: self.data_source,
-            owner: self.owner.clone(),
-        })
-    }
+    };
 }
+
+source_row!(EtherStatsControl, EtherStats, "etherStatsDataSource", EtherStats, |index, source, _limits| {
+    ShardCommand::StartEtherStats { index, source }
+});
+source_row!(HostControl, Hosts, "hostControlDataSource", Hosts, |index, source, limits| {
+    ShardCommand::StartHosts { index, source, size_limit: limits.host_table_size }
+});
+source_row!(MatrixControl, Matrix, "matrixControlDataSource", Matrix, |index, source, limits| {
+    ShardCommand::StartMatrix { index, source, size_limit: limits.matrix_table_size }
+});
+source_row!(
+    MediaIndependentControl,
+    MediaIndependent,
+    "mediaIndependentDataSource",
+    MediaIndependent,
+    |index, source, _limits| ShardCommand::StartMediaIndependent { index, source }
+);
 
 impl ControlRow for HistoryControl {
     const GROUP: Option<Group> = Some(Group::History);
@@ -248,130 +270,6 @@ impl ControlRow for HistoryControl {
 /// historyControlBucketsGranted for a request: as close as the limits allow.
 pub(crate) fn granted_buckets(requested: u16, limits: &Limits) -> u16 {
     requested.min(limits.history_buckets.max(1)).max(1)
-}
-
-impl ControlRow for HostControl {
-    const GROUP: Option<Group> = Some(Group::Hosts);
-
-    fn created(_: &Limits, _: Timestamp) -> Self {
-        HostControl { data_source: DataSource::UNSET, owner: Owner::default(), status: EntryStatus::UnderCreation }
-    }
-
-    fn status(&self) -> EntryStatus {
-        self.status
-    }
-
-    fn set_status(&mut self, status: EntryStatus, _: Timestamp) {
-        self.status = status;
-    }
-
-    fn set(&mut self, setting: &Setting, _: &Limits, _: Timestamp) {
-        match setting {
-            Setting::DataSource(s) => self.data_source = *s,
-            Setting::Owner(o) => self.owner = o.clone(),
-            _ => {}
-        }
-    }
-
-    fn missing(&self) -> Option<&'static str> {
-        self.data_source.is_unset().then_some("hostControlDataSource")
-    }
-
-    fn start(&self, index: u16, limits: &Limits) -> Option<ShardCommand> {
-        Some(ShardCommand::StartHosts { index, source: self.data_source, size_limit: limits.host_table_size })
-    }
-
-    fn request(&self, index: u16) -> Option<RowRequest> {
-        (self.status == EntryStatus::Valid).then(|| RowRequest::Hosts {
-            index,
-            data_source: self.data_source,
-            owner: self.owner.clone(),
-        })
-    }
-}
-
-impl ControlRow for MatrixControl {
-    const GROUP: Option<Group> = Some(Group::Matrix);
-
-    fn created(_: &Limits, _: Timestamp) -> Self {
-        MatrixControl { data_source: DataSource::UNSET, owner: Owner::default(), status: EntryStatus::UnderCreation }
-    }
-
-    fn status(&self) -> EntryStatus {
-        self.status
-    }
-
-    fn set_status(&mut self, status: EntryStatus, _: Timestamp) {
-        self.status = status;
-    }
-
-    fn set(&mut self, setting: &Setting, _: &Limits, _: Timestamp) {
-        match setting {
-            Setting::DataSource(s) => self.data_source = *s,
-            Setting::Owner(o) => self.owner = o.clone(),
-            _ => {}
-        }
-    }
-
-    fn missing(&self) -> Option<&'static str> {
-        self.data_source.is_unset().then_some("matrixControlDataSource")
-    }
-
-    fn start(&self, index: u16, limits: &Limits) -> Option<ShardCommand> {
-        Some(ShardCommand::StartMatrix { index, source: self.data_source, size_limit: limits.matrix_table_size })
-    }
-
-    fn request(&self, index: u16) -> Option<RowRequest> {
-        (self.status == EntryStatus::Valid).then(|| RowRequest::Matrix {
-            index,
-            data_source: self.data_source,
-            owner: self.owner.clone(),
-        })
-    }
-}
-
-impl ControlRow for MediaIndependentControl {
-    const GROUP: Option<Group> = Some(Group::MediaIndependent);
-
-    fn created(_: &Limits, _: Timestamp) -> Self {
-        MediaIndependentControl {
-            data_source: DataSource::UNSET,
-            owner: Owner::default(),
-            status: EntryStatus::UnderCreation,
-        }
-    }
-
-    fn status(&self) -> EntryStatus {
-        self.status
-    }
-
-    fn set_status(&mut self, status: EntryStatus, _: Timestamp) {
-        self.status = status;
-    }
-
-    fn set(&mut self, setting: &Setting, _: &Limits, _: Timestamp) {
-        match setting {
-            Setting::DataSource(s) => self.data_source = *s,
-            Setting::Owner(o) => self.owner = o.clone(),
-            _ => {}
-        }
-    }
-
-    fn missing(&self) -> Option<&'static str> {
-        self.data_source.is_unset().then_some("mediaIndependentDataSource")
-    }
-
-    fn start(&self, index: u16, _: &Limits) -> Option<ShardCommand> {
-        Some(ShardCommand::StartMediaIndependent { index, source: self.data_source })
-    }
-
-    fn request(&self, index: u16) -> Option<RowRequest> {
-        (self.status == EntryStatus::Valid).then(|| RowRequest::MediaIndependent {
-            index,
-            data_source: self.data_source,
-            owner: self.owner.clone(),
-        })
-    }
 }
 
 impl ControlRow for HostTopNControl {

@@ -45,6 +45,7 @@ fn agent(local: LocalProbe) -> Agent<LocalProbe> {
         location: String::new(),
         services: SYS_SERVICES,
         enable_authen_traps: false,
+        time_filter_walk: Default::default(),
     };
     let config = AgentConfig {
         community: b"public".to_vec(),

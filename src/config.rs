@@ -8,6 +8,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::mib::schema::TimeFilterWalk;
 use crate::rmon::hosts::MAX_HOST_TABLE_SIZE;
 use crate::rmon::probe::{DataSourceInfo, Limits, RowRequest};
 
@@ -104,6 +105,10 @@ pub struct SnmpSection {
     /// `"192.0.2.9:162/v1"`); `--trap-sink` adds to these.
     #[serde(default)]
     pub trap_sinks: Vec<String>,
+    /// How a walk crosses RMON2's TimeFilter indexes: `"one-pass"` (the default: a plain walk
+    /// reads each row once) or `"strict"` (on through every timemark, as RFC 4502 reads).
+    #[serde(default)]
+    pub time_filter: TimeFilterWalk,
 }
 
 impl Default for SnmpSection {
@@ -115,6 +120,7 @@ impl Default for SnmpSection {
             sys_name: None,
             sys_location: String::new(),
             trap_sinks: Vec::new(),
+            time_filter: TimeFilterWalk::default(),
         }
     }
 }
@@ -136,6 +142,10 @@ pub struct LimitsSection {
     pub log_entries: Option<usize>,
     /// Octets granted to all capture buffers together.
     pub capture_octets: Option<u64>,
+    /// RMON2: entries per hlHostControl, hlMatrixControl and addressMapControl row.
+    pub nl_host_table_size: Option<usize>,
+    pub nl_matrix_table_size: Option<usize>,
+    pub address_map_size: Option<usize>,
 }
 
 impl Config {
@@ -196,6 +206,18 @@ impl Config {
         }
         if let Some(n) = self.limits.capture_octets {
             limits.capture_octets = n;
+        }
+        for (name, given, limit) in [
+            ("nl_host_table_size", self.limits.nl_host_table_size, &mut limits.nl_host_table_size),
+            ("nl_matrix_table_size", self.limits.nl_matrix_table_size, &mut limits.nl_matrix_table_size),
+            ("address_map_size", self.limits.address_map_size, &mut limits.address_map_size),
+        ] {
+            if let Some(n) = given {
+                if n == 0 || n > i32::MAX as usize {
+                    return Err(format!("limits.{name} = {n}: must be 1..{}", i32::MAX));
+                }
+                *limit = n;
+            }
         }
         Ok(limits)
     }

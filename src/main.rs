@@ -549,6 +549,7 @@ fn agent_setup(config: &Config, args: &SnmpArgs, listen: SocketAddr) -> Result<A
         location: config.snmp.sys_location.clone(),
         services: SYS_SERVICES,
         enable_authen_traps: false,
+        time_filter_walk: config.snmp.time_filter,
     };
     let mut restored = None;
     if let Some(path) = &args.state {

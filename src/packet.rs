@@ -9,6 +9,8 @@
 
 use etherparse::{EtherType, Ethernet2HeaderSlice, SingleVlanHeaderSlice};
 
+pub mod network;
+
 pub use crate::mib::MacAddr;
 use crate::mib::Timestamp;
 

@@ -191,6 +191,7 @@ fn describe(row: &RowRequest) -> String {
         RowRequest::Alarm { index, .. } => format!("alarm {index}"),
         RowRequest::Event { index, .. } => format!("event {index}"),
         RowRequest::MediaIndependent { index, .. } => format!("mediaIndependent {index}"),
+        RowRequest::Rmon2 { table, index, .. } => format!("{} {index}", table.name()),
     }
 }
 

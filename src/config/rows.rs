@@ -15,9 +15,9 @@
 
 use std::str::FromStr;
 
-use crate::mib::schema::{Cell, ColumnInfo, Syntax, Table, TableVisitor};
+use crate::mib::schema::{Cell, ColumnInfo, Syntax, Table, TableVisitor, bytes_text};
 use crate::mib::tc::{MacAddr, Octets, RowStatus};
-use crate::mib::{DataSource, EntryStatus, Oid, Timestamp, Value};
+use crate::mib::{DataSource, EntryStatus, NetAddr, Oid, Timestamp, Value};
 use crate::rmon::{ControlTable, DataSourceInfo, Limits, Probe, RmonTables, RowRequest};
 
 /// One row of a file: its table, its index, and the columns the file gives, in file order.
@@ -236,6 +236,15 @@ fn smi_value(column: &ColumnInfo, value: &toml::Value) -> Result<Value, String> 
             Value::Integer(number)
         }
         Syntax::Octets { .. } => Value::OctetString(Octets::from_str(text()?).map_err(|e| format!("{name}: {e}"))?.0),
+        Syntax::NetAddress => Value::OctetString(
+            NetAddr::from_str(text()?).map_err(|e| format!("{name}: {e}"))?.as_bytes().to_vec(),
+        ),
+        Syntax::ProtocolId => {
+            let octets: Result<Vec<u8>, _> = text()?.split('.').map(str::parse::<u8>).collect();
+            Value::OctetString(octets.map_err(|_| {
+                format!("{name} must be dotted decimal octets, four per layer, such as 0.0.0.1.0.0.8.0 (ether2.ip)")
+            })?)
+        }
         Syntax::Text { .. } | Syntax::OctetsAsText { .. } => Value::OctetString(text()?.as_bytes().to_vec()),
         Syntax::MacAddress => {
             Value::OctetString(MacAddr::from_str(text()?).map_err(|e| format!("{name}: {e}"))?.0.to_vec())
@@ -272,6 +281,7 @@ fn file_value(syntax: Syntax, cell: Cell<'_>) -> Option<toml::Value> {
         (_, Cell::Uint(v)) => i64::try_from(v).ok()?.into(),
         (_, Cell::Text(s)) => s.into(),
         (Syntax::Octets { .. }, Cell::Bytes(b)) => Octets(b.to_vec()).to_string().into(),
+        (Syntax::NetAddress | Syntax::ProtocolId, Cell::Bytes(b)) => bytes_text(syntax, b).into(),
         (_, Cell::Bytes(b)) => String::from_utf8_lossy(b).into_owned().into(),
         (_, Cell::Mac(m)) => String::from_utf8_lossy(&m.to_text()).into_owned().into(),
         (_, Cell::Oid(o)) => Oid(o.to_vec()).to_string().into(),

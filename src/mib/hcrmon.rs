@@ -137,4 +137,5 @@ pub static CAPTURE_BUFFER_HIGH_CAPACITY_TABLE: Table<CaptureBufferEntry> = Table
         }),
     }],
     view: true,
+    time_filter: None,
 };

@@ -171,6 +171,7 @@ pub static MEDIA_INDEPENDENT_TABLE: Table<MediaIndependentEntry> = Table {
     }],
     columns: &COLUMNS,
     view: false,
+    time_filter: None,
 };
 
 impl serde::Serialize for MediaIndependentEntry {

@@ -14,16 +14,21 @@
 //! | `schema.rs`  | how a table is described: columns, syntax, access, index               |
 //! | `rmon1/`     | RMON-MIB (RFC 2819): one schema file per group                         |
 //! | `hcrmon.rs`  | HC-RMON-MIB (RFC 3273): the 64-bit tables over the same rows           |
+//! | `net_addr.rs`| network-layer addresses (RMON2's nlHostAddress and the like)           |
+//! | `rmon2/`     | RMON2-MIB (RFC 4502): one schema file per group                        |
 
 pub mod hcrmon;
 pub mod media_independent;
+pub mod net_addr;
 pub mod oid;
 pub mod rmon1;
+pub mod rmon2;
 pub mod schema;
 pub mod tc;
 pub mod time;
 pub mod value;
 
+pub use net_addr::NetAddr;
 pub use oid::Oid;
 pub use tc::{DataSource, EntryStatus, MacAddr, Owner};
 pub use time::Timestamp;

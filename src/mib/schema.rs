@@ -22,6 +22,7 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 use crate::mib::oid::Oid;
+use crate::mib::net_addr::NetAddr;
 use crate::mib::tc::{DataSource, EntryStatus, MacAddr, Octets, Owner, RowStatus};
 use crate::mib::value::{Value, counter32, integer, time_ticks};
 
@@ -67,6 +68,12 @@ pub enum Syntax {
     Status,
     /// SMIv2's RowStatus ([`RowStatus`]).
     RowStatus,
+    /// RMON2's network-layer address (an OCTET STRING of 1..255 octets), written in JSON as an
+    /// IP address ([`NetAddr`]'s text) where it is one.
+    NetAddress,
+    /// protocolDirID (an OCTET STRING of 4..128 octets, four per layer), written in JSON as its
+    /// octets in dotted decimal: `0.0.0.1.0.0.8.0`.
+    ProtocolId,
 }
 
 impl Syntax {
@@ -234,6 +241,17 @@ impl Field for Owner {
     }
 }
 
+/// A length-prefixed OCTET STRING index (RFC 2578 7.7).
+fn octets_from_index(ids: &mut &[u32]) -> Option<Vec<u8>> {
+    let len = usize::try_from(take_id(ids)?).ok()?;
+    if len > ids.len() {
+        return None;
+    }
+    let (octets, rest) = ids.split_at(len);
+    *ids = rest;
+    octets.iter().map(|&id| u8::try_from(id).ok()).collect()
+}
+
 impl Field for Vec<u8> {
     fn cell(&self) -> Cell<'_> {
         Cell::Bytes(self)
@@ -244,6 +262,24 @@ impl Field for Vec<u8> {
             _ => None,
         }
     }
+    fn from_index(ids: &mut &[u32]) -> Option<Self> {
+        octets_from_index(ids)
+    }
+}
+
+impl Field for NetAddr {
+    fn cell(&self) -> Cell<'_> {
+        Cell::Bytes(self.as_bytes())
+    }
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::OctetString(s) => NetAddr::from_octets(s),
+            _ => None,
+        }
+    }
+    fn from_index(ids: &mut &[u32]) -> Option<Self> {
+        NetAddr::from_octets(&octets_from_index(ids)?)
+    }
 }
 
 impl Field for Octets {
@@ -252,6 +288,9 @@ impl Field for Octets {
     }
     fn from_value(value: &Value) -> Option<Self> {
         Vec::from_value(value).map(Octets)
+    }
+    fn from_index(ids: &mut &[u32]) -> Option<Self> {
+        octets_from_index(ids).map(Octets)
     }
 }
 
@@ -291,6 +330,16 @@ impl Field for Oid {
             Value::ObjectId(oid) => Some(oid.clone()),
             _ => None,
         }
+    }
+    /// A length-prefixed OBJECT IDENTIFIER index (addressMapSource).
+    fn from_index(ids: &mut &[u32]) -> Option<Self> {
+        let len = usize::try_from(take_id(ids)?).ok()?;
+        if len > ids.len() {
+            return None;
+        }
+        let (arcs, rest) = ids.split_at(len);
+        *ids = rest;
+        Some(Oid(arcs.to_vec()))
     }
 }
 
@@ -447,6 +496,31 @@ pub struct Table<E: 'static> {
     /// Whether the table only shows other columns of another table's rows (HC-RMON): decoding
     /// it completes the rows of that table instead of making new ones.
     pub view: bool,
+    /// RMON2's TimeFilter index component, where the table has one.
+    pub time_filter: Option<TimeFilter<E>>,
+}
+
+/// How GETNEXT goes on past the last row changed since a timemark (RFC 4502's TimeFilter).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TimeFilterWalk {
+    /// To the next control row at timemark 0: a plain walk reads each row once and ends, as
+    /// deployed probes do.
+    #[default]
+    OnePass,
+    /// To the next timemark of the same control row, as the convention reads literally: every
+    /// row again under each timemark up to its last change.
+    Strict,
+}
+
+/// A TimeFilter index component (RFC 4502's textual convention): every row is served under
+/// every timemark T at or before its last change, so a manager that walks from T reads only
+/// the rows changed since. It is no column of the row: the row keeps when it last changed.
+pub struct TimeFilter<E> {
+    /// Where among the index parts the timemark goes (0: first).
+    pub position: usize,
+    /// sysUpTime (TimeTicks) of the row's last change.
+    pub last_change: fn(&E) -> u64,
 }
 
 impl<E> Column<E> {
@@ -497,9 +571,12 @@ impl ColumnInfo {
         }
         let want = match self.syntax {
             Syntax::Integer { .. } | Syntax::Enum(_) | Syntax::Status | Syntax::RowStatus => "an INTEGER",
-            Syntax::Octets { .. } | Syntax::Text { .. } | Syntax::OctetsAsText { .. } | Syntax::MacAddress => {
-                "an OCTET STRING"
-            }
+            Syntax::Octets { .. }
+            | Syntax::Text { .. }
+            | Syntax::OctetsAsText { .. }
+            | Syntax::MacAddress
+            | Syntax::NetAddress
+            | Syntax::ProtocolId => "an OCTET STRING",
             Syntax::ObjectId | Syntax::Source => "an OBJECT IDENTIFIER",
             Syntax::Counter32 | Syntax::Gauge32 | Syntax::Counter64 | Syntax::TimeTicks => {
                 return Err(Refusal::NotWritable(format!("{name} is a count")));
@@ -561,6 +638,16 @@ impl ColumnInfo {
                 return Err(Refusal::WrongLength(format!("{name} is {} octets, not 6", s.len())));
             }
             (Syntax::MacAddress, Value::OctetString(_)) => {}
+            (Syntax::NetAddress, Value::OctetString(s)) if s.is_empty() || s.len() > 255 => {
+                return Err(Refusal::WrongLength(format!("{name} is {} octets; the MIB allows 1..255", s.len())));
+            }
+            (Syntax::ProtocolId, Value::OctetString(s)) if s.len() < 4 || s.len() > 128 || s.len() % 4 != 0 => {
+                return Err(Refusal::WrongLength(format!(
+                    "{name} is {} octets; the MIB allows 4..128, four per layer",
+                    s.len()
+                )));
+            }
+            (Syntax::NetAddress | Syntax::ProtocolId, Value::OctetString(_)) => {}
             (Syntax::ObjectId, Value::ObjectId(oid)) => {
                 if oid.0.len() < 2 {
                     return Err(Refusal::WrongValue(format!("{name} = {oid}: not an object instance")));
@@ -601,8 +688,18 @@ pub fn encode(syntax: Syntax, cell: Cell<'_>) -> Option<Value> {
 impl<E> Table<E> {
     /// The sub-identifiers of `row`'s index, appended to `out`: integers as one, octet strings
     /// length-prefixed (RFC 2578 7.7).
+    /// A TimeFilter component is written as timemark 0, where every row is.
     pub fn instance_index(&self, row: &E, out: &mut impl Extend<u32>) {
-        for part in self.index {
+        self.instance_index_at(row, 0, out);
+    }
+
+    /// As [`Table::instance_index`], with the TimeFilter component (if any) at `mark`.
+    pub fn instance_index_at(&self, row: &E, mark: u32, out: &mut impl Extend<u32>) {
+        let time_mark = self.time_filter.as_ref().map(|t| t.position);
+        for (position, part) in self.index.iter().enumerate() {
+            if time_mark == Some(position) {
+                out.extend([mark]);
+            }
             match (part.read)(row) {
                 Cell::Uint(v) => out.extend([u32::try_from(v).unwrap_or(u32::MAX)]),
                 Cell::Int(v) => out.extend([u32::try_from(v).unwrap_or(0)]),
@@ -671,10 +768,17 @@ impl<E> Table<E> {
             }
             return;
         }
+        let time_mark = self.time_filter.as_ref().map(|t| t.position);
         for (index, columns) in walked {
             let mut row = new();
             let mut ids = index;
-            if self.index.iter().any(|p| (p.parse)(&mut row, &mut ids).is_none()) || !ids.is_empty() {
+            let parsed = self.index.iter().enumerate().all(|(position, part)| {
+                if time_mark == Some(position) && take_id(&mut ids).is_none() {
+                    return false;
+                }
+                (part.parse)(&mut row, &mut ids).is_some()
+            });
+            if !parsed || !ids.is_empty() {
                 continue;
             }
             self.put(&mut row, &columns);
@@ -744,6 +848,8 @@ impl<E> Serialize for JsonRow<'_, E> {
                 Cell::Mac(m) => map.serialize_entry(part.name, &m)?,
                 Cell::Uint(v) => map.serialize_entry(part.name, &v)?,
                 Cell::Int(v) => map.serialize_entry(part.name, &v)?,
+                // The only octet-string index a view names is a network address (RMON2).
+                Cell::Bytes(b) => map.serialize_entry(part.name, &bytes_text(Syntax::NetAddress, b))?,
                 _ => {}
             }
         }
@@ -761,6 +867,7 @@ impl<E> Serialize for JsonRow<'_, E> {
                     Syntax::Text { .. } | Syntax::OctetsAsText { .. } => {
                         map.serialize_entry(column.name, &String::from_utf8_lossy(b))?
                     }
+                    Syntax::NetAddress | Syntax::ProtocolId => map.serialize_entry(column.name, &bytes_text(column.syntax, b))?,
                     _ => map.serialize_entry(column.name, &HexOctets(b))?,
                 },
                 Cell::Mac(m) => map.serialize_entry(column.name, &m)?,
@@ -808,6 +915,10 @@ pub fn write_json_rows<E, W: std::io::Write>(table: &'static Table<E>, rows: &[E
                     key(out, part.name)?;
                     out.write_all(numbers.format(v).as_bytes())?;
                 }
+                Cell::Bytes(b) => {
+                    key(out, part.name)?;
+                    write_quoted(out, bytes_text(Syntax::NetAddress, b).as_bytes())?;
+                }
                 _ => {}
             }
         }
@@ -829,6 +940,9 @@ pub fn write_json_rows<E, W: std::io::Write>(table: &'static Table<E>, rows: &[E
                     Syntax::Text { .. } | Syntax::OctetsAsText { .. } => {
                         serde_json::to_writer(&mut *out, &String::from_utf8_lossy(b)).map_err(std::io::Error::other)?
                     }
+                    Syntax::NetAddress | Syntax::ProtocolId => {
+                        write_quoted(out, bytes_text(column.syntax, b).as_bytes())?
+                    }
                     _ => write_quoted(out, Octets::display(b).to_string().as_bytes())?,
                 },
                 Cell::Mac(m) => write_quoted(out, &m.to_text())?,
@@ -849,6 +963,19 @@ pub fn write_json_rows<E, W: std::io::Write>(table: &'static Table<E>, rows: &[E
         out.write_all(b"}")?;
     }
     out.write_all(b"]")
+}
+
+/// How the JSON report writes an RMON2 address or protocol identifier: an IP address as text
+/// (IPv4 dotted, IPv6 as RFC 5952 writes it), a protocolDirID as its octets in dotted decimal.
+pub fn bytes_text(syntax: Syntax, bytes: &[u8]) -> String {
+    match (syntax, bytes.len()) {
+        (Syntax::NetAddress, 4 | 16) => NetAddr::from_octets(bytes).map(|a| a.to_string()).unwrap_or_default(),
+        (Syntax::ProtocolId, _) => {
+            let parts: Vec<String> = bytes.iter().map(u8::to_string).collect();
+            parts.join(".")
+        }
+        _ => Octets::display(bytes).to_string(),
+    }
 }
 
 /// `"text"` for text known to need no escaping (hex, addresses, MIB names).
@@ -901,7 +1028,8 @@ macro_rules! mib_table {
     (
         $(#[$meta:meta])*
         pub struct $entry:ident;
-        pub static $schema:ident = $name:literal at [$($oid:literal),+] index [$($ix:ident),+];
+        pub static $schema:ident = $name:literal at [$($oid:literal),+] index [$($ix:ident $(= $ixname:literal)?),+]
+            $(time_filter($tpos:literal, $tlc:ident))?;
         $(
             $(#[$fmeta:meta])*
             $num:literal $field:ident : $ty:ty = $col:literal, $syntax:expr, $access:ident $(, $frozen:ident)?;
@@ -920,7 +1048,7 @@ macro_rules! mib_table {
             entry: &[$($oid),+],
             index: &[$(
                 $crate::mib::schema::IndexPart {
-                    name: "",
+                    name: $crate::mib_index_name!($($ixname)?),
                     read: |e: &$entry| $crate::mib::schema::Field::cell(&e.$ix),
                     parse: |e: &mut $entry, ids: &mut &[u32]| {
                         e.$ix = $crate::mib::schema::Field::from_index(ids)?;
@@ -932,6 +1060,7 @@ macro_rules! mib_table {
                 $crate::mib_field_column!($entry, $num, $col, $field, $syntax, $access $(, $frozen)?),
             )+],
             view: false,
+            time_filter: $crate::mib_time_filter!($entry $(, $tpos, $tlc)?),
         };
 
         impl serde::Serialize for $entry {
@@ -961,6 +1090,30 @@ macro_rules! mib_field_column {
                 }
             }),
         }
+    };
+}
+
+/// The JSON name of an index part of [`mib_table!`]: given for an index column the table does
+/// not have among its columns (nlHostTable's hlHostControlIndex), else empty.
+#[macro_export]
+macro_rules! mib_index_name {
+    () => {
+        ""
+    };
+    ($name:literal) => {
+        $name
+    };
+}
+
+/// The [`TimeFilter`] of [`mib_table!`] and [`mib_view!`]: `time_filter(POSITION, field)`,
+/// where the field holds the row's last change in TimeTicks.
+#[macro_export]
+macro_rules! mib_time_filter {
+    ($entry:ty) => {
+        None
+    };
+    ($entry:ty, $pos:literal, $lc:ident) => {
+        Some($crate::mib::schema::TimeFilter { position: $pos, last_change: |e: &$entry| e.$lc })
     };
 }
 
@@ -1000,7 +1153,8 @@ pub mod hc {
 macro_rules! mib_view {
     (
         $(#[$meta:meta])*
-        pub static $schema:ident: $entry:ty = $name:literal at [$($oid:literal),+] index [$($ix:ident = $ixname:literal),+];
+        pub static $schema:ident: $entry:ty = $name:literal at [$($oid:literal),+] index [$($ix:ident = $ixname:literal),+]
+            $(time_filter($tpos:literal, $tlc:ident))?;
         $( $num:literal $col:literal $kind:ident $field:ident; )+
     ) => {
         $(#[$meta])*
@@ -1019,6 +1173,7 @@ macro_rules! mib_view {
             )+],
             columns: &[$( $crate::mib_view_column!($entry, $num, $col, $kind, $field), )+],
             view: true,
+            time_filter: $crate::mib_time_filter!($entry $(, $tpos, $tlc)?),
         };
     };
 }

@@ -42,6 +42,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use crate::mib::media_independent::MEDIA_INDEPENDENT_TABLE;
+use crate::mib::rmon2::address_map::ADDRESS_MAP_CONTROL_TABLE;
+use crate::mib::rmon2::nl_host::HL_HOST_CONTROL_TABLE;
+use crate::mib::rmon2::nl_matrix::HL_MATRIX_CONTROL_TABLE;
+use crate::mib::rmon2::protocol_dist::PROTOCOL_DIST_CONTROL_TABLE;
+use crate::rmon::row::rmon2;
 use crate::mib::rmon1::alarm::{ALARM_TABLE, SampleType, StartupAlarm};
 use crate::mib::rmon1::capture::{BUFFER_CONTROL_TABLE, FullAction};
 use crate::mib::rmon1::event::{EVENT_TABLE, EventType};
@@ -85,10 +90,15 @@ pub enum ControlTable {
     Event,
     /// HC-RMON's mediaIndependentTable: a RowStatus table.
     MediaIndependent,
+    /// RMON2's control tables over a data source (RowStatus).
+    ProtocolDistControl,
+    AddressMapControl,
+    HlHostControl,
+    HlMatrixControl,
 }
 
 impl ControlTable {
-    pub const ALL: [ControlTable; 11] = [
+    pub const ALL: [ControlTable; 15] = [
         ControlTable::EtherStats,
         ControlTable::HistoryControl,
         ControlTable::HostControl,
@@ -100,6 +110,10 @@ impl ControlTable {
         ControlTable::BufferControl,
         ControlTable::Event,
         ControlTable::MediaIndependent,
+        ControlTable::ProtocolDistControl,
+        ControlTable::AddressMapControl,
+        ControlTable::HlHostControl,
+        ControlTable::HlMatrixControl,
     ];
 
     /// The table's schema (`mib/rmon1/`): its name, and per column the name, syntax and range,
@@ -117,6 +131,10 @@ impl ControlTable {
             ControlTable::BufferControl => &BUFFER_CONTROL_TABLE,
             ControlTable::Event => &EVENT_TABLE,
             ControlTable::MediaIndependent => &MEDIA_INDEPENDENT_TABLE,
+            ControlTable::ProtocolDistControl => &PROTOCOL_DIST_CONTROL_TABLE,
+            ControlTable::AddressMapControl => &ADDRESS_MAP_CONTROL_TABLE,
+            ControlTable::HlHostControl => &HL_HOST_CONTROL_TABLE,
+            ControlTable::HlMatrixControl => &HL_MATRIX_CONTROL_TABLE,
         }
     }
 
@@ -201,17 +219,33 @@ impl ControlTable {
             ControlTable::BufferControl => configured::<BufferControl>(self, index, values),
             ControlTable::Event => configured::<Event>(self, index, values),
             ControlTable::MediaIndependent => configured::<MediaIndependentControl>(self, index, values),
+            ControlTable::ProtocolDistControl => configured::<rmon2::ProtocolDistControl>(self, index, values),
+            ControlTable::AddressMapControl => configured::<rmon2::AddressMapControl>(self, index, values),
+            ControlTable::HlHostControl => configured::<rmon2::HlHostControl>(self, index, values),
+            ControlTable::HlMatrixControl => configured::<rmon2::HlMatrixControl>(self, index, values),
         }
     }
 }
 
 impl ControlTable {
+    /// RMON2's control tables over a data source, one default row each per data source.
+    pub const RMON2_SOURCE_TABLES: [ControlTable; 4] = [
+        ControlTable::ProtocolDistControl,
+        ControlTable::AddressMapControl,
+        ControlTable::HlHostControl,
+        ControlTable::HlMatrixControl,
+    ];
+
     /// The tables in an order where every row comes after the rows it names: host tables
     /// before the reports that rank them, channels before their filters and buffers, events
     /// before the alarms that fire them. [`Probe::new`] takes rows in this order.
-    pub const DEPENDENCY_ORDER: [ControlTable; 11] = [
+    pub const DEPENDENCY_ORDER: [ControlTable; 15] = [
         ControlTable::EtherStats,
         ControlTable::MediaIndependent,
+        ControlTable::ProtocolDistControl,
+        ControlTable::AddressMapControl,
+        ControlTable::HlHostControl,
+        ControlTable::HlMatrixControl,
         ControlTable::HistoryControl,
         ControlTable::HostControl,
         ControlTable::MatrixControl,
@@ -381,6 +415,12 @@ fn setting(column: &ColumnInfo, value: &Value) -> Option<Setting> {
         "bufferControlDownloadSliceSize" => Setting::DownloadSliceSize(u32_()?),
         "bufferControlDownloadOffset" => Setting::DownloadOffset(u32_()?),
         "bufferControlMaxOctetsRequested" => Setting::MaxOctetsRequested(int()?),
+        "hlHostControlNlMaxDesiredEntries" | "hlMatrixControlNlMaxDesiredEntries" => {
+            Setting::NlMaxDesiredEntries(int()?)
+        }
+        "hlHostControlAlMaxDesiredEntries" | "hlMatrixControlAlMaxDesiredEntries" => {
+            Setting::AlMaxDesiredEntries(int()?)
+        }
         _ => return None,
     })
 }
@@ -474,6 +514,22 @@ macro_rules! on_rows {
             }
             ControlTable::MediaIndependent => {
                 let $rows = &mut $probe.media_independent;
+                $body
+            }
+            ControlTable::ProtocolDistControl => {
+                let $rows = &mut $probe.protocol_dist;
+                $body
+            }
+            ControlTable::AddressMapControl => {
+                let $rows = &mut $probe.address_map;
+                $body
+            }
+            ControlTable::HlHostControl => {
+                let $rows = &mut $probe.hl_host;
+                $body
+            }
+            ControlTable::HlMatrixControl => {
+                let $rows = &mut $probe.hl_matrix;
                 $body
             }
         }
@@ -588,6 +644,10 @@ impl Probe {
             ControlTable::BufferControl => self.buffers.get(&index).map(|r| r.status),
             ControlTable::Event => self.events.get(index).map(|r| r.status),
             ControlTable::MediaIndependent => self.media_independent.get(&index).map(|r| r.status),
+            ControlTable::ProtocolDistControl => self.protocol_dist.get(&index).map(|r| r.status),
+            ControlTable::AddressMapControl => self.address_map.get(&index).map(|r| r.status),
+            ControlTable::HlHostControl => self.hl_host.get(&index).map(|r| r.status),
+            ControlTable::HlMatrixControl => self.hl_matrix.get(&index).map(|r| r.status),
         }
     }
 

@@ -15,6 +15,10 @@
 //! | alarm      | `alarm.rs`      | alarmTable                                       |
 //! | event      | `event.rs`      | eventTable, logTable                             |
 //!
+//! RMON2 (RFC 4502), the network layer: `protocol_dir.rs` (protocolDirTable, and the
+//! directory compiled for counting), `protocol_dist.rs`, `address_map.rs`, `nl_host.rs`,
+//! `nl_matrix.rs`; their control rows are in `row.rs` like RMON-1's.
+//!
 //! The alarm and event groups live in the control plane only: an alarm samples any object the
 //! agent serves, which only merged reads can give ([`Probe::run_alarms`]).
 //!
@@ -22,6 +26,7 @@
 //! `edit.rs`; what each change means for each kind of row, and the commands it sends the shards,
 //! in `row.rs`.
 
+pub mod address_map;
 pub mod alarm;
 pub mod capture;
 pub mod control;
@@ -32,7 +37,12 @@ pub mod history;
 pub mod hosts;
 pub mod matrix;
 pub mod media_independent;
+pub mod nl_host;
+pub mod nl_matrix;
 pub mod probe;
+mod rmon2_read;
+pub mod protocol_dir;
+pub mod protocol_dist;
 mod row;
 pub mod shard;
 pub mod snapshot;

@@ -33,7 +33,8 @@ use crate::rmon::history::{self, HistoryControl, HistoryControlEntry, MAX_BUCKET
 use crate::rmon::hosts::{self, HostControl, HostControlEntry, HostTimeEntry, MAX_HOST_TABLE_SIZE};
 use crate::rmon::matrix::{self, MatrixControl, MatrixControlEntry};
 use crate::rmon::media_independent::{MediaIndependentControl, MediaIndependentEntry};
-use crate::rmon::row::{self, ControlRow};
+use crate::rmon::protocol_dir::Directory;
+use crate::rmon::row::{self, ControlRow, rmon2};
 use crate::rmon::shard::{Group, Shard, ShardCommand};
 use crate::rmon::statistics::{EtherStatsCounters, EtherStatsEntry};
 pub use crate::rmon::tables::RmonTables;
@@ -75,6 +76,11 @@ pub struct Limits {
     /// Octets granted to all capture buffers together (each worker holds up to a buffer's
     /// grant: see `capture.rs`).
     pub capture_octets: u64,
+    /// RMON2: network-layer hosts per hlHostControl row, conversations per hlMatrixControl
+    /// row, and address mappings per addressMapControl row.
+    pub nl_host_table_size: usize,
+    pub nl_matrix_table_size: usize,
+    pub address_map_size: usize,
 }
 
 impl Default for Limits {
@@ -87,6 +93,9 @@ impl Default for Limits {
             control_rows: 64,
             log_entries: DEFAULT_LOG_ENTRIES,
             capture_octets: DEFAULT_CAPTURE_OCTETS,
+            nl_host_table_size: 65_536,
+            nl_matrix_table_size: 262_144,
+            address_map_size: 65_536,
         }
     }
 }
@@ -124,6 +133,17 @@ pub enum RowRequest {
         index: u16,
         data_source: DataSource,
         owner: Owner,
+    },
+    /// A row of one of RMON2's control tables over a data source (protocolDistControl,
+    /// addressMapControl, hlHostControl, hlMatrixControl), active from the moment it is granted.
+    Rmon2 {
+        table: ControlTable,
+        index: u16,
+        data_source: DataSource,
+        owner: Owner,
+        /// hl*ControlNlMaxDesiredEntries and AlMaxDesiredEntries (-1: what the probe grants).
+        nl_max_desired: i32,
+        al_max_desired: i32,
     },
     /// A channel (channelIfIndex: `data_source`); its filters are [`RowRequest::Filter`] rows,
     /// which must come after it.
@@ -200,6 +220,16 @@ impl RowRequest {
             rows.push(RowRequest::Hosts { index: n, data_source, owner: Owner::monitor() });
             rows.push(RowRequest::Matrix { index: n, data_source, owner: Owner::monitor() });
             rows.push(RowRequest::MediaIndependent { index: n, data_source, owner: Owner::monitor() });
+            for table in ControlTable::RMON2_SOURCE_TABLES {
+                rows.push(RowRequest::Rmon2 {
+                    table,
+                    index: n,
+                    data_source,
+                    owner: Owner::monitor(),
+                    nl_max_desired: -1,
+                    al_max_desired: -1,
+                });
+            }
         }
         rows
     }
@@ -216,6 +246,7 @@ impl RowRequest {
             RowRequest::HostTopN { index, .. } => ("hostTopNControl", *index),
             RowRequest::Matrix { index, .. } => ("matrixControl", *index),
             RowRequest::MediaIndependent { index, .. } => ("mediaIndependent", *index),
+            RowRequest::Rmon2 { table, index, .. } => (table.name(), *index),
             RowRequest::Channel { index, .. } => ("channel", *index),
             RowRequest::Filter { index, .. } => ("filter", *index),
             RowRequest::BufferControl { index, .. } => ("bufferControl", *index),
@@ -273,6 +304,7 @@ impl RowRequest {
             | RowRequest::Hosts { data_source, .. }
             | RowRequest::Matrix { data_source, .. }
             | RowRequest::MediaIndependent { data_source, .. }
+            | RowRequest::Rmon2 { data_source, .. }
             | RowRequest::Channel { data_source, .. } => Some(*data_source),
             RowRequest::HostTopN { .. }
             | RowRequest::Filter { .. }
@@ -385,6 +417,12 @@ pub struct Probe {
     pub(super) top_n: BTreeMap<u16, HostTopNControl>,
     pub(super) matrix: BTreeMap<u16, MatrixControl>,
     pub(super) media_independent: BTreeMap<u16, MediaIndependentControl>,
+    /// RMON2: the protocol directory and the control rows over a data source.
+    pub(super) directory: Directory,
+    pub(super) protocol_dist: BTreeMap<u16, rmon2::ProtocolDistControl>,
+    pub(super) address_map: BTreeMap<u16, rmon2::AddressMapControl>,
+    pub(super) hl_host: BTreeMap<u16, rmon2::HlHostControl>,
+    pub(super) hl_matrix: BTreeMap<u16, rmon2::HlMatrixControl>,
     /// Filter and channel rows come from the configuration only so far (no SET, no state
     /// file): edits leave them as they are.
     pub(super) filters: BTreeMap<u16, FilterControl>,
@@ -440,6 +478,11 @@ impl Probe {
             top_n: BTreeMap::new(),
             matrix: BTreeMap::new(),
             media_independent: BTreeMap::new(),
+            directory: Directory::built_in(),
+            protocol_dist: BTreeMap::new(),
+            address_map: BTreeMap::new(),
+            hl_host: BTreeMap::new(),
+            hl_matrix: BTreeMap::new(),
             filters: BTreeMap::new(),
             channels: BTreeMap::new(),
             buffers: BTreeMap::new(),
@@ -481,6 +524,28 @@ impl Probe {
         row.check()?;
         let valid = EntryStatus::Valid;
         match row {
+            RowRequest::Rmon2 { table, index, data_source, owner, nl_max_desired, al_max_desired } => {
+                self.check_source(table.name(), *index, *data_source)?;
+                let start = self.start;
+                macro_rules! insert {
+                    ($rows:ident) => {{
+                        let mut row = rmon2::Rmon2Control::new(*data_source, owner.clone(), valid, start);
+                        row.nl_max_desired = *nl_max_desired;
+                        row.al_max_desired = *al_max_desired;
+                        self.$rows.insert(*index, row);
+                    }};
+                }
+                match table {
+                    ControlTable::ProtocolDistControl => insert!(protocol_dist),
+                    ControlTable::AddressMapControl => insert!(address_map),
+                    ControlTable::HlHostControl => insert!(hl_host),
+                    ControlTable::HlMatrixControl => insert!(hl_matrix),
+                    _ => {
+                        let problem = "not an RMON2 table over a data source".to_string();
+                        return Err(RowError::BadRow { table: table.name(), index: *index, problem });
+                    }
+                }
+            }
             RowRequest::EtherStats { index, data_source, owner } => {
                 self.check_source("etherStats", *index, *data_source)?;
                 self.ether_stats.insert(
@@ -722,6 +787,10 @@ impl Probe {
             .chain(row::requests(&self.hosts))
             .chain(row::requests(&self.matrix))
             .chain(row::requests(&self.media_independent))
+            .chain(row::requests(&self.protocol_dist))
+            .chain(row::requests(&self.address_map))
+            .chain(row::requests(&self.hl_host))
+            .chain(row::requests(&self.hl_matrix))
             .chain(row::requests(&self.top_n))
             .chain(row::requests(&self.channels))
             .chain(row::requests(&self.filters))
@@ -1005,6 +1074,7 @@ impl Probe {
         t.alarm = self.alarms.iter().map(|(&index, a)| AlarmEntry::new(index, a)).collect();
         t.event = self.events.rows().map(|(index, e)| EventEntry::new(index, e)).collect();
         t.log = self.events.log();
+        self.rmon2_tables(&mut t, shards);
         t
     }
 }

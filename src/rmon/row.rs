@@ -27,6 +27,7 @@ use crate::rmon::topn::{HostTopNControl, RateBase};
 mod capture;
 mod events;
 mod filter;
+pub(crate) mod rmon2;
 
 /// historyControlBucketsRequested's DEFVAL.
 pub const DEFAULT_BUCKETS_REQUESTED: u16 = 50;
@@ -85,6 +86,9 @@ pub(crate) enum Setting {
     MaxOctetsRequested(i32),
     /// A RowStatus column's value (HC-RMON and RMON2 tables).
     RowStatus(RowStatus),
+    // hlHostControlEntry, hlMatrixControlEntry
+    NlMaxDesiredEntries(i32),
+    AlMaxDesiredEntries(i32),
 }
 
 /// A control row of one of the RMON-1 control tables.
@@ -413,7 +417,14 @@ pub(crate) fn changes(before: &Probe, after: &Probe) -> Vec<ShardCommand> {
     diff(&before.hosts, &after.hosts, limits, &mut stops, &mut starts);
     diff(&before.matrix, &after.matrix, limits, &mut stops, &mut starts);
     diff(&before.media_independent, &after.media_independent, limits, &mut stops, &mut starts);
+    diff(&before.protocol_dist, &after.protocol_dist, limits, &mut stops, &mut starts);
+    diff(&before.address_map, &after.address_map, limits, &mut stops, &mut starts);
+    diff(&before.hl_host, &after.hl_host, limits, &mut stops, &mut starts);
+    diff(&before.hl_matrix, &after.hl_matrix, limits, &mut stops, &mut starts);
     diff(&before.top_n, &after.top_n, limits, &mut stops, &mut starts);
+    if before.directory != after.directory {
+        stops.push(ShardCommand::SetDirectory(std::sync::Arc::new(after.directory.compile())));
+    }
     stops.extend(starts);
     stops.extend(Probe::channel_commands(Some(before), after));
     stops
@@ -428,7 +439,12 @@ pub(crate) fn setup(probe: &Probe) -> Vec<ShardCommand> {
     diff(&BTreeMap::new(), &probe.hosts, limits, &mut stops, &mut starts);
     diff(&BTreeMap::new(), &probe.matrix, limits, &mut stops, &mut starts);
     diff(&BTreeMap::new(), &probe.media_independent, limits, &mut stops, &mut starts);
+    diff(&BTreeMap::new(), &probe.protocol_dist, limits, &mut stops, &mut starts);
+    diff(&BTreeMap::new(), &probe.address_map, limits, &mut stops, &mut starts);
+    diff(&BTreeMap::new(), &probe.hl_host, limits, &mut stops, &mut starts);
+    diff(&BTreeMap::new(), &probe.hl_matrix, limits, &mut stops, &mut starts);
     diff(&BTreeMap::new(), &probe.top_n, limits, &mut stops, &mut starts);
+    starts.insert(0, ShardCommand::SetDirectory(std::sync::Arc::new(probe.directory.compile())));
     starts
 }
 

@@ -8,20 +8,26 @@
 //! therefore costs one comparison for all of it.
 
 use std::hash::BuildHasher;
+use std::sync::Arc;
 
 use crate::mib::time::Timestamp;
-use crate::packet::Frame;
+use crate::packet::{Frame, network};
+use crate::rmon::address_map::AddressMapTable;
 use crate::rmon::capture::CaptureBuffer;
 use crate::rmon::control::DataSource;
 use crate::rmon::filter::{ChannelCounter, ChannelFilters};
 use crate::rmon::history::HistoryRecorder;
 use crate::rmon::hosts::HostTable;
 use crate::rmon::matrix::{MatrixTable, Pair};
+use crate::rmon::nl_host::NlHostTable;
+use crate::rmon::nl_matrix::NlMatrixTable;
+use crate::rmon::protocol_dir::{Directory, DirectoryMap};
+use crate::rmon::protocol_dist::ProtocolDistCounts;
 use crate::rmon::statistics::EtherStatsCounters;
 use crate::rmon::table::TableHasher;
 use crate::rmon::topn::{RateBase, TopNWindow};
 
-/// The RMON-1 groups a shard keeps data for.
+/// The groups a shard keeps data for (RMON-1, HC-RMON's mediaIndependent, RMON2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Group {
     EtherStats,
@@ -32,6 +38,10 @@ pub enum Group {
     Channel,
     Buffer,
     MediaIndependent,
+    ProtocolDist,
+    AddressMap,
+    NlHost,
+    NlMatrix,
 }
 
 /// A configuration change sent from the control plane to every shard. Starting a row that exists
@@ -108,6 +118,29 @@ pub enum ShardCommand {
         index: u16,
         granted: u16,
     },
+    /// RMON2 rows on `source`: protocolDist counts by the directory; addressMap, nlHost and
+    /// nlMatrix learn at most `size_limit` entries.
+    StartProtocolDist {
+        index: u16,
+        source: DataSource,
+    },
+    StartAddressMap {
+        index: u16,
+        source: DataSource,
+        size_limit: usize,
+    },
+    StartNlHost {
+        index: u16,
+        source: DataSource,
+        size_limit: usize,
+    },
+    StartNlMatrix {
+        index: u16,
+        source: DataSource,
+        size_limit: usize,
+    },
+    /// The protocol directory changed: count by this one from now on.
+    SetDirectory(Arc<DirectoryMap>),
     /// The row left valid: its data goes.
     Stop {
         group: Group,
@@ -150,6 +183,45 @@ struct SourceShard {
     hosts: Rows<HostTable>,
     matrix: Rows<MatrixTable>,
     channels: Rows<ChannelCounter>,
+    protocol_dist: Rows<ProtocolDistCounts>,
+    address_map: Rows<AddressMapTable>,
+    nl_host: Rows<NlHostTable>,
+    nl_matrix: Rows<NlMatrixTable>,
+}
+
+impl SourceShard {
+    /// Whether some RMON2 row counts this source's frames: only then is the network layer parsed.
+    fn has_rmon2(&self) -> bool {
+        !(self.protocol_dist.is_empty()
+            && self.address_map.is_empty()
+            && self.nl_host.is_empty()
+            && self.nl_matrix.is_empty())
+    }
+
+    /// Counts a good frame in the RMON2 tables, by the protocols of its stack the directory holds.
+    fn count_rmon2(&mut self, frame: &Frame, bytes: &[u8], directory: &DirectoryMap) {
+        let Some(layers) = network::parse(bytes) else { return };
+        let c = directory.classify(&layers);
+        for (_, dist) in &mut self.protocol_dist {
+            dist.count(frame, c.protocols());
+        }
+        let Some((net, source, dest)) = c.network else { return };
+        if net.host {
+            for (_, hosts) in &mut self.nl_host {
+                hosts.count(frame, net, source, dest);
+            }
+        }
+        if net.matrix {
+            for (_, matrix) in &mut self.nl_matrix {
+                matrix.count(frame, net, source, dest);
+            }
+        }
+        if net.address_map {
+            for (_, map) in &mut self.address_map {
+                map.learn(frame, net.local_index, source);
+            }
+        }
+    }
 }
 
 /// Which of a shard's large tables a copy carries ([`Shard::copy_of`]).
@@ -186,6 +258,10 @@ pub struct Shard {
     has_channels: bool,
     /// Capture buffers, each fed by its channel (bufferControlChannelIndex) while it is on.
     buffers: Rows<CaptureBuffer>,
+    /// Whether some data source has RMON2 rows: then counting parses the network layer.
+    has_rmon2: bool,
+    /// The protocol directory, as the control plane last sent it.
+    directory: Arc<DirectoryMap>,
 }
 
 /// The hashes of a frame's table keys, under the shard's hasher.
@@ -208,6 +284,8 @@ impl Shard {
             hashes: Vec::new(),
             has_channels: false,
             buffers: Vec::new(),
+            has_rmon2: false,
+            directory: Arc::new(Directory::built_in().compile()),
         }
     }
 
@@ -271,6 +349,10 @@ impl Shard {
                 }
             }
         }
+        // RMON2 counts good frames only (RFC 4502: no counters for packets with MAC errors).
+        if self.has_rmon2 && frame.is_good() && source.has_rmon2() {
+            source.count_rmon2(&frame, bytes, &self.directory);
+        }
     }
 
     /// Counts a batch of classified frames; `bytes` yields the captured bytes of each frame in
@@ -296,7 +378,7 @@ impl Shard {
                 }
             }
         }
-        if self.has_channels {
+        if self.has_channels || self.has_rmon2 {
             // A frame the iterator has no bytes for (a caller that has none) is a frame of no
             // bytes to the filters, as with `count`.
             let mut bytes = bytes.into_iter();
@@ -395,6 +477,30 @@ impl Shard {
                     channel.set_filters(filters);
                 }
             }
+            ShardCommand::StartProtocolDist { index, source } => {
+                if let Some(s) = self.source_mut(source) {
+                    upsert(&mut s.protocol_dist, index, ProtocolDistCounts::default());
+                }
+            }
+            ShardCommand::StartAddressMap { index, source, size_limit } => {
+                let hasher = self.hasher.clone();
+                if let Some(s) = self.source_mut(source) {
+                    upsert(&mut s.address_map, index, AddressMapTable::new(size_limit, hasher));
+                }
+            }
+            ShardCommand::StartNlHost { index, source, size_limit } => {
+                let hasher = self.hasher.clone();
+                if let Some(s) = self.source_mut(source) {
+                    upsert(&mut s.nl_host, index, NlHostTable::new(size_limit, hasher));
+                }
+            }
+            ShardCommand::StartNlMatrix { index, source, size_limit } => {
+                let hasher = self.hasher.clone();
+                if let Some(s) = self.source_mut(source) {
+                    upsert(&mut s.nl_matrix, index, NlMatrixTable::new(size_limit, hasher));
+                }
+            }
+            ShardCommand::SetDirectory(ref map) => self.directory = Arc::clone(map),
             ShardCommand::Stop { group, index } => match group {
                 Group::HostTopN => remove(&mut self.top_n, index),
                 Group::Buffer => remove(&mut self.buffers, index),
@@ -407,6 +513,10 @@ impl Shard {
                             Group::Hosts => remove(&mut s.hosts, index),
                             Group::Matrix => remove(&mut s.matrix, index),
                             Group::Channel => remove(&mut s.channels, index),
+                            Group::ProtocolDist => remove(&mut s.protocol_dist, index),
+                            Group::AddressMap => remove(&mut s.address_map, index),
+                            Group::NlHost => remove(&mut s.nl_host, index),
+                            Group::NlMatrix => remove(&mut s.nl_matrix, index),
                             Group::HostTopN | Group::Buffer => {}
                         }
                     }
@@ -415,6 +525,7 @@ impl Shard {
         }
         self.next_deadline = self.compute_deadline();
         self.has_channels = self.sources.iter().any(|s| !s.channels.is_empty());
+        self.has_rmon2 = self.sources.iter().any(SourceShard::has_rmon2);
     }
 
     /// Completes history buckets and hostTopN reports due by `now`.
@@ -492,6 +603,10 @@ impl Shard {
                 hosts: if parts.hosts { s.hosts.clone() } else { Vec::new() },
                 matrix: if parts.matrix { s.matrix.clone() } else { Vec::new() },
                 channels: s.channels.clone(),
+                protocol_dist: s.protocol_dist.clone(),
+                address_map: if parts.hosts { s.address_map.clone() } else { Vec::new() },
+                nl_host: if parts.hosts { s.nl_host.clone() } else { Vec::new() },
+                nl_matrix: if parts.matrix { s.nl_matrix.clone() } else { Vec::new() },
             })
             .collect();
         Shard {
@@ -503,6 +618,8 @@ impl Shard {
             hashes: Vec::new(),
             has_channels: self.has_channels,
             buffers: if parts.buffers { self.buffers.clone() } else { Vec::new() },
+            has_rmon2: self.has_rmon2,
+            directory: Arc::clone(&self.directory),
         }
     }
 
@@ -513,6 +630,22 @@ impl Shard {
 
     pub fn matrix_table(&self, index: u16) -> Option<&MatrixTable> {
         self.sources.iter().find_map(|s| find(&s.matrix, index))
+    }
+
+    pub fn protocol_dist(&self, index: u16) -> Option<&ProtocolDistCounts> {
+        self.sources.iter().find_map(|s| find(&s.protocol_dist, index))
+    }
+
+    pub fn address_map(&self, index: u16) -> Option<&AddressMapTable> {
+        self.sources.iter().find_map(|s| find(&s.address_map, index))
+    }
+
+    pub fn nl_host_table(&self, index: u16) -> Option<&NlHostTable> {
+        self.sources.iter().find_map(|s| find(&s.nl_host, index))
+    }
+
+    pub fn nl_matrix_table(&self, index: u16) -> Option<&NlMatrixTable> {
+        self.sources.iter().find_map(|s| find(&s.nl_matrix, index))
     }
 
     pub fn top_n(&self, index: u16) -> Option<&TopNWindow> {

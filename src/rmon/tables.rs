@@ -25,7 +25,19 @@ use crate::mib::rmon1::matrix::{
 };
 use crate::mib::rmon1::statistics::{ETHER_STATS_TABLE, EtherStatsEntry};
 use crate::mib::rmon1::topn::{HOST_TOP_N_CONTROL_TABLE, HOST_TOP_N_TABLE, HostTopNControlEntry, HostTopNEntry};
+use crate::mib::rmon2::address_map::{ADDRESS_MAP_CONTROL_TABLE, ADDRESS_MAP_TABLE, AddressMapControlEntry, AddressMapEntry};
+use crate::mib::rmon2::nl_host::{HL_HOST_CONTROL_TABLE, HlHostControlEntry, NL_HOST_HIGH_CAPACITY_TABLE, NL_HOST_TABLE, NlHostEntry};
+use crate::mib::rmon2::nl_matrix::{
+    HL_MATRIX_CONTROL_TABLE, HlMatrixControlEntry, NL_MATRIX_DS_HIGH_CAPACITY_TABLE, NL_MATRIX_DS_TABLE,
+    NL_MATRIX_SD_HIGH_CAPACITY_TABLE, NL_MATRIX_SD_TABLE, NlMatrixDsEntry, NlMatrixSdEntry,
+};
+use crate::mib::rmon2::protocol_dir::{PROTOCOL_DIR_TABLE, ProtocolDirEntry};
+use crate::mib::rmon2::protocol_dist::{
+    PROTOCOL_DIST_CONTROL_TABLE, PROTOCOL_DIST_STATS_HIGH_CAPACITY_TABLE, PROTOCOL_DIST_STATS_TABLE,
+    ProtocolDistControlEntry, ProtocolDistStatsEntry,
+};
 use crate::mib::schema::{Rows, Table, TableVisitor};
+pub use crate::rmon::rmon2_read::Rmon2Scalars;
 
 /// Declares [`RmonTables`] with one field per table and [`RmonTables::visit`] over them and
 /// over the views of their rows.
@@ -39,6 +51,8 @@ macro_rules! rmon_tables {
         #[derive(Clone, Debug, Default, PartialEq, Eq)]
         pub struct RmonTables {
             $( pub $field: Vec<$entry>, )+
+            /// RMON2's objects that are not tables.
+            pub scalars: Rmon2Scalars,
         }
 
         impl RmonTables {
@@ -73,6 +87,16 @@ rmon_tables! {
         event: EventEntry = EVENT_TABLE,
         log: LogEntry = LOG_TABLE,
         media_independent: MediaIndependentEntry = MEDIA_INDEPENDENT_TABLE,
+        protocol_dir: ProtocolDirEntry = PROTOCOL_DIR_TABLE,
+        protocol_dist_control: ProtocolDistControlEntry = PROTOCOL_DIST_CONTROL_TABLE,
+        protocol_dist_stats: ProtocolDistStatsEntry = PROTOCOL_DIST_STATS_TABLE,
+        address_map_control: AddressMapControlEntry = ADDRESS_MAP_CONTROL_TABLE,
+        address_map: AddressMapEntry = ADDRESS_MAP_TABLE,
+        hl_host_control: HlHostControlEntry = HL_HOST_CONTROL_TABLE,
+        nl_host: NlHostEntry = NL_HOST_TABLE,
+        hl_matrix_control: HlMatrixControlEntry = HL_MATRIX_CONTROL_TABLE,
+        nl_matrix_sd: NlMatrixSdEntry = NL_MATRIX_SD_TABLE,
+        nl_matrix_ds: NlMatrixDsEntry = NL_MATRIX_DS_TABLE,
     }
     views {
         ether_stats = hcrmon::ETHER_STATS_HIGH_CAPACITY_TABLE,
@@ -83,6 +107,10 @@ rmon_tables! {
         matrix_sd = hcrmon::MATRIX_SD_HIGH_CAPACITY_TABLE,
         matrix_ds = hcrmon::MATRIX_DS_HIGH_CAPACITY_TABLE,
         capture_buffer = hcrmon::CAPTURE_BUFFER_HIGH_CAPACITY_TABLE,
+        protocol_dist_stats = PROTOCOL_DIST_STATS_HIGH_CAPACITY_TABLE,
+        nl_host = NL_HOST_HIGH_CAPACITY_TABLE,
+        nl_matrix_sd = NL_MATRIX_SD_HIGH_CAPACITY_TABLE,
+        nl_matrix_ds = NL_MATRIX_DS_HIGH_CAPACITY_TABLE,
     }
 }
 

@@ -476,6 +476,7 @@ mod tests {
             location: String::new(),
             services: 66,
             enable_authen_traps: false,
+            time_filter_walk: Default::default(),
         };
         let config = AgentConfig {
             community: b"public".to_vec(),

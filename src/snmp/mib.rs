@@ -8,6 +8,7 @@
 
 use std::cmp::Ordering;
 
+pub use crate::mib::schema::TimeFilterWalk;
 use crate::rmon::Snapshot;
 use crate::rmon::edit::RowEdit;
 use crate::snmp::message::ErrorStatus;
@@ -46,7 +47,10 @@ pub struct SystemGroup {
     pub services: i32,
     /// snmpEnableAuthenTraps.
     pub enable_authen_traps: bool,
+    /// How a walk crosses RMON2's TimeFilter index components.
+    pub time_filter_walk: TimeFilterWalk,
 }
+
 
 /// The snmp group's counters (RFC 1213 / RFC 3418), exact; served wrapped to 32 bits.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -353,6 +357,7 @@ mod tests {
             location: String::new(),
             services: 66,
             enable_authen_traps: false,
+            time_filter_walk: Default::default(),
         }
     }
 
@@ -389,6 +394,68 @@ mod tests {
         // hostInPkts of the three hosts, in index order.
         let in_pkts: Vec<_> = walked[9..12].iter().map(|(_, v)| v.clone()).collect();
         assert_eq!(in_pkts, vec![Value::Counter32(10), Value::Counter32(20), Value::Counter32(30)]);
+    }
+
+    /// nlHostTable rows of hlHostControl `control`: 10.0.0.`last`, last changed at `changed`.
+    fn nl_host(control: u16, last: u8, changed: u64) -> crate::rmon::nl_host::NlHostEntry {
+        crate::rmon::nl_host::NlHostEntry {
+            nl_host_address: crate::mib::NetAddr::v4([10, 0, 0, last]),
+            nl_host_in_pkts: u64::from(last),
+            hl_host_control_index: control,
+            protocol_dir_local_index: 3,
+            last_change: changed,
+            ..Default::default()
+        }
+    }
+
+    /// nlHostInPkts (column 3) of (control, timemark, 10.0.0.last).
+    fn nl_in_pkts(control: u32, mark: u32, last: u32) -> Vec<u32> {
+        vec![1, 3, 6, 1, 2, 1, 16, 14, 2, 1, 3, control, mark, 3, 4, 10, 0, 0, last]
+    }
+
+    fn walk_column(mib: &Mib, ctx: &Context<'_>, from: Vec<u32>, column_prefix: &[u32]) -> Vec<Vec<u32>> {
+        let mut at = from;
+        let mut seen = Vec::new();
+        while let Some((oid, _)) = mib.next(ctx, &at) {
+            if !oid.starts_with(column_prefix) || seen.len() > 1000 {
+                break;
+            }
+            assert!(oid > at);
+            seen.push(oid.clone());
+            at = oid;
+        }
+        seen
+    }
+
+    #[test]
+    fn time_filter_walks_once_or_strictly() {
+        let mut snap = Snapshot::default();
+        snap.tables.nl_host = vec![nl_host(1, 1, 100), nl_host(1, 2, 300), nl_host(2, 3, 200)];
+        let counters = SnmpCounters::default();
+        let mut sys = system();
+        let ctx = Context { snapshot: &snap, system: &sys, counters: &counters };
+        let mib = registry();
+        let column = [1, 3, 6, 1, 2, 1, 16, 14, 2, 1, 3];
+        // A plain walk: every row once, at timemark 0, and on to the next column.
+        let plain = walk_column(&mib, &ctx, column.to_vec(), &column);
+        assert_eq!(plain, vec![nl_in_pkts(1, 0, 1), nl_in_pkts(1, 0, 2), nl_in_pkts(2, 0, 3)]);
+        // From timemark 150 of control row 1: only the row changed since, then control row 2.
+        let since = walk_column(&mib, &ctx, vec![1, 3, 6, 1, 2, 1, 16, 14, 2, 1, 3, 1, 150], &column);
+        assert_eq!(since, vec![nl_in_pkts(1, 150, 2), nl_in_pkts(2, 0, 3)]);
+        // GET honours the timemark.
+        assert_eq!(mib.get(&ctx, &nl_in_pkts(1, 300, 2)), Value::Counter32(2));
+        assert_eq!(mib.get(&ctx, &nl_in_pkts(1, 301, 2)), Value::NoSuchInstance);
+        assert_eq!(mib.get(&ctx, &nl_in_pkts(1, 0, 9)), Value::NoSuchInstance);
+        // Strict: on through each timemark up to the rows' last change.
+        sys.time_filter_walk = TimeFilterWalk::Strict;
+        let ctx = Context { snapshot: &snap, system: &sys, counters: &counters };
+        let strict = walk_column(&mib, &ctx, vec![1, 3, 6, 1, 2, 1, 16, 14, 2, 1, 3, 1, 299], &column);
+        assert_eq!(
+            strict[..4],
+            [nl_in_pkts(1, 299, 2), nl_in_pkts(1, 300, 2), nl_in_pkts(2, 0, 3), nl_in_pkts(2, 1, 3)],
+            "control row 2's one row, again under each timemark up to 200"
+        );
+        assert_eq!(strict.len(), 2 + 201);
     }
 
     #[test]
@@ -441,8 +508,9 @@ mod tests {
             seen += 1;
         }
         // 7 system + ifNumber + snmp group (30) + 30 host instances, and the same 3 hosts'
-        // 8 columns of hostHighCapacityTable (HC-RMON).
-        assert_eq!(seen, 7 + 1 + 30 + 30 + 3 * 8);
+        // 8 columns of hostHighCapacityTable (HC-RMON); RMON2's protocolDirLastChange, three
+        // addressMap scalars and five of probeConfig.
+        assert_eq!(seen, 7 + 1 + 30 + 30 + 3 * 8 + 1 + 3 + 5);
         assert!(mib.next(&ctx, &[1, 3, 6, 1, 2, 1, 31, 2]).is_none());
     }
 

@@ -158,6 +158,7 @@ pub fn default_config() -> AgentConfig {
             location: "lab".into(),
             services: 72,
             enable_authen_traps: false,
+            time_filter_walk: Default::default(),
         },
     }
 }

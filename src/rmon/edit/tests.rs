@@ -64,6 +64,10 @@ fn group(table: ControlTable) -> Group {
         HostTopNControl => Group::HostTopN,
         MatrixControl => Group::Matrix,
         MediaIndependent => Group::MediaIndependent,
+        ProtocolDistControl => Group::ProtocolDist,
+        AddressMapControl => Group::AddressMap,
+        HlHostControl => Group::NlHost,
+        HlMatrixControl => Group::NlMatrix,
         Alarm | Filter | Channel | BufferControl | Event => unreachable!("no group of their own"),
     }
 }
@@ -96,12 +100,20 @@ impl Rig {
         Ok(commands)
     }
 
-    /// A good frame of 100 octets from host `src` to host `dst` on ifIndex 1.
+    /// A good frame of 100 octets from host `src` to host `dst` on ifIndex 1, an IPv4 packet
+    /// from 10.0.0.`src` to 10.0.0.`dst`.
     fn send(&mut self, secs: u64, src: u8, dst: u8) {
         let mut f = frame(self.seq, mac(src), mac(dst), 100, Condition::Good);
         f.time = at(secs);
         self.seq += 1;
-        self.shard.count(&f);
+        let mut bytes = [0u8; 34];
+        bytes[..6].copy_from_slice(&mac(dst).0);
+        bytes[6..12].copy_from_slice(&mac(src).0);
+        bytes[12..16].copy_from_slice(&[0x08, 0x00, 0x45, 0]);
+        bytes[23] = 17;
+        bytes[26..30].copy_from_slice(&[10, 0, 0, src]);
+        bytes[30..34].copy_from_slice(&[10, 0, 0, dst]);
+        self.shard.count_with_bytes(&f, &bytes);
     }
 
     fn tables(&mut self, secs: u64) -> RmonTables {
@@ -136,6 +148,33 @@ fn status_in(t: &RmonTables, table: ControlTable, index: u16) -> Option<EntrySta
                 _ => UnderCreation,
             }
         }),
+        ProtocolDistControl => t
+            .protocol_dist_control
+            .iter()
+            .find(|r| r.protocol_dist_control_index == index)
+            .map(|r| from_row_status(r.protocol_dist_control_status)),
+        AddressMapControl => t
+            .address_map_control
+            .iter()
+            .find(|r| r.address_map_control_index == index)
+            .map(|r| from_row_status(r.address_map_control_status)),
+        HlHostControl => t
+            .hl_host_control
+            .iter()
+            .find(|r| r.hl_host_control_index == index)
+            .map(|r| from_row_status(r.hl_host_control_status)),
+        HlMatrixControl => t
+            .hl_matrix_control
+            .iter()
+            .find(|r| r.hl_matrix_control_index == index)
+            .map(|r| from_row_status(r.hl_matrix_control_status)),
+    }
+}
+
+fn from_row_status(status: RowStatus) -> EntryStatus {
+    match status {
+        RowStatus::Active => Valid,
+        _ => UnderCreation,
     }
 }
 
@@ -149,6 +188,10 @@ fn has_data(t: &RmonTables, table: ControlTable, index: u16) -> bool {
         MediaIndependent => {
             t.media_independent.iter().any(|r| r.media_independent_index == index && r.media_independent_in_pkts > 0)
         }
+        ProtocolDistControl => t.protocol_dist_stats.iter().any(|r| r.protocol_dist_control_index == index),
+        AddressMapControl => !t.address_map.is_empty(),
+        HlHostControl => t.nl_host.iter().any(|r| r.hl_host_control_index == index),
+        HlMatrixControl => t.nl_matrix_sd.iter().any(|r| r.hl_matrix_control_index == index),
         Alarm | Filter | Channel | BufferControl | Event => unreachable!("not asked"),
     }
 }
@@ -722,7 +765,11 @@ fn a_new_shard_sees_rows_made_valid_later_as_the_others_do() {
         "{setup:?}"
     );
     let persistent = rig.probe.persistent_rows();
-    assert_eq!(persistent.len(), 7, "the six defaults (mediaIndependent 1 among them) and history 5");
+    assert_eq!(
+        persistent.len(),
+        11,
+        "the ten defaults (mediaIndependent 1 and the four RMON2 rows among them) and history 5"
+    );
 }
 
 #[test]
@@ -796,4 +843,50 @@ fn media_independent_rows_follow_row_status() {
     assert_eq!(rig.set(11, &[row_status(MediaIndependent, 6, RowStatus::Destroy)]), Ok(vec![stop]));
     assert_eq!(rig.set(11, &[row_status(MediaIndependent, 40, RowStatus::Destroy)]), Ok(vec![]));
     assert!(media_row(&rig.tables(11), 6).is_none());
+}
+
+#[test]
+fn rmon2_control_rows_follow_row_status_and_count_ip() {
+    let mut rig = Rig::new();
+    // The default rows of ifIndex 1 count the IPv4 packet 10.0.0.1 -> 10.0.0.2 at once.
+    rig.send(1, 1, 2);
+    let t = rig.tables(2);
+    let hosts: Vec<_> = t.nl_host.iter().map(|h| (h.nl_host_address.to_string(), h.nl_host_out_pkts)).collect();
+    assert_eq!(hosts, vec![("10.0.0.1".to_string(), 1), ("10.0.0.2".to_string(), 0)]);
+    assert_eq!(t.nl_matrix_sd.len(), 1);
+    assert_eq!(t.address_map.len(), 1, "the source's address, mapped to its MAC");
+    // ether2, ether2.ip, ether2.ip.udp.
+    let dist: Vec<_> = t.protocol_dist_stats.iter().map(|r| (r.protocol_dir_local_index, r.protocol_dist_stats_pkts)).collect();
+    assert_eq!(dist, vec![(1, 1), (3, 1), (8, 1)]);
+
+    // hlHostControl 5 by createAndGo, with a desired size: counts from then on.
+    let go = [
+        row_status(HlHostControl, 5, RowStatus::CreateAndGo),
+        edit(HlHostControl, 5, 2, if_index(1)),
+        edit(HlHostControl, 5, 6, int(10)),
+    ];
+    assert_eq!(
+        rig.set(3, &go),
+        Ok(vec![ShardCommand::StartNlHost { index: 5, source: DataSource(1), size_limit: 10 }])
+    );
+    rig.send(4, 3, 2);
+    let t = rig.tables(5);
+    let five: Vec<_> = t.nl_host.iter().filter(|h| h.hl_host_control_index == 5).map(|h| h.nl_host_in_pkts).collect();
+    assert_eq!(five, vec![1, 0], "10.0.0.2 received one, 10.0.0.3 sent one");
+    let control = t.hl_host_control.iter().find(|c| c.hl_host_control_index == 5).unwrap();
+    assert_eq!((control.hl_host_control_nl_inserts, control.hl_host_control_nl_max_desired_entries), (2, 10));
+    // protocolDistControl 2 made with createAndWait reads notReady, then active with its source.
+    assert_eq!(rig.set(6, &[row_status(ProtocolDistControl, 2, RowStatus::CreateAndWait)]), Ok(vec![]));
+    let t = rig.tables(6);
+    let two = t.protocol_dist_control.iter().find(|c| c.protocol_dist_control_index == 2).unwrap();
+    assert_eq!(two.protocol_dist_control_status, RowStatus::NotReady);
+    let go = [edit(ProtocolDistControl, 2, 2, if_index(1)), row_status(ProtocolDistControl, 2, RowStatus::Active)];
+    assert_eq!(rig.set(7, &go), Ok(vec![ShardCommand::StartProtocolDist { index: 2, source: DataSource(1) }]));
+    let t = rig.tables(7);
+    let two = t.protocol_dist_control.iter().find(|c| c.protocol_dist_control_index == 2).unwrap();
+    assert_eq!((two.protocol_dist_control_status, two.protocol_dist_control_create_time), (RowStatus::Active, 700));
+    // destroy: the data goes.
+    let stop = ShardCommand::Stop { group: Group::NlHost, index: 5 };
+    assert_eq!(rig.set(8, &[row_status(HlHostControl, 5, RowStatus::Destroy)]), Ok(vec![stop]));
+    assert!(rig.tables(8).nl_host.iter().all(|h| h.hl_host_control_index == 1));
 }

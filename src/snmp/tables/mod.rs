@@ -1,8 +1,10 @@
 //! The MIB objects the agent serves, registered in [`registry`]: MIB-II's system, interfaces
-//! and snmp groups by hand, and every RMON-MIB and HC-RMON-MIB table from its schema.
+//! and snmp groups by hand, RMON2's scalars (`rmon2.rs`), and every RMON-MIB, HC-RMON-MIB and
+//! RMON2-MIB table from its schema.
 
 pub mod interfaces;
 pub mod rmon;
+pub mod rmon2;
 pub mod system;
 
 use crate::rmon::RmonTables;
@@ -17,7 +19,12 @@ pub fn registry() -> Mib {
         Box::new(interfaces::if_table()),
         Box::new(system::snmp()),
         Box::new(interfaces::if_x_table()),
+        Box::new(rmon2::protocol_dir_last_change()),
+        Box::new(rmon2::probe_config()),
     ];
+    for scalars in rmon2::address_map_scalars() {
+        nodes.push(Box::new(scalars));
+    }
     RmonTables::visit(&mut rmon::Register(&mut nodes));
     Mib::new(nodes)
 }

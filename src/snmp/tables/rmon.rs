@@ -1,5 +1,11 @@
-//! The RMON-MIB and HC-RMON-MIB tables, served from their schemas in `mib/`: one generic node
-//! per table, registered for every table [`RmonTables::visit`] lists.
+//! The RMON-MIB, HC-RMON-MIB and RMON2-MIB tables, served from their schemas in `mib/`: one
+//! generic node per table, registered for every table [`RmonTables::visit`] lists.
+//!
+//! A table with a TimeFilter index component (RMON2's nlHost, nlMatrix, addressMap) serves each
+//! row under every timemark T at or before its last change. A GETNEXT from timemark T walks the
+//! rows changed since T; past the last of them the walk goes on to the next control row at
+//! timemark 0, so a plain walk reads each row once and ends. `TimeFilterWalk::Strict` instead
+//! goes on to T+1, T+2, ... as RFC 4502 reads literally (a walk that never ends on a busy probe).
 
 use std::cmp::Ordering;
 
@@ -7,7 +13,7 @@ use crate::mib::schema::{Table as Schema, TableVisitor};
 use crate::rmon::RmonTables;
 use crate::rmon::edit::{ControlTable, ControlValue, RowEdit};
 use crate::snmp::message::ErrorStatus;
-use crate::snmp::mib::{Context, Index, MibNode, SetAction};
+use crate::snmp::mib::{Context, Index, MibNode, SetAction, TimeFilterWalk};
 use crate::snmp::value::Value;
 
 /// A table served from its schema over the rows of a snapshot.
@@ -57,6 +63,19 @@ impl<E: 'static + Send + Sync> MibNode for SchemaTable<E> {
             return Value::NoSuchObject;
         };
         let rows = (self.rows)(&ctx.snapshot.tables);
+        if let Some(filter) = &self.schema.time_filter {
+            // The row is the index with its timemark read as 0; it is there when it changed at
+            // or after the timemark asked for.
+            let Some(&mark) = index.get(filter.position) else { return Value::NoSuchInstance };
+            let mut key: Vec<u32> = index.to_vec();
+            key[filter.position] = 0;
+            return match rows.binary_search_by(|r| self.index_of(r).as_slice().cmp(&key)) {
+                Ok(at) if (filter.last_change)(&rows[at]) >= u64::from(mark) => {
+                    column.value(&rows[at]).unwrap_or(Value::NoSuchInstance)
+                }
+                _ => Value::NoSuchInstance,
+            };
+        }
         match rows.binary_search_by(|r| self.index_of(r).as_slice().cmp(index)) {
             Ok(at) => column.value(&rows[at]).unwrap_or(Value::NoSuchInstance),
             Err(_) => Value::NoSuchInstance,
@@ -78,6 +97,19 @@ impl<E: 'static + Send + Sync> MibNode for SchemaTable<E> {
         let rows = (self.rows)(&ctx.snapshot.tables);
         for &number in self.columns.get(start..).unwrap_or_default() {
             let column = self.schema.column(number)?;
+            if self.schema.time_filter.is_some() {
+                if let Some((row, mark)) = self.time_filtered_next(rows, after, ctx.system.time_filter_walk)
+                    && let Some(value) = column.value(row)
+                {
+                    let mut instance = Vec::with_capacity(entry.len() + 16);
+                    instance.extend_from_slice(entry);
+                    instance.push(number);
+                    self.schema.instance_index_at(row, mark, &mut instance);
+                    return Some((instance, value));
+                }
+                after = None;
+                continue;
+            }
             for row in &rows[self.first_after(rows, after)..] {
                 if let Some(value) = column.value(row) {
                     let mut instance = Vec::with_capacity(entry.len() + 16);
@@ -98,6 +130,49 @@ impl<E: 'static + Send + Sync> MibNode for SchemaTable<E> {
             Some((&column, index)) => row_edit(table, column, index, value),
             None => Err(ErrorStatus::NotWritable),
         }
+    }
+}
+
+impl<E: 'static> SchemaTable<E> {
+    /// The first (row, timemark) instance after `after` in a time-filtered table. The index
+    /// parts before the timemark are integers (a control index), one sub-identifier each.
+    fn time_filtered_next<'r>(
+        &self,
+        rows: &'r [E],
+        after: Option<&[u32]>,
+        walk: TimeFilterWalk,
+    ) -> Option<(&'r E, u32)> {
+        let filter = self.schema.time_filter.as_ref()?;
+        let pos = filter.position;
+        let changed = |row: &E| (filter.last_change)(row);
+        let group_of = |row: &E| -> Index {
+            let mut g = Index::default();
+            g.extend(self.index_of(row).as_slice()[..pos].iter().copied());
+            g
+        };
+        let Some(after) = after else { return rows.first().map(|r| (r, 0)) };
+        if after.len() <= pos {
+            // Only (part of) the control index: its rows from timemark 0.
+            let at = rows.partition_point(|r| group_of(r).as_slice() < after);
+            return rows.get(at).map(|r| (r, 0));
+        }
+        let (group, mark, rest) = (&after[..pos], after[pos], &after[pos + 1..]);
+        let start = rows.partition_point(|r| group_of(r).as_slice() < group);
+        let end = start + rows[start..].partition_point(|r| group_of(r).as_slice() == group);
+        let in_group = &rows[start..end];
+        // The same timemark: the next row changed since it.
+        let rest_of = |r: &E| self.index_of(r).as_slice()[pos + 1..].to_vec();
+        let from = in_group.partition_point(|r| rest_of(r).as_slice() <= rest);
+        if let Some(row) = in_group[from..].iter().find(|r| changed(r) >= u64::from(mark)) {
+            return Some((row, mark));
+        }
+        if walk == TimeFilterWalk::Strict
+            && let Some(next) = mark.checked_add(1)
+            && let Some(row) = in_group.iter().find(|r| changed(r) >= u64::from(next))
+        {
+            return Some((row, next));
+        }
+        rows.get(end).map(|r| (r, 0))
     }
 }
 

@@ -1,0 +1,110 @@
+//! Network-layer conversations (RFC 4502 nlMatrixSDTable and nlMatrixDSTable): per
+//! hlMatrixControl row, every (source, destination) pair of IPv4 or IPv6 addresses of good
+//! frames, with its packets and octets. One table per shard, bounded (least recently used out),
+//! merged on read; SD and DS are the same pairs in two index orders.
+
+use crate::mib::{NetAddr, Timestamp};
+use crate::packet::Frame;
+use crate::rmon::protocol_dir::NetworkProtocol;
+use crate::rmon::table::{LruTable, TableHasher, merge_entries};
+
+pub use crate::mib::rmon2::nl_matrix::{HlMatrixControlEntry, NlMatrixDsEntry, NlMatrixSdEntry};
+
+/// A conversation of the network layer, in SD order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PairKey {
+    pub local_index: u32,
+    pub source: NetAddr,
+    pub dest: NetAddr,
+}
+
+/// One pair's counts, and its times on the probe's clock.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(C)]
+pub struct NlPairState {
+    pub pkts: u64,
+    pub octets: u64,
+    pub created: Timestamp,
+    pub changed: Timestamp,
+}
+
+impl NlPairState {
+    fn add(&mut self, o: &NlPairState) {
+        self.pkts += o.pkts;
+        self.octets += o.octets;
+        self.created = self.created.min(o.created);
+        self.changed = self.changed.max(o.changed);
+    }
+}
+
+/// The conversations one shard has learned for one hlMatrixControl row.
+#[derive(Clone, Debug)]
+pub struct NlMatrixTable {
+    pairs: LruTable<PairKey, NlPairState>,
+    pub inserts: u64,
+    pub deletes: u64,
+}
+
+impl NlMatrixTable {
+    pub fn new(size_limit: usize, hasher: TableHasher) -> Self {
+        NlMatrixTable { pairs: LruTable::with_hasher(size_limit, hasher), inserts: 0, deletes: 0 }
+    }
+
+    /// Counts a good frame of the network protocol `network` from `source` to `dest`.
+    pub fn count(&mut self, frame: &Frame, network: NetworkProtocol, source: NetAddr, dest: NetAddr) {
+        let now = frame.time;
+        let key = PairKey { local_index: network.local_index, source, dest };
+        let (p, evicted) = self.pairs.get_or_insert_with(key, || NlPairState { created: now, ..Default::default() });
+        self.inserts += u64::from(p.pkts == 0);
+        p.pkts += 1;
+        p.octets += u64::from(frame.wire_len);
+        p.changed = now;
+        self.deletes += u64::from(evicted.is_some());
+    }
+
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+}
+
+/// One hlMatrixControl row's pairs merged across shards, in SD index order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MergedNlMatrix {
+    pub pairs: Vec<(PairKey, NlPairState)>,
+    pub inserts: u64,
+    pub deletes: u64,
+}
+
+pub fn merge(tables: &[&NlMatrixTable]) -> MergedNlMatrix {
+    let maps: Vec<_> = tables.iter().map(|t| &t.pairs).collect();
+    let mut pairs = merge_entries(&maps, NlPairState::add);
+    pairs.sort_unstable_by_key(|(k, _)| *k);
+    let deletes: u64 = tables.iter().map(|t| t.deletes).sum();
+    let inserts = (pairs.len() as u64 + deletes).min(tables.iter().map(|t| t.inserts).sum::<u64>());
+    MergedNlMatrix { pairs, inserts, deletes }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::packet::Condition;
+    use crate::rmon::hosts::tests::{frame, mac};
+
+    #[test]
+    fn pairs_are_directed() {
+        let ip = NetworkProtocol { local_index: 3, host: true, matrix: true, address_map: true };
+        let (a, b) = (NetAddr::v4([10, 0, 0, 1]), NetAddr::v4([10, 0, 0, 2]));
+        let mut t = NlMatrixTable::new(10, TableHasher::default());
+        t.count(&frame(0, mac(1), mac(2), 100, Condition::Good), ip, a, b);
+        t.count(&frame(1, mac(2), mac(1), 200, Condition::Good), ip, b, a);
+        t.count(&frame(2, mac(1), mac(2), 300, Condition::Good), ip, a, b);
+        let m = merge(&[&t]);
+        let got: Vec<_> = m.pairs.iter().map(|(k, s)| (k.source, k.dest, s.pkts, s.octets)).collect();
+        assert_eq!(got, vec![(a, b, 2, 400), (b, a, 1, 200)]);
+        assert_eq!(m.inserts, 2);
+    }
+}

@@ -1,0 +1,379 @@
+//! The protocol directory (RFC 4502 protocolDirTable, identifiers as RFC 2895 encodes them):
+//! which protocols the probe counts, each with the local index the other RMON2 tables name it
+//! by, and whether its hosts, conversations and address mappings are kept.
+//!
+//! The control plane owns the [`Directory`]; the shards count through a [`DirectoryMap`], the
+//! same directory compiled to the lookups a frame needs (its EtherType, IP protocol and ports),
+//! sent to them whenever the directory changes.
+
+use std::collections::BTreeMap;
+
+use crate::mib::rmon2::protocol_dir::{ProtocolConfig, ProtocolDirEntry, protocol_type};
+use crate::mib::tc::{Owner, RowStatus};
+use crate::mib::{NetAddr, Timestamp};
+use crate::packet::network::{ETHERTYPE_IPV4, ETHERTYPE_IPV6, IpVersion, Layers, Link};
+
+/// protocolDirID's layer identifiers for the link layer (RFC 2895 section 5).
+const LINK_ETHER2: u32 = 1;
+const LINK_LLC: u32 = 2;
+
+/// Most protocols of one frame's stack the directory can name (ether2, ip, tcp, a port).
+pub const MAX_STACK: usize = 4;
+
+/// One protocol of the directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProtocolDirRow {
+    pub local_index: u32,
+    pub descr: String,
+    /// protocolDirType's bits ([`protocol_type`]).
+    pub type_bits: u8,
+    pub address_map_config: ProtocolConfig,
+    pub host_config: ProtocolConfig,
+    pub matrix_config: ProtocolConfig,
+    pub owner: Owner,
+    pub status: RowStatus,
+}
+
+/// (protocolDirID, protocolDirParameters): a protocol's identity, and its index.
+pub type ProtocolKey = (Vec<u8>, Vec<u8>);
+
+/// The protocol directory: the built-in protocols and those a manager added.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Directory {
+    rows: BTreeMap<ProtocolKey, ProtocolDirRow>,
+    next_local_index: u32,
+    /// protocolDirLastChange: when a protocol was last added, removed or changed.
+    pub last_change: Timestamp,
+}
+
+/// The identifier of a protocol stack given one number per layer: four octets each.
+pub fn protocol_id(layers: &[u32]) -> Vec<u8> {
+    layers.iter().flat_map(|l| l.to_be_bytes()).collect()
+}
+
+/// The layers of an identifier (None: not a whole number of four-octet layers).
+pub fn layers_of(id: &[u8]) -> Option<Vec<u32>> {
+    if id.is_empty() || id.len() % 4 != 0 {
+        return None;
+    }
+    Some(id.chunks(4).map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]])).collect())
+}
+
+/// The built-in protocols: name (RFC 2896), layers, whether manager may add children, whether
+/// the probe knows its addresses (then hosts, conversations and address mappings are on).
+const BUILT_IN: &[(&str, &[u32], bool, bool)] = &[
+    ("ether2", &[LINK_ETHER2], true, false),
+    ("llc", &[LINK_LLC], false, false),
+    ("ether2.ip", &[LINK_ETHER2, 0x0800], true, true),
+    ("ether2.ipv6", &[LINK_ETHER2, 0x86dd], true, true),
+    ("ether2.arp", &[LINK_ETHER2, 0x0806], false, false),
+    ("ether2.ip.icmp", &[LINK_ETHER2, 0x0800, 1], false, false),
+    ("ether2.ip.tcp", &[LINK_ETHER2, 0x0800, 6], true, false),
+    ("ether2.ip.udp", &[LINK_ETHER2, 0x0800, 17], true, false),
+    ("ether2.ipv6.icmpv6", &[LINK_ETHER2, 0x86dd, 58], false, false),
+    ("ether2.ipv6.tcp", &[LINK_ETHER2, 0x86dd, 6], true, false),
+    ("ether2.ipv6.udp", &[LINK_ETHER2, 0x86dd, 17], true, false),
+];
+
+impl Default for Directory {
+    fn default() -> Self {
+        Directory::built_in()
+    }
+}
+
+impl Directory {
+    /// The built-in directory, local indexes 1.. in the order above, made by the probe
+    /// (owner "monitor").
+    pub fn built_in() -> Directory {
+        let mut d = Directory { rows: BTreeMap::new(), next_local_index: 1, last_change: Timestamp(0) };
+        for (name, layers, extensible, addresses) in BUILT_IN {
+            let config = if *addresses { ProtocolConfig::SupportedOn } else { ProtocolConfig::NotSupported };
+            let mut type_bits = 0;
+            if *extensible {
+                type_bits |= protocol_type::EXTENSIBLE;
+            }
+            if *addresses {
+                type_bits |= protocol_type::ADDRESS_RECOGNITION_CAPABLE;
+            }
+            let row = ProtocolDirRow {
+                local_index: 0,
+                descr: (*name).to_string(),
+                type_bits,
+                address_map_config: config,
+                host_config: config,
+                matrix_config: config,
+                owner: Owner::monitor(),
+                status: RowStatus::Active,
+            };
+            d.insert(protocol_id(layers), vec![0; layers.len()], row);
+        }
+        d
+    }
+
+    /// Adds a protocol with the next local index; it keeps `row`'s other columns.
+    pub fn insert(&mut self, id: Vec<u8>, parameters: Vec<u8>, mut row: ProtocolDirRow) -> u32 {
+        let local = self.next_local_index;
+        row.local_index = local;
+        self.next_local_index += 1;
+        self.rows.insert((id, parameters), row);
+        local
+    }
+
+    pub fn get(&self, key: &ProtocolKey) -> Option<&ProtocolDirRow> {
+        self.rows.get(key)
+    }
+
+    pub fn get_mut(&mut self, key: &ProtocolKey) -> Option<&mut ProtocolDirRow> {
+        self.rows.get_mut(key)
+    }
+
+    pub fn remove(&mut self, key: &ProtocolKey) -> Option<ProtocolDirRow> {
+        self.rows.remove(key)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&ProtocolKey, &ProtocolDirRow)> {
+        self.rows.iter()
+    }
+
+    /// The protocol of a local index, if any.
+    pub fn by_local_index(&self, local: u32) -> Option<(&ProtocolKey, &ProtocolDirRow)> {
+        self.rows.iter().find(|(_, r)| r.local_index == local)
+    }
+
+    /// The protocols named by `name` (the descr, as the built-in ones have it), or None.
+    pub fn named(&self, name: &str) -> Option<u32> {
+        self.rows.values().find(|r| r.descr == name).map(|r| r.local_index)
+    }
+
+    /// protocolDirTable as a manager reads it, in index order.
+    pub fn entries(&self) -> Vec<ProtocolDirEntry> {
+        self.rows
+            .iter()
+            .map(|((id, parameters), r)| ProtocolDirEntry {
+                protocol_dir_id: id.clone(),
+                protocol_dir_parameters: parameters.clone(),
+                protocol_dir_local_index: r.local_index,
+                protocol_dir_descr: r.descr.clone(),
+                protocol_dir_type: vec![r.type_bits],
+                protocol_dir_address_map_config: r.address_map_config,
+                protocol_dir_host_config: r.host_config,
+                protocol_dir_matrix_config: r.matrix_config,
+                protocol_dir_owner: r.owner.clone(),
+                protocol_dir_status: r.status,
+            })
+            .collect()
+    }
+
+    /// The directory as the shards count by it: only active protocols.
+    pub fn compile(&self) -> DirectoryMap {
+        let mut map = DirectoryMap::default();
+        for ((id, _), row) in self.rows.iter().filter(|(_, r)| r.status == RowStatus::Active) {
+            let Some(layers) = layers_of(id) else { continue };
+            let local = row.local_index;
+            match layers.as_slice() {
+                [LINK_ETHER2] => map.ether2 = Some(local),
+                [LINK_LLC] => map.llc = Some(local),
+                [LINK_ETHER2, ether_type] => {
+                    if let Ok(ether_type) = u16::try_from(*ether_type) {
+                        map.ether_types.push((ether_type, local));
+                        let on = |c: ProtocolConfig| c == ProtocolConfig::SupportedOn;
+                        let network = NetworkProtocol {
+                            local_index: local,
+                            host: on(row.host_config),
+                            matrix: on(row.matrix_config),
+                            address_map: on(row.address_map_config),
+                        };
+                        match ether_type {
+                            ETHERTYPE_IPV4 => map.ipv4 = Some(network),
+                            ETHERTYPE_IPV6 => map.ipv6 = Some(network),
+                            _ => {}
+                        }
+                    }
+                }
+                [LINK_ETHER2, net @ (0x0800 | 0x86dd), protocol] => {
+                    if let Ok(protocol) = u8::try_from(*protocol) {
+                        map.transports.push((version_of(*net), protocol, local));
+                    }
+                }
+                [LINK_ETHER2, net @ (0x0800 | 0x86dd), protocol, port] => {
+                    if let (Ok(protocol), Ok(port)) = (u8::try_from(*protocol), u16::try_from(*port)) {
+                        map.ports.push(((version_of(*net), protocol, port), local));
+                    }
+                }
+                _ => {}
+            }
+        }
+        map.ether_types.sort_unstable();
+        map.transports.sort_unstable();
+        map.ports.sort_unstable();
+        map
+    }
+}
+
+fn version_of(ether_type: u32) -> u8 {
+    if ether_type == u32::from(ETHERTYPE_IPV6) { 6 } else { 4 }
+}
+
+/// A network-layer protocol of the directory, and which of its tables are on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NetworkProtocol {
+    pub local_index: u32,
+    /// protocolDirHostConfig is supportedOn: nlHost counts it.
+    pub host: bool,
+    /// protocolDirMatrixConfig is supportedOn: nlMatrix counts it.
+    pub matrix: bool,
+    /// protocolDirAddressMapConfig is supportedOn: addressMap learns it.
+    pub address_map: bool,
+}
+
+/// The directory compiled for counting.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DirectoryMap {
+    ether2: Option<u32>,
+    llc: Option<u32>,
+    /// (EtherType, local index), sorted.
+    ether_types: Vec<(u16, u32)>,
+    ipv4: Option<NetworkProtocol>,
+    ipv6: Option<NetworkProtocol>,
+    /// (IP version 4 or 6, protocol, local index), sorted.
+    transports: Vec<(u8, u8, u32)>,
+    /// ((IP version, protocol, port), local index), sorted.
+    ports: Vec<((u8, u8, u16), u32)>,
+}
+
+/// What a frame is to RMON2: the directory's protocols in its stack, and its network layer
+/// where the directory knows it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Classified {
+    /// Local indexes of the protocols of the stack, outermost first.
+    pub protocols: [u32; MAX_STACK],
+    pub depth: usize,
+    pub network: Option<(NetworkProtocol, NetAddr, NetAddr)>,
+}
+
+impl Classified {
+    pub fn protocols(&self) -> &[u32] {
+        &self.protocols[..self.depth]
+    }
+
+    fn push(&mut self, local: Option<u32>) -> bool {
+        match local {
+            Some(local) if self.depth < MAX_STACK => {
+                self.protocols[self.depth] = local;
+                self.depth += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+impl DirectoryMap {
+    /// The protocols of a frame's stack the directory holds, each layer only under the one
+    /// above it: a port counts under its transport, the destination port's protocol first,
+    /// else the source port's.
+    pub fn classify(&self, layers: &Layers) -> Classified {
+        let mut c = Classified::default();
+        let ether_type = match layers.link {
+            Link::Llc => {
+                c.push(self.llc);
+                return c;
+            }
+            Link::Ether2(t) => t,
+        };
+        if !c.push(self.ether2) {
+            return c;
+        }
+        let found = self.ether_types.binary_search_by_key(&ether_type, |(t, _)| *t).ok();
+        if !c.push(found.map(|at| self.ether_types[at].1)) {
+            return c;
+        }
+        let Some(n) = layers.network else { return c };
+        let (version, network) = match n.version {
+            IpVersion::V4 => (4, self.ipv4),
+            IpVersion::V6 => (6, self.ipv6),
+        };
+        let Some(network) = network else { return c };
+        c.network = Some((network, n.source, n.dest));
+        let transport = self.transports.iter().find(|(v, p, _)| *v == version && *p == n.protocol).map(|t| t.2);
+        if !c.push(transport) {
+            return c;
+        }
+        if let Some((source_port, dest_port)) = n.ports
+            && !self.ports.is_empty()
+        {
+            let port = |p: u16| {
+                self.ports.binary_search_by_key(&(version, n.protocol, p), |(k, _)| *k).ok().map(|at| self.ports[at].1)
+            };
+            c.push(port(dest_port).or_else(|| port(source_port)));
+        }
+        c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::packet::network::Network;
+
+    fn ip_layers(version: IpVersion, protocol: u8, ports: Option<(u16, u16)>) -> Layers {
+        let (ether_type, a, b) = match version {
+            IpVersion::V4 => (0x0800, NetAddr::v4([10, 0, 0, 1]), NetAddr::v4([10, 0, 0, 2])),
+            IpVersion::V6 => (0x86dd, NetAddr::v6([1; 16]), NetAddr::v6([2; 16])),
+        };
+        Layers {
+            link: Link::Ether2(ether_type),
+            network: Some(Network { version, source: a, dest: b, protocol, ports }),
+        }
+    }
+
+    #[test]
+    fn built_in_identifiers_and_local_indexes() {
+        let d = Directory::built_in();
+        let ip = d.get(&(vec![0, 0, 0, 1, 0, 0, 8, 0], vec![0, 0])).unwrap();
+        assert_eq!((ip.local_index, ip.descr.as_str()), (3, "ether2.ip"));
+        let v6 = d.get(&(vec![0, 0, 0, 1, 0, 0, 0x86, 0xdd], vec![0, 0])).unwrap();
+        assert_eq!(v6.host_config, ProtocolConfig::SupportedOn);
+        assert_eq!(d.named("ether2.ip.tcp"), Some(7));
+        assert_eq!(d.entries().len(), BUILT_IN.len());
+    }
+
+    #[test]
+    fn a_frame_counts_under_each_protocol_of_its_stack() {
+        let d = Directory::built_in();
+        let map = d.compile();
+        let tcp = map.classify(&ip_layers(IpVersion::V4, 6, Some((40000, 80))));
+        assert_eq!(tcp.protocols(), &[1, 3, 7]);
+        assert!(tcp.network.is_some_and(|(n, _, _)| n.local_index == 3 && n.host));
+        let icmp6 = map.classify(&ip_layers(IpVersion::V6, 58, None));
+        assert_eq!(icmp6.protocols(), &[1, 4, 9]);
+        // A protocol the directory lacks ends the stack (GRE under ip).
+        assert_eq!(map.classify(&ip_layers(IpVersion::V4, 47, None)).protocols(), &[1, 3]);
+        assert_eq!(map.classify(&Layers { link: Link::Llc, network: None }).protocols(), &[2]);
+        assert_eq!(map.classify(&Layers { link: Link::Ether2(0x88cc), network: None }).protocols(), &[1]);
+        assert_eq!(map.classify(&Layers { link: Link::Ether2(0x0806), network: None }).protocols(), &[1, 5]);
+    }
+
+    #[test]
+    fn an_added_port_counts_by_destination_then_source() {
+        let mut d = Directory::built_in();
+        let row = d.get(&(protocol_id(&[1, 0x0800, 6]), vec![0, 0, 0])).unwrap().clone();
+        let local = d.insert(protocol_id(&[1, 0x0800, 6, 8443]), vec![0; 4], row);
+        assert_eq!(local, 12);
+        let map = d.compile();
+        assert_eq!(map.classify(&ip_layers(IpVersion::V4, 6, Some((40000, 8443)))).protocols(), &[1, 3, 7, 12]);
+        assert_eq!(map.classify(&ip_layers(IpVersion::V4, 6, Some((8443, 40000)))).protocols(), &[1, 3, 7, 12]);
+        assert_eq!(map.classify(&ip_layers(IpVersion::V4, 6, Some((1, 2)))).protocols(), &[1, 3, 7]);
+        // Not under IPv6's tcp.
+        assert_eq!(map.classify(&ip_layers(IpVersion::V6, 6, Some((1, 8443)))).protocols(), &[1, 4, 10]);
+    }
+
+    #[test]
+    fn host_config_off_leaves_the_network_out_of_the_host_tables() {
+        let mut d = Directory::built_in();
+        let key = (protocol_id(&[1, 0x0800]), vec![0, 0]);
+        d.get_mut(&key).unwrap().host_config = ProtocolConfig::SupportedOff;
+        let c = d.compile().classify(&ip_layers(IpVersion::V4, 17, None));
+        assert!(c.network.is_some_and(|(n, _, _)| !n.host && n.matrix));
+    }
+}

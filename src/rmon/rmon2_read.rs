@@ -1,0 +1,189 @@
+//! The RMON2 tables as a manager reads them: the control rows with their figures, and the data
+//! of the valid ones merged across shards, each table in its MIB index order.
+//!
+//! A data row whose protocol left the directory, or whose protocol's Host/Matrix/AddressMap
+//! config is no longer supportedOn, is not shown (RFC 4502 deletes such entries).
+
+use crate::mib::rmon2::protocol_dir::ProtocolConfig;
+use crate::mib::tc::RowStatus;
+use crate::mib::{Oid, Timestamp};
+use crate::rmon::address_map::{self, AddressMapControlEntry, AddressMapEntry};
+use crate::rmon::control::EntryStatus;
+use crate::rmon::nl_host::{self, HlHostControlEntry, NlHostEntry};
+use crate::rmon::nl_matrix::{self, HlMatrixControlEntry, NlMatrixDsEntry, NlMatrixSdEntry};
+use crate::rmon::probe::{Probe, RmonTables};
+use crate::rmon::protocol_dist::{self, ProtocolDistControlEntry, ProtocolDistStatsEntry};
+use crate::rmon::row::rmon2::Rmon2Control;
+use crate::rmon::shard::Shard;
+
+/// The RMON2 objects that are not tables.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rmon2Scalars {
+    /// protocolDirLastChange, TimeTicks.
+    pub protocol_dir_last_change: u64,
+    pub address_map_inserts: u64,
+    pub address_map_deletes: u64,
+    /// addressMapMaxDesiredEntries: what the probe grants each addressMapControl row.
+    pub address_map_max_desired_entries: i64,
+}
+
+/// A control row's RowStatus as a manager reads it.
+fn row_status<K>(row: &Rmon2Control<K>) -> RowStatus {
+    match row.status {
+        EntryStatus::Valid => RowStatus::Active,
+        _ if row.data_source.is_unset() => RowStatus::NotReady,
+        _ => RowStatus::NotInService,
+    }
+}
+
+impl Probe {
+    /// Fills `t`'s RMON2 tables from the control rows and `shards`.
+    pub(super) fn rmon2_tables(&self, t: &mut RmonTables, shards: &[&Shard]) {
+        let ticks = |at: Timestamp| at.ticks_since(self.start);
+        let shards_of = |status: EntryStatus| if status == EntryStatus::Valid { shards } else { &[] };
+        let on = |local: u32, config: fn(&crate::rmon::protocol_dir::ProtocolDirRow) -> ProtocolConfig| {
+            self.directory.by_local_index(local).is_some_and(|(_, r)| {
+                r.status == RowStatus::Active && config(r) == ProtocolConfig::SupportedOn
+            })
+        };
+
+        t.protocol_dir = self.directory.entries();
+        t.scalars.protocol_dir_last_change = ticks(self.directory.last_change);
+
+        for (&index, row) in &self.protocol_dist {
+            t.protocol_dist_control.push(ProtocolDistControlEntry {
+                protocol_dist_control_index: index,
+                protocol_dist_control_data_source: row.data_source,
+                protocol_dist_control_dropped_frames: 0,
+                protocol_dist_control_create_time: ticks(row.created),
+                protocol_dist_control_owner: row.owner.clone(),
+                protocol_dist_control_status: row_status(row),
+            });
+            let counts: Vec<_> = shards_of(row.status).iter().filter_map(|s| s.protocol_dist(index)).collect();
+            for (local, pkts, octets) in protocol_dist::merge(&counts) {
+                if self.directory.by_local_index(local).is_some() {
+                    t.protocol_dist_stats.push(ProtocolDistStatsEntry {
+                        protocol_dist_stats_pkts: pkts,
+                        protocol_dist_stats_octets: octets,
+                        protocol_dist_control_index: index,
+                        protocol_dir_local_index: local,
+                    });
+                }
+            }
+        }
+
+        t.scalars.address_map_max_desired_entries = i64::try_from(self.limits.address_map_size).unwrap_or(i64::MAX);
+        for (&index, row) in &self.address_map {
+            t.address_map_control.push(AddressMapControlEntry {
+                address_map_control_index: index,
+                address_map_control_data_source: row.data_source,
+                address_map_control_dropped_frames: 0,
+                address_map_control_owner: row.owner.clone(),
+                address_map_control_status: row_status(row),
+            });
+            let maps: Vec<_> = shards_of(row.status).iter().filter_map(|s| s.address_map(index)).collect();
+            t.scalars.address_map_inserts += maps.iter().map(|m| m.inserts).sum::<u64>();
+            t.scalars.address_map_deletes += maps.iter().map(|m| m.deletes).sum::<u64>();
+            for (key, m) in address_map::merge(&maps) {
+                if on(key.local_index, |r| r.address_map_config) {
+                    t.address_map.push(AddressMapEntry {
+                        address_map_network_address: key.address,
+                        address_map_source: Oid(row.data_source.oid()),
+                        address_map_physical_address: m.physical,
+                        address_map_last_change: ticks(m.changed),
+                        protocol_dir_local_index: key.local_index,
+                        source: row.data_source,
+                    });
+                }
+            }
+        }
+        // Index order; two rows on one data source map the same addresses: one entry each.
+        t.address_map.sort_by(|a, b| {
+            (a.protocol_dir_local_index, a.address_map_network_address, &a.address_map_source.0).cmp(&(
+                b.protocol_dir_local_index,
+                b.address_map_network_address,
+                &b.address_map_source.0,
+            ))
+        });
+        t.address_map.dedup_by(|later, kept| {
+            let same = (later.protocol_dir_local_index, later.address_map_network_address, later.source)
+                == (kept.protocol_dir_local_index, kept.address_map_network_address, kept.source);
+            if same && later.address_map_last_change > kept.address_map_last_change {
+                std::mem::swap(later, kept);
+            }
+            same
+        });
+
+        for (&index, row) in &self.hl_host {
+            let tables: Vec<_> = shards_of(row.status).iter().filter_map(|s| s.nl_host_table(index)).collect();
+            let merged = nl_host::merge(&tables);
+            t.hl_host_control.push(HlHostControlEntry {
+                hl_host_control_index: index,
+                hl_host_control_data_source: row.data_source,
+                hl_host_control_nl_dropped_frames: 0,
+                hl_host_control_nl_inserts: merged.inserts,
+                hl_host_control_nl_deletes: merged.deletes,
+                hl_host_control_nl_max_desired_entries: row.nl_max_desired,
+                hl_host_control_al_dropped_frames: 0,
+                hl_host_control_al_inserts: 0,
+                hl_host_control_al_deletes: 0,
+                hl_host_control_al_max_desired_entries: row.al_max_desired,
+                hl_host_control_owner: row.owner.clone(),
+                hl_host_control_status: row_status(row),
+            });
+            for (key, h) in merged.hosts {
+                if on(key.local_index, |r| r.host_config) {
+                    t.nl_host.push(NlHostEntry {
+                        nl_host_address: key.address,
+                        nl_host_in_pkts: h.in_pkts,
+                        nl_host_out_pkts: h.out_pkts,
+                        nl_host_in_octets: h.in_octets,
+                        nl_host_out_octets: h.out_octets,
+                        nl_host_out_mac_non_unicast_pkts: h.out_mac_non_unicast_pkts,
+                        nl_host_create_time: ticks(h.created),
+                        hl_host_control_index: index,
+                        protocol_dir_local_index: key.local_index,
+                        last_change: ticks(h.changed),
+                    });
+                }
+            }
+        }
+
+        for (&index, row) in &self.hl_matrix {
+            let tables: Vec<_> = shards_of(row.status).iter().filter_map(|s| s.nl_matrix_table(index)).collect();
+            let merged = nl_matrix::merge(&tables);
+            t.hl_matrix_control.push(HlMatrixControlEntry {
+                hl_matrix_control_index: index,
+                hl_matrix_control_data_source: row.data_source,
+                hl_matrix_control_nl_dropped_frames: 0,
+                hl_matrix_control_nl_inserts: merged.inserts,
+                hl_matrix_control_nl_deletes: merged.deletes,
+                hl_matrix_control_nl_max_desired_entries: row.nl_max_desired,
+                hl_matrix_control_al_dropped_frames: 0,
+                hl_matrix_control_al_inserts: 0,
+                hl_matrix_control_al_deletes: 0,
+                hl_matrix_control_al_max_desired_entries: row.al_max_desired,
+                hl_matrix_control_owner: row.owner.clone(),
+                hl_matrix_control_status: row_status(row),
+            });
+            let first = t.nl_matrix_sd.len();
+            for (key, p) in merged.pairs {
+                if on(key.local_index, |r| r.matrix_config) {
+                    t.nl_matrix_sd.push(NlMatrixSdEntry {
+                        source_address: key.source,
+                        dest_address: key.dest,
+                        pkts: p.pkts,
+                        octets: p.octets,
+                        create_time: ticks(p.created),
+                        hl_matrix_control_index: index,
+                        protocol_dir_local_index: key.local_index,
+                        last_change: ticks(p.changed),
+                    });
+                }
+            }
+            let mut ds: Vec<NlMatrixDsEntry> = t.nl_matrix_sd[first..].iter().map(NlMatrixDsEntry::from).collect();
+            ds.sort_unstable_by_key(|e| (e.protocol_dir_local_index, e.dest_address, e.source_address));
+            t.nl_matrix_ds.extend(ds);
+        }
+    }
+}

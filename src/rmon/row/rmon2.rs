@@ -1,0 +1,151 @@
+//! The RMON2 control rows whose row is a data source (protocolDistControl, addressMapControl,
+//! hlHostControl, hlMatrixControl): one row type, [`Rmon2Control`], told apart by a kind that
+//! names its table, its shard group, and the data it starts.
+
+use std::marker::PhantomData;
+
+use crate::mib::time::Timestamp;
+use crate::rmon::control::{DataSource, EntryStatus, Owner};
+use crate::rmon::edit::ControlTable;
+use crate::rmon::probe::{Limits, RowRequest};
+use crate::rmon::row::{ControlRow, Setting};
+use crate::rmon::shard::{Group, ShardCommand};
+
+/// What tells the four RMON2 data-source tables apart.
+pub trait Rmon2Kind: Clone + std::fmt::Debug + PartialEq + Eq {
+    const TABLE: ControlTable;
+    const GROUP: Group;
+    /// The MIB name of the row's data source column.
+    const SOURCE_COLUMN: &'static str;
+    /// The command that starts a valid row's data, with at most `size_limit` entries.
+    fn start(index: u16, source: DataSource, size_limit: usize) -> ShardCommand;
+    /// The most entries the probe grants a row of this table.
+    fn granted(limits: &Limits) -> usize;
+}
+
+/// A control row of an RMON2 table over a data source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rmon2Control<K> {
+    pub data_source: DataSource,
+    pub owner: Owner,
+    pub status: EntryStatus,
+    /// When the row last became active (protocolDistControlCreateTime).
+    pub created: Timestamp,
+    /// hl*ControlNlMaxDesiredEntries, hl*ControlAlMaxDesiredEntries: -1 asks for as many as
+    /// the probe grants.
+    pub nl_max_desired: i32,
+    pub al_max_desired: i32,
+    kind: PhantomData<K>,
+}
+
+impl<K> Rmon2Control<K> {
+    pub fn new(data_source: DataSource, owner: Owner, status: EntryStatus, created: Timestamp) -> Self {
+        Rmon2Control { data_source, owner, status, created, nl_max_desired: -1, al_max_desired: -1, kind: PhantomData }
+    }
+}
+
+impl<K: Rmon2Kind> Rmon2Control<K> {
+    /// The entries granted: what the manager desires, within what the probe gives.
+    pub fn size_limit(&self, limits: &Limits) -> usize {
+        let most = K::granted(limits);
+        usize::try_from(self.nl_max_desired).map_or(most, |desired| desired.clamp(1, most.max(1)))
+    }
+}
+
+macro_rules! kind {
+    ($(#[$meta:meta])* $kind:ident, $table:ident, $group:ident, $column:literal, |$index:ident, $source:ident, $size:ident| $start:expr, |$limits:ident| $granted:expr) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct $kind;
+
+        impl Rmon2Kind for $kind {
+            const TABLE: ControlTable = ControlTable::$table;
+            const GROUP: Group = Group::$group;
+            const SOURCE_COLUMN: &'static str = $column;
+            fn start($index: u16, $source: DataSource, $size: usize) -> ShardCommand {
+                $start
+            }
+            fn granted($limits: &Limits) -> usize {
+                $granted
+            }
+        }
+    };
+}
+
+kind!(
+    /// protocolDistControlTable.
+    ProtocolDistKind, ProtocolDistControl, ProtocolDist, "protocolDistControlDataSource",
+    |index, source, _size| ShardCommand::StartProtocolDist { index, source },
+    |_limits| 0
+);
+kind!(
+    /// addressMapControlTable.
+    AddressMapKind, AddressMapControl, AddressMap, "addressMapControlDataSource",
+    |index, source, size_limit| ShardCommand::StartAddressMap { index, source, size_limit },
+    |limits| limits.address_map_size
+);
+kind!(
+    /// hlHostControlTable (the network layer; the application layer comes later).
+    NlHostKind, HlHostControl, NlHost, "hlHostControlDataSource",
+    |index, source, size_limit| ShardCommand::StartNlHost { index, source, size_limit },
+    |limits| limits.nl_host_table_size
+);
+kind!(
+    /// hlMatrixControlTable.
+    NlMatrixKind, HlMatrixControl, NlMatrix, "hlMatrixControlDataSource",
+    |index, source, size_limit| ShardCommand::StartNlMatrix { index, source, size_limit },
+    |limits| limits.nl_matrix_table_size
+);
+
+pub type ProtocolDistControl = Rmon2Control<ProtocolDistKind>;
+pub type AddressMapControl = Rmon2Control<AddressMapKind>;
+pub type HlHostControl = Rmon2Control<NlHostKind>;
+pub type HlMatrixControl = Rmon2Control<NlMatrixKind>;
+
+impl<K: Rmon2Kind> ControlRow for Rmon2Control<K> {
+    const GROUP: Option<Group> = Some(K::GROUP);
+
+    fn created(_: &Limits, now: Timestamp) -> Self {
+        Rmon2Control::new(DataSource::UNSET, Owner::default(), EntryStatus::UnderCreation, now)
+    }
+
+    fn status(&self) -> EntryStatus {
+        self.status
+    }
+
+    fn set_status(&mut self, status: EntryStatus, now: Timestamp) {
+        if status == EntryStatus::Valid && self.status != EntryStatus::Valid {
+            self.created = now;
+        }
+        self.status = status;
+    }
+
+    fn set(&mut self, setting: &Setting, _: &Limits, _: Timestamp) {
+        match setting {
+            Setting::DataSource(s) => self.data_source = *s,
+            Setting::Owner(o) => self.owner = o.clone(),
+            Setting::NlMaxDesiredEntries(n) => self.nl_max_desired = *n,
+            Setting::AlMaxDesiredEntries(n) => self.al_max_desired = *n,
+            _ => {}
+        }
+    }
+
+    fn missing(&self) -> Option<&'static str> {
+        self.data_source.is_unset().then_some(K::SOURCE_COLUMN)
+    }
+
+    fn start(&self, index: u16, limits: &Limits) -> Option<ShardCommand> {
+        Some(K::start(index, self.data_source, self.size_limit(limits)))
+    }
+
+    fn request(&self, index: u16) -> Option<RowRequest> {
+        (self.status == EntryStatus::Valid).then(|| RowRequest::Rmon2 {
+            table: K::TABLE,
+            index,
+            data_source: self.data_source,
+            owner: self.owner.clone(),
+            nl_max_desired: self.nl_max_desired,
+            al_max_desired: self.al_max_desired,
+        })
+    }
+}

@@ -26,6 +26,11 @@ ROW_KEYS = {
     "matrixSDTable": ["matrixSDIndex", "matrixSDSourceAddress", "matrixSDDestAddress"],
     "matrixDSTable": ["matrixDSIndex", "matrixDSDestAddress", "matrixDSSourceAddress"],
     "etherHistoryTable": ["etherHistoryIndex", "etherHistorySampleIndex"],
+    "protocolDistStatsTable": ["protocolDistControlIndex", "protocolDirLocalIndex"],
+    "nlHostTable": ["hlHostControlIndex", "protocolDirLocalIndex", "nlHostAddress"],
+    "nlMatrixSDTable": ["hlMatrixControlIndex", "protocolDirLocalIndex", "nlMatrixSDSourceAddress", "nlMatrixSDDestAddress"],
+    "nlMatrixDSTable": ["hlMatrixControlIndex", "protocolDirLocalIndex", "nlMatrixDSDestAddress", "nlMatrixDSSourceAddress"],
+    "addressMapTable": ["protocolDirLocalIndex", "addressMapNetworkAddress", "addressMapSource"],
 }
 # Rows of ACTUAL that the expectation does not speak about.
 ROW_FILTERS = {

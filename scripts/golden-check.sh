@@ -2,7 +2,8 @@
 # Proves that the committed expectations still follow from tshark: for every captures/*.pcapng
 # that has a captures/*.expected.json beside it (and every NAME.if-speed-BITS.expected.json, the
 # same capture at another ifSpeed), derive the expectation again from the capture and diff it
-# against the committed file. Exits non-zero on any difference.
+# against the committed file; NAME.rmon2.expected.json likewise from
+# scripts/expected_rmon2_from_tshark.py. Exits non-zero on any difference.
 #
 #   scripts/golden-check.sh
 #
@@ -17,11 +18,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 passed=0 failed=0
-# check CAPTURE EXPECTED [oracle options...]
+# check ORACLE CAPTURE EXPECTED [oracle options...]
 check() {
-  local cap=$1 expected=$2
-  shift 2
-  if ! python3 scripts/expected_from_tshark.py "$cap" "$@" >"$tmp/now.json" 2>"$tmp/err"; then
+  local oracle=$1 cap=$2 expected=$3
+  shift 3
+  if ! python3 "$oracle" "$cap" "$@" >"$tmp/now.json" 2>"$tmp/err"; then
     echo "FAIL $expected: the oracle failed:"
     cat "$tmp/err"
     failed=$((failed + 1))
@@ -38,12 +39,14 @@ check() {
 
 for cap in captures/*.pcapng; do
   stem=${cap%.pcapng}
-  [ -f "$stem.expected.json" ] && check "$cap" "$stem.expected.json"
+  [ -f "$stem.expected.json" ] && check scripts/expected_from_tshark.py "$cap" "$stem.expected.json"
+  # RMON2's network layer: NAME.rmon2.expected.json.
+  [ -f "$stem.rmon2.expected.json" ] && check scripts/expected_rmon2_from_tshark.py "$cap" "$stem.rmon2.expected.json"
   # Variants at another ifSpeed: NAME.if-speed-BITS.expected.json.
   for variant in "$stem".if-speed-*.expected.json; do
     [ -f "$variant" ] || continue
     speed=${variant#"$stem".if-speed-}
-    check "$cap" "$variant" --if-speed "${speed%.expected.json}"
+    check scripts/expected_from_tshark.py "$cap" "$variant" --if-speed "${speed%.expected.json}"
   done
 done
 

@@ -19,6 +19,15 @@ fn row_key(table: &str, row: &Value) -> String {
         "matrixSDTable" => &["matrixSDIndex", "matrixSDSourceAddress", "matrixSDDestAddress"],
         "matrixDSTable" => &["matrixDSIndex", "matrixDSDestAddress", "matrixDSSourceAddress"],
         "etherHistoryTable" => &["etherHistoryIndex", "etherHistorySampleIndex"],
+        "protocolDistStatsTable" => &["protocolDistControlIndex", "protocolDirLocalIndex"],
+        "nlHostTable" => &["hlHostControlIndex", "protocolDirLocalIndex", "nlHostAddress"],
+        "nlMatrixSDTable" => {
+            &["hlMatrixControlIndex", "protocolDirLocalIndex", "nlMatrixSDSourceAddress", "nlMatrixSDDestAddress"]
+        }
+        "nlMatrixDSTable" => {
+            &["hlMatrixControlIndex", "protocolDirLocalIndex", "nlMatrixDSDestAddress", "nlMatrixDSSourceAddress"]
+        }
+        "addressMapTable" => &["protocolDirLocalIndex", "addressMapNetworkAddress", "addressMapSource"],
         other => panic!("no index known for {other}"),
     };
     columns.iter().map(|c| row[c].to_string()).collect::<Vec<_>>().join(",")
@@ -77,8 +86,9 @@ fn check(capture: &Path, expected_path: &Path, if_speed: Option<u64>, workers: u
     expected.as_object().map_or(0, |t| t.values().map(|r| r.as_array().map_or(0, Vec::len)).sum())
 }
 
-/// Every golden capture with its expectations: `NAME.expected.json` at the default ifSpeed, and
-/// `NAME.if-speed-BITS.expected.json` at another.
+/// Every golden capture with its expectations: `NAME.expected.json` at the default ifSpeed,
+/// `NAME.if-speed-BITS.expected.json` at another, and `NAME.rmon2.expected.json` (RMON2's
+/// network layer, from `scripts/expected_rmon2_from_tshark.py`).
 fn expectations() -> Vec<(PathBuf, PathBuf, Option<u64>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
     let mut found = Vec::new();
@@ -86,6 +96,7 @@ fn expectations() -> Vec<(PathBuf, PathBuf, Option<u64>)> {
         std::fs::read_dir(&dir).expect("captures/").filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
     for name in &names {
         let Some(stem) = name.strip_suffix(".expected.json") else { continue };
+        let stem = stem.strip_suffix(".rmon2").unwrap_or(stem);
         let (capture_stem, if_speed) = match stem.split_once(".if-speed-") {
             Some((s, bits)) => (s, Some(bits.parse::<u64>().expect("ifSpeed in the file name"))),
             None => (stem, None),
@@ -101,7 +112,7 @@ fn expectations() -> Vec<(PathBuf, PathBuf, Option<u64>)> {
 #[test]
 fn lab_captures_match_their_tshark_expectations() {
     let expectations = expectations();
-    assert!(expectations.len() >= 4, "the golden captures are missing from captures/");
+    assert!(expectations.len() >= 7, "the golden captures are missing from captures/");
     for (capture, expected, if_speed) in &expectations {
         // One worker, and frames spread over three (merged on read, they must agree the same).
         for workers in [1, 3] {

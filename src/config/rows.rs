@@ -236,9 +236,9 @@ fn smi_value(column: &ColumnInfo, value: &toml::Value) -> Result<Value, String> 
             Value::Integer(number)
         }
         Syntax::Octets { .. } => Value::OctetString(Octets::from_str(text()?).map_err(|e| format!("{name}: {e}"))?.0),
-        Syntax::NetAddress => Value::OctetString(
-            NetAddr::from_str(text()?).map_err(|e| format!("{name}: {e}"))?.as_bytes().to_vec(),
-        ),
+        Syntax::NetAddress => {
+            Value::OctetString(NetAddr::from_str(text()?).map_err(|e| format!("{name}: {e}"))?.as_bytes().to_vec())
+        }
         Syntax::ProtocolId => {
             let octets: Result<Vec<u8>, _> = text()?.split('.').map(str::parse::<u8>).collect();
             Value::OctetString(octets.map_err(|_| {

@@ -21,8 +21,8 @@ use std::fmt::Write as _;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
-use crate::mib::oid::Oid;
 use crate::mib::net_addr::NetAddr;
+use crate::mib::oid::Oid;
 use crate::mib::tc::{DataSource, EntryStatus, MacAddr, Octets, Owner, RowStatus};
 use crate::mib::value::{Value, counter32, integer, time_ticks};
 
@@ -867,7 +867,9 @@ impl<E> Serialize for JsonRow<'_, E> {
                     Syntax::Text { .. } | Syntax::OctetsAsText { .. } => {
                         map.serialize_entry(column.name, &String::from_utf8_lossy(b))?
                     }
-                    Syntax::NetAddress | Syntax::ProtocolId => map.serialize_entry(column.name, &bytes_text(column.syntax, b))?,
+                    Syntax::NetAddress | Syntax::ProtocolId => {
+                        map.serialize_entry(column.name, &bytes_text(column.syntax, b))?
+                    }
                     _ => map.serialize_entry(column.name, &HexOctets(b))?,
                 },
                 Cell::Mac(m) => map.serialize_entry(column.name, &m)?,

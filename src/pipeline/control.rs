@@ -15,7 +15,7 @@ use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 
 use crate::mib::Oid;
 use crate::rmon::capture::{BufferControl, Merged};
-use crate::rmon::edit::{RejectedEdit, RowEdit};
+use crate::rmon::edit::{ProbeEdit, RejectedEdit, RowEdit};
 use crate::rmon::{AlarmRun, Probe, RowRequest, Sample, Shard, ShardCommand, ShardParts, Snapshot, Timestamp};
 
 /// What the control plane asks of a worker.
@@ -194,6 +194,14 @@ impl ControlPlane {
 
     pub fn apply_edits(&mut self, now: Timestamp, edits: &[RowEdit]) -> Result<(), RejectedEdit> {
         let commands = self.probe().apply_edits(now, edits)?;
+        self.broadcast(commands);
+        self.cached = None;
+        Ok(())
+    }
+
+    /// [`ControlPlane::apply_edits`] for a PDU that may also edit the protocol directory.
+    pub fn apply_probe_edits(&mut self, now: Timestamp, edits: &[ProbeEdit]) -> Result<(), RejectedEdit> {
+        let commands = self.probe().apply_probe_edits(now, edits)?;
         self.broadcast(commands);
         self.cached = None;
         Ok(())

@@ -67,12 +67,13 @@ pub fn merge(tables: &[&AddressMapTable]) -> Vec<(MapKey, Mapping)> {
     let mut all: std::collections::BTreeMap<MapKey, Mapping> = std::collections::BTreeMap::new();
     for t in tables {
         for (k, m) in t.map.iter() {
-            all.entry(*k).and_modify(|have| {
-                if m.changed > have.changed {
-                    *have = *m;
-                }
-            })
-            .or_insert(*m);
+            all.entry(*k)
+                .and_modify(|have| {
+                    if m.changed > have.changed {
+                        *have = *m;
+                    }
+                })
+                .or_insert(*m);
         }
     }
     all.into_iter().collect()

@@ -42,11 +42,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use crate::mib::media_independent::MEDIA_INDEPENDENT_TABLE;
-use crate::mib::rmon2::address_map::ADDRESS_MAP_CONTROL_TABLE;
-use crate::mib::rmon2::nl_host::HL_HOST_CONTROL_TABLE;
-use crate::mib::rmon2::nl_matrix::HL_MATRIX_CONTROL_TABLE;
-use crate::mib::rmon2::protocol_dist::PROTOCOL_DIST_CONTROL_TABLE;
-use crate::rmon::row::rmon2;
 use crate::mib::rmon1::alarm::{ALARM_TABLE, SampleType, StartupAlarm};
 use crate::mib::rmon1::capture::{BUFFER_CONTROL_TABLE, FullAction};
 use crate::mib::rmon1::event::{EVENT_TABLE, EventType};
@@ -56,16 +51,22 @@ use crate::mib::rmon1::hosts::HOST_CONTROL_TABLE;
 use crate::mib::rmon1::matrix::MATRIX_CONTROL_TABLE;
 use crate::mib::rmon1::statistics::ETHER_STATS_TABLE;
 use crate::mib::rmon1::topn::HOST_TOP_N_CONTROL_TABLE;
+use crate::mib::rmon2::address_map::ADDRESS_MAP_CONTROL_TABLE;
+use crate::mib::rmon2::nl_host::HL_HOST_CONTROL_TABLE;
+use crate::mib::rmon2::nl_matrix::HL_MATRIX_CONTROL_TABLE;
+use crate::mib::rmon2::protocol_dist::PROTOCOL_DIST_CONTROL_TABLE;
 use crate::mib::schema::{ColumnInfo, Described, Refusal, Syntax};
 use crate::mib::tc::RowStatus;
 use crate::mib::time::{NANOS_PER_SEC, Timestamp};
 use crate::mib::{Oid, Value};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 use crate::rmon::probe::{Limits, Probe, RowRequest};
+use crate::rmon::row::rmon2;
 use crate::rmon::row::{self, ControlRow, Setting};
 use crate::rmon::shard::ShardCommand;
 use crate::rmon::topn::RateBase;
 
+mod directory;
 #[cfg(test)]
 mod tests;
 
@@ -304,6 +305,29 @@ pub struct RowEdit {
     pub value: ControlValue,
 }
 
+/// One varbind of a SET on protocolDirTable, whose rows are named by two OCTET STRINGs
+/// (protocolDirID, protocolDirParameters) rather than an integer: `instance` is the index as the
+/// OID carried it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirectoryEdit {
+    pub instance: Vec<u32>,
+    pub column: u32,
+    pub value: ControlValue,
+}
+
+/// One varbind of a SET the probe judges: a control row's, or the protocol directory's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProbeEdit {
+    Row(RowEdit),
+    Directory(DirectoryEdit),
+}
+
+impl From<RowEdit> for ProbeEdit {
+    fn from(edit: RowEdit) -> Self {
+        ProbeEdit::Row(edit)
+    }
+}
+
 /// The SNMPv2 error statuses a SET on a control table can earn (RFC 3416).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum EditError {
@@ -344,7 +368,7 @@ pub struct RejectedEdit {
     pub reason: String,
 }
 
-fn reject(at: usize, error: EditError, reason: String) -> RejectedEdit {
+pub(super) fn reject(at: usize, error: EditError, reason: String) -> RejectedEdit {
     RejectedEdit { at, error, reason }
 }
 
@@ -427,7 +451,7 @@ fn setting(column: &ColumnInfo, value: &Value) -> Option<Setting> {
 
 /// A SET's value as an SMI value, for the schema's checks. An integer an Integer32 cannot hold
 /// is outside every range of an integer column, and the wrong type for any other.
-fn smi_value(column: &ColumnInfo, value: &ControlValue) -> Result<Value, (EditError, String)> {
+pub(super) fn smi_value(column: &ColumnInfo, value: &ControlValue) -> Result<Value, (EditError, String)> {
     Ok(match value {
         ControlValue::Integer(v) => match i32::try_from(*v) {
             Ok(v) => Value::Integer(v),
@@ -540,6 +564,37 @@ impl Probe {
     /// Checks every edit of one SET PDU, then applies all of them or none, at probe time `now`.
     /// Returns the shard commands to send to every shard, in order; on refusal nothing changed.
     pub fn apply_edits(&mut self, now: Timestamp, edits: &[RowEdit]) -> Result<Vec<ShardCommand>, RejectedEdit> {
+        self.apply_probe_edits(now, &edits.iter().cloned().map(ProbeEdit::Row).collect::<Vec<_>>())
+    }
+
+    /// [`Probe::apply_edits`] for a PDU that may also edit the protocol directory: all or none.
+    pub fn apply_probe_edits(&mut self, now: Timestamp, all: &[ProbeEdit]) -> Result<Vec<ShardCommand>, RejectedEdit> {
+        // Positions in the PDU, for the error index.
+        let mut edits: Vec<RowEdit> = Vec::new();
+        let mut at_of: Vec<usize> = Vec::new();
+        let mut directory: Vec<(usize, &DirectoryEdit)> = Vec::new();
+        for (at, edit) in all.iter().enumerate() {
+            match edit {
+                ProbeEdit::Row(e) => {
+                    edits.push(e.clone());
+                    at_of.push(at);
+                }
+                ProbeEdit::Directory(e) => directory.push((at, e)),
+            }
+        }
+        let mut next = self.clone();
+        directory::apply(&mut next, &directory, now)?;
+        next.apply_row_edits(now, &edits).map_err(|mut e| {
+            e.at = at_of.get(e.at).copied().unwrap_or(e.at);
+            e
+        })?;
+        // Every change of both, compared once: the directory's goes to the shards first.
+        let commands = row::changes(self, &next);
+        *self = next;
+        Ok(commands)
+    }
+
+    fn apply_row_edits(&mut self, now: Timestamp, edits: &[RowEdit]) -> Result<Vec<ShardCommand>, RejectedEdit> {
         let creating: BTreeSet<(ControlTable, u16)> = edits
             .iter()
             .filter(|e| e.column == e.table.status_column() && e.table.creates(&e.value))

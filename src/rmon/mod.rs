@@ -40,9 +40,9 @@ pub mod media_independent;
 pub mod nl_host;
 pub mod nl_matrix;
 pub mod probe;
-mod rmon2_read;
 pub mod protocol_dir;
 pub mod protocol_dist;
+mod rmon2_read;
 mod row;
 pub mod shard;
 pub mod snapshot;
@@ -53,7 +53,9 @@ pub use crate::mib::time;
 pub mod topn;
 
 pub use alarm::{AlarmConfig, Sample, SampleType, StartupAlarm};
-pub use edit::{ControlTable, ControlValue, EditError, RejectedEdit, RowEdit, UNDER_CREATION_TIMEOUT};
+pub use edit::{
+    ControlTable, ControlValue, DirectoryEdit, EditError, ProbeEdit, RejectedEdit, RowEdit, UNDER_CREATION_TIMEOUT,
+};
 pub use event::{EventType, TrapCause, TrapRequest};
 pub use probe::{AlarmRun, DataSourceInfo, Limits, Probe, RmonTables, RowError, RowRequest};
 pub use shard::{Group, Shard, ShardCommand, ShardParts};

@@ -68,9 +68,8 @@ impl NlHostTable {
         let octets = u64::from(frame.wire_len);
         let now = frame.time;
         let local_index = network.local_index;
-        let (h, evicted) = self.hosts.get_or_insert_with(HostKey { local_index, address: source }, || {
-            NlHostState::new(now)
-        });
+        let (h, evicted) =
+            self.hosts.get_or_insert_with(HostKey { local_index, address: source }, || NlHostState::new(now));
         if h.out_pkts == 0 && h.in_pkts == 0 {
             self.inserts += 1;
         }
@@ -81,9 +80,8 @@ impl NlHostTable {
         }
         h.changed = now;
         self.deletes += u64::from(evicted.is_some());
-        let (h, evicted) = self.hosts.get_or_insert_with(HostKey { local_index, address: dest }, || {
-            NlHostState::new(now)
-        });
+        let (h, evicted) =
+            self.hosts.get_or_insert_with(HostKey { local_index, address: dest }, || NlHostState::new(now));
         if h.out_pkts == 0 && h.in_pkts == 0 {
             self.inserts += 1;
         }
@@ -143,7 +141,11 @@ mod tests {
         f.time = Timestamp(5);
         t.count(&f, IP, a(1), a(255));
         let m = merge(&[&t]);
-        let got: Vec<_> = m.hosts.iter().map(|(k, s)| (k.address, s.in_pkts, s.out_pkts, s.out_octets, s.out_mac_non_unicast_pkts)).collect();
+        let got: Vec<_> = m
+            .hosts
+            .iter()
+            .map(|(k, s)| (k.address, s.in_pkts, s.out_pkts, s.out_octets, s.out_mac_non_unicast_pkts))
+            .collect();
         assert_eq!(got, vec![(a(1), 0, 2, 200, 1), (a(2), 1, 0, 0, 0), (a(255), 1, 0, 0, 0)]);
         assert_eq!((m.hosts[0].1.created, m.hosts[0].1.changed), (Timestamp(0), Timestamp(5)));
         assert_eq!((m.inserts, m.deletes), (3, 0));

@@ -53,7 +53,7 @@ pub fn protocol_id(layers: &[u32]) -> Vec<u8> {
 
 /// The layers of an identifier (None: not a whole number of four-octet layers).
 pub fn layers_of(id: &[u8]) -> Option<Vec<u32>> {
-    if id.is_empty() || id.len() % 4 != 0 {
+    if id.is_empty() || !id.len().is_multiple_of(4) {
         return None;
     }
     Some(id.chunks(4).map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]])).collect())

@@ -42,9 +42,9 @@ impl Probe {
         let ticks = |at: Timestamp| at.ticks_since(self.start);
         let shards_of = |status: EntryStatus| if status == EntryStatus::Valid { shards } else { &[] };
         let on = |local: u32, config: fn(&crate::rmon::protocol_dir::ProtocolDirRow) -> ProtocolConfig| {
-            self.directory.by_local_index(local).is_some_and(|(_, r)| {
-                r.status == RowStatus::Active && config(r) == ProtocolConfig::SupportedOn
-            })
+            self.directory
+                .by_local_index(local)
+                .is_some_and(|(_, r)| r.status == RowStatus::Active && config(r) == ProtocolConfig::SupportedOn)
         };
 
         t.protocol_dir = self.directory.entries();

@@ -25,8 +25,12 @@ use crate::mib::rmon1::matrix::{
 };
 use crate::mib::rmon1::statistics::{ETHER_STATS_TABLE, EtherStatsEntry};
 use crate::mib::rmon1::topn::{HOST_TOP_N_CONTROL_TABLE, HOST_TOP_N_TABLE, HostTopNControlEntry, HostTopNEntry};
-use crate::mib::rmon2::address_map::{ADDRESS_MAP_CONTROL_TABLE, ADDRESS_MAP_TABLE, AddressMapControlEntry, AddressMapEntry};
-use crate::mib::rmon2::nl_host::{HL_HOST_CONTROL_TABLE, HlHostControlEntry, NL_HOST_HIGH_CAPACITY_TABLE, NL_HOST_TABLE, NlHostEntry};
+use crate::mib::rmon2::address_map::{
+    ADDRESS_MAP_CONTROL_TABLE, ADDRESS_MAP_TABLE, AddressMapControlEntry, AddressMapEntry,
+};
+use crate::mib::rmon2::nl_host::{
+    HL_HOST_CONTROL_TABLE, HlHostControlEntry, NL_HOST_HIGH_CAPACITY_TABLE, NL_HOST_TABLE, NlHostEntry,
+};
 use crate::mib::rmon2::nl_matrix::{
     HL_MATRIX_CONTROL_TABLE, HlMatrixControlEntry, NL_MATRIX_DS_HIGH_CAPACITY_TABLE, NL_MATRIX_DS_TABLE,
     NL_MATRIX_SD_HIGH_CAPACITY_TABLE, NL_MATRIX_SD_TABLE, NlMatrixDsEntry, NlMatrixSdEntry,

@@ -14,7 +14,7 @@
 
 use std::net::SocketAddr;
 
-use crate::rmon::edit::{EditError, RowEdit};
+use crate::rmon::edit::{EditError, ProbeEdit};
 use crate::rmon::{AlarmRun, Sample, Timestamp};
 use crate::snmp::backend::Backend;
 use crate::snmp::message::{
@@ -365,14 +365,18 @@ impl<B: Backend> Agent<B> {
     /// probe in one piece and the system objects change only if the probe took them.
     fn set(&mut self, now: Timestamp, peer: SocketAddr, request: &Request) -> (ErrorStatus, u32, Vec<VarBind>) {
         let v1 = request.version == Version::V1;
-        let mut edits: Vec<RowEdit> = Vec::new();
+        let mut edits: Vec<ProbeEdit> = Vec::new();
         // For each edit, the varbind it came from.
         let mut edit_at: Vec<usize> = Vec::new();
         let mut system: Vec<SystemEdit> = Vec::new();
         for (i, vb) in request.varbinds.iter().enumerate() {
             match self.mib.plan_set(&vb.oid.0, &vb.value) {
                 Ok(SetAction::Row(edit)) => {
-                    edits.push(edit);
+                    edits.push(ProbeEdit::Row(edit));
+                    edit_at.push(i);
+                }
+                Ok(SetAction::Directory(edit)) => {
+                    edits.push(ProbeEdit::Directory(edit));
                     edit_at.push(i);
                 }
                 Ok(SetAction::System(edit)) => system.push(edit),
@@ -380,7 +384,7 @@ impl<B: Backend> Agent<B> {
             }
         }
         if !edits.is_empty()
-            && let Err(rejected) = self.backend.apply_edits(now, &edits)
+            && let Err(rejected) = self.backend.apply_probe_edits(now, &edits)
         {
             let at = edit_at.get(rejected.at).copied().unwrap_or(0);
             return Self::error(request, for_version(edit_status(rejected.error), v1), at);

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use crate::rmon::edit::{RejectedEdit, RowEdit};
+use crate::rmon::edit::{ProbeEdit, RejectedEdit, RowEdit};
 use crate::rmon::{AlarmRun, Probe, RowRequest, Sample, Shard, ShardCommand, Snapshot, Timestamp};
 use crate::snmp::oid::Oid;
 
@@ -15,8 +15,14 @@ pub trait Backend {
     /// The probe as it stands at `now` (a backend may give a reading up to a moment old).
     fn snapshot(&mut self, now: Timestamp) -> Arc<Snapshot>;
 
-    /// Applies the control-row edits of one SET, all or none; the next snapshot shows them.
-    fn apply_edits(&mut self, now: Timestamp, edits: &[RowEdit]) -> Result<(), RejectedEdit>;
+    /// Applies the edits of one SET (control rows, the protocol directory), all or none; the
+    /// next snapshot shows them.
+    fn apply_probe_edits(&mut self, now: Timestamp, edits: &[ProbeEdit]) -> Result<(), RejectedEdit>;
+
+    /// [`Backend::apply_probe_edits`] of control-row edits only.
+    fn apply_edits(&mut self, now: Timestamp, edits: &[RowEdit]) -> Result<(), RejectedEdit> {
+        self.apply_probe_edits(now, &edits.iter().cloned().map(ProbeEdit::Row).collect::<Vec<_>>())
+    }
 
     /// The control rows to persist after a change.
     fn persistent_rows(&self) -> Vec<RowRequest>;
@@ -104,11 +110,11 @@ impl Backend for LocalProbe {
         snapshot
     }
 
-    fn apply_edits(&mut self, now: Timestamp, edits: &[RowEdit]) -> Result<(), RejectedEdit> {
+    fn apply_probe_edits(&mut self, now: Timestamp, edits: &[ProbeEdit]) -> Result<(), RejectedEdit> {
         for shard in &mut self.shards {
             shard.tick(now);
         }
-        let commands = self.probe.apply_edits(now, edits)?;
+        let commands = self.probe.apply_probe_edits(now, edits)?;
         for shard in &mut self.shards {
             for command in &commands {
                 shard.apply(command);
@@ -155,8 +161,8 @@ impl Backend for crate::pipeline::control::ControlPlane {
         crate::pipeline::control::ControlPlane::snapshot(self, now)
     }
 
-    fn apply_edits(&mut self, now: Timestamp, edits: &[RowEdit]) -> Result<(), RejectedEdit> {
-        crate::pipeline::control::ControlPlane::apply_edits(self, now, edits)
+    fn apply_probe_edits(&mut self, now: Timestamp, edits: &[ProbeEdit]) -> Result<(), RejectedEdit> {
+        crate::pipeline::control::ControlPlane::apply_probe_edits(self, now, edits)
     }
 
     fn persistent_rows(&self) -> Vec<RowRequest> {

@@ -10,7 +10,7 @@ use std::cmp::Ordering;
 
 pub use crate::mib::schema::TimeFilterWalk;
 use crate::rmon::Snapshot;
-use crate::rmon::edit::RowEdit;
+use crate::rmon::edit::{DirectoryEdit, RowEdit};
 use crate::snmp::message::ErrorStatus;
 use crate::snmp::value::Value;
 
@@ -29,6 +29,8 @@ pub enum SystemEdit {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SetAction {
     Row(RowEdit),
+    /// protocolDirTable, named by two OCTET STRINGs.
+    Directory(DirectoryEdit),
     System(SystemEdit),
 }
 
@@ -50,7 +52,6 @@ pub struct SystemGroup {
     /// How a walk crosses RMON2's TimeFilter index components.
     pub time_filter_walk: TimeFilterWalk,
 }
-
 
 /// The snmp group's counters (RFC 1213 / RFC 3418), exact; served wrapped to 32 bits.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -12,7 +12,8 @@ use std::thread::JoinHandle;
 
 use rmonprobe::packet::{Fcs, Frame, MacAddr, RawFrame};
 use rmonprobe::rmon::{
-    AlarmRun, DataSourceInfo, Limits, Probe, RejectedEdit, RmonTables, RowEdit, RowRequest, Sample, Snapshot, Timestamp,
+    AlarmRun, DataSourceInfo, Limits, Probe, ProbeEdit, RejectedEdit, RmonTables, RowRequest, Sample, Snapshot,
+    Timestamp,
 };
 use rmonprobe::snmp::message::{PduKind, Request, VarBind, Version, encode_request};
 use rmonprobe::snmp::mib::SystemGroup;
@@ -272,8 +273,8 @@ impl Backend for Shared {
         self.0.lock().unwrap().snapshot(now)
     }
 
-    fn apply_edits(&mut self, now: Timestamp, edits: &[RowEdit]) -> Result<(), RejectedEdit> {
-        self.0.lock().unwrap().apply_edits(now, edits)
+    fn apply_probe_edits(&mut self, now: Timestamp, edits: &[ProbeEdit]) -> Result<(), RejectedEdit> {
+        self.0.lock().unwrap().apply_probe_edits(now, edits)
     }
 
     fn persistent_rows(&self) -> Vec<RowRequest> {

@@ -17,4 +17,5 @@ pub mod protocol_dist;
 
 /// A data table's size column, read-create, of the hl control tables: -1 asks for as many
 /// entries as the probe can give.
-pub const MAX_DESIRED: crate::mib::schema::Syntax = crate::mib::schema::Syntax::Integer { min: -1, max: i32::MAX as i64 };
+pub const MAX_DESIRED: crate::mib::schema::Syntax =
+    crate::mib::schema::Syntax::Integer { min: -1, max: i32::MAX as i64 };

@@ -44,19 +44,7 @@ pub fn date_time(unix_nanos: u128) -> Vec<u8> {
     let rem = secs.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
     let year = u16::try_from(year).unwrap_or(0).to_be_bytes();
-    vec![
-        year[0],
-        year[1],
-        month,
-        day,
-        (rem / 3600) as u8,
-        (rem % 3600 / 60) as u8,
-        (rem % 60) as u8,
-        deci,
-        b'+',
-        0,
-        0,
-    ]
+    vec![year[0], year[1], month, day, (rem / 3600) as u8, (rem % 3600 / 60) as u8, (rem % 60) as u8, deci, b'+', 0, 0]
 }
 
 /// The proleptic Gregorian date of a day count from 1970-01-01 (H. Hinnant's algorithm).

@@ -856,7 +856,8 @@ fn rmon2_control_rows_follow_row_status_and_count_ip() {
     assert_eq!(t.nl_matrix_sd.len(), 1);
     assert_eq!(t.address_map.len(), 1, "the source's address, mapped to its MAC");
     // ether2, ether2.ip, ether2.ip.udp.
-    let dist: Vec<_> = t.protocol_dist_stats.iter().map(|r| (r.protocol_dir_local_index, r.protocol_dist_stats_pkts)).collect();
+    let dist: Vec<_> =
+        t.protocol_dist_stats.iter().map(|r| (r.protocol_dir_local_index, r.protocol_dist_stats_pkts)).collect();
     assert_eq!(dist, vec![(1, 1), (3, 1), (8, 1)]);
 
     // hlHostControl 5 by createAndGo, with a desired size: counts from then on.
@@ -889,4 +890,84 @@ fn rmon2_control_rows_follow_row_status_and_count_ip() {
     let stop = ShardCommand::Stop { group: Group::NlHost, index: 5 };
     assert_eq!(rig.set(8, &[row_status(HlHostControl, 5, RowStatus::Destroy)]), Ok(vec![stop]));
     assert!(rig.tables(8).nl_host.iter().all(|h| h.hl_host_control_index == 1));
+}
+
+/// A protocolDirTable instance: (protocolDirID, protocolDirParameters), each length-prefixed.
+fn dir_instance(layers: &[u32]) -> Vec<u32> {
+    let id = crate::rmon::protocol_dir::protocol_id(layers);
+    let mut instance = vec![id.len() as u32];
+    instance.extend(id.iter().map(|&b| u32::from(b)));
+    instance.push(layers.len() as u32);
+    instance.extend(std::iter::repeat_n(0, layers.len()));
+    instance
+}
+
+fn dir_edit(layers: &[u32], column: u32, value: ControlValue) -> ProbeEdit {
+    ProbeEdit::Directory(DirectoryEdit { instance: dir_instance(layers), column, value })
+}
+
+#[test]
+fn a_protocol_added_by_set_counts_from_then_and_goes_with_destroy() {
+    let mut rig = Rig::new();
+    let tcp_8443 = [1, 0x0800, 6, 8443];
+    let frame_to = |rig: &mut Rig, secs: u64, port: u16| {
+        let mut f = frame(rig.seq, mac(1), mac(2), 100, Condition::Good);
+        f.time = at(secs);
+        rig.seq += 1;
+        let mut bytes = [0u8; 38];
+        bytes[12..16].copy_from_slice(&[0x08, 0x00, 0x45, 0]);
+        bytes[23] = 6;
+        bytes[26..34].copy_from_slice(&[10, 0, 0, 1, 10, 0, 0, 2]);
+        bytes[34..38].copy_from_slice(&[0x9c, 0x40, (port >> 8) as u8, port as u8]);
+        rig.shard.count_with_bytes(&f, &bytes);
+    };
+    frame_to(&mut rig, 1, 8443);
+    let go = [dir_edit(&tcp_8443, 10, int(RowStatus::CreateAndGo as i64)), dir_edit(&tcp_8443, 9, text("noc"))];
+    rig.shard.tick(at(2));
+    let commands = rig.probe.apply_probe_edits(at(2), &go).unwrap();
+    assert!(matches!(commands.as_slice(), [ShardCommand::SetDirectory(_)]), "{commands:?}");
+    for c in &commands {
+        rig.shard.apply(c);
+    }
+    frame_to(&mut rig, 3, 8443);
+    frame_to(&mut rig, 3, 80);
+    let t = rig.tables(4);
+    let added = t.protocol_dir.iter().find(|r| r.protocol_dir_descr == "ether2.ip.tcp.8443").unwrap();
+    assert_eq!((added.protocol_dir_local_index, added.protocol_dir_status), (12, RowStatus::Active));
+    assert_eq!(added.protocol_dir_owner.0, "noc");
+    let count = |t: &RmonTables, local: u32| {
+        t.protocol_dist_stats.iter().find(|r| r.protocol_dir_local_index == local).map(|r| r.protocol_dist_stats_pkts)
+    };
+    assert_eq!((count(&t, 12), count(&t, 7)), (Some(1), Some(3)), "8443 from then on; tcp all along");
+    assert_eq!(t.scalars.protocol_dir_last_change, 200);
+
+    // A protocol under one that is not extensible (arp) cannot be added; nothing changes.
+    let e = rig.probe.apply_probe_edits(at(5), &[dir_edit(&[1, 0x0806, 1], 10, int(4))]).unwrap_err();
+    assert_eq!(e.error, EditError::InconsistentValue, "{e}");
+    // Creating it again is inconsistent; its description is frozen while active.
+    let e = rig.probe.apply_probe_edits(at(5), &[dir_edit(&tcp_8443, 10, int(4))]).unwrap_err();
+    assert_eq!(e.error, EditError::InconsistentValue, "{e}");
+    let e = rig.probe.apply_probe_edits(at(5), &[dir_edit(&tcp_8443, 4, text("x"))]).unwrap_err();
+    assert_eq!(e.error, EditError::InconsistentValue, "{e}");
+    // All or none: a bad row edit in the same PDU keeps the protocol.
+    let mixed = [dir_edit(&tcp_8443, 10, int(6)), ProbeEdit::Row(edit(EtherStats, 1, 2, if_index(2)))];
+    let e = rig.probe.apply_probe_edits(at(5), &mixed).unwrap_err();
+    assert_eq!(e.at, 1, "{e}");
+    assert!(rig.tables(5).protocol_dir.iter().any(|r| r.protocol_dir_local_index == 12));
+    // destroy: the protocol and its counts go.
+    for c in rig.probe.apply_probe_edits(at(6), &[dir_edit(&tcp_8443, 10, int(6))]).unwrap() {
+        rig.shard.apply(&c);
+    }
+    let t = rig.tables(6);
+    assert!(t.protocol_dir.iter().all(|r| r.protocol_dir_local_index != 12));
+    assert_eq!(count(&t, 12), None);
+    // IPv4's host config off: nlHost forgets IPv4 hosts (supportedOff is allowed, notSupported is not).
+    let ip = [1, 0x0800];
+    let e = rig.probe.apply_probe_edits(at(7), &[dir_edit(&ip, 7, int(1))]).unwrap_err();
+    assert_eq!(e.error, EditError::InconsistentValue);
+    for c in rig.probe.apply_probe_edits(at(7), &[dir_edit(&ip, 7, int(2))]).unwrap() {
+        rig.shard.apply(&c);
+    }
+    let t = rig.tables(8);
+    assert!(t.nl_host.is_empty() && !t.nl_matrix_sd.is_empty(), "hosts off, conversations on");
 }

@@ -9,9 +9,10 @@
 
 use std::cmp::Ordering;
 
+use crate::mib::rmon2::protocol_dir::PROTOCOL_DIR_TABLE;
 use crate::mib::schema::{Table as Schema, TableVisitor};
 use crate::rmon::RmonTables;
-use crate::rmon::edit::{ControlTable, ControlValue, RowEdit};
+use crate::rmon::edit::{ControlTable, ControlValue, DirectoryEdit, RowEdit};
 use crate::snmp::message::ErrorStatus;
 use crate::snmp::mib::{Context, Index, MibNode, SetAction, TimeFilterWalk};
 use crate::snmp::value::Value;
@@ -125,6 +126,9 @@ impl<E: 'static + Send + Sync> MibNode for SchemaTable<E> {
     }
 
     fn plan_set(&self, oid: &[u32], value: &Value) -> Result<SetAction, ErrorStatus> {
+        if self.schema.name == PROTOCOL_DIR_TABLE.name {
+            return directory_edit(oid.strip_prefix(self.schema.entry), value);
+        }
         let Some(table) = self.control else { return Err(ErrorStatus::NotWritable) };
         match oid.strip_prefix(self.schema.entry).and_then(|r| r.split_first()) {
             Some((&column, index)) => row_edit(table, column, index, value),
@@ -189,6 +193,22 @@ impl TableVisitor<RmonTables> for Register<'_> {
     ) {
         self.0.push(Box::new(SchemaTable::new(table, rows)));
     }
+}
+
+/// A SET of a protocolDirTable column: the edit for the probe to check (it judges the value,
+/// the index and the row's state, as for the control tables).
+fn directory_edit(instance: Option<&[u32]>, value: &Value) -> Result<SetAction, ErrorStatus> {
+    let Some((&column, instance)) = instance.and_then(|r| r.split_first()) else {
+        return Err(ErrorStatus::NotWritable);
+    };
+    let value = match value {
+        Value::Integer(i) => ControlValue::Integer(i64::from(*i)),
+        Value::OctetString(s) => ControlValue::OctetString(s.clone()),
+        Value::ObjectId(oid) => ControlValue::ObjectId(oid.0.clone()),
+        _ if PROTOCOL_DIR_TABLE.column(column).is_some_and(|c| c.writable()) => return Err(ErrorStatus::WrongType),
+        _ => return Err(ErrorStatus::NotWritable),
+    };
+    Ok(SetAction::Directory(DirectoryEdit { instance: instance.to_vec(), column, value }))
 }
 
 /// A SET of a control column: the edit for the probe to check, with the index and the value

@@ -39,11 +39,8 @@ const HC_CAPABILITIES: &[u32] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
 /// protocolDirLastChange (1.3.6.1.2.1.16.11.1).
 pub fn protocol_dir_last_change() -> Scalars {
-    const OBJECTS: &[Scalar] = &[Scalar {
-        sub_id: 1,
-        read: |c| time_ticks(c.snapshot.tables.scalars.protocol_dir_last_change),
-        write: None,
-    }];
+    const OBJECTS: &[Scalar] =
+        &[Scalar { sub_id: 1, read: |c| time_ticks(c.snapshot.tables.scalars.protocol_dir_last_change), write: None }];
     Scalars { group: PROTOCOL_DIR, registered: &[1, 3, 6, 1, 2, 1, 16, 11, 1], objects: OBJECTS }
 }
 

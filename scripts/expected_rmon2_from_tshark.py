@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""The RMON2 network-layer figures a capture should produce, worked out from tshark alone.
+
+    expected_rmon2_from_tshark.py CAPTURE [--fcs-present] [--port tcp:8443=12] > EXPECTED.json
+
+The test oracle for rmonprobe's RMON2 tables: it never runs rmonprobe and shares no code with
+it. tshark decodes each frame (Ethernet addresses and length, its protocol stack, the outermost
+IPv4/IPv6 addresses and protocol); this script applies RMON2's counting contract (README,
+"Counting contract"; RFC 4502) and prints nlHostTable, nlMatrixSDTable, nlMatrixDSTable,
+addressMapTable and protocolDistStatsTable as JSON under their MIB names, for the default rows
+of a replayed file (hlHostControl 1, hlMatrixControl 1, protocolDistControl 1 on ifIndex.1).
+
+  good frames  only: a frame with a bad FCS, or under 64 / over 1518 octets less its tags, counts
+               nowhere in RMON2. Octets are the wire length (the FCS and padding added as
+               scripts/expected_from_tshark.py explains).
+  stack        the link layer: 802.3 with a length field is llc, else ether2 (VLAN tags are
+               link layer: the EtherType after them); then ip, ipv6 or arp; under ip icmp, tcp,
+               udp (IPv4's protocol field, fragments included); under ipv6 icmpv6, tcp, udp (the
+               upper layer after the extension headers). A frame counts once under each
+               protocol of its stack the built-in directory has, local indexes: ether2 1, llc 2,
+               ether2.ip 3, ether2.ipv6 4, ether2.arp 5, ip.icmp 6, ip.tcp 7, ip.udp 8,
+               ipv6.icmpv6 9, ipv6.tcp 10, ipv6.udp 11. --port tcp:PORT=LOCAL adds a port
+               protocol under ip.tcp (or udp:...), counted by destination port, else source port.
+  nlHost       IPv4/IPv6 source and destination addresses; Out counters on the source, In on
+               the destination; OutMacNonUnicastPkts: sent to a MAC broadcast or multicast.
+  nlMatrix     (source, destination) address pairs; DS holds the same pairs.
+  addressMap   each IP source address with the MAC source address it was last sent from.
+"""
+
+import argparse
+import ipaddress
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import pcapio  # noqa: E402
+
+DATA_SOURCE = "1.3.6.1.2.1.2.2.1.1.1"
+BROADCAST = "ff:ff:ff:ff:ff:ff"
+TAG_LAYERS = ("vlan", "ieee8021ad")
+IPV6_EXTENSIONS = ("ipv6.hopopts", "ipv6.routing", "ipv6.fraghdr", "ipv6.dstopts", "ah")
+LOCAL = {
+    "ether2": 1,
+    "llc": 2,
+    "ether2.ip": 3,
+    "ether2.ipv6": 4,
+    "ether2.arp": 5,
+    "ether2.ip.icmp": 6,
+    "ether2.ip.tcp": 7,
+    "ether2.ip.udp": 8,
+    "ether2.ipv6.icmpv6": 9,
+    "ether2.ipv6.tcp": 10,
+    "ether2.ipv6.udp": 11,
+}
+IP_PROTOCOLS = {1: "icmp", 6: "tcp", 17: "udp"}
+FIELDS = [
+    "frame.number",
+    "frame.len",
+    "frame.cap_len",
+    "frame.interface_id",
+    "eth.dst",
+    "eth.src",
+    "eth.fcs.status",
+    "frame.protocols",
+    "ip.src",
+    "ip.dst",
+    "ip.proto",
+    "ipv6.src",
+    "ipv6.dst",
+    "tcp.srcport",
+    "tcp.dstport",
+    "udp.srcport",
+    "udp.dstport",
+]
+
+
+def run_tshark(capture, fcs_forced):
+    cmd = ["tshark", "-r", capture, "-n", "-o", "eth.check_fcs:TRUE"]
+    cmd += ["-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE"]
+    if fcs_forced:
+        cmd += ["-o", "eth.assume_fcs:TRUE"]
+    cmd += ["-T", "fields", "-E", "separator=/t", "-E", "occurrence=f", "-E", "header=n"]
+    for name in FIELDS:
+        cmd += ["-e", name]
+    res = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, LC_ALL="C"))
+    if res.returncode != 0:
+        sys.exit(f"tshark failed ({res.returncode}):\n{res.stderr}")
+    return res.stdout.splitlines()
+
+
+def stack(row):
+    """The directory's protocols of one frame, outermost first, and its IP layer's name."""
+    layers = [x for x in row["frame.protocols"].split(":") if x != "ethertype"]
+    rest = layers[1:]
+    while rest and rest[0] in TAG_LAYERS:
+        rest = rest[1:]
+    if rest and rest[0] == "llc":
+        return ["llc"], None
+    names = ["ether2"]
+    if not rest or rest[0] not in ("ip", "ipv6", "arp"):
+        return names, None
+    net = rest[0]
+    names.append(f"ether2.{net}")
+    if net == "ip":
+        proto = IP_PROTOCOLS.get(int(row["ip.proto"])) if row["ip.proto"] else None
+    elif net == "ipv6":
+        upper = [x for x in rest[1:] if x not in IPV6_EXTENSIONS]
+        proto = upper[0] if upper and upper[0] in ("icmpv6", "tcp", "udp") else None
+    else:
+        proto = None
+    if proto:
+        names.append(f"ether2.{net}.{proto}")
+    return names, net
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("capture")
+    ap.add_argument("--fcs-present", action="store_true")
+    ap.add_argument("--port", action="append", default=[], help="tcp:PORT=LOCAL or udp:PORT=LOCAL, under IPv4")
+    args = ap.parse_args()
+    ports = {}
+    for spec in args.port:
+        kind, _, rest = spec.partition(":")
+        port, _, local = rest.partition("=")
+        ports[(kind, int(port))] = int(local)
+
+    fcslens = [iface.fcslen for iface in pcapio.read_capture(args.capture)[0]]
+    dist, hosts, pairs, amap = {}, {}, {}, {}
+    for line in run_tshark(args.capture, args.fcs_present):
+        row = dict(zip(FIELDS, line.split("\t")))
+        length, caplen = int(row["frame.len"]), int(row["frame.cap_len"])
+        iface = int(row["frame.interface_id"] or 0)
+        has_fcs = args.fcs_present or (iface < len(fcslens) and fcslens[iface] == 4)
+        wire = length if has_fcs else max(length, 60) + 4
+        layers = [x for x in row["frame.protocols"].split(":") if x != "ethertype"]
+        tags = sum(1 for x in layers[1:] if x in TAG_LAYERS)
+        size = wire - 4 * tags
+        if wire >= 64:
+            size = max(size, 64)
+        fcs_bad = has_fcs and caplen == length and row["eth.fcs.status"] in ("0", "Bad")
+        if caplen < 14 or fcs_bad or size < 64 or size > 1518:
+            continue
+        names, net = stack(row)
+        locals_ = [LOCAL[n] for n in names]
+        if names[-1] == "ether2.ip.tcp" or names[-1] == "ether2.ip.udp":
+            kind = names[-1].rsplit(".", 1)[1]
+            src, dst = row[f"{kind}.srcport"], row[f"{kind}.dstport"]
+            for port in (dst, src):
+                if port and (kind, int(port)) in ports:
+                    locals_.append(ports[(kind, int(port))])
+                    break
+        for local in locals_:
+            c = dist.setdefault(local, [0, 0])
+            c[0] += 1
+            c[1] += wire
+        if net not in ("ip", "ipv6"):
+            continue
+        local = LOCAL[f"ether2.{net}"]
+        src = ipaddress.ip_address(row[f"{net}.src"]).compressed
+        dst = ipaddress.ip_address(row[f"{net}.dst"]).compressed
+        mac_dst, mac_src = row["eth.dst"].lower(), row["eth.src"].lower()
+        s = hosts.setdefault((local, src), [0, 0, 0, 0, 0])
+        s[1] += 1
+        s[3] += wire
+        if mac_dst == BROADCAST or int(mac_dst[:2], 16) & 1:
+            s[4] += 1
+        d = hosts.setdefault((local, dst), [0, 0, 0, 0, 0])
+        d[0] += 1
+        d[2] += wire
+        p = pairs.setdefault((local, src, dst), [0, 0])
+        p[0] += 1
+        p[1] += wire
+        amap[(local, src)] = mac_src
+
+    def order(key):
+        local, *addresses = key
+        return (local, *[(ipaddress.ip_address(a).version, ipaddress.ip_address(a).packed) for a in addresses])
+
+    result = {
+        "protocolDistStatsTable": [
+            {"protocolDistControlIndex": 1, "protocolDirLocalIndex": local, "protocolDistStatsPkts": c[0],
+             "protocolDistStatsOctets": c[1]}
+            for local, c in sorted(dist.items())
+        ],
+        "nlHostTable": [
+            {"hlHostControlIndex": 1, "protocolDirLocalIndex": k[0], "nlHostAddress": k[1],
+             "nlHostInPkts": v[0], "nlHostOutPkts": v[1], "nlHostInOctets": v[2], "nlHostOutOctets": v[3],
+             "nlHostOutMacNonUnicastPkts": v[4]}
+            for k, v in sorted(hosts.items(), key=lambda kv: order(kv[0]))
+        ],
+        "nlMatrixSDTable": [
+            {"hlMatrixControlIndex": 1, "protocolDirLocalIndex": k[0], "nlMatrixSDSourceAddress": k[1],
+             "nlMatrixSDDestAddress": k[2], "nlMatrixSDPkts": v[0], "nlMatrixSDOctets": v[1]}
+            for k, v in sorted(pairs.items(), key=lambda kv: order(kv[0]))
+        ],
+        "nlMatrixDSTable": [
+            {"hlMatrixControlIndex": 1, "protocolDirLocalIndex": k[0], "nlMatrixDSSourceAddress": k[1],
+             "nlMatrixDSDestAddress": k[2], "nlMatrixDSPkts": v[0], "nlMatrixDSOctets": v[1]}
+            for k, v in sorted(pairs.items(), key=lambda kv: order((kv[0][0], kv[0][2], kv[0][1])))
+        ],
+        "addressMapTable": [
+            {"protocolDirLocalIndex": k[0], "addressMapNetworkAddress": k[1], "addressMapSource": DATA_SOURCE,
+             "addressMapPhysicalAddress": mac}
+            for k, mac in sorted(amap.items(), key=lambda kv: order(kv[0]))
+        ],
+    }
+    print(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()

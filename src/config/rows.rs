@@ -267,6 +267,7 @@ fn smi_value(column: &ColumnInfo, value: &toml::Value) -> Result<Value, String> 
         | Syntax::RowStatus
         | Syntax::Counter32
         | Syntax::Gauge32
+        | Syntax::ZeroBasedCounter32
         | Syntax::Counter64
         | Syntax::TimeTicks => {
             return Err(format!("{name} is not set by a configuration"));

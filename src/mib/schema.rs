@@ -47,6 +47,9 @@ pub enum Syntax {
     Counter32,
     /// Gauge32: served capped at 2^32-1.
     Gauge32,
+    /// RMON2's ZeroBasedCounter32: a count from 0 that wraps at 2^32, served as a Gauge32
+    /// (the textual convention's base type).
+    ZeroBasedCounter32,
     /// Counter64, and HC-RMON's CounterBasedGauge64 (same encoding): the exact count.
     Counter64,
     /// TimeTicks (hundredths of a second): served modulo 2^32.
@@ -578,7 +581,11 @@ impl ColumnInfo {
             | Syntax::NetAddress
             | Syntax::ProtocolId => "an OCTET STRING",
             Syntax::ObjectId | Syntax::Source => "an OBJECT IDENTIFIER",
-            Syntax::Counter32 | Syntax::Gauge32 | Syntax::Counter64 | Syntax::TimeTicks => {
+            Syntax::Counter32
+            | Syntax::Gauge32
+            | Syntax::ZeroBasedCounter32
+            | Syntax::Counter64
+            | Syntax::TimeTicks => {
                 return Err(Refusal::NotWritable(format!("{name} is a count")));
             }
         };
@@ -673,6 +680,7 @@ pub fn encode(syntax: Syntax, cell: Cell<'_>) -> Option<Value> {
         (Syntax::Counter32, Cell::Uint(v)) => counter32(v),
         (Syntax::TimeTicks, Cell::Uint(v)) => time_ticks(v),
         (Syntax::Gauge32, Cell::Uint(v)) => Value::Gauge32(u32::try_from(v).unwrap_or(u32::MAX)),
+        (Syntax::ZeroBasedCounter32, Cell::Uint(v)) => Value::Gauge32((v & 0xffff_ffff) as u32),
         (Syntax::Counter64, Cell::Uint(v)) => Value::Counter64(v),
         (_, Cell::Uint(v)) => integer(v),
         (_, Cell::Int(v)) => Value::Integer(i32::try_from(v).unwrap_or(if v < 0 { i32::MIN } else { i32::MAX })),
@@ -1150,7 +1158,8 @@ pub mod hc {
 /// Columns are `NUMBER "mibName" KIND field;` where KIND is `overflow` (Counter32: the count
 /// divided by 2^32), `count` (Counter64: the exact count, put back into the row by a remote
 /// agent's value), `gauge_overflow` / `gauge` (Gauge32 and CounterBasedGauge64, for rates and
-/// buckets), or `low` (Gauge32: the count modulo 2^32).
+/// buckets), `low` (Gauge32: the count modulo 2^32), or `zero_based_overflow` (RMON2's views:
+/// the overflow as a ZeroBasedCounter32).
 #[macro_export]
 macro_rules! mib_view {
     (
@@ -1185,6 +1194,10 @@ macro_rules! mib_view {
 macro_rules! mib_view_column {
     ($entry:ty, $num:literal, $col:literal, overflow, $field:ident) => {
         $crate::mib_view_column!(@derived $entry, $num, $col, $crate::mib::schema::Syntax::Counter32,
+            |e: &$entry| $crate::mib::schema::hc::overflow(e.$field))
+    };
+    ($entry:ty, $num:literal, $col:literal, zero_based_overflow, $field:ident) => {
+        $crate::mib_view_column!(@derived $entry, $num, $col, $crate::mib::schema::Syntax::ZeroBasedCounter32,
             |e: &$entry| $crate::mib::schema::hc::overflow(e.$field))
     };
     ($entry:ty, $num:literal, $col:literal, gauge_overflow, $field:ident) => {

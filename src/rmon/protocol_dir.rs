@@ -145,10 +145,12 @@ impl Directory {
         self.rows.values().find(|r| r.descr == name).map(|r| r.local_index)
     }
 
-    /// protocolDirTable as a manager reads it, in index order.
+    /// protocolDirTable as a manager reads it, in index order: each OCTET STRING index is
+    /// length-prefixed, so shorter identifiers come first.
     pub fn entries(&self) -> Vec<ProtocolDirEntry> {
-        self.rows
-            .iter()
+        let mut rows: Vec<_> = self.rows.iter().collect();
+        rows.sort_by(|((a, p), _), ((b, q), _)| (a.len(), a, p.len(), p).cmp(&(b.len(), b, q.len(), q)));
+        rows.into_iter()
             .map(|((id, parameters), r)| ProtocolDirEntry {
                 protocol_dir_id: id.clone(),
                 protocol_dir_parameters: parameters.clone(),

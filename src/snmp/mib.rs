@@ -112,12 +112,21 @@ pub trait MibNode: Send + Sync {
 
 pub use crate::mib::value::{counter32, integer, time_ticks};
 
-/// The sub-identifiers of one row's index, kept inline: the longest RMON-1 index
-/// (matrixSDIndex + two length-prefixed MAC addresses) has 15.
-#[derive(Clone, Copy, Debug, Default)]
+/// Most sub-identifiers of an index the probe's tables have: nlMatrixSDTable's for IPv6
+/// (control index, timemark, protocol, two length-prefixed 16-octet addresses) has 37.
+const MAX_INDEX_IDS: usize = 40;
+
+/// The sub-identifiers of one row's index, kept inline (a binary search computes one per step).
+#[derive(Clone, Copy, Debug)]
 pub struct Index {
-    ids: [u32; 16],
+    ids: [u32; MAX_INDEX_IDS],
     len: usize,
+}
+
+impl Default for Index {
+    fn default() -> Self {
+        Index { ids: [0; MAX_INDEX_IDS], len: 0 }
+    }
 }
 
 impl Index {
@@ -128,6 +137,7 @@ impl Index {
     }
 
     pub fn push(&mut self, id: u32) {
+        debug_assert!(self.len < MAX_INDEX_IDS, "an index longer than {MAX_INDEX_IDS} sub-identifiers");
         if let Some(slot) = self.ids.get_mut(self.len) {
             *slot = id;
             self.len += 1;
@@ -444,7 +454,7 @@ mod tests {
         let since = walk_column(&mib, &ctx, vec![1, 3, 6, 1, 2, 1, 16, 14, 2, 1, 3, 1, 150], &column);
         assert_eq!(since, vec![nl_in_pkts(1, 150, 2), nl_in_pkts(2, 0, 3)]);
         // GET honours the timemark.
-        assert_eq!(mib.get(&ctx, &nl_in_pkts(1, 300, 2)), Value::Counter32(2));
+        assert_eq!(mib.get(&ctx, &nl_in_pkts(1, 300, 2)), Value::Gauge32(2), "ZeroBasedCounter32 is a Gauge32");
         assert_eq!(mib.get(&ctx, &nl_in_pkts(1, 301, 2)), Value::NoSuchInstance);
         assert_eq!(mib.get(&ctx, &nl_in_pkts(1, 0, 9)), Value::NoSuchInstance);
         // Strict: on through each timemark up to the rows' last change.

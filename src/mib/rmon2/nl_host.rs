@@ -35,11 +35,11 @@ crate::mib_table! {
         index [hl_host_control_index = "hlHostControlIndex", protocol_dir_local_index = "protocolDirLocalIndex", nl_host_address]
         time_filter(1, last_change);
     2 nl_host_address: NetAddr = "nlHostAddress", NetAddress, NotAccessible;
-    3 nl_host_in_pkts: u64 = "nlHostInPkts", Counter32, ReadOnly;
-    4 nl_host_out_pkts: u64 = "nlHostOutPkts", Counter32, ReadOnly;
-    5 nl_host_in_octets: u64 = "nlHostInOctets", Counter32, ReadOnly;
-    6 nl_host_out_octets: u64 = "nlHostOutOctets", Counter32, ReadOnly;
-    7 nl_host_out_mac_non_unicast_pkts: u64 = "nlHostOutMacNonUnicastPkts", Counter32, ReadOnly;
+    3 nl_host_in_pkts: u64 = "nlHostInPkts", ZeroBasedCounter32, ReadOnly;
+    4 nl_host_out_pkts: u64 = "nlHostOutPkts", ZeroBasedCounter32, ReadOnly;
+    5 nl_host_in_octets: u64 = "nlHostInOctets", ZeroBasedCounter32, ReadOnly;
+    6 nl_host_out_octets: u64 = "nlHostOutOctets", ZeroBasedCounter32, ReadOnly;
+    7 nl_host_out_mac_non_unicast_pkts: u64 = "nlHostOutMacNonUnicastPkts", ZeroBasedCounter32, ReadOnly;
     8 nl_host_create_time: u64 = "nlHostCreateTime", TimeTicks, ReadOnly;
     extra {
         hl_host_control_index: u16,
@@ -54,12 +54,12 @@ crate::mib_view! {
     pub static NL_HOST_HIGH_CAPACITY_TABLE: NlHostEntry = "nlHostHighCapacityTable" at [1, 3, 6, 1, 2, 1, 16, 14, 3, 1]
         index [hl_host_control_index = "hlHostControlIndex", protocol_dir_local_index = "protocolDirLocalIndex", nl_host_address = "nlHostAddress"]
         time_filter(1, last_change);
-    1 "nlHostHighCapacityInOverflowPkts" overflow nl_host_in_pkts;
+    1 "nlHostHighCapacityInOverflowPkts" zero_based_overflow nl_host_in_pkts;
     2 "nlHostHighCapacityInPkts" count nl_host_in_pkts;
-    3 "nlHostHighCapacityOutOverflowPkts" overflow nl_host_out_pkts;
+    3 "nlHostHighCapacityOutOverflowPkts" zero_based_overflow nl_host_out_pkts;
     4 "nlHostHighCapacityOutPkts" count nl_host_out_pkts;
-    5 "nlHostHighCapacityInOverflowOctets" overflow nl_host_in_octets;
+    5 "nlHostHighCapacityInOverflowOctets" zero_based_overflow nl_host_in_octets;
     6 "nlHostHighCapacityInOctets" count nl_host_in_octets;
-    7 "nlHostHighCapacityOutOverflowOctets" overflow nl_host_out_octets;
+    7 "nlHostHighCapacityOutOverflowOctets" zero_based_overflow nl_host_out_octets;
     8 "nlHostHighCapacityOutOctets" count nl_host_out_octets;
 }

@@ -36,8 +36,8 @@ crate::mib_table! {
         time_filter(1, last_change);
     2 source_address: NetAddr = "nlMatrixSDSourceAddress", NetAddress, NotAccessible;
     3 dest_address: NetAddr = "nlMatrixSDDestAddress", NetAddress, NotAccessible;
-    4 pkts: u64 = "nlMatrixSDPkts", Counter32, ReadOnly;
-    5 octets: u64 = "nlMatrixSDOctets", Counter32, ReadOnly;
+    4 pkts: u64 = "nlMatrixSDPkts", ZeroBasedCounter32, ReadOnly;
+    5 octets: u64 = "nlMatrixSDOctets", ZeroBasedCounter32, ReadOnly;
     6 create_time: u64 = "nlMatrixSDCreateTime", TimeTicks, ReadOnly;
     extra {
         hl_matrix_control_index: u16,
@@ -55,8 +55,8 @@ crate::mib_table! {
         time_filter(1, last_change);
     2 source_address: NetAddr = "nlMatrixDSSourceAddress", NetAddress, NotAccessible;
     3 dest_address: NetAddr = "nlMatrixDSDestAddress", NetAddress, NotAccessible;
-    4 pkts: u64 = "nlMatrixDSPkts", Counter32, ReadOnly;
-    5 octets: u64 = "nlMatrixDSOctets", Counter32, ReadOnly;
+    4 pkts: u64 = "nlMatrixDSPkts", ZeroBasedCounter32, ReadOnly;
+    5 octets: u64 = "nlMatrixDSOctets", ZeroBasedCounter32, ReadOnly;
     6 create_time: u64 = "nlMatrixDSCreateTime", TimeTicks, ReadOnly;
     extra {
         hl_matrix_control_index: u16,
@@ -86,9 +86,9 @@ crate::mib_view! {
         index [hl_matrix_control_index = "hlMatrixControlIndex", protocol_dir_local_index = "protocolDirLocalIndex",
                source_address = "nlMatrixSDSourceAddress", dest_address = "nlMatrixSDDestAddress"]
         time_filter(1, last_change);
-    1 "nlMatrixSDHighCapacityOverflowPkts" overflow pkts;
+    1 "nlMatrixSDHighCapacityOverflowPkts" zero_based_overflow pkts;
     2 "nlMatrixSDHighCapacityPkts" count pkts;
-    3 "nlMatrixSDHighCapacityOverflowOctets" overflow octets;
+    3 "nlMatrixSDHighCapacityOverflowOctets" zero_based_overflow octets;
     4 "nlMatrixSDHighCapacityOctets" count octets;
 }
 
@@ -98,8 +98,8 @@ crate::mib_view! {
         index [hl_matrix_control_index = "hlMatrixControlIndex", protocol_dir_local_index = "protocolDirLocalIndex",
                dest_address = "nlMatrixDSDestAddress", source_address = "nlMatrixDSSourceAddress"]
         time_filter(1, last_change);
-    1 "nlMatrixDSHighCapacityOverflowPkts" overflow pkts;
+    1 "nlMatrixDSHighCapacityOverflowPkts" zero_based_overflow pkts;
     2 "nlMatrixDSHighCapacityPkts" count pkts;
-    3 "nlMatrixDSHighCapacityOverflowOctets" overflow octets;
+    3 "nlMatrixDSHighCapacityOverflowOctets" zero_based_overflow octets;
     4 "nlMatrixDSHighCapacityOctets" count octets;
 }

@@ -26,8 +26,8 @@ crate::mib_table! {
     pub struct ProtocolDistStatsEntry;
     pub static PROTOCOL_DIST_STATS_TABLE = "protocolDistStatsTable" at [1, 3, 6, 1, 2, 1, 16, 12, 2, 1]
         index [protocol_dist_control_index = "protocolDistControlIndex", protocol_dir_local_index = "protocolDirLocalIndex"];
-    1 protocol_dist_stats_pkts: u64 = "protocolDistStatsPkts", Counter32, ReadOnly;
-    2 protocol_dist_stats_octets: u64 = "protocolDistStatsOctets", Counter32, ReadOnly;
+    1 protocol_dist_stats_pkts: u64 = "protocolDistStatsPkts", ZeroBasedCounter32, ReadOnly;
+    2 protocol_dist_stats_octets: u64 = "protocolDistStatsOctets", ZeroBasedCounter32, ReadOnly;
     extra {
         protocol_dist_control_index: u16,
         protocol_dir_local_index: u32,
@@ -38,8 +38,8 @@ crate::mib_view! {
     /// protocolDistStatsHighCapacityTable (1.3.6.1.2.1.16.12.3), indexed like protocolDistStatsTable.
     pub static PROTOCOL_DIST_STATS_HIGH_CAPACITY_TABLE: ProtocolDistStatsEntry = "protocolDistStatsHighCapacityTable" at [1, 3, 6, 1, 2, 1, 16, 12, 3, 1]
         index [protocol_dist_control_index = "protocolDistControlIndex", protocol_dir_local_index = "protocolDirLocalIndex"];
-    1 "protocolDistStatsHighCapacityOverflowPkts" overflow protocol_dist_stats_pkts;
+    1 "protocolDistStatsHighCapacityOverflowPkts" zero_based_overflow protocol_dist_stats_pkts;
     2 "protocolDistStatsHighCapacityPkts" count protocol_dist_stats_pkts;
-    3 "protocolDistStatsHighCapacityOverflowOctets" overflow protocol_dist_stats_octets;
+    3 "protocolDistStatsHighCapacityOverflowOctets" zero_based_overflow protocol_dist_stats_octets;
     4 "protocolDistStatsHighCapacityOctets" count protocol_dist_stats_octets;
 }

@@ -1,0 +1,372 @@
+//! RMON2's network layer over SNMP, read with net-snmp's tools: what a manager walks from the
+//! agent is what the JSON report says and what tshark's dissection of the same capture gives;
+//! a plain walk of a time-filtered table ends; a walk from a timemark reads only the rows changed
+//! since; and a protocol a manager adds by SET counts its port from then on.
+//!
+//! Needs net-snmp's tools and tshark (`scripts/deps.sh test`), and ../shared (or
+//! RMONPROBE_SHARED) for RMON2-MIB.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::{self, File};
+use std::io::BufWriter;
+use std::net::{IpAddr, UdpSocket};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use rmonprobe::capture::writer::PcapWriter;
+use rmonprobe::mib::Timestamp;
+use serde_json::Value;
+
+const NL_HOST: &str = "1.3.6.1.2.1.16.14.2.1";
+const NL_MATRIX_SD: &str = "1.3.6.1.2.1.16.15.2.1";
+const ADDRESS_MAP: &str = "1.3.6.1.2.1.16.13.5.1";
+const PROTOCOL_DIST_STATS: &str = "1.3.6.1.2.1.16.12.2.1";
+const PROTOCOL_DIR: &str = "1.3.6.1.2.1.16.11.2.1";
+/// TimeTicks: hundredths of a second, in nanoseconds.
+const TICK: u64 = 10_000_000;
+
+fn shared() -> PathBuf {
+    std::env::var_os("RMONPROBE_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
+}
+
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(name: &str) -> Dir {
+        let dir = std::env::temp_dir().join(format!("rmonprobe-{name}-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        Dir(dir)
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+struct Served(Child, String);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `rmonprobe replay CAPTURE --snmp ... --json JSON` with `extra` options, and the agent's
+/// address once it answers.
+fn serve(capture: &Path, json: &Path, extra: &[&str]) -> Served {
+    let port = UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let agent = format!("127.0.0.1:{port}");
+    let child = Command::new(env!("CARGO_BIN_EXE_rmonprobe"))
+        .arg("replay")
+        .arg(capture)
+        .args(["--snmp", &agent, "--write-community", "private", "--json"])
+        .arg(json)
+        .args(extra)
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("rmonprobe replay");
+    let served = Served(child, agent);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while walk("snmpget", &served.1, "1.3.6.1.2.1.1.3.0").is_empty() {
+        assert!(Instant::now() < deadline, "the agent never answered");
+        sleep(Duration::from_millis(100));
+    }
+    served
+}
+
+/// The report, once the replay has written it; by then the agent serves the final tables
+/// (after the control plane's snapshot of a second ago, if a request made one, has aged).
+fn wait_for_report(json: &Path) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if let Some(report) = fs::read(json).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
+            sleep(Duration::from_millis(1200));
+            return report;
+        }
+        assert!(Instant::now() < deadline, "the replay never wrote its report");
+        sleep(Duration::from_millis(100));
+    }
+}
+
+/// What `tool` (snmpget, snmpwalk, snmpbulkwalk) reads under `oid`: numeric OID (no leading
+/// dot) to value, as `-On -Oq` prints them.
+fn walk(tool: &str, agent: &str, oid: &str) -> Vec<(String, String)> {
+    let mut args = vec!["-v2c", "-c", "public", "-t", "2", "-r", "1", "-m", "", "-On", "-Oq", "-Ot"];
+    if tool == "snmpbulkwalk" {
+        args.push("-Cr50");
+    }
+    let out = Command::new(tool)
+        .args(&args)
+        .args([agent, oid])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} runs (scripts/deps.sh test installs net-snmp's tools): {e}"));
+    if !out.status.success() {
+        return Vec::new();
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("OID not increasing"), "{tool} {oid}: {text}");
+    text.lines()
+        .filter_map(|l| {
+            let (oid, value) = l.split_once(' ')?;
+            Some((oid.trim_start_matches('.').to_string(), value.trim().to_string()))
+        })
+        .filter(|(_, v)| !v.starts_with("No Such") && !v.starts_with("No more"))
+        .collect()
+}
+
+/// An address as a length-prefixed index: `4.10.77.0.1`.
+fn address_index(text: &str) -> String {
+    let octets = match text.parse::<IpAddr>().expect("an IP address") {
+        IpAddr::V4(a) => a.octets().to_vec(),
+        IpAddr::V6(a) => a.octets().to_vec(),
+    };
+    let mut parts = vec![octets.len().to_string()];
+    parts.extend(octets.iter().map(u8::to_string));
+    parts.join(".")
+}
+
+fn n(v: &Value) -> String {
+    v.as_u64().unwrap_or_else(|| panic!("not a count: {v}")).to_string()
+}
+
+fn rows<'a>(report: &'a Value, table: &str) -> &'a Vec<Value> {
+    report[table].as_array().unwrap_or_else(|| panic!("{table} in the report"))
+}
+
+/// The last change of every address in the capture, in TimeTicks from its first frame, by
+/// tshark (every frame of the lab capture is good).
+fn last_changes_by_tshark(capture: &Path) -> BTreeMap<String, u64> {
+    let out = Command::new("tshark")
+        .arg("-r")
+        .arg(capture)
+        .args(["-n", "-T", "fields", "-E", "occurrence=f", "-e", "frame.time_epoch"])
+        .args(["-e", "ip.src", "-e", "ip.dst", "-e", "ipv6.src", "-e", "ipv6.dst"])
+        .env("LC_ALL", "C")
+        .output()
+        .expect("tshark runs (scripts/install-tshark.sh)");
+    assert!(out.status.success(), "tshark: {}", String::from_utf8_lossy(&out.stderr));
+    let nanos = |text: &str| -> u64 {
+        let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+        let frac = format!("{frac:0<9}");
+        whole.parse::<u64>().unwrap() * 1_000_000_000 + frac[..9].parse::<u64>().unwrap()
+    };
+    let mut first = None;
+    let mut latest = 0;
+    let mut last = BTreeMap::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let cols: Vec<&str> = line.split('\t').collect();
+        // Time never goes back: a frame stamped earlier counts at the latest time seen.
+        latest = latest.max(nanos(cols[0]));
+        let t0 = *first.get_or_insert(latest);
+        let ticks = (latest - t0) / TICK;
+        for address in cols[1..].iter().filter(|a| !a.is_empty()) {
+            let canonical = address.parse::<IpAddr>().expect("an address").to_string();
+            last.insert(canonical, ticks);
+        }
+    }
+    last
+}
+
+#[test]
+fn lab_capture_over_snmp_equals_the_report_and_tshark() {
+    let dir = Dir::new("rmon2-lab");
+    let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/lab-basic.pcapng");
+    let json = dir.0.join("report.json");
+    let served = serve(&capture, &json, &["--serve"]);
+    let agent = &served.1;
+    let report = wait_for_report(&json);
+
+    // The report agrees with tshark (scripts/expected_rmon2_from_tshark.py's expectation).
+    let expected: Value = serde_json::from_str(
+        &fs::read_to_string(capture.with_extension("rmon2.expected.json")).expect("the RMON2 expectation"),
+    )
+    .unwrap();
+    for table in ["nlHostTable", "nlMatrixSDTable", "nlMatrixDSTable", "addressMapTable", "protocolDistStatsTable"] {
+        let (want, got) = (rows(&expected, table), rows(&report, table));
+        assert_eq!(want.len(), got.len(), "{table}");
+        for (w, g) in want.iter().zip(got) {
+            for (column, value) in w.as_object().unwrap() {
+                assert_eq!(&g[column], value, "{table} {column}: {g}");
+            }
+        }
+    }
+
+    // snmpbulkwalk reads the same rows and values.
+    let hosts = rows(&report, "nlHostTable");
+    let bulk: BTreeMap<String, String> = walk("snmpbulkwalk", agent, NL_HOST).into_iter().collect();
+    assert_eq!(bulk.len(), hosts.len() * 6, "six accessible columns per host");
+    for h in hosts {
+        let index = format!(
+            "{}.0.{}.{}",
+            h["hlHostControlIndex"],
+            h["protocolDirLocalIndex"],
+            address_index(h["nlHostAddress"].as_str().unwrap())
+        );
+        for (column, name) in [
+            (3, "nlHostInPkts"),
+            (4, "nlHostOutPkts"),
+            (5, "nlHostInOctets"),
+            (6, "nlHostOutOctets"),
+            (7, "nlHostOutMacNonUnicastPkts"),
+        ] {
+            assert_eq!(bulk.get(&format!("{NL_HOST}.{column}.{index}")), Some(&n(&h[name])), "{name} of {h}");
+        }
+    }
+    let pairs = rows(&report, "nlMatrixSDTable");
+    let bulk: BTreeMap<String, String> = walk("snmpbulkwalk", agent, NL_MATRIX_SD).into_iter().collect();
+    assert_eq!(bulk.len(), pairs.len() * 3);
+    for p in pairs {
+        let index = format!(
+            "1.0.{}.{}.{}",
+            p["protocolDirLocalIndex"],
+            address_index(p["nlMatrixSDSourceAddress"].as_str().unwrap()),
+            address_index(p["nlMatrixSDDestAddress"].as_str().unwrap())
+        );
+        assert_eq!(bulk.get(&format!("{NL_MATRIX_SD}.4.{index}")), Some(&n(&p["nlMatrixSDPkts"])));
+        assert_eq!(bulk.get(&format!("{NL_MATRIX_SD}.5.{index}")), Some(&n(&p["nlMatrixSDOctets"])));
+    }
+    let maps = rows(&report, "addressMapTable");
+    let bulk: BTreeMap<String, String> = walk("snmpbulkwalk", agent, ADDRESS_MAP).into_iter().collect();
+    assert_eq!(bulk.len(), maps.len() * 2);
+    for m in maps {
+        let index = format!(
+            "0.{}.{}.11.1.3.6.1.2.1.2.2.1.1.1",
+            m["protocolDirLocalIndex"],
+            address_index(m["addressMapNetworkAddress"].as_str().unwrap())
+        );
+        let mac = m["addressMapPhysicalAddress"].as_str().unwrap().replace(':', " ").to_uppercase();
+        let served = bulk.get(&format!("{ADDRESS_MAP}.4.{index}")).map(|v| v.trim_matches('"').trim().to_string());
+        assert_eq!(served, Some(mac), "{m}");
+    }
+    let dist = rows(&report, "protocolDistStatsTable");
+    let bulk: BTreeMap<String, String> = walk("snmpbulkwalk", agent, PROTOCOL_DIST_STATS).into_iter().collect();
+    assert_eq!(bulk.len(), dist.len() * 2);
+    for d in dist {
+        let index = format!("1.{}", d["protocolDirLocalIndex"]);
+        assert_eq!(bulk.get(&format!("{PROTOCOL_DIST_STATS}.1.{index}")), Some(&n(&d["protocolDistStatsPkts"])));
+        assert_eq!(bulk.get(&format!("{PROTOCOL_DIST_STATS}.2.{index}")), Some(&n(&d["protocolDistStatsOctets"])));
+    }
+
+    // A plain snmpwalk (GETNEXT) of nlHostTable ends, with each address once, at timemark 0.
+    let plain = walk("snmpwalk", agent, NL_HOST);
+    assert_eq!(plain.len(), hosts.len() * 6, "{plain:?}");
+    let in_pkts: Vec<&String> =
+        plain.iter().map(|(o, _)| o).filter(|o| o.starts_with(&format!("{NL_HOST}.3.1.0."))).collect();
+    assert_eq!(in_pkts.len(), hosts.len());
+    assert_eq!(in_pkts.iter().collect::<BTreeSet<_>>().len(), hosts.len());
+
+    // From a timemark after the capture's first half: only the hosts changed since.
+    let last = last_changes_by_tshark(&capture);
+    let end = last.values().copied().max().unwrap();
+    let mark = end / 2;
+    let want: BTreeSet<String> = last.iter().filter(|(_, t)| **t >= mark).map(|(a, _)| address_index(a)).collect();
+    assert!(!want.is_empty() && want.len() < hosts.len(), "the second half changes some hosts, not all: {want:?}");
+    let from = format!("{NL_HOST}.3.1.{mark}");
+    let since: BTreeSet<String> = walk("snmpbulkwalk", agent, &from)
+        .into_iter()
+        .map(|(oid, _)| {
+            let rest = oid.strip_prefix(&format!("{from}.")).expect("under the timemark").to_string();
+            // protocolDirLocalIndex, then the address.
+            rest.split_once('.').map(|(_, address)| address.to_string()).unwrap()
+        })
+        .collect();
+    assert_eq!(since, want, "rows changed at or after timemark {mark}");
+    // A GET at that timemark: there for a row changed since, not for one that was not.
+    let (changed, unchanged) = {
+        let h = |pick: bool| hosts.iter().find(|h| (last[h["nlHostAddress"].as_str().unwrap()] >= mark) == pick);
+        (h(true).unwrap(), h(false).unwrap())
+    };
+    for (h, there) in [(changed, true), (unchanged, false)] {
+        let oid = format!(
+            "{NL_HOST}.3.1.{mark}.{}.{}",
+            h["protocolDirLocalIndex"],
+            address_index(h["nlHostAddress"].as_str().unwrap())
+        );
+        assert_eq!(!walk("snmpget", agent, &oid).is_empty(), there, "{oid}");
+    }
+
+    // probeCapabilities names the RMON2 groups: protocolDirectory(18) .. nlMatrix(22).
+    let shared_mibs = format!("+{}", shared().join("mibs").display());
+    let out = Command::new("snmpget")
+        .args(["-v2c", "-c", "public", "-M", &shared_mibs, "-m", "+RMON2-MIB", agent, "RMON2-MIB::probeCapabilities.0"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for group in
+        ["protocolDirectory(18)", "protocolDistribution(19)", "addressMapping(20)", "nlHost(21)", "nlMatrix(22)"]
+    {
+        assert!(text.contains(group), "{text}");
+    }
+}
+
+/// A capture of `seconds` seconds: every 100 ms one TCP segment 10.0.0.1 -> 10.0.0.2:8443 and
+/// one to port 80.
+fn write_port_capture(path: &Path, seconds: u64) -> Vec<Timestamp> {
+    let mut pcap = PcapWriter::new(BufWriter::new(File::create(path).unwrap()), true, false).unwrap();
+    let start = 1_800_000_000_000_000_000u64;
+    let mut times = Vec::new();
+    for i in 0..seconds * 10 {
+        let time = Timestamp(start + i * 100_000_000);
+        for port in [8443u16, 80] {
+            let mut f = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00];
+            f.extend_from_slice(&[0x45, 0, 0, 40, 0, 0, 0, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
+            f.extend_from_slice(&[0x9c, 0x40]);
+            f.extend_from_slice(&port.to_be_bytes());
+            f.extend_from_slice(&[0; 16]);
+            pcap.write(time, &f, f.len() as u32).unwrap();
+        }
+        times.push(time);
+    }
+    pcap.finish().unwrap();
+    times
+}
+
+#[test]
+fn a_protocol_added_by_set_counts_its_port_from_then_on() {
+    let dir = Dir::new("rmon2-set");
+    let capture = dir.0.join("ports.pcap");
+    let times = write_port_capture(&capture, 6);
+    let json = dir.0.join("report.json");
+    let served = serve(&capture, &json, &["--speed", "1x"]);
+    let agent = &served.1;
+    sleep(Duration::from_millis(2500));
+
+    // ether2.ip.tcp.8443: protocolDirID 0.0.0.1 0.0.8.0 0.0.0.6 0.0.32.251, parameters 0 0 0 0.
+    let instance = "16.0.0.0.1.0.0.8.0.0.0.0.6.0.0.32.251.4.0.0.0.0";
+    let out = Command::new("snmpset")
+        .args(["-v2c", "-c", "private", "-t", "2", "-r", "1", "-m", "", agent])
+        .args([&format!("{PROTOCOL_DIR}.10.{instance}"), "i", "4"])
+        .args([&format!("{PROTOCOL_DIR}.9.{instance}"), "s", "noc"])
+        .output()
+        .expect("snmpset runs");
+    assert!(out.status.success(), "createAndGo: {}", String::from_utf8_lossy(&out.stderr));
+    let descr = walk("snmpget", agent, &format!("{PROTOCOL_DIR}.4.{instance}"));
+    assert_eq!(descr.first().map(|(_, v)| v.as_str()), Some("\"ether2.ip.tcp.8443\""));
+    let local: u32 = walk("snmpget", agent, &format!("{PROTOCOL_DIR}.3.{instance}"))[0].1.parse().unwrap();
+    let changed: u64 = walk("snmpget", agent, "1.3.6.1.2.1.16.11.1.0")[0]
+        .1
+        .parse()
+        .expect("protocolDirLastChange in TimeTicks (-Oq prints the number with -Ot)");
+
+    let report = wait_for_report(&json);
+    let counted = |local: u64| {
+        rows(&report, "protocolDistStatsTable")
+            .iter()
+            .find(|r| r["protocolDirLocalIndex"] == local)
+            .map(|r| r["protocolDistStatsPkts"].as_u64().unwrap())
+    };
+    // The frames to 8443 after the SET (the probe's clock then was the latest frame counted).
+    let start = times[0];
+    let after = times.iter().filter(|t| t.since(start) > changed * TICK).count() as u64;
+    assert!(after > 0 && after < times.len() as u64, "the SET came mid-replay: {after} of {}", times.len());
+    assert_eq!(counted(u64::from(local)), Some(after), "ether2.ip.tcp.8443 from the SET on");
+    assert_eq!(counted(7), Some(2 * times.len() as u64), "ether2.ip.tcp all along");
+}

@@ -16,6 +16,7 @@ enumerations by number. Prints what differs and exits 1; exits 0 when all agree,
 how many rows and values were compared.
 """
 
+import ipaddress
 import json
 import os
 import re
@@ -26,11 +27,22 @@ ENUMS = {
     "hostTopNInPkts": 1, "hostTopNOutPkts": 2, "hostTopNInOctets": 3, "hostTopNOutOctets": 4,
     "hostTopNOutErrors": 5, "hostTopNOutBroadcastPkts": 6, "hostTopNOutMulticastPkts": 7,
     "active": 1, "notInService": 2, "notReady": 3, "halfduplex": 1, "fullduplex": 2,
+    "notSupported": 1, "supportedOff": 2, "supportedOn": 3,
 }
+R2 = "1.3.6.1.2.1.16"
+NL_HOST_INDEX = [("hlHostControlIndex", "i"), ("nlHostTimeMark", "tm"), ("protocolDirLocalIndex", "i"),
+                 ("nlHostAddress", "ip")]
+NL_SD_INDEX = [("hlMatrixControlIndex", "i"), ("nlMatrixSDTimeMark", "tm"), ("protocolDirLocalIndex", "i"),
+               ("nlMatrixSDSourceAddress", "ip"), ("nlMatrixSDDestAddress", "ip")]
+NL_DS_INDEX = [("hlMatrixControlIndex", "i"), ("nlMatrixDSTimeMark", "tm"), ("protocolDirLocalIndex", "i"),
+               ("nlMatrixDSDestAddress", "ip"), ("nlMatrixDSSourceAddress", "ip")]
+DIST_INDEX = [("protocolDistControlIndex", "i"), ("protocolDirLocalIndex", "i")]
 
 # Each table's entry OID and how its index sub-identifiers split into index values
-# ("i": one integer, "mac": a length-prefixed octet string), in INDEX order, with the column each
-# index value is read from.
+# ("i": one integer, "mac": a length-prefixed octet string; RMON2's "tm": a TimeFilter timemark,
+# 0 in a plain walk, "ip": a length-prefixed IP address, "pid": a protocolDirID, "oct": other
+# octets, "oid": a length-prefixed OBJECT IDENTIFIER), in INDEX order, with the column each index
+# value is read from.
 TABLES = {
     "etherStatsTable": ("1.3.6.1.2.1.16.1.1.1", [("etherStatsIndex", "i")]),
     "historyControlTable": ("1.3.6.1.2.1.16.2.1.1", [("historyControlIndex", "i")]),
@@ -60,6 +72,22 @@ TABLES = {
     "matrixDSHighCapacityTable": ("1.3.6.1.2.1.16.6.6.1",
                                   [("matrixDSIndex", "i"), ("matrixDSDestAddress", "mac"),
                                    ("matrixDSSourceAddress", "mac")]),
+    # RMON2-MIB (RFC 4502), the network layer, and HC-RMON's views of it.
+    "protocolDirTable": (f"{R2}.11.2.1", [("protocolDirID", "pid"), ("protocolDirParameters", "oct")]),
+    "protocolDistControlTable": (f"{R2}.12.1.1", [("protocolDistControlIndex", "i")]),
+    "protocolDistStatsTable": (f"{R2}.12.2.1", DIST_INDEX),
+    "protocolDistStatsHighCapacityTable": (f"{R2}.12.3.1", DIST_INDEX),
+    "addressMapControlTable": (f"{R2}.13.4.1", [("addressMapControlIndex", "i")]),
+    "addressMapTable": (f"{R2}.13.5.1", [("addressMapTimeMark", "tm"), ("protocolDirLocalIndex", "i"),
+                                        ("addressMapNetworkAddress", "ip"), ("addressMapSource", "oid")]),
+    "hlHostControlTable": (f"{R2}.14.1.1", [("hlHostControlIndex", "i")]),
+    "nlHostTable": (f"{R2}.14.2.1", NL_HOST_INDEX),
+    "nlHostHighCapacityTable": (f"{R2}.14.3.1", NL_HOST_INDEX),
+    "hlMatrixControlTable": (f"{R2}.15.1.1", [("hlMatrixControlIndex", "i")]),
+    "nlMatrixSDTable": (f"{R2}.15.2.1", NL_SD_INDEX),
+    "nlMatrixDSTable": (f"{R2}.15.3.1", NL_DS_INDEX),
+    "nlMatrixSDHighCapacityTable": (f"{R2}.15.6.1", NL_SD_INDEX),
+    "nlMatrixDSHighCapacityTable": (f"{R2}.15.7.1", NL_DS_INDEX),
 }
 # etherHistoryTable rows of an expectation describe history row 1 only.
 MAX_SHOWN = 25
@@ -98,9 +126,21 @@ def split_index(sub_ids, kinds):
     out = []
     at = 0
     for _, kind in kinds:
-        if kind == "i":
+        if kind in ("i", "tm"):
             out.append(sub_ids[at])
             at += 1
+        elif kind != "mac":
+            n = sub_ids[at]
+            ids = sub_ids[at + 1 : at + 1 + n]
+            if len(ids) != n:
+                raise ValueError(f"index {sub_ids} is cut short")
+            if kind == "ip" and n in (4, 16):
+                out.append(ipaddress.ip_address(bytes(ids)).compressed)
+            elif kind in ("pid", "oid"):
+                out.append(".".join(str(b) for b in ids))
+            else:
+                out.append(":".join(f"{b:02x}" for b in ids))
+            at += 1 + n
         else:
             n = sub_ids[at]
             out.append(":".join(f"{b:02x}" for b in sub_ids[at + 1 : at + 1 + n]))
@@ -112,6 +152,10 @@ def split_index(sub_ids, kinds):
 
 def normalize_walked(text, syntax):
     text = text.strip().strip('"')
+    if syntax.startswith("BITS"):
+        syntax = "OCTET STRING"
+    if syntax.startswith("DisplayString"):
+        syntax = "OwnerString"  # text, printed as hex by -Ox
     if syntax.startswith("OCTET STRING") or syntax == "OwnerString":
         hexes = text.split()
         if all(re.fullmatch(r"[0-9A-Fa-f]{2}", h) for h in hexes) and syntax.startswith("OCTET STRING"):
@@ -119,7 +163,7 @@ def normalize_walked(text, syntax):
         if all(re.fullmatch(r"[0-9A-Fa-f]{2}", h) for h in hexes) and hexes:
             return bytes(int(h, 16) for h in hexes).decode("utf-8", "replace")
         return text
-    if syntax == "OBJECT IDENTIFIER":
+    if syntax in ("OBJECT IDENTIFIER", "DataSource"):
         return text.lstrip(".")
     m = re.match(r"^-?\d+", text)
     return int(m.group(0)) if m else text
@@ -133,7 +177,8 @@ def normalize_expected(value, syntax):
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
-        if syntax.startswith("Counter32") or syntax.startswith("TimeTicks") or syntax.startswith("Gauge32"):
+        wraps = ("Counter32", "TimeTicks", "Gauge32", "ZeroBasedCounter32", "TimeStamp", "LastCreateTime")
+        if syntax.startswith(wraps):
             return value % 2**32
         if syntax.startswith("Integer32"):
             return min(value, 2**31 - 1)
@@ -146,9 +191,10 @@ def main():
         return 2
     inventory = load_inventory(sys.argv[1])
     # HC-RMON-MIB's inventory, beside RMON-MIB's, for the 64-bit tables.
-    hc = os.path.join(os.path.dirname(sys.argv[1]), "HC-RMON-MIB.tsv")
-    if os.path.exists(hc):
-        inventory.update(load_inventory(hc))
+    for other in ("HC-RMON-MIB.tsv", "RMON2-MIB.tsv"):
+        path = os.path.join(os.path.dirname(sys.argv[1]), other)
+        if os.path.exists(path):
+            inventory.update(load_inventory(path))
     expected = json.load(open(sys.argv[2]))
     walked = parse_walk(sys.argv[3])
     tables = sys.argv[4:] or [t for t in expected if t in TABLES]
@@ -182,7 +228,8 @@ def main():
             walked_rows = {k: v for k, v in walked_rows.items() if k[0] == 1}
         exp_by_key = {}
         for row in exp_rows:
-            key = tuple(normalize_expected(row[c], by_name.get(c, "")) for c, _ in kinds)
+            # A plain walk serves each time-filtered row at timemark 0.
+            key = tuple(0 if k == "tm" else normalize_expected(row[c], by_name.get(c, "")) for c, k in kinds)
             exp_by_key[key] = row
         for key in sorted(exp_by_key.keys() - walked_rows.keys(), key=str):
             problems.append(f"{table}: row {key} expected, not walked")

@@ -309,12 +309,14 @@ struct Inventory {
 }
 
 impl Inventory {
-    /// RMON-MIB's inventory and HC-RMON-MIB's, whose tables the report has too.
+    /// RMON-MIB's inventory, and HC-RMON-MIB's and RMON2-MIB's, whose tables the report has too.
     fn load() -> Inventory {
         let path = inventory_path();
         let mut text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let hc = path.with_file_name("HC-RMON-MIB.tsv");
-        text.push_str(&fs::read_to_string(&hc).unwrap_or_else(|e| panic!("{}: {e}", hc.display())));
+        for other in ["HC-RMON-MIB.tsv", "RMON2-MIB.tsv"] {
+            let other = path.with_file_name(other);
+            text.push_str(&fs::read_to_string(&other).unwrap_or_else(|e| panic!("{}: {e}", other.display())));
+        }
         let rows: Vec<Vec<&str>> =
             text.lines().filter(|l| !l.starts_with("oid\t")).map(|l| l.split('\t').collect()).collect();
         let mut entries = BTreeMap::new();
@@ -338,7 +340,7 @@ impl Inventory {
         }
         let counter64 = rows
             .iter()
-            .filter(|r| r.len() > 2 && (r[2] == "Counter64" || r[2] == "CounterBasedGauge64"))
+            .filter(|r| r.len() > 2 && matches!(r[2], "Counter64" | "CounterBasedGauge64" | "ZeroBasedCounter64"))
             .map(|r| arcs(r[0]))
             .collect();
         Inventory { entries, columns, counter64 }
@@ -347,7 +349,9 @@ impl Inventory {
     /// The entry of a table of the report: `etherStatsTable` -> (OID, INDEX columns).
     fn entry(&self, table: &str) -> &(String, Vec<String>) {
         let name = format!("{}Entry", table.strip_suffix("Table").expect("a table name"));
-        self.entries.get(&name).unwrap_or_else(|| panic!("{name} is in neither RMON-MIB's nor HC-RMON-MIB's inventory"))
+        self.entries
+            .get(&name)
+            .unwrap_or_else(|| panic!("{name} is in none of the inventories (RMON-MIB, HC-RMON-MIB, RMON2-MIB)"))
     }
 
     /// Every instance OID that a walk of the rmon subtree must return for the report's tables:
@@ -364,13 +368,26 @@ impl Inventory {
             for row in rows.as_array().expect("rows") {
                 let mut index = Vec::new();
                 for column in index_columns {
+                    // A length-prefixed OCTET STRING or OBJECT IDENTIFIER.
+                    let mut prefixed = |parts: Vec<u32>| {
+                        index.push(parts.len() as u32);
+                        index.extend(parts);
+                    };
                     match &row[column] {
+                        // RMON2's TimeFilter: a plain walk serves every row at timemark 0.
+                        Value::Null if column.ends_with("TimeMark") => index.push(0),
                         Value::Number(n) => index.push(n.as_u64().expect("an index") as u32),
-                        Value::String(mac) => {
-                            let octets: Vec<u32> =
-                                mac.split(':').map(|h| u32::from_str_radix(h, 16).expect("a MAC address")).collect();
-                            index.push(octets.len() as u32);
-                            index.extend(octets);
+                        Value::String(text) if column == "protocolDirID" || column == "addressMapSource" => {
+                            prefixed(text.split('.').map(|n| n.parse().expect("dotted decimal")).collect())
+                        }
+                        Value::String(text) if text.parse::<std::net::IpAddr>().is_ok() => {
+                            prefixed(match text.parse::<std::net::IpAddr>().unwrap() {
+                                std::net::IpAddr::V4(a) => a.octets().iter().map(|&b| u32::from(b)).collect(),
+                                std::net::IpAddr::V6(a) => a.octets().iter().map(|&b| u32::from(b)).collect(),
+                            })
+                        }
+                        Value::String(hex) => {
+                            prefixed(hex.split(':').map(|h| u32::from_str_radix(h, 16).expect("hex octets")).collect())
                         }
                         other => panic!("{table}: index column {column} is {other}"),
                     }
@@ -434,12 +451,12 @@ fn walks_of_the_rmon_subtree_end_cleanly_with_every_instance_of_the_report() {
     let agent = Agent::start(dir.path(), "agent", &[]);
     let inventory = Inventory::load();
     let expected = inventory.instances(&agent.report);
-    // The report has 18 RMON-1 tables, the 8 HC-RMON tables over their rows and HC-RMON's
-    // mediaIndependentTable; filterTable,
+    // The report has 18 RMON-1 tables, the 8 HC-RMON tables over their rows, HC-RMON's
+    // mediaIndependentTable, RMON2's 10 tables and HC-RMON's 4 views of them; filterTable,
     // channelTable, bufferControlTable, captureBufferTable (and its HC table), alarmTable,
     // eventTable and logTable are empty here (no such rows), and an empty table has no instance
     // to walk.
-    assert_eq!(expected.len(), 18 + 8 + 1, "the report's RMON-1 and HC-RMON tables: {:?}", expected.keys());
+    assert_eq!(expected.len(), 18 + 8 + 1 + 10 + 4, "the report's tables: {:?}", expected.keys());
     let mut walks = Vec::new();
     for version in ["-v1", "-v2c"] {
         // An SNMPv1 walk skips the Counter64 columns (RFC 3584 4.2.2.1); v2c walks every one.
@@ -479,17 +496,29 @@ fn walks_of_the_rmon_subtree_end_cleanly_with_every_instance_of_the_report() {
                 want.len()
             );
         }
-        assert_eq!(walked.len(), all.len(), "{version}: instances walked");
+        // Beside the tables: RMON2's scalars (protocolDirLastChange, the addressMap counters,
+        // probeConfig's read-only objects and HC-RMON's hcRMONCapabilities).
+        let scalars: Vec<&str> = walked.iter().map(|(o, _)| o.as_str()).filter(|o| !all.contains(&arcs(o))).collect();
+        let rmon2 = ".1.3.6.1.2.1.16";
+        let want_scalars: Vec<String> =
+            ["11.1.0", "13.1.0", "13.2.0", "13.3.0", "19.1.0", "19.2.0", "19.3.0", "19.4.0", "19.16.0"]
+                .iter()
+                .map(|s| format!("{rmon2}.{s}"))
+                .collect();
+        assert_eq!(scalars, want_scalars, "{version}: the scalars walked");
+        assert_eq!(walked.len(), all.len() + want_scalars.len(), "{version}: instances walked");
         walks.push(walked);
     }
     // RMON-MIB has no Counter64, so SNMPv1 sees exactly what SNMPv2c sees but HC-RMON's
-    // Counter64 columns.
+    // Counter64 columns (and probeDateTime, the wall clock, moved between the walks).
+    let clock = ".1.3.6.1.2.1.16.19.4.0";
     let v2c_less_counter64: Vec<_> = walks[1]
         .iter()
-        .filter(|(oid, _)| !inventory.counter64.iter().any(|c| arcs(oid).starts_with(c)))
+        .filter(|(oid, _)| !inventory.counter64.iter().any(|c| arcs(oid).starts_with(c)) && oid != clock)
         .cloned()
         .collect();
-    assert!(walks[0] == v2c_less_counter64, "the v1 and v2c walks differ");
+    let v1: Vec<_> = walks[0].iter().filter(|(oid, _)| oid != clock).cloned().collect();
+    assert!(v1 == v2c_less_counter64, "the v1 and v2c walks differ");
     println!("snmpwalk v1 and v2c: {} instances each, as the report's tables predict", walks[0].len());
 }
 
@@ -503,8 +532,9 @@ fn bulkwalk_agrees_with_the_report_and_tshark_and_the_whole_mib_walks_to_end_of_
 
     let report = dir.path().join("agent.json");
     let summary = snmp_compare(&report, &walk);
-    // RMON-MIB's 11 tables, the 7 HC-RMON-MIB tables over their rows and mediaIndependentTable.
-    assert!(summary.starts_with("snmp_compare: 19 tables"), "{summary}");
+    // RMON-MIB's 11 tables, the 7 HC-RMON-MIB tables over their rows, mediaIndependentTable,
+    // RMON2's 10 tables of the network layer and HC-RMON's 4 views of them.
+    assert!(summary.starts_with("snmp_compare: 33 tables"), "{summary}");
     let report_rows: usize = agent
         .report
         .as_object()
@@ -528,8 +558,11 @@ fn bulkwalk_agrees_with_the_report_and_tshark_and_the_whole_mib_walks_to_end_of_
     let oids: Vec<Vec<u32>> = walked[..walked.len() - 1].iter().map(|(o, _)| arcs(o)).collect();
     assert!(oids.windows(2).all(|w| w[0] < w[1]), "the walk of .1 is not strictly increasing");
     // The rmon part of the whole walk is the walk of the rmon subtree.
-    let in_rmon: Vec<&(String, String)> = walked.iter().filter(|(o, _)| o.starts_with(&format!("{RMON}."))).collect();
-    let sub = parse_walk(&subtree.stdout);
+    // (probeDateTime, the wall clock, moves between the two.)
+    let clock = ".1.3.6.1.2.1.16.19.4.0";
+    let in_rmon: Vec<&(String, String)> =
+        walked.iter().filter(|(o, _)| o.starts_with(&format!("{RMON}.")) && o != clock).collect();
+    let sub: Vec<(String, String)> = parse_walk(&subtree.stdout).into_iter().filter(|(o, _)| o != clock).collect();
     assert!(in_rmon.len() == sub.len() && in_rmon.iter().zip(&sub).all(|(a, b)| *a == b), "rmon walked twice differs");
     println!("{summary}\ntshark: {tshark}\nwalk of .1: {} instances, then endOfMibView", walked.len() - 1);
 }
@@ -613,7 +646,10 @@ fn snmptable_prints_the_host_table_of_the_report() {
 fn the_read_community_cannot_set_and_nothing_changes() {
     let dir = TempDir::new("readonly");
     let agent = Agent::start(dir.path(), "agent", &["--write-community", "private"]);
-    let before = agent.bulkwalk(RMON).stdout;
+    // probeDateTime is the wall clock: every other object must read the same afterwards.
+    let without_clock =
+        |walk: String| walk.lines().filter(|l| !l.starts_with(".1.3.6.1.2.1.16.19.4.0")).collect::<Vec<_>>().join("\n");
+    let before = without_clock(agent.bulkwalk(RMON).stdout);
     let create: &[(&str, &str, &str)] =
         &[("etherStatsStatus.5", "i", "2"), ("etherStatsDataSource.5", "o", IF_INDEX_1)];
     let delete: &[(&str, &str, &str)] = &[("hostControlStatus.1", "i", "4")];
@@ -628,7 +664,7 @@ fn the_read_community_cannot_set_and_nothing_changes() {
     let unknown =
         agent.tool("snmpset", &["-v2c", "-c", "nobody", "-t", "0.3", "-r", "0"], &["etherStatsStatus.5", "i", "2"]);
     assert!(!unknown.ok && unknown.text().contains("Timeout"), "{}", unknown.text());
-    assert_eq!(agent.bulkwalk(RMON).stdout, before, "the rmon subtree changed");
+    assert_eq!(without_clock(agent.bulkwalk(RMON).stdout), before, "the rmon subtree changed");
     assert_eq!(agent.get(".1.3.6.1.2.1.11.5.0"), "4", "snmpInBadCommunityUses");
     assert_eq!(agent.get(".1.3.6.1.2.1.11.4.0"), "1", "snmpInBadCommunityNames");
 }

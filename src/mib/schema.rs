@@ -780,8 +780,10 @@ impl<E> Table<E> {
         for (index, columns) in walked {
             let mut row = new();
             let mut ids = index;
+            // A time-filtered row is read once, at timemark 0 (an agent that walks on through
+            // every timemark serves it again under each).
             let parsed = self.index.iter().enumerate().all(|(position, part)| {
-                if time_mark == Some(position) && take_id(&mut ids).is_none() {
+                if time_mark == Some(position) && take_id(&mut ids) != Some(0) {
                     return false;
                 }
                 (part.parse)(&mut row, &mut ids).is_some()

@@ -15,11 +15,13 @@ pub struct MapKey {
     pub address: NetAddr,
 }
 
-/// The MAC address last seen with a network address, and when it last changed.
+/// The MAC address last seen with a network address, when it last changed, and when it was
+/// last seen.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Mapping {
     pub physical: MacAddr,
     pub changed: Timestamp,
+    pub seen: Timestamp,
 }
 
 /// One shard's address map for one addressMapControl row.
@@ -43,12 +45,13 @@ impl AddressMapTable {
         let mut made = false;
         let (m, evicted) = self.map.get_or_insert_with(MapKey { local_index, address }, || {
             made = true;
-            Mapping { physical: mac, changed: now }
+            Mapping { physical: mac, changed: now, seen: now }
         });
         if m.physical != mac {
             m.physical = mac;
             m.changed = now;
         }
+        m.seen = now;
         self.inserts += u64::from(made);
         self.deletes += u64::from(evicted.is_some());
     }
@@ -62,18 +65,27 @@ impl AddressMapTable {
     }
 }
 
-/// The shards' maps of one row merged: where shards disagree, the latest change wins.
+/// The shards' maps of one row merged. The MAC address is the one seen last by any shard; it
+/// has been so since the earliest change of the shards that have it (several shards see one
+/// address when its frames go to several workers).
 pub fn merge(tables: &[&AddressMapTable]) -> Vec<(MapKey, Mapping)> {
     let mut all: std::collections::BTreeMap<MapKey, Mapping> = std::collections::BTreeMap::new();
     for t in tables {
         for (k, m) in t.map.iter() {
-            all.entry(*k)
-                .and_modify(|have| {
-                    if m.changed > have.changed {
-                        *have = *m;
-                    }
-                })
-                .or_insert(*m);
+            let have = all.entry(*k).or_insert(*m);
+            if m.seen > have.seen {
+                *have = *m;
+            }
+        }
+    }
+    // A shard whose mapping agrees with the one kept may have had it earlier.
+    for t in tables {
+        for (k, m) in t.map.iter() {
+            if let Some(have) = all.get_mut(k)
+                && have.physical == m.physical
+            {
+                have.changed = have.changed.min(m.changed);
+            }
         }
     }
     all.into_iter().collect()
@@ -91,9 +103,15 @@ mod tests {
         let mut t = AddressMapTable::new(10, TableHasher::default());
         t.learn(&frame(0, mac(1), mac(2), 100, Condition::Good), 3, a);
         t.learn(&frame(1, mac(1), mac(2), 100, Condition::Good), 3, a);
-        assert_eq!(merge(&[&t])[0].1, Mapping { physical: mac(1), changed: Timestamp(0) });
+        assert_eq!(merge(&[&t])[0].1.changed, Timestamp(0));
         t.learn(&frame(2, mac(9), mac(2), 100, Condition::Good), 3, a);
-        assert_eq!(merge(&[&t])[0].1, Mapping { physical: mac(9), changed: Timestamp(2_000_000) });
+        let m = merge(&[&t])[0].1;
+        assert_eq!((m.physical, m.changed), (mac(9), Timestamp(2_000_000)));
         assert_eq!((t.inserts, t.deletes, t.len()), (1, 0, 1));
+        // Another shard that saw the same MAC earlier: the mapping dates from then.
+        let mut u = AddressMapTable::new(10, TableHasher::default());
+        u.learn(&frame(1, mac(9), mac(2), 100, Condition::Good), 3, a);
+        let m = merge(&[&t, &u])[0].1;
+        assert_eq!((m.physical, m.changed), (mac(9), Timestamp(1_000_000)));
     }
 }

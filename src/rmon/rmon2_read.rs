@@ -82,9 +82,13 @@ impl Probe {
                 address_map_control_status: row_status(row),
             });
             let maps: Vec<_> = shards_of(row.status).iter().filter_map(|s| s.address_map(index)).collect();
-            t.scalars.address_map_inserts += maps.iter().map(|m| m.inserts).sum::<u64>();
-            t.scalars.address_map_deletes += maps.iter().map(|m| m.deletes).sum::<u64>();
-            for (key, m) in address_map::merge(&maps) {
+            let merged = address_map::merge(&maps);
+            let deletes = maps.iter().map(|m| m.deletes).sum::<u64>();
+            // An address two shards learned is one insertion: what is held, and what went.
+            let inserts = (merged.len() as u64 + deletes).min(maps.iter().map(|m| m.inserts).sum::<u64>());
+            t.scalars.address_map_inserts += inserts;
+            t.scalars.address_map_deletes += deletes;
+            for (key, m) in merged {
                 if on(key.local_index, |r| r.address_map_config) {
                     t.address_map.push(AddressMapEntry {
                         address_map_network_address: key.address,

@@ -4,22 +4,27 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
+use crate::mib::NetAddr;
 use crate::packet::MacAddr;
 use crate::rmon::capture::{BufferControlEntry, CaptureBufferEntry};
 use crate::rmon::control::DataSource;
 use crate::rmon::history::{EtherHistoryEntry, HistoryControlEntry};
 use crate::rmon::hosts::HostEntry;
 use crate::rmon::matrix::MatrixSdEntry;
+use crate::rmon::nl_host::NlHostEntry;
+use crate::rmon::nl_matrix::NlMatrixSdEntry;
 use crate::rmon::statistics::EtherStatsEntry;
 use crate::rmon::topn::RateBase;
 use crate::rmon::{DataSourceInfo, Snapshot};
 use crate::tui::keys::{self, Action};
+use crate::tui::oui::Vendors;
 use crate::tui::source::{Reading, TopNRequest, Wants};
 
-/// The screens, in Tab order (and numbered 1 to 7).
+/// The screens, in Tab order (and numbered 1 to 9, then 0).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Screen {
     Overview,
@@ -29,10 +34,16 @@ pub enum Screen {
     History,
     Alarms,
     Capture,
+    /// RMON2: nlHostTable with the address map.
+    IpHosts,
+    /// RMON2: nlMatrixSDTable.
+    IpMatrix,
+    /// RMON2: protocolDistStatsTable.
+    Protocols,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 7] = [
+    pub const ALL: [Screen; 10] = [
         Screen::Overview,
         Screen::Hosts,
         Screen::TopN,
@@ -40,6 +51,9 @@ impl Screen {
         Screen::History,
         Screen::Alarms,
         Screen::Capture,
+        Screen::IpHosts,
+        Screen::IpMatrix,
+        Screen::Protocols,
     ];
 
     pub fn title(self) -> &'static str {
@@ -51,6 +65,25 @@ impl Screen {
             Screen::History => "History",
             Screen::Alarms => "Alarms",
             Screen::Capture => "Capture",
+            Screen::IpHosts => "IP hosts",
+            Screen::IpMatrix => "IP conversations",
+            Screen::Protocols => "Protocols",
+        }
+    }
+
+    /// The tab's name where room is short.
+    pub fn short_title(self) -> &'static str {
+        match self {
+            Screen::Overview => "Overview",
+            Screen::Hosts => "Hosts",
+            Screen::TopN => "TopN",
+            Screen::Matrix => "Matrix",
+            Screen::History => "History",
+            Screen::Alarms => "Alarms",
+            Screen::Capture => "Capture",
+            Screen::IpHosts => "IP",
+            Screen::IpMatrix => "IPconv",
+            Screen::Protocols => "Proto",
         }
     }
 
@@ -138,6 +171,61 @@ impl HostColumn {
             HostColumn::CreationOrder => u64::from(h.host_creation_order),
         }
     }
+}
+
+/// nlHostTable's columns, to sort by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IpHostColumn {
+    Address,
+    InPkts,
+    OutPkts,
+    InOctets,
+    OutOctets,
+    OutMacNonUnicastPkts,
+}
+
+impl IpHostColumn {
+    pub const ALL: [IpHostColumn; 6] = [
+        IpHostColumn::Address,
+        IpHostColumn::InPkts,
+        IpHostColumn::OutPkts,
+        IpHostColumn::InOctets,
+        IpHostColumn::OutOctets,
+        IpHostColumn::OutMacNonUnicastPkts,
+    ];
+
+    /// The MIB's column name, as the header shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            IpHostColumn::Address => "nlHostAddress",
+            IpHostColumn::InPkts => "InPkts",
+            IpHostColumn::OutPkts => "OutPkts",
+            IpHostColumn::InOctets => "InOctets",
+            IpHostColumn::OutOctets => "OutOctets",
+            IpHostColumn::OutMacNonUnicastPkts => "NonUcast",
+        }
+    }
+
+    fn key(self, h: &NlHostEntry) -> u64 {
+        match self {
+            IpHostColumn::Address => 0,
+            IpHostColumn::InPkts => h.nl_host_in_pkts,
+            IpHostColumn::OutPkts => h.nl_host_out_pkts,
+            IpHostColumn::InOctets => h.nl_host_in_octets,
+            IpHostColumn::OutOctets => h.nl_host_out_octets,
+            IpHostColumn::OutMacNonUnicastPkts => h.nl_host_out_mac_non_unicast_pkts,
+        }
+    }
+}
+
+/// One protocol of the distribution shown, named by the directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProtocolRow {
+    pub local_index: u32,
+    /// protocolDirDescr: `ether2.ip.tcp`.
+    pub descr: String,
+    pub pkts: u64,
+    pub octets: u64,
 }
 
 /// The rate bases in the order `b` steps through them.
@@ -266,6 +354,20 @@ pub struct MatrixView {
     pub peers_of: Option<MacAddr>,
 }
 
+/// The RMON2 screens' state: IP hosts (sorted, filtered), IP conversations (filtered by the
+/// same text), protocols.
+#[derive(Clone, Debug)]
+pub struct IpView {
+    pub sort: IpHostColumn,
+    pub ascending: bool,
+    /// Part of an address, as written (`10.77`, `fe80:`).
+    pub filter: String,
+    pub editing: bool,
+    pub selected: usize,
+    pub pair_selected: usize,
+    pub protocol_selected: usize,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct CaptureView {
     /// Position among the valid buffers.
@@ -302,6 +404,9 @@ pub struct App {
     pub capture: CaptureView,
     /// Where `w` writes capture buffers.
     pub capture_dir: PathBuf,
+    pub ip: IpView,
+    /// MAC vendor names (the IEEE registry, when the machine has it).
+    pub vendors: Arc<Vendors>,
 }
 
 impl App {
@@ -336,6 +441,16 @@ impl App {
             history: 0,
             capture: CaptureView::default(),
             capture_dir,
+            ip: IpView {
+                sort: IpHostColumn::OutOctets,
+                ascending: false,
+                filter: String::new(),
+                editing: false,
+                selected: 0,
+                pair_selected: 0,
+                protocol_selected: 0,
+            },
+            vendors: Arc::new(Vendors::default()),
         }
     }
 
@@ -347,6 +462,9 @@ impl App {
             Screen::Matrix => Wants { matrix: true, ..Wants::default() },
             Screen::Alarms => Wants::default(),
             Screen::Capture => Wants { capture_packets: true, ..Wants::default() },
+            Screen::IpHosts => Wants { ip_hosts: true, ..Wants::default() },
+            Screen::IpMatrix => Wants { ip_matrix: true, ..Wants::default() },
+            Screen::Protocols => Wants::default(),
         }
     }
 
@@ -433,6 +551,25 @@ impl App {
     }
 
     fn key(&mut self, key: KeyEvent) -> Vec<Command> {
+        if self.ip.editing {
+            match key.code {
+                KeyCode::Enter => self.ip.editing = false,
+                KeyCode::Esc => {
+                    self.ip.editing = false;
+                    self.ip.filter.clear();
+                }
+                KeyCode::Backspace => {
+                    self.ip.filter.pop();
+                }
+                KeyCode::Char(c) if c.is_ascii_hexdigit() || c == ':' || c == '.' => {
+                    self.ip.filter.push(c.to_ascii_lowercase())
+                }
+                _ => {}
+            }
+            self.ip.selected = 0;
+            self.ip.pair_selected = 0;
+            return Vec::new();
+        }
         if self.hosts.editing {
             match key.code {
                 KeyCode::Enter => self.hosts.editing = false,
@@ -489,6 +626,13 @@ impl App {
             }
             Action::ReverseSort => self.hosts.ascending = !self.hosts.ascending,
             Action::Filter => self.hosts.editing = true,
+            Action::IpSort => {
+                let i = IpHostColumn::ALL.iter().position(|c| *c == self.ip.sort).unwrap_or(0);
+                self.ip.sort = IpHostColumn::ALL[(i + 1) % IpHostColumn::ALL.len()];
+                self.ip.ascending = self.ip.sort == IpHostColumn::Address;
+            }
+            Action::IpReverseSort => self.ip.ascending = !self.ip.ascending,
+            Action::IpFilter => self.ip.editing = true,
             Action::Enter => {
                 if self.matrix.peers_of.is_none() {
                     self.matrix.peers_of = self.matrix_pairs().get(self.matrix.selected).map(|p| p.source_address);
@@ -498,6 +642,7 @@ impl App {
             Action::Back => match self.screen {
                 Screen::Matrix => self.matrix.peers_of = None,
                 Screen::Hosts => self.hosts.filter.clear(),
+                Screen::IpHosts | Screen::IpMatrix => self.ip.filter.clear(),
                 _ => {}
             },
             Action::NextInterval => self.history += 1,
@@ -543,11 +688,17 @@ impl App {
             Screen::Matrix if self.matrix.peers_of.is_some() => self.peers().len(),
             Screen::Matrix => self.matrix_pairs().len(),
             Screen::Capture => self.packets().len(),
+            Screen::IpHosts => self.ip_host_rows().len(),
+            Screen::IpMatrix => self.ip_pairs().len(),
+            Screen::Protocols => self.protocol_rows().len(),
             _ => return,
         };
         let selected = match self.screen {
             Screen::Hosts => &mut self.hosts.selected,
             Screen::Matrix => &mut self.matrix.selected,
+            Screen::IpHosts => &mut self.ip.selected,
+            Screen::IpMatrix => &mut self.ip.pair_selected,
+            Screen::Protocols => &mut self.ip.protocol_selected,
             _ => &mut self.capture.selected,
         };
         *selected = selected.saturating_add_signed(by).min(len.saturating_sub(1));
@@ -782,6 +933,138 @@ impl App {
             .filter(|b| b.ether_history_index == control.history_control_index)
             .collect();
         Some((control, buckets))
+    }
+
+    /// A MAC address as the screens show it: with its vendor's first word when the registry
+    /// names it (`00:00:0c:01:02:03 Cisco`).
+    pub fn mac_label(&self, mac: MacAddr) -> String {
+        match self.vendors.of(mac).and_then(|v| v.split([' ', ',']).next()) {
+            Some(vendor) => format!("{mac} {}", vendor.chars().take(12).collect::<String>()),
+            None => mac.to_string(),
+        }
+    }
+
+    /// The width of a MAC address column: room for the vendor when names are known.
+    pub fn mac_width(&self) -> u16 {
+        if self.vendors.is_empty() { 17 } else { 30 }
+    }
+
+    /// The data source shown, as the RMON2 control rows name it.
+    fn data_source(&self) -> Option<DataSource> {
+        self.ether_stats().map(|e| e.ether_stats_data_source)
+    }
+
+    /// The hlHostControl row of the data source shown, else the first.
+    pub fn hl_host_control_index(&self) -> Option<u16> {
+        let rows = &self.snapshot()?.tables.hl_host_control;
+        let ds = self.data_source();
+        rows.iter()
+            .find(|r| Some(r.hl_host_control_data_source) == ds)
+            .or(rows.first())
+            .map(|r| r.hl_host_control_index)
+    }
+
+    /// The hlMatrixControl row of the data source shown, else the first.
+    pub fn hl_matrix_control_index(&self) -> Option<u16> {
+        let rows = &self.snapshot()?.tables.hl_matrix_control;
+        let ds = self.data_source();
+        rows.iter()
+            .find(|r| Some(r.hl_matrix_control_data_source) == ds)
+            .or(rows.first())
+            .map(|r| r.hl_matrix_control_index)
+    }
+
+    /// The protocolDistControl row of the data source shown, else the first.
+    pub fn protocol_dist_control_index(&self) -> Option<u16> {
+        let rows = &self.snapshot()?.tables.protocol_dist_control;
+        let ds = self.data_source();
+        rows.iter()
+            .find(|r| Some(r.protocol_dist_control_data_source) == ds)
+            .or(rows.first())
+            .map(|r| r.protocol_dist_control_index)
+    }
+
+    /// The IP hosts shown: filtered by address, sorted as asked (busiest sender first).
+    pub fn ip_host_rows(&self) -> Vec<&NlHostEntry> {
+        let index = self.hl_host_control_index();
+        let filter = &self.ip.filter;
+        let mut rows: Vec<&NlHostEntry> = self
+            .snapshot()
+            .into_iter()
+            .flat_map(|s| &s.tables.nl_host)
+            .filter(|h| Some(h.hl_host_control_index) == index)
+            .filter(|h| filter.is_empty() || h.nl_host_address.to_string().contains(filter.as_str()))
+            .collect();
+        let column = self.ip.sort;
+        rows.sort_by(|a, b| {
+            let order = match column {
+                IpHostColumn::Address => a.nl_host_address.cmp(&b.nl_host_address),
+                _ => column.key(a).cmp(&column.key(b)).then(a.nl_host_address.cmp(&b.nl_host_address)),
+            };
+            if self.ip.ascending { order } else { order.reverse() }
+        });
+        rows
+    }
+
+    /// The MAC address an IP address was last sent from on the data source shown
+    /// (addressMapTable).
+    pub fn ip_mac(&self, address: NetAddr) -> Option<MacAddr> {
+        let ds = self.data_source();
+        let maps = &self.snapshot()?.tables.address_map;
+        maps.iter()
+            .filter(|m| m.address_map_network_address == address)
+            .find(|m| ds.is_none_or(|ds| m.address_map_source.0 == ds.oid()))
+            .map(|m| m.address_map_physical_address)
+    }
+
+    /// The IP conversations shown: filtered by either address, busiest (octets) first.
+    pub fn ip_pairs(&self) -> Vec<&NlMatrixSdEntry> {
+        let index = self.hl_matrix_control_index();
+        let filter = &self.ip.filter;
+        let matches = |a: &NetAddr| filter.is_empty() || a.to_string().contains(filter.as_str());
+        let mut pairs: Vec<&NlMatrixSdEntry> = self
+            .snapshot()
+            .into_iter()
+            .flat_map(|s| &s.tables.nl_matrix_sd)
+            .filter(|p| Some(p.hl_matrix_control_index) == index)
+            .filter(|p| matches(&p.source_address) || matches(&p.dest_address))
+            .collect();
+        pairs.sort_by(|a, b| {
+            b.octets
+                .cmp(&a.octets)
+                .then(a.source_address.cmp(&b.source_address))
+                .then(a.dest_address.cmp(&b.dest_address))
+        });
+        pairs
+    }
+
+    /// The protocol distribution of the data source shown, in the order of the names (a
+    /// protocol under the one above it).
+    pub fn protocol_rows(&self) -> Vec<ProtocolRow> {
+        let Some(s) = self.snapshot() else { return Vec::new() };
+        let index = self.protocol_dist_control_index();
+        let mut rows: Vec<ProtocolRow> = s
+            .tables
+            .protocol_dist_stats
+            .iter()
+            .filter(|r| Some(r.protocol_dist_control_index) == index)
+            .map(|r| ProtocolRow {
+                local_index: r.protocol_dir_local_index,
+                descr: s
+                    .tables
+                    .protocol_dir
+                    .iter()
+                    .find(|d| d.protocol_dir_local_index == r.protocol_dir_local_index)
+                    .map_or_else(
+                        || format!("protocol {}", r.protocol_dir_local_index),
+                        |d| d.protocol_dir_descr.clone(),
+                    ),
+                pkts: r.protocol_dist_stats_pkts,
+                octets: r.protocol_dist_stats_octets,
+            })
+            .collect();
+        rows.sort_by(|a, b| a.descr.cmp(&b.descr));
+        rows
     }
 
     /// The capture buffer shown.

@@ -40,6 +40,11 @@ pub enum Action {
     /// Capture: the next buffer; write it as pcap.
     NextBuffer,
     WriteBuffer,
+    /// IP hosts: the next sort column; the other order. IP hosts and conversations: type an
+    /// address filter.
+    IpSort,
+    IpReverseSort,
+    IpFilter,
 }
 
 /// One binding: the key, where it works (None: everywhere), and what the help says.
@@ -61,7 +66,7 @@ const fn on(screen: Screen, keys: &'static str, action: Action, help: &'static s
 /// The help overlay's lines, in this order.
 pub const BINDINGS: &[Binding] = &[
     global("Tab / Shift-Tab", Action::NextScreen, "next / previous screen"),
-    global("1-7", Action::Show(Screen::Overview), "a screen by its number"),
+    global("1-9, 0", Action::Show(Screen::Overview), "a screen by its number (0: the tenth)"),
     global("[ / ]", Action::NextSource, "previous / next data source"),
     global("↑ ↓ PgUp PgDn Home End", Action::Down, "move in a list"),
     global("p", Action::Pause, "pause / resume the readings"),
@@ -76,6 +81,8 @@ pub const BINDINGS: &[Binding] = &[
     on(Screen::History, "i", Action::NextInterval, "the next history interval"),
     on(Screen::Capture, "b", Action::NextBuffer, "the next capture buffer"),
     on(Screen::Capture, "w", Action::WriteBuffer, "write the buffer as pcap"),
+    on(Screen::IpHosts, "s / S", Action::IpSort, "sort by the next column / reverse"),
+    on(Screen::IpHosts, "/", Action::IpFilter, "filter by address (conversations too)"),
 ];
 
 /// The action of `key` on `screen`, if any.
@@ -89,7 +96,8 @@ pub fn action(screen: Screen, key: KeyEvent) -> Option<Action> {
         KeyCode::Char('?') => Some(Action::Help),
         KeyCode::Tab => Some(Action::NextScreen),
         KeyCode::BackTab => Some(Action::PrevScreen),
-        KeyCode::Char(c @ '1'..='7') => Screen::ALL.get(usize::from(c as u8 - b'1')).copied().map(Action::Show),
+        KeyCode::Char(c @ '1'..='9') => Screen::ALL.get(usize::from(c as u8 - b'1')).copied().map(Action::Show),
+        KeyCode::Char('0') => Screen::ALL.get(9).copied().map(Action::Show),
         KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
         KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
         KeyCode::PageUp => Some(Action::PageUp),
@@ -115,6 +123,10 @@ pub fn action(screen: Screen, key: KeyEvent) -> Option<Action> {
         (Screen::History, KeyCode::Char('i')) => Some(Action::NextInterval),
         (Screen::Capture, KeyCode::Char('b')) => Some(Action::NextBuffer),
         (Screen::Capture, KeyCode::Char('w')) => Some(Action::WriteBuffer),
+        (Screen::IpHosts, KeyCode::Char('s')) => Some(Action::IpSort),
+        (Screen::IpHosts, KeyCode::Char('S')) => Some(Action::IpReverseSort),
+        (Screen::IpHosts | Screen::IpMatrix, KeyCode::Char('/')) => Some(Action::IpFilter),
+        (Screen::IpHosts | Screen::IpMatrix, KeyCode::Esc) => Some(Action::Back),
         _ => None,
     }
 }

@@ -11,6 +11,7 @@ use crate::live::{RunOptions, run_embedded};
 use crate::replay::{Embedding, ReplayOptions, Speed, replay_embedded_inputs};
 use crate::snmp::serve::AgentSetup;
 use crate::tui::app::App;
+use crate::tui::oui::Vendors;
 use crate::tui::source::local::{Ended, LocalSource};
 use crate::tui::source::remote::{RemoteSource, Snmp2c};
 use crate::tui::stderr::Redirect;
@@ -99,7 +100,7 @@ fn replay_inner(
         })
         .map_err(|e| LaunchError::Thread("replay", e))?;
     let source = LocalSource::new(title.clone(), taps, runner, stop);
-    term::run(Box::new(source), App::new(title, tui.capture_dir.clone()), tui.refresh).map_err(LaunchError::Terminal)
+    term::run(Box::new(source), new_app(title, tui), tui.refresh).map_err(LaunchError::Terminal)
 }
 
 /// Captures live on `options.interfaces` into an embedded probe and watches it.
@@ -120,7 +121,7 @@ fn live_inner(options: RunOptions, agent: Option<AgentSetup>, tui: &TuiOptions) 
         })
         .map_err(|e| LaunchError::Thread("capture", e))?;
     let source = LocalSource::new(title.clone(), taps, runner, stop);
-    term::run(Box::new(source), App::new(title, tui.capture_dir.clone()), tui.refresh).map_err(LaunchError::Terminal)
+    term::run(Box::new(source), new_app(title, tui), tui.refresh).map_err(LaunchError::Terminal)
 }
 
 /// Watches the RMON agent at `agent` (HOST[:PORT]) over SNMPv2c.
@@ -144,5 +145,12 @@ fn remote_inner(
     let walker = Snmp2c::connect(agent, community, write_community, timeout).map_err(LaunchError::Agent)?;
     let source = RemoteSource::new(agent.to_string(), walker);
     let title = format!("agent {agent}");
-    term::run(Box::new(source), App::new(title, tui.capture_dir.clone()), tui.refresh).map_err(LaunchError::Terminal)
+    term::run(Box::new(source), new_app(title, tui), tui.refresh).map_err(LaunchError::Terminal)
+}
+
+/// The UI's state for a launch, with the machine's MAC vendor names when it has the registry.
+fn new_app(title: String, tui: &TuiOptions) -> App {
+    let mut app = App::new(title, tui.capture_dir.clone());
+    app.vendors = Arc::new(Vendors::load());
+    app
 }

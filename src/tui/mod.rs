@@ -12,6 +12,7 @@ mod fixture;
 pub mod format;
 pub mod keys;
 pub mod launch;
+pub mod oui;
 pub mod packet_view;
 pub mod screens;
 pub mod source;

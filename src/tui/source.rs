@@ -43,6 +43,12 @@ pub struct Groups {
     pub high_capacity: bool,
     /// HC-RMON's mediaIndependentTable.
     pub media_independent: bool,
+    /// RMON2's network layer: protocolDirTable, protocolDist, addressMap, nlHost, nlMatrix.
+    pub protocol_dir: bool,
+    pub protocol_dist: bool,
+    pub address_map: bool,
+    pub nl_host: bool,
+    pub nl_matrix: bool,
 }
 
 impl Groups {
@@ -59,6 +65,11 @@ impl Groups {
         event: true,
         high_capacity: true,
         media_independent: true,
+        protocol_dir: true,
+        protocol_dist: true,
+        address_map: true,
+        nl_host: true,
+        nl_matrix: true,
     };
 }
 
@@ -75,10 +86,15 @@ pub struct Wants {
     pub history: bool,
     /// captureBufferTable, with the packets' octets (Capture).
     pub capture_packets: bool,
+    /// nlHostTable and addressMapTable (IP hosts).
+    pub ip_hosts: bool,
+    /// nlMatrixSDTable (IP conversations).
+    pub ip_matrix: bool,
 }
 
 impl Wants {
-    pub const ALL: Wants = Wants { hosts: true, matrix: true, history: true, capture_packets: true };
+    pub const ALL: Wants =
+        Wants { hosts: true, matrix: true, history: true, capture_packets: true, ip_hosts: true, ip_matrix: true };
 }
 
 /// A hostTopN report to start on the probe.

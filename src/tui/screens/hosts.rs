@@ -29,7 +29,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     .style(header_style());
     let body = rows.iter().map(|h| {
         Row::new(vec![
-            format::mac(h.host_address),
+            app.mac_label(h.host_address),
             number(h.host_in_pkts, exact),
             number(h.host_out_pkts, exact),
             number(h.host_in_octets, exact),
@@ -42,7 +42,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     });
     let n = if exact { 13 } else { 6 };
     let widths = [
-        Constraint::Length(17),
+        Constraint::Length(app.mac_width()),
         Constraint::Length(n),
         Constraint::Length(n),
         Constraint::Length(n + 2),

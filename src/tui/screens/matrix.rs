@@ -16,7 +16,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let peers = app.peers();
         let rows = peers.iter().map(|p| {
             Row::new(vec![
-                format::mac(p.address),
+                app.mac_label(p.address),
                 number(p.pkts_to, exact),
                 number(p.octets_to, exact),
                 number(p.pkts_from, exact),
@@ -29,7 +29,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Table::new(
                 rows,
                 [
-                    Constraint::Length(17),
+                    Constraint::Length(app.mac_width()),
                     Constraint::Length(n),
                     Constraint::Length(n),
                     Constraint::Length(n),
@@ -40,7 +40,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             .row_highlight_style(selected_style())
             .block(Block::bordered().title(format!(
                 "peers of {} · {} (Esc: back)",
-                format::mac(host),
+                app.mac_label(host),
                 peers.len()
             ))),
             area,
@@ -51,8 +51,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let pairs = app.matrix_pairs();
     let rows = pairs.iter().map(|p| {
         Row::new(vec![
-            format::mac(p.source_address),
-            format::mac(p.dest_address),
+            app.mac_label(p.source_address),
+            app.mac_label(p.dest_address),
             number(p.pkts, exact),
             number(p.octets, exact),
             number(p.errors, exact),
@@ -64,8 +64,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Table::new(
             rows,
             [
-                Constraint::Length(17),
-                Constraint::Length(17),
+                Constraint::Length(app.mac_width()),
+                Constraint::Length(app.mac_width()),
                 Constraint::Length(n),
                 Constraint::Length(n + 2),
                 Constraint::Length(7),

@@ -6,8 +6,11 @@ mod capture;
 mod help;
 mod history;
 mod hosts;
+mod ip_hosts;
+mod ip_matrix;
 mod matrix;
 mod overview;
+mod protocols;
 mod topn;
 
 use ratatui::Frame;
@@ -51,6 +54,9 @@ pub fn render(app: &App, frame: &mut Frame) {
                 Screen::History => history::render(app, frame, body),
                 Screen::Alarms => alarms::render(app, frame, body),
                 Screen::Capture => capture::render(app, frame, body),
+                Screen::IpHosts => ip_hosts::render(app, frame, body),
+                Screen::IpMatrix => ip_matrix::render(app, frame, body),
+                Screen::Protocols => protocols::render(app, frame, body),
             },
         },
     }
@@ -70,6 +76,9 @@ fn missing_group(screen: Screen, g: Groups) -> Option<&'static str> {
         Screen::History if !g.history => Some("history group (historyControlTable, etherHistoryTable)"),
         Screen::Alarms if !g.alarm && !g.event => Some("alarm and event groups"),
         Screen::Capture if !g.filter && !g.capture => Some("filter and capture groups"),
+        Screen::IpHosts if !g.nl_host => Some("RMON2 nlHost group (hlHostControlTable, nlHostTable)"),
+        Screen::IpMatrix if !g.nl_matrix => Some("RMON2 nlMatrix group (hlMatrixControlTable, nlMatrixSDTable)"),
+        Screen::Protocols if !g.protocol_dist => Some("RMON2 protocol distribution group (protocolDistStatsTable)"),
         _ => None,
     }
 }
@@ -79,7 +88,13 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            format!("{} {}", i + 1, if area.width < 100 { s.title().replace(' ', "") } else { s.title().to_string() })
+            // Narrow: numbers, and the name of the screen on show; wider, short names.
+            let title = match area.width {
+                0..110 if *s != app.screen => "",
+                0..140 => s.short_title(),
+                _ => s.title(),
+            };
+            format!("{} {title}", (i + 1) % 10).trim_end().to_string()
         })
         .collect();
     let selected = Screen::ALL.iter().position(|s| *s == app.screen).unwrap_or(0);

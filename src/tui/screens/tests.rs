@@ -7,6 +7,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::tui::app::{App, Event, Screen};
 use crate::tui::fixture;
+use crate::tui::oui::Vendors;
 use crate::tui::screens::render;
 use crate::tui::source::Groups;
 
@@ -21,8 +22,9 @@ fn press(app: &mut App, code: KeyCode) {
 }
 
 fn screen(app: &mut App, screen: Screen) {
+    // Screens 1 to 9 by their digit, the tenth by 0.
     let n = Screen::ALL.iter().position(|s| *s == screen).unwrap() as u8;
-    press(app, KeyCode::Char((b'1' + n) as char));
+    press(app, KeyCode::Char(if n == 9 { '0' } else { (b'1' + n) as char }));
     assert_eq!(app.screen, screen);
 }
 
@@ -105,4 +107,55 @@ fn a_mini_rmon_agent_without_hosts_says_so() {
     screen(&mut app, Screen::History);
     let text = format!("{}", draw(&app, 80, 24));
     assert!(!text.contains("does not implement"), "{text}");
+}
+
+#[test]
+fn ip_screens_filter_by_address_and_show_vendors() {
+    let mut app = fixture::app(Groups::ALL);
+    // The lab's hosts are 02:72:6d:70:00:0N; a registry that names their OUI.
+    app.vendors = std::sync::Arc::new(Vendors::parse("02-72-6D   (hex)\t\tLab Networks Inc\n"));
+    screen(&mut app, Screen::IpHosts);
+    let text = format!("{}", draw(&app, 100, 30));
+    let first = text.lines().nth(3).unwrap();
+    assert!(first.contains("10.77.0.1") && first.contains("02:72:6d:70:00:01 Lab"), "{first}");
+    press(&mut app, KeyCode::Char('/'));
+    for c in "fe80".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.ip_host_rows().len(), 4, "the four link-local addresses");
+    insta::assert_snapshot!("IpHosts_filtered_with_vendors", draw(&app, 100, 30));
+    // The same filter on the conversations: those with a link-local end.
+    screen(&mut app, Screen::IpMatrix);
+    assert!(app.ip_pairs().iter().all(|p| p.source_address.to_string().starts_with("fe80")
+        || p.dest_address.to_string().starts_with("fe80")));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.ip_pairs().len(), 34);
+    // From OutOctets, the third column on: InPkts, busiest first.
+    screen(&mut app, Screen::IpHosts);
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Char('s'));
+    }
+    assert_eq!(app.ip_host_rows()[0].nl_host_address.to_string(), "10.77.0.3");
+    // The Hosts screen names the vendor too.
+    screen(&mut app, Screen::Hosts);
+    let text = format!("{}", draw(&app, 120, 40));
+    assert!(text.contains("02:72:6d:70:00:01 Lab"), "{text}");
+}
+
+#[test]
+fn protocols_are_a_tree_whose_link_layer_is_every_good_frame() {
+    let mut app = fixture::app(Groups::ALL);
+    screen(&mut app, Screen::Protocols);
+    let rows = app.protocol_rows();
+    let names: Vec<&str> = rows.iter().map(|r| r.descr.as_str()).collect();
+    assert_eq!(names[..3], ["ether2", "ether2.arp", "ether2.ip"]);
+    let ether2 = rows.iter().find(|r| r.descr == "ether2").unwrap();
+    let (ip, ipv6, arp) = ["ether2.ip", "ether2.ipv6", "ether2.arp"]
+        .map(|n| rows.iter().find(|r| r.descr == n).map_or(0, |r| r.pkts))
+        .into();
+    assert_eq!(ether2.pkts, ip + ipv6 + arp, "every frame of the lab capture is IPv4, IPv6 or ARP");
+    assert_eq!(ether2.pkts, 2600);
+    let text = format!("{}", draw(&app, 80, 24));
+    assert!(text.contains("100.0%"), "{text}");
 }

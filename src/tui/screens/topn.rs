@@ -28,15 +28,18 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let rows = ranked.iter().enumerate().map(|(i, r)| {
         Row::new(vec![
             format!("{}", i + 1),
-            format::mac(r.address),
+            app.mac_label(r.address),
             format!("{}/s", format::si(r.rate)),
             format::count(r.change),
         ])
     });
     frame.render_widget(
-        Table::new(rows, [Constraint::Length(4), Constraint::Length(17), Constraint::Length(10), Constraint::Min(10)])
-            .header(Row::new(vec!["rank", "address", "rate", "change"]).style(header_style()))
-            .block(Block::bordered().title(format::fit(&title, usize::from(area.width.saturating_sub(4))))),
+        Table::new(
+            rows,
+            [Constraint::Length(4), Constraint::Length(app.mac_width()), Constraint::Length(10), Constraint::Min(10)],
+        )
+        .header(Row::new(vec!["rank", "address", "rate", "change"]).style(header_style()))
+        .block(Block::bordered().title(format::fit(&title, usize::from(area.width.saturating_sub(4))))),
         ranking_area,
     );
 
@@ -98,7 +101,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .map(|e| {
             Row::new(vec![
                 e.host_top_n_index.to_string(),
-                format::mac(e.host_top_n_address),
+                app.mac_label(e.host_top_n_address),
                 format::count(e.host_top_n_rate),
             ])
         })
@@ -109,7 +112,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         format!("hostTopNTable report {report}")
     };
     frame.render_widget(
-        Table::new(entries, [Constraint::Length(4), Constraint::Length(17), Constraint::Min(8)])
+        Table::new(entries, [Constraint::Length(4), Constraint::Length(app.mac_width()), Constraint::Min(8)])
             .header(Row::new(vec!["#", "address", "rate"]).style(header_style()))
             .block(Block::bordered().title(title)),
         report_area,

@@ -189,6 +189,11 @@ impl<W: Walker> RemoteSource<W> {
             event: self.has(9, 1, 7),
             high_capacity: self.has(1, 7, 2),
             media_independent: self.has(21, 1, 31),
+            protocol_dir: self.has(11, 2, 10),
+            protocol_dist: self.has(12, 1, 6),
+            address_map: self.has(13, 4, 5),
+            nl_host: self.has(14, 1, 12),
+            nl_matrix: self.has(15, 1, 12),
         }
     }
 
@@ -250,6 +255,9 @@ impl<W: Walker> RemoteSource<W> {
             tables.matrix_sd = last.tables.matrix_sd.clone();
             tables.ether_history = last.tables.ether_history.clone();
             tables.capture_buffer = last.tables.capture_buffer.clone();
+            tables.nl_host = last.tables.nl_host.clone();
+            tables.address_map = last.tables.address_map.clone();
+            tables.nl_matrix_sd = last.tables.nl_matrix_sd.clone();
         }
         let mut reader = TableReader { walker: &mut self.walker, groups, wants, tables, error: None };
         RmonTables::visit(&mut reader);
@@ -386,7 +394,19 @@ impl<W: Walker> TableReader<'_, W> {
             (8, 3) => g.capture && w.capture_packets && hc,
             (9, 1 | 2) => g.event,
             (21, 1) => g.media_independent,
-            // hostTimeTable and matrixDSTable hold what hostTable and matrixSDTable do.
+            (11, 2) => g.protocol_dir,
+            (12, 1 | 2) => g.protocol_dist,
+            (12, 3) => g.protocol_dist && hc,
+            (13, 4) => g.address_map,
+            (13, 5) => g.address_map && w.ip_hosts,
+            (14, 1) => g.nl_host,
+            (14, 2) => g.nl_host && w.ip_hosts,
+            (14, 3) => g.nl_host && w.ip_hosts && hc,
+            (15, 1) => g.nl_matrix,
+            (15, 2) => g.nl_matrix && w.ip_matrix,
+            (15, 6) => g.nl_matrix && w.ip_matrix && hc,
+            // hostTimeTable and matrixDSTable (nlMatrixDSTable) hold what hostTable and
+            // matrixSDTable (nlMatrixSDTable) do.
             _ => false,
         }
     }

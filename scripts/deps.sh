@@ -6,7 +6,8 @@
 #
 #   build: what `cargo build` needs beyond the Rust toolchain: a C compiler for -sys crates,
 #          libpcap's headers (the pcap engine), clang, libelf and m4 (xsk-rs builds libxdp and
-#          libbpf, with the XDP program, from source)
+#          libbpf, with the XDP program, from source), and the IEEE OUI registry (ieee-data)
+#          the terminal UI reads MAC vendor names from
 #   test:  build, plus tshark (the oracle), tcpdump, python3, net-snmp's tools (the manager the
 #          agent is checked with; snmptrapd, which its traps are checked with), libsmi's
 #          smilint (mibs/RMONPROBE-MIB is checked with it) and the namespace lab's programs
@@ -29,6 +30,8 @@ build_deps() {
   want_pkg libpcap-dev
   want_pkg libelf-dev
   want_pkg zlib1g-dev
+  # Not for building: the IEEE OUI registry, from which the terminal UI names MAC vendors.
+  want_pkg ieee-data
 }
 
 case "${1:-build}" in

@@ -29,6 +29,9 @@ out=$dir/fresh.report.json
 
 scripts/lab.sh record "$cap" "$seconds"
 python3 scripts/expected_from_tshark.py "$cap" >"$expected"
+# RMON2's network layer, from tshark too (nlHost, nlMatrix, addressMap, protocolDist).
+expected2=$dir/fresh.rmon2.expected.json
+python3 scripts/expected_rmon2_from_tshark.py "$cap" >"$expected2"
 
 # The replay under test, against tshark's figures for the same fresh file.
 cargo build --release --locked --quiet
@@ -37,6 +40,7 @@ echo "capture:  $cap ($(capinfos -c -M "$cap" | awk -F': *' '/Number of packets/
 echo "expected: $expected"
 echo "report:   $out"
 python3 scripts/compare_report.py "$expected" "$out"
+python3 scripts/compare_report.py "$expected2" "$out"
 buckets=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["etherHistoryTable"]))' "$expected")
 echo "complete 30-second buckets compared: $buckets"
 if [ "$seconds" -ge 95 ] && [ "$buckets" -lt 3 ]; then
@@ -84,8 +88,10 @@ if [ -z "$server" ] || ! snmpget -v2c -c public -t 1 -r 1 -On "$agent" .1.3.6.1.
 fi
 walk=$dir/fresh.walk
 : >"$walk"
-# etherStatsTable, hostTable, matrixSDTable, matrixDSTable, etherHistoryTable.
-for table in 1.3.6.1.2.1.16.1.1 1.3.6.1.2.1.16.4.2 1.3.6.1.2.1.16.6.2 1.3.6.1.2.1.16.6.3 1.3.6.1.2.1.16.2.2; do
+# etherStatsTable, hostTable, matrixSDTable, matrixDSTable, etherHistoryTable; RMON2's
+# protocolDistStatsTable, addressMapTable, nlHostTable, nlMatrixSDTable, nlMatrixDSTable.
+for table in 1.3.6.1.2.1.16.1.1 1.3.6.1.2.1.16.4.2 1.3.6.1.2.1.16.6.2 1.3.6.1.2.1.16.6.3 1.3.6.1.2.1.16.2.2 \
+  1.3.6.1.2.1.16.12.2 1.3.6.1.2.1.16.13.5 1.3.6.1.2.1.16.14.2 1.3.6.1.2.1.16.15.2 1.3.6.1.2.1.16.15.3; do
   out=$(snmpbulkwalk -v2c -c public -Cr50 -On -OQ -Oe -Ot -Ox "$agent" "$table" 2>"$dir/fresh.walk.stderr") || {
     echo "lab-fresh-check: snmpbulkwalk of $table failed:" >&2
     cat "$dir/fresh.walk.stderr" >&2
@@ -110,6 +116,8 @@ PY
 echo "walk:     $walk"
 python3 scripts/snmp_compare.py "$inventory" "$snmp_expected" "$walk" \
   etherStatsTable hostTable matrixSDTable matrixDSTable etherHistoryTable
+python3 scripts/snmp_compare.py "$inventory" "$expected2" "$walk" \
+  protocolDistStatsTable addressMapTable nlHostTable nlMatrixSDTable nlMatrixDSTable
 kill -TERM "$server"
 status=0
 wait "$server" || status=$?

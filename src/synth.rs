@@ -4,8 +4,11 @@
 //! Frames are 64, 576 and 1500 octets on the wire (FCS included; the file holds them without the
 //! FCS, as Linux captures do) in the ratio 7:4:1. Each station talks to a few fixed peers, as real
 //! hosts talk to their servers, so the matrix holds a realistic number of conversations; a few
-//! percent of frames are ARP broadcasts and IPv4 multicasts. The generator keeps its own tally
-//! of what it wrote, which tests compare with what the probe counts.
+//! percent of frames are ARP broadcasts and IPv4 multicasts. Stations have IPv4 addresses
+//! (10.x.y.z) and IPv6 ones (fd00::n): the conversations with every fourth station run over IPv6
+//! when the frame is big enough for an IPv6 header (576 and 1500 octets), the rest over IPv4, so
+//! RMON2's network layer has both to count. The generator keeps its own tally of what it wrote,
+//! which tests compare with what the probe counts.
 
 use std::io::{self, Write};
 
@@ -111,6 +114,32 @@ fn ipv4_udp(buf: &mut Vec<u8>, dst: MacAddr, src: MacAddr, src_ip: [u8; 4], dst_
     buf.resize(len, 0);
 }
 
+/// Writes an IPv6/UDP frame of `len` captured octets (at least 62) into `buf`.
+fn ipv6_udp(buf: &mut Vec<u8>, dst: MacAddr, src: MacAddr, src_ip: [u8; 16], dst_ip: [u8; 16], len: usize) {
+    buf.clear();
+    buf.extend_from_slice(&dst.0);
+    buf.extend_from_slice(&src.0);
+    buf.extend_from_slice(&[0x86, 0xdd]);
+    let payload = (len - 14 - 40) as u16;
+    buf.extend_from_slice(&[0x60, 0, 0, 0]);
+    buf.extend_from_slice(&payload.to_be_bytes());
+    buf.extend_from_slice(&[17, 64]);
+    buf.extend_from_slice(&src_ip);
+    buf.extend_from_slice(&dst_ip);
+    buf.extend_from_slice(&[0x30, 0x39, 0x00, 0x35]);
+    buf.extend_from_slice(&payload.to_be_bytes());
+    buf.extend_from_slice(&[0, 0]);
+    buf.resize(len, 0);
+}
+
+/// Station `id`'s IPv6 address: fd00::(id + 1).
+fn ipv6_of(id: u32) -> [u8; 16] {
+    let mut a = [0u8; 16];
+    a[0] = 0xfd;
+    a[12..].copy_from_slice(&(id + 1).to_be_bytes());
+    a
+}
+
 fn ip_of(id: u32) -> [u8; 4] {
     let n = id + 1;
     [10, (n >> 16) as u8, (n >> 8) as u8, n as u8]
@@ -153,7 +182,12 @@ pub fn generate(out: impl Write, options: &SynthOptions) -> io::Result<SynthTall
             tally.multicast += 1;
         } else {
             let dst_id = peer_of(src_id, rng.below(u64::from(options.peers.max(1))) as u32, stations);
-            ipv4_udp(&mut buf, station_mac(dst_id), src, ip_of(src_id), ip_of(dst_id), caplen);
+            // A quarter of the conversations of frames big enough for it run over IPv6.
+            if wire_len > 64 && dst_id % 4 == 0 {
+                ipv6_udp(&mut buf, station_mac(dst_id), src, ipv6_of(src_id), ipv6_of(dst_id), caplen);
+            } else {
+                ipv4_udp(&mut buf, station_mac(dst_id), src, ip_of(src_id), ip_of(dst_id), caplen);
+            }
         }
         let wire = buf.len() as u32 + FCS_LEN;
         match wire {

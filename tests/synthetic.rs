@@ -93,6 +93,17 @@ fn counts_equal_the_generators_tally() {
     let pairs: u64 = t.matrix_sd.iter().map(|m| m.pkts).sum();
     assert_eq!(pairs, tally.frames);
     assert!(t.hosts.len() > 500);
+    // RMON2: every frame but the ARP broadcasts is IP, a share of it IPv6; the IP hosts' Out
+    // packets add up to the IP frames, and the protocol distribution agrees.
+    let dist = |local: u32| t.protocol_dist_stats.iter().find(|r| r.protocol_dir_local_index == local);
+    let (ipv4, ipv6) = (dist(3).unwrap().protocol_dist_stats_pkts, dist(4).unwrap().protocol_dist_stats_pkts);
+    assert_eq!(dist(5).unwrap().protocol_dist_stats_pkts, tally.broadcast, "ether2.arp");
+    assert_eq!(ipv4 + ipv6 + tally.broadcast, tally.frames);
+    assert!(ipv6 > tally.frames / 20, "IPv6 frames: {ipv6}");
+    let out_by = |v6: bool| -> u64 {
+        t.nl_host.iter().filter(|h| h.nl_host_address.is_v6() == v6).map(|h| h.nl_host_out_pkts).sum()
+    };
+    assert_eq!((out_by(false), out_by(true)), (ipv4, ipv6));
     std::fs::remove_file(path).unwrap();
 }
 

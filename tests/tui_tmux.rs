@@ -132,6 +132,23 @@ fn tui_replay_in_tmux_shows_every_screen_and_quits_on_q() {
         String::from_utf8_lossy(&out.stdout).lines().count()
     };
     assert_eq!((count("frame"), count("eth.type == 0x0800 && ip.proto == 1")), (149, 149));
+    // RMON2's screens: IP hosts (the busiest sender 10.77.0.1, with its MAC from the address
+    // map), a filter to the IPv6 link-local hosts, IP conversations, and the protocols.
+    tmux.keys("Tab");
+    let ip_hosts = tmux.wait_for("nlHostTable 1 · 15 addresses", Duration::from_secs(3));
+    let first = ip_hosts.lines().nth(3).unwrap_or_default();
+    assert!(first.contains("10.77.0.1") && first.contains("02:72:6d:70:00:01"), "{ip_hosts}");
+    for key in ["/", "f", "e", "8", "0", "Enter"] {
+        tmux.keys(key);
+    }
+    let filtered = tmux.wait_for("4 addresses · filter \"fe80\"", Duration::from_secs(3));
+    assert!(filtered.contains("fe80::72:6dff:fe70:1"), "{filtered}");
+    tmux.keys("Escape");
+    tmux.keys("Tab");
+    tmux.wait_for("nlMatrixSDTable 1 · 34 conversations", Duration::from_secs(3));
+    tmux.keys("Tab");
+    let protocols = tmux.wait_for("protocolDistStatsTable 1 · 8 protocols", Duration::from_secs(3));
+    assert!(protocols.contains("icmpv6") && protocols.contains("100.0%"), "{protocols}");
     // Tab from the last screen comes back to the first.
     tmux.keys("Tab");
     tmux.wait_for("etherStatsPkts", Duration::from_secs(3));

@@ -76,4 +76,13 @@ mod tests {
         assert_eq!(v.of(MacAddr([0x00, 0x11, 0x22, 0, 0, 1])), None);
         assert!(Vendors::parse("garbage\n(hex)\nzz-zz-zz (hex) x").is_empty());
     }
+
+    #[test]
+    fn the_debian_registry_is_read_when_installed() {
+        // scripts/deps.sh installs ieee-data with the build's packages.
+        assert!(Path::new(IEEE_OUI).exists(), "{IEEE_OUI}: install ieee-data (scripts/deps.sh build)");
+        let v = Vendors::load();
+        assert!(v.names.len() > 10_000, "{} organizations", v.names.len());
+        assert!(v.of(MacAddr([0x00, 0x00, 0x0c, 0x07, 0xac, 0x01])).is_some_and(|n| n.starts_with("Cisco")));
+    }
 }

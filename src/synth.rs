@@ -183,7 +183,7 @@ pub fn generate(out: impl Write, options: &SynthOptions) -> io::Result<SynthTall
         } else {
             let dst_id = peer_of(src_id, rng.below(u64::from(options.peers.max(1))) as u32, stations);
             // A quarter of the conversations of frames big enough for it run over IPv6.
-            if wire_len > 64 && dst_id % 4 == 0 {
+            if wire_len > 64 && dst_id.is_multiple_of(4) {
                 ipv6_udp(&mut buf, station_mac(dst_id), src, ipv6_of(src_id), ipv6_of(dst_id), caplen);
             } else {
                 ipv4_udp(&mut buf, station_mac(dst_id), src, ip_of(src_id), ip_of(dst_id), caplen);

@@ -72,7 +72,12 @@ TABLES = {
     "matrixDSHighCapacityTable": ("1.3.6.1.2.1.16.6.6.1",
                                   [("matrixDSIndex", "i"), ("matrixDSDestAddress", "mac"),
                                    ("matrixDSSourceAddress", "mac")]),
-    # RMON2-MIB (RFC 4502), the network layer, and HC-RMON's views of it.
+    # RMON2-MIB (RFC 4502): its additions to the RMON-1 control tables (AUGMENTS), ...
+    "etherStats2Table": (f"{R2}.1.4.1", [("etherStatsIndex", "i")]),
+    "historyControl2Table": (f"{R2}.2.5.1", [("historyControlIndex", "i")]),
+    "hostControl2Table": (f"{R2}.4.4.1", [("hostControlIndex", "i")]),
+    "matrixControl2Table": (f"{R2}.6.4.1", [("matrixControlIndex", "i")]),
+    # ... the network layer, and HC-RMON's views of it.
     "protocolDirTable": (f"{R2}.11.2.1", [("protocolDirID", "pid"), ("protocolDirParameters", "oct")]),
     "protocolDistControlTable": (f"{R2}.12.1.1", [("protocolDistControlIndex", "i")]),
     "protocolDistStatsTable": (f"{R2}.12.2.1", DIST_INDEX),

@@ -1160,8 +1160,9 @@ pub mod hc {
 /// Columns are `NUMBER "mibName" KIND field;` where KIND is `overflow` (Counter32: the count
 /// divided by 2^32), `count` (Counter64: the exact count, put back into the row by a remote
 /// agent's value), `gauge_overflow` / `gauge` (Gauge32 and CounterBasedGauge64, for rates and
-/// buckets), `low` (Gauge32: the count modulo 2^32), or `zero_based_overflow` (RMON2's views:
-/// the overflow as a ZeroBasedCounter32).
+/// buckets), `low` (Gauge32: the count modulo 2^32), `zero_based_overflow` (RMON2's views: the
+/// overflow as a ZeroBasedCounter32), `ticks` (a TimeTicks field) or `none_dropped` (RMON2's
+/// DroppedFrames columns: 0, the probe sheds no frame for a row; the field is the row's index).
 #[macro_export]
 macro_rules! mib_view {
     (
@@ -1197,6 +1198,14 @@ macro_rules! mib_view_column {
     ($entry:ty, $num:literal, $col:literal, overflow, $field:ident) => {
         $crate::mib_view_column!(@derived $entry, $num, $col, $crate::mib::schema::Syntax::Counter32,
             |e: &$entry| $crate::mib::schema::hc::overflow(e.$field))
+    };
+    ($entry:ty, $num:literal, $col:literal, ticks, $field:ident) => {
+        $crate::mib_view_column!(@derived $entry, $num, $col, $crate::mib::schema::Syntax::TimeTicks,
+            |e: &$entry| $crate::mib::schema::Cell::Uint(e.$field))
+    };
+    ($entry:ty, $num:literal, $col:literal, none_dropped, $field:ident) => {
+        $crate::mib_view_column!(@derived $entry, $num, $col, $crate::mib::schema::Syntax::Counter32,
+            |_: &$entry| $crate::mib::schema::Cell::Uint(0))
     };
     ($entry:ty, $num:literal, $col:literal, zero_based_overflow, $field:ident) => {
         $crate::mib_view_column!(@derived $entry, $num, $col, $crate::mib::schema::Syntax::ZeroBasedCounter32,

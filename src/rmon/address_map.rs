@@ -8,12 +8,9 @@ use crate::rmon::table::{LruTable, TableHasher};
 
 pub use crate::mib::rmon2::address_map::{AddressMapControlEntry, AddressMapEntry};
 
-/// A network address of one protocol.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct MapKey {
-    pub local_index: u32,
-    pub address: NetAddr,
-}
+/// A network address of one protocol: nlHost's key, so that a frame's source is hashed once
+/// for both tables.
+pub use crate::rmon::nl_host::HostKey as MapKey;
 
 /// The MAC address last seen with a network address, when it last changed, and when it was
 /// last seen.
@@ -40,10 +37,17 @@ impl AddressMapTable {
     /// Learns the source of a good frame: `address` of protocol `local_index` was sent from
     /// the frame's source MAC.
     pub fn learn(&mut self, frame: &Frame, local_index: u32, address: NetAddr) {
+        let hash = self.map.hash(&MapKey { local_index, address });
+        self.learn_hashed(frame, local_index, address, hash);
+    }
+
+    /// [`AddressMapTable::learn`] with the hash of the key known.
+    #[inline]
+    pub fn learn_hashed(&mut self, frame: &Frame, local_index: u32, address: NetAddr, hash: u64) {
         let Some((_, mac)) = frame.addresses else { return };
         let now = frame.time;
         let mut made = false;
-        let (m, evicted) = self.map.get_or_insert_with(MapKey { local_index, address }, || {
+        let (m, evicted) = self.map.get_or_insert_with_hashed(MapKey { local_index, address }, hash, || {
             made = true;
             Mapping { physical: mac, changed: now, seen: now }
         });
@@ -54,6 +58,12 @@ impl AddressMapTable {
         m.seen = now;
         self.inserts += u64::from(made);
         self.deletes += u64::from(evicted.is_some());
+    }
+
+    /// Starts loading the slot of an address (see [`LruTable::prefetch`]).
+    #[inline]
+    pub fn prefetch(&self, hash: u64) {
+        self.map.prefetch(hash);
     }
 
     pub fn len(&self) -> usize {

@@ -166,6 +166,8 @@ pub struct HostControl {
     pub data_source: DataSource,
     pub owner: Owner,
     pub status: EntryStatus,
+    /// When the row last became valid (RMON2's LastCreateTime: etherStatsCreateTime and the like).
+    pub created: Timestamp,
 }
 
 impl From<&HostEntry> for HostTimeEntry {

@@ -107,6 +107,8 @@ pub struct MatrixControl {
     pub data_source: DataSource,
     pub owner: Owner,
     pub status: EntryStatus,
+    /// When the row last became valid (RMON2's LastCreateTime: etherStatsCreateTime and the like).
+    pub created: Timestamp,
 }
 
 impl From<MatrixSdEntry> for MatrixDsEntry {

@@ -11,6 +11,7 @@
 //! etherStats.
 
 use crate::mib::tc::RowStatus;
+use crate::mib::time::Timestamp;
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 use crate::rmon::statistics::EtherStatsCounters;
 
@@ -23,6 +24,8 @@ pub struct MediaIndependentControl {
     pub owner: Owner,
     /// Valid: active; under creation: notInService or notReady (see [`MediaIndependentEntry::new`]).
     pub status: EntryStatus,
+    /// When the row last became valid (RMON2's LastCreateTime: etherStatsCreateTime and the like).
+    pub created: Timestamp,
 }
 
 impl MediaIndependentEntry {

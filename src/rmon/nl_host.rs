@@ -65,11 +65,25 @@ impl NlHostTable {
 
     /// Counts a good frame of the network protocol `network` from `source` to `dest`.
     pub fn count(&mut self, frame: &Frame, network: NetworkProtocol, source: NetAddr, dest: NetAddr) {
+        let key = |address| HostKey { local_index: network.local_index, address };
+        let (source_hash, dest_hash) = (self.hosts.hash(&key(source)), self.hosts.hash(&key(dest)));
+        self.count_hashed(frame, network, (source, source_hash), (dest, dest_hash));
+    }
+
+    /// [`NlHostTable::count`] with the hashes of both hosts' keys known.
+    #[inline]
+    pub fn count_hashed(
+        &mut self,
+        frame: &Frame,
+        network: NetworkProtocol,
+        (source, source_hash): (NetAddr, u64),
+        (dest, dest_hash): (NetAddr, u64),
+    ) {
         let octets = u64::from(frame.wire_len);
         let now = frame.time;
         let local_index = network.local_index;
-        let (h, evicted) =
-            self.hosts.get_or_insert_with(HostKey { local_index, address: source }, || NlHostState::new(now));
+        let source_key = HostKey { local_index, address: source };
+        let (h, evicted) = self.hosts.get_or_insert_with_hashed(source_key, source_hash, || NlHostState::new(now));
         if h.out_pkts == 0 && h.in_pkts == 0 {
             self.inserts += 1;
         }
@@ -80,8 +94,8 @@ impl NlHostTable {
         }
         h.changed = now;
         self.deletes += u64::from(evicted.is_some());
-        let (h, evicted) =
-            self.hosts.get_or_insert_with(HostKey { local_index, address: dest }, || NlHostState::new(now));
+        let dest_key = HostKey { local_index, address: dest };
+        let (h, evicted) = self.hosts.get_or_insert_with_hashed(dest_key, dest_hash, || NlHostState::new(now));
         if h.out_pkts == 0 && h.in_pkts == 0 {
             self.inserts += 1;
         }
@@ -89,6 +103,13 @@ impl NlHostTable {
         h.in_octets += octets;
         h.changed = now;
         self.deletes += u64::from(evicted.is_some());
+    }
+
+    /// Starts loading the slots of both hosts of a frame (see [`LruTable::prefetch`]).
+    #[inline]
+    pub fn prefetch(&self, source_hash: u64, dest_hash: u64) {
+        self.hosts.prefetch(source_hash);
+        self.hosts.prefetch(dest_hash);
     }
 
     pub fn len(&self) -> usize {

@@ -52,14 +52,28 @@ impl NlMatrixTable {
 
     /// Counts a good frame of the network protocol `network` from `source` to `dest`.
     pub fn count(&mut self, frame: &Frame, network: NetworkProtocol, source: NetAddr, dest: NetAddr) {
+        let hash = self.pairs.hash(&PairKey { local_index: network.local_index, source, dest });
+        self.count_hashed(frame, network, source, dest, hash);
+    }
+
+    /// [`NlMatrixTable::count`] with the hash of the pair's key known.
+    #[inline]
+    pub fn count_hashed(&mut self, frame: &Frame, network: NetworkProtocol, source: NetAddr, dest: NetAddr, hash: u64) {
         let now = frame.time;
         let key = PairKey { local_index: network.local_index, source, dest };
-        let (p, evicted) = self.pairs.get_or_insert_with(key, || NlPairState { created: now, ..Default::default() });
+        let (p, evicted) =
+            self.pairs.get_or_insert_with_hashed(key, hash, || NlPairState { created: now, ..Default::default() });
         self.inserts += u64::from(p.pkts == 0);
         p.pkts += 1;
         p.octets += u64::from(frame.wire_len);
         p.changed = now;
         self.deletes += u64::from(evicted.is_some());
+    }
+
+    /// Starts loading the slot of a frame's pair (see [`LruTable::prefetch`]).
+    #[inline]
+    pub fn prefetch(&self, hash: u64) {
+        self.pairs.prefetch(hash);
     }
 
     pub fn len(&self) -> usize {

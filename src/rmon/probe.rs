@@ -352,6 +352,8 @@ pub struct EtherStatsControl {
     pub data_source: DataSource,
     pub owner: Owner,
     pub status: EntryStatus,
+    /// When the row last became valid (RMON2's LastCreateTime: etherStatsCreateTime and the like).
+    pub created: Timestamp,
 }
 
 /// What one round of [`Probe::run_alarms`] did that its caller must act on.
@@ -550,7 +552,12 @@ impl Probe {
                 self.check_source("etherStats", *index, *data_source)?;
                 self.ether_stats.insert(
                     *index,
-                    EtherStatsControl { data_source: *data_source, owner: owner.clone(), status: valid },
+                    EtherStatsControl {
+                        data_source: *data_source,
+                        owner: owner.clone(),
+                        status: valid,
+                        created: self.start,
+                    },
                 );
             }
             RowRequest::History { index, data_source, interval, buckets_requested, owner } => {
@@ -570,8 +577,10 @@ impl Probe {
             }
             RowRequest::Hosts { index, data_source, owner } => {
                 self.check_source("hostControl", *index, *data_source)?;
-                self.hosts
-                    .insert(*index, HostControl { data_source: *data_source, owner: owner.clone(), status: valid });
+                self.hosts.insert(
+                    *index,
+                    HostControl { data_source: *data_source, owner: owner.clone(), status: valid, created: self.start },
+                );
             }
             RowRequest::HostTopN { index, host_index, rate_base, time_remaining, requested_size, owner } => {
                 if !self.hosts.get(host_index).is_some_and(|h| h.status == valid) {
@@ -595,13 +604,25 @@ impl Probe {
                 self.check_source("mediaIndependent", *index, *data_source)?;
                 self.media_independent.insert(
                     *index,
-                    MediaIndependentControl { data_source: *data_source, owner: owner.clone(), status: valid },
+                    MediaIndependentControl {
+                        data_source: *data_source,
+                        owner: owner.clone(),
+                        status: valid,
+                        created: self.start,
+                    },
                 );
             }
             RowRequest::Matrix { index, data_source, owner } => {
                 self.check_source("matrixControl", *index, *data_source)?;
-                self.matrix
-                    .insert(*index, MatrixControl { data_source: *data_source, owner: owner.clone(), status: valid });
+                self.matrix.insert(
+                    *index,
+                    MatrixControl {
+                        data_source: *data_source,
+                        owner: owner.clone(),
+                        status: valid,
+                        created: self.start,
+                    },
+                );
             }
             RowRequest::Channel {
                 index,
@@ -966,7 +987,9 @@ impl Probe {
                 .iter()
                 .filter_map(|s| s.ether_stats(row.data_source, index))
                 .fold(EtherStatsCounters::default(), |sum, c| sum.plus(&c));
-            t.ether_stats.push(EtherStatsEntry::new(index, row.data_source, &counters, row.owner.clone(), row.status));
+            let mut entry = EtherStatsEntry::new(index, row.data_source, &counters, row.owner.clone(), row.status);
+            entry.ether_stats_create_time = ticks(Some(row.created));
+            t.ether_stats.push(entry);
         }
 
         for (&index, row) in &self.media_independent {
@@ -1003,6 +1026,7 @@ impl Probe {
                 host_control_table_size: merged.hosts.len() as u64,
                 host_control_last_delete_time: ticks(merged.last_delete),
                 host_control_owner: row.owner.clone(),
+                host_control_create_time: ticks(Some(row.created)),
                 host_control_status: row.status,
             });
             t.host_time.extend(merged.hosts.iter().map(HostTimeEntry::from));
@@ -1040,6 +1064,7 @@ impl Probe {
                 matrix_control_last_delete_time: ticks(merged.last_delete),
                 matrix_control_owner: row.owner.clone(),
                 matrix_control_status: row.status,
+                matrix_control_create_time: ticks(Some(row.created)),
             });
             t.matrix_sd.extend(merged.sd_entries(index));
             t.matrix_ds.extend(merged.ds_entries(index));

@@ -144,15 +144,23 @@ macro_rules! source_row {
         impl ControlRow for $row {
             const GROUP: Option<Group> = Some(Group::$group);
 
-            fn created(_: &Limits, _: Timestamp) -> Self {
-                Self { data_source: DataSource::UNSET, owner: Owner::default(), status: EntryStatus::UnderCreation }
+            fn created(_: &Limits, now: Timestamp) -> Self {
+                Self {
+                    data_source: DataSource::UNSET,
+                    owner: Owner::default(),
+                    status: EntryStatus::UnderCreation,
+                    created: now,
+                }
             }
 
             fn status(&self) -> EntryStatus {
                 self.status
             }
 
-            fn set_status(&mut self, status: EntryStatus, _: Timestamp) {
+            fn set_status(&mut self, status: EntryStatus, now: Timestamp) {
+                if status == EntryStatus::Valid && self.status != EntryStatus::Valid {
+                    self.created = now;
+                }
                 self.status = status;
             }
 

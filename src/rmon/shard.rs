@@ -19,9 +19,11 @@ use crate::rmon::filter::{ChannelCounter, ChannelFilters};
 use crate::rmon::history::HistoryRecorder;
 use crate::rmon::hosts::HostTable;
 use crate::rmon::matrix::{MatrixTable, Pair};
+use crate::rmon::nl_host::HostKey;
 use crate::rmon::nl_host::NlHostTable;
 use crate::rmon::nl_matrix::NlMatrixTable;
-use crate::rmon::protocol_dir::{Directory, DirectoryMap};
+use crate::rmon::nl_matrix::PairKey;
+use crate::rmon::protocol_dir::{Classified, Directory, DirectoryMap};
 use crate::rmon::protocol_dist::ProtocolDistCounts;
 use crate::rmon::statistics::EtherStatsCounters;
 use crate::rmon::table::TableHasher;
@@ -198,29 +200,74 @@ impl SourceShard {
             && self.nl_matrix.is_empty())
     }
 
+    /// Starts loading the RMON2 table slots a frame will use (see [`Shard::count_batch`]).
+    fn prefetch_rmon2(&self, facts: &Rmon2Facts) {
+        let Some((net, _, _)) = facts.classified.network else { return };
+        if net.host {
+            for (_, hosts) in &self.nl_host {
+                hosts.prefetch(facts.source_hash, facts.dest_hash);
+            }
+        }
+        if net.matrix {
+            for (_, matrix) in &self.nl_matrix {
+                matrix.prefetch(facts.pair_hash);
+            }
+        }
+        if net.address_map {
+            for (_, map) in &self.address_map {
+                map.prefetch(facts.source_hash);
+            }
+        }
+    }
+
     /// Counts a good frame in the RMON2 tables, by the protocols of its stack the directory holds.
-    fn count_rmon2(&mut self, frame: &Frame, bytes: &[u8], directory: &DirectoryMap) {
-        let Some(layers) = network::parse(bytes) else { return };
-        let c = directory.classify(&layers);
+    fn count_rmon2(&mut self, frame: &Frame, facts: &Rmon2Facts) {
+        let c = &facts.classified;
         for (_, dist) in &mut self.protocol_dist {
             dist.count(frame, c.protocols());
         }
         let Some((net, source, dest)) = c.network else { return };
         if net.host {
             for (_, hosts) in &mut self.nl_host {
-                hosts.count(frame, net, source, dest);
+                hosts.count_hashed(frame, net, (source, facts.source_hash), (dest, facts.dest_hash));
             }
         }
         if net.matrix {
             for (_, matrix) in &mut self.nl_matrix {
-                matrix.count(frame, net, source, dest);
+                matrix.count_hashed(frame, net, source, dest, facts.pair_hash);
             }
         }
         if net.address_map {
             for (_, map) in &mut self.address_map {
-                map.learn(frame, net.local_index, source);
+                map.learn_hashed(frame, net.local_index, source, facts.source_hash);
             }
         }
+    }
+}
+
+/// What RMON2 counts a frame by, worked out once: the directory's protocols of its stack, its
+/// network addresses, and the hashes of its table keys under the shard's hasher.
+#[derive(Clone, Copy, Debug, Default)]
+struct Rmon2Facts {
+    classified: Classified,
+    /// HostKey of the source (nlHost, addressMap) and of the destination (nlHost).
+    source_hash: u64,
+    dest_hash: u64,
+    /// PairKey (nlMatrix).
+    pair_hash: u64,
+}
+
+impl Rmon2Facts {
+    fn of(bytes: &[u8], directory: &DirectoryMap, hasher: &TableHasher) -> Option<Rmon2Facts> {
+        let classified = directory.classify(&network::parse(bytes)?);
+        let mut facts = Rmon2Facts { classified, ..Default::default() };
+        if let Some((net, source, dest)) = classified.network {
+            let local_index = net.local_index;
+            facts.source_hash = hasher.hash_one(HostKey { local_index, address: source });
+            facts.dest_hash = hasher.hash_one(HostKey { local_index, address: dest });
+            facts.pair_hash = hasher.hash_one(PairKey { local_index, source, dest });
+        }
+        Some(facts)
     }
 }
 
@@ -252,8 +299,9 @@ pub struct Shard {
     /// Shared by every host and matrix table of the shard, so that an address or a pair is
     /// hashed once per frame however many tables count it.
     hasher: TableHasher,
-    /// Scratch: the key hashes of the batch being counted.
+    /// Scratch: the key hashes of the batch being counted, and what RMON2 counts each frame by.
     hashes: Vec<KeyHashes>,
+    rmon2_facts: Vec<Option<Rmon2Facts>>,
     /// Whether some data source has a channel: only then does counting look at frame bytes.
     has_channels: bool,
     /// Capture buffers, each fed by its channel (bufferControlChannelIndex) while it is on.
@@ -282,6 +330,7 @@ impl Shard {
             top_n: Vec::new(),
             hasher: TableHasher::default(),
             hashes: Vec::new(),
+            rmon2_facts: Vec::new(),
             has_channels: false,
             buffers: Vec::new(),
             has_rmon2: false,
@@ -317,11 +366,25 @@ impl Shard {
     /// which the channels' filters look at.
     pub fn count_with_bytes(&mut self, frame: &Frame, bytes: &[u8]) {
         let hashes = self.key_hashes(frame);
-        self.count_hashed(frame, hashes, bytes);
+        let facts = self.rmon2_facts_of(frame, bytes);
+        self.count_hashed(frame, hashes, bytes, facts.as_ref());
+    }
+
+    /// What RMON2 counts `frame` by; None where no RMON2 row counts it (a bad frame, a data
+    /// source without RMON2 rows), so the network layer is parsed only when needed.
+    fn rmon2_facts_of(&self, frame: &Frame, bytes: &[u8]) -> Option<Rmon2Facts> {
+        if !self.has_rmon2 || !frame.is_good() {
+            return None;
+        }
+        let source = self.sources.get((frame.if_index as usize).wrapping_sub(1))?;
+        if !source.has_rmon2() {
+            return None;
+        }
+        Rmon2Facts::of(bytes, &self.directory, &self.hasher)
     }
 
     #[inline]
-    fn count_hashed(&mut self, frame: &Frame, hashes: KeyHashes, bytes: &[u8]) {
+    fn count_hashed(&mut self, frame: &Frame, hashes: KeyHashes, bytes: &[u8], rmon2: Option<&Rmon2Facts>) {
         let mut frame = *frame;
         if frame.time < self.now {
             frame.time = self.now;
@@ -350,8 +413,8 @@ impl Shard {
             }
         }
         // RMON2 counts good frames only (RFC 4502: no counters for packets with MAC errors).
-        if self.has_rmon2 && frame.is_good() && source.has_rmon2() {
-            source.count_rmon2(&frame, bytes, &self.directory);
+        if let Some(facts) = rmon2 {
+            source.count_rmon2(&frame, facts);
         }
     }
 
@@ -378,16 +441,35 @@ impl Shard {
                 }
             }
         }
-        if self.has_channels || self.has_rmon2 {
+        if self.has_rmon2 {
+            // RMON2's facts of every frame first, and their table slots requested, as above.
+            let bytes: Vec<&[u8]> = bytes.into_iter().collect();
+            let mut facts = std::mem::take(&mut self.rmon2_facts);
+            facts.clear();
+            for (at, frame) in frames.iter().enumerate() {
+                facts.push(self.rmon2_facts_of(frame, bytes.get(at).copied().unwrap_or_default()));
+            }
+            // In a loop of its own, with nothing else to do, so that the loads overlap.
+            for (frame, f) in frames.iter().zip(&facts) {
+                if let (Some(f), Some(source)) = (f, self.sources.get((frame.if_index as usize).wrapping_sub(1))) {
+                    source.prefetch_rmon2(f);
+                }
+            }
+            for (at, (frame, hashes)) in frames.iter().zip(&batch_hashes).enumerate() {
+                let frame_bytes = bytes.get(at).copied().unwrap_or_default();
+                self.count_hashed(frame, *hashes, frame_bytes, facts[at].as_ref());
+            }
+            self.rmon2_facts = facts;
+        } else if self.has_channels {
             // A frame the iterator has no bytes for (a caller that has none) is a frame of no
             // bytes to the filters, as with `count`.
             let mut bytes = bytes.into_iter();
             for (frame, hashes) in frames.iter().zip(&batch_hashes) {
-                self.count_hashed(frame, *hashes, bytes.next().unwrap_or_default());
+                self.count_hashed(frame, *hashes, bytes.next().unwrap_or_default(), None);
             }
         } else {
             for (frame, hashes) in frames.iter().zip(&batch_hashes) {
-                self.count_hashed(frame, *hashes, &[]);
+                self.count_hashed(frame, *hashes, &[], None);
             }
         }
         self.hashes = batch_hashes;
@@ -616,6 +698,7 @@ impl Shard {
             top_n: self.top_n.clone(),
             hasher: self.hasher.clone(),
             hashes: Vec::new(),
+            rmon2_facts: Vec::new(),
             has_channels: self.has_channels,
             buffers: if parts.buffers { self.buffers.clone() } else { Vec::new() },
             has_rmon2: self.has_rmon2,

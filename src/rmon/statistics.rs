@@ -119,6 +119,7 @@ impl EtherStatsEntry {
             ether_stats_pkts_1024_to_1518_octets: c.pkts_1024_to_1518_octets,
             ether_stats_owner: owner,
             ether_stats_status: status,
+            ether_stats_create_time: 0,
         }
     }
 }

@@ -40,6 +40,7 @@ use crate::mib::rmon2::protocol_dist::{
     PROTOCOL_DIST_CONTROL_TABLE, PROTOCOL_DIST_STATS_HIGH_CAPACITY_TABLE, PROTOCOL_DIST_STATS_TABLE,
     ProtocolDistControlEntry, ProtocolDistStatsEntry,
 };
+use crate::mib::rmon2::rmon1_additions;
 use crate::mib::schema::{Rows, Table, TableVisitor};
 pub use crate::rmon::rmon2_read::Rmon2Scalars;
 
@@ -115,6 +116,10 @@ rmon_tables! {
         nl_host = NL_HOST_HIGH_CAPACITY_TABLE,
         nl_matrix_sd = NL_MATRIX_SD_HIGH_CAPACITY_TABLE,
         nl_matrix_ds = NL_MATRIX_DS_HIGH_CAPACITY_TABLE,
+        ether_stats = rmon1_additions::ETHER_STATS_2_TABLE,
+        history_control = rmon1_additions::HISTORY_CONTROL_2_TABLE,
+        host_control = rmon1_additions::HOST_CONTROL_2_TABLE,
+        matrix_control = rmon1_additions::MATRIX_CONTROL_2_TABLE,
     }
 }
 

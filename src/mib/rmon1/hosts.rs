@@ -14,6 +14,10 @@ crate::mib_table! {
     4 host_control_last_delete_time: u64 = "hostControlLastDeleteTime", TimeTicks, ReadOnly;
     5 host_control_owner: Owner = "hostControlOwner", OWNER, ReadCreate;
     6 host_control_status: EntryStatus = "hostControlStatus", Status, ReadCreate;
+    extra {
+        /// sysUpTime (TimeTicks) when the row last became valid: RMON2's hostControlCreateTime.
+        host_control_create_time: u64,
+    }
 }
 
 crate::mib_table! {

@@ -14,6 +14,10 @@ crate::mib_table! {
     4 matrix_control_last_delete_time: u64 = "matrixControlLastDeleteTime", TimeTicks, ReadOnly;
     5 matrix_control_owner: Owner = "matrixControlOwner", OWNER, ReadCreate;
     6 matrix_control_status: EntryStatus = "matrixControlStatus", Status, ReadCreate;
+    extra {
+        /// sysUpTime (TimeTicks) when the row last became valid: RMON2's matrixControlCreateTime.
+        matrix_control_create_time: u64,
+    }
 }
 
 crate::mib_table! {

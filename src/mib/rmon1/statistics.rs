@@ -28,4 +28,9 @@ crate::mib_table! {
     19 ether_stats_pkts_1024_to_1518_octets: u64 = "etherStatsPkts1024to1518Octets", Counter32, ReadOnly;
     20 ether_stats_owner: Owner = "etherStatsOwner", OWNER, ReadCreate;
     21 ether_stats_status: EntryStatus = "etherStatsStatus", Status, ReadCreate;
+    extra {
+        /// sysUpTime (TimeTicks) when the row last became valid: RMON2's etherStatsCreateTime
+        /// (etherStats2Table, `mib/rmon2/rmon1_additions.rs`).
+        ether_stats_create_time: u64,
+    }
 }

@@ -14,6 +14,7 @@ pub mod nl_matrix;
 pub mod probe_config;
 pub mod protocol_dir;
 pub mod protocol_dist;
+pub mod rmon1_additions;
 
 /// A data table's size column, read-create, of the hl control tables: -1 asks for as many
 /// entries as the probe can give.

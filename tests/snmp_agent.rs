@@ -118,8 +118,10 @@ fn csnmp_reads_what_the_probe_counted() {
         // GETNEXT across the boundaries of tables, groups and MIB modules.
         let crossings = [
             (o("1.3.6.1.2.1.1.7.0", &[]), o("1.3.6.1.2.1.2.1.0", &[]), Some(Value::Integer(1))),
-            // etherStatsTable, then HC-RMON's etherStatsHighCapacityTable (1.7), then history.
-            (o(ETHER_STATS, &[21, 1]), o(ETHER_STATS_HC, &[1, 1]), Some(Value::Counter32(0))),
+            // etherStatsTable, then RMON2's etherStats2Table (1.4), HC-RMON's
+            // etherStatsHighCapacityTable (1.7), then history.
+            (o(ETHER_STATS, &[21, 1]), o("1.3.6.1.2.1.16.1.4.1.1.1", &[]), Some(Value::Counter32(0))),
+            (o("1.3.6.1.2.1.16.1.4.1.2.1", &[]), o(ETHER_STATS_HC, &[1, 1]), Some(Value::Counter32(0))),
             (o(ETHER_STATS_HC, &[16, 1]), o(HISTORY_CONTROL, &[1, 1]), Some(Value::Integer(1))),
             (o(HOST_CONTROL, &[6, 1]), o(HOST, &[1, 1]).then(&mac_index(a)), Some(Value::OctetString(a.0.to_vec()))),
             (o("1.3.6.1.2.1.2.2.1.20.1", &[]), o("1.3.6.1.2.1.11.1.0", &[]), None),
@@ -127,8 +129,14 @@ fn csnmp_reads_what_the_probe_counted() {
             // matrixDSHighCapacityTable (6.6), then RMON2's protocolDirLastChange (11.1), ...,
             // HC-RMON's mediaIndependentTable (21.1; its index is not-accessible, so column 2
             // comes first), then IF-MIB.
+            // (RMON2's matrixControl2Table, 6.4, between them.)
             (
                 o(MATRIX_DS, &[6, 1]).then(&mac_index(bc)).then(&mac_index(c)),
+                o("1.3.6.1.2.1.16.6.4.1.1.1", &[]),
+                Some(Value::Counter32(0)),
+            ),
+            (
+                o("1.3.6.1.2.1.16.6.4.1.2.1", &[]),
                 o(MATRIX_SD_HC, &[1, 1]).then(&mac_index(a)).then(&mac_index(b)),
                 Some(Value::Counter32(0)),
             ),

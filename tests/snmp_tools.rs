@@ -322,7 +322,14 @@ impl Inventory {
         let mut entries = BTreeMap::new();
         for r in &rows {
             if let Some(index) = r.get(5).and_then(|s| s.strip_prefix("INDEX{")).and_then(|s| s.strip_suffix('}')) {
-                let index = index.split(',').map(|c| c.trim().to_string()).collect();
+                let index: Vec<String> = index.split(',').map(|c| c.trim().to_string()).collect();
+                entries.insert(r[1].to_string(), (format!(".{}", r[0]), index));
+            }
+        }
+        // An entry that AUGMENTS another (RMON2's etherStats2Entry) has the other's index.
+        for r in &rows {
+            if let Some(base) = r.get(5).and_then(|s| s.strip_prefix("AUGMENTS{")).and_then(|s| s.strip_suffix('}')) {
+                let index = entries.get(base.trim()).map(|(_, index)| index.clone()).unwrap_or_default();
                 entries.insert(r[1].to_string(), (format!(".{}", r[0]), index));
             }
         }
@@ -452,11 +459,12 @@ fn walks_of_the_rmon_subtree_end_cleanly_with_every_instance_of_the_report() {
     let inventory = Inventory::load();
     let expected = inventory.instances(&agent.report);
     // The report has 18 RMON-1 tables, the 8 HC-RMON tables over their rows, HC-RMON's
-    // mediaIndependentTable, RMON2's 10 tables and HC-RMON's 4 views of them; filterTable,
+    // mediaIndependentTable, RMON2's 10 tables, HC-RMON's 4 views of them and RMON2's 4
+    // additions to the RMON-1 control tables; filterTable,
     // channelTable, bufferControlTable, captureBufferTable (and its HC table), alarmTable,
     // eventTable and logTable are empty here (no such rows), and an empty table has no instance
     // to walk.
-    assert_eq!(expected.len(), 18 + 8 + 1 + 10 + 4, "the report's tables: {:?}", expected.keys());
+    assert_eq!(expected.len(), 18 + 8 + 1 + 10 + 4 + 4, "the report's tables: {:?}", expected.keys());
     let mut walks = Vec::new();
     for version in ["-v1", "-v2c"] {
         // An SNMPv1 walk skips the Counter64 columns (RFC 3584 4.2.2.1); v2c walks every one.
@@ -533,8 +541,9 @@ fn bulkwalk_agrees_with_the_report_and_tshark_and_the_whole_mib_walks_to_end_of_
     let report = dir.path().join("agent.json");
     let summary = snmp_compare(&report, &walk);
     // RMON-MIB's 11 tables, the 7 HC-RMON-MIB tables over their rows, mediaIndependentTable,
-    // RMON2's 10 tables of the network layer and HC-RMON's 4 views of them.
-    assert!(summary.starts_with("snmp_compare: 33 tables"), "{summary}");
+    // RMON2's 10 tables of the network layer, HC-RMON's 4 views of them and RMON2's 4 additions
+    // to the RMON-1 control tables.
+    assert!(summary.starts_with("snmp_compare: 37 tables"), "{summary}");
     let report_rows: usize = agent
         .report
         .as_object()

@@ -99,6 +99,7 @@ fn setup() -> State {
         location: String::new(),
         services: SYS_SERVICES,
         enable_authen_traps: false,
+        time_filter_walk: Default::default(),
     };
     let config = AgentConfig {
         community: b"public".to_vec(),

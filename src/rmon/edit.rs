@@ -372,6 +372,16 @@ pub(super) fn reject(at: usize, error: EditError, reason: String) -> RejectedEdi
     RejectedEdit { at, error, reason }
 }
 
+/// The schema's refusal of a value as the edit's error.
+pub(super) fn refused(at: usize, refusal: Refusal) -> RejectedEdit {
+    match refusal {
+        Refusal::NotWritable(reason) => reject(at, EditError::NotWritable, reason),
+        Refusal::WrongType(reason) => reject(at, EditError::WrongType, reason),
+        Refusal::WrongLength(reason) => reject(at, EditError::WrongLength, reason),
+        Refusal::WrongValue(reason) => reject(at, EditError::WrongValue, reason),
+    }
+}
+
 /// The largest filterPktData, Mask or NotMask the probe takes (the schema's range).
 pub use crate::mib::rmon1::filter::MAX_FILTER_OCTETS;
 
@@ -720,12 +730,7 @@ impl Probe {
         };
         let name = column.name;
         let value = smi_value(&column, &edit.value).map_err(|(error, reason)| reject(at, error, reason))?;
-        column.check(&value).map_err(|refusal| match refusal {
-            Refusal::NotWritable(reason) => reject(at, EditError::NotWritable, reason),
-            Refusal::WrongType(reason) => reject(at, EditError::WrongType, reason),
-            Refusal::WrongLength(reason) => reject(at, EditError::WrongLength, reason),
-            Refusal::WrongValue(reason) => reject(at, EditError::WrongValue, reason),
-        })?;
+        column.check(&value).map_err(|refusal| refused(at, refusal))?;
         let Some(setting) = setting(&column, &value) else {
             return Err(reject(at, EditError::NotWritable, format!("{name} is not writable on this probe")));
         };

@@ -954,34 +954,28 @@ impl App {
         self.ether_stats().map(|e| e.ether_stats_data_source)
     }
 
+    /// The control row among `rows` whose data source is the one shown, else the first.
+    fn control_index<E>(&self, rows: &[E], source: fn(&E) -> DataSource, index: fn(&E) -> u16) -> Option<u16> {
+        let ds = self.data_source();
+        rows.iter().find(|r| Some(source(r)) == ds).or(rows.first()).map(index)
+    }
+
     /// The hlHostControl row of the data source shown, else the first.
     pub fn hl_host_control_index(&self) -> Option<u16> {
         let rows = &self.snapshot()?.tables.hl_host_control;
-        let ds = self.data_source();
-        rows.iter()
-            .find(|r| Some(r.hl_host_control_data_source) == ds)
-            .or(rows.first())
-            .map(|r| r.hl_host_control_index)
+        self.control_index(rows, |r| r.hl_host_control_data_source, |r| r.hl_host_control_index)
     }
 
     /// The hlMatrixControl row of the data source shown, else the first.
     pub fn hl_matrix_control_index(&self) -> Option<u16> {
         let rows = &self.snapshot()?.tables.hl_matrix_control;
-        let ds = self.data_source();
-        rows.iter()
-            .find(|r| Some(r.hl_matrix_control_data_source) == ds)
-            .or(rows.first())
-            .map(|r| r.hl_matrix_control_index)
+        self.control_index(rows, |r| r.hl_matrix_control_data_source, |r| r.hl_matrix_control_index)
     }
 
     /// The protocolDistControl row of the data source shown, else the first.
     pub fn protocol_dist_control_index(&self) -> Option<u16> {
         let rows = &self.snapshot()?.tables.protocol_dist_control;
-        let ds = self.data_source();
-        rows.iter()
-            .find(|r| Some(r.protocol_dist_control_data_source) == ds)
-            .or(rows.first())
-            .map(|r| r.protocol_dist_control_index)
+        self.control_index(rows, |r| r.protocol_dist_control_data_source, |r| r.protocol_dist_control_index)
     }
 
     /// The IP hosts shown: filtered by address, sorted as asked (busiest sender first).

@@ -7,10 +7,10 @@
 
 use crate::mib::Value;
 use crate::mib::rmon2::protocol_dir::{PROTOCOL_DIR_TABLE, ProtocolConfig, protocol_type};
-use crate::mib::schema::{Field, Refusal};
+use crate::mib::schema::Field;
 use crate::mib::tc::{Owner, RowStatus};
 use crate::mib::time::Timestamp;
-use crate::rmon::edit::{DirectoryEdit, EditError, RejectedEdit, reject, smi_value};
+use crate::rmon::edit::{DirectoryEdit, EditError, RejectedEdit, refused, reject, smi_value};
 use crate::rmon::probe::Probe;
 use crate::rmon::protocol_dir::{ProtocolDirRow, ProtocolKey, layers_of};
 
@@ -56,12 +56,7 @@ pub(super) fn apply(probe: &mut Probe, edits: &[(usize, &DirectoryEdit)], now: T
         };
         let name = column.name;
         let value = smi_value(&column, &edit.value).map_err(|(error, reason)| reject(at, error, reason))?;
-        column.check(&value).map_err(|refusal| match refusal {
-            Refusal::NotWritable(reason) => reject(at, EditError::NotWritable, reason),
-            Refusal::WrongType(reason) => reject(at, EditError::WrongType, reason),
-            Refusal::WrongLength(reason) => reject(at, EditError::WrongLength, reason),
-            Refusal::WrongValue(reason) => reject(at, EditError::WrongValue, reason),
-        })?;
+        column.check(&value).map_err(|refusal| refused(at, refusal))?;
         let Some(key) = key_of(&edit.instance) else {
             let reason =
                 format!("{name}: the index must be protocolDirID then protocolDirParameters, each length-prefixed");

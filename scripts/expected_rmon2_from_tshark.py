@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The RMON2 network-layer figures a capture should produce, worked out from tshark alone.
 
-    expected_rmon2_from_tshark.py CAPTURE [--fcs-present] [--port tcp:8443=12] > EXPECTED.json
+    expected_rmon2_from_tshark.py CAPTURE [--fcs-present] [--port tcp:8443=12]
+                                  [--top-n SECONDS [--top-n-size N]] > EXPECTED.json
 
 The test oracle for rmonprobe's RMON2 tables: it never runs rmonprobe and shares no code with
 it. tshark decodes each frame (Ethernet addresses and length, its protocol stack, the outermost
@@ -25,6 +26,13 @@ of a replayed file (hlHostControl 1, hlMatrixControl 1, protocolDistControl 1 on
                the destination; OutMacNonUnicastPkts: sent to a MAC broadcast or multicast.
   nlMatrix     (source, destination) address pairs; DS holds the same pairs.
   addressMap   each IP source address with the MAC source address it was last sent from.
+  nlMatrixTopN with --top-n D: an nlMatrixTopNControl row 1 on hlMatrixControl 1 ranking by
+               octets, reports of D seconds one after the other from the first frame (a frame
+               at a report's end belongs to the next); the last report to end by the last
+               frame's time, its conversations by octets (ties by protocol, source, destination
+               as the index orders addresses), at most N (default 150), each with the reverse
+               pair's packets and octets. Time never goes back (a frame stamped earlier counts at
+               the latest time seen).
 """
 
 import argparse
@@ -59,6 +67,7 @@ LOCAL = {
 IP_PROTOCOLS = {1: "icmp", 6: "tcp", 17: "udp"}
 FIELDS = [
     "frame.number",
+    "frame.time_epoch",
     "frame.len",
     "frame.cap_len",
     "frame.interface_id",
@@ -122,6 +131,8 @@ def main():
     ap.add_argument("capture")
     ap.add_argument("--fcs-present", action="store_true")
     ap.add_argument("--port", action="append", default=[], help="tcp:PORT=LOCAL or udp:PORT=LOCAL, under IPv4")
+    ap.add_argument("--top-n", type=int, default=0, help="nlMatrixTopN reports of this many seconds")
+    ap.add_argument("--top-n-size", type=int, default=150)
     args = ap.parse_args()
     ports = {}
     for spec in args.port:
@@ -131,8 +142,14 @@ def main():
 
     fcslens = [iface.fcslen for iface in pcapio.read_capture(args.capture)[0]]
     dist, hosts, pairs, amap = {}, {}, {}, {}
+    timed = []  # (ns, pair key, wire) of every counted IP frame, for the reports
+    first = latest = None
     for line in run_tshark(args.capture, args.fcs_present):
         row = dict(zip(FIELDS, line.split("\t")))
+        whole, _, frac = row["frame.time_epoch"].partition(".")
+        ns = int(whole) * 10**9 + int((frac + "000000000")[:9])
+        latest = ns if latest is None else max(latest, ns)
+        first = latest if first is None else first
         length, caplen = int(row["frame.len"]), int(row["frame.cap_len"])
         iface = int(row["frame.interface_id"] or 0)
         has_fcs = args.fcs_present or (iface < len(fcslens) and fcslens[iface] == 4)
@@ -175,6 +192,7 @@ def main():
         p = pairs.setdefault((local, src, dst), [0, 0])
         p[0] += 1
         p[1] += wire
+        timed.append((latest, (local, src, dst), wire))
         amap[(local, src)] = mac_src
 
     def order(key):
@@ -209,6 +227,27 @@ def main():
             for k, mac in sorted(amap.items(), key=lambda kv: order(kv[0]))
         ],
     }
+    if args.top_n > 0 and first is not None:
+        length = args.top_n * 10**9
+        ended = (latest - first) // length
+        report = []
+        if ended > 0:
+            start, end = first + (ended - 1) * length, first + ended * length
+            grew = {}
+            for ns, key, wire in timed:
+                if start <= ns < end:
+                    g = grew.setdefault(key, [0, 0])
+                    g[0] += 1
+                    g[1] += wire
+            ranked = sorted(grew.items(), key=lambda kv: (-kv[1][1], order(kv[0])))[: args.top_n_size]
+            for i, ((local, src, dst), g) in enumerate(ranked, 1):
+                back = grew.get((local, dst, src), [0, 0])
+                report.append({"nlMatrixTopNControlIndex": 1, "nlMatrixTopNIndex": i,
+                               "nlMatrixTopNProtocolDirLocalIndex": local, "nlMatrixTopNSourceAddress": src,
+                               "nlMatrixTopNDestAddress": dst, "nlMatrixTopNPktRate": g[0],
+                               "nlMatrixTopNReversePktRate": back[0], "nlMatrixTopNOctetRate": g[1],
+                               "nlMatrixTopNReverseOctetRate": back[1]})
+        result["nlMatrixTopNTable"] = report
     print(json.dumps(result, indent=1))
 
 

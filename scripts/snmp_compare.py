@@ -93,6 +93,9 @@ TABLES = {
     "nlMatrixDSTable": (f"{R2}.15.3.1", NL_DS_INDEX),
     "nlMatrixSDHighCapacityTable": (f"{R2}.15.6.1", NL_SD_INDEX),
     "nlMatrixDSHighCapacityTable": (f"{R2}.15.7.1", NL_DS_INDEX),
+    "nlMatrixTopNControlTable": (f"{R2}.15.4.1", [("nlMatrixTopNControlIndex", "i")]),
+    "nlMatrixTopNTable": (f"{R2}.15.5.1", [("nlMatrixTopNControlIndex", "i"), ("nlMatrixTopNIndex", "i")]),
+    "nlMatrixTopNHighCapacityTable": (f"{R2}.15.8.1", [("nlMatrixTopNControlIndex", "i"), ("nlMatrixTopNIndex", "i")]),
 }
 # etherHistoryTable rows of an expectation describe history row 1 only.
 MAX_SHOWN = 25

@@ -192,6 +192,7 @@ fn describe(row: &RowRequest) -> String {
         RowRequest::Event { index, .. } => format!("event {index}"),
         RowRequest::MediaIndependent { index, .. } => format!("mediaIndependent {index}"),
         RowRequest::Rmon2 { table, index, .. } => format!("{} {index}", table.name()),
+        RowRequest::NlMatrixTopN { index, .. } => format!("nlMatrixTopNControl {index}"),
     }
 }
 

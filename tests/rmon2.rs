@@ -24,6 +24,18 @@ const NL_MATRIX_SD: &str = "1.3.6.1.2.1.16.15.2.1";
 const ADDRESS_MAP: &str = "1.3.6.1.2.1.16.13.5.1";
 const PROTOCOL_DIST_STATS: &str = "1.3.6.1.2.1.16.12.2.1";
 const PROTOCOL_DIR: &str = "1.3.6.1.2.1.16.11.2.1";
+const NL_MATRIX_TOP_N: &str = "1.3.6.1.2.1.16.15.5.1";
+
+/// An nlMatrixTopN row beside the defaults: 30-second reports of the 5 busiest conversations
+/// by octets.
+const TOP_N_CONFIG: &str = r#"
+[[nlMatrixTopNControl]]
+nlMatrixTopNControlIndex = 1
+nlMatrixTopNControlMatrixIndex = 1
+nlMatrixTopNControlRateBase = "nlMatrixTopNOctets"
+nlMatrixTopNControlTimeRemaining = 30
+nlMatrixTopNControlRequestedSize = 5
+"#;
 /// TimeTicks: hundredths of a second, in nanoseconds.
 const TICK: u64 = 10_000_000;
 
@@ -180,9 +192,34 @@ fn lab_capture_over_snmp_equals_the_report_and_tshark() {
     let dir = Dir::new("rmon2-lab");
     let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/lab-basic.pcapng");
     let json = dir.0.join("report.json");
-    let served = serve(&capture, &json, &["--serve"]);
+    let config = dir.0.join("probe.toml");
+    fs::write(&config, TOP_N_CONFIG).unwrap();
+    let served = serve(&capture, &json, &["--serve", "--config", config.to_str().unwrap()]);
     let agent = &served.1;
     let report = wait_for_report(&json);
+
+    // The last 30-second nlMatrixTopN report: what tshark's frames of that window give.
+    let out = Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/expected_rmon2_from_tshark.py"))
+        .arg(&capture)
+        .args(["--top-n", "30", "--top-n-size", "5"])
+        .output()
+        .expect("python3 runs the oracle");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let oracle: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (want, got) = (rows(&oracle, "nlMatrixTopNTable"), rows(&report, "nlMatrixTopNTable"));
+    assert_eq!(want.len(), 5, "{want:?}");
+    for (w, g) in want.iter().zip(got) {
+        for (column, value) in w.as_object().unwrap() {
+            assert_eq!(&g[column], value, "nlMatrixTopNTable {column}: {g}");
+        }
+    }
+    assert_eq!(got.len(), want.len());
+    let control = &rows(&report, "nlMatrixTopNControlTable")[0];
+    assert_eq!(control["nlMatrixTopNControlGeneratedReports"], 3, "{control}");
+    let walked: BTreeMap<String, String> = walk("snmpbulkwalk", agent, NL_MATRIX_TOP_N).into_iter().collect();
+    assert_eq!(walked.get(&format!("{NL_MATRIX_TOP_N}.7.1.1")), Some(&n(&got[0]["nlMatrixTopNOctetRate"])));
+    assert_eq!(walked.len(), 5 * 7, "seven accessible columns of five entries");
 
     // The report agrees with tshark (scripts/expected_rmon2_from_tshark.py's expectation).
     let expected: Value = serde_json::from_str(

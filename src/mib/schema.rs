@@ -1161,7 +1161,8 @@ pub mod hc {
 /// divided by 2^32), `count` (Counter64: the exact count, put back into the row by a remote
 /// agent's value), `gauge_overflow` / `gauge` (Gauge32 and CounterBasedGauge64, for rates and
 /// buckets), `low` (Gauge32: the count modulo 2^32), `zero_based_overflow` (RMON2's views: the
-/// overflow as a ZeroBasedCounter32), `ticks` (a TimeTicks field) or `none_dropped` (RMON2's
+/// overflow as a ZeroBasedCounter32), `copy_index` / `copy_address` (a column of the row as it is:
+/// an index, an address), `ticks` (a TimeTicks field) or `none_dropped` (RMON2's
 /// DroppedFrames columns: 0, the probe sheds no frame for a row; the field is the row's index).
 #[macro_export]
 macro_rules! mib_view {
@@ -1198,6 +1199,15 @@ macro_rules! mib_view_column {
     ($entry:ty, $num:literal, $col:literal, overflow, $field:ident) => {
         $crate::mib_view_column!(@derived $entry, $num, $col, $crate::mib::schema::Syntax::Counter32,
             |e: &$entry| $crate::mib::schema::hc::overflow(e.$field))
+    };
+    ($entry:ty, $num:literal, $col:literal, copy_index, $field:ident) => {
+        $crate::mib_view_column!(@derived $entry, $num, $col,
+            $crate::mib::schema::Syntax::Integer { min: 1, max: i32::MAX as i64 },
+            |e: &$entry| $crate::mib::schema::Field::cell(&e.$field))
+    };
+    ($entry:ty, $num:literal, $col:literal, copy_address, $field:ident) => {
+        $crate::mib_view_column!(@derived $entry, $num, $col, $crate::mib::schema::Syntax::NetAddress,
+            |e: &$entry| $crate::mib::schema::Field::cell(&e.$field))
     };
     ($entry:ty, $num:literal, $col:literal, ticks, $field:ident) => {
         $crate::mib_view_column!(@derived $entry, $num, $col, $crate::mib::schema::Syntax::TimeTicks,

@@ -54,6 +54,7 @@ use crate::mib::rmon1::topn::HOST_TOP_N_CONTROL_TABLE;
 use crate::mib::rmon2::address_map::ADDRESS_MAP_CONTROL_TABLE;
 use crate::mib::rmon2::nl_host::HL_HOST_CONTROL_TABLE;
 use crate::mib::rmon2::nl_matrix::HL_MATRIX_CONTROL_TABLE;
+use crate::mib::rmon2::nl_matrix_top_n::{NL_MATRIX_TOP_N_CONTROL_TABLE, NlMatrixTopNRateBase};
 use crate::mib::rmon2::protocol_dist::PROTOCOL_DIST_CONTROL_TABLE;
 use crate::mib::schema::{ColumnInfo, Described, Refusal, Syntax};
 use crate::mib::tc::RowStatus;
@@ -96,10 +97,11 @@ pub enum ControlTable {
     AddressMapControl,
     HlHostControl,
     HlMatrixControl,
+    NlMatrixTopNControl,
 }
 
 impl ControlTable {
-    pub const ALL: [ControlTable; 15] = [
+    pub const ALL: [ControlTable; 16] = [
         ControlTable::EtherStats,
         ControlTable::HistoryControl,
         ControlTable::HostControl,
@@ -115,6 +117,7 @@ impl ControlTable {
         ControlTable::AddressMapControl,
         ControlTable::HlHostControl,
         ControlTable::HlMatrixControl,
+        ControlTable::NlMatrixTopNControl,
     ];
 
     /// The table's schema (`mib/rmon1/`): its name, and per column the name, syntax and range,
@@ -136,6 +139,7 @@ impl ControlTable {
             ControlTable::AddressMapControl => &ADDRESS_MAP_CONTROL_TABLE,
             ControlTable::HlHostControl => &HL_HOST_CONTROL_TABLE,
             ControlTable::HlMatrixControl => &HL_MATRIX_CONTROL_TABLE,
+            ControlTable::NlMatrixTopNControl => &NL_MATRIX_TOP_N_CONTROL_TABLE,
         }
     }
 
@@ -224,6 +228,9 @@ impl ControlTable {
             ControlTable::AddressMapControl => configured::<rmon2::AddressMapControl>(self, index, values),
             ControlTable::HlHostControl => configured::<rmon2::HlHostControl>(self, index, values),
             ControlTable::HlMatrixControl => configured::<rmon2::HlMatrixControl>(self, index, values),
+            ControlTable::NlMatrixTopNControl => {
+                configured::<crate::rmon::nl_matrix_top_n::NlMatrixTopNControl>(self, index, values)
+            }
         }
     }
 }
@@ -240,13 +247,14 @@ impl ControlTable {
     /// The tables in an order where every row comes after the rows it names: host tables
     /// before the reports that rank them, channels before their filters and buffers, events
     /// before the alarms that fire them. [`Probe::new`] takes rows in this order.
-    pub const DEPENDENCY_ORDER: [ControlTable; 15] = [
+    pub const DEPENDENCY_ORDER: [ControlTable; 16] = [
         ControlTable::EtherStats,
         ControlTable::MediaIndependent,
         ControlTable::ProtocolDistControl,
         ControlTable::AddressMapControl,
         ControlTable::HlHostControl,
         ControlTable::HlMatrixControl,
+        ControlTable::NlMatrixTopNControl,
         ControlTable::HistoryControl,
         ControlTable::HostControl,
         ControlTable::MatrixControl,
@@ -416,8 +424,12 @@ fn setting(column: &ColumnInfo, value: &Value) -> Option<Setting> {
         "historyControlInterval" => Setting::Interval(u32_()?),
         "hostTopNHostIndex" => Setting::HostIndex(u16_()?),
         "hostTopNRateBase" => Setting::RateBase(RateBase::from_value(i64::from(int()?))?),
-        "hostTopNTimeRemaining" => Setting::TimeRemaining(u32_()?),
-        "hostTopNRequestedSize" => Setting::RequestedSize(u32_()?),
+        "hostTopNTimeRemaining" | "nlMatrixTopNControlTimeRemaining" => Setting::TimeRemaining(u32_()?),
+        "hostTopNRequestedSize" | "nlMatrixTopNControlRequestedSize" => Setting::RequestedSize(u32_()?),
+        "nlMatrixTopNControlMatrixIndex" => Setting::MatrixIndex(u16_()?),
+        "nlMatrixTopNControlRateBase" => {
+            Setting::NlMatrixRateBase(NlMatrixTopNRateBase::from_value(i64::from(int()?))?)
+        }
         "alarmInterval" => Setting::AlarmInterval(u32_()?),
         "alarmVariable" => Setting::Variable(oid()?),
         "alarmSampleType" => Setting::SampleType(SampleType::from_value(i64::from(int()?))?),
@@ -564,6 +576,10 @@ macro_rules! on_rows {
             }
             ControlTable::HlMatrixControl => {
                 let $rows = &mut $probe.hl_matrix;
+                $body
+            }
+            ControlTable::NlMatrixTopNControl => {
+                let $rows = &mut $probe.nl_matrix_top_n;
                 $body
             }
         }
@@ -713,6 +729,7 @@ impl Probe {
             ControlTable::AddressMapControl => self.address_map.get(&index).map(|r| r.status),
             ControlTable::HlHostControl => self.hl_host.get(&index).map(|r| r.status),
             ControlTable::HlMatrixControl => self.hl_matrix.get(&index).map(|r| r.status),
+            ControlTable::NlMatrixTopNControl => self.nl_matrix_top_n.get(&index).map(|r| r.status),
         }
     }
 

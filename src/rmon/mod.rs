@@ -39,6 +39,7 @@ pub mod matrix;
 pub mod media_independent;
 pub mod nl_host;
 pub mod nl_matrix;
+pub mod nl_matrix_top_n;
 pub mod probe;
 pub mod protocol_dir;
 pub mod protocol_dist;

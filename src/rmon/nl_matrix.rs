@@ -70,6 +70,11 @@ impl NlMatrixTable {
         self.deletes += u64::from(evicted.is_some());
     }
 
+    /// Every conversation of the table, in no order.
+    pub fn iter(&self) -> impl Iterator<Item = (&PairKey, &NlPairState)> {
+        self.pairs.iter()
+    }
+
     /// Starts loading the slot of a frame's pair (see [`LruTable::prefetch`]).
     #[inline]
     pub fn prefetch(&self, hash: u64) {

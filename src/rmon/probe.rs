@@ -33,6 +33,7 @@ use crate::rmon::history::{self, HistoryControl, HistoryControlEntry, MAX_BUCKET
 use crate::rmon::hosts::{self, HostControl, HostControlEntry, HostTimeEntry, MAX_HOST_TABLE_SIZE};
 use crate::rmon::matrix::{self, MatrixControl, MatrixControlEntry};
 use crate::rmon::media_independent::{MediaIndependentControl, MediaIndependentEntry};
+use crate::rmon::nl_matrix_top_n::NlMatrixTopNControl;
 use crate::rmon::protocol_dir::Directory;
 use crate::rmon::row::{self, ControlRow, rmon2};
 use crate::rmon::shard::{Group, Shard, ShardCommand};
@@ -145,6 +146,16 @@ pub enum RowRequest {
         nl_max_desired: i32,
         al_max_desired: i32,
     },
+    /// nlMatrixTopN reports of `time_remaining` seconds each, one after the other, from the
+    /// moment the row is granted.
+    NlMatrixTopN {
+        index: u16,
+        matrix_index: u16,
+        rate_base: crate::rmon::nl_matrix_top_n::NlMatrixTopNRateBase,
+        time_remaining: u32,
+        requested_size: u32,
+        owner: Owner,
+    },
     /// A channel (channelIfIndex: `data_source`); its filters are [`RowRequest::Filter`] rows,
     /// which must come after it.
     Channel {
@@ -247,6 +258,7 @@ impl RowRequest {
             RowRequest::Matrix { index, .. } => ("matrixControl", *index),
             RowRequest::MediaIndependent { index, .. } => ("mediaIndependent", *index),
             RowRequest::Rmon2 { table, index, .. } => (table.name(), *index),
+            RowRequest::NlMatrixTopN { index, .. } => ("nlMatrixTopNControl", *index),
             RowRequest::Channel { index, .. } => ("channel", *index),
             RowRequest::Filter { index, .. } => ("filter", *index),
             RowRequest::BufferControl { index, .. } => ("bufferControl", *index),
@@ -307,6 +319,7 @@ impl RowRequest {
             | RowRequest::Rmon2 { data_source, .. }
             | RowRequest::Channel { data_source, .. } => Some(*data_source),
             RowRequest::HostTopN { .. }
+            | RowRequest::NlMatrixTopN { .. }
             | RowRequest::Filter { .. }
             | RowRequest::BufferControl { .. }
             | RowRequest::Alarm { .. }
@@ -425,6 +438,7 @@ pub struct Probe {
     pub(super) address_map: BTreeMap<u16, rmon2::AddressMapControl>,
     pub(super) hl_host: BTreeMap<u16, rmon2::HlHostControl>,
     pub(super) hl_matrix: BTreeMap<u16, rmon2::HlMatrixControl>,
+    pub(super) nl_matrix_top_n: BTreeMap<u16, NlMatrixTopNControl>,
     /// Filter and channel rows come from the configuration only so far (no SET, no state
     /// file): edits leave them as they are.
     pub(super) filters: BTreeMap<u16, FilterControl>,
@@ -485,6 +499,7 @@ impl Probe {
             address_map: BTreeMap::new(),
             hl_host: BTreeMap::new(),
             hl_matrix: BTreeMap::new(),
+            nl_matrix_top_n: BTreeMap::new(),
             filters: BTreeMap::new(),
             channels: BTreeMap::new(),
             buffers: BTreeMap::new(),
@@ -547,6 +562,25 @@ impl Probe {
                         return Err(RowError::BadRow { table: table.name(), index: *index, problem });
                     }
                 }
+            }
+            RowRequest::NlMatrixTopN { index, matrix_index, rate_base, time_remaining, requested_size, owner } => {
+                if *matrix_index == 0 {
+                    let problem = "nlMatrixTopNControlMatrixIndex must be 1..65535".to_string();
+                    return Err(RowError::BadRow { table: "nlMatrixTopNControl", index: *index, problem });
+                }
+                self.nl_matrix_top_n.insert(
+                    *index,
+                    NlMatrixTopNControl {
+                        matrix_index: Some(*matrix_index),
+                        rate_base: Some(*rate_base),
+                        duration: *time_remaining,
+                        requested_size: *requested_size,
+                        granted_size: (*requested_size).min(self.limits.top_n_size),
+                        start_time: (*time_remaining > 0).then_some(self.start),
+                        owner: owner.clone(),
+                        status: valid,
+                    },
+                );
             }
             RowRequest::EtherStats { index, data_source, owner } => {
                 self.check_source("etherStats", *index, *data_source)?;
@@ -812,6 +846,7 @@ impl Probe {
             .chain(row::requests(&self.address_map))
             .chain(row::requests(&self.hl_host))
             .chain(row::requests(&self.hl_matrix))
+            .chain(row::requests(&self.nl_matrix_top_n))
             .chain(row::requests(&self.top_n))
             .chain(row::requests(&self.channels))
             .chain(row::requests(&self.filters))
@@ -1099,7 +1134,7 @@ impl Probe {
         t.alarm = self.alarms.iter().map(|(&index, a)| AlarmEntry::new(index, a)).collect();
         t.event = self.events.rows().map(|(index, e)| EventEntry::new(index, e)).collect();
         t.log = self.events.log();
-        self.rmon2_tables(&mut t, shards);
+        self.rmon2_tables(&mut t, now, shards);
         t
     }
 }

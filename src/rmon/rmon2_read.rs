@@ -11,6 +11,7 @@ use crate::rmon::address_map::{self, AddressMapControlEntry, AddressMapEntry};
 use crate::rmon::control::EntryStatus;
 use crate::rmon::nl_host::{self, HlHostControlEntry, NlHostEntry};
 use crate::rmon::nl_matrix::{self, HlMatrixControlEntry, NlMatrixDsEntry, NlMatrixSdEntry};
+use crate::rmon::nl_matrix_top_n::{self, NlMatrixTopNControlEntry};
 use crate::rmon::probe::{Probe, RmonTables};
 use crate::rmon::protocol_dist::{self, ProtocolDistControlEntry, ProtocolDistStatsEntry};
 use crate::rmon::row::rmon2::Rmon2Control;
@@ -38,7 +39,7 @@ fn row_status<K>(row: &Rmon2Control<K>) -> RowStatus {
 
 impl Probe {
     /// Fills `t`'s RMON2 tables from the control rows and `shards`.
-    pub(super) fn rmon2_tables(&self, t: &mut RmonTables, shards: &[&Shard]) {
+    pub(super) fn rmon2_tables(&self, t: &mut RmonTables, now: Timestamp, shards: &[&Shard]) {
         let ticks = |at: Timestamp| at.ticks_since(self.start);
         let shards_of = |status: EntryStatus| if status == EntryStatus::Valid { shards } else { &[] };
         let on = |local: u32, config: fn(&crate::rmon::protocol_dir::ProtocolDirRow) -> ProtocolConfig| {
@@ -188,6 +189,34 @@ impl Probe {
             let mut ds: Vec<NlMatrixDsEntry> = t.nl_matrix_sd[first..].iter().map(NlMatrixDsEntry::from).collect();
             ds.sort_unstable_by_key(|e| (e.protocol_dir_local_index, e.dest_address, e.source_address));
             t.nl_matrix_ds.extend(ds);
+        }
+
+        for (&index, row) in &self.nl_matrix_top_n {
+            let windows: Vec<_> = shards_of(row.status).iter().filter_map(|s| s.nl_matrix_top_n(index)).collect();
+            let current = row.current(now);
+            t.nl_matrix_top_n_control.push(NlMatrixTopNControlEntry {
+                nl_matrix_top_n_control_index: index,
+                nl_matrix_top_n_control_matrix_index: row.matrix_index,
+                nl_matrix_top_n_control_rate_base: row.rate_base,
+                nl_matrix_top_n_control_time_remaining: row.time_remaining(now),
+                nl_matrix_top_n_control_generated_reports: current.map_or(0, |(_, ended)| ended),
+                nl_matrix_top_n_control_duration: row.duration,
+                nl_matrix_top_n_control_requested_size: row.requested_size,
+                nl_matrix_top_n_control_granted_size: row.granted_size,
+                nl_matrix_top_n_control_start_time: current.map_or(0, |(start, _)| ticks(start)),
+                nl_matrix_top_n_control_owner: row.owner.clone(),
+                nl_matrix_top_n_control_status: match row.status {
+                    EntryStatus::Valid => RowStatus::Active,
+                    _ if row.matrix_index.is_none() || row.rate_base.is_none() => RowStatus::NotReady,
+                    _ => RowStatus::NotInService,
+                },
+            });
+            if let Some(rate_base) = row.rate_base {
+                let report = nl_matrix_top_n::merge(index, rate_base, row.granted_size, &windows);
+                t.nl_matrix_top_n.extend(
+                    report.into_iter().filter(|e| on(e.nl_matrix_top_n_protocol_dir_local_index, |r| r.matrix_config)),
+                );
+            }
         }
     }
 }

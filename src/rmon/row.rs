@@ -89,6 +89,9 @@ pub(crate) enum Setting {
     // hlHostControlEntry, hlMatrixControlEntry
     NlMaxDesiredEntries(i32),
     AlMaxDesiredEntries(i32),
+    // nlMatrixTopNControlEntry (its TimeRemaining and RequestedSize are hostTopN's settings)
+    MatrixIndex(u16),
+    NlMatrixRateBase(crate::mib::rmon2::nl_matrix_top_n::NlMatrixTopNRateBase),
 }
 
 /// A control row of one of the RMON-1 control tables.
@@ -429,6 +432,7 @@ pub(crate) fn changes(before: &Probe, after: &Probe) -> Vec<ShardCommand> {
     diff(&before.address_map, &after.address_map, limits, &mut stops, &mut starts);
     diff(&before.hl_host, &after.hl_host, limits, &mut stops, &mut starts);
     diff(&before.hl_matrix, &after.hl_matrix, limits, &mut stops, &mut starts);
+    diff(&before.nl_matrix_top_n, &after.nl_matrix_top_n, limits, &mut stops, &mut starts);
     diff(&before.top_n, &after.top_n, limits, &mut stops, &mut starts);
     if before.directory != after.directory {
         stops.push(ShardCommand::SetDirectory(std::sync::Arc::new(after.directory.compile())));
@@ -451,6 +455,7 @@ pub(crate) fn setup(probe: &Probe) -> Vec<ShardCommand> {
     diff(&BTreeMap::new(), &probe.address_map, limits, &mut stops, &mut starts);
     diff(&BTreeMap::new(), &probe.hl_host, limits, &mut stops, &mut starts);
     diff(&BTreeMap::new(), &probe.hl_matrix, limits, &mut stops, &mut starts);
+    diff(&BTreeMap::new(), &probe.nl_matrix_top_n, limits, &mut stops, &mut starts);
     diff(&BTreeMap::new(), &probe.top_n, limits, &mut stops, &mut starts);
     starts.insert(0, ShardCommand::SetDirectory(std::sync::Arc::new(probe.directory.compile())));
     starts

@@ -23,6 +23,7 @@ use crate::rmon::nl_host::HostKey;
 use crate::rmon::nl_host::NlHostTable;
 use crate::rmon::nl_matrix::NlMatrixTable;
 use crate::rmon::nl_matrix::PairKey;
+use crate::rmon::nl_matrix_top_n::NlMatrixTopNWindow;
 use crate::rmon::protocol_dir::{Classified, Directory, DirectoryMap};
 use crate::rmon::protocol_dist::ProtocolDistCounts;
 use crate::rmon::statistics::EtherStatsCounters;
@@ -44,6 +45,7 @@ pub enum Group {
     AddressMap,
     NlHost,
     NlMatrix,
+    NlMatrixTopN,
 }
 
 /// A configuration change sent from the control plane to every shard. Starting a row that exists
@@ -140,6 +142,14 @@ pub enum ShardCommand {
         index: u16,
         source: DataSource,
         size_limit: usize,
+    },
+    /// nlMatrixTopN reports of `duration` seconds on hlMatrixControl `matrix_index`'s
+    /// conversations, one after the other from `start`.
+    StartNlMatrixTopN {
+        index: u16,
+        matrix_index: u16,
+        start: Timestamp,
+        duration: u32,
     },
     /// The protocol directory changed: count by this one from now on.
     SetDirectory(Arc<DirectoryMap>),
@@ -296,6 +306,7 @@ pub struct Shard {
     /// Indexed by ifIndex - 1.
     sources: Vec<SourceShard>,
     top_n: Rows<TopNWindow>,
+    nl_top_n: Rows<NlMatrixTopNWindow>,
     /// Shared by every host and matrix table of the shard, so that an address or a pair is
     /// hashed once per frame however many tables count it.
     hasher: TableHasher,
@@ -328,6 +339,7 @@ impl Shard {
             next_deadline: Timestamp(u64::MAX),
             sources: vec![SourceShard::default(); sources as usize],
             top_n: Vec::new(),
+            nl_top_n: Vec::new(),
             hasher: TableHasher::default(),
             hashes: Vec::new(),
             rmon2_facts: Vec::new(),
@@ -583,8 +595,14 @@ impl Shard {
                 }
             }
             ShardCommand::SetDirectory(ref map) => self.directory = Arc::clone(map),
+            ShardCommand::StartNlMatrixTopN { index, matrix_index, start, duration } => {
+                let mut window = NlMatrixTopNWindow::new(matrix_index, start, duration);
+                window.advance(now, self.nl_matrix_table(matrix_index));
+                upsert(&mut self.nl_top_n, index, window);
+            }
             ShardCommand::Stop { group, index } => match group {
                 Group::HostTopN => remove(&mut self.top_n, index),
+                Group::NlMatrixTopN => remove(&mut self.nl_top_n, index),
                 Group::Buffer => remove(&mut self.buffers, index),
                 _ => {
                     for s in &mut self.sources {
@@ -599,7 +617,7 @@ impl Shard {
                             Group::AddressMap => remove(&mut s.address_map, index),
                             Group::NlHost => remove(&mut s.nl_host, index),
                             Group::NlMatrix => remove(&mut s.nl_matrix, index),
-                            Group::HostTopN | Group::Buffer => {}
+                            Group::HostTopN | Group::Buffer | Group::NlMatrixTopN => {}
                         }
                     }
                 }
@@ -622,13 +640,19 @@ impl Shard {
             window.advance(now, self.host_table(window.host_index));
         }
         self.top_n = windows;
+        let mut windows = std::mem::take(&mut self.nl_top_n);
+        for (_, window) in &mut windows {
+            window.advance(now, self.nl_matrix_table(window.matrix_index));
+        }
+        self.nl_top_n = windows;
         self.next_deadline = self.compute_deadline();
     }
 
     fn compute_deadline(&self) -> Timestamp {
         let buckets = self.sources.iter().flat_map(|s| s.history.iter().map(|(_, r)| r.bucket_end()));
         let reports = self.top_n.iter().filter_map(|(_, w)| w.next_deadline());
-        buckets.chain(reports).min().unwrap_or(Timestamp(u64::MAX))
+        let nl_reports = self.nl_top_n.iter().map(|(_, w)| w.next_deadline());
+        buckets.chain(reports).chain(nl_reports).min().unwrap_or(Timestamp(u64::MAX))
     }
 
     /// Channel `index`, on whichever data source it runs.
@@ -696,6 +720,7 @@ impl Shard {
             next_deadline: self.next_deadline,
             sources,
             top_n: self.top_n.clone(),
+            nl_top_n: self.nl_top_n.clone(),
             hasher: self.hasher.clone(),
             hashes: Vec::new(),
             rmon2_facts: Vec::new(),
@@ -729,6 +754,10 @@ impl Shard {
 
     pub fn nl_matrix_table(&self, index: u16) -> Option<&NlMatrixTable> {
         self.sources.iter().find_map(|s| find(&s.nl_matrix, index))
+    }
+
+    pub fn nl_matrix_top_n(&self, index: u16) -> Option<&NlMatrixTopNWindow> {
+        find(&self.nl_top_n, index)
     }
 
     pub fn top_n(&self, index: u16) -> Option<&TopNWindow> {

@@ -35,6 +35,10 @@ use crate::mib::rmon2::nl_matrix::{
     HL_MATRIX_CONTROL_TABLE, HlMatrixControlEntry, NL_MATRIX_DS_HIGH_CAPACITY_TABLE, NL_MATRIX_DS_TABLE,
     NL_MATRIX_SD_HIGH_CAPACITY_TABLE, NL_MATRIX_SD_TABLE, NlMatrixDsEntry, NlMatrixSdEntry,
 };
+use crate::mib::rmon2::nl_matrix_top_n::{
+    NL_MATRIX_TOP_N_CONTROL_TABLE, NL_MATRIX_TOP_N_HIGH_CAPACITY_TABLE, NL_MATRIX_TOP_N_TABLE,
+    NlMatrixTopNControlEntry, NlMatrixTopNEntry,
+};
 use crate::mib::rmon2::protocol_dir::{PROTOCOL_DIR_TABLE, ProtocolDirEntry};
 use crate::mib::rmon2::protocol_dist::{
     PROTOCOL_DIST_CONTROL_TABLE, PROTOCOL_DIST_STATS_HIGH_CAPACITY_TABLE, PROTOCOL_DIST_STATS_TABLE,
@@ -102,6 +106,8 @@ rmon_tables! {
         hl_matrix_control: HlMatrixControlEntry = HL_MATRIX_CONTROL_TABLE,
         nl_matrix_sd: NlMatrixSdEntry = NL_MATRIX_SD_TABLE,
         nl_matrix_ds: NlMatrixDsEntry = NL_MATRIX_DS_TABLE,
+        nl_matrix_top_n_control: NlMatrixTopNControlEntry = NL_MATRIX_TOP_N_CONTROL_TABLE,
+        nl_matrix_top_n: NlMatrixTopNEntry = NL_MATRIX_TOP_N_TABLE,
     }
     views {
         ether_stats = hcrmon::ETHER_STATS_HIGH_CAPACITY_TABLE,
@@ -116,6 +122,7 @@ rmon_tables! {
         nl_host = NL_HOST_HIGH_CAPACITY_TABLE,
         nl_matrix_sd = NL_MATRIX_SD_HIGH_CAPACITY_TABLE,
         nl_matrix_ds = NL_MATRIX_DS_HIGH_CAPACITY_TABLE,
+        nl_matrix_top_n = NL_MATRIX_TOP_N_HIGH_CAPACITY_TABLE,
         ether_stats = rmon1_additions::ETHER_STATS_2_TABLE,
         history_control = rmon1_additions::HISTORY_CONTROL_2_TABLE,
         host_control = rmon1_additions::HOST_CONTROL_2_TABLE,

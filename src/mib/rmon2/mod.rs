@@ -11,6 +11,7 @@
 pub mod address_map;
 pub mod nl_host;
 pub mod nl_matrix;
+pub mod nl_matrix_top_n;
 pub mod probe_config;
 pub mod protocol_dir;
 pub mod protocol_dist;

@@ -68,6 +68,7 @@ fn group(table: ControlTable) -> Group {
         AddressMapControl => Group::AddressMap,
         HlHostControl => Group::NlHost,
         HlMatrixControl => Group::NlMatrix,
+        NlMatrixTopNControl => Group::NlMatrixTopN,
         Alarm | Filter | Channel | BufferControl | Event => unreachable!("no group of their own"),
     }
 }
@@ -168,6 +169,11 @@ fn status_in(t: &RmonTables, table: ControlTable, index: u16) -> Option<EntrySta
             .iter()
             .find(|r| r.hl_matrix_control_index == index)
             .map(|r| from_row_status(r.hl_matrix_control_status)),
+        NlMatrixTopNControl => t
+            .nl_matrix_top_n_control
+            .iter()
+            .find(|r| r.nl_matrix_top_n_control_index == index)
+            .map(|r| from_row_status(r.nl_matrix_top_n_control_status)),
     }
 }
 
@@ -192,6 +198,7 @@ fn has_data(t: &RmonTables, table: ControlTable, index: u16) -> bool {
         AddressMapControl => !t.address_map.is_empty(),
         HlHostControl => t.nl_host.iter().any(|r| r.hl_host_control_index == index),
         HlMatrixControl => t.nl_matrix_sd.iter().any(|r| r.hl_matrix_control_index == index),
+        NlMatrixTopNControl => t.nl_matrix_top_n.iter().any(|r| r.nl_matrix_top_n_control_index == index),
         Alarm | Filter | Channel | BufferControl | Event => unreachable!("not asked"),
     }
 }
@@ -970,4 +977,65 @@ fn a_protocol_added_by_set_counts_from_then_and_goes_with_destroy() {
     }
     let t = rig.tables(8);
     assert!(t.nl_host.is_empty() && !t.nl_matrix_sd.is_empty(), "hosts off, conversations on");
+}
+
+#[test]
+fn nl_matrix_top_n_reports_one_after_the_other() {
+    let mut rig = Rig::new();
+    // nlMatrixTopNControl 3 by createAndGo: the conversations of hlMatrixControl 1 by packets,
+    // 10-second reports.
+    let go = [
+        row_status(NlMatrixTopNControl, 3, RowStatus::CreateAndGo),
+        edit(NlMatrixTopNControl, 3, 2, int(1)),
+        edit(NlMatrixTopNControl, 3, 3, int(1)),
+        edit(NlMatrixTopNControl, 3, 4, int(10)),
+        edit(NlMatrixTopNControl, 3, 7, int(2)),
+    ];
+    let commands = rig.set(5, &go).unwrap();
+    assert_eq!(
+        commands,
+        vec![ShardCommand::StartNlMatrixTopN { index: 3, matrix_index: 1, start: at(5), duration: 10 }]
+    );
+    for (secs, src, dst) in [(6, 1, 2), (7, 2, 1), (8, 1, 2), (9, 3, 4), (11, 3, 4)] {
+        rig.send(secs, src, dst);
+    }
+    let t = rig.tables(12);
+    let control = &t.nl_matrix_top_n_control[0];
+    assert_eq!(
+        (control.nl_matrix_top_n_control_time_remaining, control.nl_matrix_top_n_control_generated_reports),
+        (3, 0)
+    );
+    assert!(t.nl_matrix_top_n.is_empty(), "no report has ended");
+    // At 15 s the first report ends: 10.0.0.1 -> 10.0.0.2 twice (once back), 3 -> 4 twice.
+    let t = rig.tables(16);
+    let report: Vec<_> = t
+        .nl_matrix_top_n
+        .iter()
+        .map(|e| {
+            (
+                e.nl_matrix_top_n_index,
+                e.nl_matrix_top_n_source_address.to_string(),
+                e.nl_matrix_top_n_pkt_rate,
+                e.nl_matrix_top_n_reverse_pkt_rate,
+            )
+        })
+        .collect();
+    assert_eq!(report, vec![(1, "10.0.0.1".to_string(), 2, 1), (2, "10.0.0.3".to_string(), 2, 0)], "granted 2");
+    let control = &t.nl_matrix_top_n_control[0];
+    assert_eq!(control.nl_matrix_top_n_control_generated_reports, 1);
+    assert_eq!(control.nl_matrix_top_n_control_start_time, 1500, "the second report started at 15 s");
+    assert_eq!(control.nl_matrix_top_n_control_time_remaining, 9);
+    // The next report holds what came after 15 s.
+    rig.send(17, 2, 1);
+    let t = rig.tables(26);
+    let report: Vec<_> = t
+        .nl_matrix_top_n
+        .iter()
+        .map(|e| (e.nl_matrix_top_n_source_address.to_string(), e.nl_matrix_top_n_pkt_rate))
+        .collect();
+    assert_eq!(report, vec![("10.0.0.2".to_string(), 1)]);
+    // destroy: the reports go.
+    let stop = ShardCommand::Stop { group: Group::NlMatrixTopN, index: 3 };
+    assert_eq!(rig.set(27, &[row_status(NlMatrixTopNControl, 3, RowStatus::Destroy)]), Ok(vec![stop]));
+    assert!(rig.tables(28).nl_matrix_top_n.is_empty());
 }

@@ -7,6 +7,7 @@ use std::marker::PhantomData;
 use crate::mib::time::Timestamp;
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 use crate::rmon::edit::ControlTable;
+use crate::rmon::nl_matrix_top_n::{DEFAULT_REQUESTED_SIZE, DEFAULT_TIME_REMAINING, NlMatrixTopNControl};
 use crate::rmon::probe::{Limits, RowRequest};
 use crate::rmon::row::{ControlRow, Setting};
 use crate::rmon::shard::{Group, ShardCommand};
@@ -146,6 +147,93 @@ impl<K: Rmon2Kind> ControlRow for Rmon2Control<K> {
             owner: self.owner.clone(),
             nl_max_desired: self.nl_max_desired,
             al_max_desired: self.al_max_desired,
+        })
+    }
+}
+
+impl ControlRow for NlMatrixTopNControl {
+    const GROUP: Option<Group> = Some(Group::NlMatrixTopN);
+
+    fn created(limits: &Limits, _: Timestamp) -> Self {
+        NlMatrixTopNControl {
+            matrix_index: None,
+            rate_base: None,
+            duration: DEFAULT_TIME_REMAINING,
+            requested_size: DEFAULT_REQUESTED_SIZE,
+            granted_size: DEFAULT_REQUESTED_SIZE.min(limits.top_n_size),
+            start_time: None,
+            owner: Owner::default(),
+            status: EntryStatus::UnderCreation,
+        }
+    }
+
+    fn status(&self) -> EntryStatus {
+        self.status
+    }
+
+    /// Made valid, the row starts its reports; leaving valid, it stops them.
+    fn set_status(&mut self, status: EntryStatus, now: Timestamp) {
+        if status == EntryStatus::Valid && self.status != EntryStatus::Valid {
+            self.start_time = (self.duration > 0).then_some(now);
+        } else if status != EntryStatus::Valid {
+            self.start_time = None;
+        }
+        self.status = status;
+    }
+
+    /// Setting TimeRemaining on an active row starts a new series of reports of that many
+    /// seconds at `now` (RFC 4502: the old report's entries go).
+    fn set(&mut self, setting: &Setting, limits: &Limits, now: Timestamp) {
+        match setting {
+            Setting::Owner(o) => self.owner = o.clone(),
+            Setting::MatrixIndex(i) => self.matrix_index = Some(*i),
+            Setting::NlMatrixRateBase(r) => self.rate_base = Some(*r),
+            Setting::TimeRemaining(t) => {
+                self.duration = *t;
+                self.start_time = (self.status == EntryStatus::Valid && *t > 0).then_some(now);
+            }
+            Setting::RequestedSize(n) => {
+                self.requested_size = *n;
+                self.granted_size = (*n).min(limits.top_n_size);
+            }
+            _ => {}
+        }
+    }
+
+    fn missing(&self) -> Option<&'static str> {
+        if self.matrix_index.is_none() {
+            Some("nlMatrixTopNControlMatrixIndex")
+        } else if self.rate_base.is_none() {
+            Some("nlMatrixTopNControlRateBase")
+        } else {
+            None
+        }
+    }
+
+    fn start(&self, index: u16, _: &Limits) -> Option<ShardCommand> {
+        Some(ShardCommand::StartNlMatrixTopN {
+            index,
+            matrix_index: self.matrix_index?,
+            start: self.start_time?,
+            duration: self.duration,
+        })
+    }
+
+    fn update(&self, before: &Self, index: u16) -> Option<ShardCommand> {
+        if (self.start_time, self.duration) == (before.start_time, before.duration) {
+            return None;
+        }
+        self.start(index, &Limits::default()).or(Some(ShardCommand::Stop { group: Group::NlMatrixTopN, index }))
+    }
+
+    fn request(&self, index: u16) -> Option<RowRequest> {
+        (self.status == EntryStatus::Valid).then(|| RowRequest::NlMatrixTopN {
+            index,
+            matrix_index: self.matrix_index.unwrap_or(0),
+            rate_base: self.rate_base.unwrap_or_default(),
+            time_remaining: self.duration,
+            requested_size: self.requested_size,
+            owner: self.owner.clone(),
         })
     }
 }

@@ -405,6 +405,8 @@ impl<W: Walker> TableReader<'_, W> {
             (15, 1) => g.nl_matrix,
             (15, 2) => g.nl_matrix && w.ip_matrix,
             (15, 6) => g.nl_matrix && w.ip_matrix && hc,
+            (15, 4 | 5) => g.nl_matrix,
+            (15, 8) => g.nl_matrix && hc,
             // hostTimeTable and matrixDSTable (nlMatrixDSTable) hold what hostTable and
             // matrixSDTable (nlMatrixSDTable) do.
             _ => false,

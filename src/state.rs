@@ -24,7 +24,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use crate::config::RowSections;
-use crate::rmon::{DataSourceInfo, Probe, RowRequest};
+use crate::rmon::{ControlTable, DataSourceInfo, Probe, RowRequest};
 
 /// What the state file keeps.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -107,6 +107,26 @@ impl ProbeState {
                 } else {
                     warnings.push(format!(
                         "state file: {} ranks hostControl {host_index}, which is not kept; row left out",
+                        describe(row)
+                    ));
+                }
+            }
+        }
+        // An nlMatrixTopN report goes with the conversations it ranks.
+        let kept_matrices: Vec<u16> = rows
+            .iter()
+            .filter_map(|r| match r {
+                RowRequest::Rmon2 { table: ControlTable::HlMatrixControl, index, .. } => Some(*index),
+                _ => None,
+            })
+            .collect();
+        for row in &self.rows {
+            if let RowRequest::NlMatrixTopN { matrix_index, .. } = row {
+                if kept_matrices.contains(matrix_index) {
+                    rows.push(row.clone());
+                } else {
+                    warnings.push(format!(
+                        "state file: {} ranks hlMatrixControl {matrix_index}, which is not kept; row left out",
                         describe(row)
                     ));
                 }

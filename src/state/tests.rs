@@ -284,3 +284,44 @@ fn rows_of_a_data_source_gone_are_left_out_with_a_warning() {
     assert!(warnings[2].contains("hostTopNControl 7") && warnings[2].contains("hostControl 5"), "{warnings:?}");
     Probe::new(Timestamp(0), sources(1), Limits::default(), &rows).unwrap();
 }
+
+#[test]
+fn rmon2_rows_made_by_set_are_kept() {
+    let dir = TempDir::new("rmon2");
+    let path = dir.join("state.toml");
+    let sources = sources(1);
+    let defaults = RowRequest::defaults(&sources);
+    let mut probe = Probe::new(Timestamp(0), sources.clone(), Limits::default(), &defaults).unwrap();
+    let set = |table, index, column, value| RowEdit { table, index, column, value };
+    let row_status =
+        |table: ControlTable, index, s: i64| set(table, index, table.status_column(), ControlValue::Integer(s));
+    let pdu = [
+        // hlHostControl 2 by createAndGo, with a desired size; protocolDistControl 1 destroyed;
+        // an nlMatrixTopN report of 60 s on hlMatrixControl 1 by octets.
+        row_status(ControlTable::HlHostControl, 2, 4),
+        set(ControlTable::HlHostControl, 2, 2, ControlValue::ObjectId(DataSource(1).oid())),
+        set(ControlTable::HlHostControl, 2, 6, ControlValue::Integer(500)),
+        row_status(ControlTable::ProtocolDistControl, 1, 6),
+        row_status(ControlTable::NlMatrixTopNControl, 4, 4),
+        set(ControlTable::NlMatrixTopNControl, 4, 2, ControlValue::Integer(1)),
+        set(ControlTable::NlMatrixTopNControl, 4, 3, ControlValue::Integer(2)),
+        set(ControlTable::NlMatrixTopNControl, 4, 4, ControlValue::Integer(60)),
+    ];
+    probe.apply_edits(Timestamp(0), &pdu).unwrap();
+    save(&path, &ProbeState::of(&probe)).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("[[hlHostControl]]") && text.contains("hlHostControlNlMaxDesiredEntries = 500"), "{text}");
+    assert!(text.contains("nlMatrixTopNControlRateBase = \"nlMatrixTopNOctets\""), "{text}");
+
+    let loaded = load(&path).unwrap().unwrap();
+    let (rows, warnings) = startup_rows(defaults, Some(&loaded), &sources);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let restored = Probe::new(Timestamp(0), sources, Limits::default(), &rows).unwrap();
+    assert_eq!(restored.persistent_rows(), probe.persistent_rows());
+    let t = restored.tables(Timestamp(0), &[]);
+    assert!(t.protocol_dist_control.is_empty(), "the destroyed default stays destroyed");
+    let hosts: Vec<_> =
+        t.hl_host_control.iter().map(|h| (h.hl_host_control_index, h.hl_host_control_nl_max_desired_entries)).collect();
+    assert_eq!(hosts, vec![(1, -1), (2, 500)]);
+    assert_eq!(t.nl_matrix_top_n_control[0].nl_matrix_top_n_control_time_remaining, 60);
+}

@@ -590,7 +590,7 @@ impl Probe {
     /// Checks every edit of one SET PDU, then applies all of them or none, at probe time `now`.
     /// Returns the shard commands to send to every shard, in order; on refusal nothing changed.
     pub fn apply_edits(&mut self, now: Timestamp, edits: &[RowEdit]) -> Result<Vec<ShardCommand>, RejectedEdit> {
-        self.apply_probe_edits(now, &edits.iter().cloned().map(ProbeEdit::Row).collect::<Vec<_>>())
+        self.apply_row_edits(now, edits)
     }
 
     /// [`Probe::apply_edits`] for a PDU that may also edit the protocol directory: all or none.
@@ -608,6 +608,10 @@ impl Probe {
                 ProbeEdit::Directory(e) => directory.push((at, e)),
             }
         }
+        if directory.is_empty() {
+            // Control rows only, at their own positions: the common SET.
+            return self.apply_row_edits(now, &edits);
+        }
         let mut next = self.clone();
         directory::apply(&mut next, &directory, now)?;
         next.apply_row_edits(now, &edits).map_err(|mut e| {
@@ -620,6 +624,7 @@ impl Probe {
         Ok(commands)
     }
 
+    /// The control-row edits of one PDU, all or none (see [`Probe::apply_edits`]).
     fn apply_row_edits(&mut self, now: Timestamp, edits: &[RowEdit]) -> Result<Vec<ShardCommand>, RejectedEdit> {
         let creating: BTreeSet<(ControlTable, u16)> = edits
             .iter()

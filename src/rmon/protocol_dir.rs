@@ -140,11 +140,6 @@ impl Directory {
         self.rows.iter().find(|(_, r)| r.local_index == local)
     }
 
-    /// The protocols named by `name` (the descr, as the built-in ones have it), or None.
-    pub fn named(&self, name: &str) -> Option<u32> {
-        self.rows.values().find(|r| r.descr == name).map(|r| r.local_index)
-    }
-
     /// protocolDirTable as a manager reads it, in index order: each OCTET STRING index is
     /// length-prefixed, so shorter identifiers come first.
     pub fn entries(&self) -> Vec<ProtocolDirEntry> {
@@ -336,7 +331,8 @@ mod tests {
         assert_eq!((ip.local_index, ip.descr.as_str()), (3, "ether2.ip"));
         let v6 = d.get(&(vec![0, 0, 0, 1, 0, 0, 0x86, 0xdd], vec![0, 0])).unwrap();
         assert_eq!(v6.host_config, ProtocolConfig::SupportedOn);
-        assert_eq!(d.named("ether2.ip.tcp"), Some(7));
+        let tcp = d.iter().find(|(_, r)| r.descr == "ether2.ip.tcp").map(|(_, r)| r.local_index);
+        assert_eq!(tcp, Some(7));
         assert_eq!(d.entries().len(), BUILT_IN.len());
     }
 

@@ -173,6 +173,23 @@ impl HostColumn {
     }
 }
 
+/// A key typed into an address filter: Enter keeps it, Esc clears it, Backspace takes a
+/// character back; hex digits, colons and `separator` are taken (lower case), the rest ignored.
+fn type_filter(filter: &mut String, editing: &mut bool, key: KeyEvent, separator: char) {
+    match key.code {
+        KeyCode::Enter => *editing = false,
+        KeyCode::Esc => {
+            *editing = false;
+            filter.clear();
+        }
+        KeyCode::Backspace => {
+            filter.pop();
+        }
+        KeyCode::Char(c) if c.is_ascii_hexdigit() || c == ':' || c == separator => filter.push(c.to_ascii_lowercase()),
+        _ => {}
+    }
+}
+
 /// nlHostTable's columns, to sort by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IpHostColumn {
@@ -552,39 +569,15 @@ impl App {
 
     fn key(&mut self, key: KeyEvent) -> Vec<Command> {
         if self.ip.editing {
-            match key.code {
-                KeyCode::Enter => self.ip.editing = false,
-                KeyCode::Esc => {
-                    self.ip.editing = false;
-                    self.ip.filter.clear();
-                }
-                KeyCode::Backspace => {
-                    self.ip.filter.pop();
-                }
-                KeyCode::Char(c) if c.is_ascii_hexdigit() || c == ':' || c == '.' => {
-                    self.ip.filter.push(c.to_ascii_lowercase())
-                }
-                _ => {}
-            }
+            // IP addresses: hex digits, IPv6's colons and IPv4's dots.
+            type_filter(&mut self.ip.filter, &mut self.ip.editing, key, '.');
             self.ip.selected = 0;
             self.ip.pair_selected = 0;
             return Vec::new();
         }
         if self.hosts.editing {
-            match key.code {
-                KeyCode::Enter => self.hosts.editing = false,
-                KeyCode::Esc => {
-                    self.hosts.editing = false;
-                    self.hosts.filter.clear();
-                }
-                KeyCode::Backspace => {
-                    self.hosts.filter.pop();
-                }
-                KeyCode::Char(c) if c.is_ascii_hexdigit() || c == ':' || c == '-' => {
-                    self.hosts.filter.push(c.to_ascii_lowercase())
-                }
-                _ => {}
-            }
+            // MAC addresses: hex digits, colons or dashes.
+            type_filter(&mut self.hosts.filter, &mut self.hosts.editing, key, '-');
             self.hosts.selected = 0;
             return Vec::new();
         }

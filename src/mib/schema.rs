@@ -929,7 +929,7 @@ pub fn write_json_rows<E, W: std::io::Write>(table: &'static Table<E>, rows: &[E
                 }
                 Cell::Bytes(b) => {
                     key(out, part.name)?;
-                    write_quoted(out, bytes_text(Syntax::NetAddress, b).as_bytes())?;
+                    write_address(out, b)?;
                 }
                 _ => {}
             }
@@ -952,9 +952,8 @@ pub fn write_json_rows<E, W: std::io::Write>(table: &'static Table<E>, rows: &[E
                     Syntax::Text { .. } | Syntax::OctetsAsText { .. } => {
                         serde_json::to_writer(&mut *out, &String::from_utf8_lossy(b)).map_err(std::io::Error::other)?
                     }
-                    Syntax::NetAddress | Syntax::ProtocolId => {
-                        write_quoted(out, bytes_text(column.syntax, b).as_bytes())?
-                    }
+                    Syntax::NetAddress => write_address(out, b)?,
+                    Syntax::ProtocolId => write_quoted(out, bytes_text(column.syntax, b).as_bytes())?,
                     _ => write_quoted(out, Octets::display(b).to_string().as_bytes())?,
                 },
                 Cell::Mac(m) => write_quoted(out, &m.to_text())?,
@@ -987,6 +986,15 @@ pub fn bytes_text(syntax: Syntax, bytes: &[u8]) -> String {
             parts.join(".")
         }
         _ => Octets::display(bytes).to_string(),
+    }
+}
+
+/// A network address in quotes, written straight out: a report writes one or two per row of
+/// the RMON2 tables, tens of thousands of them.
+fn write_address<W: std::io::Write>(out: &mut W, bytes: &[u8]) -> std::io::Result<()> {
+    match NetAddr::from_octets(bytes).and_then(|a| a.text()) {
+        Some(text) => write_quoted(out, text.as_str().as_bytes()),
+        None => write_quoted(out, bytes_text(Syntax::NetAddress, bytes).as_bytes()),
     }
 }
 

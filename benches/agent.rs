@@ -52,6 +52,8 @@ fn agent(local: LocalProbe) -> Agent<LocalProbe> {
         write_community: None,
         max_message_size: rmonprobe::snmp::agent::MAX_UDP_PAYLOAD,
         system,
+        v1v2c: true,
+        usm: None,
     };
     Agent::new(config, local)
 }

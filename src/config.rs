@@ -109,6 +109,48 @@ pub struct SnmpSection {
     /// reads each row once) or `"strict"` (on through every timemark, as RFC 4502 reads).
     #[serde(default)]
     pub time_filter: TimeFilterWalk,
+    /// Whether communities give access at all (v1 and v2c); false: SNMPv3 users only.
+    #[serde(default = "yes")]
+    pub v1v2c: bool,
+    /// SNMPv3's engine ID in hex (RFC 3411 SnmpEngineID, 5 to 32 octets); default: one made
+    /// once and kept in the `--state` file.
+    pub engine_id: Option<String>,
+    /// SNMPv3 users (`[[snmp.users]]`).
+    #[serde(default)]
+    pub users: Vec<UserSection>,
+}
+
+/// `[[snmp.users]]`: one SNMPv3 user (USM, RFC 3414) and what it may do.
+#[derive(Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct UserSection {
+    pub name: String,
+    /// MD5, SHA, SHA-224, SHA-256, SHA-384 or SHA-512; none: noAuthNoPriv.
+    pub auth_protocol: Option<String>,
+    /// At least 8 characters (RFC 3414 11.2).
+    pub auth_password: Option<String>,
+    /// AES (AES-128-CFB, RFC 3826); none: no privacy. DES is refused.
+    pub priv_protocol: Option<String>,
+    pub priv_password: Option<String>,
+    /// `read` (the default) or `write`.
+    #[serde(default = "read_access")]
+    pub access: String,
+}
+
+impl std::fmt::Debug for UserSection {
+    /// The passwords stay out of every log line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserSection")
+            .field("name", &self.name)
+            .field("auth_protocol", &self.auth_protocol)
+            .field("priv_protocol", &self.priv_protocol)
+            .field("access", &self.access)
+            .finish_non_exhaustive()
+    }
+}
+
+fn read_access() -> String {
+    "read".to_string()
 }
 
 impl Default for SnmpSection {
@@ -121,6 +163,9 @@ impl Default for SnmpSection {
             sys_location: String::new(),
             trap_sinks: Vec::new(),
             time_filter: TimeFilterWalk::default(),
+            v1v2c: true,
+            engine_id: None,
+            users: Vec::new(),
         }
     }
 }

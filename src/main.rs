@@ -586,6 +586,8 @@ fn agent_setup(config: &Config, args: &SnmpArgs, listen: SocketAddr) -> Result<A
         write_community: write_community.map(String::into_bytes),
         max_message_size: MAX_UDP_PAYLOAD,
         system,
+        v1v2c: config.snmp.v1v2c,
+        usm: rmonprobe::snmp::usm::setup::build(&config.snmp, 1)?,
     };
     let mut trap_sinks = Vec::new();
     for sink in &config.snmp.trap_sinks {

@@ -1026,3 +1026,144 @@ fn set_filter_channel_buffer_event_and_alarm_rows() {
     assert_eq!(agent.get("eventStatus.3"), NO_SUCH_INSTANCE);
     assert_eq!(agent.get("alarmStatus.4"), "1");
 }
+
+/// The auth protocols net-snmp's `-a` takes, and a user of each with and without AES.
+const V3_AUTH: [&str; 6] = ["MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512"];
+
+/// A configuration with one user per auth protocol and privacy (`u-SHA-256-aes`, `u-MD5`), all
+/// with write access, and a read user `reader` (SHA-256 + AES).
+fn v3_config(dir: &Path) -> PathBuf {
+    let mut text = String::from("[snmp]\nengineId = \"80007ed90501020304050607\"\n");
+    for auth in V3_AUTH {
+        for aes in [false, true] {
+            text.push_str(&format!(
+                "[[snmp.users]]\nname = \"u-{auth}{}\"\nauthProtocol = \"{auth}\"\nauthPassword = \"auth-{auth}\"\naccess = \"write\"\n",
+                if aes { "-aes" } else { "" }
+            ));
+            if aes {
+                text.push_str(&format!("privProtocol = \"AES\"\nprivPassword = \"priv-{auth}\"\n"));
+            }
+        }
+    }
+    text.push_str("[[snmp.users]]\nname = \"reader\"\nauthProtocol = \"SHA-256\"\nauthPassword = \"reader-pass\"\nprivProtocol = \"AES\"\nprivPassword = \"reader-priv\"\n");
+    let path = dir.join("v3.toml");
+    fs::write(&path, text).expect("config");
+    path
+}
+
+/// net-snmp's options for the user of `auth` (with AES or not).
+fn v3_options(auth: &str, aes: bool) -> Vec<String> {
+    let mut o = vec!["-v3".into(), "-u".into(), format!("u-{auth}{}", if aes { "-aes" } else { "" })];
+    o.extend(["-a".into(), auth.into(), "-A".into(), format!("auth-{auth}")]);
+    if aes {
+        o.extend(["-l".into(), "authPriv".into(), "-x".into(), "AES".into(), "-X".into(), format!("priv-{auth}")]);
+    } else {
+        o.extend(["-l".into(), "authNoPriv".into()]);
+    }
+    o
+}
+
+const READER: [&str; 13] =
+    ["-v3", "-u", "reader", "-l", "authPriv", "-a", "SHA-256", "-A", "reader-pass", "-x", "AES", "-X", "reader-priv"];
+
+#[test]
+fn snmpv3_users_of_every_auth_protocol_read_what_v2c_reads_and_a_write_user_sets() {
+    let dir = TempDir::new("v3");
+    let config = v3_config(dir.path());
+    let agent = Agent::start(dir.path(), "agent", &["--config", config.to_str().unwrap()]);
+    let mut v2c = vec!["-v2c", "-c", "public", "-Cr50"];
+    v2c.extend(NUMERIC);
+    let v2c_walk = parse_walk(&agent.tool("snmpbulkwalk", &v2c, &[".1.3.6.1.2.1.16.1"]).stdout);
+    assert!(v2c_walk.len() > 10, "etherStatsTable over v2c: {v2c_walk:?}");
+    for auth in V3_AUTH {
+        for aes in [false, true] {
+            let mut options: Vec<String> = v3_options(auth, aes);
+            options.extend(["-Cr50".into()]);
+            options.extend(NUMERIC.iter().map(|s| s.to_string()));
+            let options: Vec<&str> = options.iter().map(String::as_str).collect();
+            let walk = agent.tool("snmpbulkwalk", &options, &[".1.3.6.1.2.1.16.1"]);
+            assert!(walk.ok, "{auth} aes={aes}: {}", walk.text());
+            assert_eq!(parse_walk(&walk.stdout), v2c_walk, "{auth} aes={aes}: etherStatsTable differs from v2c");
+            let get_options: Vec<&str> = options.iter().copied().filter(|o| *o != "-Cr50").collect();
+            let get = agent.tool("snmpget", &get_options, &[SYS_UP_TIME]);
+            assert!(get.ok && get.stdout.contains(SYS_UP_TIME), "{auth} aes={aes} snmpget: {}", get.text());
+        }
+    }
+    // A write user creates an etherStats row; the read user may not.
+    let writer: Vec<String> = v3_options("SHA-512", true);
+    let writer: Vec<&str> = writer.iter().map(String::as_str).collect();
+    let set =
+        agent.tool("snmpset", &writer, &["etherStatsStatus.7", "i", "2", "etherStatsDataSource.7", "o", IF_INDEX_1]);
+    assert!(set.ok && set.reason().is_none(), "v3 write user's SET: {}", set.text());
+    assert_eq!(agent.get("etherStatsStatus.7"), "3", "underCreation after the v3 SET");
+    let refused = agent.tool("snmpset", &READER, &["etherStatsStatus.8", "i", "2"]);
+    assert!(
+        !refused.ok && refused.reason().is_some_and(|r| r.starts_with("authorizationError")),
+        "read user's SET: {}",
+        refused.text()
+    );
+    assert_eq!(agent.get("etherStatsStatus.8"), NO_SUCH_INSTANCE);
+}
+
+#[test]
+fn snmpv3_refusals_get_no_data_and_raise_their_usm_stats_counters() {
+    let dir = TempDir::new("v3-refusals");
+    let config = v3_config(dir.path());
+    let agent = Agent::start(dir.path(), "agent", &["--config", config.to_str().unwrap()]);
+    let stat = |n: u32| -> u64 {
+        let mut options = READER.to_vec();
+        options.extend(["-Oqv"]);
+        let run = agent.tool("snmpget", &options, &[&format!(".1.3.6.1.6.3.15.1.1.{n}.0")]);
+        assert!(run.ok, "usmStats {n}: {}", run.text());
+        run.stdout.trim().parse().unwrap_or_else(|_| panic!("usmStats {n}: {}", run.text()))
+    };
+    let quick = ["-t", "0.5", "-r", "0"];
+    let before: Vec<u64> = (1..=6).map(stat).collect();
+    // Wrong password: an authentication failure, no value.
+    let mut wrong = READER.to_vec();
+    wrong[8] = "not-the-password";
+    wrong.extend(quick);
+    let run = agent.tool("snmpget", &wrong, &[SYS_UP_TIME]);
+    assert!(!run.ok && !run.stdout.contains("Timeticks"), "wrong password: {}", run.text());
+    assert_eq!(stat(5), before[4] + 1, "usmStatsWrongDigests");
+    // Unknown user.
+    let mut unknown = READER.to_vec();
+    unknown[2] = "nobody";
+    unknown.extend(quick);
+    let run = agent.tool("snmpget", &unknown, &[SYS_UP_TIME]);
+    assert!(!run.ok && run.text().contains("Unknown user name"), "unknown user: {}", run.text());
+    assert!(stat(3) > before[2], "usmStatsUnknownUserNames");
+    // Unknown engine ID: the discovery every manager starts with raises it too, so it rises.
+    let mut engine = READER.to_vec();
+    engine.extend(["-e", "80007ed905ffffffffffffffff"]);
+    engine.extend(quick);
+    let run = agent.tool("snmpget", &engine, &[SYS_UP_TIME]);
+    assert!(!run.stdout.contains("Timeticks"), "unknown engine ID got data: {}", run.text());
+    assert!(stat(4) > before[3], "usmStatsUnknownEngineIDs");
+    // Outside the time window: net-snmp's -Z sets the boots and time it claims.
+    let mut late = READER.to_vec();
+    late.extend(["-e", "80007ed90501020304050607", "-Z", "1,100000"]);
+    late.extend(quick);
+    let _ = agent.tool("snmpget", &late, &[SYS_UP_TIME]);
+    assert!(stat(2) > before[1], "usmStatsNotInTimeWindows");
+    // A level the user does not have: privacy for a user without it.
+    let mut level = v3_options("MD5", false);
+    level.extend(["-l".into(), "authPriv".into(), "-x".into(), "AES".into(), "-X".into(), "whatever-priv".into()]);
+    level.extend(quick.iter().map(|s| s.to_string()));
+    let level: Vec<&str> = level.iter().map(String::as_str).collect();
+    let run = agent.tool("snmpget", &level, &[SYS_UP_TIME]);
+    assert!(!run.stdout.contains("Timeticks"), "unsupported level got data: {}", run.text());
+    assert!(stat(1) > before[0], "usmStatsUnsupportedSecLevels");
+    // The right authentication with the wrong privacy password: the scopedPDU does not decrypt.
+    let mut privacy = READER.to_vec();
+    privacy[12] = "not-the-privacy";
+    privacy.extend(quick);
+    let run = agent.tool("snmpget", &privacy, &[SYS_UP_TIME]);
+    assert!(!run.stdout.contains("Timeticks"), "wrong privacy password got data: {}", run.text());
+    assert_eq!(stat(6), before[5] + 1, "usmStatsDecryptionErrors");
+    // The agent still answers, and the engine's objects read back.
+    let mut options = READER.to_vec();
+    options.extend(["-Oqv"]);
+    let engine_id = agent.tool("snmpget", &options, &[".1.3.6.1.6.3.10.2.1.1.0"]);
+    assert!(engine_id.stdout.to_lowercase().contains("80 00 7e d9 05 01 02 03 04 05 06 07"), "{}", engine_id.text());
+}

@@ -106,6 +106,8 @@ fn setup() -> State {
         write_community: Some(b"private".to_vec()),
         max_message_size: MAX_MESSAGE,
         system,
+        v1v2c: true,
+        usm: None,
     };
     State { agent: Agent::new(config, local), now: Timestamp(start.0 + FRAMES * FRAME_GAP_NS) }
 }

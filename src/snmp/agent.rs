@@ -17,13 +17,15 @@ use std::net::SocketAddr;
 use crate::rmon::edit::{EditError, ProbeEdit};
 use crate::rmon::{AlarmRun, Sample, Timestamp};
 use crate::snmp::backend::Backend;
+use crate::snmp::ber::{Tlv, tag};
 use crate::snmp::message::{
-    DecodeError, ErrorStatus, PduKind, Request, Response, VarBind, Version, decode_request, encode_response,
-    response_len, varbind_len,
+    DecodeError, ErrorStatus, PduKind, Request, Response, VarBind, Version, decode_pdu, decode_request,
+    encode_response, response_len, varbind_len, write_pdu,
 };
 use crate::snmp::mib::{Context, Mib, SetAction, SnmpCounters, SystemEdit, SystemGroup};
 use crate::snmp::oid::Oid;
-use crate::snmp::tables::registry;
+use crate::snmp::tables::{registry, registry_with_v3};
+use crate::snmp::usm::{Received, Reply, Usm, wire};
 use crate::snmp::value::Value;
 
 /// The largest UDP payload over IPv4: the agent's own limit on a response.
@@ -39,6 +41,11 @@ pub struct AgentConfig {
     /// The largest response the agent sends (octets of the SNMP message).
     pub max_message_size: usize,
     pub system: SystemGroup,
+    /// Whether communities give any access (`[snmp] v1v2c`); false: v1 and v2c messages are
+    /// dropped (snmpInBadVersions) and only SNMPv3 users get in.
+    pub v1v2c: bool,
+    /// SNMPv3's engine and users; None: v3 messages are dropped (snmpInBadVersions).
+    pub usm: Option<Usm>,
 }
 
 /// What the community of a request allows.
@@ -58,11 +65,51 @@ pub struct Agent<B> {
     changed: bool,
     /// One line per accepted SET, for the operator's log.
     log: Vec<String>,
+    /// SNMPv3's engine, taken out of the configuration.
+    usm: Option<Usm>,
+    /// snmpEngineTime: seconds since the engine started (a real clock, whatever clock the
+    /// probe counts on; tests set their own).
+    engine_time: Box<dyn FnMut() -> u32 + Send>,
+    /// The v3 message being answered: the response is wrapped for its user.
+    v3_reply: Option<Reply>,
+    /// snmpEngineTime when the datagram being answered came.
+    engine_now: u32,
+    /// Octets a v3 response adds beyond what a v2c one with an empty community takes.
+    v3_overhead: usize,
 }
 
 impl<B: Backend> Agent<B> {
-    pub fn new(config: AgentConfig, backend: B) -> Agent<B> {
-        Agent { config, backend, mib: registry(), counters: SnmpCounters::default(), changed: false, log: Vec::new() }
+    pub fn new(mut config: AgentConfig, backend: B) -> Agent<B> {
+        let usm = config.usm.take();
+        let started = std::time::Instant::now();
+        Agent {
+            config,
+            backend,
+            mib: if usm.is_some() { registry_with_v3() } else { registry() },
+            counters: SnmpCounters::default(),
+            changed: false,
+            log: Vec::new(),
+            usm,
+            engine_time: Box::new(move || u32::try_from(started.elapsed().as_secs()).unwrap_or(u32::MAX)),
+            v3_reply: None,
+            engine_now: 0,
+            v3_overhead: 0,
+        }
+    }
+
+    /// Replaces the clock of snmpEngineTime (tests: a message outside the time window).
+    pub fn set_engine_clock(&mut self, clock: Box<dyn FnMut() -> u32 + Send>) {
+        self.engine_time = clock;
+    }
+
+    /// The SNMPv3 engine, if the agent has one.
+    pub fn usm(&self) -> Option<&Usm> {
+        self.usm.as_ref()
+    }
+
+    /// snmpEngineTime now.
+    pub fn engine_time(&mut self) -> u32 {
+        (self.engine_time)()
     }
 
     pub fn backend(&self) -> &B {
@@ -102,7 +149,13 @@ impl<B: Backend> Agent<B> {
             return run;
         }
         let snapshot = self.backend.alarm_snapshot(now);
-        let ctx = Context { snapshot: &snapshot, system: &self.config.system, counters: &self.counters };
+        let ctx = Context {
+            snapshot: &snapshot,
+            system: &self.config.system,
+            counters: &self.counters,
+            usm: self.usm.as_ref(),
+            engine_time: self.engine_now,
+        };
         let mib = &self.mib;
         let alarms = self.backend.run_alarms(now, &mut |oid| Sample::of(&mib.get(&ctx, oid.as_slice())));
         run.traps.extend(alarms.traps);
@@ -130,6 +183,10 @@ impl<B: Backend> Agent<B> {
     /// Answers one datagram from `peer` at probe time `now`; None: no answer is due.
     pub fn handle(&mut self, now: Timestamp, peer: SocketAddr, datagram: &[u8]) -> Option<Vec<u8>> {
         self.counters.in_pkts += 1;
+        self.engine_now = (self.engine_time)();
+        if wire::version_of(datagram) == Some(3) {
+            return self.handle_v3(now, peer, datagram);
+        }
         let request = match decode_request(datagram) {
             Ok(r) => r,
             Err(DecodeError::BadVersion(_)) => {
@@ -155,6 +212,11 @@ impl<B: Backend> Agent<B> {
             self.counters.in_asn_parse_errs += 1;
             return None;
         }
+        if !self.config.v1v2c {
+            // Community-based access is switched off: the version is not served.
+            self.counters.in_bad_versions += 1;
+            return None;
+        }
         let access = if request.community == self.config.community {
             Access::ReadOnly
         } else if self.config.write_community.as_deref() == Some(request.community.as_slice()) {
@@ -163,16 +225,87 @@ impl<B: Backend> Agent<B> {
             self.counters.in_bad_community_names += 1;
             return None;
         };
-        let (status, index, varbinds) = match request.kind {
+        let (status, index, varbinds) = self.dispatch(now, peer, &request, access);
+        self.respond(&request, status, index, varbinds)
+    }
+
+    /// An SNMPv3 message: USM checks it, then the PDU is served as a v2c one is, with the
+    /// user's access, and the response wrapped for the user.
+    fn handle_v3(&mut self, now: Timestamp, peer: SocketAddr, datagram: &[u8]) -> Option<Vec<u8>> {
+        let time = self.engine_now;
+        let Some(usm) = self.usm.as_mut() else {
+            self.counters.in_bad_versions += 1;
+            return None;
+        };
+        let accepted = match usm.receive(datagram, time) {
+            Received::Accepted(accepted) => accepted,
+            Received::Refused(report) => {
+                self.counters.out_pkts += u64::from(report.is_some());
+                return report;
+            }
+            Received::Malformed(_) => {
+                self.counters.in_asn_parse_errs += 1;
+                return None;
+            }
+        };
+        let pdu = Tlv { tag: accepted.pdu_tag, content: &accepted.pdu };
+        let request = match decode_pdu(Version::V2c, &[], pdu) {
+            Ok(r) => r,
+            Err(DecodeError::NotARequest(tag)) => {
+                match tag {
+                    0xA2 | 0xA8 => self.counters.in_get_responses += 1,
+                    0xA6 | 0xA7 => self.counters.in_traps += 1,
+                    _ => {}
+                }
+                return None;
+            }
+            Err(_) => {
+                self.counters.in_asn_parse_errs += 1;
+                return None;
+            }
+        };
+        let reply = accepted.reply;
+        let (level_allowed, may_write, overhead) =
+            (reply.level_allowed(usm), reply.may_write(usm), usm.overhead(&reply));
+        let (status, index, varbinds) = if !level_allowed {
+            // VACM: the user's access asks for its own security level; below it, nothing.
+            (ErrorStatus::AuthorizationError, 1, request.varbinds.clone())
+        } else if request.kind == PduKind::Set && !may_write && !request.varbinds.is_empty() {
+            self.counters.in_set_requests += 1;
+            (ErrorStatus::AuthorizationError, 1, request.varbinds.clone())
+        } else {
+            let access = if may_write { Access::ReadWrite } else { Access::ReadOnly };
+            self.v3_overhead = overhead;
+            let answer = self.dispatch(now, peer, &request, access);
+            self.v3_overhead = 0;
+            answer
+        };
+        self.v3_reply = Some(reply);
+        self.v3_overhead = overhead;
+        let response = self.respond(&request, status, index, varbinds);
+        self.v3_overhead = 0;
+        self.v3_reply = None;
+        response
+    }
+
+    /// Serves a decoded request with the access its community or user has.
+    fn dispatch(
+        &mut self,
+        now: Timestamp,
+        peer: SocketAddr,
+        request: &Request,
+        access: Access,
+    ) -> (ErrorStatus, u32, Vec<VarBind>) {
+        match request.kind {
             PduKind::Get => {
                 self.counters.in_get_requests += 1;
-                self.get(now, &request)
+                self.get(now, request)
             }
             PduKind::GetNext => {
                 self.counters.in_get_nexts += 1;
-                self.get_next(now, &request)
+                self.get_next(now, request)
             }
-            PduKind::GetBulk => self.get_bulk(now, &request),
+            PduKind::GetBulk => self.get_bulk(now, request),
             PduKind::Set => {
                 self.counters.in_set_requests += 1;
                 if request.varbinds.is_empty() {
@@ -186,16 +319,15 @@ impl<B: Backend> Agent<B> {
                         Version::V2c => ErrorStatus::NoAccess,
                     };
                     (status, 1, request.varbinds.clone())
-                } else if self.set_response_too_big(&request) {
+                } else if self.set_response_too_big(request) {
                     // RFC 3416 4.2.5: refused before anything changes (v1: RFC 1157 4.1.5;
                     // `respond` drops what still does not fit).
-                    (ErrorStatus::TooBig, 0, too_big_varbinds(&request))
+                    (ErrorStatus::TooBig, 0, too_big_varbinds(request))
                 } else {
-                    self.set(now, peer, &request)
+                    self.set(now, peer, request)
                 }
             }
-        };
-        self.respond(&request, status, index, varbinds)
+        }
     }
 
     /// Whether the response to a SET, which repeats its varbinds, could exceed the message size
@@ -204,7 +336,7 @@ impl<B: Backend> Agent<B> {
         let content: usize = request.varbinds.iter().map(varbind_len).sum();
         let largest_index = u32::try_from(request.varbinds.len()).unwrap_or(u32::MAX);
         let len = response_len(
-            request.community.len(),
+            request.community.len() + self.v3_overhead,
             request.request_id,
             ErrorStatus::InconsistentName,
             largest_index,
@@ -223,7 +355,7 @@ impl<B: Backend> Agent<B> {
     ) -> Option<Vec<u8>> {
         let fits = |status, index, varbinds: &[VarBind]| {
             let content: usize = varbinds.iter().map(varbind_len).sum();
-            response_len(request.community.len(), request.request_id, status, index, content)
+            response_len(request.community.len() + self.v3_overhead, request.request_id, status, index, content)
                 <= self.config.max_message_size
         };
         if !fits(status, index, &varbinds) {
@@ -244,6 +376,12 @@ impl<B: Backend> Agent<B> {
         }
         self.counters.out_get_responses += 1;
         self.counters.out_pkts += 1;
+        if let (Some(reply), Some(usm)) = (&self.v3_reply, self.usm.as_mut()) {
+            let time = self.engine_now;
+            return Some(usm.respond(reply, time, |w| {
+                write_pdu(w, tag::RESPONSE, request.request_id, i64::from(status.code()), i64::from(index), &varbinds)
+            }));
+        }
         Some(encode_response(&Response {
             version: request.version,
             community: &request.community,
@@ -261,7 +399,13 @@ impl<B: Backend> Agent<B> {
 
     fn get(&mut self, now: Timestamp, request: &Request) -> (ErrorStatus, u32, Vec<VarBind>) {
         let snapshot = self.backend.snapshot(now);
-        let ctx = Context { snapshot: &snapshot, system: &self.config.system, counters: &self.counters };
+        let ctx = Context {
+            snapshot: &snapshot,
+            system: &self.config.system,
+            counters: &self.counters,
+            usm: self.usm.as_ref(),
+            engine_time: self.engine_now,
+        };
         let mut out = Vec::with_capacity(request.varbinds.len());
         for (i, vb) in request.varbinds.iter().enumerate() {
             let value = self.mib.get(&ctx, &vb.oid.0);
@@ -285,7 +429,13 @@ impl<B: Backend> Agent<B> {
 
     fn get_next(&mut self, now: Timestamp, request: &Request) -> (ErrorStatus, u32, Vec<VarBind>) {
         let snapshot = self.backend.snapshot(now);
-        let ctx = Context { snapshot: &snapshot, system: &self.config.system, counters: &self.counters };
+        let ctx = Context {
+            snapshot: &snapshot,
+            system: &self.config.system,
+            counters: &self.counters,
+            usm: self.usm.as_ref(),
+            engine_time: self.engine_now,
+        };
         let mut out = Vec::with_capacity(request.varbinds.len());
         for (i, vb) in request.varbinds.iter().enumerate() {
             match self.next_for(&ctx, request.version, &vb.oid.0) {
@@ -302,10 +452,22 @@ impl<B: Backend> Agent<B> {
     /// early when every repeater has reached the end of the MIB or the response is full.
     fn get_bulk(&mut self, now: Timestamp, request: &Request) -> (ErrorStatus, u32, Vec<VarBind>) {
         let snapshot = self.backend.snapshot(now);
-        let ctx = Context { snapshot: &snapshot, system: &self.config.system, counters: &self.counters };
+        let ctx = Context {
+            snapshot: &snapshot,
+            system: &self.config.system,
+            counters: &self.counters,
+            usm: self.usm.as_ref(),
+            engine_time: self.engine_now,
+        };
         let limit = self.config.max_message_size;
         let fixed = |content: usize| {
-            response_len(request.community.len(), request.request_id, ErrorStatus::NoError, 0, content)
+            response_len(
+                request.community.len() + self.v3_overhead,
+                request.request_id,
+                ErrorStatus::NoError,
+                0,
+                content,
+            )
         };
         let mut out: Vec<VarBind> = Vec::new();
         let mut content = 0usize;
@@ -487,6 +649,8 @@ mod tests {
             write_community: Some(b"private".to_vec()),
             max_message_size: MAX_UDP_PAYLOAD,
             system,
+            v1v2c: true,
+            usm: None,
         };
         Agent::new(config, LocalProbe::new(probe))
     }

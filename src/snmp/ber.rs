@@ -99,6 +99,21 @@ impl BerWriter {
         BerWriter { buf: Vec::with_capacity(capacity) }
     }
 
+    /// Octets written so far. The writer works back to front, so an octet written when this was
+    /// `n` ends up `n` octets before the end of the finished encoding.
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+
+    /// Octets already encoded (a whole TLV), written as they are.
+    pub fn raw(&mut self, bytes: &[u8]) {
+        self.buf.extend(bytes.iter().rev());
+    }
+
     /// The encoding, first octet first.
     pub fn finish(mut self) -> Vec<u8> {
         self.buf.reverse();

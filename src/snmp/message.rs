@@ -236,6 +236,12 @@ pub fn decode_request(bytes: &[u8]) -> Result<Request, DecodeError> {
     if !rest.is_empty() {
         return Err(DecodeError::asn("message", "octets after the PDU"));
     }
+    decode_pdu(version, community, pdu)
+}
+
+/// Reads the PDU of a message of `version` (SNMPv3's scopedPDU carries the PDUs of v2c); the
+/// request keeps `community` (empty for v3).
+pub(crate) fn decode_pdu(version: Version, community: &[u8], pdu: ber::Tlv<'_>) -> Result<Request, DecodeError> {
     let kind = match (pdu.tag, version) {
         (tag::GET_REQUEST, _) => PduKind::Get,
         (tag::GET_NEXT_REQUEST, _) => PduKind::GetNext,
@@ -429,20 +435,32 @@ pub(crate) fn encode_message(
     let mut w = BerWriter::with_capacity(len);
     // Back to front: the last part of each SEQUENCE first.
     w.constructed(tag::SEQUENCE, |w| {
-        w.constructed(pdu_tag, |w| {
-            w.constructed(tag::SEQUENCE, |w| {
-                for varbind in varbinds.iter().rev() {
-                    write_varbind(w, varbind);
-                }
-            });
-            w.integer(tag::INTEGER, third);
-            w.integer(tag::INTEGER, second);
-            w.integer(tag::INTEGER, i64::from(request_id));
-        });
+        write_pdu(w, pdu_tag, request_id, second, third, varbinds);
         w.octets(tag::OCTET_STRING, community);
         w.integer(tag::INTEGER, i64::from(version.code()));
     });
     w.finish()
+}
+
+/// Writes a PDU of the request/response shape (v3 puts it in a scopedPDU).
+pub(crate) fn write_pdu(
+    w: &mut BerWriter,
+    pdu_tag: u8,
+    request_id: i32,
+    second: i64,
+    third: i64,
+    varbinds: &[VarBind],
+) {
+    w.constructed(pdu_tag, |w| {
+        w.constructed(tag::SEQUENCE, |w| {
+            for varbind in varbinds.iter().rev() {
+                write_varbind(w, varbind);
+            }
+        });
+        w.integer(tag::INTEGER, third);
+        w.integer(tag::INTEGER, second);
+        w.integer(tag::INTEGER, i64::from(request_id));
+    });
 }
 
 /// Writes one VarBind SEQUENCE.

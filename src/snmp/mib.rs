@@ -91,6 +91,10 @@ pub struct Context<'a> {
     pub snapshot: &'a Snapshot,
     pub system: &'a SystemGroup,
     pub counters: &'a SnmpCounters,
+    /// SNMPv3's engine (snmpEngine, usmStats), when the agent has one.
+    pub usm: Option<&'a crate::snmp::usm::Usm>,
+    /// snmpEngineTime when the request came.
+    pub engine_time: u32,
 }
 
 /// One registered subtree.
@@ -388,7 +392,7 @@ mod tests {
     fn table_walks_column_by_column_in_index_order() {
         let snap = snapshot();
         let (sys, counters) = (system(), SnmpCounters::default());
-        let ctx = Context { snapshot: &snap, system: &sys, counters: &counters };
+        let ctx = Context { snapshot: &snap, system: &sys, counters: &counters, usm: None, engine_time: 0 };
         let t = SchemaTable::new(&HOST_TABLE, |t| &t.hosts);
         let mut walked = Vec::new();
         let mut at = vec![1, 3, 6, 1, 2, 1, 16, 4, 2];
@@ -444,7 +448,7 @@ mod tests {
         snap.tables.nl_host = vec![nl_host(1, 1, 100), nl_host(1, 2, 300), nl_host(2, 3, 200)];
         let counters = SnmpCounters::default();
         let mut sys = system();
-        let ctx = Context { snapshot: &snap, system: &sys, counters: &counters };
+        let ctx = Context { snapshot: &snap, system: &sys, counters: &counters, usm: None, engine_time: 0 };
         let mib = registry();
         let column = [1, 3, 6, 1, 2, 1, 16, 14, 2, 1, 3];
         // A plain walk: every row once, at timemark 0, and on to the next column.
@@ -459,7 +463,7 @@ mod tests {
         assert_eq!(mib.get(&ctx, &nl_in_pkts(1, 0, 9)), Value::NoSuchInstance);
         // Strict: on through each timemark up to the rows' last change.
         sys.time_filter_walk = TimeFilterWalk::Strict;
-        let ctx = Context { snapshot: &snap, system: &sys, counters: &counters };
+        let ctx = Context { snapshot: &snap, system: &sys, counters: &counters, usm: None, engine_time: 0 };
         let strict = walk_column(&mib, &ctx, vec![1, 3, 6, 1, 2, 1, 16, 14, 2, 1, 3, 1, 299], &column);
         assert_eq!(
             strict[..4],
@@ -473,7 +477,7 @@ mod tests {
     fn next_from_partial_and_foreign_oids() {
         let snap = snapshot();
         let (sys, counters) = (system(), SnmpCounters::default());
-        let ctx = Context { snapshot: &snap, system: &sys, counters: &counters };
+        let ctx = Context { snapshot: &snap, system: &sys, counters: &counters, usm: None, engine_time: 0 };
         let t = SchemaTable::new(&HOST_TABLE, |t| &t.hosts);
         // Half an index: the first row after it.
         assert_eq!(t.next(&ctx, &instance(4, 1, 1)[..13]).map(|x| x.0), Some(instance(4, 1, 1)));
@@ -493,7 +497,7 @@ mod tests {
     fn get_tells_missing_objects_from_missing_instances() {
         let snap = snapshot();
         let (sys, counters) = (system(), SnmpCounters::default());
-        let ctx = Context { snapshot: &snap, system: &sys, counters: &counters };
+        let ctx = Context { snapshot: &snap, system: &sys, counters: &counters, usm: None, engine_time: 0 };
         let mib = registry();
         assert_eq!(mib.get(&ctx, &instance(4, 1, 200)), Value::Counter32(20));
         assert_eq!(mib.get(&ctx, &instance(4, 1, 201)), Value::NoSuchInstance);
@@ -509,7 +513,7 @@ mod tests {
     fn registry_walk_is_strictly_increasing_across_nodes() {
         let snap = snapshot();
         let (sys, counters) = (system(), SnmpCounters::default());
-        let ctx = Context { snapshot: &snap, system: &sys, counters: &counters };
+        let ctx = Context { snapshot: &snap, system: &sys, counters: &counters, usm: None, engine_time: 0 };
         let mib = registry();
         let mut at = vec![0, 0];
         let mut seen = 0;

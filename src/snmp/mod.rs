@@ -22,6 +22,7 @@ pub mod serve;
 pub mod tables;
 pub mod trap;
 pub mod udp;
+pub mod usm;
 
 pub use crate::mib::{oid, value};
 pub use agent::{Agent, AgentConfig};

@@ -161,6 +161,8 @@ pub fn default_config() -> AgentConfig {
             enable_authen_traps: false,
             time_filter_walk: Default::default(),
         },
+        v1v2c: true,
+        usm: None,
     }
 }
 

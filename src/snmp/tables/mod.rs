@@ -1,11 +1,12 @@
 //! The MIB objects the agent serves, registered in [`registry`]: MIB-II's system, interfaces
 //! and snmp groups by hand, RMON2's scalars (`rmon2.rs`), and every RMON-MIB, HC-RMON-MIB and
-//! RMON2-MIB table from its schema.
+//! RMON2-MIB table from its schema; with SNMPv3, its engine and counters (`usm.rs`).
 
 pub mod interfaces;
 pub mod rmon;
 pub mod rmon2;
 pub mod system;
+pub mod usm;
 
 use crate::rmon::RmonTables;
 use crate::snmp::mib::{Mib, MibNode};
@@ -13,6 +14,19 @@ use crate::snmp::mib::{Mib, MibNode};
 /// Every object the agent serves: MIB-II system, interfaces and snmp groups, IF-MIB's ifXTable
 /// and the RMON-MIB and HC-RMON-MIB tables of the groups the probe implements.
 pub fn registry() -> Mib {
+    Mib::new(nodes())
+}
+
+/// [`registry`] with SNMPv3's objects: snmpEngine, snmpMPDStats, snmpUnknownContexts, usmStats.
+pub fn registry_with_v3() -> Mib {
+    let mut nodes = nodes();
+    for scalars in usm::scalars() {
+        nodes.push(Box::new(scalars));
+    }
+    Mib::new(nodes)
+}
+
+fn nodes() -> Vec<Box<dyn MibNode>> {
     let mut nodes: Vec<Box<dyn MibNode>> = vec![
         Box::new(system::system()),
         Box::new(interfaces::if_number()),
@@ -26,5 +40,5 @@ pub fn registry() -> Mib {
         nodes.push(Box::new(scalars));
     }
     RmonTables::visit(&mut rmon::Register(&mut nodes));
-    Mib::new(nodes)
+    nodes
 }

@@ -3,6 +3,7 @@
 # targets (each gets at least MIN_SECONDS, so a short run still reaches both):
 #
 #   agent     the SNMP agent's sans-IO core (fuzz/fuzz_targets/agent.rs)
+#   usm       the same core over SNMPv3 messages (fuzz/fuzz_targets/usm.rs)
 #   capture   the capture-file reader and frame classification (fuzz/fuzz_targets/capture.rs)
 #
 # Each starts from its seeds in fuzz/corpus/TARGET (tests/fuzz_seeds.rs writes and checks them).
@@ -12,7 +13,7 @@
 # check, a leak or a timeout, with libFuzzer's report and the input saved under
 # fuzz/artifacts/TARGET/.
 #
-#   scripts/fuzz.sh                 60 seconds, 30 for each target
+#   scripts/fuzz.sh                 60 seconds, 20 for each target
 #   scripts/fuzz.sh 600
 #   scripts/fuzz.sh 120 capture     one target only
 set -euo pipefail
@@ -20,7 +21,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(agent capture)
+[ ${#targets[@]} -gt 0 ] || targets=(agent usm capture)
 MIN_SECONDS=5
 export PATH="$HOME/.cargo/bin:$PATH"
 

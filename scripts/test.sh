@@ -40,7 +40,7 @@ scripts/golden-check.sh
 step "fresh lab capture against tshark"
 scripts/lab-fresh-check.sh
 
-step "fuzz the SNMP core and the capture reader briefly"
+step "fuzz the SNMP core (v1/v2c and v3) and the capture reader briefly"
 scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 
 step "all passed"

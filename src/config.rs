@@ -135,6 +135,10 @@ pub struct UserSection {
     /// `read` (the default) or `write`.
     #[serde(default = "read_access")]
     pub access: String,
+    /// The subtrees the user sees (VACM views, RFC 3415), dotted numeric OIDs; none: everything
+    /// the agent serves.
+    #[serde(default)]
+    pub views: Vec<String>,
 }
 
 impl std::fmt::Debug for UserSection {
@@ -145,6 +149,7 @@ impl std::fmt::Debug for UserSection {
             .field("auth_protocol", &self.auth_protocol)
             .field("priv_protocol", &self.priv_protocol)
             .field("access", &self.access)
+            .field("views", &self.views)
             .finish_non_exhaustive()
     }
 }

@@ -579,6 +579,17 @@ fn agent_setup(config: &Config, args: &SnmpArgs, listen: SocketAddr) -> Result<A
             }
         }
     }
+    let stored_engine = restored.as_ref().and_then(|s: &state::ProbeState| s.engine.clone());
+    let usm = rmonprobe::snmp::usm::setup::build(&config.snmp, stored_engine.map(|e| (e.engine_id, e.boots)))?;
+    if let (Some(usm), Some(path)) = (&usm, &args.state) {
+        // snmpEngineBoots counts this start even if no SET ever saves the rows; a file that
+        // held only the engine leaves the rows to the configuration.
+        let mut saved =
+            restored.clone().unwrap_or_else(|| state::ProbeState { rows_saved: false, ..Default::default() });
+        saved.engine = Some(state::EngineState { engine_id: usm.engine_id.clone(), boots: usm.boots });
+        state::save(path, &saved).map_err(|e| format!("{}: cannot save the state: {e}", path.display()))?;
+    }
+    let restored = restored.filter(|s| s.rows_saved);
     let community = args.community.clone().unwrap_or_else(|| config.snmp.community.clone());
     let write_community = args.write_community.clone().or_else(|| config.snmp.write_community.clone());
     let agent = AgentConfig {
@@ -587,7 +598,7 @@ fn agent_setup(config: &Config, args: &SnmpArgs, listen: SocketAddr) -> Result<A
         max_message_size: MAX_UDP_PAYLOAD,
         system,
         v1v2c: config.snmp.v1v2c,
-        usm: rmonprobe::snmp::usm::setup::build(&config.snmp, 1)?,
+        usm,
     };
     let mut trap_sinks = Vec::new();
     for sink in &config.snmp.trap_sinks {

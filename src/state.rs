@@ -27,13 +27,54 @@ use crate::config::RowSections;
 use crate::rmon::{ControlTable, DataSourceInfo, Probe, RowRequest};
 
 /// What the state file keeps.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProbeState {
     /// The valid control rows, in an order [`Probe::new`] accepts.
     pub rows: Vec<RowRequest>,
     pub sys_contact: Option<String>,
     pub sys_name: Option<String>,
     pub sys_location: Option<String>,
+    /// SNMPv3's engine ID and snmpEngineBoots (RFC 3414: boots grows at every start).
+    pub engine: Option<EngineState>,
+    /// Whether the rows and system strings were saved (a SET happened). A file written only to
+    /// count the engine's boots leaves them to the configuration.
+    pub rows_saved: bool,
+}
+
+impl Default for ProbeState {
+    /// No rows, saved: a state where managers deleted every row.
+    fn default() -> Self {
+        ProbeState {
+            rows: Vec::new(),
+            sys_contact: None,
+            sys_name: None,
+            sys_location: None,
+            engine: None,
+            rows_saved: true,
+        }
+    }
+}
+
+/// `[snmpEngine]`: what SNMPv3 managers have learned of the agent and expect to stay.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EngineState {
+    pub engine_id: Vec<u8>,
+    pub boots: u32,
+}
+
+#[derive(Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct EngineSection {
+    /// Hex.
+    engine_id: String,
+    engine_boots: u32,
+    /// false: this file only counts the boots; the rows come from the configuration.
+    #[serde(default = "saved", skip_serializing_if = "Clone::clone")]
+    rows_saved: bool,
+}
+
+fn saved() -> bool {
+    true
 }
 
 /// Why a state file could not be used.
@@ -167,6 +208,17 @@ impl ProbeState {
             sys_location: self.sys_location.clone(),
         };
         let mut doc = toml::Table::new();
+        if let Some(engine) = &self.engine {
+            let section = EngineSection {
+                engine_id: engine.engine_id.iter().map(|b| format!("{b:02x}")).collect(),
+                engine_boots: engine.boots,
+                rows_saved: self.rows_saved,
+            };
+            doc.insert("snmpEngine".to_string(), toml::Value::try_from(&section).map_err(|e| e.to_string())?);
+        }
+        if !self.rows_saved {
+            return Ok(doc);
+        }
         if !system.is_empty() {
             doc.insert("system".to_string(), toml::Value::try_from(&system).map_err(|e| e.to_string())?);
         }
@@ -175,6 +227,22 @@ impl ProbeState {
     }
 
     fn from_file(mut doc: toml::Table) -> Result<ProbeState, String> {
+        let engine: Option<EngineSection> = match doc.remove("snmpEngine") {
+            Some(v) => Some(v.try_into().map_err(|e: toml::de::Error| format!("[snmpEngine]: {e}"))?),
+            None => None,
+        };
+        let rows_saved = engine.as_ref().is_none_or(|e| e.rows_saved);
+        let engine = match engine {
+            Some(e) => Some(EngineState {
+                engine_id: e
+                    .engine_id
+                    .parse::<crate::mib::tc::Octets>()
+                    .map(|o| o.0)
+                    .map_err(|why| format!("[snmpEngine] engineId: {why}"))?,
+                boots: e.engine_boots,
+            }),
+            None => None,
+        };
         let sections = RowSections::take_from(&mut doc)?;
         let system: SystemSection = match doc.remove("system") {
             Some(v) => v.try_into().map_err(|e: toml::de::Error| format!("[system]: {e}"))?,
@@ -193,6 +261,8 @@ impl ProbeState {
             sys_contact: system.sys_contact,
             sys_name: system.sys_name,
             sys_location: system.sys_location,
+            engine,
+            rows_saved,
         })
     }
 }

@@ -1,7 +1,8 @@
 //! The seed corpora of the fuzz targets.
 //!
 //! Agent (fuzz/corpus/agent): a few valid requests of each kind and version, written with
-//! `encode_request`. Capture (fuzz/corpus/capture): small files of tcpdump's test suite
+//! `encode_request`. USM (fuzz/corpus/usm): SNMPv3 requests of the fuzz engine's users (discovery,
+//! noAuthNoPriv, MD5, SHA-256 with AES), written with `Usm::wrap`. Capture (fuzz/corpus/capture): small files of tcpdump's test suite
 //! (`tcpdump-*`, copied as they are), and `written-*` files made here with the project's writers
 //! for what those lack (if_fcslen, epb_flags, a non-Ethernet interface, nanosecond pcap).
 //!
@@ -20,8 +21,10 @@ use rmonprobe::capture::{CaptureFile, OpenError};
 use rmonprobe::packet::{Fcs, Frame, RawFrame, append_fcs};
 use rmonprobe::rmon::Timestamp;
 
-use rmonprobe::snmp::message::{PduKind, Request, VarBind, Version, decode_request, encode_request};
+use rmonprobe::snmp::ber::tag;
+use rmonprobe::snmp::message::{PduKind, Request, VarBind, Version, decode_request, encode_request, write_pdu};
 use rmonprobe::snmp::oid::Oid;
+use rmonprobe::snmp::usm::{self, wire};
 use rmonprobe::snmp::value::Value;
 
 fn oid(dotted: &str) -> Oid {
@@ -157,9 +160,68 @@ fn write_seeds() {
     for (name, request) in seeds() {
         std::fs::write(corpus().join(name), encode_request(&request)).unwrap();
     }
+    std::fs::create_dir_all(usm_corpus()).unwrap();
+    for (name, bytes) in usm_seeds() {
+        std::fs::write(usm_corpus().join(name), bytes).unwrap();
+    }
     std::fs::create_dir_all(capture_corpus()).unwrap();
     for (name, bytes, _) in capture_seeds() {
         std::fs::write(capture_corpus().join(name), bytes).unwrap();
+    }
+}
+
+fn usm_corpus() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/usm")
+}
+
+/// A scopedPDU for the fuzz engine with one PDU.
+fn scoped(pdu_tag: u8, request_id: i32, second: i64, third: i64, varbinds: &[VarBind]) -> Vec<u8> {
+    wire::scoped_pdu(usm::FUZZ_ENGINE_ID, b"", |w| write_pdu(w, pdu_tag, request_id, second, third, varbinds))
+}
+
+/// The USM seeds, the same bytes every time (fixed engine, clock and salt).
+fn usm_seeds() -> Vec<(&'static str, Vec<u8>)> {
+    let time = usm::FUZZ_ENGINE_TIME;
+    let get = [null("1.3.6.1.2.1.1.3.0"), null("1.3.6.1.2.1.16.1.1.1.5.1")];
+    let set = [set("1.3.6.1.2.1.16.1.1.1.21.5", Value::Integer(2))];
+    let reportable = wire::FLAG_REPORTABLE;
+    let mut manager = usm::fuzz_engine();
+    let mut stranger = usm::fuzz_engine();
+    stranger.engine_id = Vec::new();
+    vec![
+        ("v3-discovery", stranger.wrap(1, reportable, None, scoped(tag::GET_REQUEST, 1, 0, 0, &[]), 0)),
+        ("v3-noauth-get", manager.wrap(2, reportable, Some(0), scoped(tag::GET_REQUEST, 2, 0, 0, &get), time)),
+        ("v3-noauth-set", manager.wrap(3, reportable, Some(0), scoped(tag::SET_REQUEST, 3, 0, 0, &set), time)),
+        ("v3-noauth-getbulk", manager.wrap(4, reportable, Some(0), scoped(tag::GET_BULK_REQUEST, 4, 1, 5, &get), time)),
+        (
+            "v3-md5-getnext",
+            manager.wrap(5, reportable | wire::FLAG_AUTH, Some(1), scoped(tag::GET_NEXT_REQUEST, 5, 0, 0, &get), time),
+        ),
+        (
+            "v3-aes-get",
+            manager.wrap(
+                6,
+                reportable | wire::FLAG_AUTH | wire::FLAG_PRIV,
+                Some(2),
+                scoped(tag::GET_REQUEST, 6, 0, 0, &get),
+                time,
+            ),
+        ),
+    ]
+}
+
+#[test]
+fn usm_seeds_are_committed_and_reach_past_usm() {
+    let mut agent = usm::fuzz_engine();
+    for (name, bytes) in usm_seeds() {
+        let committed = std::fs::read(usm_corpus().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(committed, bytes, "{name}: rewrite with `cargo test --test fuzz_seeds -- --ignored`");
+        let received = agent.receive(&bytes, usm::FUZZ_ENGINE_TIME);
+        match (name, received) {
+            ("v3-discovery", usm::Received::Refused(Some(_))) => {}
+            (_, usm::Received::Accepted(_)) if name != "v3-discovery" => {}
+            (name, other) => panic!("{name}: {other:?}"),
+        }
     }
 }
 

@@ -154,6 +154,12 @@ impl Agent {
     /// Serves the lab capture with `extra` options; its files in `dir` are named after `name`.
     /// Returns once the replay is over (the report written) and the agent answers.
     fn start(dir: &Path, name: &str, extra: &[&str]) -> Agent {
+        Agent::start_ready(dir, name, extra, &["-v2c", "-c", "public"])
+    }
+
+    /// As [`Agent::start`], the agent deemed up once `snmpget` with `ready` (version and
+    /// credentials) reads sysUpTime.
+    fn start_ready(dir: &Path, name: &str, extra: &[&str], ready: &[&str]) -> Agent {
         let json = dir.join(format!("{name}.json"));
         let stderr = dir.join(format!("{name}.stderr"));
         for _attempt in 0..10 {
@@ -183,8 +189,9 @@ impl Agent {
                 // The report is written when the replay is over; only this probe writes it.
                 let report = fs::read(&json).ok().and_then(|b| serde_json::from_slice::<Value>(&b).ok());
                 if let Some(report) = report {
-                    let probe =
-                        agent.tool("snmpget", &["-v2c", "-c", "public", "-t", "0.5", "-r", "0"], &[SYS_UP_TIME]);
+                    let mut options = ready.to_vec();
+                    options.extend(["-t", "0.5", "-r", "0"]);
+                    let probe = agent.tool("snmpget", &options, &[SYS_UP_TIME]);
                     if probe.ok && probe.stdout.contains("Timeticks") && agent.child.try_wait().ok() == Some(None) {
                         agent.report = report;
                         return agent;
@@ -1046,6 +1053,8 @@ fn v3_config(dir: &Path) -> PathBuf {
         }
     }
     text.push_str("[[snmp.users]]\nname = \"reader\"\nauthProtocol = \"SHA-256\"\nauthPassword = \"reader-pass\"\nprivProtocol = \"AES\"\nprivPassword = \"reader-priv\"\n");
+    // A user who sees the system group and etherStatsTable only, and may write there.
+    text.push_str("[[snmp.users]]\nname = \"viewer\"\nauthProtocol = \"SHA\"\nauthPassword = \"viewer-pass\"\naccess = \"write\"\nviews = [\"1.3.6.1.2.1.1\", \".1.3.6.1.2.1.16.1.1\"]\n");
     let path = dir.join("v3.toml");
     fs::write(&path, text).expect("config");
     path
@@ -1166,4 +1175,144 @@ fn snmpv3_refusals_get_no_data_and_raise_their_usm_stats_counters() {
     options.extend(["-Oqv"]);
     let engine_id = agent.tool("snmpget", &options, &[".1.3.6.1.6.3.10.2.1.1.0"]);
     assert!(engine_id.stdout.to_lowercase().contains("80 00 7e d9 05 01 02 03 04 05 06 07"), "{}", engine_id.text());
+}
+
+const VIEWER: [&str; 9] = ["-v3", "-u", "viewer", "-l", "authNoPriv", "-a", "SHA", "-A", "viewer-pass"];
+
+#[test]
+fn snmpv3_views_hide_what_lies_outside_them() {
+    let dir = TempDir::new("v3-views");
+    let config = v3_config(dir.path());
+    let agent = Agent::start(dir.path(), "agent", &["--config", config.to_str().unwrap()]);
+    // A walk of everything from the top sees only the two subtrees, in order, and ends.
+    let mut walk = VIEWER.to_vec();
+    walk.extend(["-Cr20"]);
+    walk.extend(NUMERIC);
+    let run = agent.tool("snmpbulkwalk", &walk, &[".1"]);
+    assert!(run.ok, "{}", run.text());
+    let oids: Vec<String> = parse_walk(&run.stdout).into_iter().map(|(oid, _)| oid).collect();
+    assert!(
+        oids.iter().any(|o| o == ".1.3.6.1.2.1.1.1.0") && oids.iter().any(|o| o.starts_with(".1.3.6.1.2.1.16.1.1.1."))
+    );
+    let outside: Vec<&String> =
+        oids.iter().filter(|o| !o.starts_with(".1.3.6.1.2.1.1.") && !o.starts_with(".1.3.6.1.2.1.16.1.1.")).collect();
+    assert!(outside.is_empty(), "outside the view: {outside:?}");
+    let mut v2c = vec!["-v2c", "-c", "public", "-Cr50"];
+    v2c.extend(NUMERIC);
+    let ether_stats = parse_walk(&agent.tool("snmpbulkwalk", &v2c, &[".1.3.6.1.2.1.16.1.1"]).stdout);
+    let seen = parse_walk(&run.stdout);
+    assert!(ether_stats.iter().all(|vb| seen.contains(vb)), "etherStatsTable as v2c reads it");
+    // A GET outside: noSuchObject; a SET outside: noAccess, inside: accepted.
+    let mut get = VIEWER.to_vec();
+    get.extend(["-On"]);
+    let run = agent.tool("snmpget", &get, &[".1.3.6.1.2.1.2.1.0", ".1.3.6.1.2.1.1.5.0"]);
+    assert!(
+        run.stdout.contains(NO_SUCH_OBJECT) && run.stdout.contains(".1.3.6.1.2.1.1.5.0 = STRING"),
+        "{}",
+        run.text()
+    );
+    let run = agent.tool("snmpset", &VIEWER, &["hostControlStatus.1", "i", "4"]);
+    assert!(run.reason().is_some_and(|r| r.starts_with("noAccess")), "{}", run.text());
+    assert_eq!(agent.get("hostControlStatus.1"), "1", "the host table is still there");
+    let run = agent.tool("snmpset", &VIEWER, &["etherStatsStatus.9", "i", "2"]);
+    assert!(run.ok && run.reason().is_none(), "{}", run.text());
+}
+
+#[test]
+fn snmpv3_engine_boots_grow_across_restarts_and_v1v2c_can_be_switched_off() {
+    let dir = TempDir::new("v3-boots");
+    let config = dir.path().join("v3only.toml");
+    fs::write(
+        &config,
+        "[snmp]\nv1v2c = false\n[[snmp.users]]\nname = \"reader\"\nauthProtocol = \"SHA-256\"\nauthPassword = \"reader-pass\"\nprivProtocol = \"AES\"\nprivPassword = \"reader-priv\"\n",
+    )
+    .unwrap();
+    let state = dir.path().join("state.toml");
+    let extra = ["--config", config.to_str().unwrap(), "--state", state.to_str().unwrap()];
+    let engine = |agent: &Agent| -> (String, String) {
+        let mut options = READER.to_vec();
+        options.extend(["-Oqv"]);
+        let run = agent.tool("snmpget", &options, &[".1.3.6.1.6.3.10.2.1.1.0", ".1.3.6.1.6.3.10.2.1.2.0"]);
+        let mut lines = run.stdout.lines().map(str::to_string);
+        (lines.next().unwrap_or_default(), lines.next().unwrap_or_default())
+    };
+    let mut first = Agent::start_ready(dir.path(), "first", &extra, &READER);
+    let (id, boots) = engine(&first);
+    assert_eq!(boots, "1", "a new engine's first boot");
+    // A community gets no answer at all.
+    let community = first.tool("snmpget", &["-v2c", "-c", "public", "-t", "0.3", "-r", "0"], &[SYS_UP_TIME]);
+    assert!(!community.ok && community.text().contains("Timeout"), "{}", community.text());
+    first.terminate();
+    // The rows were never SET: the file keeps the engine alone.
+    let text = fs::read_to_string(&state).unwrap();
+    assert!(text.contains("rowsSaved = false"), "{text}");
+    let second = Agent::start_ready(dir.path(), "second", &extra, &READER);
+    assert_eq!(engine(&second), (id, "2".to_string()), "the same engine, one more boot");
+    assert_eq!(second.report["etherStatsTable"].as_array().map(Vec::len), Some(1), "the default rows");
+}
+
+/// GET `path` from an HTTP server on 127.0.0.1:`port`: the body, or None while it does not answer.
+fn http_get(port: u16, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(20))).ok()?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
+    let mut text = String::new();
+    stream.read_to_string(&mut text).ok()?;
+    text.split_once("\r\n\r\n").map(|(_, body)| body.to_string())
+}
+
+/// A second manager with its own SNMPv3 stack (Go's gosnmp): prometheus-snmp-exporter walks
+/// etherStatsTable over SHA-256 + AES and gets what v2c reads.
+#[test]
+fn snmpv3_prometheus_snmp_exporter_reads_over_sha256_and_aes() {
+    let dir = TempDir::new("v3-exporter");
+    let config = v3_config(dir.path());
+    let agent = Agent::start(dir.path(), "agent", &["--config", config.to_str().unwrap()]);
+    let module = "rmon_v3:
+  walk: [1.3.6.1.2.1.16.1.1.1.4, 1.3.6.1.2.1.16.1.1.1.5]
+  get: [1.3.6.1.2.1.1.3.0]
+  metrics:
+  - {name: etherStatsOctets, oid: 1.3.6.1.2.1.16.1.1.1.4, type: counter, indexes: [{labelname: etherStatsIndex, type: gauge}]}
+  - {name: etherStatsPkts, oid: 1.3.6.1.2.1.16.1.1.1.5, type: counter, indexes: [{labelname: etherStatsIndex, type: gauge}]}
+  version: 3
+  retries: 0
+  timeout: 5s
+  auth:
+    username: reader
+    security_level: authPriv
+    password: reader-pass
+    auth_protocol: SHA256
+    priv_protocol: AES
+    priv_password: reader-priv
+";
+    let yml = dir.path().join("snmp.yml");
+    fs::write(&yml, module).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut exporter = Command::new("prometheus-snmp-exporter")
+        .arg(format!("--config.file={}", yml.display()))
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(File::create(dir.path().join("exporter.log")).unwrap())
+        .spawn()
+        .expect("prometheus-snmp-exporter (`scripts/deps.sh test` installs it)");
+    let path = format!("/snmp?module=rmon_v3&target={}", agent.addr);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let body = loop {
+        if let Some(body) = http_get(port, &path) {
+            break body;
+        }
+        assert!(Instant::now() < deadline, "the exporter never answered");
+        sleep(Duration::from_millis(100));
+    };
+    let _ = exporter.kill();
+    let _ = exporter.wait();
+    let metric = |name: &str| -> f64 {
+        let line = body.lines().find(|l| l.starts_with(&format!("{name}{{etherStatsIndex=\"1\"}}")));
+        let line = line.unwrap_or_else(|| panic!("{name} missing from the scrape: {body}"));
+        line.rsplit(' ').next().and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("{line}"))
+    };
+    let v2c = |column: u32| -> f64 { agent.get(&format!(".1.3.6.1.2.1.16.1.1.1.{column}.1")).parse().unwrap() };
+    assert_eq!(metric("etherStatsPkts"), v2c(5), "etherStatsPkts over v3 (gosnmp) and v2c (net-snmp)");
+    assert_eq!(metric("etherStatsOctets"), v2c(4), "etherStatsOctets");
 }

@@ -74,6 +74,8 @@ pub struct Agent<B> {
     v3_reply: Option<Reply>,
     /// snmpEngineTime when the datagram being answered came.
     engine_now: u32,
+    /// The view of the v3 user being answered (sorted subtrees); None: everything.
+    view: Option<Vec<Vec<u32>>>,
     /// Octets a v3 response adds beyond what a v2c one with an empty community takes.
     v3_overhead: usize,
 }
@@ -93,6 +95,7 @@ impl<B: Backend> Agent<B> {
             engine_time: Box::new(move || u32::try_from(started.elapsed().as_secs()).unwrap_or(u32::MAX)),
             v3_reply: None,
             engine_now: 0,
+            view: None,
             v3_overhead: 0,
         }
     }
@@ -267,6 +270,7 @@ impl<B: Backend> Agent<B> {
         let reply = accepted.reply;
         let (level_allowed, may_write, overhead) =
             (reply.level_allowed(usm), reply.may_write(usm), usm.overhead(&reply));
+        let view = reply.view(usm).map(<[Vec<u32>]>::to_vec);
         let (status, index, varbinds) = if !level_allowed {
             // VACM: the user's access asks for its own security level; below it, nothing.
             (ErrorStatus::AuthorizationError, 1, request.varbinds.clone())
@@ -276,7 +280,9 @@ impl<B: Backend> Agent<B> {
         } else {
             let access = if may_write { Access::ReadWrite } else { Access::ReadOnly };
             self.v3_overhead = overhead;
+            self.view = view;
             let answer = self.dispatch(now, peer, &request, access);
+            self.view = None;
             self.v3_overhead = 0;
             answer
         };
@@ -408,7 +414,10 @@ impl<B: Backend> Agent<B> {
         };
         let mut out = Vec::with_capacity(request.varbinds.len());
         for (i, vb) in request.varbinds.iter().enumerate() {
-            let value = self.mib.get(&ctx, &vb.oid.0);
+            let value = match &self.view {
+                Some(view) if !in_view(view, &vb.oid.0) => Value::NoSuchObject,
+                _ => self.mib.get(&ctx, &vb.oid.0),
+            };
             if request.version == Version::V1 && (value.is_exception() || matches!(value, Value::Counter64(_))) {
                 return Self::error(request, ErrorStatus::NoSuchName, i);
             }
@@ -420,9 +429,9 @@ impl<B: Backend> Agent<B> {
 
     /// The instance after `oid` that the request's version can carry: v1 skips Counter64.
     fn next_for(&self, ctx: &Context<'_>, version: Version, oid: &[u32]) -> Option<(Vec<u32>, Value)> {
-        let mut found = self.mib.next(ctx, oid)?;
+        let mut found = next_in_view(&self.mib, ctx, self.view.as_deref(), oid)?;
         while version == Version::V1 && matches!(found.1, Value::Counter64(_)) {
-            found = self.mib.next(ctx, &found.0)?;
+            found = next_in_view(&self.mib, ctx, self.view.as_deref(), &found.0)?;
         }
         Some(found)
     }
@@ -482,7 +491,7 @@ impl<B: Backend> Agent<B> {
             true
         };
         let non_repeaters = (request.non_repeaters as usize).min(request.varbinds.len());
-        let next_of = |oid: &Oid| match self.mib.next(&ctx, &oid.0) {
+        let next_of = |oid: &Oid| match next_in_view(&self.mib, &ctx, self.view.as_deref(), &oid.0) {
             Some((next, value)) => VarBind { oid: Oid(next), value },
             None => VarBind { oid: oid.clone(), value: Value::EndOfMibView },
         };
@@ -531,6 +540,12 @@ impl<B: Backend> Agent<B> {
         // For each edit, the varbind it came from.
         let mut edit_at: Vec<usize> = Vec::new();
         let mut system: Vec<SystemEdit> = Vec::new();
+        if let Some(view) = &self.view
+            && let Some(i) = request.varbinds.iter().position(|vb| !in_view(view, &vb.oid.0))
+        {
+            // VACM: an object outside the user's view is not accessible (RFC 3416 4.2.5).
+            return Self::error(request, ErrorStatus::NoAccess, i);
+        }
         for (i, vb) in request.varbinds.iter().enumerate() {
             match self.mib.plan_set(&vb.oid.0, &vb.value) {
                 Ok(SetAction::Row(edit)) => {
@@ -608,6 +623,26 @@ fn for_version(status: ErrorStatus, v1: bool) -> ErrorStatus {
         WrongType | WrongLength | WrongEncoding | WrongValue | InconsistentValue => BadValue,
         ResourceUnavailable | CommitFailed | UndoFailed => GenErr,
         other => other,
+    }
+}
+
+/// Whether `oid` lies in one of the view's subtrees.
+fn in_view(view: &[Vec<u32>], oid: &[u32]) -> bool {
+    view.iter().any(|subtree| oid.starts_with(subtree))
+}
+
+/// The first instance after `oid` inside the view (sorted subtrees; None: everything): an
+/// instance outside it is skipped by going on from the next subtree of the view.
+fn next_in_view(mib: &Mib, ctx: &Context<'_>, view: Option<&[Vec<u32>]>, oid: &[u32]) -> Option<(Vec<u32>, Value)> {
+    let Some(view) = view else { return mib.next(ctx, oid) };
+    let mut from = oid.to_vec();
+    loop {
+        let found = mib.next(ctx, &from)?;
+        if in_view(view, &found.0) {
+            return Some(found);
+        }
+        // The next subtree that starts after what was found, if any.
+        from = view.iter().find(|subtree| subtree.as_slice() > found.0.as_slice())?.clone();
     }
 }
 

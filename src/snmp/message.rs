@@ -443,14 +443,7 @@ pub(crate) fn encode_message(
 }
 
 /// Writes a PDU of the request/response shape (v3 puts it in a scopedPDU).
-pub(crate) fn write_pdu(
-    w: &mut BerWriter,
-    pdu_tag: u8,
-    request_id: i32,
-    second: i64,
-    third: i64,
-    varbinds: &[VarBind],
-) {
+pub fn write_pdu(w: &mut BerWriter, pdu_tag: u8, request_id: i32, second: i64, third: i64, varbinds: &[VarBind]) {
     w.constructed(pdu_tag, |w| {
         w.constructed(tag::SEQUENCE, |w| {
             for varbind in varbinds.iter().rev() {

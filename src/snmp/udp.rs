@@ -13,7 +13,7 @@ use crate::rmon::Timestamp;
 use crate::snmp::agent::Agent;
 use crate::snmp::backend::Backend;
 use crate::snmp::trap::{self, TrapSink};
-use crate::state::{self, ProbeState};
+use crate::state::{self, EngineState, ProbeState};
 
 /// How often a quiet agent looks at its stop flag and its alarms (an alarm's reading is at
 /// most this late).
@@ -131,6 +131,8 @@ impl Shell {
             sys_contact: Some(system.contact.clone()),
             sys_name: Some(system.name.clone()),
             sys_location: Some(system.location.clone()),
+            engine: agent.usm().map(|u| EngineState { engine_id: u.engine_id.clone(), boots: u.boots }),
+            rows_saved: true,
         };
         if let Err(e) = state::save(path, &state) {
             eprintln!("rmonprobe: {}: cannot save the state: {e}", path.display());

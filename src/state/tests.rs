@@ -77,6 +77,8 @@ fn every_kind() -> ProbeState {
         sys_contact: Some("ops@example.net".into()),
         sys_name: Some("probe-1".into()),
         sys_location: None,
+        engine: None,
+        rows_saved: true,
     }
 }
 
@@ -324,4 +326,27 @@ fn rmon2_rows_made_by_set_are_kept() {
         t.hl_host_control.iter().map(|h| (h.hl_host_control_index, h.hl_host_control_nl_max_desired_entries)).collect();
     assert_eq!(hosts, vec![(1, -1), (2, 500)]);
     assert_eq!(t.nl_matrix_top_n_control[0].nl_matrix_top_n_control_time_remaining, 60);
+}
+
+/// The SNMPv3 engine's boots are kept with the rows, and a file written before any SET holds
+/// the engine alone: its rows stay the configuration's.
+#[test]
+fn engine_boots_with_and_without_saved_rows() {
+    let dir = TempDir::new("engine");
+    let path = dir.join("state.toml");
+    let engine = EngineState { engine_id: vec![0x80, 0, 0x7e, 0xd9, 5, 1, 2, 3], boots: 7 };
+    let only_engine = ProbeState { engine: Some(engine.clone()), rows_saved: false, ..ProbeState::default() };
+    save(&path, &only_engine).unwrap();
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("[snmpEngine]") && text.contains("engineBoots = 7") && text.contains("rowsSaved = false"),
+        "{text}"
+    );
+    assert_eq!(load(&path).unwrap(), Some(only_engine));
+    let mut with_rows = every_kind();
+    with_rows.engine = Some(engine);
+    save(&path, &with_rows).unwrap();
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(!text.contains("rowsSaved"), "{text}");
+    assert_eq!(load(&path).unwrap(), Some(with_rows));
 }

@@ -45,6 +45,8 @@ pub struct User {
     pub auth: Option<(AuthProtocol, Vec<u8>)>,
     pub privacy: Option<(PrivProtocol, Vec<u8>)>,
     pub access: UserAccess,
+    /// The subtrees the user sees (VACM's view, RFC 3415), sorted; empty: everything.
+    pub views: Vec<Vec<u32>>,
 }
 
 impl std::fmt::Debug for User {
@@ -55,6 +57,7 @@ impl std::fmt::Debug for User {
             .field("auth", &self.auth.as_ref().map(|(p, _)| p.name()))
             .field("privacy", &self.privacy.as_ref().map(|(p, _)| p.name()))
             .field("access", &self.access)
+            .field("views", &self.views)
             .finish()
     }
 }
@@ -76,7 +79,7 @@ impl User {
             }
             _ => None,
         };
-        User { name: name.as_bytes().to_vec(), auth: auth_key, privacy: privacy_key, access }
+        User { name: name.as_bytes().to_vec(), auth: auth_key, privacy: privacy_key, access, views: Vec::new() }
     }
 
     /// The security level of the user's configuration, as msgFlags bits.
@@ -152,6 +155,11 @@ impl Reply {
     /// Whether the user may SET.
     pub fn may_write(&self, usm: &Usm) -> bool {
         usm.users.get(self.user).is_some_and(|u| u.access == UserAccess::Write)
+    }
+
+    /// The user's view: the subtrees it sees, or None for everything.
+    pub fn view<'a>(&self, usm: &'a Usm) -> Option<&'a [Vec<u32>]> {
+        usm.users.get(self.user).map(|u| u.views.as_slice()).filter(|v| !v.is_empty())
     }
 
     /// Whether the request came at the user's configured security level (VACM: a user's
@@ -300,8 +308,12 @@ impl Usm {
         64 + self.engine_id.len() * 2 + user + 48 + 8 + reply.context_name.len()
     }
 
-    /// Wraps a scopedPDU: encrypts it and signs the message where the level asks.
-    fn wrap(&mut self, msg_id: i64, level: u8, user: Option<usize>, scoped: Vec<u8>, time: u32) -> Vec<u8> {
+    /// Wraps a scopedPDU as this engine's message from user `user` (an index in `users`; None:
+    /// no user) at `flags` (msgFlags): encrypts it and signs the message where the flags ask.
+    /// The agent answers with it; a manager that knows the agent's engine ID, boots and time
+    /// sends with it (tests and the fuzz seeds do).
+    pub fn wrap(&mut self, msg_id: i64, flags: u8, user: Option<usize>, scoped: Vec<u8>, time: u32) -> Vec<u8> {
+        let level = flags;
         let user = user.and_then(|u| self.users.get(u));
         let auth = user.and_then(|u| u.auth.clone()).filter(|_| level & FLAG_AUTH != 0);
         let privacy = user.and_then(|u| u.privacy.clone()).filter(|_| level & FLAG_PRIV != 0);
@@ -384,6 +396,27 @@ pub fn generate_engine_id(random: u64) -> Vec<u8> {
     let mut id = vec![0x80, 0x00, 0x7E, 0xD9, 0x05];
     id.extend(random.to_be_bytes());
     id
+}
+
+/// The engine of the fuzz target and of its seeds (`tests/fuzz_seeds.rs`), fixed so that the
+/// seeds are the same bytes every time: its ID, its clock, and three users (`fuzz-noauth`,
+/// noAuthNoPriv with write access; `fuzz-md5`, authNoPriv; `fuzz-aes`, SHA-256 with AES).
+pub const FUZZ_ENGINE_ID: &[u8] = &[0x80, 0x00, 0x7E, 0xD9, 0x05, 0xF0, 0x22, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01];
+pub const FUZZ_ENGINE_TIME: u32 = 1000;
+
+pub fn fuzz_engine() -> Usm {
+    let users = vec![
+        User::new("fuzz-noauth", None, None, UserAccess::Write, FUZZ_ENGINE_ID),
+        User::new("fuzz-md5", Some((AuthProtocol::Md5, "fuzz-md5-password")), None, UserAccess::Read, FUZZ_ENGINE_ID),
+        User::new(
+            "fuzz-aes",
+            Some((AuthProtocol::Sha256, "fuzz-sha-password")),
+            Some((PrivProtocol::Aes128, "fuzz-aes-password")),
+            UserAccess::Write,
+            FUZZ_ENGINE_ID,
+        ),
+    ];
+    Usm::new(FUZZ_ENGINE_ID.to_vec(), 1, users, 0)
 }
 
 #[cfg(test)]

@@ -6,13 +6,16 @@ use std::hash::BuildHasher;
 
 use super::{AuthProtocol, PrivProtocol, User, UserAccess, Usm, generate_engine_id};
 use crate::config::{SnmpSection, UserSection};
+use crate::mib::tc::Octets;
+use crate::snmp::oid::Oid;
 
 /// RFC 3414 11.2: passwords of at least 8 characters.
 const MIN_PASSWORD: usize = 8;
 
-/// The engine for `[snmp]`, or None when it has no users (v3 then stays off). `boots` is
-/// snmpEngineBoots for this start.
-pub fn build(section: &SnmpSection, boots: u32) -> Result<Option<Usm>, String> {
+/// The engine for `[snmp]`, or None when it has no users (v3 then stays off). `stored` is the
+/// engine ID and snmpEngineBoots the state file kept: the same engine starts with one more boot;
+/// a new one (no state, or another configured engine ID) with boots 1.
+pub fn build(section: &SnmpSection, stored: Option<(Vec<u8>, u32)>) -> Result<Option<Usm>, String> {
     if section.users.is_empty() {
         if !section.v1v2c {
             return Err("[snmp] v1v2c = false and no [[snmp.users]]: nobody could read the agent".into());
@@ -20,9 +23,15 @@ pub fn build(section: &SnmpSection, boots: u32) -> Result<Option<Usm>, String> {
         return Ok(None);
     }
     let random = || foldhash::fast::RandomState::default().hash_one(std::time::SystemTime::now());
-    let engine_id = match &section.engine_id {
-        Some(hex) => parse_engine_id(hex)?,
-        None => generate_engine_id(random()),
+    let engine_id = match (&section.engine_id, &stored) {
+        (Some(hex), _) => parse_engine_id(hex)?,
+        (None, Some((id, _))) => id.clone(),
+        (None, None) => generate_engine_id(random()),
+    };
+    // RFC 3414 2.2.2: boots stops at 2^31-1 (the engine must then be given a new ID).
+    let boots = match stored {
+        Some((id, boots)) if id == engine_id => boots.saturating_add(1).min(i32::MAX as u32),
+        _ => 1,
     };
     let mut users = Vec::new();
     for user in &section.users {
@@ -31,7 +40,7 @@ pub fn build(section: &SnmpSection, boots: u32) -> Result<Option<Usm>, String> {
         }
         users.push(user_of(user, &engine_id)?);
     }
-    Ok(Some(Usm::new(engine_id, boots.max(1), users, random())))
+    Ok(Some(Usm::new(engine_id, boots, users, random())))
 }
 
 fn user_of(user: &UserSection, engine_id: &[u8]) -> Result<User, String> {
@@ -79,26 +88,35 @@ fn user_of(user: &UserSection, engine_id: &[u8]) -> Result<User, String> {
         "write" => UserAccess::Write,
         other => return Err(format!("[[snmp.users]] {name:?}: access {other:?} (read or write)")),
     };
-    Ok(User::new(
+    let mut views = Vec::new();
+    for view in &user.views {
+        let oid: Oid = view
+            .trim_start_matches('.')
+            .parse()
+            .map_err(|e| format!("[[snmp.users]] {name:?}: view {view:?} is not a numeric OID: {e}"))?;
+        views.push(oid.0);
+    }
+    views.sort();
+    // A subtree inside another adds nothing.
+    views.dedup_by(|inner, outer| inner.starts_with(outer));
+    let mut user_keys = User::new(
         name,
         auth.as_ref().map(|(p, pw)| (*p, pw.as_str())),
         privacy.as_ref().map(|(p, pw)| (*p, pw.as_str())),
         access,
         engine_id,
-    ))
+    );
+    user_keys.views = views;
+    Ok(user_keys)
 }
 
-/// An engine ID written in hex (colons or spaces allowed, `0x` too): 5 to 32 octets.
+/// An engine ID written in hex (`80007ed905...`, or with colons, dashes or spaces; `0x` in
+/// front too): 5 to 32 octets (RFC 3411 SnmpEngineID).
 pub fn parse_engine_id(text: &str) -> Result<Vec<u8>, String> {
-    let digits: String = text.trim_start_matches("0x").chars().filter(|c| !matches!(c, ':' | ' ')).collect();
     let bad = || format!("[snmp] engineId {text:?}: 5 to 32 octets in hex");
-    if !digits.len().is_multiple_of(2) || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+    let octets: Octets = text.trim_start_matches("0x").parse().map_err(|_| bad())?;
+    if !(5..=32).contains(&octets.0.len()) {
         return Err(bad());
     }
-    let octets: Vec<u8> =
-        (0..digits.len()).step_by(2).filter_map(|i| u8::from_str_radix(&digits[i..i + 2], 16).ok()).collect();
-    if !(5..=32).contains(&octets.len()) {
-        return Err(bad());
-    }
-    Ok(octets)
+    Ok(octets.0)
 }

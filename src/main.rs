@@ -205,9 +205,10 @@ struct SnmpArgs {
     /// Persist control rows created or changed by SET in this file, and restore them at start.
     #[arg(long, value_name = "PATH")]
     state: Option<PathBuf>,
-    /// Send the events' traps here (repeatable; also `trapSinks` in [snmp]): HOST:PORT, v2c, or
-    /// HOST:PORT/v1 for an SNMPv1 Trap-PDU.
-    #[arg(long, value_name = "ADDR:PORT[/v1|/v2c]", value_parser = parse_trap_sink)]
+    /// Send the events' notifications here (repeatable; also `trapSinks` in [snmp]): HOST:PORT
+    /// (v2c traps), HOST:PORT/v1, /inform (v2c informs, resent until acknowledged), /v3:USER or
+    /// /v3inform:USER (SNMPv3, as a user of [[snmp.users]]).
+    #[arg(long, value_name = "ADDR:PORT[/v1|/v2c|/inform|/v3:USER|/v3inform:USER]", value_parser = parse_trap_sink)]
     trap_sink: Vec<TrapSink>,
 }
 
@@ -604,7 +605,15 @@ fn agent_setup(config: &Config, args: &SnmpArgs, listen: SocketAddr) -> Result<A
     for sink in &config.snmp.trap_sinks {
         trap_sinks.push(sink.parse::<TrapSink>().map_err(|e| format!("configuration [snmp] trapSinks: {e}"))?);
     }
-    trap_sinks.extend(args.trap_sink.iter().copied());
+    trap_sinks.extend(args.trap_sink.iter().cloned());
+    for sink in &trap_sinks {
+        if let Some(user) = &sink.user {
+            let known = agent.usm.as_ref().is_some_and(|u| u.users.iter().any(|u| u.name == user.as_bytes()));
+            if !known {
+                return Err(format!("trap sink {sink}: {user:?} is not one of [[snmp.users]]"));
+            }
+        }
+    }
     Ok(AgentSetup { socket, config: agent, state: args.state.clone(), restored, trap_sinks })
 }
 

@@ -108,8 +108,8 @@ fn alarms_fire_traps_to_every_sink_and_an_alarm_on_a_non_integer_goes() {
         s.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
     }
     let sinks = vec![
-        TrapSink { addr: v2c.local_addr().unwrap(), version: Version::V2c },
-        TrapSink { addr: v1.local_addr().unwrap(), version: Version::V1 },
+        TrapSink::traps(v2c.local_addr().unwrap(), Version::V2c),
+        TrapSink::traps(v1.local_addr().unwrap(), Version::V1),
     ];
     let served = serve_with_sinks(LocalProbe::new(probe), None, sinks);
     // The baseline at START (and alarm 2 is gone); a reading every 5 s.

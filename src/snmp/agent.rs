@@ -110,6 +110,17 @@ impl<B: Backend> Agent<B> {
         self.usm.as_ref()
     }
 
+    /// The SNMPv3 engine, to send notifications with (a v3 trap's salt moves on).
+    pub fn usm_mut(&mut self) -> Option<&mut Usm> {
+        self.usm.as_mut()
+    }
+
+    /// Counts a message the notifier took: an inform's Response or a receiver's Report.
+    pub fn count_notification_reply(&mut self) {
+        self.counters.in_pkts += 1;
+        self.counters.in_get_responses += 1;
+    }
+
     /// snmpEngineTime now.
     pub fn engine_time(&mut self) -> u32 {
         (self.engine_time)()

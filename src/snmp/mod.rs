@@ -8,6 +8,8 @@
 //! | `tables/`    | the MIB objects, one file per group                                        |
 //! | `backend.rs` | what the agent reads and changes of the probe                              |
 //! | `agent.rs`   | the protocol core, `handle(now, peer, datagram) -> Option<datagram>`       |
+//! | `notify.rs`  | traps and informs out (v1, v2c, v3), informs resent until acknowledged     |
+//! | `usm/`       | SNMPv3: USM's keys, messages and checks                                    |
 //! | `udp.rs`     | the thin UDP shell                                                         |
 //!
 //! Decoding checks the frame of a message itself and leaves the values to `snmp-parser` (see
@@ -18,6 +20,7 @@ pub mod backend;
 pub mod ber;
 pub mod message;
 pub mod mib;
+pub mod notify;
 pub mod serve;
 pub mod tables;
 pub mod trap;

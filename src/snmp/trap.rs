@@ -40,37 +40,73 @@ const SNMP_TRAP_OID_0: [u32; 11] = [1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0];
 /// The v1 generic-trap for a notification that is not one of SNMPv2-MIB's standard six.
 const ENTERPRISE_SPECIFIC: i64 = 6;
 
-/// Where traps go: `HOST:PORT`, optionally `/v1` or `/v2c` (v2c when not said).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where notifications go: `HOST:PORT`, then optionally `/v1`, `/v2c` (the default), `/inform`
+/// (v2c InformRequests, resent until acknowledged), `/v3:USER` (authenticated traps of a
+/// configured SNMPv3 user) or `/v3inform:USER`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TrapSink {
     pub addr: SocketAddr,
+    /// The PDUs' version: v1, or v2c (SNMPv3 carries the v2c PDUs).
     pub version: Version,
+    /// InformRequests instead of traps.
+    pub inform: bool,
+    /// The SNMPv3 user the notifications are sent as; None: community-based.
+    pub user: Option<String>,
+}
+
+impl TrapSink {
+    /// A community-based trap sink.
+    pub fn traps(addr: SocketAddr, version: Version) -> TrapSink {
+        TrapSink { addr, version, inform: false, user: None }
+    }
 }
 
 impl FromStr for TrapSink {
     type Err = String;
 
     fn from_str(s: &str) -> Result<TrapSink, String> {
-        let (addr, version) = match s.rsplit_once('/') {
-            Some((addr, "v1")) => (addr, Version::V1),
-            Some((addr, "v2c")) => (addr, Version::V2c),
-            Some((_, other)) => return Err(format!("trap sink {s:?}: version {other:?} is not v1 or v2c")),
-            None => (s, Version::V2c),
+        let (addr, kind) = match s.rsplit_once('/') {
+            Some((addr, kind)) => (addr, Some(kind)),
+            None => (s, None),
         };
-        let addr = addr
+        let addr: SocketAddr = addr
             .parse()
             .map_err(|_| format!("trap sink {s:?}: {addr:?} is not an address and port, e.g. 127.0.0.1:162"))?;
-        Ok(TrapSink { addr, version })
+        let user = |name: &str| -> Result<Option<String>, String> {
+            if name.is_empty() {
+                return Err(format!("trap sink {s:?}: the SNMPv3 user is missing (/v3:USER)"));
+            }
+            Ok(Some(name.to_string()))
+        };
+        let mut sink = TrapSink::traps(addr, Version::V2c);
+        match kind {
+            None | Some("v2c") => {}
+            Some("v1") => sink.version = Version::V1,
+            Some("inform") => sink.inform = true,
+            Some(kind) => match kind.split_once(':') {
+                Some(("v3", name)) => sink.user = user(name)?,
+                Some(("v3inform", name)) => {
+                    sink.user = user(name)?;
+                    sink.inform = true;
+                }
+                _ => {
+                    return Err(format!("trap sink {s:?}: {kind:?} is not v1, v2c, inform, v3:USER or v3inform:USER"));
+                }
+            },
+        }
+        Ok(sink)
     }
 }
 
 impl fmt::Display for TrapSink {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let version = match self.version {
-            Version::V1 => "v1",
-            Version::V2c => "v2c",
-        };
-        write!(f, "{}/{version}", self.addr)
+        match (&self.user, self.inform, self.version) {
+            (Some(user), true, _) => write!(f, "{}/v3inform:{user}", self.addr),
+            (Some(user), false, _) => write!(f, "{}/v3:{user}", self.addr),
+            (None, true, _) => write!(f, "{}/inform", self.addr),
+            (None, false, Version::V1) => write!(f, "{}/v1", self.addr),
+            (None, false, Version::V2c) => write!(f, "{}/v2c", self.addr),
+        }
     }
 }
 
@@ -150,12 +186,18 @@ fn objects<E>(table: &Table<E>, row: &E, names: &[&str]) -> Vec<VarBind> {
 
 /// The SNMPv2-Trap-PDU of `trap`: sysUpTime.0, snmpTrapOID.0, then the notification's objects.
 pub fn encode_v2c(trap: &TrapRequest, request_id: i32) -> Vec<u8> {
+    encode_message(Version::V2c, &trap.community, tag::SNMPV2_TRAP, request_id, 0, 0, &v2_varbinds(trap))
+}
+
+/// The varbinds of an SNMPv2 notification (trap or inform, any version): sysUpTime.0,
+/// snmpTrapOID.0, then the notification's objects.
+pub fn v2_varbinds(trap: &TrapRequest) -> Vec<VarBind> {
     let notification = Notification::of(trap);
     let mut varbinds = Vec::with_capacity(notification.varbinds.len() + 2);
     varbinds.push(VarBind { oid: Oid(SYS_UP_TIME_0.to_vec()), value: Value::TimeTicks(trap.sys_up_time as u32) });
     varbinds.push(VarBind { oid: Oid(SNMP_TRAP_OID_0.to_vec()), value: Value::ObjectId(notification.oid) });
     varbinds.extend(notification.varbinds);
-    encode_message(Version::V2c, &trap.community, tag::SNMPV2_TRAP, request_id, 0, 0, &varbinds)
+    varbinds
 }
 
 /// The SNMPv1 Trap-PDU of `trap` (RFC 3584, 3.2): the notification OID's last sub-identifier is
@@ -214,7 +256,7 @@ pub fn encode_for(sink: &TrapSink, trap: &TrapRequest, request_id: i32, agent_ad
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::rmon::control::{EntryStatus, Owner};
     use crate::rmon::event::tests::crossing;
@@ -222,7 +264,7 @@ mod tests {
     use snmp_parser::asn1_rs::FromBer;
     use snmp_parser::{NetworkAddress, ObjectSyntax, SnmpMessage, SnmpPdu, TrapType, VarBindValue};
 
-    fn rising() -> TrapRequest {
+    pub(crate) fn rising() -> TrapRequest {
         let mut alarm = crossing(7, Crossing::Rising, 41);
         alarm.threshold = 40;
         TrapRequest {
@@ -382,7 +424,14 @@ mod tests {
         let sink: TrapSink = "[::1]:1162/v1".parse().unwrap();
         assert_eq!((sink.addr.port(), sink.version), (1162, Version::V1));
         assert_eq!(sink.to_string(), "[::1]:1162/v1");
-        for bad in ["127.0.0.1", "127.0.0.1:162/v3", "host:162", ""] {
+        for text in ["127.0.0.1:162/inform", "127.0.0.1:162/v3:ops", "127.0.0.1:162/v3inform:ops", "127.0.0.1:162/v2c"]
+        {
+            let sink: TrapSink = text.parse().unwrap();
+            assert_eq!(sink.to_string(), text);
+        }
+        let sink: TrapSink = "127.0.0.1:162/v3inform:ops".parse().unwrap();
+        assert!(sink.inform && sink.user.as_deref() == Some("ops"));
+        for bad in ["127.0.0.1", "127.0.0.1:162/v3", "127.0.0.1:162/v3:", "host:162", ""] {
             assert!(bad.parse::<TrapSink>().is_err(), "{bad}");
         }
     }

@@ -5,14 +5,15 @@
 use std::io::ErrorKind;
 use std::net::{IpAddr, Ipv4Addr, UdpSocket};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use crate::rmon::Timestamp;
 use crate::snmp::agent::Agent;
 use crate::snmp::backend::Backend;
-use crate::snmp::trap::{self, TrapSink};
+use crate::snmp::notify::Notifier;
+use crate::snmp::trap::TrapSink;
 use crate::state::{self, EngineState, ProbeState};
 
 /// How often a quiet agent looks at its stop flag and its alarms (an alarm's reading is at
@@ -39,24 +40,23 @@ pub struct Shell {
     pub state: Option<PathBuf>,
     /// Raised to end [`Shell::serve`].
     pub stop: Arc<AtomicBool>,
-    /// Where the events' traps go (`--trap-sink`), sent from the agent's socket.
-    pub trap_sinks: Vec<TrapSink>,
     pub alarm_clock: AlarmClock,
-    /// The request-id of the latest trap sent.
-    pub trap_request_id: AtomicI32,
+    /// Traps and informs for the sinks (`--trap-sink`), sent from the agent's socket; informs
+    /// wait there for their acknowledgment.
+    pub notifier: Mutex<Notifier>,
 }
 
 /// Locks the agent, which its shell shares with whoever else steps its alarms (a replay's
 /// reader).
-pub fn lock<B>(agent: &Mutex<Agent<B>>) -> MutexGuard<'_, Agent<B>> {
-    // A thread that panicked while holding the agent left it between two requests: go on.
-    agent.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+pub fn lock<T>(shared: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A thread that panicked while holding it left it between two requests: go on.
+    shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Shell {
     /// A shell on `socket` that steps the alarms itself ([`AlarmClock::Shell`]).
     pub fn new(socket: UdpSocket, state: Option<PathBuf>, stop: Arc<AtomicBool>, trap_sinks: Vec<TrapSink>) -> Shell {
-        Shell { socket, state, stop, trap_sinks, alarm_clock: AlarmClock::Shell, trap_request_id: AtomicI32::new(0) }
+        Shell { socket, state, stop, alarm_clock: AlarmClock::Shell, notifier: Mutex::new(Notifier::new(trap_sinks)) }
     }
 
     /// Answers datagrams until `stop` is raised, with `clock` giving the probe's time.
@@ -66,7 +66,11 @@ impl Shell {
         }
         let mut buf = vec![0u8; 65536];
         while !self.stop.load(Ordering::Relaxed) {
-            self.step_events(&mut lock(agent), clock(), self.alarm_clock == AlarmClock::Shell);
+            {
+                let mut agent = lock(agent);
+                self.step_events(&mut agent, clock(), self.alarm_clock == AlarmClock::Shell);
+                self.send_due(&mut agent);
+            }
             let (len, peer) = match self.socket.recv_from(&mut buf) {
                 Ok(received) => received,
                 Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted) => {
@@ -77,6 +81,16 @@ impl Shell {
                 Err(_) => continue,
             };
             let mut agent = lock(agent);
+            // An inform's acknowledgment, or a v3 receiver's Report, is the notifier's.
+            let time = agent.engine_time();
+            let taken = lock(&self.notifier).receive(peer, &buf[..len], agent.usm(), time);
+            if let Some(reply) = taken {
+                agent.count_notification_reply();
+                if let Some(datagram) = reply {
+                    self.send(&mut agent, &[(peer, datagram)]);
+                }
+                continue;
+            }
             let Some(answer) = agent.handle(clock(), peer, &buf[..len]) else { continue };
             if let Err(e) = self.socket.send_to(&answer, peer) {
                 eprintln!("rmonprobe: snmp: cannot answer {peer}: {e}");
@@ -100,24 +114,36 @@ impl Shell {
         if !run.invalidated.is_empty() && agent.take_changed() {
             self.save(agent);
         }
-        if run.traps.is_empty() || self.trap_sinks.is_empty() {
-            return;
-        }
         // A v1 trap names the agent's address; the socket's own, when it is bound to one.
         let agent_addr = match self.socket.local_addr().map(|a| a.ip()) {
             Ok(IpAddr::V4(ip)) => ip,
             _ => Ipv4Addr::UNSPECIFIED,
         };
+        let time = agent.engine_time();
+        let out = lock(&self.notifier).notify(&run.traps, agent_addr, agent.usm_mut(), time);
+        self.send(agent, &out);
+    }
+
+    /// Sends the informs due again.
+    fn send_due<B: Backend>(&self, agent: &mut Agent<B>) {
+        let time = agent.engine_time();
+        let out = {
+            let mut notifier = lock(&self.notifier);
+            if notifier.pending() == 0 {
+                return;
+            }
+            notifier.due(agent.usm(), time)
+        };
+        self.send(agent, &out);
+    }
+
+    /// Sends notifications, counted in snmpOutPkts.
+    fn send<B: Backend>(&self, agent: &mut Agent<B>, datagrams: &[(std::net::SocketAddr, Vec<u8>)]) {
         let mut sent = 0;
-        for request in &run.traps {
-            // One stepper at a time holds the agent; the id only has to differ between traps.
-            let request_id = self.trap_request_id.fetch_add(1, Ordering::Relaxed).wrapping_add(1) & i32::MAX;
-            for sink in &self.trap_sinks {
-                let datagram = trap::encode_for(sink, request, request_id, agent_addr);
-                match self.socket.send_to(&datagram, sink.addr) {
-                    Ok(_) => sent += 1,
-                    Err(e) => eprintln!("rmonprobe: snmp: cannot send a trap to {sink}: {e}"),
-                }
+        for (addr, datagram) in datagrams {
+            match self.socket.send_to(datagram, addr) {
+                Ok(_) => sent += 1,
+                Err(e) => eprintln!("rmonprobe: snmp: cannot send a notification to {addr}: {e}"),
             }
         }
         agent.count_sent_traps(sent);

@@ -47,6 +47,10 @@ pub struct User {
     pub access: UserAccess,
     /// The subtrees the user sees (VACM's view, RFC 3415), sorted; empty: everything.
     pub views: Vec<Vec<u32>>,
+    /// The keys before localization (Ku, RFC 3414 A.2), to localize them to another engine:
+    /// an inform receiver's.
+    auth_master: Vec<u8>,
+    priv_master: Vec<u8>,
 }
 
 impl std::fmt::Debug for User {
@@ -71,15 +75,40 @@ impl User {
         access: UserAccess,
         engine_id: &[u8],
     ) -> User {
-        let auth_key = auth.map(|(p, password)| (p, p.localize(&p.password_to_key(password.as_bytes()), engine_id)));
+        let auth_master = auth.map(|(p, password)| p.password_to_key(password.as_bytes())).unwrap_or_default();
         // RFC 3826: the privacy key is made with the authentication protocol's hash.
-        let privacy_key = match (auth, privacy) {
-            (Some((a, _)), Some((p, password))) => {
-                Some((p, a.localize(&a.password_to_key(password.as_bytes()), engine_id)))
-            }
-            _ => None,
+        let priv_master = match (auth, privacy) {
+            (Some((a, _)), Some((_, password))) => a.password_to_key(password.as_bytes()),
+            _ => Vec::new(),
         };
-        User { name: name.as_bytes().to_vec(), auth: auth_key, privacy: privacy_key, access, views: Vec::new() }
+        let mut user = User {
+            name: name.as_bytes().to_vec(),
+            auth: auth.map(|(p, _)| (p, Vec::new())),
+            privacy: privacy.filter(|_| auth.is_some()).map(|(p, _)| (p, Vec::new())),
+            access,
+            views: Vec::new(),
+            auth_master,
+            priv_master,
+        };
+        user.localize(engine_id);
+        user
+    }
+
+    /// Localizes the keys to `engine_id`.
+    fn localize(&mut self, engine_id: &[u8]) {
+        if let Some((protocol, key)) = &mut self.auth {
+            *key = protocol.localize(&self.auth_master, engine_id);
+            if let Some((_, privacy)) = &mut self.privacy {
+                *privacy = protocol.localize(&self.priv_master, engine_id);
+            }
+        }
+    }
+
+    /// The same user with its keys localized to another engine (an inform receiver's).
+    pub fn localized_to(&self, engine_id: &[u8]) -> User {
+        let mut user = self.clone();
+        user.localize(engine_id);
+        user
     }
 
     /// The security level of the user's configuration, as msgFlags bits.

@@ -26,6 +26,8 @@ use rmonprobe::snmp::mib::SystemGroup;
 use rmonprobe::snmp::serve::AgentSetup;
 use rmonprobe::snmp::tables::system::{RMONPROBE_AGENT, SYS_SERVICES};
 use rmonprobe::snmp::trap::TrapSink;
+use rmonprobe::snmp::usm::client::Credentials;
+use rmonprobe::snmp::usm::{AuthProtocol, PrivProtocol};
 use rmonprobe::state;
 use rmonprobe::summary;
 use rmonprobe::synth::{SynthOptions, generate};
@@ -158,6 +160,8 @@ enum Command {
         /// Where `w` writes capture buffers (default: the current directory).
         #[arg(long, value_name = "DIR", default_value = ".")]
         capture_dir: PathBuf,
+        #[command(flatten)]
+        v3: V3Args,
     },
     /// The bundled lab capture replayed in a loop at 1x as if live, SNMP served on
     /// 127.0.0.1:16100, and the terminal UI on it; without a terminal, SNMP only, until SIGINT
@@ -217,6 +221,68 @@ impl SnmpArgs {
     fn none() -> SnmpArgs {
         SnmpArgs { snmp: None, community: None, write_community: None, state: None, trap_sink: Vec::new() }
     }
+}
+
+/// `tui --agent` over SNMPv3: the user and its protocols on the command line, the passwords
+/// from files or the environment (never the command line, which `ps` shows).
+#[derive(Debug, clap::Args)]
+struct V3Args {
+    /// Read --agent over SNMPv3 as this user (discovering the agent's engine).
+    #[arg(long, value_name = "NAME", requires = "agent")]
+    user: Option<String>,
+    /// MD5, SHA, SHA-224, SHA-256, SHA-384 or SHA-512.
+    #[arg(long, value_name = "PROTOCOL", requires = "user")]
+    auth_protocol: Option<String>,
+    /// File holding the authentication password (else RMONPROBE_AUTH_PASSWORD).
+    #[arg(long, value_name = "FILE", requires = "auth_protocol")]
+    auth_password_file: Option<PathBuf>,
+    /// AES (AES-128-CFB).
+    #[arg(long, value_name = "PROTOCOL", requires = "auth_protocol")]
+    priv_protocol: Option<String>,
+    /// File holding the privacy password (else RMONPROBE_PRIV_PASSWORD).
+    #[arg(long, value_name = "FILE", requires = "priv_protocol")]
+    priv_password_file: Option<PathBuf>,
+}
+
+impl V3Args {
+    /// The credentials, or None without --user.
+    fn credentials(&self) -> Result<Option<Credentials>, String> {
+        let Some(user) = &self.user else { return Ok(None) };
+        let password = |file: &Option<PathBuf>, variable: &str| -> Result<String, String> {
+            match file {
+                Some(path) => std::fs::read_to_string(path)
+                    .map(|text| text.trim_end_matches(['\n', '\r']).to_string())
+                    .map_err(|e| format!("{}: {e}", path.display())),
+                None => std::env::var(variable).map_err(|_| {
+                    format!("the password: give a file (--{}) or set {variable}", variable_option(variable))
+                }),
+            }
+        };
+        let auth = match &self.auth_protocol {
+            None => None,
+            Some(name) => {
+                let protocol = AuthProtocol::from_name(name).ok_or_else(|| {
+                    format!("--auth-protocol {name:?}: MD5, SHA, SHA-224, SHA-256, SHA-384 or SHA-512")
+                })?;
+                Some((protocol, password(&self.auth_password_file, "RMONPROBE_AUTH_PASSWORD")?))
+            }
+        };
+        let privacy = match &self.priv_protocol {
+            None => None,
+            Some(name) if name.to_ascii_uppercase().contains("DES") => {
+                return Err(format!("--priv-protocol {name:?}: DES is refused (broken); use AES"));
+            }
+            Some(name) => {
+                let protocol = PrivProtocol::from_name(name).ok_or_else(|| format!("--priv-protocol {name:?}: AES"))?;
+                Some((protocol, password(&self.priv_password_file, "RMONPROBE_PRIV_PASSWORD")?))
+            }
+        };
+        Ok(Some(Credentials { user: user.clone(), auth, privacy }))
+    }
+}
+
+fn variable_option(variable: &str) -> &'static str {
+    if variable.contains("PRIV") { "priv-password-file" } else { "auth-password-file" }
 }
 
 fn parse_trap_sink(s: &str) -> Result<TrapSink, String> {
@@ -363,12 +429,19 @@ fn main() -> ExitCode {
             refresh,
             timeout,
             capture_dir,
+            v3,
         } => {
             let tui = TuiOptions { refresh: Duration::from_secs_f64(refresh), capture_dir };
             if !io::stdout().is_terminal() {
                 return fail("tui needs a terminal; for a report use `replay` or `run`");
             }
-            let result = if let Some(agent) = agent {
+            let credentials = match v3.credentials() {
+                Ok(c) => c,
+                Err(e) => return fail(&e),
+            };
+            let result = if let (Some(agent), Some(credentials)) = (&agent, &credentials) {
+                launch::remote_v3(agent, credentials, Duration::from_secs_f64(timeout), &tui)
+            } else if let Some(agent) = agent {
                 let community = snmp.community.as_deref().unwrap_or("public");
                 launch::remote(
                     &agent,

@@ -188,3 +188,79 @@ fn an_agent_that_does_not_answer_gives_an_error_not_figures() {
     let request = TopNRequest { host_index: 1, rate_base: RateBase::OutOctets, duration: 30, requested_size: 5 };
     assert!(remote.start_top_n(&request).is_err());
 }
+
+/// The same agent read over SNMPv3 (the project's USM client: discovery, SHA-512 + AES) gives
+/// the same tables as over v2c (csnmp), makes a Top N report by SET, and a wrong password is an
+/// error that says so.
+#[test]
+fn remote_mode_over_snmpv3_reads_what_v2c_reads() {
+    use rmonprobe::snmp::usm::client::Credentials;
+    use rmonprobe::snmp::usm::{AuthProtocol, PrivProtocol};
+    use rmonprobe::tui::source::remote::Snmp3;
+
+    let capture = project("captures/lab-basic.pcapng");
+    let dir = std::env::temp_dir().join(format!("rmonprobe-tui-remote-v3-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("probe.toml");
+    let users = "[snmp]\n[[snmp.users]]\nname = \"tui\"\nauthProtocol = \"SHA-512\"\nauthPassword = \"tui-password\"\n\
+                 privProtocol = \"AES\"\nprivPassword = \"tui-privacy\"\naccess = \"write\"\n";
+    std::fs::write(&config, format!("{users}{CONFIG}")).unwrap();
+    let port = UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let agent = format!("127.0.0.1:{port}");
+    let _served = Served(
+        Command::new(env!("CARGO_BIN_EXE_rmonprobe"))
+            .arg("replay")
+            .arg(&capture)
+            .arg("--config")
+            .arg(&config)
+            .args(["--snmp", &agent, "--serve"])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("rmonprobe replay --serve"),
+    );
+    let local = local_snapshot(&capture);
+    let credentials = |auth: &str| Credentials {
+        user: "tui".into(),
+        auth: Some((AuthProtocol::Sha512, auth.into())),
+        privacy: Some((PrivProtocol::Aes128, "tui-privacy".into())),
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let (v3, v2c) = loop {
+        let walker = Snmp3::connect(&agent, &credentials("tui-password"), Duration::from_secs(2));
+        if let Ok(walker) = walker {
+            let mut v3 = RemoteSource::new(agent.clone(), walker);
+            let mut v2c = RemoteSource::new(
+                agent.clone(),
+                Snmp2c::connect(&agent, "public", None, Duration::from_secs(2)).unwrap(),
+            );
+            if let (Ok(a), Ok(b)) = (v3.read(Wants::ALL), v2c.read(Wants::ALL))
+                && a.snapshot.sys_up_time() == local.sys_up_time()
+            {
+                break ((v3, a), b);
+            }
+        }
+        assert!(Instant::now() < deadline, "the agent never answered over v3 at the replay's end");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let ((mut remote, reading), plain) = (v3, v2c);
+    let (a, b) = (&reading.snapshot.tables, &plain.snapshot.tables);
+    assert_eq!(reading.groups, plain.groups);
+    assert_eq!(a.ether_stats, b.ether_stats);
+    assert_eq!(a.ether_history, b.ether_history);
+    assert_eq!(a.hosts, b.hosts);
+    assert_eq!(a.matrix_sd, b.matrix_sd);
+    assert_eq!(a.nl_host, b.nl_host);
+    assert_eq!(a.nl_matrix_sd, b.nl_matrix_sd);
+    assert_eq!(a.capture_buffer, b.capture_buffer);
+    assert_eq!(a.log, b.log);
+    assert_eq!(a.hosts, local.tables.hosts, "and what the embedded probe has");
+    assert!(!a.hosts.is_empty() && !a.nl_matrix_sd.is_empty());
+    let request = TopNRequest { host_index: 1, rate_base: RateBase::OutPkts, duration: 20, requested_size: 3 };
+    let index = remote.start_top_n(&request).expect("SET of a hostTopNControl row over v3");
+    let after = remote.read(Wants::default()).unwrap();
+    assert!(after.snapshot.tables.host_top_n_control.iter().any(|c| c.host_top_n_control_index == index));
+    let wrong = Snmp3::connect(&agent, &credentials("not-the-password"), Duration::from_secs(2)).unwrap();
+    let error = RemoteSource::new(agent.clone(), wrong).read(Wants::ALL).expect_err("a wrong password reads nothing");
+    assert!(error.contains("WrongDigests"), "{error}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -277,6 +277,38 @@ pub(crate) fn decode_pdu(version: Version, community: &[u8], pdu: ber::Tlv<'_>) 
     Ok(Request { version, community: community.to_vec(), kind, request_id, non_repeaters, max_repetitions, varbinds })
 }
 
+/// A Response-PDU (or Report-PDU) as a manager reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResponsePdu {
+    pub request_id: i32,
+    pub error_status: i32,
+    pub error_index: i32,
+    pub varbinds: Vec<VarBind>,
+}
+
+/// Reads the PDU of an answer (a manager's side: the TUI's SNMPv3 client), as strictly as a
+/// request's.
+pub fn decode_response_pdu(pdu: ber::Tlv<'_>) -> Result<ResponsePdu, DecodeError> {
+    if pdu.tag != tag::RESPONSE && pdu.tag != tag::REPORT {
+        return Err(DecodeError::asn("PDU", format_args!("0x{:02x} is not a Response or Report", pdu.tag)));
+    }
+    let (request_id, rest) = expect_i32(pdu.content, "request-id")?;
+    let (error_status, rest) = expect_i32(rest, "error-status")?;
+    let (error_index, rest) = expect_i32(rest, "error-index")?;
+    let (mut list, rest) = expect(rest, tag::SEQUENCE, "variable-bindings")?;
+    if !rest.is_empty() {
+        return Err(DecodeError::asn("PDU", "octets after the variable-bindings"));
+    }
+    let mut varbinds = Vec::new();
+    while !list.is_empty() {
+        let (content, after) = expect(list, tag::SEQUENCE, "VarBind")?;
+        let whole = &list[..list.len() - after.len()];
+        varbinds.push(decode_varbind(whole, content)?);
+        list = after;
+    }
+    Ok(ResponsePdu { request_id, error_status, error_index, varbinds })
+}
+
 /// Reads a TLV with the identifier `tag`; returns its content and what follows it.
 fn expect<'a>(input: &'a [u8], tag: u8, what: &str) -> Result<(&'a [u8], &'a [u8]), DecodeError> {
     let (tlv, rest) = ber::read_tlv(input).map_err(|why| DecodeError::asn(what, why))?;

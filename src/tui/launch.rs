@@ -10,10 +10,11 @@ use crate::capture::CaptureInput;
 use crate::live::{RunOptions, run_embedded};
 use crate::replay::{Embedding, ReplayOptions, Speed, replay_embedded_inputs};
 use crate::snmp::serve::AgentSetup;
+use crate::snmp::usm::client::Credentials;
 use crate::tui::app::App;
 use crate::tui::oui::Vendors;
 use crate::tui::source::local::{Ended, LocalSource};
-use crate::tui::source::remote::{RemoteSource, Snmp2c};
+use crate::tui::source::remote::{RemoteSource, Snmp2c, Snmp3};
 use crate::tui::stderr::Redirect;
 use crate::tui::term;
 
@@ -133,6 +134,21 @@ pub fn remote(
     tui: &TuiOptions,
 ) -> Result<(), LaunchError> {
     with_stderr_aside(|| remote_inner(agent, community, write_community, timeout, tui))
+}
+
+/// Watches the RMON agent at `agent` over SNMPv3 as the user of `credentials`.
+pub fn remote_v3(
+    agent: &str,
+    credentials: &Credentials,
+    timeout: Duration,
+    tui: &TuiOptions,
+) -> Result<(), LaunchError> {
+    with_stderr_aside(|| {
+        let walker = Snmp3::connect(agent, credentials, timeout).map_err(LaunchError::Agent)?;
+        let source = RemoteSource::new(agent.to_string(), walker);
+        let title = format!("agent {agent} (SNMPv3, {})", credentials.user);
+        term::run(Box::new(source), new_app(title, tui), tui.refresh).map_err(LaunchError::Terminal)
+    })
 }
 
 fn remote_inner(

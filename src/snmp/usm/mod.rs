@@ -9,8 +9,10 @@
 //! | `keys.rs`  | password to key, localization, HMAC, AES-128-CFB           |
 //! | `wire.rs`  | the v3 message and USM's parameters, read and written      |
 //! | `setup.rs` | the engine and its users from `[snmp]`                     |
+//! | `client.rs`| the manager's side: discovery, requests (the TUI's v3)    |
 //! | `mod.rs`   | the checks of RFC 3414 3.2, the counters, Reports          |
 
+pub mod client;
 pub mod keys;
 pub mod setup;
 pub mod wire;

@@ -1,5 +1,6 @@
-//! An RMON agent across the network, read over SNMPv2c with GETBULK walks (csnmp): another
-//! rmonprobe, or a switch's mini-RMON with only some groups.
+//! An RMON agent across the network, read with GETBULK walks over SNMPv2c (csnmp) or SNMPv3
+//! (the project's own USM client, `snmp/usm/client.rs`): another rmonprobe, or a switch's
+//! mini-RMON with only some groups.
 //!
 //! Each reading walks the tables of the groups the agent has (captureBufferTable only when the
 //! Capture screen asks), then builds the same [`Snapshot`] an embedded probe gives. Which groups
@@ -21,10 +22,70 @@ use crate::rmon::control::EntryStatus;
 use crate::rmon::edit::ControlValue;
 use crate::rmon::time::NANOS_PER_TICK;
 use crate::rmon::{DataSourceInfo, Interface, RmonTables, Snapshot, Timestamp};
+use crate::snmp::ber::tag;
+use crate::snmp::message::{ResponsePdu, VarBind};
 use crate::snmp::oid::Oid;
+use crate::snmp::usm::client::{Client, Credentials, value_of};
 use crate::snmp::value::Value;
 use crate::tui::source::decode::{Rows, entry_oid};
 use crate::tui::source::{Groups, Reading, Source, TopNRequest, Wants, free_top_n_index, top_n_column};
+
+/// A [`Walker`] over SNMPv3: the agent discovered, every request authenticated (and encrypted)
+/// as the user.
+pub struct Snmp3 {
+    client: Client,
+}
+
+impl Snmp3 {
+    pub fn connect(agent: &str, credentials: &Credentials, timeout: Duration) -> Result<Snmp3, String> {
+        let target = resolve(agent)?;
+        Client::connect(target, credentials, timeout).map(|client| Snmp3 { client })
+    }
+
+    /// A request whose answer must carry no error.
+    fn request(&mut self, pdu_tag: u8, second: i64, third: i64, varbinds: &[VarBind]) -> Result<ResponsePdu, String> {
+        let pdu = self.client.request(pdu_tag, second, third, varbinds)?;
+        if pdu.error_status != 0 {
+            return Err(format!("error-status {} at binding {}", pdu.error_status, pdu.error_index));
+        }
+        Ok(pdu)
+    }
+}
+
+impl Walker for Snmp3 {
+    fn walk(&mut self, prefix: &[u32]) -> Result<Vec<(Vec<u32>, Value)>, String> {
+        let mut out = Vec::new();
+        let mut cursor = prefix.to_vec();
+        loop {
+            let from = [VarBind { oid: Oid(cursor.clone()), value: Value::Null }];
+            let pdu = self.request(tag::GET_BULK_REQUEST, 0, i64::from(MAX_REPETITIONS), &from)?;
+            if pdu.varbinds.is_empty() {
+                return Ok(out);
+            }
+            for vb in pdu.varbinds {
+                if vb.value == Value::EndOfMibView || !vb.oid.as_slice().starts_with(prefix) {
+                    return Ok(out);
+                }
+                if vb.oid.as_slice() <= cursor.as_slice() {
+                    return Err(format!("OID not increasing: {} after {}", vb.oid, Oid(cursor)));
+                }
+                cursor = vb.oid.0.clone();
+                out.push((vb.oid.0, vb.value));
+            }
+        }
+    }
+
+    fn get(&mut self, oid: &[u32]) -> Result<Value, String> {
+        let pdu = self.request(tag::GET_REQUEST, 0, 0, &[VarBind { oid: Oid(oid.to_vec()), value: Value::Null }])?;
+        value_of(&pdu).cloned().ok_or_else(|| "an answer without a binding".to_string())
+    }
+
+    fn set(&mut self, bindings: &[(Vec<u32>, Value)]) -> Result<(), String> {
+        let varbinds: Vec<VarBind> =
+            bindings.iter().map(|(oid, value)| VarBind { oid: Oid(oid.clone()), value: value.clone() }).collect();
+        self.request(tag::SET_REQUEST, 0, 0, &varbinds).map(|_| ())
+    }
+}
 
 /// SNMP's standard port.
 const SNMP_PORT: u16 = 161;

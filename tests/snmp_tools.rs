@@ -1175,6 +1175,22 @@ fn snmpv3_refusals_get_no_data_and_raise_their_usm_stats_counters() {
     options.extend(["-Oqv"]);
     let engine_id = agent.tool("snmpget", &options, &[".1.3.6.1.6.3.10.2.1.1.0"]);
     assert!(engine_id.stdout.to_lowercase().contains("80 00 7e d9 05 01 02 03 04 05 06 07"), "{}", engine_id.text());
+    // usmUserTable names the users and their protocols; no password or key is anywhere in the
+    // SNMPv3 subtrees.
+    let mut walk = READER.to_vec();
+    walk.extend(NUMERIC);
+    let users = agent.tool("snmpbulkwalk", &walk, &[".1.3.6.1.6.3"]);
+    assert!(users.ok, "{}", users.text());
+    let rows = parse_walk(&users.stdout);
+    let names: Vec<&String> =
+        rows.iter().filter(|(oid, _)| oid.starts_with(".1.3.6.1.6.3.15.1.2.2.1.3.")).map(|(_, v)| v).collect();
+    assert_eq!(names.len(), 14, "12 users of every protocol, the reader and the viewer: {names:?}");
+    assert!(rows.iter().any(|(oid, v)| oid.starts_with(".1.3.6.1.6.3.15.1.2.2.1.5.") && v == ".1.3.6.1.6.3.10.1.1.7"));
+    let text = users.stdout.to_lowercase();
+    for secret in ["reader-pass", "reader-priv", "auth-sha", "priv-md5"] {
+        let hex: Vec<String> = secret.bytes().map(|b| format!("{b:02x}")).collect();
+        assert!(!text.contains(secret) && !text.contains(&hex.join(" ")), "{secret} is readable over SNMP");
+    }
 }
 
 const VIEWER: [&str; 9] = ["-v3", "-u", "viewer", "-l", "authNoPriv", "-a", "SHA", "-A", "viewer-pass"];

@@ -17,12 +17,14 @@ pub fn registry() -> Mib {
     Mib::new(nodes())
 }
 
-/// [`registry`] with SNMPv3's objects: snmpEngine, snmpMPDStats, snmpUnknownContexts, usmStats.
+/// [`registry`] with SNMPv3's objects: snmpEngine, snmpMPDStats, snmpUnknownContexts, usmStats,
+/// usmUserTable.
 pub fn registry_with_v3() -> Mib {
     let mut nodes = nodes();
     for scalars in usm::scalars() {
         nodes.push(Box::new(scalars));
     }
+    nodes.push(Box::new(usm::UsmUserTable));
     Mib::new(nodes)
 }
 

@@ -1,9 +1,10 @@
 //! SNMPv3's objects (served when the agent has users): snmpEngine (SNMP-FRAMEWORK-MIB,
 //! RFC 3411), snmpMPDStats (SNMP-MPD-MIB, RFC 3412), snmpUnknownContexts (SNMP-TARGET-MIB,
-//! RFC 3413) and usmStats (SNMP-USER-BASED-SM-MIB, RFC 3414): what a manager reads to see why
-//! its messages were refused.
+//! RFC 3413), usmStats and usmUserTable (SNMP-USER-BASED-SM-MIB, RFC 3414): what a manager reads
+//! to see why its messages were refused, and which users there are.
 
-use crate::snmp::mib::{Context, Scalar, Scalars, counter32};
+use crate::snmp::mib::{Context, MibNode, Scalar, Scalars, counter32};
+use crate::snmp::oid::Oid;
 use crate::snmp::usm::{MAX_MESSAGE_SIZE, UsmCounters};
 use crate::snmp::value::Value;
 
@@ -54,4 +55,71 @@ pub fn scalars() -> Vec<Scalars> {
         Scalars { group: TARGET_OBJECTS, registered: UNKNOWN_CONTEXTS, objects: CONTEXTS },
         Scalars { group: USM_STATS, registered: USM_STATS, objects: STATS },
     ]
+}
+
+/// usmUserTable (RFC 3414 5): 1.3.6.1.6.3.15.1.2.2.1.
+const USM_USER_ENTRY: &[u32] = &[1, 3, 6, 1, 6, 3, 15, 1, 2, 2, 1];
+/// usmNoAuthProtocol and usmNoPrivProtocol.
+const NO_AUTH: [u32; 10] = [1, 3, 6, 1, 6, 3, 10, 1, 1, 1];
+const NO_PRIV: [u32; 10] = [1, 3, 6, 1, 6, 3, 10, 1, 2, 1];
+
+/// The users as usmUserTable shows them: names and protocols, never keys (the KeyChange
+/// columns read as empty strings, as RFC 3414 has them), readOnly, active. Users come from the
+/// configuration, so the table is read-only.
+pub struct UsmUserTable;
+
+impl UsmUserTable {
+    /// Every instance, in OID order (column by column, users by index).
+    fn instances(ctx: &Context<'_>) -> Vec<(Vec<u32>, Value)> {
+        let Some(usm) = ctx.usm else { return Vec::new() };
+        let mut users: Vec<(Vec<u32>, &crate::snmp::usm::User)> = usm
+            .users
+            .iter()
+            .map(|user| {
+                let mut index = vec![usm.engine_id.len() as u32];
+                index.extend(usm.engine_id.iter().map(|&b| u32::from(b)));
+                index.push(user.name.len() as u32);
+                index.extend(user.name.iter().map(|&b| u32::from(b)));
+                (index, user)
+            })
+            .collect();
+        users.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out = Vec::new();
+        for column in 3..=13u32 {
+            for (index, user) in &users {
+                let value = match column {
+                    3 => Value::OctetString(user.name.clone()),
+                    4 => Value::ObjectId(Oid(vec![0, 0])),
+                    5 => Value::ObjectId(Oid(user.auth.as_ref().map_or(NO_AUTH.to_vec(), |(p, _)| p.oid().to_vec()))),
+                    8 => {
+                        Value::ObjectId(Oid(user.privacy.as_ref().map_or(NO_PRIV.to_vec(), |(p, _)| p.oid().to_vec())))
+                    }
+                    6 | 7 | 9 | 10 | 11 => Value::OctetString(Vec::new()),
+                    12 => Value::Integer(5),
+                    _ => Value::Integer(1),
+                };
+                out.push(([USM_USER_ENTRY, &[column], index].concat(), value));
+            }
+        }
+        out
+    }
+}
+
+impl MibNode for UsmUserTable {
+    fn prefix(&self) -> &'static [u32] {
+        USM_USER_ENTRY
+    }
+
+    fn get(&self, ctx: &Context<'_>, oid: &[u32]) -> Value {
+        let column = oid.get(USM_USER_ENTRY.len()).copied().unwrap_or(0);
+        match Self::instances(ctx).into_iter().find(|(o, _)| o == oid) {
+            Some((_, value)) => value,
+            None if (3..=13).contains(&column) => Value::NoSuchInstance,
+            None => Value::NoSuchObject,
+        }
+    }
+
+    fn next(&self, ctx: &Context<'_>, oid: &[u32]) -> Option<(Vec<u32>, Value)> {
+        Self::instances(ctx).into_iter().find(|(o, _)| o.as_slice() > oid)
+    }
 }

@@ -100,3 +100,41 @@ fn each_refusal_raises_its_counter_and_reports_it() {
         let _ = agent.receive(&late[..cut], 1000);
     }
 }
+
+/// RFC 5343: a contextEngineID of the local engine ID means the engine that answers.
+#[test]
+fn the_local_engine_id_is_accepted_as_context() {
+    let mut agent = usm();
+    let mut manager = usm();
+    let varbinds = [VarBind { oid: Oid(vec![1, 3, 6, 1, 2, 1, 1, 3, 0]), value: Value::Null }];
+    let scoped = wire::scoped_pdu(LOCAL_ENGINE_ID, b"", |w| write_pdu(w, tag::GET_REQUEST, 9, 0, 0, &varbinds));
+    let datagram = manager.wrap(9, FLAG_AUTH | FLAG_REPORTABLE, Some(1), scoped, 1000);
+    assert!(matches!(agent.receive(&datagram, 1000), Received::Accepted(_)));
+    // Another engine's context is no PDU handler of this one.
+    let scoped = wire::scoped_pdu(b"another engine", b"", |w| write_pdu(w, tag::GET_REQUEST, 10, 0, 0, &varbinds));
+    let datagram = manager.wrap(10, FLAG_AUTH | FLAG_REPORTABLE, Some(1), scoped, 1000);
+    assert!(matches!(agent.receive(&datagram, 1000), Received::Refused(Some(_))));
+    assert_eq!(agent.counters.unknown_pdu_handlers, 1);
+}
+
+#[test]
+fn configuration_errors_are_refused_with_a_reason() {
+    let config = |user: &str| crate::config::Config::parse(&format!("[snmp]\n[[snmp.users]]\n{user}")).unwrap();
+    let error = |user: &str| setup::build(&config(user).snmp, None).expect_err(user);
+    assert!(error("name = \"a\"\nauthProtocol = \"SHA\"\nauthPassword = \"12345678\"\nprivProtocol = \"DES\"\nprivPassword = \"12345678\"").contains("DES is broken"));
+    assert!(error("name = \"a\"\nauthProtocol = \"SHA\"\nauthPassword = \"short\"").contains("at least 8"));
+    assert!(error("name = \"a\"\nauthProtocol = \"SHA-3\"\nauthPassword = \"12345678\"").contains("SHA-512"));
+    assert!(
+        error("name = \"a\"\nprivProtocol = \"AES\"\nprivPassword = \"12345678\"").contains("needs an authProtocol")
+    );
+    assert!(error("name = \"a\"\naccess = \"admin\"").contains("read or write"));
+    let ok = setup::build(&config("name = \"a\"\nauthProtocol = \"MD5\"\nauthPassword = \"12345678\"").snmp, None)
+        .unwrap()
+        .unwrap();
+    assert_eq!(ok.boots, 1);
+    // The same engine kept in the state file starts with one more boot.
+    let again = setup::build(&config("name = \"a\"").snmp, Some((ok.engine_id.clone(), 7))).unwrap().unwrap();
+    assert_eq!((again.engine_id, again.boots), (ok.engine_id, 8));
+    let off = crate::config::Config::parse("[snmp]\nv1v2c = false\n").unwrap();
+    assert!(setup::build(&off.snmp, None).unwrap_err().contains("nobody could read"));
+}

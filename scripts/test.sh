@@ -19,7 +19,13 @@ export RMONPROBE_SHARED=${RMONPROBE_SHARED:-$(cd .. && pwd)/shared}
   exit 1
 }
 
-step() { printf '\n=== %s\n' "$*"; }
+# Each step's heading, with the time the one before took (CI has to stay well inside 20 minutes).
+step_started=$SECONDS
+step() {
+  [ "$step_started" -eq "$SECONDS" ] || printf '(%d s)\n' $((SECONDS - step_started))
+  step_started=$SECONDS
+  printf '\n=== %s\n' "$*"
+}
 
 step "system packages"
 scripts/deps.sh test
@@ -44,3 +50,4 @@ step "fuzz the SNMP core (v1/v2c and v3) and the capture reader briefly"
 scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 
 step "all passed"
+printf 'in %d s\n' "$SECONDS"

@@ -1,6 +1,7 @@
 //! Fuzzes SNMPv3 through the agent's sans-IO core: any datagram into `Agent::handle` of an
 //! agent with USM users. Whatever comes back must be a well-formed v3 message of the agent's
-//! engine, answering the msgID that was sent, at no higher a security level than asked.
+//! engine, answering the msgID that was sent, within the manager's msgMaxSize, at no higher a
+//! security level than asked.
 //!
 //! A noAuthNoPriv user with write access lets mutated PDUs through USM (there is no digest to
 //! break), so the PDU paths behind it are reached; the MD5 and SHA-256+AES users' seeds reach
@@ -91,6 +92,7 @@ fuzz_target!(|data: &[u8]| {
             Err(e) => panic!("the answer is not a v3 message: {e}"),
         };
         assert_eq!(answer.msg_id, sent.msg_id, "msgID");
+        assert!(bytes.len() as i64 <= sent.max_size, "{} octets for a msgMaxSize of {}", bytes.len(), sent.max_size);
         assert_eq!(answer.usm.engine_id, usm::FUZZ_ENGINE_ID, "the agent's engine");
         let level = |flags: u8| flags & (wire::FLAG_AUTH | wire::FLAG_PRIV);
         assert!(level(answer.flags) <= level(sent.flags), "answered above the level asked");

@@ -78,6 +78,8 @@ pub struct Agent<B> {
     view: Option<Vec<Vec<u32>>>,
     /// Octets a v3 response adds beyond what a v2c one with an empty community takes.
     v3_overhead: usize,
+    /// The v3 manager's msgMaxSize: its response may be no larger (RFC 3412 7.1).
+    v3_max_size: Option<usize>,
 }
 
 impl<B: Backend> Agent<B> {
@@ -97,7 +99,13 @@ impl<B: Backend> Agent<B> {
             engine_now: 0,
             view: None,
             v3_overhead: 0,
+            v3_max_size: None,
         }
+    }
+
+    /// The largest response: the agent's own limit, and a v3 manager's msgMaxSize.
+    fn max_message_size(&self) -> usize {
+        self.v3_max_size.map_or(self.config.max_message_size, |m| m.min(self.config.max_message_size))
     }
 
     /// Replaces the clock of snmpEngineTime (tests: a message outside the time window).
@@ -279,6 +287,7 @@ impl<B: Backend> Agent<B> {
             }
         };
         let reply = accepted.reply;
+        self.v3_max_size = Some(reply.max_size());
         let (level_allowed, may_write, overhead) =
             (reply.level_allowed(usm), reply.may_write(usm), usm.overhead(&reply));
         let view = reply.view(usm).map(<[Vec<u32>]>::to_vec);
@@ -302,6 +311,7 @@ impl<B: Backend> Agent<B> {
         let response = self.respond(&request, status, index, varbinds);
         self.v3_overhead = 0;
         self.v3_reply = None;
+        self.v3_max_size = None;
         response
     }
 
@@ -359,7 +369,7 @@ impl<B: Backend> Agent<B> {
             largest_index,
             content,
         );
-        len > self.config.max_message_size
+        len > self.max_message_size()
     }
 
     /// Encodes the response, or the tooBig that replaces it, and counts it.
@@ -373,7 +383,7 @@ impl<B: Backend> Agent<B> {
         let fits = |status, index, varbinds: &[VarBind]| {
             let content: usize = varbinds.iter().map(varbind_len).sum();
             response_len(request.community.len() + self.v3_overhead, request.request_id, status, index, content)
-                <= self.config.max_message_size
+                <= self.max_message_size()
         };
         if !fits(status, index, &varbinds) {
             // RFC 3416 4.2.1 (v1: RFC 1157 4.1.2).
@@ -479,7 +489,7 @@ impl<B: Backend> Agent<B> {
             usm: self.usm.as_ref(),
             engine_time: self.engine_now,
         };
-        let limit = self.config.max_message_size;
+        let limit = self.max_message_size();
         let fixed = |content: usize| {
             response_len(
                 request.community.len() + self.v3_overhead,

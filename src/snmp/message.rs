@@ -254,21 +254,7 @@ pub(crate) fn decode_pdu(version: Version, community: &[u8], pdu: ber::Tlv<'_>) 
             return Err(DecodeError::asn("PDU", format_args!("0x{other:02x} is not a PDU of SNMP {version:?}")));
         }
     };
-    let (request_id, rest) = expect_i32(pdu.content, "request-id")?;
-    let (second, rest) = expect_i32(rest, "error-status or non-repeaters")?;
-    let (third, rest) = expect_i32(rest, "error-index or max-repetitions")?;
-    let (mut list, rest) = expect(rest, tag::SEQUENCE, "variable-bindings")?;
-    if !rest.is_empty() {
-        return Err(DecodeError::asn("PDU", "octets after the variable-bindings"));
-    }
-    let mut varbinds = Vec::new();
-    while !list.is_empty() {
-        let (content, after) = expect(list, tag::SEQUENCE, "VarBind")?;
-        // `after` is the tail of `list`, so this is the whole TLV of the binding.
-        let whole = &list[..list.len() - after.len()];
-        varbinds.push(decode_varbind(whole, content)?);
-        list = after;
-    }
+    let (request_id, second, third, varbinds) = read_pdu_content(pdu.content)?;
     // The error-status and error-index of a request carry nothing: RFC 3416 has them zero.
     let (non_repeaters, max_repetitions) = match kind {
         PduKind::GetBulk => (second.max(0) as u32, third.max(0) as u32),
@@ -292,9 +278,17 @@ pub fn decode_response_pdu(pdu: ber::Tlv<'_>) -> Result<ResponsePdu, DecodeError
     if pdu.tag != tag::RESPONSE && pdu.tag != tag::REPORT {
         return Err(DecodeError::asn("PDU", format_args!("0x{:02x} is not a Response or Report", pdu.tag)));
     }
-    let (request_id, rest) = expect_i32(pdu.content, "request-id")?;
-    let (error_status, rest) = expect_i32(rest, "error-status")?;
-    let (error_index, rest) = expect_i32(rest, "error-index")?;
+    let (request_id, error_status, error_index, varbinds) = read_pdu_content(pdu.content)?;
+    Ok(ResponsePdu { request_id, error_status, error_index, varbinds })
+}
+
+/// The content of any PDU of the request/response shape: request-id, the two INTEGERs after it
+/// (error-status and error-index, or GetBulk's non-repeaters and max-repetitions) and the
+/// bindings.
+fn read_pdu_content(content: &[u8]) -> Result<(i32, i32, i32, Vec<VarBind>), DecodeError> {
+    let (request_id, rest) = expect_i32(content, "request-id")?;
+    let (second, rest) = expect_i32(rest, "error-status or non-repeaters")?;
+    let (third, rest) = expect_i32(rest, "error-index or max-repetitions")?;
     let (mut list, rest) = expect(rest, tag::SEQUENCE, "variable-bindings")?;
     if !rest.is_empty() {
         return Err(DecodeError::asn("PDU", "octets after the variable-bindings"));
@@ -302,11 +296,12 @@ pub fn decode_response_pdu(pdu: ber::Tlv<'_>) -> Result<ResponsePdu, DecodeError
     let mut varbinds = Vec::new();
     while !list.is_empty() {
         let (content, after) = expect(list, tag::SEQUENCE, "VarBind")?;
+        // `after` is the tail of `list`, so this is the whole TLV of the binding.
         let whole = &list[..list.len() - after.len()];
         varbinds.push(decode_varbind(whole, content)?);
         list = after;
     }
-    Ok(ResponsePdu { request_id, error_status, error_index, varbinds })
+    Ok((request_id, second, third, varbinds))
 }
 
 /// Reads a TLV with the identifier `tag`; returns its content and what follows it.

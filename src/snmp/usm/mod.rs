@@ -176,6 +176,8 @@ pub struct Accepted {
 #[derive(Clone, Debug)]
 pub struct Reply {
     msg_id: i64,
+    /// The manager's msgMaxSize.
+    max_size: i64,
     /// The request's security level (auth and priv bits).
     level: u8,
     user: usize,
@@ -186,6 +188,11 @@ impl Reply {
     /// Whether the user may SET.
     pub fn may_write(&self, usm: &Usm) -> bool {
         usm.users.get(self.user).is_some_and(|u| u.access == UserAccess::Write)
+    }
+
+    /// The largest response the manager takes (msgMaxSize, at least 484 by RFC 3412).
+    pub fn max_size(&self) -> usize {
+        usize::try_from(self.max_size).unwrap_or(usize::MAX)
     }
 
     /// The user's view: the subtrees it sees, or None for everything.
@@ -321,7 +328,13 @@ impl Usm {
         Received::Accepted(Accepted {
             pdu_tag: pdu.tag,
             pdu: pdu.content.to_vec(),
-            reply: Reply { msg_id: message.msg_id, level, user: user_at, context_name: context_name.to_vec() },
+            reply: Reply {
+                msg_id: message.msg_id,
+                max_size: message.max_size,
+                level,
+                user: user_at,
+                context_name: context_name.to_vec(),
+            },
         })
     }
 
@@ -334,9 +347,11 @@ impl Usm {
     /// The octets a response adds around its PDU at this user's level, at most.
     pub fn overhead(&self, reply: &Reply) -> usize {
         let user = self.users.get(reply.user).map_or(0, |u| u.name.len());
-        // Header, global data, USM parameters (48-octet MAC, 8-octet salt), scopedPDU: each
-        // length field at its longest.
-        64 + self.engine_id.len() * 2 + user + 48 + 8 + reply.context_name.len()
+        // The message header and global data (about 30), the USM parameters (headers about 30,
+        // a 48-octet MAC at most, the 8-octet salt), the encrypted OCTET STRING and the
+        // scopedPDU (about 16): 132 and the variable parts, rounded up for length fields at
+        // their longest.
+        160 + self.engine_id.len() * 2 + user + reply.context_name.len()
     }
 
     /// Wraps a scopedPDU as this engine's message from user `user` (an index in `users`; None:

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The RMON2 network-layer figures a capture should produce, worked out from tshark alone.
+"""The RMON2 network- and application-layer figures a capture should produce, worked out from
+tshark alone.
 
     expected_rmon2_from_tshark.py CAPTURE [--fcs-present] [--port tcp:8443=12]
                                   [--top-n SECONDS [--top-n-size N]] > EXPECTED.json
@@ -8,8 +9,9 @@ The test oracle for rmonprobe's RMON2 tables: it never runs rmonprobe and shares
 it. tshark decodes each frame (Ethernet addresses and length, its protocol stack, the outermost
 IPv4/IPv6 addresses and protocol); this script applies RMON2's counting contract (README,
 "Counting contract"; RFC 4502) and prints nlHostTable, nlMatrixSDTable, nlMatrixDSTable,
-addressMapTable and protocolDistStatsTable as JSON under their MIB names, for the default rows
-of a replayed file (hlHostControl 1, hlMatrixControl 1, protocolDistControl 1 on ifIndex.1).
+addressMapTable, protocolDistStatsTable, alHostTable, alMatrixSDTable and alMatrixDSTable as
+JSON under their MIB names, for the default rows of a replayed file (hlHostControl 1,
+hlMatrixControl 1, protocolDistControl 1 on ifIndex.1).
 
   good frames  only: a frame with a bad FCS, or under 64 / over 1518 octets less its tags, counts
                nowhere in RMON2. Octets are the wire length (the FCS and padding added as
@@ -20,8 +22,15 @@ of a replayed file (hlHostControl 1, hlMatrixControl 1, protocolDistControl 1 on
                upper layer after the extension headers). A frame counts once under each
                protocol of its stack the built-in directory has, local indexes: ether2 1, llc 2,
                ether2.ip 3, ether2.ipv6 4, ether2.arp 5, ip.icmp 6, ip.tcp 7, ip.udp 8,
-               ipv6.icmpv6 9, ipv6.tcp 10, ipv6.udp 11. --port tcp:PORT=LOCAL adds a port
-               protocol under ip.tcp (or udp:...), counted by destination port, else source port.
+               ipv6.icmpv6 9, ipv6.tcp 10, ipv6.udp 11; then the applications of the issue's
+               list (APPLICATIONS below) under ip, then under ipv6, each over its transports
+               (tcp before udp), 12 on, in that order. A tcp or udp frame counts under the
+               application of its destination port, else of its source port. --port
+               tcp:PORT=LOCAL adds a port protocol under ip.tcp (or udp:...), counted alike.
+  alHost       each end of an IP frame under its transport (icmp, tcp, udp, icmpv6) and its
+               application: Out counters on the source, In on the destination. JSON names the
+               two protocol indexes nlProtocolDirLocalIndex and alProtocolDirLocalIndex.
+  alMatrix     (source, destination) pairs under the transport and the application.
   nlHost       IPv4/IPv6 source and destination addresses; Out counters on the source, In on
                the destination; OutMacNonUnicastPkts: sent to a MAC broadcast or multicast.
   nlMatrix     (source, destination) address pairs; DS holds the same pairs.
@@ -64,6 +73,22 @@ LOCAL = {
     "ether2.ipv6.tcp": 10,
     "ether2.ipv6.udp": 11,
 }
+# The issue's list of well-known services: (RFC 2896 name, port, transports).
+APPLICATIONS = [
+    ("ftp-data", 20, ["tcp"]), ("ftp", 21, ["tcp"]), ("ssh", 22, ["tcp"]), ("telnet", 23, ["tcp"]),
+    ("smtp", 25, ["tcp"]), ("domain", 53, ["tcp", "udp"]), ("bootps", 67, ["udp"]), ("bootpc", 68, ["udp"]),
+    ("tftp", 69, ["udp"]), ("www-http", 80, ["tcp"]), ("pop3", 110, ["tcp"]), ("ntp", 123, ["udp"]),
+    ("imap", 143, ["tcp"]), ("snmp", 161, ["udp"]), ("snmptrap", 162, ["udp"]), ("ldap", 389, ["tcp"]),
+    ("https", 443, ["tcp"]), ("syslog", 514, ["udp"]), ("submission", 587, ["tcp"]), ("imaps", 993, ["tcp"]),
+    ("pop3s", 995, ["tcp"]), ("mysql", 3306, ["tcp"]), ("ms-wbt-server", 3389, ["tcp"]),
+    ("postgresql", 5432, ["tcp"]), ("http-alt", 8080, ["tcp"]),
+]
+# (network, transport, port) -> local index of the application.
+APP_LOCAL = {}
+for _net in ("ip", "ipv6"):
+    for _name, _port, _transports in APPLICATIONS:
+        for _transport in _transports:
+            APP_LOCAL[(_net, _transport, _port)] = len(LOCAL) + len(APP_LOCAL) + 1
 IP_PROTOCOLS = {1: "icmp", 6: "tcp", 17: "udp"}
 FIELDS = [
     "frame.number",
@@ -134,14 +159,14 @@ def main():
     ap.add_argument("--top-n", type=int, default=0, help="nlMatrixTopN reports of this many seconds")
     ap.add_argument("--top-n-size", type=int, default=150)
     args = ap.parse_args()
-    ports = {}
+    ports = {(net, kind, port): local for (net, kind, port), local in APP_LOCAL.items()}
     for spec in args.port:
         kind, _, rest = spec.partition(":")
         port, _, local = rest.partition("=")
-        ports[(kind, int(port))] = int(local)
+        ports[("ip", kind, int(port))] = int(local)
 
     fcslens = [iface.fcslen for iface in pcapio.read_capture(args.capture)[0]]
-    dist, hosts, pairs, amap = {}, {}, {}, {}
+    dist, hosts, pairs, amap, al_hosts, al_pairs = {}, {}, {}, {}, {}, {}
     timed = []  # (ns, pair key, wire) of every counted IP frame, for the reports
     first = latest = None
     for line in run_tshark(args.capture, args.fcs_present):
@@ -164,12 +189,15 @@ def main():
             continue
         names, net = stack(row)
         locals_ = [LOCAL[n] for n in names]
-        if names[-1] == "ether2.ip.tcp" or names[-1] == "ether2.ip.udp":
-            kind = names[-1].rsplit(".", 1)[1]
+        # Above the network layer: the transport, and the application of a port.
+        above = locals_[2:] if net in ("ip", "ipv6") else []
+        kind = names[-1].rsplit(".", 1)[1]
+        if len(names) == 3 and kind in ("tcp", "udp"):
             src, dst = row[f"{kind}.srcport"], row[f"{kind}.dstport"]
             for port in (dst, src):
-                if port and (kind, int(port)) in ports:
-                    locals_.append(ports[(kind, int(port))])
+                if port and (net, kind, int(port)) in ports:
+                    locals_.append(ports[(net, kind, int(port))])
+                    above.append(ports[(net, kind, int(port))])
                     break
         for local in locals_:
             c = dist.setdefault(local, [0, 0])
@@ -194,10 +222,24 @@ def main():
         p[1] += wire
         timed.append((latest, (local, src, dst), wire))
         amap[(local, src)] = mac_src
+        for al in above:
+            s = al_hosts.setdefault((local, src, al), [0, 0, 0, 0])
+            s[1] += 1
+            s[3] += wire
+            d = al_hosts.setdefault((local, dst, al), [0, 0, 0, 0])
+            d[0] += 1
+            d[2] += wire
+            p = al_pairs.setdefault((local, src, dst, al), [0, 0])
+            p[0] += 1
+            p[1] += wire
 
     def order(key):
         local, *addresses = key
         return (local, *[(ipaddress.ip_address(a).version, ipaddress.ip_address(a).packed) for a in addresses])
+
+    def al_order(key):
+        """(network, addresses..., application): the addresses as the index orders them."""
+        return (*order(key[:-1]), key[-1])
 
     result = {
         "protocolDistStatsTable": [
@@ -227,6 +269,24 @@ def main():
             for k, mac in sorted(amap.items(), key=lambda kv: order(kv[0]))
         ],
     }
+    result["alHostTable"] = [
+        {"hlHostControlIndex": 1, "nlProtocolDirLocalIndex": k[0], "nlHostAddress": k[1],
+         "alProtocolDirLocalIndex": k[2], "alHostInPkts": v[0], "alHostOutPkts": v[1], "alHostInOctets": v[2],
+         "alHostOutOctets": v[3]}
+        for k, v in sorted(al_hosts.items(), key=lambda kv: al_order(kv[0]))
+    ]
+    result["alMatrixSDTable"] = [
+        {"hlMatrixControlIndex": 1, "nlProtocolDirLocalIndex": k[0], "nlMatrixSDSourceAddress": k[1],
+         "nlMatrixSDDestAddress": k[2], "alProtocolDirLocalIndex": k[3], "alMatrixSDPkts": v[0],
+         "alMatrixSDOctets": v[1]}
+        for k, v in sorted(al_pairs.items(), key=lambda kv: al_order(kv[0]))
+    ]
+    result["alMatrixDSTable"] = [
+        {"hlMatrixControlIndex": 1, "nlProtocolDirLocalIndex": k[0], "nlMatrixDSSourceAddress": k[1],
+         "nlMatrixDSDestAddress": k[2], "alProtocolDirLocalIndex": k[3], "alMatrixDSPkts": v[0],
+         "alMatrixDSOctets": v[1]}
+        for k, v in sorted(al_pairs.items(), key=lambda kv: al_order((kv[0][0], kv[0][2], kv[0][1], kv[0][3])))
+    ]
     if args.top_n > 0 and first is not None:
         length = args.top_n * 10**9
         ended = (latest - first) // length

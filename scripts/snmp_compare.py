@@ -37,6 +37,14 @@ NL_SD_INDEX = [("hlMatrixControlIndex", "i"), ("nlMatrixSDTimeMark", "tm"), ("pr
 NL_DS_INDEX = [("hlMatrixControlIndex", "i"), ("nlMatrixDSTimeMark", "tm"), ("protocolDirLocalIndex", "i"),
                ("nlMatrixDSDestAddress", "ip"), ("nlMatrixDSSourceAddress", "ip")]
 DIST_INDEX = [("protocolDistControlIndex", "i"), ("protocolDirLocalIndex", "i")]
+# The application layer's INDEX names protocolDirLocalIndex twice; the report calls them
+# nlProtocolDirLocalIndex and alProtocolDirLocalIndex.
+AL_HOST_INDEX = [("hlHostControlIndex", "i"), ("alHostTimeMark", "tm"), ("nlProtocolDirLocalIndex", "i"),
+                 ("nlHostAddress", "ip"), ("alProtocolDirLocalIndex", "i")]
+AL_SD_INDEX = [("hlMatrixControlIndex", "i"), ("alMatrixSDTimeMark", "tm"), ("nlProtocolDirLocalIndex", "i"),
+               ("nlMatrixSDSourceAddress", "ip"), ("nlMatrixSDDestAddress", "ip"), ("alProtocolDirLocalIndex", "i")]
+AL_DS_INDEX = [("hlMatrixControlIndex", "i"), ("alMatrixDSTimeMark", "tm"), ("nlProtocolDirLocalIndex", "i"),
+               ("nlMatrixDSDestAddress", "ip"), ("nlMatrixDSSourceAddress", "ip"), ("alProtocolDirLocalIndex", "i")]
 
 # Each table's entry OID and how its index sub-identifiers split into index values
 # ("i": one integer, "mac": a length-prefixed octet string; RMON2's "tm": a TimeFilter timemark,
@@ -96,6 +104,13 @@ TABLES = {
     "nlMatrixTopNControlTable": (f"{R2}.15.4.1", [("nlMatrixTopNControlIndex", "i")]),
     "nlMatrixTopNTable": (f"{R2}.15.5.1", [("nlMatrixTopNControlIndex", "i"), ("nlMatrixTopNIndex", "i")]),
     "nlMatrixTopNHighCapacityTable": (f"{R2}.15.8.1", [("nlMatrixTopNControlIndex", "i"), ("nlMatrixTopNIndex", "i")]),
+    # The application layer, and HC-RMON's views of it.
+    "alHostTable": (f"{R2}.16.1.1", AL_HOST_INDEX),
+    "alHostHighCapacityTable": (f"{R2}.16.2.1", AL_HOST_INDEX),
+    "alMatrixSDTable": (f"{R2}.17.1.1", AL_SD_INDEX),
+    "alMatrixDSTable": (f"{R2}.17.2.1", AL_DS_INDEX),
+    "alMatrixSDHighCapacityTable": (f"{R2}.17.5.1", AL_SD_INDEX),
+    "alMatrixDSHighCapacityTable": (f"{R2}.17.6.1", AL_DS_INDEX),
 }
 # etherHistoryTable rows of an expectation describe history row 1 only.
 MAX_SHOWN = 25

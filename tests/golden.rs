@@ -28,6 +28,21 @@ fn row_key(table: &str, row: &Value) -> String {
             &["hlMatrixControlIndex", "protocolDirLocalIndex", "nlMatrixDSDestAddress", "nlMatrixDSSourceAddress"]
         }
         "addressMapTable" => &["protocolDirLocalIndex", "addressMapNetworkAddress", "addressMapSource"],
+        "alHostTable" => &["hlHostControlIndex", "nlProtocolDirLocalIndex", "nlHostAddress", "alProtocolDirLocalIndex"],
+        "alMatrixSDTable" => &[
+            "hlMatrixControlIndex",
+            "nlProtocolDirLocalIndex",
+            "nlMatrixSDSourceAddress",
+            "nlMatrixSDDestAddress",
+            "alProtocolDirLocalIndex",
+        ],
+        "alMatrixDSTable" => &[
+            "hlMatrixControlIndex",
+            "nlProtocolDirLocalIndex",
+            "nlMatrixDSDestAddress",
+            "nlMatrixDSSourceAddress",
+            "alProtocolDirLocalIndex",
+        ],
         other => panic!("no index known for {other}"),
     };
     columns.iter().map(|c| row[c].to_string()).collect::<Vec<_>>().join(",")

@@ -330,16 +330,22 @@ fn lab_capture_over_snmp_equals_the_report_and_tshark() {
         assert_eq!(!walk("snmpget", agent, &oid).is_empty(), there, "{oid}");
     }
 
-    // probeCapabilities names the RMON2 groups: protocolDirectory(18) .. nlMatrix(22).
+    // probeCapabilities names the RMON2 groups: protocolDirectory(18) .. alMatrix(24).
     let shared_mibs = format!("+{}", shared().join("mibs").display());
     let out = Command::new("snmpget")
         .args(["-v2c", "-c", "public", "-M", &shared_mibs, "-m", "+RMON2-MIB", agent, "RMON2-MIB::probeCapabilities.0"])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    for group in
-        ["protocolDirectory(18)", "protocolDistribution(19)", "addressMapping(20)", "nlHost(21)", "nlMatrix(22)"]
-    {
+    for group in [
+        "protocolDirectory(18)",
+        "protocolDistribution(19)",
+        "addressMapping(20)",
+        "nlHost(21)",
+        "nlMatrix(22)",
+        "alHost(23)",
+        "alMatrix(24)",
+    ] {
         assert!(text.contains(group), "{text}");
     }
 }

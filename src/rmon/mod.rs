@@ -27,6 +27,8 @@
 //! in `row.rs`.
 
 pub mod address_map;
+pub mod al_host;
+pub mod al_matrix;
 pub mod alarm;
 pub mod capture;
 pub mod control;

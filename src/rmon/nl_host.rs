@@ -8,6 +8,7 @@
 
 use crate::mib::{NetAddr, Timestamp};
 use crate::packet::{Destination, Frame};
+use crate::rmon::al_host::AlHostTable;
 use crate::rmon::protocol_dir::NetworkProtocol;
 use crate::rmon::table::{LruTable, TableHasher, merge_entries};
 
@@ -53,6 +54,8 @@ impl NlHostState {
 #[derive(Clone, Debug)]
 pub struct NlHostTable {
     hosts: LruTable<HostKey, NlHostState>,
+    /// The same row's application-layer hosts (alHostTable).
+    pub al: AlHostTable,
     /// Hosts added and deleted (to make room) since the row became active.
     pub inserts: u64,
     pub deletes: u64,
@@ -60,7 +63,12 @@ pub struct NlHostTable {
 
 impl NlHostTable {
     pub fn new(size_limit: usize, hasher: TableHasher) -> Self {
-        NlHostTable { hosts: LruTable::with_hasher(size_limit, hasher), inserts: 0, deletes: 0 }
+        NlHostTable {
+            hosts: LruTable::with_hasher(size_limit, hasher.clone()),
+            al: AlHostTable::new(size_limit, hasher),
+            inserts: 0,
+            deletes: 0,
+        }
     }
 
     /// Counts a good frame of the network protocol `network` from `source` to `dest`.

@@ -5,6 +5,7 @@
 
 use crate::mib::{NetAddr, Timestamp};
 use crate::packet::Frame;
+use crate::rmon::al_matrix::AlMatrixTable;
 use crate::rmon::protocol_dir::NetworkProtocol;
 use crate::rmon::table::{LruTable, TableHasher, merge_entries};
 
@@ -41,13 +42,20 @@ impl NlPairState {
 #[derive(Clone, Debug)]
 pub struct NlMatrixTable {
     pairs: LruTable<PairKey, NlPairState>,
+    /// The same row's application-layer conversations (alMatrixSD/DS).
+    pub al: AlMatrixTable,
     pub inserts: u64,
     pub deletes: u64,
 }
 
 impl NlMatrixTable {
     pub fn new(size_limit: usize, hasher: TableHasher) -> Self {
-        NlMatrixTable { pairs: LruTable::with_hasher(size_limit, hasher), inserts: 0, deletes: 0 }
+        NlMatrixTable {
+            pairs: LruTable::with_hasher(size_limit, hasher.clone()),
+            al: AlMatrixTable::new(size_limit, hasher),
+            inserts: 0,
+            deletes: 0,
+        }
     }
 
     /// Counts a good frame of the network protocol `network` from `source` to `dest`.

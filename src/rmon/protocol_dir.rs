@@ -59,20 +59,57 @@ pub fn layers_of(id: &[u8]) -> Option<Vec<u32>> {
     Some(id.chunks(4).map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]])).collect())
 }
 
-/// The built-in protocols: name (RFC 2896), layers, whether manager may add children, whether
-/// the probe knows its addresses (then hosts, conversations and address mappings are on).
-const BUILT_IN: &[(&str, &[u32], bool, bool)] = &[
-    ("ether2", &[LINK_ETHER2], true, false),
-    ("llc", &[LINK_LLC], false, false),
-    ("ether2.ip", &[LINK_ETHER2, 0x0800], true, true),
-    ("ether2.ipv6", &[LINK_ETHER2, 0x86dd], true, true),
-    ("ether2.arp", &[LINK_ETHER2, 0x0806], false, false),
-    ("ether2.ip.icmp", &[LINK_ETHER2, 0x0800, 1], false, false),
-    ("ether2.ip.tcp", &[LINK_ETHER2, 0x0800, 6], true, false),
-    ("ether2.ip.udp", &[LINK_ETHER2, 0x0800, 17], true, false),
-    ("ether2.ipv6.icmpv6", &[LINK_ETHER2, 0x86dd, 58], false, false),
-    ("ether2.ipv6.tcp", &[LINK_ETHER2, 0x86dd, 6], true, false),
-    ("ether2.ipv6.udp", &[LINK_ETHER2, 0x86dd, 17], true, false),
+/// The built-in protocols below the applications: name (RFC 2896), layers, whether a manager
+/// may add children, whether the probe knows its addresses (then nlHost, nlMatrix and
+/// addressMap are on), and whether the application-layer tables count it (alHost, alMatrix:
+/// the transports, which every IP packet counts under).
+const BUILT_IN: &[(&str, &[u32], bool, bool, bool)] = &[
+    ("ether2", &[LINK_ETHER2], true, false, false),
+    ("llc", &[LINK_LLC], false, false, false),
+    ("ether2.ip", &[LINK_ETHER2, 0x0800], true, true, false),
+    ("ether2.ipv6", &[LINK_ETHER2, 0x86dd], true, true, false),
+    ("ether2.arp", &[LINK_ETHER2, 0x0806], false, false, false),
+    ("ether2.ip.icmp", &[LINK_ETHER2, 0x0800, 1], false, false, true),
+    ("ether2.ip.tcp", &[LINK_ETHER2, 0x0800, 6], true, false, true),
+    ("ether2.ip.udp", &[LINK_ETHER2, 0x0800, 17], true, false, true),
+    ("ether2.ipv6.icmpv6", &[LINK_ETHER2, 0x86dd, 58], false, false, true),
+    ("ether2.ipv6.tcp", &[LINK_ETHER2, 0x86dd, 6], true, false, true),
+    ("ether2.ipv6.udp", &[LINK_ETHER2, 0x86dd, 17], true, false, true),
+];
+
+/// IP protocol numbers of the transports the applications run over.
+const TCP: u32 = 6;
+const UDP: u32 = 17;
+
+/// The built-in applications: the well-known IANA services with their RFC 2896 names, each
+/// over the transports it uses, under both ip and ipv6 (local indexes after [`BUILT_IN`], ip
+/// first, in this order).
+pub const APPLICATIONS: &[(&str, u16, &[u32])] = &[
+    ("ftp-data", 20, &[TCP]),
+    ("ftp", 21, &[TCP]),
+    ("ssh", 22, &[TCP]),
+    ("telnet", 23, &[TCP]),
+    ("smtp", 25, &[TCP]),
+    ("domain", 53, &[TCP, UDP]),
+    ("bootps", 67, &[UDP]),
+    ("bootpc", 68, &[UDP]),
+    ("tftp", 69, &[UDP]),
+    ("www-http", 80, &[TCP]),
+    ("pop3", 110, &[TCP]),
+    ("ntp", 123, &[UDP]),
+    ("imap", 143, &[TCP]),
+    ("snmp", 161, &[UDP]),
+    ("snmptrap", 162, &[UDP]),
+    ("ldap", 389, &[TCP]),
+    ("https", 443, &[TCP]),
+    ("syslog", 514, &[UDP]),
+    ("submission", 587, &[TCP]),
+    ("imaps", 993, &[TCP]),
+    ("pop3s", 995, &[TCP]),
+    ("mysql", 3306, &[TCP]),
+    ("ms-wbt-server", 3389, &[TCP]),
+    ("postgresql", 5432, &[TCP]),
+    ("http-alt", 8080, &[TCP]),
 ];
 
 impl Default for Directory {
@@ -86,8 +123,20 @@ impl Directory {
     /// (owner "monitor").
     pub fn built_in() -> Directory {
         let mut d = Directory { rows: BTreeMap::new(), next_local_index: 1, last_change: Timestamp(0) };
-        for (name, layers, extensible, addresses) in BUILT_IN {
-            let config = if *addresses { ProtocolConfig::SupportedOn } else { ProtocolConfig::NotSupported };
+        let row = |name: String, type_bits: u8, address_map: bool, hosts: bool| {
+            let config = |on: bool| if on { ProtocolConfig::SupportedOn } else { ProtocolConfig::NotSupported };
+            ProtocolDirRow {
+                local_index: 0,
+                descr: name,
+                type_bits,
+                address_map_config: config(address_map),
+                host_config: config(hosts),
+                matrix_config: config(hosts),
+                owner: Owner::monitor(),
+                status: RowStatus::Active,
+            }
+        };
+        for (name, layers, extensible, addresses, application) in BUILT_IN {
             let mut type_bits = 0;
             if *extensible {
                 type_bits |= protocol_type::EXTENSIBLE;
@@ -95,17 +144,18 @@ impl Directory {
             if *addresses {
                 type_bits |= protocol_type::ADDRESS_RECOGNITION_CAPABLE;
             }
-            let row = ProtocolDirRow {
-                local_index: 0,
-                descr: (*name).to_string(),
-                type_bits,
-                address_map_config: config,
-                host_config: config,
-                matrix_config: config,
-                owner: Owner::monitor(),
-                status: RowStatus::Active,
-            };
+            let row = row((*name).to_string(), type_bits, *addresses, *addresses || *application);
             d.insert(protocol_id(layers), vec![0; layers.len()], row);
+        }
+        for (network, ether_type) in [("ip", 0x0800), ("ipv6", 0x86dd)] {
+            for (name, port, transports) in APPLICATIONS {
+                for transport in *transports {
+                    let via = if *transport == TCP { "tcp" } else { "udp" };
+                    let layers = [LINK_ETHER2, ether_type, *transport, u32::from(*port)];
+                    let row = row(format!("ether2.{network}.{via}.{name}"), 0, false, true);
+                    d.insert(protocol_id(&layers), vec![0; layers.len()], row);
+                }
+            }
         }
         d
     }
@@ -189,20 +239,20 @@ impl Directory {
                 }
                 [LINK_ETHER2, net @ (0x0800 | 0x86dd), protocol] => {
                     if let Ok(protocol) = u8::try_from(*protocol) {
-                        map.transports.push((version_of(*net), protocol, local));
+                        map.transports.push((version_of(*net), protocol, AppProtocol::of(row)));
                     }
                 }
                 [LINK_ETHER2, net @ (0x0800 | 0x86dd), protocol, port] => {
                     if let (Ok(protocol), Ok(port)) = (u8::try_from(*protocol), u16::try_from(*port)) {
-                        map.ports.push(((version_of(*net), protocol, port), local));
+                        map.ports.push(((version_of(*net), protocol, port), AppProtocol::of(row)));
                     }
                 }
                 _ => {}
             }
         }
         map.ether_types.sort_unstable();
-        map.transports.sort_unstable();
-        map.ports.sort_unstable();
+        map.transports.sort_unstable_by_key(|(v, p, _)| (*v, *p));
+        map.ports.sort_unstable_by_key(|(k, _)| *k);
         map
     }
 }
@@ -223,6 +273,26 @@ pub struct NetworkProtocol {
     pub address_map: bool,
 }
 
+/// A protocol above the network layer (a transport or an application), and whether the
+/// application-layer tables count it: alHost by its protocolDirHostConfig, alMatrix by its
+/// protocolDirMatrixConfig.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AppProtocol {
+    pub local_index: u32,
+    pub host: bool,
+    pub matrix: bool,
+}
+
+impl AppProtocol {
+    fn of(row: &ProtocolDirRow) -> AppProtocol {
+        AppProtocol {
+            local_index: row.local_index,
+            host: row.host_config == ProtocolConfig::SupportedOn,
+            matrix: row.matrix_config == ProtocolConfig::SupportedOn,
+        }
+    }
+}
+
 /// The directory compiled for counting.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DirectoryMap {
@@ -232,10 +302,10 @@ pub struct DirectoryMap {
     ether_types: Vec<(u16, u32)>,
     ipv4: Option<NetworkProtocol>,
     ipv6: Option<NetworkProtocol>,
-    /// (IP version 4 or 6, protocol, local index), sorted.
-    transports: Vec<(u8, u8, u32)>,
-    /// ((IP version, protocol, port), local index), sorted.
-    ports: Vec<((u8, u8, u16), u32)>,
+    /// (IP version 4 or 6, protocol, the transport), sorted.
+    transports: Vec<(u8, u8, AppProtocol)>,
+    /// ((IP version, protocol, port), the application), sorted.
+    ports: Vec<((u8, u8, u16), AppProtocol)>,
 }
 
 /// What a frame is to RMON2: the directory's protocols in its stack, and its network layer
@@ -246,11 +316,30 @@ pub struct Classified {
     pub protocols: [u32; MAX_STACK],
     pub depth: usize,
     pub network: Option<(NetworkProtocol, NetAddr, NetAddr)>,
+    /// The protocols above the network layer: the transport, then the application.
+    pub applications: [AppProtocol; 2],
+    pub application_depth: usize,
 }
 
 impl Classified {
     pub fn protocols(&self) -> &[u32] {
         &self.protocols[..self.depth]
+    }
+
+    /// The transport and the application the application-layer tables count the frame under.
+    pub fn applications(&self) -> &[AppProtocol] {
+        &self.applications[..self.application_depth]
+    }
+
+    fn push_application(&mut self, protocol: Option<AppProtocol>) -> bool {
+        match protocol {
+            Some(p) if self.push(Some(p.local_index)) => {
+                self.applications[self.application_depth] = p;
+                self.application_depth += 1;
+                true
+            }
+            _ => false,
+        }
     }
 
     fn push(&mut self, local: Option<u32>) -> bool {
@@ -293,7 +382,7 @@ impl DirectoryMap {
         let Some(network) = network else { return c };
         c.network = Some((network, n.source, n.dest));
         let transport = self.transports.iter().find(|(v, p, _)| *v == version && *p == n.protocol).map(|t| t.2);
-        if !c.push(transport) {
+        if !c.push_application(transport) {
             return c;
         }
         if let Some((source_port, dest_port)) = n.ports
@@ -302,7 +391,7 @@ impl DirectoryMap {
             let port = |p: u16| {
                 self.ports.binary_search_by_key(&(version, n.protocol, p), |(k, _)| *k).ok().map(|at| self.ports[at].1)
             };
-            c.push(port(dest_port).or_else(|| port(source_port)));
+            c.push_application(port(dest_port).or_else(|| port(source_port)));
         }
         c
     }
@@ -333,15 +422,28 @@ mod tests {
         assert_eq!(v6.host_config, ProtocolConfig::SupportedOn);
         let tcp = d.iter().find(|(_, r)| r.descr == "ether2.ip.tcp").map(|(_, r)| r.local_index);
         assert_eq!(tcp, Some(7));
-        assert_eq!(d.entries().len(), BUILT_IN.len());
+        let applications: usize = APPLICATIONS.iter().map(|(_, _, t)| t.len()).sum();
+        assert_eq!(d.entries().len(), BUILT_IN.len() + 2 * applications);
+        let http = d.iter().find(|(_, r)| r.descr == "ether2.ip.tcp.www-http").unwrap();
+        assert_eq!(http.0.0, protocol_id(&[1, 0x0800, 6, 80]));
+        assert_eq!(http.1.host_config, ProtocolConfig::SupportedOn);
+        assert!(d.iter().any(|(_, r)| r.descr == "ether2.ipv6.udp.domain"));
     }
 
     #[test]
     fn a_frame_counts_under_each_protocol_of_its_stack() {
         let d = Directory::built_in();
         let map = d.compile();
-        let tcp = map.classify(&ip_layers(IpVersion::V4, 6, Some((40000, 80))));
+        let tcp = map.classify(&ip_layers(IpVersion::V4, 6, Some((40000, 5))));
         assert_eq!(tcp.protocols(), &[1, 3, 7]);
+        let http = map.classify(&ip_layers(IpVersion::V4, 6, Some((40000, 80))));
+        let www = d.iter().find(|(_, r)| r.descr == "ether2.ip.tcp.www-http").unwrap().1.local_index;
+        assert_eq!(http.protocols(), &[1, 3, 7, www]);
+        let apps: Vec<u32> = http.applications().iter().map(|a| a.local_index).collect();
+        assert_eq!(apps, vec![7, www], "the transport, then the application");
+        // The destination port's application first, else the source port's.
+        let reply = map.classify(&ip_layers(IpVersion::V4, 6, Some((80, 40000))));
+        assert_eq!(reply.protocols(), &[1, 3, 7, www]);
         assert!(tcp.network.is_some_and(|(n, _, _)| n.local_index == 3 && n.host));
         let icmp6 = map.classify(&ip_layers(IpVersion::V6, 58, None));
         assert_eq!(icmp6.protocols(), &[1, 4, 9]);
@@ -357,10 +459,10 @@ mod tests {
         let mut d = Directory::built_in();
         let row = d.get(&(protocol_id(&[1, 0x0800, 6]), vec![0, 0, 0])).unwrap().clone();
         let local = d.insert(protocol_id(&[1, 0x0800, 6, 8443]), vec![0; 4], row);
-        assert_eq!(local, 12);
+        assert_eq!(local, 64, "after the 11 built-in protocols and the 52 applications");
         let map = d.compile();
-        assert_eq!(map.classify(&ip_layers(IpVersion::V4, 6, Some((40000, 8443)))).protocols(), &[1, 3, 7, 12]);
-        assert_eq!(map.classify(&ip_layers(IpVersion::V4, 6, Some((8443, 40000)))).protocols(), &[1, 3, 7, 12]);
+        assert_eq!(map.classify(&ip_layers(IpVersion::V4, 6, Some((40000, 8443)))).protocols(), &[1, 3, 7, 64]);
+        assert_eq!(map.classify(&ip_layers(IpVersion::V4, 6, Some((8443, 40000)))).protocols(), &[1, 3, 7, 64]);
         assert_eq!(map.classify(&ip_layers(IpVersion::V4, 6, Some((1, 2)))).protocols(), &[1, 3, 7]);
         // Not under IPv6's tcp.
         assert_eq!(map.classify(&ip_layers(IpVersion::V6, 6, Some((1, 8443)))).protocols(), &[1, 4, 10]);

@@ -8,6 +8,8 @@ use crate::mib::rmon2::protocol_dir::ProtocolConfig;
 use crate::mib::tc::RowStatus;
 use crate::mib::{Oid, Timestamp};
 use crate::rmon::address_map::{self, AddressMapControlEntry, AddressMapEntry};
+use crate::rmon::al_host::{self, AlHostEntry};
+use crate::rmon::al_matrix::{self, AlMatrixDsEntry, AlMatrixSdEntry};
 use crate::rmon::control::EntryStatus;
 use crate::rmon::nl_host::{self, HlHostControlEntry, NlHostEntry};
 use crate::rmon::nl_matrix::{self, HlMatrixControlEntry, NlMatrixDsEntry, NlMatrixSdEntry};
@@ -122,6 +124,8 @@ impl Probe {
         for (&index, row) in &self.hl_host {
             let tables: Vec<_> = shards_of(row.status).iter().filter_map(|s| s.nl_host_table(index)).collect();
             let merged = nl_host::merge(&tables);
+            let al_tables: Vec<_> = tables.iter().map(|t| &t.al).collect();
+            let al = al_host::merge(&al_tables);
             t.hl_host_control.push(HlHostControlEntry {
                 hl_host_control_index: index,
                 hl_host_control_data_source: row.data_source,
@@ -130,8 +134,8 @@ impl Probe {
                 hl_host_control_nl_deletes: merged.deletes,
                 hl_host_control_nl_max_desired_entries: row.nl_max_desired,
                 hl_host_control_al_dropped_frames: 0,
-                hl_host_control_al_inserts: 0,
-                hl_host_control_al_deletes: 0,
+                hl_host_control_al_inserts: al.inserts,
+                hl_host_control_al_deletes: al.deletes,
                 hl_host_control_al_max_desired_entries: row.al_max_desired,
                 hl_host_control_owner: row.owner.clone(),
                 hl_host_control_status: row_status(row),
@@ -152,11 +156,32 @@ impl Probe {
                     });
                 }
             }
+            for (key, h) in al.hosts {
+                // RFC 4502: the entries of a protocol no longer counted are deleted.
+                if on(key.al_local_index, |r| r.host_config)
+                    && self.directory.by_local_index(key.nl_local_index).is_some()
+                {
+                    t.al_host.push(AlHostEntry {
+                        al_host_in_pkts: h.in_pkts,
+                        al_host_out_pkts: h.out_pkts,
+                        al_host_in_octets: h.in_octets,
+                        al_host_out_octets: h.out_octets,
+                        al_host_create_time: ticks(h.created),
+                        hl_host_control_index: index,
+                        nl_protocol_dir_local_index: key.nl_local_index,
+                        nl_host_address: key.address,
+                        al_protocol_dir_local_index: key.al_local_index,
+                        last_change: ticks(h.changed),
+                    });
+                }
+            }
         }
 
         for (&index, row) in &self.hl_matrix {
             let tables: Vec<_> = shards_of(row.status).iter().filter_map(|s| s.nl_matrix_table(index)).collect();
             let merged = nl_matrix::merge(&tables);
+            let al_tables: Vec<_> = tables.iter().map(|t| &t.al).collect();
+            let al = al_matrix::merge(&al_tables);
             t.hl_matrix_control.push(HlMatrixControlEntry {
                 hl_matrix_control_index: index,
                 hl_matrix_control_data_source: row.data_source,
@@ -165,8 +190,8 @@ impl Probe {
                 hl_matrix_control_nl_deletes: merged.deletes,
                 hl_matrix_control_nl_max_desired_entries: row.nl_max_desired,
                 hl_matrix_control_al_dropped_frames: 0,
-                hl_matrix_control_al_inserts: 0,
-                hl_matrix_control_al_deletes: 0,
+                hl_matrix_control_al_inserts: al.inserts,
+                hl_matrix_control_al_deletes: al.deletes,
                 hl_matrix_control_al_max_desired_entries: row.al_max_desired,
                 hl_matrix_control_owner: row.owner.clone(),
                 hl_matrix_control_status: row_status(row),
@@ -189,6 +214,29 @@ impl Probe {
             let mut ds: Vec<NlMatrixDsEntry> = t.nl_matrix_sd[first..].iter().map(NlMatrixDsEntry::from).collect();
             ds.sort_unstable_by_key(|e| (e.protocol_dir_local_index, e.dest_address, e.source_address));
             t.nl_matrix_ds.extend(ds);
+            let first = t.al_matrix_sd.len();
+            for (key, p) in al.pairs {
+                if on(key.al_local_index, |r| r.matrix_config)
+                    && self.directory.by_local_index(key.nl_local_index).is_some()
+                {
+                    t.al_matrix_sd.push(AlMatrixSdEntry {
+                        pkts: p.pkts,
+                        octets: p.octets,
+                        create_time: ticks(p.created),
+                        hl_matrix_control_index: index,
+                        nl_protocol_dir_local_index: key.nl_local_index,
+                        source_address: key.source,
+                        dest_address: key.dest,
+                        al_protocol_dir_local_index: key.al_local_index,
+                        last_change: ticks(p.changed),
+                    });
+                }
+            }
+            let mut ds: Vec<AlMatrixDsEntry> = t.al_matrix_sd[first..].iter().map(AlMatrixDsEntry::from).collect();
+            ds.sort_unstable_by_key(|e| {
+                (e.nl_protocol_dir_local_index, e.dest_address, e.source_address, e.al_protocol_dir_local_index)
+            });
+            t.al_matrix_ds.extend(ds);
         }
 
         for (&index, row) in &self.nl_matrix_top_n {

@@ -237,15 +237,18 @@ impl SourceShard {
             dist.count(frame, c.protocols());
         }
         let Some((net, source, dest)) = c.network else { return };
-        if net.host {
-            for (_, hosts) in &mut self.nl_host {
+        let applications = c.applications();
+        for (_, hosts) in &mut self.nl_host {
+            if net.host {
                 hosts.count_hashed(frame, net, (source, facts.source_hash), (dest, facts.dest_hash));
             }
+            hosts.al.count(frame, net, source, dest, applications);
         }
-        if net.matrix {
-            for (_, matrix) in &mut self.nl_matrix {
+        for (_, matrix) in &mut self.nl_matrix {
+            if net.matrix {
                 matrix.count_hashed(frame, net, source, dest, facts.pair_hash);
             }
+            matrix.al.count(frame, net, source, dest, applications);
         }
         if net.address_map {
             for (_, map) in &mut self.address_map {

@@ -28,6 +28,11 @@ use crate::mib::rmon1::topn::{HOST_TOP_N_CONTROL_TABLE, HOST_TOP_N_TABLE, HostTo
 use crate::mib::rmon2::address_map::{
     ADDRESS_MAP_CONTROL_TABLE, ADDRESS_MAP_TABLE, AddressMapControlEntry, AddressMapEntry,
 };
+use crate::mib::rmon2::al_host::{AL_HOST_HIGH_CAPACITY_TABLE, AL_HOST_TABLE, AlHostEntry};
+use crate::mib::rmon2::al_matrix::{
+    AL_MATRIX_DS_HIGH_CAPACITY_TABLE, AL_MATRIX_DS_TABLE, AL_MATRIX_SD_HIGH_CAPACITY_TABLE, AL_MATRIX_SD_TABLE,
+    AlMatrixDsEntry, AlMatrixSdEntry,
+};
 use crate::mib::rmon2::nl_host::{
     HL_HOST_CONTROL_TABLE, HlHostControlEntry, NL_HOST_HIGH_CAPACITY_TABLE, NL_HOST_TABLE, NlHostEntry,
 };
@@ -108,6 +113,9 @@ rmon_tables! {
         nl_matrix_ds: NlMatrixDsEntry = NL_MATRIX_DS_TABLE,
         nl_matrix_top_n_control: NlMatrixTopNControlEntry = NL_MATRIX_TOP_N_CONTROL_TABLE,
         nl_matrix_top_n: NlMatrixTopNEntry = NL_MATRIX_TOP_N_TABLE,
+        al_host: AlHostEntry = AL_HOST_TABLE,
+        al_matrix_sd: AlMatrixSdEntry = AL_MATRIX_SD_TABLE,
+        al_matrix_ds: AlMatrixDsEntry = AL_MATRIX_DS_TABLE,
     }
     views {
         ether_stats = hcrmon::ETHER_STATS_HIGH_CAPACITY_TABLE,
@@ -123,6 +131,9 @@ rmon_tables! {
         nl_matrix_sd = NL_MATRIX_SD_HIGH_CAPACITY_TABLE,
         nl_matrix_ds = NL_MATRIX_DS_HIGH_CAPACITY_TABLE,
         nl_matrix_top_n = NL_MATRIX_TOP_N_HIGH_CAPACITY_TABLE,
+        al_host = AL_HOST_HIGH_CAPACITY_TABLE,
+        al_matrix_sd = AL_MATRIX_SD_HIGH_CAPACITY_TABLE,
+        al_matrix_ds = AL_MATRIX_DS_HIGH_CAPACITY_TABLE,
         ether_stats = rmon1_additions::ETHER_STATS_2_TABLE,
         history_control = rmon1_additions::HISTORY_CONTROL_2_TABLE,
         host_control = rmon1_additions::HOST_CONTROL_2_TABLE,

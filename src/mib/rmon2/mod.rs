@@ -1,4 +1,4 @@
-//! RMON2-MIB (RFC 4502), the network layer, one schema file per group, and their HC-RMON-MIB
+//! RMON2-MIB (RFC 4502), the network and application layers, one schema file per group, and their HC-RMON-MIB
 //! (RFC 3273) views: each declares the group's rows as a manager reads them and the
 //! description of each table.
 //!
@@ -9,6 +9,8 @@
 //! manager can read only the rows changed since a time.
 
 pub mod address_map;
+pub mod al_host;
+pub mod al_matrix;
 pub mod nl_host;
 pub mod nl_matrix;
 pub mod nl_matrix_top_n;

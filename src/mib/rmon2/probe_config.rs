@@ -22,6 +22,8 @@ pub mod capability {
     pub const ADDRESS_MAPPING: u32 = 20;
     pub const NL_HOST: u32 = 21;
     pub const NL_MATRIX: u32 = 22;
+    pub const AL_HOST: u32 = 23;
+    pub const AL_MATRIX: u32 = 24;
     pub const PROBE_CONFIG: u32 = 26;
 }
 

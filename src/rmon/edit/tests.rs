@@ -940,12 +940,13 @@ fn a_protocol_added_by_set_counts_from_then_and_goes_with_destroy() {
     frame_to(&mut rig, 3, 80);
     let t = rig.tables(4);
     let added = t.protocol_dir.iter().find(|r| r.protocol_dir_descr == "ether2.ip.tcp.8443").unwrap();
-    assert_eq!((added.protocol_dir_local_index, added.protocol_dir_status), (12, RowStatus::Active));
+    // After the 11 built-in protocols and the 52 applications.
+    assert_eq!((added.protocol_dir_local_index, added.protocol_dir_status), (64, RowStatus::Active));
     assert_eq!(added.protocol_dir_owner.0, "noc");
     let count = |t: &RmonTables, local: u32| {
         t.protocol_dist_stats.iter().find(|r| r.protocol_dir_local_index == local).map(|r| r.protocol_dist_stats_pkts)
     };
-    assert_eq!((count(&t, 12), count(&t, 7)), (Some(1), Some(3)), "8443 from then on; tcp all along");
+    assert_eq!((count(&t, 64), count(&t, 7)), (Some(1), Some(3)), "8443 from then on; tcp all along");
     assert_eq!(t.scalars.protocol_dir_last_change, 200);
 
     // A protocol under one that is not extensible (arp) cannot be added; nothing changes.
@@ -960,14 +961,14 @@ fn a_protocol_added_by_set_counts_from_then_and_goes_with_destroy() {
     let mixed = [dir_edit(&tcp_8443, 10, int(6)), ProbeEdit::Row(edit(EtherStats, 1, 2, if_index(2)))];
     let e = rig.probe.apply_probe_edits(at(5), &mixed).unwrap_err();
     assert_eq!(e.at, 1, "{e}");
-    assert!(rig.tables(5).protocol_dir.iter().any(|r| r.protocol_dir_local_index == 12));
+    assert!(rig.tables(5).protocol_dir.iter().any(|r| r.protocol_dir_local_index == 64));
     // destroy: the protocol and its counts go.
     for c in rig.probe.apply_probe_edits(at(6), &[dir_edit(&tcp_8443, 10, int(6))]).unwrap() {
         rig.shard.apply(&c);
     }
     let t = rig.tables(6);
-    assert!(t.protocol_dir.iter().all(|r| r.protocol_dir_local_index != 12));
-    assert_eq!(count(&t, 12), None);
+    assert!(t.protocol_dir.iter().all(|r| r.protocol_dir_local_index != 64));
+    assert_eq!(count(&t, 64), None);
     // IPv4's host config off: nlHost forgets IPv4 hosts (supportedOff is allowed, notSupported is not).
     let ip = [1, 0x0800];
     let e = rig.probe.apply_probe_edits(at(7), &[dir_edit(&ip, 7, int(1))]).unwrap_err();

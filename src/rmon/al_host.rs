@@ -1,0 +1,146 @@
+//! Application-layer hosts (RFC 4502 alHostTable): per hlHostControl row, every IPv4 and IPv6
+//! address of a good frame under each protocol above the network layer that the frame carries
+//! and the directory counts in alHost: its transport (tcp, udp, icmp, icmpv6) and, where the
+//! directory has the port, its application. Packets and octets each way, as nlHost counts them.
+//!
+//! Each shard keeps an [`AlHostTable`] beside the row's nlHost table (the same control row,
+//! the same bound: least recently used out); a read merges them.
+
+use crate::mib::{NetAddr, Timestamp};
+use crate::packet::Frame;
+use crate::rmon::protocol_dir::{AppProtocol, NetworkProtocol};
+use crate::rmon::table::{LruTable, TableHasher, merge_entries};
+
+pub use crate::mib::rmon2::al_host::AlHostEntry;
+
+/// A host of one application: the network protocol and address, and the application's
+/// protocol. Ordered as alHostTable's index is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AlHostKey {
+    pub nl_local_index: u32,
+    pub address: NetAddr,
+    pub al_local_index: u32,
+}
+
+/// One host's counts under one application, and its times on the probe's clock.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(C)]
+pub struct AlHostState {
+    pub in_pkts: u64,
+    pub out_pkts: u64,
+    pub in_octets: u64,
+    pub out_octets: u64,
+    pub created: Timestamp,
+    pub changed: Timestamp,
+}
+
+impl AlHostState {
+    fn add(&mut self, o: &AlHostState) {
+        self.in_pkts += o.in_pkts;
+        self.out_pkts += o.out_pkts;
+        self.in_octets += o.in_octets;
+        self.out_octets += o.out_octets;
+        self.created = self.created.min(o.created);
+        self.changed = self.changed.max(o.changed);
+    }
+}
+
+/// The application-layer hosts one shard has learned for one hlHostControl row.
+#[derive(Clone, Debug)]
+pub struct AlHostTable {
+    hosts: LruTable<AlHostKey, AlHostState>,
+    /// Entries added and deleted (to make room): hlHostControlAlInserts and AlDeletes.
+    pub inserts: u64,
+    pub deletes: u64,
+}
+
+impl AlHostTable {
+    pub fn new(size_limit: usize, hasher: TableHasher) -> Self {
+        AlHostTable { hosts: LruTable::with_hasher(size_limit, hasher), inserts: 0, deletes: 0 }
+    }
+
+    /// Counts a good frame from `source` to `dest` under each of its `applications` (the
+    /// transport, then the application) that alHost counts.
+    pub fn count(
+        &mut self,
+        frame: &Frame,
+        network: NetworkProtocol,
+        source: NetAddr,
+        dest: NetAddr,
+        applications: &[AppProtocol],
+    ) {
+        let octets = u64::from(frame.wire_len);
+        let now = frame.time;
+        for app in applications.iter().filter(|a| a.host) {
+            for (address, outgoing) in [(source, true), (dest, false)] {
+                let key = AlHostKey { nl_local_index: network.local_index, address, al_local_index: app.local_index };
+                let mut made = false;
+                let (h, evicted) = self.hosts.get_or_insert_with(key, || {
+                    made = true;
+                    AlHostState { created: now, ..Default::default() }
+                });
+                if outgoing {
+                    h.out_pkts += 1;
+                    h.out_octets += octets;
+                } else {
+                    h.in_pkts += 1;
+                    h.in_octets += octets;
+                }
+                h.changed = now;
+                self.inserts += u64::from(made);
+                self.deletes += u64::from(evicted.is_some());
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.hosts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.hosts.is_empty()
+    }
+}
+
+/// One hlHostControl row's application-layer hosts merged across shards, in index order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MergedAlHosts {
+    pub hosts: Vec<(AlHostKey, AlHostState)>,
+    pub inserts: u64,
+    pub deletes: u64,
+}
+
+pub fn merge(tables: &[&AlHostTable]) -> MergedAlHosts {
+    let maps: Vec<_> = tables.iter().map(|t| &t.hosts).collect();
+    let mut hosts = merge_entries(&maps, AlHostState::add);
+    hosts.sort_unstable_by_key(|(k, _)| *k);
+    let deletes: u64 = tables.iter().map(|t| t.deletes).sum();
+    let inserts = (hosts.len() as u64 + deletes).min(tables.iter().map(|t| t.inserts).sum::<u64>());
+    MergedAlHosts { hosts, inserts, deletes }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::packet::{Condition, MacAddr};
+    use crate::rmon::hosts::tests::frame;
+
+    const IP: NetworkProtocol = NetworkProtocol { local_index: 3, host: true, matrix: true, address_map: true };
+    const TCP: AppProtocol = AppProtocol { local_index: 7, host: true, matrix: true };
+    const HTTP: AppProtocol = AppProtocol { local_index: 30, host: true, matrix: true };
+    const OFF: AppProtocol = AppProtocol { local_index: 31, host: false, matrix: true };
+
+    #[test]
+    fn each_end_counts_under_the_transport_and_the_application() {
+        let mut t = AlHostTable::new(100, TableHasher::default());
+        let (a, b) = (NetAddr::v4([10, 0, 0, 1]), NetAddr::v4([10, 0, 0, 2]));
+        let f = frame(0, MacAddr([2, 0, 0, 0, 0, 1]), MacAddr([2, 0, 0, 0, 0, 2]), 100, Condition::Good);
+        t.count(&f, IP, a, b, &[TCP, HTTP]);
+        t.count(&f, IP, b, a, &[TCP, OFF]);
+        let m = merge(&[&t]);
+        let got: Vec<_> =
+            m.hosts.iter().map(|(k, s)| (k.address, k.al_local_index, s.out_pkts, s.in_pkts, s.out_octets)).collect();
+        assert_eq!(got, vec![(a, 7, 1, 1, 100), (a, 30, 1, 0, 100), (b, 7, 1, 1, 100), (b, 30, 0, 1, 0)]);
+        assert_eq!(m.inserts, 4, "an application whose hostConfig is off is not counted");
+    }
+}

@@ -1,0 +1,133 @@
+//! Application-layer conversations (RFC 4502 alMatrixSDTable and alMatrixDSTable): per
+//! hlMatrixControl row, every (source, destination) pair of network addresses of good frames
+//! under each protocol above the network layer the frame carries and the directory counts in
+//! alMatrix (its transport, and its application where the directory has the port).
+//!
+//! Each shard keeps an [`AlMatrixTable`] beside the row's nlMatrix table (the same control row,
+//! the same bound); a read merges them; SD and DS are the same pairs in two index orders.
+
+use crate::mib::{NetAddr, Timestamp};
+use crate::packet::Frame;
+use crate::rmon::protocol_dir::{AppProtocol, NetworkProtocol};
+use crate::rmon::table::{LruTable, TableHasher, merge_entries};
+
+pub use crate::mib::rmon2::al_matrix::{AlMatrixDsEntry, AlMatrixSdEntry};
+
+/// A conversation under one application, ordered as alMatrixSDTable's index is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AlPairKey {
+    pub nl_local_index: u32,
+    pub source: NetAddr,
+    pub dest: NetAddr,
+    pub al_local_index: u32,
+}
+
+/// One conversation's counts under one application, and its times.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(C)]
+pub struct AlPairState {
+    pub pkts: u64,
+    pub octets: u64,
+    pub created: Timestamp,
+    pub changed: Timestamp,
+}
+
+impl AlPairState {
+    fn add(&mut self, o: &AlPairState) {
+        self.pkts += o.pkts;
+        self.octets += o.octets;
+        self.created = self.created.min(o.created);
+        self.changed = self.changed.max(o.changed);
+    }
+}
+
+/// The application-layer conversations one shard has learned for one hlMatrixControl row.
+#[derive(Clone, Debug)]
+pub struct AlMatrixTable {
+    pairs: LruTable<AlPairKey, AlPairState>,
+    /// hlMatrixControlAlInserts and AlDeletes.
+    pub inserts: u64,
+    pub deletes: u64,
+}
+
+impl AlMatrixTable {
+    pub fn new(size_limit: usize, hasher: TableHasher) -> Self {
+        AlMatrixTable { pairs: LruTable::with_hasher(size_limit, hasher), inserts: 0, deletes: 0 }
+    }
+
+    /// Counts a good frame from `source` to `dest` under each of its `applications` that
+    /// alMatrix counts.
+    pub fn count(
+        &mut self,
+        frame: &Frame,
+        network: NetworkProtocol,
+        source: NetAddr,
+        dest: NetAddr,
+        applications: &[AppProtocol],
+    ) {
+        let now = frame.time;
+        for app in applications.iter().filter(|a| a.matrix) {
+            let key = AlPairKey { nl_local_index: network.local_index, source, dest, al_local_index: app.local_index };
+            let mut made = false;
+            let (p, evicted) = self.pairs.get_or_insert_with(key, || {
+                made = true;
+                AlPairState { created: now, ..Default::default() }
+            });
+            p.pkts += 1;
+            p.octets += u64::from(frame.wire_len);
+            p.changed = now;
+            self.inserts += u64::from(made);
+            self.deletes += u64::from(evicted.is_some());
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+}
+
+/// One hlMatrixControl row's application-layer conversations merged across shards, in SD
+/// index order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MergedAlMatrix {
+    pub pairs: Vec<(AlPairKey, AlPairState)>,
+    pub inserts: u64,
+    pub deletes: u64,
+}
+
+pub fn merge(tables: &[&AlMatrixTable]) -> MergedAlMatrix {
+    let maps: Vec<_> = tables.iter().map(|t| &t.pairs).collect();
+    let mut pairs = merge_entries(&maps, AlPairState::add);
+    pairs.sort_unstable_by_key(|(k, _)| *k);
+    let deletes: u64 = tables.iter().map(|t| t.deletes).sum();
+    let inserts = (pairs.len() as u64 + deletes).min(tables.iter().map(|t| t.inserts).sum::<u64>());
+    MergedAlMatrix { pairs, inserts, deletes }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::packet::{Condition, MacAddr};
+    use crate::rmon::hosts::tests::frame;
+
+    #[test]
+    fn pairs_are_directed_and_per_application() {
+        let ip = NetworkProtocol { local_index: 3, host: true, matrix: true, address_map: true };
+        let udp = AppProtocol { local_index: 8, host: true, matrix: true };
+        let dns = AppProtocol { local_index: 20, host: true, matrix: true };
+        let (a, b) = (NetAddr::v4([10, 0, 0, 1]), NetAddr::v4([10, 0, 0, 2]));
+        let mut t = AlMatrixTable::new(10, TableHasher::default());
+        let f = frame(0, MacAddr([2, 0, 0, 0, 0, 1]), MacAddr([2, 0, 0, 0, 0, 2]), 80, Condition::Good);
+        t.count(&f, ip, a, b, &[udp, dns]);
+        t.count(&f, ip, b, a, &[udp, dns]);
+        t.count(&f, ip, a, b, &[udp]);
+        let m = merge(&[&t]);
+        let got: Vec<_> = m.pairs.iter().map(|(k, s)| (k.source, k.al_local_index, s.pkts, s.octets)).collect();
+        assert_eq!(got, vec![(a, 8, 2, 160), (a, 20, 1, 80), (b, 8, 1, 80), (b, 20, 1, 80)]);
+        assert_eq!(m.inserts, 4);
+    }
+}

@@ -31,6 +31,11 @@ ROW_KEYS = {
     "nlMatrixSDTable": ["hlMatrixControlIndex", "protocolDirLocalIndex", "nlMatrixSDSourceAddress", "nlMatrixSDDestAddress"],
     "nlMatrixDSTable": ["hlMatrixControlIndex", "protocolDirLocalIndex", "nlMatrixDSDestAddress", "nlMatrixDSSourceAddress"],
     "addressMapTable": ["protocolDirLocalIndex", "addressMapNetworkAddress", "addressMapSource"],
+    "alHostTable": ["hlHostControlIndex", "nlProtocolDirLocalIndex", "nlHostAddress", "alProtocolDirLocalIndex"],
+    "alMatrixSDTable": ["hlMatrixControlIndex", "nlProtocolDirLocalIndex", "nlMatrixSDSourceAddress",
+                        "nlMatrixSDDestAddress", "alProtocolDirLocalIndex"],
+    "alMatrixDSTable": ["hlMatrixControlIndex", "nlProtocolDirLocalIndex", "nlMatrixDSDestAddress",
+                        "nlMatrixDSSourceAddress", "alProtocolDirLocalIndex"],
 }
 # Rows of ACTUAL that the expectation does not speak about.
 ROW_FILTERS = {

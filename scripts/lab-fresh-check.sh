@@ -89,9 +89,11 @@ fi
 walk=$dir/fresh.walk
 : >"$walk"
 # etherStatsTable, hostTable, matrixSDTable, matrixDSTable, etherHistoryTable; RMON2's
-# protocolDistStatsTable, addressMapTable, nlHostTable, nlMatrixSDTable, nlMatrixDSTable.
+# protocolDistStatsTable, addressMapTable, nlHostTable, nlMatrixSDTable, nlMatrixDSTable,
+# alHostTable, alMatrixSDTable, alMatrixDSTable.
 for table in 1.3.6.1.2.1.16.1.1 1.3.6.1.2.1.16.4.2 1.3.6.1.2.1.16.6.2 1.3.6.1.2.1.16.6.3 1.3.6.1.2.1.16.2.2 \
-  1.3.6.1.2.1.16.12.2 1.3.6.1.2.1.16.13.5 1.3.6.1.2.1.16.14.2 1.3.6.1.2.1.16.15.2 1.3.6.1.2.1.16.15.3; do
+  1.3.6.1.2.1.16.12.2 1.3.6.1.2.1.16.13.5 1.3.6.1.2.1.16.14.2 1.3.6.1.2.1.16.15.2 1.3.6.1.2.1.16.15.3 \
+  1.3.6.1.2.1.16.16.1 1.3.6.1.2.1.16.17.1 1.3.6.1.2.1.16.17.2; do
   out=$(snmpbulkwalk -v2c -c public -Cr50 -On -OQ -Oe -Ot -Ox "$agent" "$table" 2>"$dir/fresh.walk.stderr") || {
     echo "lab-fresh-check: snmpbulkwalk of $table failed:" >&2
     cat "$dir/fresh.walk.stderr" >&2
@@ -117,7 +119,8 @@ echo "walk:     $walk"
 python3 scripts/snmp_compare.py "$inventory" "$snmp_expected" "$walk" \
   etherStatsTable hostTable matrixSDTable matrixDSTable etherHistoryTable
 python3 scripts/snmp_compare.py "$inventory" "$expected2" "$walk" \
-  protocolDistStatsTable addressMapTable nlHostTable nlMatrixSDTable nlMatrixDSTable
+  protocolDistStatsTable addressMapTable nlHostTable nlMatrixSDTable nlMatrixDSTable \
+  alHostTable alMatrixSDTable alMatrixDSTable
 kill -TERM "$server"
 status=0
 wait "$server" || status=$?

@@ -52,11 +52,20 @@ pub struct AlHostTable {
     /// Entries added and deleted (to make room): hlHostControlAlInserts and AlDeletes.
     pub inserts: u64,
     pub deletes: u64,
+    /// Whether the row's AlMaxDesiredEntries leaves room for any entry: when not, frames cost
+    /// the application layer nothing.
+    counting: bool,
 }
 
 impl AlHostTable {
+    /// A table of at most `size_limit` entries; 0: nothing is counted.
     pub fn new(size_limit: usize, hasher: TableHasher) -> Self {
-        AlHostTable { hosts: LruTable::with_hasher(size_limit, hasher), inserts: 0, deletes: 0 }
+        AlHostTable {
+            hosts: LruTable::with_hasher(size_limit.max(1), hasher),
+            inserts: 0,
+            deletes: 0,
+            counting: size_limit > 0,
+        }
     }
 
     /// Counts a good frame from `source` to `dest` under each of its `applications` (the
@@ -69,6 +78,9 @@ impl AlHostTable {
         dest: NetAddr,
         applications: &[AppProtocol],
     ) {
+        if !self.counting {
+            return;
+        }
         let octets = u64::from(frame.wire_len);
         let now = frame.time;
         for app in applications.iter().filter(|a| a.host) {
@@ -142,5 +154,9 @@ mod tests {
             m.hosts.iter().map(|(k, s)| (k.address, k.al_local_index, s.out_pkts, s.in_pkts, s.out_octets)).collect();
         assert_eq!(got, vec![(a, 7, 1, 1, 100), (a, 30, 1, 0, 100), (b, 7, 1, 1, 100), (b, 30, 0, 1, 0)]);
         assert_eq!(m.inserts, 4, "an application whose hostConfig is off is not counted");
+        // AlMaxDesiredEntries 0: the application layer is not counted at all.
+        let mut off = AlHostTable::new(0, TableHasher::default());
+        off.count(&f, IP, a, b, &[TCP, HTTP]);
+        assert!(off.is_empty() && off.inserts == 0);
     }
 }

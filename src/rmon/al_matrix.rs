@@ -48,11 +48,20 @@ pub struct AlMatrixTable {
     /// hlMatrixControlAlInserts and AlDeletes.
     pub inserts: u64,
     pub deletes: u64,
+    /// Whether the row's AlMaxDesiredEntries leaves room for any entry: when not, frames cost
+    /// the application layer nothing.
+    counting: bool,
 }
 
 impl AlMatrixTable {
+    /// A table of at most `size_limit` entries; 0: nothing is counted.
     pub fn new(size_limit: usize, hasher: TableHasher) -> Self {
-        AlMatrixTable { pairs: LruTable::with_hasher(size_limit, hasher), inserts: 0, deletes: 0 }
+        AlMatrixTable {
+            pairs: LruTable::with_hasher(size_limit.max(1), hasher),
+            inserts: 0,
+            deletes: 0,
+            counting: size_limit > 0,
+        }
     }
 
     /// Counts a good frame from `source` to `dest` under each of its `applications` that
@@ -65,6 +74,9 @@ impl AlMatrixTable {
         dest: NetAddr,
         applications: &[AppProtocol],
     ) {
+        if !self.counting {
+            return;
+        }
         let now = frame.time;
         for app in applications.iter().filter(|a| a.matrix) {
             let key = AlPairKey { nl_local_index: network.local_index, source, dest, al_local_index: app.local_index };

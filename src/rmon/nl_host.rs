@@ -62,10 +62,12 @@ pub struct NlHostTable {
 }
 
 impl NlHostTable {
-    pub fn new(size_limit: usize, hasher: TableHasher) -> Self {
+    /// A table of at most `size_limit` entries, and `al_size_limit` in the application layer's
+    /// (0: not counted).
+    pub fn new(size_limit: usize, al_size_limit: usize, hasher: TableHasher) -> Self {
         NlHostTable {
             hosts: LruTable::with_hasher(size_limit, hasher.clone()),
-            al: AlHostTable::new(size_limit, hasher),
+            al: AlHostTable::new(al_size_limit, hasher),
             inserts: 0,
             deletes: 0,
         }
@@ -163,7 +165,7 @@ mod tests {
 
     #[test]
     fn counts_both_ends_and_non_unicast_sends() {
-        let mut t = NlHostTable::new(100, TableHasher::default());
+        let mut t = NlHostTable::new(100, 100, TableHasher::default());
         let mut f = frame(0, MacAddr([2, 0, 0, 0, 0, 1]), MacAddr([2, 0, 0, 0, 0, 2]), 100, Condition::Good);
         t.count(&f, IP, a(1), a(2));
         f.addresses = Some((MacAddr::BROADCAST, MacAddr([2, 0, 0, 0, 0, 1])));
@@ -183,7 +185,8 @@ mod tests {
     #[test]
     fn shards_merge_and_a_full_table_forgets_the_least_recent() {
         let f = frame(0, MacAddr([2, 0, 0, 0, 0, 1]), MacAddr([2, 0, 0, 0, 0, 2]), 100, Condition::Good);
-        let (mut x, mut y) = (NlHostTable::new(2, TableHasher::default()), NlHostTable::new(2, TableHasher::default()));
+        let (mut x, mut y) =
+            (NlHostTable::new(2, 2, TableHasher::default()), NlHostTable::new(2, 2, TableHasher::default()));
         x.count(&f, IP, a(1), a(2));
         y.count(&f, IP, a(1), a(2));
         let m = merge(&[&x, &y]);

@@ -49,10 +49,12 @@ pub struct NlMatrixTable {
 }
 
 impl NlMatrixTable {
-    pub fn new(size_limit: usize, hasher: TableHasher) -> Self {
+    /// A table of at most `size_limit` entries, and `al_size_limit` in the application layer's
+    /// (0: not counted).
+    pub fn new(size_limit: usize, al_size_limit: usize, hasher: TableHasher) -> Self {
         NlMatrixTable {
             pairs: LruTable::with_hasher(size_limit, hasher.clone()),
-            al: AlMatrixTable::new(size_limit, hasher),
+            al: AlMatrixTable::new(al_size_limit, hasher),
             inserts: 0,
             deletes: 0,
         }
@@ -125,7 +127,7 @@ mod tests {
     fn pairs_are_directed() {
         let ip = NetworkProtocol { local_index: 3, host: true, matrix: true, address_map: true };
         let (a, b) = (NetAddr::v4([10, 0, 0, 1]), NetAddr::v4([10, 0, 0, 2]));
-        let mut t = NlMatrixTable::new(10, TableHasher::default());
+        let mut t = NlMatrixTable::new(10, 10, TableHasher::default());
         t.count(&frame(0, mac(1), mac(2), 100, Condition::Good), ip, a, b);
         t.count(&frame(1, mac(2), mac(1), 200, Condition::Good), ip, b, a);
         t.count(&frame(2, mac(1), mac(2), 300, Condition::Good), ip, a, b);

@@ -219,7 +219,7 @@ mod tests {
 
     #[test]
     fn reports_follow_one_another_and_rank_with_the_other_way() {
-        let mut t = NlMatrixTable::new(100, TableHasher::default());
+        let mut t = NlMatrixTable::new(100, 100, TableHasher::default());
         let mut w = NlMatrixTopNWindow::new(1, Timestamp(10 * SEC), 10);
         send(&mut t, 5, 1, 2, 1000); // before the first report
         w.advance(Timestamp(10 * SEC), Some(&t));

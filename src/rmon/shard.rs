@@ -133,15 +133,20 @@ pub enum ShardCommand {
         source: DataSource,
         size_limit: usize,
     },
+    /// An hlHostControl row: at most `size_limit` network-layer hosts and `al_size_limit`
+    /// application-layer ones (0: the application layer is not counted).
     StartNlHost {
         index: u16,
         source: DataSource,
         size_limit: usize,
+        al_size_limit: usize,
     },
+    /// An hlMatrixControl row, likewise.
     StartNlMatrix {
         index: u16,
         source: DataSource,
         size_limit: usize,
+        al_size_limit: usize,
     },
     /// nlMatrixTopN reports of `duration` seconds on hlMatrixControl `matrix_index`'s
     /// conversations, one after the other from `start`.
@@ -585,16 +590,16 @@ impl Shard {
                     upsert(&mut s.address_map, index, AddressMapTable::new(size_limit, hasher));
                 }
             }
-            ShardCommand::StartNlHost { index, source, size_limit } => {
+            ShardCommand::StartNlHost { index, source, size_limit, al_size_limit } => {
                 let hasher = self.hasher.clone();
                 if let Some(s) = self.source_mut(source) {
-                    upsert(&mut s.nl_host, index, NlHostTable::new(size_limit, hasher));
+                    upsert(&mut s.nl_host, index, NlHostTable::new(size_limit, al_size_limit, hasher));
                 }
             }
-            ShardCommand::StartNlMatrix { index, source, size_limit } => {
+            ShardCommand::StartNlMatrix { index, source, size_limit, al_size_limit } => {
                 let hasher = self.hasher.clone();
                 if let Some(s) = self.source_mut(source) {
-                    upsert(&mut s.nl_matrix, index, NlMatrixTable::new(size_limit, hasher));
+                    upsert(&mut s.nl_matrix, index, NlMatrixTable::new(size_limit, al_size_limit, hasher));
                 }
             }
             ShardCommand::SetDirectory(ref map) => self.directory = Arc::clone(map),

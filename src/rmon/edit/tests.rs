@@ -875,7 +875,7 @@ fn rmon2_control_rows_follow_row_status_and_count_ip() {
     ];
     assert_eq!(
         rig.set(3, &go),
-        Ok(vec![ShardCommand::StartNlHost { index: 5, source: DataSource(1), size_limit: 10 }])
+        Ok(vec![ShardCommand::StartNlHost { index: 5, source: DataSource(1), size_limit: 10, al_size_limit: 65_536 }])
     );
     rig.send(4, 3, 2);
     let t = rig.tables(5);

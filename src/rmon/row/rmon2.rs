@@ -18,8 +18,9 @@ pub trait Rmon2Kind: Clone + std::fmt::Debug + PartialEq + Eq {
     const GROUP: Group;
     /// The MIB name of the row's data source column.
     const SOURCE_COLUMN: &'static str;
-    /// The command that starts a valid row's data, with at most `size_limit` entries.
-    fn start(index: u16, source: DataSource, size_limit: usize) -> ShardCommand;
+    /// The command that starts a valid row's data, with at most `sizes.0` entries (and, for the
+    /// hl rows, `sizes.1` in the application layer's table; 0: none kept).
+    fn start(index: u16, source: DataSource, sizes: (usize, usize)) -> ShardCommand;
     /// The most entries the probe grants a row of this table.
     fn granted(limits: &Limits) -> usize;
 }
@@ -51,6 +52,13 @@ impl<K: Rmon2Kind> Rmon2Control<K> {
         let most = K::granted(limits);
         usize::try_from(self.nl_max_desired).map_or(most, |desired| desired.clamp(1, most.max(1)))
     }
+
+    /// The application layer's entries granted: its AlMaxDesiredEntries within what the probe
+    /// gives; 0 asks for none, and the application layer is then not counted at all.
+    pub fn al_size_limit(&self, limits: &Limits) -> usize {
+        let most = K::granted(limits);
+        usize::try_from(self.al_max_desired).map_or(most, |desired| desired.min(most))
+    }
 }
 
 macro_rules! kind {
@@ -63,7 +71,7 @@ macro_rules! kind {
             const TABLE: ControlTable = ControlTable::$table;
             const GROUP: Group = Group::$group;
             const SOURCE_COLUMN: &'static str = $column;
-            fn start($index: u16, $source: DataSource, $size: usize) -> ShardCommand {
+            fn start($index: u16, $source: DataSource, $size: (usize, usize)) -> ShardCommand {
                 $start
             }
             fn granted($limits: &Limits) -> usize {
@@ -82,19 +90,19 @@ kind!(
 kind!(
     /// addressMapControlTable.
     AddressMapKind, AddressMapControl, AddressMap, "addressMapControlDataSource",
-    |index, source, size_limit| ShardCommand::StartAddressMap { index, source, size_limit },
+    |index, source, sizes| ShardCommand::StartAddressMap { index, source, size_limit: sizes.0 },
     |limits| limits.address_map_size
 );
 kind!(
-    /// hlHostControlTable (the network layer; the application layer comes later).
+    /// hlHostControlTable (the network and application layers).
     NlHostKind, HlHostControl, NlHost, "hlHostControlDataSource",
-    |index, source, size_limit| ShardCommand::StartNlHost { index, source, size_limit },
+    |index, source, sizes| ShardCommand::StartNlHost { index, source, size_limit: sizes.0, al_size_limit: sizes.1 },
     |limits| limits.nl_host_table_size
 );
 kind!(
     /// hlMatrixControlTable.
     NlMatrixKind, HlMatrixControl, NlMatrix, "hlMatrixControlDataSource",
-    |index, source, size_limit| ShardCommand::StartNlMatrix { index, source, size_limit },
+    |index, source, sizes| ShardCommand::StartNlMatrix { index, source, size_limit: sizes.0, al_size_limit: sizes.1 },
     |limits| limits.nl_matrix_table_size
 );
 
@@ -136,7 +144,7 @@ impl<K: Rmon2Kind> ControlRow for Rmon2Control<K> {
     }
 
     fn start(&self, index: u16, limits: &Limits) -> Option<ShardCommand> {
-        Some(K::start(index, self.data_source, self.size_limit(limits)))
+        Some(K::start(index, self.data_source, (self.size_limit(limits), self.al_size_limit(limits))))
     }
 
     fn request(&self, index: u16) -> Option<RowRequest> {

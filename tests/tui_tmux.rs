@@ -147,8 +147,10 @@ fn tui_replay_in_tmux_shows_every_screen_and_quits_on_q() {
     tmux.keys("Tab");
     tmux.wait_for("nlMatrixSDTable 1 · 34 conversations", Duration::from_secs(3));
     tmux.keys("Tab");
-    let protocols = tmux.wait_for("protocolDistStatsTable 1 · 8 protocols", Duration::from_secs(3));
+    // 8 of the network layer and below, and 3 applications: domain over tcp and udp, www-http.
+    let protocols = tmux.wait_for("protocolDistStatsTable 1 · 11 protocols", Duration::from_secs(3));
     assert!(protocols.contains("icmpv6") && protocols.contains("100.0%"), "{protocols}");
+    assert!(protocols.contains("www-http") && protocols.contains("domain"), "{protocols}");
     // Tab from the last screen comes back to the first.
     tmux.keys("Tab");
     tmux.wait_for("etherStatsPkts", Duration::from_secs(3));

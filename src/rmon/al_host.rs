@@ -9,7 +9,7 @@
 use crate::mib::{NetAddr, Timestamp};
 use crate::packet::Frame;
 use crate::rmon::protocol_dir::{AppProtocol, NetworkProtocol};
-use crate::rmon::table::{LruTable, TableHasher, merge_entries};
+use crate::rmon::table::{LruTable, TableHasher, merge_counted};
 
 pub use crate::mib::rmon2::al_host::AlHostEntry;
 
@@ -123,11 +123,8 @@ pub struct MergedAlHosts {
 }
 
 pub fn merge(tables: &[&AlHostTable]) -> MergedAlHosts {
-    let maps: Vec<_> = tables.iter().map(|t| &t.hosts).collect();
-    let mut hosts = merge_entries(&maps, AlHostState::add);
-    hosts.sort_unstable_by_key(|(k, _)| *k);
-    let deletes: u64 = tables.iter().map(|t| t.deletes).sum();
-    let inserts = (hosts.len() as u64 + deletes).min(tables.iter().map(|t| t.inserts).sum::<u64>());
+    let counted: Vec<_> = tables.iter().map(|t| (&t.hosts, t.inserts, t.deletes)).collect();
+    let (hosts, inserts, deletes) = merge_counted(&counted, AlHostState::add);
     MergedAlHosts { hosts, inserts, deletes }
 }
 

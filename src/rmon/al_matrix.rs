@@ -9,7 +9,7 @@
 use crate::mib::{NetAddr, Timestamp};
 use crate::packet::Frame;
 use crate::rmon::protocol_dir::{AppProtocol, NetworkProtocol};
-use crate::rmon::table::{LruTable, TableHasher, merge_entries};
+use crate::rmon::table::{LruTable, TableHasher, merge_counted};
 
 pub use crate::mib::rmon2::al_matrix::{AlMatrixDsEntry, AlMatrixSdEntry};
 
@@ -112,11 +112,8 @@ pub struct MergedAlMatrix {
 }
 
 pub fn merge(tables: &[&AlMatrixTable]) -> MergedAlMatrix {
-    let maps: Vec<_> = tables.iter().map(|t| &t.pairs).collect();
-    let mut pairs = merge_entries(&maps, AlPairState::add);
-    pairs.sort_unstable_by_key(|(k, _)| *k);
-    let deletes: u64 = tables.iter().map(|t| t.deletes).sum();
-    let inserts = (pairs.len() as u64 + deletes).min(tables.iter().map(|t| t.inserts).sum::<u64>());
+    let counted: Vec<_> = tables.iter().map(|t| (&t.pairs, t.inserts, t.deletes)).collect();
+    let (pairs, inserts, deletes) = merge_counted(&counted, AlPairState::add);
     MergedAlMatrix { pairs, inserts, deletes }
 }
 

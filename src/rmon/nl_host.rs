@@ -10,7 +10,7 @@ use crate::mib::{NetAddr, Timestamp};
 use crate::packet::{Destination, Frame};
 use crate::rmon::al_host::AlHostTable;
 use crate::rmon::protocol_dir::NetworkProtocol;
-use crate::rmon::table::{LruTable, TableHasher, merge_entries};
+use crate::rmon::table::{LruTable, TableHasher, merge_counted};
 
 pub use crate::mib::rmon2::nl_host::{HlHostControlEntry, NlHostEntry};
 
@@ -142,12 +142,8 @@ pub struct MergedNlHosts {
 /// Merges the shards' tables of one row: counts summed, the earliest creation, the latest
 /// change.
 pub fn merge(tables: &[&NlHostTable]) -> MergedNlHosts {
-    let maps: Vec<_> = tables.iter().map(|t| &t.hosts).collect();
-    let mut hosts = merge_entries(&maps, NlHostState::add);
-    hosts.sort_unstable_by_key(|(k, _)| *k);
-    let deletes: u64 = tables.iter().map(|t| t.deletes).sum();
-    // A host two shards learned is one insertion: what is held now, and what was deleted.
-    let inserts = (hosts.len() as u64 + deletes).min(tables.iter().map(|t| t.inserts).sum::<u64>());
+    let counted: Vec<_> = tables.iter().map(|t| (&t.hosts, t.inserts, t.deletes)).collect();
+    let (hosts, inserts, deletes) = merge_counted(&counted, NlHostState::add);
     MergedNlHosts { hosts, inserts, deletes }
 }
 

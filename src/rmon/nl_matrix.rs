@@ -7,7 +7,7 @@ use crate::mib::{NetAddr, Timestamp};
 use crate::packet::Frame;
 use crate::rmon::al_matrix::AlMatrixTable;
 use crate::rmon::protocol_dir::NetworkProtocol;
-use crate::rmon::table::{LruTable, TableHasher, merge_entries};
+use crate::rmon::table::{LruTable, TableHasher, merge_counted};
 
 pub use crate::mib::rmon2::nl_matrix::{HlMatrixControlEntry, NlMatrixDsEntry, NlMatrixSdEntry};
 
@@ -109,11 +109,8 @@ pub struct MergedNlMatrix {
 }
 
 pub fn merge(tables: &[&NlMatrixTable]) -> MergedNlMatrix {
-    let maps: Vec<_> = tables.iter().map(|t| &t.pairs).collect();
-    let mut pairs = merge_entries(&maps, NlPairState::add);
-    pairs.sort_unstable_by_key(|(k, _)| *k);
-    let deletes: u64 = tables.iter().map(|t| t.deletes).sum();
-    let inserts = (pairs.len() as u64 + deletes).min(tables.iter().map(|t| t.inserts).sum::<u64>());
+    let counted: Vec<_> = tables.iter().map(|t| (&t.pairs, t.inserts, t.deletes)).collect();
+    let (pairs, inserts, deletes) = merge_counted(&counted, NlPairState::add);
     MergedNlMatrix { pairs, inserts, deletes }
 }
 

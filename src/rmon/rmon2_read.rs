@@ -4,6 +4,8 @@
 //! A data row whose protocol left the directory, or whose protocol's Host/Matrix/AddressMap
 //! config is no longer supportedOn, is not shown (RFC 4502 deletes such entries).
 
+use std::collections::HashMap;
+
 use crate::mib::rmon2::protocol_dir::ProtocolConfig;
 use crate::mib::tc::RowStatus;
 use crate::mib::{Oid, Timestamp};
@@ -15,6 +17,7 @@ use crate::rmon::nl_host::{self, HlHostControlEntry, NlHostEntry};
 use crate::rmon::nl_matrix::{self, HlMatrixControlEntry, NlMatrixDsEntry, NlMatrixSdEntry};
 use crate::rmon::nl_matrix_top_n::{self, NlMatrixTopNControlEntry};
 use crate::rmon::probe::{Probe, RmonTables};
+use crate::rmon::protocol_dir::ProtocolDirRow;
 use crate::rmon::protocol_dist::{self, ProtocolDistControlEntry, ProtocolDistStatsEntry};
 use crate::rmon::row::rmon2::Rmon2Control;
 use crate::rmon::shard::Shard;
@@ -44,10 +47,15 @@ impl Probe {
     pub(super) fn rmon2_tables(&self, t: &mut RmonTables, now: Timestamp, shards: &[&Shard]) {
         let ticks = |at: Timestamp| at.ticks_since(self.start);
         let shards_of = |status: EntryStatus| if status == EntryStatus::Valid { shards } else { &[] };
-        let on = |local: u32, config: fn(&crate::rmon::protocol_dir::ProtocolDirRow) -> ProtocolConfig| {
-            self.directory
-                .by_local_index(local)
-                .is_some_and(|(_, r)| r.status == RowStatus::Active && config(r) == ProtocolConfig::SupportedOn)
+        // The directory by local index, looked up once per data row (a linear search of the
+        // directory for each of a busy probe's hundred thousand rows would cost more than the
+        // rows).
+        let by_local: HashMap<u32, &ProtocolDirRow> = self.directory.iter().map(|(_, r)| (r.local_index, r)).collect();
+        let known = |local: u32| by_local.contains_key(&local);
+        let on = |local: u32, config: fn(&ProtocolDirRow) -> ProtocolConfig| {
+            by_local
+                .get(&local)
+                .is_some_and(|r| r.status == RowStatus::Active && config(r) == ProtocolConfig::SupportedOn)
         };
 
         t.protocol_dir = self.directory.entries();
@@ -64,7 +72,7 @@ impl Probe {
             });
             let counts: Vec<_> = shards_of(row.status).iter().filter_map(|s| s.protocol_dist(index)).collect();
             for (local, pkts, octets) in protocol_dist::merge(&counts) {
-                if self.directory.by_local_index(local).is_some() {
+                if known(local) {
                     t.protocol_dist_stats.push(ProtocolDistStatsEntry {
                         protocol_dist_stats_pkts: pkts,
                         protocol_dist_stats_octets: octets,
@@ -158,9 +166,7 @@ impl Probe {
             }
             for (key, h) in al.hosts {
                 // RFC 4502: the entries of a protocol no longer counted are deleted.
-                if on(key.al_local_index, |r| r.host_config)
-                    && self.directory.by_local_index(key.nl_local_index).is_some()
-                {
+                if on(key.al_local_index, |r| r.host_config) && known(key.nl_local_index) {
                     t.al_host.push(AlHostEntry {
                         al_host_in_pkts: h.in_pkts,
                         al_host_out_pkts: h.out_pkts,
@@ -216,9 +222,7 @@ impl Probe {
             t.nl_matrix_ds.extend(ds);
             let first = t.al_matrix_sd.len();
             for (key, p) in al.pairs {
-                if on(key.al_local_index, |r| r.matrix_config)
-                    && self.directory.by_local_index(key.nl_local_index).is_some()
-                {
+                if on(key.al_local_index, |r| r.matrix_config) && known(key.nl_local_index) {
                     t.al_matrix_sd.push(AlMatrixSdEntry {
                         pkts: p.pkts,
                         octets: p.octets,

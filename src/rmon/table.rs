@@ -282,6 +282,26 @@ where
     by_key.into_iter().collect()
 }
 
+/// One control row's tables across shards (each with its insertions and deletions), merged by
+/// [`merge_entries`] and sorted by key, with the row's inserts and deletes: an entry several
+/// shards learned is one insertion, so inserts are what is held plus what went, at most what
+/// the shards counted.
+pub fn merge_counted<K, V>(
+    tables: &[(&LruTable<K, V>, u64, u64)],
+    combine: impl Fn(&mut V, &V),
+) -> (Vec<(K, V)>, u64, u64)
+where
+    K: Hash + Eq + Copy + Default + Ord,
+    V: Default + Copy,
+{
+    let maps: Vec<_> = tables.iter().map(|(t, _, _)| *t).collect();
+    let mut entries = merge_entries(&maps, combine);
+    entries.sort_unstable_by_key(|(k, _)| *k);
+    let deletes: u64 = tables.iter().map(|(_, _, d)| d).sum();
+    let inserts = (entries.len() as u64 + deletes).min(tables.iter().map(|(_, i, _)| i).sum::<u64>());
+    (entries, inserts, deletes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

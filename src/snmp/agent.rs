@@ -15,7 +15,7 @@
 use std::net::SocketAddr;
 
 use crate::rmon::edit::{EditError, ProbeEdit};
-use crate::rmon::{AlarmRun, Sample, Timestamp};
+use crate::rmon::{AlarmRun, Sample, Snapshot, Timestamp};
 use crate::snmp::backend::Backend;
 use crate::snmp::ber::{Tlv, tag};
 use crate::snmp::message::{
@@ -100,6 +100,17 @@ impl<B: Backend> Agent<B> {
             view: None,
             v3_overhead: 0,
             v3_max_size: None,
+        }
+    }
+
+    /// What the MIB's nodes read besides the snapshot, for a request being answered.
+    fn context<'a>(&'a self, snapshot: &'a Snapshot) -> Context<'a> {
+        Context {
+            snapshot,
+            system: &self.config.system,
+            counters: &self.counters,
+            usm: self.usm.as_ref(),
+            engine_time: self.engine_now,
         }
     }
 
@@ -287,10 +298,11 @@ impl<B: Backend> Agent<B> {
             }
         };
         let reply = accepted.reply;
+        let (level_allowed, may_write) = (reply.level_allowed(usm), reply.may_write(usm));
+        // How this user's answer is sized and what it sees, until it is sent.
+        self.v3_overhead = usm.overhead(&reply);
         self.v3_max_size = Some(reply.max_size());
-        let (level_allowed, may_write, overhead) =
-            (reply.level_allowed(usm), reply.may_write(usm), usm.overhead(&reply));
-        let view = reply.view(usm).map(<[Vec<u32>]>::to_vec);
+        self.view = reply.view(usm).map(<[Vec<u32>]>::to_vec);
         let (status, index, varbinds) = if !level_allowed {
             // VACM: the user's access asks for its own security level; below it, nothing.
             (ErrorStatus::AuthorizationError, 1, request.varbinds.clone())
@@ -299,19 +311,14 @@ impl<B: Backend> Agent<B> {
             (ErrorStatus::AuthorizationError, 1, request.varbinds.clone())
         } else {
             let access = if may_write { Access::ReadWrite } else { Access::ReadOnly };
-            self.v3_overhead = overhead;
-            self.view = view;
-            let answer = self.dispatch(now, peer, &request, access);
-            self.view = None;
-            self.v3_overhead = 0;
-            answer
+            self.dispatch(now, peer, &request, access)
         };
         self.v3_reply = Some(reply);
-        self.v3_overhead = overhead;
         let response = self.respond(&request, status, index, varbinds);
         self.v3_overhead = 0;
         self.v3_reply = None;
         self.v3_max_size = None;
+        self.view = None;
         response
     }
 
@@ -426,13 +433,7 @@ impl<B: Backend> Agent<B> {
 
     fn get(&mut self, now: Timestamp, request: &Request) -> (ErrorStatus, u32, Vec<VarBind>) {
         let snapshot = self.backend.snapshot(now);
-        let ctx = Context {
-            snapshot: &snapshot,
-            system: &self.config.system,
-            counters: &self.counters,
-            usm: self.usm.as_ref(),
-            engine_time: self.engine_now,
-        };
+        let ctx = self.context(&snapshot);
         let mut out = Vec::with_capacity(request.varbinds.len());
         for (i, vb) in request.varbinds.iter().enumerate() {
             let value = match &self.view {
@@ -459,13 +460,7 @@ impl<B: Backend> Agent<B> {
 
     fn get_next(&mut self, now: Timestamp, request: &Request) -> (ErrorStatus, u32, Vec<VarBind>) {
         let snapshot = self.backend.snapshot(now);
-        let ctx = Context {
-            snapshot: &snapshot,
-            system: &self.config.system,
-            counters: &self.counters,
-            usm: self.usm.as_ref(),
-            engine_time: self.engine_now,
-        };
+        let ctx = self.context(&snapshot);
         let mut out = Vec::with_capacity(request.varbinds.len());
         for (i, vb) in request.varbinds.iter().enumerate() {
             match self.next_for(&ctx, request.version, &vb.oid.0) {
@@ -482,13 +477,7 @@ impl<B: Backend> Agent<B> {
     /// early when every repeater has reached the end of the MIB or the response is full.
     fn get_bulk(&mut self, now: Timestamp, request: &Request) -> (ErrorStatus, u32, Vec<VarBind>) {
         let snapshot = self.backend.snapshot(now);
-        let ctx = Context {
-            snapshot: &snapshot,
-            system: &self.config.system,
-            counters: &self.counters,
-            usm: self.usm.as_ref(),
-            engine_time: self.engine_now,
-        };
+        let ctx = self.context(&snapshot);
         let limit = self.max_message_size();
         let fixed = |content: usize| {
             response_len(

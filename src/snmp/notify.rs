@@ -106,7 +106,7 @@ impl Notifier {
         let mut out = Vec::new();
         for request in traps {
             let id = self.next_id();
-            for (at, sink) in self.sinks.clone().iter().enumerate() {
+            for (at, sink) in self.sinks.iter().enumerate() {
                 if sink.inform {
                     let pending = Pending {
                         sink: at,
@@ -130,7 +130,7 @@ impl Notifier {
                         let Some(user) = usm.users.iter().position(|u| u.name == name.as_bytes()) else { continue };
                         let level = usm.users[user].level();
                         let varbinds = trap::v2_varbinds(request);
-                        let scoped = wire::scoped_pdu(&usm.engine_id.clone(), b"", |w| {
+                        let scoped = wire::scoped_pdu(&usm.engine_id, b"", |w| {
                             write_pdu(w, tag::SNMPV2_TRAP, id, 0, 0, &varbinds)
                         });
                         usm.wrap(i64::from(id), level, Some(user), scoped, now)
@@ -183,7 +183,7 @@ impl Notifier {
                 let user = remote.usm.users.iter().position(|u| u.name == name.as_bytes())?;
                 let level = remote.usm.users[user].level() | wire::FLAG_REPORTABLE;
                 let time = remote.time_now(now);
-                let scoped = wire::scoped_pdu(&remote.usm.engine_id.clone(), b"", |w| {
+                let scoped = wire::scoped_pdu(&remote.usm.engine_id, b"", |w| {
                     write_pdu(w, tag::INFORM_REQUEST, pending.id, 0, 0, &pending.varbinds)
                 });
                 Some(remote.usm.wrap(i64::from(pending.id), level, Some(user), scoped, time))
@@ -233,8 +233,7 @@ impl Notifier {
             .pending
             .iter()
             .position(|p| p.id == id && self.sinks[p.sink].addr == peer && self.sinks[p.sink].user.is_some())?;
-        let sink = self.sinks[self.pending[at].sink].clone();
-        let name = sink.user.clone()?;
+        let name = self.sinks[self.pending[at].sink].user.clone()?;
         let known = self.remotes.get(&peer).is_some_and(|r| r.usm.engine_id == message.usm.engine_id);
         if !known {
             // The discovery Report: the receiver's engine, boots and time.

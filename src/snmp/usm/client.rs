@@ -145,9 +145,8 @@ impl Client {
         for _ in 0..2 {
             let id = self.next_id();
             let time = self.time_now();
-            let scoped = wire::scoped_pdu(&self.engine.engine_id.clone(), b"", |w| {
-                write_pdu(w, pdu_tag, id, second, third, varbinds)
-            });
+            let scoped =
+                wire::scoped_pdu(&self.engine.engine_id, b"", |w| write_pdu(w, pdu_tag, id, second, third, varbinds));
             let datagram = self.engine.wrap(i64::from(id), self.level | FLAG_REPORTABLE, Some(0), scoped, time);
             let answer = self.exchange(&datagram, id)?;
             let message = wire::decode(&answer).map_err(|e| format!("{}: {e}", self.agent))?;

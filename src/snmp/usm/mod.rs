@@ -299,15 +299,14 @@ impl Usm {
                 let mut plain = octets.to_vec();
                 let boots = u32::try_from(usm.boots).unwrap_or(0);
                 let msg_time = u32::try_from(usm.time).unwrap_or(0);
-                let decrypted = protocol.decrypt(key, boots, msg_time, usm.privacy, &mut plain)
-                    && wire::decrypted_scoped_pdu(&plain).is_ok();
-                if !decrypted {
-                    self.counters.decryption_errors += 1;
-                    return refuse(self, Refusal::DecryptionError, None);
-                }
+                // A wrong key decrypts to octets that are not a scopedPDU.
+                let decrypted = protocol.decrypt(key, boots, msg_time, usm.privacy, &mut plain);
                 match wire::decrypted_scoped_pdu(&plain) {
-                    Ok(content) => content.to_vec(),
-                    Err(why) => return Received::Malformed(why),
+                    Ok(content) if decrypted => content.to_vec(),
+                    _ => {
+                        self.counters.decryption_errors += 1;
+                        return refuse(self, Refusal::DecryptionError, None);
+                    }
                 }
             }
             // A plain scopedPDU flagged private, or the reverse.
@@ -340,7 +339,7 @@ impl Usm {
 
     /// A Response-PDU (or any PDU written by `write`) for an accepted message, at its level.
     pub fn respond(&mut self, reply: &Reply, time: u32, write: impl FnOnce(&mut BerWriter)) -> Vec<u8> {
-        let scoped = wire::scoped_pdu(&self.engine_id.clone(), &reply.context_name, write);
+        let scoped = wire::scoped_pdu(&self.engine_id, &reply.context_name, write);
         self.wrap(reply.msg_id, reply.level, Some(reply.user), scoped, time)
     }
 
@@ -359,10 +358,9 @@ impl Usm {
     /// The agent answers with it; a manager that knows the agent's engine ID, boots and time
     /// sends with it (tests and the fuzz seeds do).
     pub fn wrap(&mut self, msg_id: i64, flags: u8, user: Option<usize>, scoped: Vec<u8>, time: u32) -> Vec<u8> {
-        let level = flags;
         let user = user.and_then(|u| self.users.get(u));
-        let auth = user.and_then(|u| u.auth.clone()).filter(|_| level & FLAG_AUTH != 0);
-        let privacy = user.and_then(|u| u.privacy.clone()).filter(|_| level & FLAG_PRIV != 0);
+        let auth = user.and_then(|u| u.auth.clone()).filter(|_| flags & FLAG_AUTH != 0);
+        let privacy = user.and_then(|u| u.privacy.clone()).filter(|_| flags & FLAG_PRIV != 0);
         let name = user.map(|u| u.name.clone()).unwrap_or_default();
         let mut data = scoped;
         let mut salt = Vec::new();
@@ -375,7 +373,7 @@ impl Usm {
         let out = Outgoing {
             msg_id,
             max_size: MAX_MESSAGE_SIZE,
-            flags: level,
+            flags,
             engine_id: &self.engine_id,
             boots: self.boots,
             time,
@@ -407,7 +405,7 @@ impl Usm {
             Refusal::UnknownContext => (UNKNOWN_CONTEXTS.to_vec(), c.unknown_contexts),
         };
         let varbinds = [VarBind { oid: Oid(oid), value: Value::Counter32(value as u32) }];
-        let scoped = wire::scoped_pdu(&self.engine_id.clone(), b"", |w| {
+        let scoped = wire::scoped_pdu(&self.engine_id, b"", |w| {
             write_pdu(w, tag::REPORT, request_id, 0, 0, &varbinds);
         });
         // RFC 3414 3.1.1: a notInTimeWindow Report is authenticated, so the manager can trust

@@ -388,6 +388,20 @@ mod tests {
         assert_eq!((a.alarm_index, a.alarm_interval, a.alarm_sample_type), (1, 10, SampleType::DeltaValue));
         assert_eq!(a.alarm_variable.to_string(), "1.3.6.1.2.1.16.1.1.1.5.1");
         assert_eq!((a.alarm_rising_event_index, a.alarm_falling_event_index), (1, 2));
+        let u = &t.usr_history_control[0];
+        assert_eq!((u.usr_history_control_objects, u.usr_history_control_interval), (Some(2), 30));
+        let objects: Vec<_> = t
+            .usr_history_object
+            .iter()
+            .map(|o| (o.usr_history_object_variable.to_string(), o.usr_history_object_sample_type))
+            .collect();
+        assert_eq!(
+            objects,
+            vec![
+                ("1.3.6.1.2.1.16.1.1.1.5.1".to_string(), Some(SampleType::DeltaValue)),
+                ("1.3.6.1.2.1.2.2.1.10.1".to_string(), Some(SampleType::AbsoluteValue)),
+            ]
+        );
         assert_eq!(c.snmp.write_community.as_deref(), Some("private"));
         assert_eq!(c.snmp.sys_name.as_deref(), Some("probe-1"));
         // Without a [snmp] section: public, no SET, the host name.
@@ -473,5 +487,24 @@ mod tests {
         assert!(e.contains("acceptMatched"), "{e}");
         let c = Config::parse("[probe]\ndefault_rows = false\n").unwrap();
         assert!(c.rows(&source()).unwrap().is_empty());
+        // A user history without objects, with a misspelt or missing object key, with a count
+        // that is not the objects', or an object on another table.
+        let usr = "[[usrHistoryControl]]\nusrHistoryControlIndex = 1\n";
+        let object = "[[usrHistoryControl.objects]]\nusrHistoryObjectVariable = \"1.3.6.1.2.1.16.1.1.1.5.1\"\n";
+        let e = Config::parse(usr).unwrap_err().to_string();
+        assert!(e.contains("[[usrHistoryControl.objects]]"), "{e}");
+        let e = Config::parse(&format!("{usr}{object}usrHistoryObjectSampleTyp = \"deltaValue\"\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("usrHistoryObjectSampleTyp") && e.contains("object 1"), "{e}");
+        let e = Config::parse(&format!("{usr}{object}")).unwrap_err().to_string();
+        assert!(e.contains("usrHistoryObjectSampleType is missing"), "{e}");
+        let complete = format!("{object}usrHistoryObjectSampleType = \"deltaValue\"\n");
+        let c = Config::parse(&format!("{usr}usrHistoryControlObjects = 2\n{complete}")).unwrap();
+        let e = c.rows(&source()).unwrap_err().to_string();
+        assert!(e.contains("usrHistoryControlObjects must be the number of objects given, 1"), "{e}");
+        let e = Config::parse("[[alarm]]\nalarmIndex = 1\n[[alarm.objects]]\n").unwrap_err().to_string();
+        assert!(e.contains("only usrHistoryControl rows have objects"), "{e}");
+        assert!(Config::parse(&format!("{usr}{complete}")).unwrap().rows(&source()).is_ok());
     }
 }

@@ -193,9 +193,14 @@ impl ProbeState {
                 }
             }
         }
-        // Events and alarms watch no interface: always kept.
+        // Events, alarms and user histories watch no interface: always kept.
         rows.extend(
-            self.rows.iter().filter(|r| matches!(r, RowRequest::Event { .. } | RowRequest::Alarm { .. })).cloned(),
+            self.rows
+                .iter()
+                .filter(|r| {
+                    matches!(r, RowRequest::Event { .. } | RowRequest::Alarm { .. } | RowRequest::UsrHistory { .. })
+                })
+                .cloned(),
         );
         (rows, warnings)
     }
@@ -283,6 +288,7 @@ fn describe(row: &RowRequest) -> String {
         RowRequest::MediaIndependent { index, .. } => format!("mediaIndependent {index}"),
         RowRequest::Rmon2 { table, index, .. } => format!("{} {index}", table.name()),
         RowRequest::NlMatrixTopN { index, .. } => format!("nlMatrixTopNControl {index}"),
+        RowRequest::UsrHistory { index, .. } => format!("usrHistoryControl {index}"),
     }
 }
 

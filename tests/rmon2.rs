@@ -345,6 +345,7 @@ fn lab_capture_over_snmp_equals_the_report_and_tshark() {
         "nlMatrix(22)",
         "alHost(23)",
         "alMatrix(24)",
+        "usrHistory(25)",
     ] {
         assert!(text.contains(group), "{text}");
     }
@@ -412,4 +413,191 @@ fn a_protocol_added_by_set_counts_its_port_from_then_on() {
     assert!(after > 0 && after < times.len() as u64, "the SET came mid-replay: {after} of {}", times.len());
     assert_eq!(counted(u64::from(local)), Some(after), "ether2.ip.tcp.8443 from the SET on");
     assert_eq!(counted(7), Some(2 * times.len() as u64), "ether2.ip.tcp all along");
+}
+
+/// A capture of frames 10.0.0.1 -> 10.0.0.2 at irregular times over about five minutes: bursts,
+/// a frame exactly on a 30-second boundary of the probe's clock, and a quiet gap of over three
+/// intervals. Returns the frames' times.
+fn write_uneven_capture(path: &Path) -> Vec<Timestamp> {
+    let mut pcap = PcapWriter::new(BufWriter::new(File::create(path).unwrap()), true, false).unwrap();
+    let start = 1_800_000_000_000_000_000u64;
+    let sec = 1_000_000_000u64;
+    let mut offsets: Vec<u64> = Vec::new();
+    for i in 0..400u64 {
+        // A burst every 7 seconds, thinning out; nothing from 100 s to 200 s.
+        let at = (i / 10) * 7 * sec + (i % 10) * (i % 3 + 1) * 37_000_000;
+        if !(100 * sec..200 * sec).contains(&at) {
+            offsets.push(at);
+        }
+    }
+    offsets.push(30 * sec); // on the boundary: counts in the second bucket
+    offsets.push(60 * sec - 1); // just before the next: the second bucket too
+    offsets.sort_unstable();
+    let mut times = Vec::new();
+    for at in offsets {
+        let time = Timestamp(start + at);
+        let mut f = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00];
+        f.extend_from_slice(&[0x45, 0, 0, 40, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
+        f.extend_from_slice(&[0x9c, 0x40, 0, 53, 0, 20, 0, 0]);
+        f.resize(60, 0);
+        pcap.write(time, &f, f.len() as u32).unwrap();
+        times.push(time);
+    }
+    pcap.finish().unwrap();
+    times
+}
+
+/// A 30-second history of ifIndex.1 and a 30-second usrHistory of etherStatsPkts.1 (delta) and
+/// etherStatsOctets.1 (absolute).
+const USR_HISTORY_CONFIG: &str = r#"
+[[etherStats]]
+etherStatsIndex = 1
+etherStatsDataSource = "ifIndex.1"
+
+[[historyControl]]
+historyControlIndex = 1
+historyControlDataSource = "ifIndex.1"
+historyControlInterval = 30
+historyControlBucketsRequested = 100
+
+[[usrHistoryControl]]
+usrHistoryControlIndex = 3
+usrHistoryControlInterval = 30
+usrHistoryControlBucketsRequested = 100
+
+[[usrHistoryControl.objects]]
+usrHistoryObjectVariable = "1.3.6.1.2.1.16.1.1.1.5.1"
+usrHistoryObjectSampleType = "deltaValue"
+
+[[usrHistoryControl.objects]]
+usrHistoryObjectVariable = "1.3.6.1.2.1.16.1.1.1.4.1"
+usrHistoryObjectSampleType = "absoluteValue"
+"#;
+
+#[test]
+fn usr_history_of_ether_stats_pkts_equals_ether_history_bucket_for_bucket() {
+    let dir = Dir::new("usr-history");
+    let capture = dir.0.join("uneven.pcap");
+    let times = write_uneven_capture(&capture);
+    let config = dir.0.join("usr.toml");
+    fs::write(&config, USR_HISTORY_CONFIG).unwrap();
+    for workers in ["1", "2"] {
+        let json = dir.0.join(format!("report-{workers}.json"));
+        let out = Command::new(env!("CARGO_BIN_EXE_rmonprobe"))
+            .arg("replay")
+            .arg(&capture)
+            .arg("--config")
+            .arg(&config)
+            .args(["--workers", workers, "--json"])
+            .arg(&json)
+            .output()
+            .expect("rmonprobe replay");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let report: Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
+        let history: Vec<&Value> =
+            rows(&report, "etherHistoryTable").iter().filter(|r| r["etherHistoryIndex"] == 1).collect();
+        let usr = rows(&report, "usrHistoryTable");
+        let object = |k: u64| -> Vec<&Value> { usr.iter().filter(|r| r["usrHistoryObjectIndex"] == k).collect() };
+        let (deltas, octets) = (object(1), object(2));
+        // Five minutes and a bit: nine complete 30-second buckets, gap included.
+        assert_eq!(history.len(), 9, "workers {workers}");
+        assert_eq!(deltas.len(), history.len(), "workers {workers}: a usrHistory bucket per etherHistory bucket");
+        let first = times[0];
+        for (k, (h, u)) in history.iter().zip(&deltas).enumerate() {
+            let what = format!("workers {workers}, bucket {}", k + 1);
+            assert_eq!(u["usrHistorySampleIndex"], h["etherHistorySampleIndex"], "{what}");
+            assert_eq!(u["usrHistoryIntervalStart"], h["etherHistoryIntervalStart"], "{what}");
+            assert_eq!(u["usrHistoryAbsValue"], h["etherHistoryPkts"], "{what}");
+            assert_eq!(u["usrHistoryValStatus"], "valuePositive", "{what}");
+            // The capture itself says how many frames fall in the bucket.
+            let (from, to) = (k as u64 * 30_000_000_000, (k as u64 + 1) * 30_000_000_000);
+            let expected = times.iter().filter(|t| (from..to).contains(&t.since(first))).count();
+            assert_eq!(u["usrHistoryAbsValue"].as_u64(), Some(expected as u64), "{what}");
+            assert_eq!(u["usrHistoryIntervalEnd"].as_u64(), Some(to / TICK), "{what}");
+        }
+        // The absolute value of etherStatsOctets at each end is the octets of every bucket so
+        // far: the running sum of etherHistoryOctets.
+        let mut sum = 0;
+        for (h, u) in history.iter().zip(&octets) {
+            sum += h["etherHistoryOctets"].as_u64().unwrap();
+            assert_eq!(u["usrHistoryAbsValue"].as_u64(), Some(sum), "workers {workers}: running octets");
+        }
+        // The quiet gap left buckets of nothing, which are values (0), not missing ones.
+        assert!(deltas.iter().any(|u| u["usrHistoryAbsValue"] == 0), "an empty bucket in the gap");
+    }
+}
+
+const USR_HISTORY_CONTROL: &str = "1.3.6.1.2.1.16.18.1.1";
+const USR_HISTORY_OBJECT: &str = "1.3.6.1.2.1.16.18.2.1";
+const USR_HISTORY: &str = "1.3.6.1.2.1.16.18.3.1";
+
+#[test]
+fn a_usr_history_made_by_set_samples_from_then_on() {
+    let dir = Dir::new("usr-history-set");
+    let capture = dir.0.join("ports.pcap");
+    let times = write_port_capture(&capture, 8);
+    let json = dir.0.join("report.json");
+    let served = serve(&capture, &json, &["--speed", "1x", "--serve"]);
+    let agent = &served.1;
+    sleep(Duration::from_millis(2000));
+    let set = |varbinds: &[(String, &str, &str)]| {
+        let mut cmd = Command::new("snmpset");
+        cmd.args(["-v2c", "-c", "private", "-t", "2", "-r", "1", "-m", "", agent]);
+        for (oid, t, v) in varbinds {
+            cmd.args([oid.as_str(), t, v]);
+        }
+        let out = cmd.output().expect("snmpset runs");
+        (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let c = |column: u32| format!("{USR_HISTORY_CONTROL}.{column}.5");
+    let o = |column: u32, object: u32| format!("{USR_HISTORY_OBJECT}.{column}.5.{object}");
+    // createAndWait with two objects and 1-second buckets; the object rows appear, unset.
+    let made = set(&[(c(7), "i", "5"), (c(2), "i", "2"), (c(5), "i", "1"), (c(6), "s", "noc")]);
+    assert!(made.0, "createAndWait: {}", made.1);
+    assert_eq!(walk("snmpget", agent, &c(7))[0].1, "3", "notReady until the objects are named");
+    // An object the row does not have, and activation before the objects are set, are refused.
+    let (ok, err) = set(&[(o(2, 3), "o", "1.3.6.1.2.1.16.1.1.1.5.1")]);
+    assert!(!ok && err.contains("inconsistentName"), "object 3: {err}");
+    let (ok, err) = set(&[(c(7), "i", "1")]);
+    assert!(!ok && err.contains("inconsistentValue"), "active too soon: {err}");
+    let named = set(&[
+        (o(2, 1), "o", "1.3.6.1.2.1.16.1.1.1.5.1"),
+        (o(3, 1), "i", "2"),
+        (o(2, 2), "o", "1.3.6.1.2.1.16.1.1.1.5.1"),
+        (o(3, 2), "i", "1"),
+        (c(7), "i", "1"),
+    ]);
+    assert!(named.0, "objects and active: {}", named.1);
+    // Frozen while active.
+    let (ok, err) = set(&[(o(3, 1), "i", "1")]);
+    assert!(!ok && err.contains("inconsistentValue"), "sample type while active: {err}");
+
+    let report = wait_for_report(&json);
+    let buckets = walk("snmpbulkwalk", agent, USR_HISTORY);
+    let value = |column: u32, sample: u32, object: u32| -> Option<u64> {
+        let oid = format!("{USR_HISTORY}.{column}.5.{sample}.{object}");
+        buckets.iter().find(|(o, _)| *o == oid).and_then(|(_, v)| v.parse().ok())
+    };
+    let first = times[0];
+    let mut sample = 1;
+    while let Some(end) = value(3, sample, 2) {
+        // The absolute reading of etherStatsPkts at each bucket's end is every frame before it
+        // (two per 100 ms), and the delta its growth over the bucket. A row made by SET in a
+        // replay starts just after the latest frame counted (`replay.rs`), so its buckets end
+        // a hair after a frame of this 100 ms grid, within the tick their TimeStamp shows.
+        let before = |ticks: u64| 2 * times.iter().filter(|t| t.since(first) <= ticks * TICK).count() as u64;
+        let start = value(2, sample, 1).unwrap();
+        assert_eq!(value(4, sample, 2), Some(before(end)), "bucket {sample}: absolute");
+        if sample > 1 {
+            assert_eq!(value(4, sample, 1), Some(before(end) - before(start)), "bucket {sample}: delta");
+        }
+        assert_eq!(end - start, 100, "bucket {sample}: one second");
+        sample += 1;
+    }
+    assert!(sample > 3, "buckets after the SET: {buckets:?}");
+    // The JSON report and the walk agree.
+    assert_eq!(
+        rows(&report, "usrHistoryTable").iter().filter(|r| r["usrHistoryControlIndex"] == 5).count(),
+        buckets.iter().filter(|(o, _)| o.starts_with(&format!("{USR_HISTORY}.4.5."))).count()
+    );
 }

@@ -15,7 +15,8 @@
 
 use std::str::FromStr;
 
-use crate::mib::schema::{Cell, ColumnInfo, Syntax, Table, TableVisitor, bytes_text};
+use crate::mib::rmon2::usr_history::USR_HISTORY_OBJECT_TABLE;
+use crate::mib::schema::{Cell, ColumnInfo, Described, Syntax, Table, TableVisitor, bytes_text};
 use crate::mib::tc::{MacAddr, Octets, RowStatus};
 use crate::mib::{DataSource, EntryStatus, NetAddr, Oid, Timestamp, Value};
 use crate::rmon::{ControlTable, DataSourceInfo, Limits, Probe, RmonTables, RowRequest};
@@ -26,7 +27,13 @@ pub struct FileRow {
     pub table: ControlTable,
     pub index: u16,
     pub values: Vec<(ColumnInfo, toml::Value)>,
+    /// A usrHistoryControl row's objects (`[[usrHistoryControl.objects]]`), each with its
+    /// usrHistoryObjectTable columns; empty for every other table.
+    pub objects: Vec<Vec<(ColumnInfo, toml::Value)>>,
 }
+
+/// The key under which a usrHistoryControl row lists its objects.
+const OBJECTS: &str = "objects";
 
 /// The control rows of a file, table by table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -136,9 +143,17 @@ impl RowSections {
 }
 
 impl FileRow {
-    /// A row from its keys: the index column, then read-create columns by MIB name.
-    fn read(table: ControlTable, keys: toml::Table) -> Result<FileRow, String> {
+    /// A row from its keys: the index column, then read-create columns by MIB name (and a
+    /// usrHistoryControl row's `objects`).
+    fn read(table: ControlTable, mut keys: toml::Table) -> Result<FileRow, String> {
         let entry = table.name();
+        let objects = match keys.remove(OBJECTS) {
+            Some(items) if table == ControlTable::UsrHistoryControl => read_objects(items)?,
+            Some(_) => {
+                return Err(format!("{entry}: unknown key `{OBJECTS}`; only usrHistoryControl rows have objects"));
+            }
+            None => Vec::new(),
+        };
         let Some(index_column) = table.index_column() else {
             return Err(format!("{entry}: the table has no index column"));
         };
@@ -179,7 +194,12 @@ impl FileRow {
             }
             values.push((*column, value));
         }
-        Ok(FileRow { table, index, values })
+        if table == ControlTable::UsrHistoryControl && objects.is_empty() {
+            return Err(format!(
+                "{entry} {index}: a row needs its objects: [[{entry}.objects]] with usrHistoryObjectVariable and usrHistoryObjectSampleType"
+            ));
+        }
+        Ok(FileRow { table, index, values, objects })
     }
 
     /// The row the file asks for: the probe's defaults for what it leaves out, then its values.
@@ -192,7 +212,20 @@ impl FileRow {
             let smi = smi_value(&column, &value).map_err(|e| format!("{entry} {index}: {e}"))?;
             values.push((column, smi));
         }
-        self.table.request(index, &values)
+        let mut objects = Vec::new();
+        for (i, columns) in self.objects.iter().enumerate() {
+            let smi: Result<Vec<_>, String> = columns
+                .iter()
+                .map(|(column, value)| {
+                    Ok((
+                        *column,
+                        smi_value(column, value).map_err(|e| format!("{entry} {index} object {}: {e}", i + 1))?,
+                    ))
+                })
+                .collect();
+            objects.push(smi?);
+        }
+        self.table.request_with_objects(index, &values, &objects)
     }
 
     /// The row's keys as a file writes them: the index first, then the columns in MIB order.
@@ -204,8 +237,53 @@ impl FileRow {
         for (column, value) in &self.values {
             keys.insert(column.name.to_string(), value.clone());
         }
+        if !self.objects.is_empty() {
+            let objects = self
+                .objects
+                .iter()
+                .map(|columns| {
+                    toml::Value::Table(columns.iter().map(|(c, v)| (c.name.to_string(), v.clone())).collect())
+                })
+                .collect();
+            keys.insert(OBJECTS.to_string(), toml::Value::Array(objects));
+        }
         keys
     }
+}
+
+/// A usrHistoryControl row's `objects`: an array of tables, each giving usrHistoryObjectVariable
+/// and usrHistoryObjectSampleType (the object's index is its place in the array).
+fn read_objects(items: toml::Value) -> Result<Vec<Vec<(ColumnInfo, toml::Value)>>, String> {
+    let wrong =
+        || "usrHistoryControl: objects must be an array of tables: write [[usrHistoryControl.objects]]".to_string();
+    let toml::Value::Array(items) = items else { return Err(wrong()) };
+    let settable: Vec<ColumnInfo> =
+        USR_HISTORY_OBJECT_TABLE.column_infos().into_iter().filter(|c| c.writable()).collect();
+    let mut objects = Vec::new();
+    for (i, item) in items.into_iter().enumerate() {
+        let toml::Value::Table(keys) = item else { return Err(wrong()) };
+        let mut columns = Vec::new();
+        for (key, value) in keys {
+            let Some(column) = settable.iter().find(|c| c.name == key) else {
+                let known: Vec<&str> = settable.iter().map(|c| c.name).collect();
+                return Err(format!(
+                    "usrHistoryControl object {}: unknown key `{key}`; an object sets {}",
+                    i + 1,
+                    known.join(", ")
+                ));
+            };
+            let smi = smi_value(column, &value).map_err(|e| format!("usrHistoryControl object {}: {e}", i + 1))?;
+            column
+                .check(&smi)
+                .map_err(|refusal| format!("usrHistoryControl object {}: {}", i + 1, refusal.reason()))?;
+            columns.push((*column, value));
+        }
+        if let Some(missing) = settable.iter().find(|c| columns.iter().all(|(g, _)| g.name != c.name)) {
+            return Err(format!("usrHistoryControl object {}: {} is missing", i + 1, missing.name));
+        }
+        objects.push(columns);
+    }
+    Ok(objects)
 }
 
 /// The columns a file may give: read-create, but the status (a row of a file is valid).
@@ -305,6 +383,10 @@ impl TableVisitor<RmonTables> for Writer<'_> {
         _: fn(&mut RmonTables) -> &mut Vec<E>,
         _: fn() -> E,
     ) {
+        if schema.name == USR_HISTORY_OBJECT_TABLE.name {
+            self.objects(schema, rows(self.tables));
+            return;
+        }
         let Some(table) = ControlTable::named(schema.row_name()).filter(|_| !schema.view) else { return };
         let Some(index_column) = table.index_column().and_then(|c| schema.column(c.number)) else { return };
         for row in rows(self.tables) {
@@ -325,7 +407,31 @@ impl TableVisitor<RmonTables> for Writer<'_> {
                 .filter(|c| c.writable() && !c.syntax.is_status())
                 .filter_map(|c| Some((c.info(), file_value(c.syntax, (c.read)(row))?)))
                 .collect();
-            self.rows.push(FileRow { table, index, values });
+            self.rows.push(FileRow { table, index, values, objects: Vec::new() });
+        }
+    }
+}
+
+impl Writer<'_> {
+    /// Adds usrHistoryObjectTable's rows to the control rows written before them, in index
+    /// order (each object's place in its row's `objects` is its usrHistoryObjectIndex).
+    fn objects<E>(&mut self, schema: &'static Table<E>, rows: &[E]) {
+        for row in rows {
+            let Some(Cell::Uint(control)) = schema.index.first().map(|part| (part.read)(row)) else { continue };
+            let Some(file_row) = self
+                .rows
+                .iter_mut()
+                .find(|r| r.table == ControlTable::UsrHistoryControl && u64::from(r.index) == control)
+            else {
+                continue;
+            };
+            let columns = schema
+                .columns
+                .iter()
+                .filter(|c| c.writable())
+                .filter_map(|c| Some((c.info(), file_value(c.syntax, (c.read)(row))?)))
+                .collect();
+            file_row.objects.push(columns);
         }
     }
 }

@@ -56,6 +56,7 @@ use crate::mib::rmon2::nl_host::HL_HOST_CONTROL_TABLE;
 use crate::mib::rmon2::nl_matrix::HL_MATRIX_CONTROL_TABLE;
 use crate::mib::rmon2::nl_matrix_top_n::{NL_MATRIX_TOP_N_CONTROL_TABLE, NlMatrixTopNRateBase};
 use crate::mib::rmon2::protocol_dist::PROTOCOL_DIST_CONTROL_TABLE;
+use crate::mib::rmon2::usr_history::{USR_HISTORY_CONTROL_TABLE, USR_HISTORY_OBJECT_TABLE};
 use crate::mib::schema::{ColumnInfo, Described, Refusal, Syntax};
 use crate::mib::tc::RowStatus;
 use crate::mib::time::{NANOS_PER_SEC, Timestamp};
@@ -66,6 +67,7 @@ use crate::rmon::row::rmon2;
 use crate::rmon::row::{self, ControlRow, Setting};
 use crate::rmon::shard::ShardCommand;
 use crate::rmon::topn::RateBase;
+use crate::rmon::usr_history::UsrHistoryControl;
 
 mod directory;
 #[cfg(test)]
@@ -98,10 +100,13 @@ pub enum ControlTable {
     HlHostControl,
     HlMatrixControl,
     NlMatrixTopNControl,
+    /// RMON2's usrHistoryControlTable; its usrHistoryObjectTable rows are edited through it
+    /// ([`ObjectEdit`]).
+    UsrHistoryControl,
 }
 
 impl ControlTable {
-    pub const ALL: [ControlTable; 16] = [
+    pub const ALL: [ControlTable; 17] = [
         ControlTable::EtherStats,
         ControlTable::HistoryControl,
         ControlTable::HostControl,
@@ -118,6 +123,7 @@ impl ControlTable {
         ControlTable::HlHostControl,
         ControlTable::HlMatrixControl,
         ControlTable::NlMatrixTopNControl,
+        ControlTable::UsrHistoryControl,
     ];
 
     /// The table's schema (`mib/rmon1/`): its name, and per column the name, syntax and range,
@@ -140,6 +146,7 @@ impl ControlTable {
             ControlTable::HlHostControl => &HL_HOST_CONTROL_TABLE,
             ControlTable::HlMatrixControl => &HL_MATRIX_CONTROL_TABLE,
             ControlTable::NlMatrixTopNControl => &NL_MATRIX_TOP_N_CONTROL_TABLE,
+            ControlTable::UsrHistoryControl => &USR_HISTORY_CONTROL_TABLE,
         }
     }
 
@@ -202,6 +209,17 @@ impl ControlTable {
     /// DEFVALs, each value checked against the schema and set, then made valid if it can be.
     /// The interfaces it names are the probe's to check ([`Probe::new`]).
     pub fn request(self, index: u16, values: &[(ColumnInfo, Value)]) -> Result<RowRequest, String> {
+        self.request_with_objects(index, values, &[])
+    }
+
+    /// [`ControlTable::request`] for a usrHistoryControl row with its object rows:
+    /// `objects[i]` are the usrHistoryObjectTable columns of object i + 1.
+    pub fn request_with_objects(
+        self,
+        index: u16,
+        values: &[(ColumnInfo, Value)],
+        objects: &[Vec<(ColumnInfo, Value)>],
+    ) -> Result<RowRequest, String> {
         use crate::rmon::alarm::Alarm;
         use crate::rmon::capture::BufferControl;
         use crate::rmon::event::Event;
@@ -213,24 +231,25 @@ impl ControlTable {
         use crate::rmon::probe::EtherStatsControl;
         use crate::rmon::topn::HostTopNControl;
         match self {
-            ControlTable::EtherStats => configured::<EtherStatsControl>(self, index, values),
-            ControlTable::HistoryControl => configured::<HistoryControl>(self, index, values),
-            ControlTable::HostControl => configured::<HostControl>(self, index, values),
-            ControlTable::HostTopNControl => configured::<HostTopNControl>(self, index, values),
-            ControlTable::MatrixControl => configured::<MatrixControl>(self, index, values),
-            ControlTable::Alarm => configured::<Alarm>(self, index, values),
-            ControlTable::Filter => configured::<FilterControl>(self, index, values),
-            ControlTable::Channel => configured::<ChannelControl>(self, index, values),
-            ControlTable::BufferControl => configured::<BufferControl>(self, index, values),
-            ControlTable::Event => configured::<Event>(self, index, values),
-            ControlTable::MediaIndependent => configured::<MediaIndependentControl>(self, index, values),
-            ControlTable::ProtocolDistControl => configured::<rmon2::ProtocolDistControl>(self, index, values),
-            ControlTable::AddressMapControl => configured::<rmon2::AddressMapControl>(self, index, values),
-            ControlTable::HlHostControl => configured::<rmon2::HlHostControl>(self, index, values),
-            ControlTable::HlMatrixControl => configured::<rmon2::HlMatrixControl>(self, index, values),
+            ControlTable::EtherStats => configured::<EtherStatsControl>(self, index, values, objects),
+            ControlTable::HistoryControl => configured::<HistoryControl>(self, index, values, objects),
+            ControlTable::HostControl => configured::<HostControl>(self, index, values, objects),
+            ControlTable::HostTopNControl => configured::<HostTopNControl>(self, index, values, objects),
+            ControlTable::MatrixControl => configured::<MatrixControl>(self, index, values, objects),
+            ControlTable::Alarm => configured::<Alarm>(self, index, values, objects),
+            ControlTable::Filter => configured::<FilterControl>(self, index, values, objects),
+            ControlTable::Channel => configured::<ChannelControl>(self, index, values, objects),
+            ControlTable::BufferControl => configured::<BufferControl>(self, index, values, objects),
+            ControlTable::Event => configured::<Event>(self, index, values, objects),
+            ControlTable::MediaIndependent => configured::<MediaIndependentControl>(self, index, values, objects),
+            ControlTable::ProtocolDistControl => configured::<rmon2::ProtocolDistControl>(self, index, values, objects),
+            ControlTable::AddressMapControl => configured::<rmon2::AddressMapControl>(self, index, values, objects),
+            ControlTable::HlHostControl => configured::<rmon2::HlHostControl>(self, index, values, objects),
+            ControlTable::HlMatrixControl => configured::<rmon2::HlMatrixControl>(self, index, values, objects),
             ControlTable::NlMatrixTopNControl => {
-                configured::<crate::rmon::nl_matrix_top_n::NlMatrixTopNControl>(self, index, values)
+                configured::<crate::rmon::nl_matrix_top_n::NlMatrixTopNControl>(self, index, values, objects)
             }
+            ControlTable::UsrHistoryControl => configured::<UsrHistoryControl>(self, index, values, objects),
         }
     }
 }
@@ -247,7 +266,7 @@ impl ControlTable {
     /// The tables in an order where every row comes after the rows it names: host tables
     /// before the reports that rank them, channels before their filters and buffers, events
     /// before the alarms that fire them. [`Probe::new`] takes rows in this order.
-    pub const DEPENDENCY_ORDER: [ControlTable; 16] = [
+    pub const DEPENDENCY_ORDER: [ControlTable; 17] = [
         ControlTable::EtherStats,
         ControlTable::MediaIndependent,
         ControlTable::ProtocolDistControl,
@@ -264,6 +283,7 @@ impl ControlTable {
         ControlTable::BufferControl,
         ControlTable::Event,
         ControlTable::Alarm,
+        ControlTable::UsrHistoryControl,
     ];
 }
 
@@ -272,6 +292,7 @@ fn configured<R: ControlRow>(
     table: ControlTable,
     index: u16,
     values: &[(ColumnInfo, Value)],
+    objects: &[Vec<(ColumnInfo, Value)>],
 ) -> Result<RowRequest, String> {
     let entry = table.name();
     let (limits, start) = (Limits::default(), Timestamp(0));
@@ -284,6 +305,31 @@ fn configured<R: ControlRow>(
             return Err(format!("{entry} {index}: {} is not configured: a configured row is valid", column.name));
         }
         row.set(&setting, &limits, start);
+    }
+    if !objects.is_empty() {
+        if table != ControlTable::UsrHistoryControl {
+            return Err(format!("{entry} {index}: the table has no object rows"));
+        }
+        let count = u16::try_from(objects.len()).map_err(|_| format!("{entry} {index}: more than 65535 objects"))?;
+        let given = values.iter().find(|(c, _)| c.name == "usrHistoryControlObjects").map(|(_, v)| v);
+        if given.is_some_and(|v| *v != Value::Integer(i32::from(count))) {
+            return Err(format!(
+                "{entry} {index}: usrHistoryControlObjects must be the number of objects given, {count}"
+            ));
+        }
+        row.set(&Setting::UsrObjects(count), &limits, start);
+        for (i, columns) in objects.iter().enumerate() {
+            let object = (i + 1) as u16;
+            for (column, value) in columns {
+                column
+                    .check(value)
+                    .map_err(|refusal| format!("{entry} {index} object {object}: {}", refusal.reason()))?;
+                let setting = object_setting(object, column, value).ok_or_else(|| {
+                    format!("{entry} {index} object {object}: {} = {value}: not a value of the column", column.name)
+                })?;
+                row.set(&setting, &limits, start);
+            }
+        }
     }
     if let Some(problem) = row.problem() {
         return Err(format!("{entry} {index} cannot become valid: {problem}"));
@@ -323,10 +369,24 @@ pub struct DirectoryEdit {
     pub value: ControlValue,
 }
 
-/// One varbind of a SET the probe judges: a control row's, or the protocol directory's.
+/// One varbind of a SET on usrHistoryObjectTable, whose rows are named by two integers
+/// (usrHistoryControlIndex, usrHistoryObjectIndex) as the OID carried them. An object row
+/// belongs to its control row (usrHistoryControlObjects makes it), so the edit is a setting of
+/// that row, checked and applied with the PDU's other edits of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectEdit {
+    pub control: i64,
+    pub object: i64,
+    pub column: u32,
+    pub value: ControlValue,
+}
+
+/// One varbind of a SET the probe judges: a control row's, a user history object's, or the
+/// protocol directory's.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ProbeEdit {
     Row(RowEdit),
+    Object(ObjectEdit),
     Directory(DirectoryEdit),
 }
 
@@ -420,8 +480,9 @@ fn setting(column: &ColumnInfo, value: &Value) -> Option<Setting> {
         _ => {}
     }
     Some(match column.name {
-        "historyControlBucketsRequested" => Setting::BucketsRequested(u16_()?),
-        "historyControlInterval" => Setting::Interval(u32_()?),
+        "historyControlBucketsRequested" | "usrHistoryControlBucketsRequested" => Setting::BucketsRequested(u16_()?),
+        "historyControlInterval" | "usrHistoryControlInterval" => Setting::Interval(u32_()?),
+        "usrHistoryControlObjects" => Setting::UsrObjects(u16_()?),
         "hostTopNHostIndex" => Setting::HostIndex(u16_()?),
         "hostTopNRateBase" => Setting::RateBase(RateBase::from_value(i64::from(int()?))?),
         "hostTopNTimeRemaining" | "nlMatrixTopNControlTimeRemaining" => Setting::TimeRemaining(u32_()?),
@@ -469,6 +530,18 @@ fn setting(column: &ColumnInfo, value: &Value) -> Option<Setting> {
         }
         _ => return None,
     })
+}
+
+/// The setting a value means for a column of usrHistoryObjectTable, once the schema's checks
+/// passed: a setting of object `object` of its control row.
+fn object_setting(object: u16, column: &ColumnInfo, value: &Value) -> Option<Setting> {
+    match (column.name, value) {
+        ("usrHistoryObjectVariable", Value::ObjectId(oid)) => Some(Setting::UsrObjectVariable(object, oid.clone())),
+        ("usrHistoryObjectSampleType", Value::Integer(v)) => {
+            Some(Setting::UsrObjectSampleType(object, SampleType::from_value(i64::from(*v))?))
+        }
+        _ => None,
+    }
 }
 
 /// A SET's value as an SMI value, for the schema's checks. An integer an Integer32 cannot hold
@@ -582,6 +655,10 @@ macro_rules! on_rows {
                 let $rows = &mut $probe.nl_matrix_top_n;
                 $body
             }
+            ControlTable::UsrHistoryControl => {
+                let $rows = &mut $probe.usr_history;
+                $body
+            }
         }
     };
 }
@@ -590,22 +667,23 @@ impl Probe {
     /// Checks every edit of one SET PDU, then applies all of them or none, at probe time `now`.
     /// Returns the shard commands to send to every shard, in order; on refusal nothing changed.
     pub fn apply_edits(&mut self, now: Timestamp, edits: &[RowEdit]) -> Result<Vec<ShardCommand>, RejectedEdit> {
-        self.apply_row_edits(now, edits)
+        let edits: Vec<ProbeEdit> = edits.iter().cloned().map(ProbeEdit::Row).collect();
+        self.apply_row_edits(now, &edits)
     }
 
     /// [`Probe::apply_edits`] for a PDU that may also edit the protocol directory: all or none.
     pub fn apply_probe_edits(&mut self, now: Timestamp, all: &[ProbeEdit]) -> Result<Vec<ShardCommand>, RejectedEdit> {
         // Positions in the PDU, for the error index.
-        let mut edits: Vec<RowEdit> = Vec::new();
+        let mut edits: Vec<ProbeEdit> = Vec::new();
         let mut at_of: Vec<usize> = Vec::new();
         let mut directory: Vec<(usize, &DirectoryEdit)> = Vec::new();
         for (at, edit) in all.iter().enumerate() {
             match edit {
-                ProbeEdit::Row(e) => {
-                    edits.push(e.clone());
+                ProbeEdit::Directory(e) => directory.push((at, e)),
+                other => {
+                    edits.push(other.clone());
                     at_of.push(at);
                 }
-                ProbeEdit::Directory(e) => directory.push((at, e)),
             }
         }
         if directory.is_empty() {
@@ -624,10 +702,17 @@ impl Probe {
         Ok(commands)
     }
 
-    /// The control-row edits of one PDU, all or none (see [`Probe::apply_edits`]).
-    fn apply_row_edits(&mut self, now: Timestamp, edits: &[RowEdit]) -> Result<Vec<ShardCommand>, RejectedEdit> {
-        let creating: BTreeSet<(ControlTable, u16)> = edits
-            .iter()
+    /// The control-row edits of one PDU (and the user history objects', which are settings of
+    /// their control rows), all or none (see [`Probe::apply_edits`]). Directory edits are not
+    /// looked at.
+    fn apply_row_edits(&mut self, now: Timestamp, edits: &[ProbeEdit]) -> Result<Vec<ShardCommand>, RejectedEdit> {
+        let row_edits = || {
+            edits.iter().filter_map(|e| match e {
+                ProbeEdit::Row(e) => Some(e),
+                _ => None,
+            })
+        };
+        let creating: BTreeSet<(ControlTable, u16)> = row_edits()
             .filter(|e| e.column == e.table.status_column() && e.table.creates(&e.value))
             .filter_map(|e| Some((e.table, row_index(e.index)?)))
             .collect();
@@ -635,11 +720,25 @@ impl Probe {
         let mut plans: Vec<RowPlan> = Vec::new();
         let mut errors: Vec<RejectedEdit> = Vec::new();
         for (at, edit) in edits.iter().enumerate() {
-            let (index, checked) = self.check_edit(at, edit, &creating)?;
-            let plan = match plans.iter().position(|p| (p.table, p.index) == (edit.table, index)) {
+            let (table, index, checked) = match edit {
+                ProbeEdit::Row(e) => {
+                    let (index, checked) = self.check_edit(at, e, &creating)?;
+                    (e.table, index, checked)
+                }
+                ProbeEdit::Object(e) => {
+                    let counts = row_edits().filter_map(|r| match (r.table, r.column, &r.value) {
+                        (ControlTable::UsrHistoryControl, 2, ControlValue::Integer(n)) => Some((r.index, *n)),
+                        _ => None,
+                    });
+                    let (index, checked) = self.check_object_edit(at, e, counts, &creating)?;
+                    (ControlTable::UsrHistoryControl, index, checked)
+                }
+                ProbeEdit::Directory(_) => continue,
+            };
+            let plan = match plans.iter().position(|p| (p.table, p.index) == (table, index)) {
                 Some(i) => &mut plans[i],
                 None => {
-                    plans.push(RowPlan { table: edit.table, index, status: None, go: false, columns: Vec::new() });
+                    plans.push(RowPlan { table, index, status: None, go: false, columns: Vec::new() });
                     let last = plans.len() - 1;
                     &mut plans[last]
                 }
@@ -659,7 +758,7 @@ impl Probe {
                         errors.push(reject(
                             at,
                             EditError::InconsistentValue,
-                            format!("{} {index}: {} set twice in one PDU", edit.table.name(), checked.name),
+                            format!("{} {index}: {} set twice in one PDU", table.name(), checked.name),
                         ));
                     }
                     plan.status = Some((at, status));
@@ -735,6 +834,7 @@ impl Probe {
             ControlTable::HlHostControl => self.hl_host.get(&index).map(|r| r.status),
             ControlTable::HlMatrixControl => self.hl_matrix.get(&index).map(|r| r.status),
             ControlTable::NlMatrixTopNControl => self.nl_matrix_top_n.get(&index).map(|r| r.status),
+            ControlTable::UsrHistoryControl => self.usr_history.get(&index).map(|r| r.status),
         }
     }
 
@@ -775,6 +875,47 @@ impl Probe {
             return Err(reject(at, EditError::InconsistentValue, reason));
         }
         Ok((index, CheckedEdit { at, name, column, setting }))
+    }
+
+    /// Checks one edit of usrHistoryObjectTable on its own, in RFC 3416's order; returns the
+    /// control row's index and the setting. `counts` are the usrHistoryControlObjects the PDU
+    /// sets, by control index: an object row exists when its control row has (or is given) that
+    /// many objects.
+    fn check_object_edit(
+        &self,
+        at: usize,
+        edit: &ObjectEdit,
+        mut counts: impl Iterator<Item = (i64, i64)>,
+        creating: &BTreeSet<(ControlTable, u16)>,
+    ) -> Result<(u16, CheckedEdit), RejectedEdit> {
+        let Some(column) = USR_HISTORY_OBJECT_TABLE.column_info(edit.column) else {
+            let reason = format!("usrHistoryObjectEntry has no column {}", edit.column);
+            return Err(reject(at, EditError::NotWritable, reason));
+        };
+        let name = column.name;
+        if !column.writable() {
+            return Err(reject(at, EditError::NotWritable, format!("{name} is not writable")));
+        }
+        let value = smi_value(&column, &edit.value).map_err(|(error, reason)| reject(at, error, reason))?;
+        column.check(&value).map_err(|refusal| refused(at, refusal))?;
+        let (Some(control), Some(object)) = (row_index(edit.control), row_index(edit.object)) else {
+            let reason =
+                format!("{name}.{}.{}: usrHistoryObject rows are indexed 1..65535 twice", edit.control, edit.object);
+            return Err(reject(at, EditError::NoCreation, reason));
+        };
+        let setting = object_setting(object, &column, &value)
+            .ok_or_else(|| reject(at, EditError::WrongValue, format!("{name} = {value}: not a value of the column")))?;
+        let table = ControlTable::UsrHistoryControl;
+        let given = counts.find(|(index, _)| *index == i64::from(control)).map(|(_, n)| n);
+        let have = self.usr_history.get(&control).and_then(|r| r.objects.as_ref()).map(|o| o.len() as i64);
+        let exists = self.row_status(table, control).is_some() || creating.contains(&(table, control));
+        if !exists || given.or(have).unwrap_or(0) < i64::from(object) {
+            let reason = format!(
+                "usrHistoryObject {control}.{object} does not exist: usrHistoryControl {control}'s usrHistoryControlObjects makes the object rows"
+            );
+            return Err(reject(at, EditError::InconsistentName, reason));
+        }
+        Ok((control, CheckedEdit { at, name, column, setting }))
     }
 
     /// A valid hostTopN row must rank a valid host table. One that the PDU makes valid without
@@ -898,7 +1039,10 @@ fn apply_plan<R: ControlRow>(
     }
 
     let stays_valid = before == Some(EntryStatus::Valid) && status.is_none_or(|s| s == EntryStatus::Valid);
-    for edit in &plan.columns {
+    // usrHistoryControlObjects first: it makes the object rows the PDU's object edits set.
+    let makes_objects = |e: &&CheckedEdit| matches!(e.setting, Setting::UsrObjects(_));
+    let columns = plan.columns.iter().filter(makes_objects).chain(plan.columns.iter().filter(|e| !makes_objects(e)));
+    for edit in columns {
         if stays_valid && edit.column.frozen {
             let reason = format!(
                 "{} may not change while {entry} {index} is valid: set it to underCreation(3) first",

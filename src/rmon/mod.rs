@@ -20,7 +20,8 @@
 //! `nl_matrix.rs`; their control rows are in `row.rs` like RMON-1's.
 //!
 //! The alarm and event groups live in the control plane only: an alarm samples any object the
-//! agent serves, which only merged reads can give ([`Probe::run_alarms`]).
+//! agent serves, which only merged reads can give ([`Probe::run_alarms`]). RMON2's user history
+//! (`usr_history.rs`) samples through the same port.
 //!
 //! What a manager may do to the control rows (the EntryStatus life cycle, SET's checks) is in
 //! `edit.rs`; what each change means for each kind of row, and the commands it sends the shards,
@@ -54,10 +55,12 @@ pub mod table;
 pub mod tables;
 pub use crate::mib::time;
 pub mod topn;
+pub mod usr_history;
 
 pub use alarm::{AlarmConfig, Sample, SampleType, StartupAlarm};
 pub use edit::{
-    ControlTable, ControlValue, DirectoryEdit, EditError, ProbeEdit, RejectedEdit, RowEdit, UNDER_CREATION_TIMEOUT,
+    ControlTable, ControlValue, DirectoryEdit, EditError, ObjectEdit, ProbeEdit, RejectedEdit, RowEdit,
+    UNDER_CREATION_TIMEOUT,
 };
 pub use event::{EventType, TrapCause, TrapRequest};
 pub use probe::{AlarmRun, DataSourceInfo, Limits, Probe, RmonTables, RowError, RowRequest};

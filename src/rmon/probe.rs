@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use crate::mib::Oid;
 use crate::mib::time::Timestamp;
-use crate::rmon::alarm::{Alarm, AlarmConfig, AlarmCrossing, AlarmEntry, Sample, SampleOutcome};
+use crate::rmon::alarm::{Alarm, AlarmConfig, AlarmCrossing, AlarmEntry, Sample, SampleOutcome, SampleType};
 use crate::rmon::capture::{
     self, BufferControl, BufferControlEntry, CaptureBufferEntry, DEFAULT_CAPTURE_OCTETS, FullAction, FullStatus,
 };
@@ -40,6 +40,7 @@ use crate::rmon::shard::{Group, Shard, ShardCommand};
 use crate::rmon::statistics::{EtherStatsCounters, EtherStatsEntry};
 pub use crate::rmon::tables::RmonTables;
 use crate::rmon::topn::{self, HostTopNControl, HostTopNControlEntry, RateBase};
+use crate::rmon::usr_history::{self, UsrHistoryControl, UsrHistoryObject};
 
 /// An interface the probe watches (an ifTable row).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -207,6 +208,15 @@ pub enum RowRequest {
         data_source: DataSource,
         owner: Owner,
     },
+    /// A usrHistory row sampling `objects` (usrHistoryObjectVariable and SampleType, in
+    /// usrHistoryObjectIndex order), its bucket 1 starting when it is granted.
+    UsrHistory {
+        index: u16,
+        objects: Vec<(Oid, SampleType)>,
+        buckets_requested: u16,
+        interval: u32,
+        owner: Owner,
+    },
 }
 
 impl RowRequest {
@@ -264,6 +274,7 @@ impl RowRequest {
             RowRequest::BufferControl { index, .. } => ("bufferControl", *index),
             RowRequest::Alarm { index, .. } => ("alarm", *index),
             RowRequest::Event { index, .. } => ("event", *index),
+            RowRequest::UsrHistory { index, .. } => ("usrHistoryControl", *index),
         };
         if index == 0 {
             return Err(RowError::BadIndex { table, index });
@@ -282,6 +293,20 @@ impl RowRequest {
             }
             if *buckets_requested == 0 {
                 return Err(RowError::BadBuckets { index });
+            }
+        }
+        if let RowRequest::UsrHistory { objects, buckets_requested, interval, .. } = self {
+            let problem = if objects.is_empty() || objects.len() > 65535 {
+                Some("usrHistoryControl needs 1..65535 objects".to_string())
+            } else if *buckets_requested == 0 {
+                Some("usrHistoryControlBucketsRequested must be 1..65535".to_string())
+            } else if !(1..=usr_history::MAX_INTERVAL_SECS).contains(interval) {
+                Some(format!("usrHistoryControlInterval {interval} must be 1..{}", usr_history::MAX_INTERVAL_SECS))
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                return Err(RowError::BadRow { table, index, problem });
             }
         }
         if let RowRequest::Channel { description, .. } = self
@@ -323,7 +348,8 @@ impl RowRequest {
             | RowRequest::Filter { .. }
             | RowRequest::BufferControl { .. }
             | RowRequest::Alarm { .. }
-            | RowRequest::Event { .. } => None,
+            | RowRequest::Event { .. }
+            | RowRequest::UsrHistory { .. } => None,
         }
     }
 
@@ -439,6 +465,8 @@ pub struct Probe {
     pub(super) hl_host: BTreeMap<u16, rmon2::HlHostControl>,
     pub(super) hl_matrix: BTreeMap<u16, rmon2::HlMatrixControl>,
     pub(super) nl_matrix_top_n: BTreeMap<u16, NlMatrixTopNControl>,
+    /// usrHistory: sampled in the control plane, like the alarms.
+    pub(super) usr_history: BTreeMap<u16, UsrHistoryControl>,
     /// Filter and channel rows come from the configuration only so far (no SET, no state
     /// file): edits leave them as they are.
     pub(super) filters: BTreeMap<u16, FilterControl>,
@@ -500,6 +528,7 @@ impl Probe {
             hl_host: BTreeMap::new(),
             hl_matrix: BTreeMap::new(),
             nl_matrix_top_n: BTreeMap::new(),
+            usr_history: BTreeMap::new(),
             filters: BTreeMap::new(),
             channels: BTreeMap::new(),
             buffers: BTreeMap::new(),
@@ -579,6 +608,27 @@ impl Probe {
                         start_time: (*time_remaining > 0).then_some(self.start),
                         owner: owner.clone(),
                         status: valid,
+                    },
+                );
+            }
+            RowRequest::UsrHistory { index, objects, buckets_requested, interval, owner } => {
+                let objects = objects
+                    .iter()
+                    .map(|(variable, sample_type)| UsrHistoryObject {
+                        variable: Some(variable.clone()),
+                        sample_type: Some(*sample_type),
+                    })
+                    .collect();
+                self.usr_history.insert(
+                    *index,
+                    UsrHistoryControl {
+                        objects: Some(objects),
+                        buckets_requested: *buckets_requested,
+                        buckets_granted: row::granted_buckets(*buckets_requested, &self.limits),
+                        interval: *interval,
+                        owner: owner.clone(),
+                        status: valid,
+                        sampling: Some(usr_history::Sampling::new(self.start)),
                     },
                 );
             }
@@ -853,24 +903,29 @@ impl Probe {
             .chain(row::requests(&self.buffers))
             .chain(self.events.rows().filter_map(|(index, e)| e.request(index)))
             .chain(row::requests(&self.alarms))
+            .chain(row::requests(&self.usr_history))
             .collect()
     }
 
-    /// What the alarms watch: the alarmVariable of every row.
+    /// What the alarms and the user histories watch: the alarmVariable of every alarm, the
+    /// usrHistoryObjectVariables of every valid usrHistory row.
     pub fn alarm_variables(&self) -> impl Iterator<Item = &Oid> {
-        self.alarms.values().map(|a| &a.config.variable)
+        let sampled = self.usr_history.values().filter(|u| u.sampling.is_some());
+        self.alarms.values().map(|a| &a.config.variable).chain(sampled.flat_map(UsrHistoryControl::variables))
     }
 
-    /// Whether anything may fire an event without a manager creating rows first: an alarm, or
-    /// an armed channel. A probe without an agent that has neither needs no alarm sampler.
+    /// Whether anything samples or may fire an event without a manager creating rows first: an
+    /// alarm, a user history, or an armed channel. A probe without an agent that has none
+    /// needs no alarm sampler.
     pub fn has_event_sources(&self) -> bool {
-        !self.alarms.is_empty() || !self.armed_channels().is_empty()
+        !self.alarms.is_empty() || !self.usr_history.is_empty() || !self.armed_channels().is_empty()
     }
 
-    /// When the next alarm wants a reading (None: no valid alarm): how long the caller of
-    /// [`Probe::run_alarms`] may wait.
+    /// When the next alarm or user history wants a reading (None: neither has a valid row): how
+    /// long the caller of [`Probe::run_alarms`] may wait.
     pub fn next_alarm_due(&self) -> Option<Timestamp> {
-        self.alarms.values().filter_map(Alarm::next_due).min()
+        let usr = self.usr_history.values().filter_map(UsrHistoryControl::next_due);
+        self.alarms.values().filter_map(Alarm::next_due).chain(usr).min()
     }
 
     /// Steps the alarm and event groups to `now`: every valid alarm that is due reads its
@@ -902,6 +957,10 @@ impl Probe {
         }
         for index in &run.invalidated {
             self.alarms.remove(index);
+        }
+        // The user histories read through the same port: every due row, in index order.
+        for row in self.usr_history.values_mut() {
+            row.sample(now, read);
         }
         run
     }

@@ -21,6 +21,7 @@ use crate::rmon::protocol_dir::ProtocolDirRow;
 use crate::rmon::protocol_dist::{self, ProtocolDistControlEntry, ProtocolDistStatsEntry};
 use crate::rmon::row::rmon2::Rmon2Control;
 use crate::rmon::shard::Shard;
+use crate::rmon::usr_history::{UsrHistoryControlEntry, UsrHistoryObjectEntry};
 
 /// The RMON2 objects that are not tables.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -241,6 +242,29 @@ impl Probe {
                 (e.nl_protocol_dir_local_index, e.dest_address, e.source_address, e.al_protocol_dir_local_index)
             });
             t.al_matrix_ds.extend(ds);
+        }
+
+        for (&index, row) in &self.usr_history {
+            t.usr_history_control.push(UsrHistoryControlEntry {
+                usr_history_control_index: index,
+                usr_history_control_objects: row.objects.as_ref().map(|o| o.len() as u16),
+                usr_history_control_buckets_requested: row.buckets_requested,
+                usr_history_control_buckets_granted: row.buckets_granted,
+                usr_history_control_interval: row.interval,
+                usr_history_control_owner: row.owner.clone(),
+                usr_history_control_status: match row.status {
+                    EntryStatus::Valid => RowStatus::Active,
+                    _ if row.problem().is_some() => RowStatus::NotReady,
+                    _ => RowStatus::NotInService,
+                },
+            });
+            t.usr_history_object.extend(row.objects.iter().flatten().enumerate().map(|(i, o)| UsrHistoryObjectEntry {
+                usr_history_object_index: (i + 1) as u16,
+                usr_history_object_variable: o.variable.clone().unwrap_or_default(),
+                usr_history_object_sample_type: o.sample_type,
+                usr_history_control_index: index,
+            }));
+            t.usr_history.extend(row.entries(index, &ticks));
         }
 
         for (&index, row) in &self.nl_matrix_top_n {

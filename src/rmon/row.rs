@@ -28,6 +28,7 @@ mod capture;
 mod events;
 mod filter;
 pub(crate) mod rmon2;
+mod usr_history;
 
 /// historyControlBucketsRequested's DEFVAL.
 pub const DEFAULT_BUCKETS_REQUESTED: u16 = 50;
@@ -92,6 +93,11 @@ pub(crate) enum Setting {
     // nlMatrixTopNControlEntry (its TimeRemaining and RequestedSize are hostTopN's settings)
     MatrixIndex(u16),
     NlMatrixRateBase(crate::mib::rmon2::nl_matrix_top_n::NlMatrixTopNRateBase),
+    // usrHistoryControlEntry (its BucketsRequested and Interval are historyControl's settings)
+    UsrObjects(u16),
+    // usrHistoryObjectEntry, by usrHistoryObjectIndex: the edits of a control row's objects
+    UsrObjectVariable(u16, Oid),
+    UsrObjectSampleType(u16, SampleType),
 }
 
 /// A control row of one of the RMON-1 control tables.

@@ -50,6 +50,10 @@ use crate::mib::rmon2::protocol_dist::{
     ProtocolDistControlEntry, ProtocolDistStatsEntry,
 };
 use crate::mib::rmon2::rmon1_additions;
+use crate::mib::rmon2::usr_history::{
+    USR_HISTORY_CONTROL_TABLE, USR_HISTORY_HIGH_CAPACITY_TABLE, USR_HISTORY_OBJECT_TABLE, USR_HISTORY_TABLE,
+    UsrHistoryControlEntry, UsrHistoryEntry, UsrHistoryObjectEntry,
+};
 use crate::mib::schema::{Rows, Table, TableVisitor};
 pub use crate::rmon::rmon2_read::Rmon2Scalars;
 
@@ -116,6 +120,9 @@ rmon_tables! {
         al_host: AlHostEntry = AL_HOST_TABLE,
         al_matrix_sd: AlMatrixSdEntry = AL_MATRIX_SD_TABLE,
         al_matrix_ds: AlMatrixDsEntry = AL_MATRIX_DS_TABLE,
+        usr_history_control: UsrHistoryControlEntry = USR_HISTORY_CONTROL_TABLE,
+        usr_history_object: UsrHistoryObjectEntry = USR_HISTORY_OBJECT_TABLE,
+        usr_history: UsrHistoryEntry = USR_HISTORY_TABLE,
     }
     views {
         ether_stats = hcrmon::ETHER_STATS_HIGH_CAPACITY_TABLE,
@@ -134,6 +141,7 @@ rmon_tables! {
         al_host = AL_HOST_HIGH_CAPACITY_TABLE,
         al_matrix_sd = AL_MATRIX_SD_HIGH_CAPACITY_TABLE,
         al_matrix_ds = AL_MATRIX_DS_HIGH_CAPACITY_TABLE,
+        usr_history = USR_HISTORY_HIGH_CAPACITY_TABLE,
         ether_stats = rmon1_additions::ETHER_STATS_2_TABLE,
         history_control = rmon1_additions::HISTORY_CONTROL_2_TABLE,
         host_control = rmon1_additions::HOST_CONTROL_2_TABLE,

@@ -566,6 +566,15 @@ impl<B: Backend> Agent<B> {
                     edits.push(ProbeEdit::Directory(edit));
                     edit_at.push(i);
                 }
+                // RFC 4502: a usrHistory reads any object for whoever may read its buckets, so
+                // only a user who may read everything may name the objects.
+                Ok(SetAction::Object(_)) if self.view.is_some() => {
+                    return Self::error(request, for_version(ErrorStatus::NoAccess, v1), i);
+                }
+                Ok(SetAction::Object(edit)) => {
+                    edits.push(ProbeEdit::Object(edit));
+                    edit_at.push(i);
+                }
                 Ok(SetAction::System(edit)) => system.push(edit),
                 Err(status) => return Self::error(request, for_version(status, v1), i),
             }

@@ -10,7 +10,7 @@ use std::cmp::Ordering;
 
 pub use crate::mib::schema::TimeFilterWalk;
 use crate::rmon::Snapshot;
-use crate::rmon::edit::{DirectoryEdit, RowEdit};
+use crate::rmon::edit::{DirectoryEdit, ObjectEdit, RowEdit};
 use crate::snmp::message::ErrorStatus;
 use crate::snmp::value::Value;
 
@@ -31,6 +31,8 @@ pub enum SetAction {
     Row(RowEdit),
     /// protocolDirTable, named by two OCTET STRINGs.
     Directory(DirectoryEdit),
+    /// usrHistoryObjectTable, named by two integers.
+    Object(ObjectEdit),
     System(SystemEdit),
 }
 

@@ -2,7 +2,7 @@ use super::*;
 use crate::config::Config;
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 use crate::rmon::topn::RateBase;
-use crate::rmon::{ControlTable, ControlValue, Limits, RowEdit, Timestamp};
+use crate::rmon::{ControlTable, ControlValue, Limits, RowEdit, SampleType, Timestamp};
 
 /// A fresh directory under the system's temporary directory, removed when dropped.
 struct TempDir(PathBuf);
@@ -72,6 +72,16 @@ fn every_kind() -> ProbeState {
                 time_remaining: 300,
                 requested_size: 20,
                 owner: owner("ünïcode"),
+            },
+            RowRequest::UsrHistory {
+                index: 8,
+                objects: vec![
+                    ("1.3.6.1.2.1.16.1.1.1.5.1".parse().unwrap(), SampleType::DeltaValue),
+                    ("1.3.6.1.2.1.2.2.1.10.1".parse().unwrap(), SampleType::AbsoluteValue),
+                ],
+                buckets_requested: 20,
+                interval: 30,
+                owner: owner("noc"),
             },
         ],
         sys_contact: Some("ops@example.net".into()),
@@ -277,10 +287,12 @@ fn rows_of_a_data_source_gone_are_left_out_with_a_warning() {
         .iter()
         .map(|r| match r {
             RowRequest::History { index, .. } | RowRequest::Matrix { index, .. } => *index,
+            // A user history watches no interface of its own.
+            RowRequest::UsrHistory { index, .. } => *index,
             other => panic!("{other:?} should have been left out"),
         })
         .collect();
-    assert_eq!(kept, vec![4, 6]);
+    assert_eq!(kept, vec![4, 6, 8]);
     assert_eq!(warnings.len(), 3, "{warnings:?}");
     assert!(warnings[0].contains("etherStats 3") && warnings[0].contains("1.3.6.1.2.1.2.2.1.1.2"), "{warnings:?}");
     assert!(warnings[2].contains("hostTopNControl 7") && warnings[2].contains("hostControl 5"), "{warnings:?}");

@@ -18,6 +18,7 @@ pub mod probe_config;
 pub mod protocol_dir;
 pub mod protocol_dist;
 pub mod rmon1_additions;
+pub mod usr_history;
 
 /// A data table's size column, read-create, of the hl control tables: -1 asks for as many
 /// entries as the probe can give.

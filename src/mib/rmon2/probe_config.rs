@@ -24,6 +24,7 @@ pub mod capability {
     pub const NL_MATRIX: u32 = 22;
     pub const AL_HOST: u32 = 23;
     pub const AL_MATRIX: u32 = 24;
+    pub const USR_HISTORY: u32 = 25;
     pub const PROBE_CONFIG: u32 = 26;
 }
 

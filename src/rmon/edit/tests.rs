@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::packet::Condition;
+use crate::rmon::Sample;
 use crate::rmon::hosts::tests::{frame, mac};
 use crate::rmon::probe::{DataSourceInfo, RmonTables, RowRequest};
 use crate::rmon::shard::{Group, Shard};
@@ -69,7 +70,7 @@ fn group(table: ControlTable) -> Group {
         HlHostControl => Group::NlHost,
         HlMatrixControl => Group::NlMatrix,
         NlMatrixTopNControl => Group::NlMatrixTopN,
-        Alarm | Filter | Channel | BufferControl | Event => unreachable!("no group of their own"),
+        Alarm | Filter | Channel | BufferControl | Event | UsrHistoryControl => unreachable!("no group of their own"),
     }
 }
 
@@ -174,6 +175,11 @@ fn status_in(t: &RmonTables, table: ControlTable, index: u16) -> Option<EntrySta
             .iter()
             .find(|r| r.nl_matrix_top_n_control_index == index)
             .map(|r| from_row_status(r.nl_matrix_top_n_control_status)),
+        UsrHistoryControl => t
+            .usr_history_control
+            .iter()
+            .find(|r| r.usr_history_control_index == index)
+            .map(|r| from_row_status(r.usr_history_control_status)),
     }
 }
 
@@ -199,7 +205,7 @@ fn has_data(t: &RmonTables, table: ControlTable, index: u16) -> bool {
         HlHostControl => t.nl_host.iter().any(|r| r.hl_host_control_index == index),
         HlMatrixControl => t.nl_matrix_sd.iter().any(|r| r.hl_matrix_control_index == index),
         NlMatrixTopNControl => t.nl_matrix_top_n.iter().any(|r| r.nl_matrix_top_n_control_index == index),
-        Alarm | Filter | Channel | BufferControl | Event => unreachable!("not asked"),
+        Alarm | Filter | Channel | BufferControl | Event | UsrHistoryControl => unreachable!("not asked"),
     }
 }
 
@@ -1039,4 +1045,77 @@ fn nl_matrix_top_n_reports_one_after_the_other() {
     let stop = ShardCommand::Stop { group: Group::NlMatrixTopN, index: 3 };
     assert_eq!(rig.set(27, &[row_status(NlMatrixTopNControl, 3, RowStatus::Destroy)]), Ok(vec![stop]));
     assert!(rig.tables(28).nl_matrix_top_n.is_empty());
+}
+
+fn object(control: i64, object: i64, column: u32, value: ControlValue) -> ProbeEdit {
+    ProbeEdit::Object(ObjectEdit { control, object, column, value })
+}
+
+#[test]
+fn a_usr_history_row_takes_its_objects_in_one_pdu_and_samples_through_the_alarm_port() {
+    let mut rig = Rig::new();
+    let pkts = ControlValue::ObjectId(vec![1, 3, 6, 1, 2, 1, 16, 1, 1, 1, 5, 1]);
+    // The object edits come before usrHistoryControlObjects in the PDU: the count still makes
+    // the rows first.
+    let go = [
+        object(2, 1, 2, pkts.clone()),
+        object(2, 1, 3, int(SampleType::DeltaValue as i64)),
+        ProbeEdit::Row(row_status(UsrHistoryControl, 2, RowStatus::CreateAndGo)),
+        ProbeEdit::Row(edit(UsrHistoryControl, 2, 2, int(1))),
+        ProbeEdit::Row(edit(UsrHistoryControl, 2, 5, int(10))),
+    ];
+    assert_eq!(rig.probe.apply_probe_edits(at(5), &go), Ok(vec![]), "no shard has usrHistory data");
+    assert_eq!(status_in(&rig.tables(5), UsrHistoryControl, 2), Some(Valid));
+    assert_eq!(rig.probe.next_alarm_due(), Some(at(5)));
+    let mut pkts_now = 100u32;
+    let step = |probe: &mut Probe, secs: u64, pkts: u32| {
+        probe.run_alarms(at(secs), &mut |oid| (oid.0[10] == 5).then_some(Sample::Counter32(pkts)));
+    };
+    step(&mut rig.probe, 5, pkts_now);
+    pkts_now += 42;
+    step(&mut rig.probe, 15, pkts_now);
+    let t = rig.tables(16);
+    let got: Vec<_> = t.usr_history.iter().map(|r| (r.usr_history_sample_index, r.usr_history_abs_value)).collect();
+    assert_eq!(got, vec![(1, 42)]);
+    assert_eq!((t.usr_history[0].usr_history_interval_start, t.usr_history[0].usr_history_interval_end), (500, 1500));
+
+    // Refusals, each leaving the row as it was: an object the row does not have, an index
+    // outside 1..65535, a sample type out of range, a frozen column while active.
+    let refusals = [
+        (object(2, 2, 2, pkts.clone()), EditError::InconsistentName),
+        (object(9, 1, 2, pkts.clone()), EditError::InconsistentName),
+        (object(2, 0, 2, pkts.clone()), EditError::NoCreation),
+        (object(2, 1, 3, int(3)), EditError::WrongValue),
+        (object(2, 1, 1, int(1)), EditError::NotWritable),
+        (object(2, 1, 2, pkts.clone()), EditError::InconsistentValue),
+        (ProbeEdit::Row(edit(UsrHistoryControl, 2, 2, int(2))), EditError::InconsistentValue),
+        (ProbeEdit::Row(edit(UsrHistoryControl, 2, 5, int(0))), EditError::WrongValue),
+    ];
+    for (edit, error) in refusals {
+        let e = rig.probe.apply_probe_edits(at(17), std::slice::from_ref(&edit)).unwrap_err();
+        assert_eq!(e.error, error, "{edit:?}: {e}");
+    }
+    // A row made by createAndWait is notReady until its objects are named.
+    rig.probe
+        .apply_probe_edits(at(18), &[ProbeEdit::Row(row_status(UsrHistoryControl, 3, RowStatus::CreateAndWait))])
+        .unwrap();
+    let e = rig
+        .probe
+        .apply_probe_edits(at(18), &[ProbeEdit::Row(row_status(UsrHistoryControl, 3, RowStatus::Active))])
+        .unwrap_err();
+    assert_eq!(e.error, EditError::InconsistentValue, "{e}");
+    let t = rig.tables(18);
+    let row3 = t.usr_history_control.iter().find(|r| r.usr_history_control_index == 3).unwrap();
+    assert_eq!(row3.usr_history_control_status, RowStatus::NotReady);
+    // The bucket count may change while active: the oldest go.
+    rig.probe.apply_probe_edits(at(19), &[ProbeEdit::Row(edit(UsrHistoryControl, 2, 3, int(1)))]).unwrap();
+    step(&mut rig.probe, 25, pkts_now + 1);
+    let got: Vec<_> =
+        rig.tables(26).usr_history.iter().map(|r| (r.usr_history_sample_index, r.usr_history_abs_value)).collect();
+    assert_eq!(got, vec![(2, 1)]);
+    // destroy takes the buckets.
+    rig.probe
+        .apply_probe_edits(at(27), &[ProbeEdit::Row(row_status(UsrHistoryControl, 2, RowStatus::Destroy))])
+        .unwrap();
+    assert!(rig.tables(27).usr_history.is_empty());
 }

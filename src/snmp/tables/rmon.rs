@@ -10,9 +10,10 @@
 use std::cmp::Ordering;
 
 use crate::mib::rmon2::protocol_dir::PROTOCOL_DIR_TABLE;
+use crate::mib::rmon2::usr_history::USR_HISTORY_OBJECT_TABLE;
 use crate::mib::schema::{Table as Schema, TableVisitor};
 use crate::rmon::RmonTables;
-use crate::rmon::edit::{ControlTable, ControlValue, DirectoryEdit, RowEdit};
+use crate::rmon::edit::{ControlTable, ControlValue, DirectoryEdit, ObjectEdit, RowEdit};
 use crate::snmp::message::ErrorStatus;
 use crate::snmp::mib::{Context, Index, MibNode, SetAction, TimeFilterWalk};
 use crate::snmp::value::Value;
@@ -129,6 +130,9 @@ impl<E: 'static + Send + Sync> MibNode for SchemaTable<E> {
         if self.schema.name == PROTOCOL_DIR_TABLE.name {
             return directory_edit(oid.strip_prefix(self.schema.entry), value);
         }
+        if self.schema.name == USR_HISTORY_OBJECT_TABLE.name {
+            return object_edit(oid.strip_prefix(self.schema.entry), value);
+        }
         let Some(table) = self.control else { return Err(ErrorStatus::NotWritable) };
         match oid.strip_prefix(self.schema.entry).and_then(|r| r.split_first()) {
             Some((&column, index)) => row_edit(table, column, index, value),
@@ -209,6 +213,29 @@ fn directory_edit(instance: Option<&[u32]>, value: &Value) -> Result<SetAction, 
         _ => return Err(ErrorStatus::NotWritable),
     };
     Ok(SetAction::Directory(DirectoryEdit { instance: instance.to_vec(), column, value }))
+}
+
+/// A SET of a usrHistoryObjectTable column: the edit for the probe to check as a setting of
+/// the control row the object belongs to. An instance that is not two sub-identifiers goes to
+/// the probe as indexes outside 1..65535 (noCreation, after the checks of the value).
+fn object_edit(instance: Option<&[u32]>, value: &Value) -> Result<SetAction, ErrorStatus> {
+    let Some((&column, index)) = instance.and_then(|r| r.split_first()) else {
+        return Err(ErrorStatus::NotWritable);
+    };
+    let value = match value {
+        Value::Integer(i) => ControlValue::Integer(i64::from(*i)),
+        Value::OctetString(s) => ControlValue::OctetString(s.clone()),
+        Value::ObjectId(oid) => ControlValue::ObjectId(oid.0.clone()),
+        _ if USR_HISTORY_OBJECT_TABLE.column(column).is_some_and(|c| c.writable()) => {
+            return Err(ErrorStatus::WrongType);
+        }
+        _ => return Err(ErrorStatus::NotWritable),
+    };
+    let (control, object) = match index {
+        &[control, object] => (i64::from(control), i64::from(object)),
+        _ => (-1, -1),
+    };
+    Ok(SetAction::Object(ObjectEdit { control, object, column, value }))
 }
 
 /// A SET of a control column: the edit for the probe to check, with the index and the value

@@ -18,6 +18,7 @@ use rmonprobe::rmon::control::EntryStatus;
 use rmonprobe::rmon::topn::RateBase;
 use rmonprobe::rmon::{Shard, Snapshot};
 use rmonprobe::tui::app::{App, Event, Screen};
+use rmonprobe::tui::keys;
 use rmonprobe::tui::screens::render;
 use rmonprobe::tui::source::remote::{RemoteSource, Snmp2c};
 use rmonprobe::tui::source::{Groups, Reading, Source, TUI_OWNER, TopNRequest, Wants};
@@ -92,8 +93,8 @@ fn draw(snapshot: Snapshot, screen: Screen) -> String {
         finished: true,
         every_table: true,
     })));
-    let n = Screen::ALL.iter().position(|s| *s == screen).unwrap() as u8;
-    app.update(Event::Key(KeyEvent::new(KeyCode::Char((b'1' + n) as char), KeyModifiers::NONE)));
+    app.update(Event::Key(KeyEvent::new(KeyCode::Char(keys::screen_key(screen)), KeyModifiers::NONE)));
+    assert_eq!(app.screen, screen);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
     terminal.draw(|f| render(&app, f)).unwrap();
     format!("{}", terminal.backend())
@@ -154,11 +155,25 @@ fn remote_mode_reads_what_the_embedded_probe_shows() {
     assert!(r.log.len() >= 4, "the alarm fired both ways, more than once: {:?}", r.log);
     assert_eq!(reading.snapshot.interfaces[0].info.if_speed, local.interfaces[0].info.if_speed);
     assert!(!r.hosts.is_empty() && !r.matrix_sd.is_empty() && !r.ether_history.is_empty());
+    // RMON2's application layer, every row: a walk at timemark 0 cannot tell when a row last
+    // changed, so that alone is left out.
+    let mut al_host = l.al_host.clone();
+    al_host.iter_mut().for_each(|h| h.last_change = 0);
+    let mut al_matrix_sd = l.al_matrix_sd.clone();
+    al_matrix_sd.iter_mut().for_each(|p| p.last_change = 0);
+    assert_eq!(r.al_host, al_host);
+    assert_eq!(r.al_matrix_sd, al_matrix_sd);
+    assert!(r.al_host.len() > 12 && r.al_matrix_sd.len() > 18, "the transports' rows and the applications'");
 
     for screen in Screen::ALL {
         let (remote_screen, local_screen) = (draw((*reading.snapshot).clone(), screen), draw(local.clone(), screen));
         assert_eq!(remote_screen, local_screen, "{screen:?} differs between remote and local");
     }
+    let applications = draw((*reading.snapshot).clone(), Screen::Applications);
+    assert!(
+        applications.contains("alHostTable 1 · 3 applications") && applications.contains("www-http"),
+        "{applications}"
+    );
 
     // On a remote agent, Top N makes its report over SNMP.
     let request = TopNRequest { host_index: 1, rate_base: RateBase::OutOctets, duration: 30, requested_size: 5 };
@@ -251,6 +266,8 @@ fn remote_mode_over_snmpv3_reads_what_v2c_reads() {
     assert_eq!(a.matrix_sd, b.matrix_sd);
     assert_eq!(a.nl_host, b.nl_host);
     assert_eq!(a.nl_matrix_sd, b.nl_matrix_sd);
+    assert_eq!(a.al_host, b.al_host);
+    assert_eq!(a.al_matrix_sd, b.al_matrix_sd);
     assert_eq!(a.capture_buffer, b.capture_buffer);
     assert_eq!(a.log, b.log);
     assert_eq!(a.hosts, local.tables.hosts, "and what the embedded probe has");

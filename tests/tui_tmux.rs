@@ -1,6 +1,6 @@
 //! End to end in a real terminal: `rmonprobe tui --replay` of the lab capture in a 120x40 tmux
-//! window shows every screen through Tab, the busiest host by hostOutOctets and etherStatsPkts,
-//! and exits within 2 s of `q`.
+//! window shows every screen through Tab (RMON2's with the replay's protocols and applications),
+//! the busiest host by hostOutOctets and etherStatsPkts, and exits within 2 s of `q`.
 
 use std::path::Path;
 use std::process::Command;
@@ -151,6 +151,18 @@ fn tui_replay_in_tmux_shows_every_screen_and_quits_on_q() {
     let protocols = tmux.wait_for("protocolDistStatsTable 1 · 11 protocols", Duration::from_secs(3));
     assert!(protocols.contains("icmpv6") && protocols.contains("100.0%"), "{protocols}");
     assert!(protocols.contains("www-http") && protocols.contains("domain"), "{protocols}");
+    // Applications: the same three from alHostTable, www-http first with protocolDist's 876
+    // packets (each counted once, under its sender), its busiest host and conversation below.
+    tmux.keys("Tab");
+    let applications = tmux.wait_for("alHostTable 1 · 3 applications", Duration::from_secs(3));
+    let www = applications.lines().find(|l| l.contains("www-http") && l.contains("ip.tcp")).unwrap_or_default();
+    assert!(www.contains("876") && www.contains("647,318"), "{applications}");
+    assert!(applications.contains("alMatrixSDTable 1 · 18 conversations"), "{applications}");
+    // Enter keeps the selected application (www-http) alone below; Esc shows them all again.
+    tmux.keys("Enter");
+    tmux.wait_for("6 conversations · www-http/tcp", Duration::from_secs(3));
+    tmux.keys("Escape");
+    tmux.wait_for("18 conversations, busiest first", Duration::from_secs(3));
     // Tab from the last screen comes back to the first.
     tmux.keys("Tab");
     tmux.wait_for("etherStatsPkts", Duration::from_secs(3));

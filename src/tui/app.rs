@@ -15,7 +15,7 @@ use crate::rmon::control::DataSource;
 use crate::rmon::history::{EtherHistoryEntry, HistoryControlEntry};
 use crate::rmon::hosts::HostEntry;
 use crate::rmon::matrix::MatrixSdEntry;
-use crate::rmon::nl_host::NlHostEntry;
+use crate::rmon::nl_host::{HlHostControlEntry, NlHostEntry};
 use crate::rmon::nl_matrix::NlMatrixSdEntry;
 use crate::rmon::statistics::EtherStatsEntry;
 use crate::rmon::topn::RateBase;
@@ -24,7 +24,11 @@ use crate::tui::keys::{self, Action};
 use crate::tui::oui::Vendors;
 use crate::tui::source::{Reading, TopNRequest, Wants};
 
-/// The screens, in Tab order (and numbered 1 to 9, then 0).
+mod applications;
+
+pub use applications::{ApplicationRow, application_name, application_over, application_transport};
+
+/// The screens, in Tab order (and keyed 1 to 9, then 0 and `-`, the digit row's order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Screen {
     Overview,
@@ -40,10 +44,12 @@ pub enum Screen {
     IpMatrix,
     /// RMON2: protocolDistStatsTable.
     Protocols,
+    /// RMON2's application layer: alHostTable and alMatrixSDTable.
+    Applications,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 10] = [
+    pub const ALL: [Screen; 11] = [
         Screen::Overview,
         Screen::Hosts,
         Screen::TopN,
@@ -54,6 +60,7 @@ impl Screen {
         Screen::IpHosts,
         Screen::IpMatrix,
         Screen::Protocols,
+        Screen::Applications,
     ];
 
     pub fn title(self) -> &'static str {
@@ -68,6 +75,7 @@ impl Screen {
             Screen::IpHosts => "IP hosts",
             Screen::IpMatrix => "IP conversations",
             Screen::Protocols => "Protocols",
+            Screen::Applications => "Applications",
         }
     }
 
@@ -84,6 +92,7 @@ impl Screen {
             Screen::IpHosts => "IP",
             Screen::IpMatrix => "IPconv",
             Screen::Protocols => "Proto",
+            Screen::Applications => "Apps",
         }
     }
 
@@ -385,6 +394,16 @@ pub struct IpView {
     pub protocol_selected: usize,
 }
 
+/// The Applications screen's state: the application selected in the distribution, and the one
+/// picked (Enter) whose hosts and conversations alone are shown. Addresses are filtered by the
+/// IP screens' text ([`IpView::filter`]), so a host found there stays found here.
+#[derive(Clone, Debug, Default)]
+pub struct ApplicationsView {
+    pub selected: usize,
+    /// The picked application's protocolDirLocalIndex.
+    pub picked: Option<u32>,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct CaptureView {
     /// Position among the valid buffers.
@@ -422,6 +441,7 @@ pub struct App {
     /// Where `w` writes capture buffers.
     pub capture_dir: PathBuf,
     pub ip: IpView,
+    pub applications: ApplicationsView,
     /// MAC vendor names (the IEEE registry, when the machine has it).
     pub vendors: Arc<Vendors>,
 }
@@ -467,6 +487,7 @@ impl App {
                 pair_selected: 0,
                 protocol_selected: 0,
             },
+            applications: ApplicationsView::default(),
             vendors: Arc::new(Vendors::default()),
         }
     }
@@ -482,6 +503,7 @@ impl App {
             Screen::IpHosts => Wants { ip_hosts: true, ..Wants::default() },
             Screen::IpMatrix => Wants { ip_matrix: true, ..Wants::default() },
             Screen::Protocols => Wants::default(),
+            Screen::Applications => Wants { applications: true, ..Wants::default() },
         }
     }
 
@@ -626,16 +648,23 @@ impl App {
             }
             Action::IpReverseSort => self.ip.ascending = !self.ip.ascending,
             Action::IpFilter => self.ip.editing = true,
-            Action::Enter => {
-                if self.matrix.peers_of.is_none() {
+            Action::Enter => match self.screen {
+                Screen::Matrix if self.matrix.peers_of.is_none() => {
                     self.matrix.peers_of = self.matrix_pairs().get(self.matrix.selected).map(|p| p.source_address);
                     self.matrix.selected = 0;
                 }
-            }
+                Screen::Applications => {
+                    let rows = self.application_rows();
+                    self.applications.picked = rows.get(self.applications.selected).map(|a| a.local_index);
+                }
+                _ => {}
+            },
             Action::Back => match self.screen {
                 Screen::Matrix => self.matrix.peers_of = None,
                 Screen::Hosts => self.hosts.filter.clear(),
-                Screen::IpHosts | Screen::IpMatrix => self.ip.filter.clear(),
+                // Back from the picked application first, then from the filter.
+                Screen::Applications if self.applications.picked.is_some() => self.applications.picked = None,
+                Screen::IpHosts | Screen::IpMatrix | Screen::Applications => self.ip.filter.clear(),
                 _ => {}
             },
             Action::NextInterval => self.history += 1,
@@ -684,6 +713,7 @@ impl App {
             Screen::IpHosts => self.ip_host_rows().len(),
             Screen::IpMatrix => self.ip_pairs().len(),
             Screen::Protocols => self.protocol_rows().len(),
+            Screen::Applications => self.application_rows().len(),
             _ => return,
         };
         let selected = match self.screen {
@@ -692,6 +722,7 @@ impl App {
             Screen::IpHosts => &mut self.ip.selected,
             Screen::IpMatrix => &mut self.ip.pair_selected,
             Screen::Protocols => &mut self.ip.protocol_selected,
+            Screen::Applications => &mut self.applications.selected,
             _ => &mut self.capture.selected,
         };
         *selected = selected.saturating_add_signed(by).min(len.saturating_sub(1));
@@ -957,6 +988,12 @@ impl App {
     pub fn hl_host_control_index(&self) -> Option<u16> {
         let rows = &self.snapshot()?.tables.hl_host_control;
         self.control_index(rows, |r| r.hl_host_control_data_source, |r| r.hl_host_control_index)
+    }
+
+    /// That hlHostControl row itself: its Al* columns say whether the application layer counts.
+    pub fn hl_host_control(&self) -> Option<&HlHostControlEntry> {
+        let index = self.hl_host_control_index()?;
+        self.snapshot()?.tables.hl_host_control.iter().find(|r| r.hl_host_control_index == index)
     }
 
     /// The hlMatrixControl row of the data source shown, else the first.

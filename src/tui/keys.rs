@@ -28,7 +28,8 @@ pub enum Action {
     ReverseSort,
     /// Hosts: type an address filter.
     Filter,
-    /// Matrix: the selected pair's source host's peers; back from them.
+    /// Matrix: the selected pair's source host's peers; back from them. Applications: the
+    /// selected application's hosts and conversations; back to every application's.
     Enter,
     Back,
     /// History: the next historyControl row (another interval).
@@ -40,11 +41,20 @@ pub enum Action {
     /// Capture: the next buffer; write it as pcap.
     NextBuffer,
     WriteBuffer,
-    /// IP hosts: the next sort column; the other order. IP hosts and conversations: type an
-    /// address filter.
+    /// IP hosts: the next sort column; the other order. IP hosts, conversations and
+    /// applications: type an address filter.
     IpSort,
     IpReverseSort,
     IpFilter,
+}
+
+/// The key of each screen, in [`Screen::ALL`]'s order: the digit row, 1 to 9, then 0 and `-`.
+pub const SCREEN_KEYS: [char; Screen::ALL.len()] = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '-'];
+
+/// The key that shows `screen`.
+pub fn screen_key(screen: Screen) -> char {
+    let position = Screen::ALL.iter().position(|s| *s == screen).unwrap_or(0);
+    SCREEN_KEYS[position]
 }
 
 /// One binding: the key, where it works (None: everywhere), and what the help says.
@@ -66,7 +76,7 @@ const fn on(screen: Screen, keys: &'static str, action: Action, help: &'static s
 /// The help overlay's lines, in this order.
 pub const BINDINGS: &[Binding] = &[
     global("Tab / Shift-Tab", Action::NextScreen, "next / previous screen"),
-    global("1-9, 0", Action::Show(Screen::Overview), "a screen by its number (0: the tenth)"),
+    global("1-9, 0, -", Action::Show(Screen::Overview), "a screen by its key (0: the 10th, -: the 11th)"),
     global("[ / ]", Action::NextSource, "previous / next data source"),
     global("↑ ↓ PgUp PgDn Home End", Action::Down, "move in a list"),
     global("p", Action::Pause, "pause / resume the readings"),
@@ -83,6 +93,8 @@ pub const BINDINGS: &[Binding] = &[
     on(Screen::Capture, "w", Action::WriteBuffer, "write the buffer as pcap"),
     on(Screen::IpHosts, "s / S", Action::IpSort, "sort by the next column / reverse"),
     on(Screen::IpHosts, "/", Action::IpFilter, "filter by address (conversations too)"),
+    on(Screen::Applications, "Enter / Esc", Action::Enter, "the selected application only / all"),
+    on(Screen::Applications, "/", Action::IpFilter, "filter by address (hosts, pairs)"),
 ];
 
 /// The action of `key` on `screen`, if any.
@@ -96,8 +108,9 @@ pub fn action(screen: Screen, key: KeyEvent) -> Option<Action> {
         KeyCode::Char('?') => Some(Action::Help),
         KeyCode::Tab => Some(Action::NextScreen),
         KeyCode::BackTab => Some(Action::PrevScreen),
-        KeyCode::Char(c @ '1'..='9') => Screen::ALL.get(usize::from(c as u8 - b'1')).copied().map(Action::Show),
-        KeyCode::Char('0') => Screen::ALL.get(9).copied().map(Action::Show),
+        KeyCode::Char(c) if SCREEN_KEYS.contains(&c) => {
+            SCREEN_KEYS.iter().position(|k| *k == c).map(|i| Action::Show(Screen::ALL[i]))
+        }
         KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
         KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
         KeyCode::PageUp => Some(Action::PageUp),
@@ -116,7 +129,7 @@ pub fn action(screen: Screen, key: KeyEvent) -> Option<Action> {
         (Screen::Hosts, KeyCode::Char('S')) => Some(Action::ReverseSort),
         (Screen::Hosts, KeyCode::Char('/')) => Some(Action::Filter),
         (Screen::Hosts | Screen::Matrix, KeyCode::Esc) => Some(Action::Back),
-        (Screen::Matrix, KeyCode::Enter) => Some(Action::Enter),
+        (Screen::Matrix | Screen::Applications, KeyCode::Enter) => Some(Action::Enter),
         (Screen::TopN, KeyCode::Char('b')) => Some(Action::NextBase),
         (Screen::TopN, KeyCode::Char('w')) => Some(Action::NextWindow),
         (Screen::TopN, KeyCode::Char('n')) => Some(Action::NewReport),
@@ -125,8 +138,8 @@ pub fn action(screen: Screen, key: KeyEvent) -> Option<Action> {
         (Screen::Capture, KeyCode::Char('w')) => Some(Action::WriteBuffer),
         (Screen::IpHosts, KeyCode::Char('s')) => Some(Action::IpSort),
         (Screen::IpHosts, KeyCode::Char('S')) => Some(Action::IpReverseSort),
-        (Screen::IpHosts | Screen::IpMatrix, KeyCode::Char('/')) => Some(Action::IpFilter),
-        (Screen::IpHosts | Screen::IpMatrix, KeyCode::Esc) => Some(Action::Back),
+        (Screen::IpHosts | Screen::IpMatrix | Screen::Applications, KeyCode::Char('/')) => Some(Action::IpFilter),
+        (Screen::IpHosts | Screen::IpMatrix | Screen::Applications, KeyCode::Esc) => Some(Action::Back),
         _ => None,
     }
 }

@@ -49,6 +49,10 @@ pub struct Groups {
     pub address_map: bool,
     pub nl_host: bool,
     pub nl_matrix: bool,
+    /// RMON2's application layer: alHostTable, alMatrixSDTable (an agent may keep to the
+    /// network layer, RFC 4502's rmon2MIBCompliance without the al groups).
+    pub al_host: bool,
+    pub al_matrix: bool,
 }
 
 impl Groups {
@@ -70,6 +74,8 @@ impl Groups {
         address_map: true,
         nl_host: true,
         nl_matrix: true,
+        al_host: true,
+        al_matrix: true,
     };
 }
 
@@ -90,11 +96,20 @@ pub struct Wants {
     pub ip_hosts: bool,
     /// nlMatrixSDTable (IP conversations).
     pub ip_matrix: bool,
+    /// alHostTable and alMatrixSDTable (Applications).
+    pub applications: bool,
 }
 
 impl Wants {
-    pub const ALL: Wants =
-        Wants { hosts: true, matrix: true, history: true, capture_packets: true, ip_hosts: true, ip_matrix: true };
+    pub const ALL: Wants = Wants {
+        hosts: true,
+        matrix: true,
+        history: true,
+        capture_packets: true,
+        ip_hosts: true,
+        ip_matrix: true,
+        applications: true,
+    };
 }
 
 /// A hostTopN report to start on the probe.

@@ -2,6 +2,7 @@
 //! screen on show, and a status line; `?` lays the help over it.
 
 mod alarms;
+mod applications;
 mod capture;
 mod help;
 mod history;
@@ -20,8 +21,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Tabs, Wrap};
 
 use crate::tui::app::{App, Screen};
-use crate::tui::format;
 use crate::tui::source::Groups;
+use crate::tui::{format, keys};
 
 /// Draws the whole UI.
 pub fn render(app: &App, frame: &mut Frame) {
@@ -57,6 +58,7 @@ pub fn render(app: &App, frame: &mut Frame) {
                 Screen::IpHosts => ip_hosts::render(app, frame, body),
                 Screen::IpMatrix => ip_matrix::render(app, frame, body),
                 Screen::Protocols => protocols::render(app, frame, body),
+                Screen::Applications => applications::render(app, frame, body),
             },
         },
     }
@@ -79,6 +81,7 @@ fn missing_group(screen: Screen, g: Groups) -> Option<&'static str> {
         Screen::IpHosts if !g.nl_host => Some("RMON2 nlHost group (hlHostControlTable, nlHostTable)"),
         Screen::IpMatrix if !g.nl_matrix => Some("RMON2 nlMatrix group (hlMatrixControlTable, nlMatrixSDTable)"),
         Screen::Protocols if !g.protocol_dist => Some("RMON2 protocol distribution group (protocolDistStatsTable)"),
+        Screen::Applications if !g.al_host => Some("RMON2 alHost group (alHostTable)"),
         _ => None,
     }
 }
@@ -86,15 +89,14 @@ fn missing_group(screen: Screen, g: Groups) -> Option<&'static str> {
 fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
     let titles: Vec<String> = Screen::ALL
         .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            // Narrow: numbers, and the name of the screen on show; wider, short names.
+        .map(|s| {
+            // Narrow: keys, and the name of the screen on show; wider, short names.
             let title = match area.width {
                 0..110 if *s != app.screen => "",
-                0..140 => s.short_title(),
+                0..150 => s.short_title(),
                 _ => s.title(),
             };
-            format!("{} {title}", (i + 1) % 10).trim_end().to_string()
+            format!("{} {title}", keys::screen_key(*s)).trim_end().to_string()
         })
         .collect();
     let selected = Screen::ALL.iter().position(|s| *s == app.screen).unwrap_or(0);
@@ -145,6 +147,12 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
 /// A number for a table cell: exact when the table is wide, short otherwise.
 pub(crate) fn number(v: u64, exact: bool) -> String {
     if exact { format::count(v) } else { format::si(v as f64) }
+}
+
+/// A share as a bar of `width` cells and a percentage: `██████·············· 31.4%`.
+pub(crate) fn share_bar(share: f64, width: usize) -> String {
+    let filled = ((share * width as f64).round() as usize).min(width);
+    format!("{}{} {:5.1}%", "█".repeat(filled), "·".repeat(width - filled), share * 100.0)
 }
 
 /// The data source's name for titles: `ifIndex 1 (eth0)`.

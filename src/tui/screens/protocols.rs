@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Row, Table, TableState};
 
 use crate::tui::app::App;
 use crate::tui::format;
-use crate::tui::screens::{header_style, number, selected_style};
+use crate::tui::screens::{header_style, number, selected_style, share_bar};
 
 /// Width of the share bar, in cells.
 const BAR: usize = 20;
@@ -23,13 +23,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let depth = p.descr.matches('.').count();
         let name = p.descr.rsplit('.').next().unwrap_or_default();
         let share = if total == 0 { 0.0 } else { p.octets as f64 / total as f64 };
-        let filled = (share * BAR as f64).round() as usize;
         Row::new(vec![
             format!("{}{name}", "  ".repeat(depth)),
             p.local_index.to_string(),
             number(p.pkts, exact),
             number(p.octets, exact),
-            format!("{}{} {:5.1}%", "█".repeat(filled), "·".repeat(BAR - filled.min(BAR)), share * 100.0),
+            share_bar(share, BAR),
         ])
     });
     let index = app.protocol_dist_control_index().map_or_else(|| "-".into(), |i| i.to_string());

@@ -6,10 +6,10 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::tui::app::{App, Event, Screen};
-use crate::tui::fixture;
 use crate::tui::oui::Vendors;
 use crate::tui::screens::render;
 use crate::tui::source::Groups;
+use crate::tui::{fixture, keys};
 
 fn draw(app: &App, width: u16, height: u16) -> TestBackend {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("a test terminal");
@@ -22,9 +22,8 @@ fn press(app: &mut App, code: KeyCode) {
 }
 
 fn screen(app: &mut App, screen: Screen) {
-    // Screens 1 to 9 by their digit, the tenth by 0.
-    let n = Screen::ALL.iter().position(|s| *s == screen).unwrap() as u8;
-    press(app, KeyCode::Char(if n == 9 { '0' } else { (b'1' + n) as char }));
+    // By its key: 1 to 9, then 0 and -.
+    press(app, KeyCode::Char(keys::screen_key(screen)));
     assert_eq!(app.screen, screen);
 }
 
@@ -158,4 +157,80 @@ fn protocols_are_a_tree_whose_link_layer_is_every_good_frame() {
     assert_eq!(ether2.pkts, 2600);
     let text = format!("{}", draw(&app, 80, 24));
     assert!(text.contains("100.0%"), "{text}");
+}
+
+#[test]
+fn applications_count_each_packet_once_and_narrow_to_one() {
+    let mut app = fixture::app(Groups::ALL);
+    screen(&mut app, Screen::Applications);
+    // Each packet once: the hosts' Out counters summed are protocolDist's count of it, and so
+    // are its conversations' counts.
+    let rows = app.application_rows();
+    let names: Vec<&str> = rows.iter().map(|r| r.descr.as_str()).collect();
+    assert_eq!(names, ["ether2.ip.tcp.www-http", "ether2.ip.udp.domain", "ether2.ip.tcp.domain"]);
+    for row in &rows {
+        let dist = app.protocol_rows().into_iter().find(|p| p.descr == row.descr).unwrap();
+        assert_eq!((row.pkts, row.octets), (dist.pkts, dist.octets), "{}", row.descr);
+        let pairs: Vec<_> =
+            app.application_pairs().into_iter().filter(|p| p.al_protocol_dir_local_index == row.local_index).collect();
+        assert_eq!(pairs.iter().map(|p| p.pkts).sum::<u64>(), row.pkts, "{}", row.descr);
+    }
+    let wide = draw(&app, 120, 40);
+    let text = format!("{wide}");
+    assert!(text.contains("alHostTable 1 · 3 applications"), "{text}");
+    insta::assert_snapshot!("Applications_120x40", wide);
+
+    // Enter keeps the selected application (domain over udp) alone below; `/` a host.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.applications.picked, Some(rows[1].local_index));
+    press(&mut app, KeyCode::Char('/'));
+    for c in "10.77.0.2".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        app.application_hosts().iter().all(|h| h.al_protocol_dir_local_index == rows[1].local_index
+            && h.nl_host_address.to_string().contains("10.77.0.2"))
+    );
+    assert!(app.application_pairs().iter().all(|p| p.al_protocol_dir_local_index == rows[1].local_index));
+    insta::assert_snapshot!("Applications_picked_filtered", draw(&app, 80, 24));
+    // Esc: every application again, then no filter.
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.applications.picked, None);
+    assert_eq!(app.ip.filter, "10.77.0.2");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.ip.filter.is_empty());
+}
+
+#[test]
+fn applications_say_when_the_layer_is_off_or_missing() {
+    let mut app = fixture::app(Groups::ALL);
+    screen(&mut app, Screen::Applications);
+    let mut snapshot = app.snapshot().unwrap().clone();
+    for row in &mut snapshot.tables.hl_host_control {
+        row.hl_host_control_al_max_desired_entries = 0;
+    }
+    snapshot.tables.al_host.clear();
+    snapshot.tables.al_matrix_sd.clear();
+    let reading = |snapshot: crate::rmon::Snapshot, groups: Groups| {
+        Event::Reading(Ok(crate::tui::source::Reading {
+            snapshot: std::sync::Arc::new(snapshot),
+            groups,
+            finished: true,
+            every_table: true,
+        }))
+    };
+    app.update(reading(snapshot.clone(), Groups::ALL));
+    let text = format!("{}", draw(&app, 80, 24));
+    assert!(text.contains("The application layer is off: hlHostControlAlMaxDesiredEntries.1 is 0"), "{text}");
+    // On, but nothing of an application counted yet.
+    snapshot.tables.hl_host_control[0].hl_host_control_al_max_desired_entries = -1;
+    app.update(reading(snapshot.clone(), Groups::ALL));
+    let text = format!("{}", draw(&app, 80, 24));
+    assert!(text.contains("alHostTable 1 has no application yet"), "{text}");
+    // An agent that keeps to the network layer.
+    app.update(reading(snapshot, Groups { al_host: false, al_matrix: false, ..Groups::ALL }));
+    let text = format!("{}", draw(&app, 80, 24));
+    assert!(text.contains("does not implement the RMON-MIB RMON2 alHost group"), "{text}");
 }

@@ -2,10 +2,11 @@
 //! (the project's own USM client, `snmp/usm/client.rs`): another rmonprobe, or a switch's
 //! mini-RMON with only some groups.
 //!
-//! Each reading walks the tables of the groups the agent has (captureBufferTable only when the
-//! Capture screen asks), then builds the same [`Snapshot`] an embedded probe gives. Which groups
-//! the agent has is asked once, with a GET of a column instance no row can have: an agent that
-//! implements the table answers noSuchInstance, one that does not, noSuchObject (RFC 3416).
+//! Each reading walks the tables of the groups the agent has (the big ones, hostTable,
+//! captureBufferTable, alHostTable and the like, only while a screen shows them), then builds
+//! the same [`Snapshot`] an embedded probe gives. Which groups the agent has is asked once, with
+//! a GET of a column instance no row can have: an agent that implements the table answers
+//! noSuchInstance, one that does not, noSuchObject (RFC 3416).
 
 use std::collections::BTreeMap;
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -255,6 +256,8 @@ impl<W: Walker> RemoteSource<W> {
             address_map: self.has(13, 4, 5),
             nl_host: self.has(14, 1, 12),
             nl_matrix: self.has(15, 1, 12),
+            al_host: self.has(16, 1, 2),
+            al_matrix: self.has(17, 1, 2),
         }
     }
 
@@ -319,6 +322,8 @@ impl<W: Walker> RemoteSource<W> {
             tables.nl_host = last.tables.nl_host.clone();
             tables.address_map = last.tables.address_map.clone();
             tables.nl_matrix_sd = last.tables.nl_matrix_sd.clone();
+            tables.al_host = last.tables.al_host.clone();
+            tables.al_matrix_sd = last.tables.al_matrix_sd.clone();
         }
         let mut reader = TableReader { walker: &mut self.walker, groups, wants, tables, error: None };
         RmonTables::visit(&mut reader);
@@ -468,8 +473,12 @@ impl<W: Walker> TableReader<'_, W> {
             (15, 6) => g.nl_matrix && w.ip_matrix && hc,
             (15, 4 | 5) => g.nl_matrix,
             (15, 8) => g.nl_matrix && hc,
-            // hostTimeTable and matrixDSTable (nlMatrixDSTable) hold what hostTable and
-            // matrixSDTable (nlMatrixSDTable) do.
+            (16, 1) => g.al_host && w.applications,
+            (16, 2) => g.al_host && w.applications && hc,
+            (17, 1) => g.al_matrix && w.applications,
+            (17, 5) => g.al_matrix && w.applications && hc,
+            // hostTimeTable and matrixDSTable (nlMatrixDSTable, alMatrixDSTable) hold what
+            // hostTable and matrixSDTable (nlMatrixSDTable, alMatrixSDTable) do.
             _ => false,
         }
     }

@@ -91,7 +91,7 @@ fn a_mini_rmon_switch_has_four_groups_and_says_so() {
     let reading = remote.read(Wants::ALL).expect("a reading");
     let g = reading.groups;
     assert!(g.statistics && g.history && g.alarm && g.event);
-    assert!(!g.hosts && !g.host_top_n && !g.matrix && !g.filter && !g.capture);
+    assert!(!g.hosts && !g.host_top_n && !g.matrix && !g.filter && !g.capture && !g.al_host && !g.al_matrix);
     let s = &reading.snapshot;
     assert_eq!(s.sys_up_time(), 123_456);
     assert_eq!(s.interfaces.len(), 24);
@@ -145,4 +145,42 @@ fn a_report_the_agent_refuses_is_said_and_undone() {
     let (oid, value) = &remote.walker.sets[0][0];
     assert_eq!(oid, &[1, 3, 6, 1, 2, 1, 16, 5, 1, 1, 10, 1]);
     assert_eq!(value, &Value::Integer(2));
+}
+
+#[test]
+fn the_application_layer_is_walked_for_the_applications_screen_only() {
+    let mut agent = switch();
+    // An agent with RMON2's application layer: www-http (local index 22) from 10.77.0.1 on
+    // hlHostControl 1, over ip (3), at timemark 0; and the same conversation to 10.77.0.3.
+    let host = [1, 0, 3, 4, 10, 77, 0, 1, 22];
+    agent.put(16, 1, 2, &host, Value::Gauge32(350));
+    agent.put(16, 1, 3, &host, Value::Gauge32(526));
+    agent.put(16, 1, 5, &host, Value::Gauge32(620_557));
+    let pair = [1, 0, 3, 4, 10, 77, 0, 1, 4, 10, 77, 0, 3, 22];
+    agent.put(17, 1, 2, &pair, Value::Gauge32(372));
+    let mut remote = RemoteSource::new("probe".into(), agent);
+    let (al_host, al_matrix) = (entry_oid(16, 1).to_vec(), entry_oid(17, 1).to_vec());
+    let first = remote.read(Wants::default()).expect("a reading");
+    assert!(first.groups.al_host && first.groups.al_matrix);
+    assert!(!remote.walker.walks.contains(&al_host) && !remote.walker.walks.contains(&al_matrix));
+    let shown = remote.read(Wants { applications: true, ..Wants::default() }).expect("a reading");
+    assert!(remote.walker.walks.contains(&al_host) && remote.walker.walks.contains(&al_matrix));
+    let tables = &shown.snapshot.tables;
+    let h = &tables.al_host[0];
+    assert_eq!(tables.al_host.len(), 1);
+    assert_eq!((h.hl_host_control_index, h.nl_protocol_dir_local_index, h.al_protocol_dir_local_index), (1, 3, 22));
+    assert_eq!(
+        (h.nl_host_address.to_string().as_str(), h.al_host_out_pkts, h.al_host_out_octets),
+        ("10.77.0.1", 526, 620_557)
+    );
+    let p = &tables.al_matrix_sd[0];
+    assert_eq!(
+        (p.source_address.to_string(), p.dest_address.to_string(), p.pkts),
+        ("10.77.0.1".into(), "10.77.0.3".into(), 372)
+    );
+    // Another screen: kept from the last walk, not walked.
+    remote.walker.walks.clear();
+    let kept = remote.read(Wants::default()).expect("a reading");
+    assert!(!remote.walker.walks.contains(&al_host));
+    assert_eq!(kept.snapshot.tables.al_host.len(), 1);
 }

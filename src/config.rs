@@ -12,6 +12,7 @@ use crate::mib::schema::TimeFilterWalk;
 use crate::rmon::hosts::MAX_HOST_TABLE_SIZE;
 use crate::rmon::probe::{DataSourceInfo, Limits, RowRequest};
 
+mod protocols;
 mod rows;
 pub use rows::{FileRow, RowSections};
 
@@ -506,5 +507,27 @@ mod tests {
         let e = Config::parse("[[alarm]]\nalarmIndex = 1\n[[alarm.objects]]\n").unwrap_err().to_string();
         assert!(e.contains("only usrHistoryControl rows have objects"), "{e}");
         assert!(Config::parse(&format!("{usr}{complete}")).unwrap().rows(&source()).is_ok());
+        // Protocols: an identifier that is neither octets nor a known name, a misspelt key, a
+        // parent that is not extensible, a table the probe cannot keep for the protocol.
+        let e = Config::parse("[[protocol]]\nprotocolDirID = \"ether2.ip.sctp.80\"\n").unwrap_err().to_string();
+        assert!(e.contains("ether2.ip.tcp.8443"), "{e}");
+        let e = Config::parse("[[protocol]]\nprotocolDirID = \"0.0.0.1.0.0\"\n").unwrap_err().to_string();
+        assert!(e.contains("four octets per layer"), "{e}");
+        let e = Config::parse("[[protocol]]\nprotocolDirID = \"ether2.ip.tcp.8443\"\nprotocolDirHost = 3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`protocolDirHost`") && e.contains("protocolDirHostConfig"), "{e}");
+        let c = Config::parse("[[protocol]]\nprotocolDirID = \"ether2.arp.5\"\n").unwrap();
+        let e = c.rows(&source()).map(|rows| {
+            crate::rmon::Probe::new(crate::rmon::Timestamp(0), source(), Limits::default(), &rows).map(|_| ())
+        });
+        assert!(matches!(&e, Ok(Err(e)) if e.to_string().contains("ether2.arp is not extensible")), "{e:?}");
+        let c = Config::parse(
+            "[[protocol]]\nprotocolDirID = \"ether2.ip.tcp.www-http\"\nprotocolDirAddressMapConfig = \"supportedOn\"\n",
+        )
+        .unwrap();
+        let rows = c.rows(&source()).unwrap();
+        let e = crate::rmon::Probe::new(crate::rmon::Timestamp(0), source(), Limits::default(), &rows).unwrap_err();
+        assert!(e.to_string().contains("cannot make it supportedOn"), "{e}");
     }
 }

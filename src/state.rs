@@ -193,12 +193,18 @@ impl ProbeState {
                 }
             }
         }
-        // Events, alarms and user histories watch no interface: always kept.
+        // Events, alarms, user histories and protocols watch no interface: always kept.
         rows.extend(
             self.rows
                 .iter()
                 .filter(|r| {
-                    matches!(r, RowRequest::Event { .. } | RowRequest::Alarm { .. } | RowRequest::UsrHistory { .. })
+                    matches!(
+                        r,
+                        RowRequest::Event { .. }
+                            | RowRequest::Alarm { .. }
+                            | RowRequest::UsrHistory { .. }
+                            | RowRequest::Protocol(_)
+                    )
                 })
                 .cloned(),
         );
@@ -289,6 +295,7 @@ fn describe(row: &RowRequest) -> String {
         RowRequest::Rmon2 { table, index, .. } => format!("{} {index}", table.name()),
         RowRequest::NlMatrixTopN { index, .. } => format!("nlMatrixTopNControl {index}"),
         RowRequest::UsrHistory { index, .. } => format!("usrHistoryControl {index}"),
+        RowRequest::Protocol(p) => format!("protocol {}", p.name()),
     }
 }
 

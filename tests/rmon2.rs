@@ -413,6 +413,72 @@ fn a_protocol_added_by_set_counts_its_port_from_then_on() {
     assert!(after > 0 && after < times.len() as u64, "the SET came mid-replay: {after} of {}", times.len());
     assert_eq!(counted(u64::from(local)), Some(after), "ether2.ip.tcp.8443 from the SET on");
     assert_eq!(counted(7), Some(2 * times.len() as u64), "ether2.ip.tcp all along");
+    // The application layer counts it too: 10.0.0.2 received, 10.0.0.1 sent, one conversation.
+    assert_eq!(al_counts(&report, u64::from(local)), (after, after, after), "alHost and alMatrix from the SET on");
+}
+
+/// What the application-layer tables counted under protocol `local`: alHostInPkts of 10.0.0.2,
+/// alHostOutPkts of 10.0.0.1, and alMatrixSDPkts of 10.0.0.1 -> 10.0.0.2.
+fn al_counts(report: &Value, local: u64) -> (u64, u64, u64) {
+    let host = |address: &str, column: &str| {
+        rows(report, "alHostTable")
+            .iter()
+            .find(|r| r["alProtocolDirLocalIndex"] == local && r["nlHostAddress"] == address)
+            .map_or(0, |r| r[column].as_u64().unwrap())
+    };
+    let pair = rows(report, "alMatrixSDTable")
+        .iter()
+        .find(|r| r["alProtocolDirLocalIndex"] == local && r["nlMatrixSDSourceAddress"] == "10.0.0.1")
+        .map_or(0, |r| r["alMatrixSDPkts"].as_u64().unwrap());
+    (host("10.0.0.2", "alHostInPkts"), host("10.0.0.1", "alHostOutPkts"), pair)
+}
+
+#[test]
+fn a_protocol_added_in_the_configuration_counts_from_the_start_and_a_built_in_one_can_change() {
+    let dir = Dir::new("rmon2-config-protocol");
+    let capture = dir.0.join("ports.pcap");
+    let times = write_port_capture(&capture, 3);
+    let config = dir.0.join("protocols.toml");
+    fs::write(
+        &config,
+        r#"
+[[protocol]]
+protocolDirID = "ether2.ip.tcp.8443"
+protocolDirDescr = "ether2.ip.tcp.https-alt"
+protocolDirOwner = "noc"
+
+# www-http's conversations off: alMatrix forgets them, alHost keeps counting.
+[[protocol]]
+protocolDirID = "0.0.0.1.0.0.8.0.0.0.0.6.0.0.0.80"
+protocolDirParameters = "0.0.0.0"
+protocolDirMatrixConfig = "supportedOff"
+"#,
+    )
+    .unwrap();
+    let json = dir.0.join("report.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_rmonprobe"))
+        .arg("replay")
+        .arg(&capture)
+        .arg("--config")
+        .arg(&config)
+        .arg("--json")
+        .arg(&json)
+        .output()
+        .expect("rmonprobe replay");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&fs::read(&json).unwrap()).unwrap();
+    let dir_row = |descr: &str| {
+        rows(&report, "protocolDirTable").iter().find(|r| r["protocolDirDescr"] == descr).cloned().unwrap()
+    };
+    let added = dir_row("ether2.ip.tcp.https-alt");
+    assert_eq!(added["protocolDirID"], "0.0.0.1.0.0.8.0.0.0.0.6.0.0.32.251");
+    assert_eq!((added["protocolDirLocalIndex"].as_u64(), &added["protocolDirOwner"]), (Some(64), &Value::from("noc")));
+    let n = times.len() as u64;
+    assert_eq!(al_counts(&report, 64), (n, n, n), "every frame to 8443, from the first");
+    let www = dir_row("ether2.ip.tcp.www-http");
+    assert_eq!(www["protocolDirMatrixConfig"], "supportedOff");
+    let local = www["protocolDirLocalIndex"].as_u64().unwrap();
+    assert_eq!(al_counts(&report, local), (n, n, 0), "port 80: hosts counted, conversations off");
 }
 
 /// A capture of frames 10.0.0.1 -> 10.0.0.2 at irregular times over about five minutes: bursts,

@@ -15,10 +15,12 @@
 
 use std::str::FromStr;
 
+use crate::config::protocols;
 use crate::mib::rmon2::usr_history::USR_HISTORY_OBJECT_TABLE;
 use crate::mib::schema::{Cell, ColumnInfo, Described, Syntax, Table, TableVisitor, bytes_text};
 use crate::mib::tc::{MacAddr, Octets, RowStatus};
 use crate::mib::{DataSource, EntryStatus, NetAddr, Oid, Timestamp, Value};
+use crate::rmon::protocol_dir::ProtocolRequest;
 use crate::rmon::{ControlTable, DataSourceInfo, Limits, Probe, RmonTables, RowRequest};
 
 /// One row of a file: its table, its index, and the columns the file gives, in file order.
@@ -35,10 +37,11 @@ pub struct FileRow {
 /// The key under which a usrHistoryControl row lists its objects.
 const OBJECTS: &str = "objects";
 
-/// The control rows of a file, table by table.
+/// The control rows of a file, table by table, and its protocols (`[[protocol]]`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RowSections {
     pub rows: Vec<FileRow>,
+    pub protocols: Vec<ProtocolRequest>,
 }
 
 /// The column's value where a configured row leaves it out, beyond the MIB's DEFVALs (which a
@@ -62,6 +65,7 @@ impl RowSections {
     /// Data sources and object identifiers are checked when the rows are made
     /// ([`RowSections::requests`]), with the row named.
     pub fn take_from(doc: &mut toml::Table) -> Result<RowSections, String> {
+        let protocols = protocols::take_from(doc)?;
         let mut rows = Vec::new();
         for table in ControlTable::ALL {
             let Some(section) = doc.remove(table.name()) else { continue };
@@ -75,13 +79,14 @@ impl RowSections {
                 rows.push(FileRow::read(table, keys)?);
             }
         }
-        Ok(RowSections { rows })
+        Ok(RowSections { rows, protocols })
     }
 
     /// The rows the sections ask for, in [`ControlTable::DEPENDENCY_ORDER`] (file order within
     /// a table).
     pub fn requests(&self) -> Result<Vec<RowRequest>, String> {
-        let mut requests = Vec::new();
+        // The protocols first: the rows after them count by the directory.
+        let mut requests: Vec<RowRequest> = self.protocols.iter().cloned().map(RowRequest::Protocol).collect();
         for table in ControlTable::DEPENDENCY_ORDER {
             for row in self.rows.iter().filter(|r| r.table == table) {
                 requests.push(row.request()?);
@@ -123,7 +128,14 @@ impl RowSections {
         let tables = probe.tables(start, &[]);
         let mut writer = Writer { tables: &tables, rows: Vec::new() };
         RmonTables::visit(&mut writer);
-        let mut sections = RowSections { rows: Vec::new() };
+        let protocols = rows
+            .iter()
+            .filter_map(|r| match r {
+                RowRequest::Protocol(p) => Some(p.clone()),
+                _ => None,
+            })
+            .collect();
+        let mut sections = RowSections { rows: Vec::new(), protocols };
         for table in ControlTable::DEPENDENCY_ORDER {
             sections.rows.extend(writer.rows.iter().filter(|r| r.table == table).cloned());
         }
@@ -132,6 +144,7 @@ impl RowSections {
 
     /// Adds the sections to a file being written, one array of tables per table.
     pub fn write_to(&self, doc: &mut toml::Table) {
+        protocols::write_to(&self.protocols, doc);
         for table in ControlTable::DEPENDENCY_ORDER {
             let items: Vec<toml::Value> =
                 self.rows.iter().filter(|r| r.table == table).map(|r| toml::Value::Table(r.keys())).collect();
@@ -292,7 +305,7 @@ fn settable(table: ControlTable) -> impl Iterator<Item = ColumnInfo> {
 }
 
 /// A file's value as the SMI value a SET would carry for `column`.
-fn smi_value(column: &ColumnInfo, value: &toml::Value) -> Result<Value, String> {
+pub(super) fn smi_value(column: &ColumnInfo, value: &toml::Value) -> Result<Value, String> {
     let name = column.name;
     let text = || value.as_str().ok_or_else(|| format!("{name} must be a string, not {value}"));
     Ok(match column.syntax {

@@ -69,7 +69,7 @@ use crate::rmon::shard::ShardCommand;
 use crate::rmon::topn::RateBase;
 use crate::rmon::usr_history::UsrHistoryControl;
 
-mod directory;
+pub(crate) mod directory;
 #[cfg(test)]
 mod tests;
 

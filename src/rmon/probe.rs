@@ -34,7 +34,7 @@ use crate::rmon::hosts::{self, HostControl, HostControlEntry, HostTimeEntry, MAX
 use crate::rmon::matrix::{self, MatrixControl, MatrixControlEntry};
 use crate::rmon::media_independent::{MediaIndependentControl, MediaIndependentEntry};
 use crate::rmon::nl_matrix_top_n::NlMatrixTopNControl;
-use crate::rmon::protocol_dir::Directory;
+use crate::rmon::protocol_dir::{Directory, ProtocolRequest};
 use crate::rmon::row::{self, ControlRow, rmon2};
 use crate::rmon::shard::{Group, Shard, ShardCommand};
 use crate::rmon::statistics::{EtherStatsCounters, EtherStatsEntry};
@@ -208,6 +208,9 @@ pub enum RowRequest {
         data_source: DataSource,
         owner: Owner,
     },
+    /// A protocol of the directory: one added under a protocol the directory has, or a
+    /// built-in one changed. Protocols come first: the rows that count by them follow.
+    Protocol(ProtocolRequest),
     /// A usrHistory row sampling `objects` (usrHistoryObjectVariable and SampleType, in
     /// usrHistoryObjectIndex order), its bucket 1 starting when it is granted.
     UsrHistory {
@@ -261,6 +264,7 @@ impl RowRequest {
     /// probe adds the data source and the host table.
     pub fn check(&self) -> Result<(), RowError> {
         let (table, index) = match self {
+            RowRequest::Protocol(_) => return Ok(()),
             RowRequest::EtherStats { index, .. } => ("etherStats", *index),
             RowRequest::History { index, .. } => ("historyControl", *index),
             RowRequest::Hosts { index, .. } => ("hostControl", *index),
@@ -349,7 +353,8 @@ impl RowRequest {
             | RowRequest::BufferControl { .. }
             | RowRequest::Alarm { .. }
             | RowRequest::Event { .. }
-            | RowRequest::UsrHistory { .. } => None,
+            | RowRequest::UsrHistory { .. }
+            | RowRequest::Protocol(_) => None,
         }
     }
 
@@ -383,6 +388,8 @@ pub enum RowError {
     LongDescription { index: u16, len: usize },
     #[error("{table} {index}: {problem}")]
     BadRow { table: &'static str, index: u16, problem: String },
+    #[error("protocol {name}: {problem}")]
+    BadProtocol { name: String, problem: String },
 }
 
 /// etherStats control columns.
@@ -570,6 +577,10 @@ impl Probe {
         row.check()?;
         let valid = EntryStatus::Valid;
         match row {
+            RowRequest::Protocol(request) => {
+                crate::rmon::edit::directory::configure(self, request)
+                    .map_err(|problem| RowError::BadProtocol { name: request.name(), problem })?;
+            }
             RowRequest::Rmon2 { table, index, data_source, owner, nl_max_desired, al_max_desired } => {
                 self.check_source(table.name(), *index, *data_source)?;
                 let start = self.start;
@@ -887,7 +898,9 @@ impl Probe {
     /// `--state` file keeps. Rows under creation are left out; a hostTopN report in progress
     /// becomes a report of the same duration from the next start (see `row.rs`).
     pub fn persistent_rows(&self) -> Vec<RowRequest> {
-        row::requests(&self.ether_stats)
+        let protocols = self.directory.requests().into_iter().map(RowRequest::Protocol);
+        protocols
+            .chain(row::requests(&self.ether_stats))
             .chain(row::requests(&self.history))
             .chain(row::requests(&self.hosts))
             .chain(row::requests(&self.matrix))

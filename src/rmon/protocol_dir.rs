@@ -46,6 +46,42 @@ pub struct Directory {
     pub last_change: Timestamp,
 }
 
+/// A protocolDirTable row as a configuration (`[[protocol]]`) or the `--state` file asks for it:
+/// a protocol to add, active from the start, under one the directory has; or, for one it has
+/// (a built-in), the columns to change. Columns left None keep what the directory gives.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProtocolRequest {
+    pub id: Vec<u8>,
+    pub parameters: Vec<u8>,
+    pub descr: Option<String>,
+    pub address_map_config: Option<ProtocolConfig>,
+    pub host_config: Option<ProtocolConfig>,
+    pub matrix_config: Option<ProtocolConfig>,
+    pub owner: Option<Owner>,
+}
+
+impl ProtocolRequest {
+    /// The protocol's name for messages: its descr if given, else its layers.
+    pub fn name(&self) -> String {
+        match (&self.descr, layers_of(&self.id)) {
+            (Some(descr), _) => descr.clone(),
+            (None, Some(layers)) => layers.iter().map(u32::to_string).collect::<Vec<_>>().join("."),
+            (None, None) => "protocol".into(),
+        }
+    }
+}
+
+/// Whether the application-layer tables count a protocol added at `layers`: one above the
+/// network layer (a transport, or a port of one) under ether2.ip or ether2.ipv6.
+pub fn above_ip(layers: &[u32]) -> bool {
+    matches!(layers, [LINK_ETHER2, 0x0800 | 0x86dd, _, ..])
+}
+
+/// `now`, where it differs from what the built-in directory has (`then`).
+fn changed<T: PartialEq>(now: T, then: Option<T>) -> Option<T> {
+    (then.as_ref() != Some(&now)).then_some(now)
+}
+
 /// The identifier of a protocol stack given one number per layer: four octets each.
 pub fn protocol_id(layers: &[u32]) -> Vec<u8> {
     layers.iter().flat_map(|l| l.to_be_bytes()).collect()
@@ -158,6 +194,39 @@ impl Directory {
             }
         }
         d
+    }
+
+    /// The identifier of the protocol named `descr` (its protocolDirDescr), if the directory
+    /// has it.
+    pub fn id_of(&self, descr: &str) -> Option<&ProtocolKey> {
+        self.rows.iter().find(|(_, r)| r.descr == descr).map(|(k, _)| k)
+    }
+
+    /// What makes this directory from the built-in one, as rows a configuration would give:
+    /// every protocol a manager added, and every built-in one whose descr, configs or owner
+    /// changed. (A built-in protocol a manager removed is not among them: it comes back.)
+    pub fn requests(&self) -> Vec<ProtocolRequest> {
+        let built_in = Directory::built_in();
+        let mut rows: Vec<_> = self.rows.iter().filter(|(_, r)| r.status == RowStatus::Active).collect();
+        // Added protocols in the order they were added, so their local indexes come back.
+        rows.sort_by_key(|(_, r)| r.local_index);
+        rows.into_iter()
+            .filter_map(|((id, parameters), r)| {
+                let was = built_in.get(&(id.clone(), parameters.clone()));
+                let request = ProtocolRequest {
+                    id: id.clone(),
+                    parameters: parameters.clone(),
+                    descr: changed(&r.descr, was.map(|w| &w.descr)).cloned(),
+                    address_map_config: changed(r.address_map_config, was.map(|w| w.address_map_config)),
+                    host_config: changed(r.host_config, was.map(|w| w.host_config)),
+                    matrix_config: changed(r.matrix_config, was.map(|w| w.matrix_config)),
+                    owner: changed(&r.owner, was.map(|w| &w.owner)).cloned(),
+                };
+                let unchanged =
+                    ProtocolRequest { id: id.clone(), parameters: parameters.clone(), ..Default::default() };
+                (was.is_none() || request != unchanged).then_some(request)
+            })
+            .collect()
     }
 
     /// Adds a protocol with the next local index; it keeps `row`'s other columns.

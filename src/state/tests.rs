@@ -1,8 +1,10 @@
 use super::*;
 use crate::config::Config;
+use crate::mib::rmon2::protocol_dir::ProtocolConfig;
+use crate::mib::tc::RowStatus;
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 use crate::rmon::topn::RateBase;
-use crate::rmon::{ControlTable, ControlValue, Limits, RowEdit, SampleType, Timestamp};
+use crate::rmon::{ControlTable, ControlValue, DirectoryEdit, Limits, ProbeEdit, RowEdit, SampleType, Timestamp};
 
 /// A fresh directory under the system's temporary directory, removed when dropped.
 struct TempDir(PathBuf);
@@ -322,10 +324,29 @@ fn rmon2_rows_made_by_set_are_kept() {
         set(ControlTable::NlMatrixTopNControl, 4, 4, ControlValue::Integer(60)),
     ];
     probe.apply_edits(Timestamp(0), &pdu).unwrap();
+    // The directory: ether2.ip.tcp.8443 added by createAndGo, www-http's conversations off.
+    let instance = |layers: &[u32]| {
+        let id = crate::rmon::protocol_dir::protocol_id(layers);
+        let mut i = vec![id.len() as u32];
+        i.extend(id.iter().map(|&b| u32::from(b)));
+        i.push(layers.len() as u32);
+        i.extend(std::iter::repeat_n(0, layers.len()));
+        i
+    };
+    let dir_edit = |layers: &[u32], column, value| {
+        ProbeEdit::Directory(DirectoryEdit { instance: instance(layers), column, value: ControlValue::Integer(value) })
+    };
+    let directory = [dir_edit(&[1, 0x0800, 6, 8443], 10, 4), dir_edit(&[1, 0x0800, 6, 80], 8, 2)];
+    probe.apply_probe_edits(Timestamp(0), &directory).unwrap();
     save(&path, &ProbeState::of(&probe)).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("[[hlHostControl]]") && text.contains("hlHostControlNlMaxDesiredEntries = 500"), "{text}");
     assert!(text.contains("nlMatrixTopNControlRateBase = \"nlMatrixTopNOctets\""), "{text}");
+    assert!(
+        text.contains("[[protocol]]") && text.contains("protocolDirID = \"0.0.0.1.0.0.8.0.0.0.0.6.0.0.32.251\""),
+        "{text}"
+    );
+    assert!(text.contains("protocolDirMatrixConfig = \"supportedOff\""), "{text}");
 
     let loaded = load(&path).unwrap().unwrap();
     let (rows, warnings) = startup_rows(defaults, Some(&loaded), &sources);
@@ -338,6 +359,11 @@ fn rmon2_rows_made_by_set_are_kept() {
         t.hl_host_control.iter().map(|h| (h.hl_host_control_index, h.hl_host_control_nl_max_desired_entries)).collect();
     assert_eq!(hosts, vec![(1, -1), (2, 500)]);
     assert_eq!(t.nl_matrix_top_n_control[0].nl_matrix_top_n_control_time_remaining, 60);
+    let protocol = |descr: &str| t.protocol_dir.iter().find(|r| r.protocol_dir_descr == descr).cloned();
+    let added = protocol("ether2.ip.tcp.8443").expect("the added protocol is back");
+    assert_eq!((added.protocol_dir_local_index, added.protocol_dir_status), (64, RowStatus::Active));
+    let www = protocol("ether2.ip.tcp.www-http").unwrap();
+    assert_eq!(www.protocol_dir_matrix_config, ProtocolConfig::SupportedOff);
 }
 
 /// The SNMPv3 engine's boots are kept with the rows, and a file written before any SET holds

@@ -12,7 +12,7 @@ use crate::mib::tc::{Owner, RowStatus};
 use crate::mib::time::Timestamp;
 use crate::rmon::edit::{DirectoryEdit, EditError, RejectedEdit, refused, reject, smi_value};
 use crate::rmon::probe::Probe;
-use crate::rmon::protocol_dir::{ProtocolDirRow, ProtocolKey, layers_of};
+use crate::rmon::protocol_dir::{ProtocolDirRow, ProtocolKey, ProtocolRequest, above_ip, layers_of};
 
 /// The (protocolDirID, protocolDirParameters) an instance names, if it is one.
 fn key_of(instance: &[u32]) -> Option<ProtocolKey> {
@@ -74,16 +74,7 @@ pub(super) fn apply(probe: &mut Probe, edits: &[(usize, &DirectoryEdit)], now: T
                 }
                 Some(status @ (RowStatus::CreateAndGo | RowStatus::CreateAndWait)) => {
                     check_new(probe, &key).map_err(|reason| reject(at, EditError::InconsistentValue, reason))?;
-                    let row = ProtocolDirRow {
-                        local_index: 0,
-                        descr: default_descr(probe, &key),
-                        type_bits: protocol_type::EXTENSIBLE,
-                        address_map_config: ProtocolConfig::NotSupported,
-                        host_config: ProtocolConfig::NotSupported,
-                        matrix_config: ProtocolConfig::NotSupported,
-                        owner: Owner::default(),
-                        status: RowStatus::NotInService,
-                    };
+                    let row = new_row(probe, &key, RowStatus::NotInService);
                     probe.directory.insert(key.0.clone(), key.1.clone(), row);
                     if status == RowStatus::CreateAndGo {
                         go.push((at, key));
@@ -123,11 +114,9 @@ pub(super) fn apply(probe: &mut Probe, edits: &[(usize, &DirectoryEdit)], now: T
                             7 => &mut row.host_config,
                             _ => &mut row.matrix_config,
                         };
-                        if (*config == ProtocolConfig::NotSupported) != (wanted == ProtocolConfig::NotSupported) {
-                            let reason = format!("{name}: the probe does not support this for the protocol");
-                            return Err(reject(at, EditError::InconsistentValue, reason));
-                        }
-                        *config = wanted;
+                        set_config(config, wanted).map_err(|e| {
+                            reject(at, EditError::InconsistentValue, format!("{name}: {e} for the protocol"))
+                        })?;
                     }
                     (9, Value::OctetString(text)) => row.owner = Owner(String::from_utf8_lossy(text).into_owned()),
                     _ => return Err(reject(at, EditError::NotWritable, format!("{name} is not writable"))),
@@ -140,6 +129,64 @@ pub(super) fn apply(probe: &mut Probe, edits: &[(usize, &DirectoryEdit)], now: T
         if let Some(row) = probe.directory.get_mut(&key) {
             row.status = RowStatus::Active;
         }
+    }
+    Ok(())
+}
+
+/// A protocol a manager (or a configuration) adds at `key`, with `status`: extensible, its
+/// name made from its parent's, and counted where the probe can count it: above ip or ipv6 (a
+/// transport, an application port) the application-layer tables count it (host and matrix
+/// supportedOn, as for the built-in applications); elsewhere only protocolDist does.
+fn new_row(probe: &Probe, key: &ProtocolKey, status: RowStatus) -> ProtocolDirRow {
+    let al = layers_of(&key.0).is_some_and(|layers| above_ip(&layers));
+    let config = if al { ProtocolConfig::SupportedOn } else { ProtocolConfig::NotSupported };
+    ProtocolDirRow {
+        local_index: 0,
+        descr: default_descr(probe, key),
+        type_bits: protocol_type::EXTENSIBLE,
+        address_map_config: ProtocolConfig::NotSupported,
+        host_config: config,
+        matrix_config: config,
+        owner: Owner::default(),
+        status,
+    }
+}
+
+/// Sets a config column to `wanted` if the probe supports it for the protocol: a manager may
+/// turn a supported table on or off, never make an unsupported one supported or the reverse.
+fn set_config(config: &mut ProtocolConfig, wanted: ProtocolConfig) -> Result<(), String> {
+    if (*config == ProtocolConfig::NotSupported) != (wanted == ProtocolConfig::NotSupported) {
+        return Err(format!("the probe cannot make it {}", wanted.name()));
+    }
+    *config = wanted;
+    Ok(())
+}
+
+/// Applies a protocol a configuration or the state file asks for, at the probe's start: adds
+/// it, active, under one the directory has (as createAndGo would), or changes the columns of
+/// one it has.
+pub(crate) fn configure(probe: &mut Probe, request: &ProtocolRequest) -> Result<(), String> {
+    let key = (request.id.clone(), request.parameters.clone());
+    if probe.directory.get(&key).is_none() {
+        check_new(probe, &key)?;
+        let row = new_row(probe, &key, RowStatus::Active);
+        probe.directory.insert(key.0.clone(), key.1.clone(), row);
+    }
+    let Some(row) = probe.directory.get_mut(&key) else { return Err("not in the directory".into()) };
+    if let Some(descr) = &request.descr {
+        row.descr = descr.clone();
+    }
+    for (config, wanted, name) in [
+        (&mut row.address_map_config, request.address_map_config, "protocolDirAddressMapConfig"),
+        (&mut row.host_config, request.host_config, "protocolDirHostConfig"),
+        (&mut row.matrix_config, request.matrix_config, "protocolDirMatrixConfig"),
+    ] {
+        if let Some(wanted) = wanted {
+            set_config(config, wanted).map_err(|e| format!("{name}: {e}"))?;
+        }
+    }
+    if let Some(owner) = &request.owner {
+        row.owner = owner.clone();
     }
     Ok(())
 }

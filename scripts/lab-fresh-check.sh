@@ -33,9 +33,20 @@ python3 scripts/expected_from_tshark.py "$cap" >"$expected"
 expected2=$dir/fresh.rmon2.expected.json
 python3 scripts/expected_rmon2_from_tshark.py "$cap" >"$expected2"
 
-# The replay under test, against tshark's figures for the same fresh file.
+# The replay under test, against tshark's figures for the same fresh file, with a user history
+# of etherStatsPkts.1 over 30 s beside the default rows.
+config=$dir/fresh.toml
+cat >"$config" <<'TOML'
+[[usrHistoryControl]]
+usrHistoryControlIndex = 1
+usrHistoryControlInterval = 30
+
+[[usrHistoryControl.objects]]
+usrHistoryObjectVariable = "1.3.6.1.2.1.16.1.1.1.5.1"
+usrHistoryObjectSampleType = "deltaValue"
+TOML
 cargo build --release --locked --quiet
-target/release/rmonprobe replay "$cap" --json "$out"
+target/release/rmonprobe replay "$cap" --config "$config" --json "$out"
 echo "capture:  $cap ($(capinfos -c -M "$cap" | awk -F': *' '/Number of packets/ { print $2 }') frames)"
 echo "expected: $expected"
 echo "report:   $out"
@@ -43,6 +54,23 @@ python3 scripts/compare_report.py "$expected" "$out"
 python3 scripts/compare_report.py "$expected2" "$out"
 buckets=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["etherHistoryTable"]))' "$expected")
 echo "complete 30-second buckets compared: $buckets"
+# The user history equals tshark's etherHistoryPkts of the 30-second row, bucket for bucket; and
+# the applications the lab runs were all seen (HTTP on 80 and 8080, DNS over udp and tcp).
+python3 - "$expected" "$out" <<'PY'
+import json, sys
+exp, rep = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+want = [r["etherHistoryPkts"] for r in exp["etherHistoryTable"] if r["etherHistoryIndex"] == 1]
+got = [r["usrHistoryAbsValue"] for r in rep["usrHistoryTable"] if r["usrHistoryObjectIndex"] == 1]
+if got != want:
+    sys.exit(f"lab-fresh-check: usrHistory of etherStatsPkts.1 {got} != tshark's etherHistoryPkts {want}")
+print(f"usrHistory buckets equal to tshark's etherHistoryPkts: {len(got)}")
+names = {r["protocolDirLocalIndex"]: r["protocolDirDescr"] for r in rep["protocolDirTable"]}
+seen = {names.get(r["alProtocolDirLocalIndex"]) for r in rep["alHostTable"]}
+for app in ["ether2.ip.tcp.www-http", "ether2.ip.tcp.http-alt", "ether2.ip.udp.domain", "ether2.ip.tcp.domain"]:
+    if app not in seen:
+        sys.exit(f"lab-fresh-check: no alHost row for {app}; the lab's traffic should carry it")
+print(f"applications in alHostTable: {len([s for s in seen if s and s.count('.') >= 3])}")
+PY
 if [ "$seconds" -ge 95 ] && [ "$buckets" -lt 3 ]; then
   echo "lab-fresh-check: expected at least 3 complete buckets from $seconds seconds of traffic" >&2
   exit 1
@@ -63,7 +91,8 @@ for _try in 1 2 3 4 5; do
   port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   agent=127.0.0.1:$port
   rm -f "$served"
-  target/release/rmonprobe replay "$cap" --snmp "$agent" --serve --json "$served" 2>"$dir/fresh.served.stderr" &
+  target/release/rmonprobe replay "$cap" --config "$config" --snmp "$agent" --serve --json "$served" \
+    2>"$dir/fresh.served.stderr" &
   server=$!
   # Ready once the replay is over (the report written) and the agent answers.
   for _wait in $(seq 1 600); do
@@ -90,10 +119,10 @@ walk=$dir/fresh.walk
 : >"$walk"
 # etherStatsTable, hostTable, matrixSDTable, matrixDSTable, etherHistoryTable; RMON2's
 # protocolDistStatsTable, addressMapTable, nlHostTable, nlMatrixSDTable, nlMatrixDSTable,
-# alHostTable, alMatrixSDTable, alMatrixDSTable.
+# alHostTable, alMatrixSDTable, alMatrixDSTable; usrHistoryTable.
 for table in 1.3.6.1.2.1.16.1.1 1.3.6.1.2.1.16.4.2 1.3.6.1.2.1.16.6.2 1.3.6.1.2.1.16.6.3 1.3.6.1.2.1.16.2.2 \
   1.3.6.1.2.1.16.12.2 1.3.6.1.2.1.16.13.5 1.3.6.1.2.1.16.14.2 1.3.6.1.2.1.16.15.2 1.3.6.1.2.1.16.15.3 \
-  1.3.6.1.2.1.16.16.1 1.3.6.1.2.1.16.17.1 1.3.6.1.2.1.16.17.2; do
+  1.3.6.1.2.1.16.16.1 1.3.6.1.2.1.16.17.1 1.3.6.1.2.1.16.17.2 1.3.6.1.2.1.16.18.3; do
   out=$(snmpbulkwalk -v2c -c public -Cr50 -On -OQ -Oe -Ot -Ox "$agent" "$table" 2>"$dir/fresh.walk.stderr") || {
     echo "lab-fresh-check: snmpbulkwalk of $table failed:" >&2
     cat "$dir/fresh.walk.stderr" >&2
@@ -113,11 +142,20 @@ python3 - "$expected" "$snmp_expected" <<'PY'
 import json, sys
 exp = json.load(open(sys.argv[1]))
 exp["matrixDSTable"] = [{k.replace("matrixSD", "matrixDS"): v for k, v in row.items()} for row in exp["matrixSDTable"]]
+# The user history of etherStatsPkts.1: tshark's etherHistoryPkts of the 30-second row, each
+# bucket's start and end, positive.
+exp["usrHistoryTable"] = [
+    {"usrHistoryControlIndex": 1, "usrHistorySampleIndex": h["etherHistorySampleIndex"], "usrHistoryObjectIndex": 1,
+     "usrHistoryIntervalStart": h["etherHistoryIntervalStart"], "usrHistoryIntervalEnd": h["etherHistoryIntervalStart"] + 3000,
+     "usrHistoryAbsValue": h["etherHistoryPkts"], "usrHistoryValStatus": "valuePositive"}
+    for h in exp["etherHistoryTable"] if h["etherHistoryIndex"] == 1
+]
 json.dump(exp, open(sys.argv[2], "w"), indent=1)
 PY
 echo "walk:     $walk"
 python3 scripts/snmp_compare.py "$inventory" "$snmp_expected" "$walk" \
   etherStatsTable hostTable matrixSDTable matrixDSTable etherHistoryTable
+python3 scripts/snmp_compare.py "$inventory" "$snmp_expected" "$walk" usrHistoryTable
 python3 scripts/snmp_compare.py "$inventory" "$expected2" "$walk" \
   protocolDistStatsTable addressMapTable nlHostTable nlMatrixSDTable nlMatrixDSTable \
   alHostTable alMatrixSDTable alMatrixDSTable

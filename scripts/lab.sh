@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Namespace lab: records real Ethernet traffic the way a probe on a SPAN port sees it.
 #
-#   scripts/lab.sh record      OUT.pcapng SECONDS   untagged traffic (ping, ARP, HTTP, DNS, iperf3)
+#   scripts/lab.sh record      OUT.pcapng SECONDS   untagged traffic (ping, ARP, HTTP on 80 and 8080, DNS, iperf3)
 #   scripts/lab.sh record-vlan OUT.pcapng SECONDS   the same hosts, traffic mostly tagged: 802.1Q,
 #                                                   QinQ (802.1ad + 802.1Q) and 0x9100 tags
 #   scripts/lab.sh live   OUTDIR SECONDS            the same untagged traffic, recorded by tcpdump
@@ -303,8 +303,10 @@ start_services() {
   done
   echo '<html><body>rmonprobe lab</body></html>' >"$WORK/www/index.html"
 
-  # h1: HTTP. busybox httpd in the foreground so that its PID is ours to stop.
+  # h1: HTTP on 80 (www-http) and on 8080 (http-alt), so the application layer sees both.
+  # busybox httpd in the foreground so that its PID is ours to stop.
   spawn h1 busybox httpd -f -p 80 -h "$WORK/www" 2>"$WORK/httpd.log"
+  spawn h1 busybox httpd -f -p 8080 -h "$WORK/www" 2>"$WORK/httpd-8080.log"
 
   # h2: DNS. No upstream (--no-resolv), no /etc/hosts, only the static records below; names
   # under lab.test that have no record get NXDOMAIN (--local).
@@ -322,6 +324,7 @@ start_services() {
   spawn h3 iperf3 -s >"$WORK/iperf3.log" 2>&1
 
   wait_until "HTTP server" in_ns h4 curl -sf -o /dev/null "http://$NET4.1/index.html"
+  wait_until "HTTP server on 8080" in_ns h4 curl -sf -o /dev/null "http://$NET4.1:8080/index.html"
   wait_until "DNS server" in_ns h4 dig +short +time=1 +tries=1 "@$NET4.2" www.lab.test
   wait_until "iperf3 server" in_ns h3 sh -c 'ss -ltn | grep -q ":5201 "'
 }
@@ -426,6 +429,10 @@ traffic_round() {
 
   read -r client server <<<"${HTTP_PATHS[r % ${#HTTP_PATHS[@]}]}"
   try in_ns "$client" curl -s -m 5 -o /dev/null "http://$server/${files[r % ${#files[@]}]}"
+  # Every other round a second request goes to port 8080 (http-alt).
+  if [ $((r % 2)) = 1 ]; then
+    try in_ns "$client" curl -s -m 5 -o /dev/null "http://$server:8080/${files[(r + 1) % ${#files[@]}]}"
+  fi
 
   # Broadcast: ARP requests to ff:ff:ff:ff:ff:ff (arping sends one per second), and an echo
   # request to the subnet's broadcast address (hosts ignore it: icmp_echo_ignore_broadcasts).

@@ -28,6 +28,7 @@ ENUMS = {
     "hostTopNOutErrors": 5, "hostTopNOutBroadcastPkts": 6, "hostTopNOutMulticastPkts": 7,
     "active": 1, "notInService": 2, "notReady": 3, "halfduplex": 1, "fullduplex": 2,
     "notSupported": 1, "supportedOff": 2, "supportedOn": 3,
+    "valueNotAvailable": 1, "valuePositive": 2, "valueNegative": 3,
 }
 R2 = "1.3.6.1.2.1.16"
 NL_HOST_INDEX = [("hlHostControlIndex", "i"), ("nlHostTimeMark", "tm"), ("protocolDirLocalIndex", "i"),
@@ -109,6 +110,8 @@ TABLES = {
     "alHostHighCapacityTable": (f"{R2}.16.2.1", AL_HOST_INDEX),
     "alMatrixSDTable": (f"{R2}.17.1.1", AL_SD_INDEX),
     "alMatrixDSTable": (f"{R2}.17.2.1", AL_DS_INDEX),
+    "usrHistoryTable": (f"{R2}.18.3.1", [("usrHistoryControlIndex", "i"), ("usrHistorySampleIndex", "i"),
+                                          ("usrHistoryObjectIndex", "i")]),
     "alMatrixSDHighCapacityTable": (f"{R2}.17.5.1", AL_SD_INDEX),
     "alMatrixDSHighCapacityTable": (f"{R2}.17.6.1", AL_DS_INDEX),
 }

@@ -3,7 +3,9 @@
 tshark alone.
 
     expected_rmon2_from_tshark.py CAPTURE [--fcs-present] [--port tcp:8443=12]
-                                  [--top-n SECONDS [--top-n-size N]] > EXPECTED.json
+                                  [--top-n SECONDS [--top-n-size N]]
+                                  [--al-top-n SECONDS [--al-top-n-size N] [--al-top-n-base BASE ...]]
+                                  > EXPECTED.json
 
 The test oracle for rmonprobe's RMON2 tables: it never runs rmonprobe and shares no code with
 it. tshark decodes each frame (Ethernet addresses and length, its protocol stack, the outermost
@@ -42,6 +44,15 @@ hlMatrixControl 1, protocolDistControl 1 on ifIndex.1).
                as the index orders addresses), at most N (default 150), each with the reverse
                pair's packets and octets. Time never goes back (a frame stamped earlier counts at
                the latest time seen).
+  alMatrixTopN with --al-top-n D: the same reports of alMatrix's entries (a pair under one
+               transport or application), one alMatrixTopNControl row per --al-top-n-base, numbered
+               from 1 (default: one row, alMatrixTopNTerminalsOctets), each ranking by the
+               packets or octets its base names (ties by the entry's index order), at most
+               --al-top-n-size (default 150), each with the reverse pair's figures under the same
+               protocol. A "Terminals" base ranks only the protocols with no child protocol in the
+               directory: the applications, and a transport with no application under it (icmp,
+               icmpv6); ip.tcp, ip.udp, ipv6.tcp and ipv6.udp, whose applications are counted,
+               are not. An "All" base ranks every entry.
 """
 
 import argparse
@@ -158,6 +169,10 @@ def main():
     ap.add_argument("--port", action="append", default=[], help="tcp:PORT=LOCAL or udp:PORT=LOCAL, under IPv4")
     ap.add_argument("--top-n", type=int, default=0, help="nlMatrixTopN reports of this many seconds")
     ap.add_argument("--top-n-size", type=int, default=150)
+    ap.add_argument("--al-top-n", type=int, default=0, help="alMatrixTopN reports of this many seconds")
+    ap.add_argument("--al-top-n-size", type=int, default=150)
+    ap.add_argument("--al-top-n-base", action="append", default=[],
+                    help="alMatrixTopNControlRateBase of row 1, 2, ... (alMatrixTopNTerminalsOctets, ...)")
     args = ap.parse_args()
     ports = {(net, kind, port): local for (net, kind, port), local in APP_LOCAL.items()}
     for spec in args.port:
@@ -168,6 +183,7 @@ def main():
     fcslens = [iface.fcslen for iface in pcapio.read_capture(args.capture)[0]]
     dist, hosts, pairs, amap, al_hosts, al_pairs = {}, {}, {}, {}, {}, {}
     timed = []  # (ns, pair key, wire) of every counted IP frame, for the reports
+    al_timed = []  # (ns, (network, source, destination, protocol), wire) of every alMatrix count
     first = latest = None
     for line in run_tshark(args.capture, args.fcs_present):
         row = dict(zip(FIELDS, line.split("\t")))
@@ -232,6 +248,7 @@ def main():
             p = al_pairs.setdefault((local, src, dst, al), [0, 0])
             p[0] += 1
             p[1] += wire
+            al_timed.append((latest, (local, src, dst, al), wire))
 
     def order(key):
         local, *addresses = key
@@ -308,6 +325,36 @@ def main():
                                "nlMatrixTopNReversePktRate": back[0], "nlMatrixTopNOctetRate": g[1],
                                "nlMatrixTopNReverseOctetRate": back[1]})
         result["nlMatrixTopNTable"] = report
+    if args.al_top_n > 0 and first is not None:
+        # Terminals: the protocols above the network layer with no child in the directory.
+        parents = {(net, kind) for (net, kind, _port) in ports}
+        transports = [(net, kind) for net, kinds in (("ip", ("icmp", "tcp", "udp")), ("ipv6", ("icmpv6", "tcp", "udp")))
+                      for kind in kinds]
+        terminals = set(ports.values()) | {LOCAL[f"ether2.{net}.{kind}"] for net, kind in transports
+                                           if (net, kind) not in parents}
+        length = args.al_top_n * 10**9
+        ended = (latest - first) // length
+        grew = {}
+        if ended > 0:
+            start, end = first + (ended - 1) * length, first + ended * length
+            for ns, key, wire in al_timed:
+                if start <= ns < end:
+                    g = grew.setdefault(key, [0, 0])
+                    g[0] += 1
+                    g[1] += wire
+        report = []
+        for control, base in enumerate(args.al_top_n_base or ["alMatrixTopNTerminalsOctets"], 1):
+            by = 1 if "Octets" in base else 0
+            entries = [kv for kv in grew.items() if "Terminals" not in base or kv[0][3] in terminals]
+            ranked = sorted(entries, key=lambda kv: (-kv[1][by], al_order(kv[0])))[: args.al_top_n_size]
+            for i, ((local, src, dst, al), g) in enumerate(ranked, 1):
+                back = grew.get((local, dst, src, al), [0, 0])
+                report.append({"alMatrixTopNControlIndex": control, "alMatrixTopNIndex": i,
+                               "alMatrixTopNProtocolDirLocalIndex": local, "alMatrixTopNSourceAddress": src,
+                               "alMatrixTopNDestAddress": dst, "alMatrixTopNAppProtocolDirLocalIndex": al,
+                               "alMatrixTopNPktRate": g[0], "alMatrixTopNReversePktRate": back[0],
+                               "alMatrixTopNOctetRate": g[1], "alMatrixTopNReverseOctetRate": back[1]})
+        result["alMatrixTopNTable"] = report
     print(json.dumps(result, indent=1))
 
 

@@ -29,6 +29,12 @@ ENUMS = {
     "active": 1, "notInService": 2, "notReady": 3, "halfduplex": 1, "fullduplex": 2,
     "notSupported": 1, "supportedOff": 2, "supportedOn": 3,
     "valueNotAvailable": 1, "valuePositive": 2, "valueNegative": 3,
+    "nlMatrixTopNPkts": 1, "nlMatrixTopNOctets": 2, "nlMatrixTopNHighCapacityPkts": 3,
+    "nlMatrixTopNHighCapacityOctets": 4,
+    "alMatrixTopNTerminalsPkts": 1, "alMatrixTopNTerminalsOctets": 2, "alMatrixTopNAllPkts": 3,
+    "alMatrixTopNAllOctets": 4, "alMatrixTopNTerminalsHighCapacityPkts": 5,
+    "alMatrixTopNTerminalsHighCapacityOctets": 6, "alMatrixTopNAllHighCapacityPkts": 7,
+    "alMatrixTopNAllHighCapacityOctets": 8,
 }
 R2 = "1.3.6.1.2.1.16"
 NL_HOST_INDEX = [("hlHostControlIndex", "i"), ("nlHostTimeMark", "tm"), ("protocolDirLocalIndex", "i"),
@@ -114,6 +120,9 @@ TABLES = {
                                           ("usrHistoryObjectIndex", "i")]),
     "alMatrixSDHighCapacityTable": (f"{R2}.17.5.1", AL_SD_INDEX),
     "alMatrixDSHighCapacityTable": (f"{R2}.17.6.1", AL_DS_INDEX),
+    "alMatrixTopNControlTable": (f"{R2}.17.3.1", [("alMatrixTopNControlIndex", "i")]),
+    "alMatrixTopNTable": (f"{R2}.17.4.1", [("alMatrixTopNControlIndex", "i"), ("alMatrixTopNIndex", "i")]),
+    "alMatrixTopNHighCapacityTable": (f"{R2}.17.7.1", [("alMatrixTopNControlIndex", "i"), ("alMatrixTopNIndex", "i")]),
 }
 # etherHistoryTable rows of an expectation describe history row 1 only.
 MAX_SHOWN = 25

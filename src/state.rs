@@ -153,7 +153,7 @@ impl ProbeState {
                 }
             }
         }
-        // An nlMatrixTopN report goes with the conversations it ranks.
+        // An nlMatrixTopN or alMatrixTopN report goes with the conversations it ranks.
         let kept_matrices: Vec<u16> = rows
             .iter()
             .filter_map(|r| match r {
@@ -162,7 +162,7 @@ impl ProbeState {
             })
             .collect();
         for row in &self.rows {
-            if let RowRequest::NlMatrixTopN { matrix_index, .. } = row {
+            if let RowRequest::NlMatrixTopN { matrix_index, .. } | RowRequest::AlMatrixTopN { matrix_index, .. } = row {
                 if kept_matrices.contains(matrix_index) {
                     rows.push(row.clone());
                 } else {
@@ -294,6 +294,7 @@ fn describe(row: &RowRequest) -> String {
         RowRequest::MediaIndependent { index, .. } => format!("mediaIndependent {index}"),
         RowRequest::Rmon2 { table, index, .. } => format!("{} {index}", table.name()),
         RowRequest::NlMatrixTopN { index, .. } => format!("nlMatrixTopNControl {index}"),
+        RowRequest::AlMatrixTopN { index, .. } => format!("alMatrixTopNControl {index}"),
         RowRequest::UsrHistory { index, .. } => format!("usrHistoryControl {index}"),
         RowRequest::Protocol(p) => format!("protocol {}", p.name()),
     }

@@ -1,7 +1,8 @@
 //! RMON2's network layer over SNMP, read with net-snmp's tools: what a manager walks from the
-//! agent is what the JSON report says and what tshark's dissection of the same capture gives;
-//! a plain walk of a time-filtered table ends; a walk from a timemark reads only the rows changed
-//! since; and a protocol a manager adds by SET counts its port from then on.
+//! agent is what the JSON report says and what tshark's dissection of the same capture gives
+//! (the nlMatrixTopN and alMatrixTopN reports too); a plain walk of a time-filtered table ends;
+//! a walk from a timemark reads only the rows changed since; and a protocol a manager adds by SET
+//! counts its port from then on.
 //!
 //! Needs net-snmp's tools and tshark (`scripts/deps.sh test`), and ../shared (or
 //! RMONPROBE_SHARED) for RMON2-MIB.
@@ -25,6 +26,8 @@ const ADDRESS_MAP: &str = "1.3.6.1.2.1.16.13.5.1";
 const PROTOCOL_DIST_STATS: &str = "1.3.6.1.2.1.16.12.2.1";
 const PROTOCOL_DIR: &str = "1.3.6.1.2.1.16.11.2.1";
 const NL_MATRIX_TOP_N: &str = "1.3.6.1.2.1.16.15.5.1";
+const AL_MATRIX_TOP_N: &str = "1.3.6.1.2.1.16.17.4.1";
+const AL_MATRIX_TOP_N_HC: &str = "1.3.6.1.2.1.16.17.7.1";
 
 /// An nlMatrixTopN row beside the defaults: 30-second reports of the 5 busiest conversations
 /// by octets.
@@ -35,6 +38,23 @@ nlMatrixTopNControlMatrixIndex = 1
 nlMatrixTopNControlRateBase = "nlMatrixTopNOctets"
 nlMatrixTopNControlTimeRemaining = 30
 nlMatrixTopNControlRequestedSize = 5
+"#;
+/// Two alMatrixTopN rows beside the defaults, 30-second reports of 5 entries each: the terminal
+/// protocols' conversations by octets, and every protocol's by packets.
+const AL_TOP_N_CONFIG: &str = r#"
+[[alMatrixTopNControl]]
+alMatrixTopNControlIndex = 1
+alMatrixTopNControlMatrixIndex = 1
+alMatrixTopNControlRateBase = "alMatrixTopNTerminalsOctets"
+alMatrixTopNControlTimeRemaining = 30
+alMatrixTopNControlRequestedSize = 5
+
+[[alMatrixTopNControl]]
+alMatrixTopNControlIndex = 2
+alMatrixTopNControlMatrixIndex = 1
+alMatrixTopNControlRateBase = "alMatrixTopNAllPkts"
+alMatrixTopNControlTimeRemaining = 30
+alMatrixTopNControlRequestedSize = 5
 "#;
 /// TimeTicks: hundredths of a second, in nanoseconds.
 const TICK: u64 = 10_000_000;
@@ -110,7 +130,13 @@ fn wait_for_report(json: &Path) -> Value {
 /// What `tool` (snmpget, snmpwalk, snmpbulkwalk) reads under `oid`: numeric OID (no leading
 /// dot) to value, as `-On -Oq` prints them.
 fn walk(tool: &str, agent: &str, oid: &str) -> Vec<(String, String)> {
+    walk_with(tool, agent, oid, &[])
+}
+
+/// [`walk`] with more output options (`-Ox`: every OCTET STRING in hex).
+fn walk_with(tool: &str, agent: &str, oid: &str, options: &[&str]) -> Vec<(String, String)> {
     let mut args = vec!["-v2c", "-c", "public", "-t", "2", "-r", "1", "-m", "", "-On", "-Oq", "-Ot"];
+    args.extend_from_slice(options);
     if tool == "snmpbulkwalk" {
         args.push("-Cr50");
     }
@@ -143,6 +169,15 @@ fn address_index(text: &str) -> String {
     let mut parts = vec![octets.len().to_string()];
     parts.extend(octets.iter().map(u8::to_string));
     parts.join(".")
+}
+
+/// An address as `-Ox` prints its OCTET STRING: `0A 4D 00 01`.
+fn address_hex(text: &str) -> String {
+    let octets = match text.parse::<IpAddr>().expect("an IP address") {
+        IpAddr::V4(a) => a.octets().to_vec(),
+        IpAddr::V6(a) => a.octets().to_vec(),
+    };
+    octets.iter().map(|o| format!("{o:02X}")).collect::<Vec<_>>().join(" ")
 }
 
 fn n(v: &Value) -> String {
@@ -349,6 +384,112 @@ fn lab_capture_over_snmp_equals_the_report_and_tshark() {
     ] {
         assert!(text.contains(group), "{text}");
     }
+}
+
+#[test]
+fn al_matrix_top_n_of_the_lab_capture_over_snmp_equals_tshark() {
+    let dir = Dir::new("rmon2-al-top-n");
+    let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/lab-basic.pcapng");
+    let json = dir.0.join("report.json");
+    let config = dir.0.join("probe.toml");
+    fs::write(&config, AL_TOP_N_CONFIG).unwrap();
+    // Three workers: each report is the sum of three shards' windows.
+    let served = serve(&capture, &json, &["--serve", "--workers", "3", "--config", config.to_str().unwrap()]);
+    let agent = &served.1;
+    let report = wait_for_report(&json);
+
+    // The last complete 30-second reports of both rows (sysUpTime 0 is the first frame; the
+    // capture lasts 100 s, so 60 s to 90 s), as the oracle ranks tshark's frames of that window:
+    // each frame's wire length (frame.len + 4), under its transport and its port's application.
+    let out = Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/expected_rmon2_from_tshark.py"))
+        .arg(&capture)
+        .args(["--al-top-n", "30", "--al-top-n-size", "5"])
+        .args(["--al-top-n-base", "alMatrixTopNTerminalsOctets", "--al-top-n-base", "alMatrixTopNAllPkts"])
+        .output()
+        .expect("python3 runs the oracle");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let oracle: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (want, got) = (rows(&oracle, "alMatrixTopNTable"), rows(&report, "alMatrixTopNTable"));
+    assert_eq!(want.len(), 10, "five entries in each report: {want:?}");
+    for (w, g) in want.iter().zip(got) {
+        for (column, value) in w.as_object().unwrap() {
+            assert_eq!(&g[column], value, "alMatrixTopNTable {column}: {g}");
+        }
+    }
+    assert_eq!(got.len(), want.len());
+    // The rate bases rank different entries: ether2.ip.tcp and .udp (7, 8), whose applications
+    // are counted too, only among all; the terminals are applications and icmp.
+    let ranked = |control: u64| -> Vec<u64> {
+        got.iter()
+            .filter(|e| e["alMatrixTopNControlIndex"] == control)
+            .map(|e| e["alMatrixTopNAppProtocolDirLocalIndex"].as_u64().unwrap())
+            .collect()
+    };
+    assert!(ranked(1).iter().all(|p| ![7, 8, 10, 11].contains(p)), "terminals: {:?}", ranked(1));
+    assert!(ranked(2).iter().any(|p| [7, 8].contains(p)), "all: {:?}", ranked(2));
+
+    // Three reports ended by the last frame; the fourth started at 90 s and has 20 s left.
+    for control in rows(&report, "alMatrixTopNControlTable") {
+        assert_eq!(control["alMatrixTopNControlGeneratedReports"], 3, "{control}");
+        assert_eq!(control["alMatrixTopNControlStartTime"], 9000, "{control}");
+        assert_eq!(control["alMatrixTopNControlTimeRemaining"], 20, "{control}");
+        assert_eq!(control["alMatrixTopNControlDuration"], 30, "{control}");
+        assert_eq!(control["alMatrixTopNControlGrantedSize"], 5, "{control}");
+        assert_eq!(control["alMatrixTopNControlStatus"], "active", "{control}");
+    }
+
+    // snmpbulkwalk reads the same entries, and HC-RMON's view the same rates.
+    let walked: BTreeMap<String, String> =
+        walk_with("snmpbulkwalk", agent, AL_MATRIX_TOP_N, &["-Ox"]).into_iter().collect();
+    assert_eq!(walked.len(), got.len() * 8, "eight accessible columns per entry");
+    let hc: BTreeMap<String, String> = walk("snmpbulkwalk", agent, AL_MATRIX_TOP_N_HC).into_iter().collect();
+    assert_eq!(hc.len(), got.len() * 16, "sixteen columns per entry");
+    for e in got {
+        let index = format!("{}.{}", e["alMatrixTopNControlIndex"], e["alMatrixTopNIndex"]);
+        for (column, name) in [
+            (2, "alMatrixTopNProtocolDirLocalIndex"),
+            (5, "alMatrixTopNAppProtocolDirLocalIndex"),
+            (6, "alMatrixTopNPktRate"),
+            (7, "alMatrixTopNReversePktRate"),
+            (8, "alMatrixTopNOctetRate"),
+            (9, "alMatrixTopNReverseOctetRate"),
+        ] {
+            assert_eq!(walked.get(&format!("{AL_MATRIX_TOP_N}.{column}.{index}")), Some(&n(&e[name])), "{name} of {e}");
+        }
+        for (column, name) in [(3, "alMatrixTopNSourceAddress"), (4, "alMatrixTopNDestAddress")] {
+            let served = walked.get(&format!("{AL_MATRIX_TOP_N}.{column}.{index}")).map(|v| v.trim_matches('"').trim());
+            assert_eq!(served, Some(address_hex(e[name].as_str().unwrap()).as_str()), "{name} of {e}");
+        }
+        for (column, name) in [
+            (4, "alMatrixTopNAppProtocolDirLocalIndex"),
+            (7, "alMatrixTopNPktRate"),
+            (10, "alMatrixTopNReversePktRate"),
+            (13, "alMatrixTopNOctetRate"),
+            (16, "alMatrixTopNReverseOctetRate"),
+        ] {
+            assert_eq!(hc.get(&format!("{AL_MATRIX_TOP_N_HC}.{column}.{index}")), Some(&n(&e[name])), "{name} of {e}");
+        }
+    }
+
+    // hcRMONCapabilities names the group.
+    let shared_mibs = format!("+{}", shared().join("mibs").display());
+    let out = Command::new("snmpget")
+        .args([
+            "-v2c",
+            "-c",
+            "public",
+            "-M",
+            &shared_mibs,
+            "-m",
+            "+HC-RMON-MIB",
+            agent,
+            "HC-RMON-MIB::hcRMONCapabilities.0",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("alMatrixTopNHighCapacityGroup(13)"), "{text}");
 }
 
 /// A capture of `seconds` seconds: every 100 ms one TCP segment 10.0.0.1 -> 10.0.0.2:8443 and

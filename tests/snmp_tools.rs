@@ -481,12 +481,12 @@ fn walks_of_the_rmon_subtree_end_cleanly_with_every_instance_of_the_report() {
     let inventory = Inventory::load();
     let expected = inventory.instances(&agent.report);
     // The report has 18 RMON-1 tables, the 8 HC-RMON tables over their rows, HC-RMON's
-    // mediaIndependentTable, RMON2's 15 tables, HC-RMON's 8 views of them and RMON2's 4
-    // additions to the RMON-1 control tables; filterTable,
-    // channelTable, bufferControlTable, captureBufferTable (and its HC table), alarmTable,
-    // eventTable and logTable are empty here (no such rows), and an empty table has no instance
-    // to walk.
-    assert_eq!(expected.len(), 18 + 8 + 1 + 15 + 8 + 4, "the report's tables: {:?}", expected.keys());
+    // mediaIndependentTable, RMON2's 20 tables (usrHistory's 3 and alMatrixTopN's 2 among
+    // them), HC-RMON's 10 views of them and RMON2's 4 additions to the RMON-1 control tables;
+    // filterTable, channelTable, bufferControlTable, captureBufferTable (and its HC table),
+    // alarmTable, eventTable, logTable, the usrHistory and the nlMatrixTopN and alMatrixTopN
+    // tables are empty here (no such rows), and an empty table has no instance to walk.
+    assert_eq!(expected.len(), 18 + 8 + 1 + 20 + 10 + 4, "the report's tables: {:?}", expected.keys());
     let mut walks = Vec::new();
     for version in ["-v1", "-v2c"] {
         // An SNMPv1 walk skips the Counter64 columns (RFC 3584 4.2.2.1); v2c walks every one.
@@ -563,9 +563,9 @@ fn bulkwalk_agrees_with_the_report_and_tshark_and_the_whole_mib_walks_to_end_of_
     let report = dir.path().join("agent.json");
     let summary = snmp_compare(&report, &walk);
     // RMON-MIB's 11 tables, the 7 HC-RMON-MIB tables over their rows, mediaIndependentTable,
-    // RMON2's 15 tables of the network and application layers, HC-RMON's 8 views of them and
+    // RMON2's 17 tables of the network and application layers, HC-RMON's 9 views of them and
     // RMON2's 4 additions to the RMON-1 control tables.
-    assert!(summary.starts_with("snmp_compare: 46 tables"), "{summary}");
+    assert!(summary.starts_with("snmp_compare: 49 tables"), "{summary}");
     let report_rows: usize = agent
         .report
         .as_object()

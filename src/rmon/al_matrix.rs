@@ -93,6 +93,11 @@ impl AlMatrixTable {
         }
     }
 
+    /// Every conversation of the table, in no order.
+    pub fn iter(&self) -> impl Iterator<Item = (&AlPairKey, &AlPairState)> {
+        self.pairs.iter()
+    }
+
     pub fn len(&self) -> usize {
         self.pairs.len()
     }

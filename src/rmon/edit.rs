@@ -52,6 +52,7 @@ use crate::mib::rmon1::matrix::MATRIX_CONTROL_TABLE;
 use crate::mib::rmon1::statistics::ETHER_STATS_TABLE;
 use crate::mib::rmon1::topn::HOST_TOP_N_CONTROL_TABLE;
 use crate::mib::rmon2::address_map::ADDRESS_MAP_CONTROL_TABLE;
+use crate::mib::rmon2::al_matrix_top_n::{AL_MATRIX_TOP_N_CONTROL_TABLE, AlMatrixTopNRateBase};
 use crate::mib::rmon2::nl_host::HL_HOST_CONTROL_TABLE;
 use crate::mib::rmon2::nl_matrix::HL_MATRIX_CONTROL_TABLE;
 use crate::mib::rmon2::nl_matrix_top_n::{NL_MATRIX_TOP_N_CONTROL_TABLE, NlMatrixTopNRateBase};
@@ -100,13 +101,14 @@ pub enum ControlTable {
     HlHostControl,
     HlMatrixControl,
     NlMatrixTopNControl,
+    AlMatrixTopNControl,
     /// RMON2's usrHistoryControlTable; its usrHistoryObjectTable rows are edited through it
     /// ([`ObjectEdit`]).
     UsrHistoryControl,
 }
 
 impl ControlTable {
-    pub const ALL: [ControlTable; 17] = [
+    pub const ALL: [ControlTable; 18] = [
         ControlTable::EtherStats,
         ControlTable::HistoryControl,
         ControlTable::HostControl,
@@ -123,6 +125,7 @@ impl ControlTable {
         ControlTable::HlHostControl,
         ControlTable::HlMatrixControl,
         ControlTable::NlMatrixTopNControl,
+        ControlTable::AlMatrixTopNControl,
         ControlTable::UsrHistoryControl,
     ];
 
@@ -146,6 +149,7 @@ impl ControlTable {
             ControlTable::HlHostControl => &HL_HOST_CONTROL_TABLE,
             ControlTable::HlMatrixControl => &HL_MATRIX_CONTROL_TABLE,
             ControlTable::NlMatrixTopNControl => &NL_MATRIX_TOP_N_CONTROL_TABLE,
+            ControlTable::AlMatrixTopNControl => &AL_MATRIX_TOP_N_CONTROL_TABLE,
             ControlTable::UsrHistoryControl => &USR_HISTORY_CONTROL_TABLE,
         }
     }
@@ -249,6 +253,9 @@ impl ControlTable {
             ControlTable::NlMatrixTopNControl => {
                 configured::<crate::rmon::nl_matrix_top_n::NlMatrixTopNControl>(self, index, values, objects)
             }
+            ControlTable::AlMatrixTopNControl => {
+                configured::<crate::rmon::al_matrix_top_n::AlMatrixTopNControl>(self, index, values, objects)
+            }
             ControlTable::UsrHistoryControl => configured::<UsrHistoryControl>(self, index, values, objects),
         }
     }
@@ -266,7 +273,7 @@ impl ControlTable {
     /// The tables in an order where every row comes after the rows it names: host tables
     /// before the reports that rank them, channels before their filters and buffers, events
     /// before the alarms that fire them. [`Probe::new`] takes rows in this order.
-    pub const DEPENDENCY_ORDER: [ControlTable; 17] = [
+    pub const DEPENDENCY_ORDER: [ControlTable; 18] = [
         ControlTable::EtherStats,
         ControlTable::MediaIndependent,
         ControlTable::ProtocolDistControl,
@@ -274,6 +281,7 @@ impl ControlTable {
         ControlTable::HlHostControl,
         ControlTable::HlMatrixControl,
         ControlTable::NlMatrixTopNControl,
+        ControlTable::AlMatrixTopNControl,
         ControlTable::HistoryControl,
         ControlTable::HostControl,
         ControlTable::MatrixControl,
@@ -485,11 +493,18 @@ fn setting(column: &ColumnInfo, value: &Value) -> Option<Setting> {
         "usrHistoryControlObjects" => Setting::UsrObjects(u16_()?),
         "hostTopNHostIndex" => Setting::HostIndex(u16_()?),
         "hostTopNRateBase" => Setting::RateBase(RateBase::from_value(i64::from(int()?))?),
-        "hostTopNTimeRemaining" | "nlMatrixTopNControlTimeRemaining" => Setting::TimeRemaining(u32_()?),
-        "hostTopNRequestedSize" | "nlMatrixTopNControlRequestedSize" => Setting::RequestedSize(u32_()?),
-        "nlMatrixTopNControlMatrixIndex" => Setting::MatrixIndex(u16_()?),
+        "hostTopNTimeRemaining" | "nlMatrixTopNControlTimeRemaining" | "alMatrixTopNControlTimeRemaining" => {
+            Setting::TimeRemaining(u32_()?)
+        }
+        "hostTopNRequestedSize" | "nlMatrixTopNControlRequestedSize" | "alMatrixTopNControlRequestedSize" => {
+            Setting::RequestedSize(u32_()?)
+        }
+        "nlMatrixTopNControlMatrixIndex" | "alMatrixTopNControlMatrixIndex" => Setting::MatrixIndex(u16_()?),
         "nlMatrixTopNControlRateBase" => {
             Setting::NlMatrixRateBase(NlMatrixTopNRateBase::from_value(i64::from(int()?))?)
+        }
+        "alMatrixTopNControlRateBase" => {
+            Setting::AlMatrixRateBase(AlMatrixTopNRateBase::from_value(i64::from(int()?))?)
         }
         "alarmInterval" => Setting::AlarmInterval(u32_()?),
         "alarmVariable" => Setting::Variable(oid()?),
@@ -653,6 +668,10 @@ macro_rules! on_rows {
             }
             ControlTable::NlMatrixTopNControl => {
                 let $rows = &mut $probe.nl_matrix_top_n;
+                $body
+            }
+            ControlTable::AlMatrixTopNControl => {
+                let $rows = &mut $probe.al_matrix_top_n;
                 $body
             }
             ControlTable::UsrHistoryControl => {
@@ -834,6 +853,7 @@ impl Probe {
             ControlTable::HlHostControl => self.hl_host.get(&index).map(|r| r.status),
             ControlTable::HlMatrixControl => self.hl_matrix.get(&index).map(|r| r.status),
             ControlTable::NlMatrixTopNControl => self.nl_matrix_top_n.get(&index).map(|r| r.status),
+            ControlTable::AlMatrixTopNControl => self.al_matrix_top_n.get(&index).map(|r| r.status),
             ControlTable::UsrHistoryControl => self.usr_history.get(&index).map(|r| r.status),
         }
     }

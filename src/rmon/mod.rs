@@ -30,6 +30,7 @@
 pub mod address_map;
 pub mod al_host;
 pub mod al_matrix;
+pub mod al_matrix_top_n;
 pub mod alarm;
 pub mod capture;
 pub mod control;

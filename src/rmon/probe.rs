@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 
 use crate::mib::Oid;
 use crate::mib::time::Timestamp;
+use crate::rmon::al_matrix_top_n::AlMatrixTopNControl;
 use crate::rmon::alarm::{Alarm, AlarmConfig, AlarmCrossing, AlarmEntry, Sample, SampleOutcome, SampleType};
 use crate::rmon::capture::{
     self, BufferControl, BufferControlEntry, CaptureBufferEntry, DEFAULT_CAPTURE_OCTETS, FullAction, FullStatus,
@@ -157,6 +158,16 @@ pub enum RowRequest {
         requested_size: u32,
         owner: Owner,
     },
+    /// alMatrixTopN reports of `time_remaining` seconds each, one after the other, from the
+    /// moment the row is granted.
+    AlMatrixTopN {
+        index: u16,
+        matrix_index: u16,
+        rate_base: crate::rmon::al_matrix_top_n::AlMatrixTopNRateBase,
+        time_remaining: u32,
+        requested_size: u32,
+        owner: Owner,
+    },
     /// A channel (channelIfIndex: `data_source`); its filters are [`RowRequest::Filter`] rows,
     /// which must come after it.
     Channel {
@@ -273,6 +284,7 @@ impl RowRequest {
             RowRequest::MediaIndependent { index, .. } => ("mediaIndependent", *index),
             RowRequest::Rmon2 { table, index, .. } => (table.name(), *index),
             RowRequest::NlMatrixTopN { index, .. } => ("nlMatrixTopNControl", *index),
+            RowRequest::AlMatrixTopN { index, .. } => ("alMatrixTopNControl", *index),
             RowRequest::Channel { index, .. } => ("channel", *index),
             RowRequest::Filter { index, .. } => ("filter", *index),
             RowRequest::BufferControl { index, .. } => ("bufferControl", *index),
@@ -349,6 +361,7 @@ impl RowRequest {
             | RowRequest::Channel { data_source, .. } => Some(*data_source),
             RowRequest::HostTopN { .. }
             | RowRequest::NlMatrixTopN { .. }
+            | RowRequest::AlMatrixTopN { .. }
             | RowRequest::Filter { .. }
             | RowRequest::BufferControl { .. }
             | RowRequest::Alarm { .. }
@@ -472,6 +485,7 @@ pub struct Probe {
     pub(super) hl_host: BTreeMap<u16, rmon2::HlHostControl>,
     pub(super) hl_matrix: BTreeMap<u16, rmon2::HlMatrixControl>,
     pub(super) nl_matrix_top_n: BTreeMap<u16, NlMatrixTopNControl>,
+    pub(super) al_matrix_top_n: BTreeMap<u16, AlMatrixTopNControl>,
     /// usrHistory: sampled in the control plane, like the alarms.
     pub(super) usr_history: BTreeMap<u16, UsrHistoryControl>,
     /// Filter and channel rows come from the configuration only so far (no SET, no state
@@ -535,6 +549,7 @@ impl Probe {
             hl_host: BTreeMap::new(),
             hl_matrix: BTreeMap::new(),
             nl_matrix_top_n: BTreeMap::new(),
+            al_matrix_top_n: BTreeMap::new(),
             usr_history: BTreeMap::new(),
             filters: BTreeMap::new(),
             channels: BTreeMap::new(),
@@ -611,6 +626,25 @@ impl Probe {
                 self.nl_matrix_top_n.insert(
                     *index,
                     NlMatrixTopNControl {
+                        matrix_index: Some(*matrix_index),
+                        rate_base: Some(*rate_base),
+                        duration: *time_remaining,
+                        requested_size: *requested_size,
+                        granted_size: (*requested_size).min(self.limits.top_n_size),
+                        start_time: (*time_remaining > 0).then_some(self.start),
+                        owner: owner.clone(),
+                        status: valid,
+                    },
+                );
+            }
+            RowRequest::AlMatrixTopN { index, matrix_index, rate_base, time_remaining, requested_size, owner } => {
+                if *matrix_index == 0 {
+                    let problem = "alMatrixTopNControlMatrixIndex must be 1..65535".to_string();
+                    return Err(RowError::BadRow { table: "alMatrixTopNControl", index: *index, problem });
+                }
+                self.al_matrix_top_n.insert(
+                    *index,
+                    AlMatrixTopNControl {
                         matrix_index: Some(*matrix_index),
                         rate_base: Some(*rate_base),
                         duration: *time_remaining,
@@ -910,6 +944,7 @@ impl Probe {
             .chain(row::requests(&self.hl_host))
             .chain(row::requests(&self.hl_matrix))
             .chain(row::requests(&self.nl_matrix_top_n))
+            .chain(row::requests(&self.al_matrix_top_n))
             .chain(row::requests(&self.top_n))
             .chain(row::requests(&self.channels))
             .chain(row::requests(&self.filters))

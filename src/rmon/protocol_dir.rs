@@ -6,7 +6,7 @@
 //! same directory compiled to the lookups a frame needs (its EtherType, IP protocol and ports),
 //! sent to them whenever the directory changes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use crate::mib::rmon2::protocol_dir::{ProtocolConfig, ProtocolDirEntry, protocol_type};
 use crate::mib::tc::{Owner, RowStatus};
@@ -280,6 +280,23 @@ impl Directory {
             .collect()
     }
 
+    /// The local indexes of the terminal protocols of alMatrix (RFC 4502,
+    /// alMatrixTopNControlRateBase): those it counts (active, protocolDirMatrixConfig
+    /// supportedOn) with no child protocol that it counts too. With the built-in directory these
+    /// are the applications and icmp/icmpv6; ether2.ip.tcp is not, while any application under
+    /// it is counted. A child is a protocol whose identifier extends the parent's by whole
+    /// layers.
+    pub fn matrix_terminals(&self) -> HashSet<u32> {
+        let counted = || {
+            self.rows
+                .iter()
+                .filter(|(_, r)| r.status == RowStatus::Active && r.matrix_config == ProtocolConfig::SupportedOn)
+        };
+        let parents: HashSet<&[u8]> =
+            counted().flat_map(|((id, _), _)| (4..id.len()).step_by(4).map(move |end| &id[..end])).collect();
+        counted().filter(|((id, _), _)| !parents.contains(id.as_slice())).map(|(_, r)| r.local_index).collect()
+    }
+
     /// The directory as the shards count by it: only active protocols.
     pub fn compile(&self) -> DirectoryMap {
         let mut map = DirectoryMap::default();
@@ -535,6 +552,35 @@ mod tests {
         assert_eq!(map.classify(&ip_layers(IpVersion::V4, 6, Some((1, 2)))).protocols(), &[1, 3, 7]);
         // Not under IPv6's tcp.
         assert_eq!(map.classify(&ip_layers(IpVersion::V6, 6, Some((1, 8443)))).protocols(), &[1, 4, 10]);
+    }
+
+    #[test]
+    fn terminals_are_the_counted_protocols_without_counted_children() {
+        let mut d = Directory::built_in();
+        let mut terminals: Vec<u32> = d.matrix_terminals().into_iter().collect();
+        terminals.sort_unstable();
+        let want: Vec<u32> = [6, 9].into_iter().chain(12..=63).collect();
+        assert_eq!(terminals, want, "icmp, icmpv6 and the applications; not the transports above them");
+        // ipv6's udp applications off (or not active): ether2.ipv6.udp becomes a terminal.
+        let udp6 = d.iter().find(|(_, r)| r.descr == "ether2.ipv6.udp").unwrap().1.local_index;
+        let under: Vec<ProtocolKey> =
+            d.iter().filter(|(_, r)| r.descr.starts_with("ether2.ipv6.udp.")).map(|(k, _)| k.clone()).collect();
+        for (i, key) in under.iter().enumerate() {
+            let row = d.get_mut(key).unwrap();
+            if i == 0 {
+                row.status = RowStatus::NotInService;
+            } else {
+                row.matrix_config = ProtocolConfig::SupportedOff;
+            }
+        }
+        let terminals = d.matrix_terminals();
+        assert!(terminals.contains(&udp6) && !terminals.contains(&10));
+        assert!(under.iter().all(|k| !terminals.contains(&d.get(k).unwrap().local_index)), "not counted: not ranked");
+        // A port a manager adds under icmp makes icmp a parent.
+        let row = d.get(&(protocol_id(&[1, 0x0800, 1]), vec![0; 3])).unwrap().clone();
+        let local = d.insert(protocol_id(&[1, 0x0800, 1, 8]), vec![0; 4], row);
+        let terminals = d.matrix_terminals();
+        assert!(terminals.contains(&local) && !terminals.contains(&6));
     }
 
     #[test]

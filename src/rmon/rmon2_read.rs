@@ -11,7 +11,8 @@ use crate::mib::tc::RowStatus;
 use crate::mib::{Oid, Timestamp};
 use crate::rmon::address_map::{self, AddressMapControlEntry, AddressMapEntry};
 use crate::rmon::al_host::{self, AlHostEntry};
-use crate::rmon::al_matrix::{self, AlMatrixDsEntry, AlMatrixSdEntry};
+use crate::rmon::al_matrix::{self, AlMatrixDsEntry, AlMatrixSdEntry, AlPairKey};
+use crate::rmon::al_matrix_top_n::{self, AlMatrixTopNControlEntry};
 use crate::rmon::control::EntryStatus;
 use crate::rmon::nl_host::{self, HlHostControlEntry, NlHostEntry};
 use crate::rmon::nl_matrix::{self, HlMatrixControlEntry, NlMatrixDsEntry, NlMatrixSdEntry};
@@ -292,6 +293,41 @@ impl Probe {
                 t.nl_matrix_top_n.extend(
                     report.into_iter().filter(|e| on(e.nl_matrix_top_n_protocol_dir_local_index, |r| r.matrix_config)),
                 );
+            }
+        }
+
+        // Which protocols are terminals is the directory's now, whatever it was when counted.
+        let terminals =
+            if self.al_matrix_top_n.is_empty() { Default::default() } else { self.directory.matrix_terminals() };
+        for (&index, row) in &self.al_matrix_top_n {
+            let windows: Vec<_> = shards_of(row.status).iter().filter_map(|s| s.al_matrix_top_n(index)).collect();
+            let current = row.current(now);
+            t.al_matrix_top_n_control.push(AlMatrixTopNControlEntry {
+                al_matrix_top_n_control_index: index,
+                al_matrix_top_n_control_matrix_index: row.matrix_index,
+                al_matrix_top_n_control_rate_base: row.rate_base,
+                al_matrix_top_n_control_time_remaining: row.time_remaining(now),
+                al_matrix_top_n_control_generated_reports: current.map_or(0, |(_, ended)| ended),
+                al_matrix_top_n_control_duration: row.duration,
+                al_matrix_top_n_control_requested_size: row.requested_size,
+                al_matrix_top_n_control_granted_size: row.granted_size,
+                al_matrix_top_n_control_start_time: current.map_or(0, |(start, _)| ticks(start)),
+                al_matrix_top_n_control_owner: row.owner.clone(),
+                al_matrix_top_n_control_status: match row.status {
+                    EntryStatus::Valid => RowStatus::Active,
+                    _ if row.matrix_index.is_none() || row.rate_base.is_none() => RowStatus::NotReady,
+                    _ => RowStatus::NotInService,
+                },
+            });
+            if let Some(rate_base) = row.rate_base {
+                // alMatrix's own rule (entries of a protocol no longer counted go), then the
+                // rate base's: the terminals alone, or every entry.
+                let ranked = |k: &AlPairKey| {
+                    on(k.al_local_index, |r| r.matrix_config)
+                        && known(k.nl_local_index)
+                        && (!rate_base.terminals() || terminals.contains(&k.al_local_index))
+                };
+                t.al_matrix_top_n.extend(al_matrix_top_n::merge(index, rate_base, row.granted_size, &windows, ranked));
             }
         }
     }

@@ -93,6 +93,8 @@ pub(crate) enum Setting {
     // nlMatrixTopNControlEntry (its TimeRemaining and RequestedSize are hostTopN's settings)
     MatrixIndex(u16),
     NlMatrixRateBase(crate::mib::rmon2::nl_matrix_top_n::NlMatrixTopNRateBase),
+    // alMatrixTopNControlEntry (its other columns are nlMatrixTopNControl's settings)
+    AlMatrixRateBase(crate::mib::rmon2::al_matrix_top_n::AlMatrixTopNRateBase),
     // usrHistoryControlEntry (its BucketsRequested and Interval are historyControl's settings)
     UsrObjects(u16),
     // usrHistoryObjectEntry, by usrHistoryObjectIndex: the edits of a control row's objects
@@ -439,6 +441,7 @@ pub(crate) fn changes(before: &Probe, after: &Probe) -> Vec<ShardCommand> {
     diff(&before.hl_host, &after.hl_host, limits, &mut stops, &mut starts);
     diff(&before.hl_matrix, &after.hl_matrix, limits, &mut stops, &mut starts);
     diff(&before.nl_matrix_top_n, &after.nl_matrix_top_n, limits, &mut stops, &mut starts);
+    diff(&before.al_matrix_top_n, &after.al_matrix_top_n, limits, &mut stops, &mut starts);
     diff(&before.top_n, &after.top_n, limits, &mut stops, &mut starts);
     if before.directory != after.directory {
         stops.push(ShardCommand::SetDirectory(std::sync::Arc::new(after.directory.compile())));
@@ -462,6 +465,7 @@ pub(crate) fn setup(probe: &Probe) -> Vec<ShardCommand> {
     diff(&BTreeMap::new(), &probe.hl_host, limits, &mut stops, &mut starts);
     diff(&BTreeMap::new(), &probe.hl_matrix, limits, &mut stops, &mut starts);
     diff(&BTreeMap::new(), &probe.nl_matrix_top_n, limits, &mut stops, &mut starts);
+    diff(&BTreeMap::new(), &probe.al_matrix_top_n, limits, &mut stops, &mut starts);
     diff(&BTreeMap::new(), &probe.top_n, limits, &mut stops, &mut starts);
     starts.insert(0, ShardCommand::SetDirectory(std::sync::Arc::new(probe.directory.compile())));
     starts

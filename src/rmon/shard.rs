@@ -13,6 +13,7 @@ use std::sync::Arc;
 use crate::mib::time::Timestamp;
 use crate::packet::{Frame, network};
 use crate::rmon::address_map::AddressMapTable;
+use crate::rmon::al_matrix_top_n::AlMatrixTopNWindow;
 use crate::rmon::capture::CaptureBuffer;
 use crate::rmon::control::DataSource;
 use crate::rmon::filter::{ChannelCounter, ChannelFilters};
@@ -46,6 +47,7 @@ pub enum Group {
     NlHost,
     NlMatrix,
     NlMatrixTopN,
+    AlMatrixTopN,
 }
 
 /// A configuration change sent from the control plane to every shard. Starting a row that exists
@@ -151,6 +153,14 @@ pub enum ShardCommand {
     /// nlMatrixTopN reports of `duration` seconds on hlMatrixControl `matrix_index`'s
     /// conversations, one after the other from `start`.
     StartNlMatrixTopN {
+        index: u16,
+        matrix_index: u16,
+        start: Timestamp,
+        duration: u32,
+    },
+    /// alMatrixTopN reports of `duration` seconds on hlMatrixControl `matrix_index`'s
+    /// application-layer conversations, one after the other from `start`.
+    StartAlMatrixTopN {
         index: u16,
         matrix_index: u16,
         start: Timestamp,
@@ -315,6 +325,7 @@ pub struct Shard {
     sources: Vec<SourceShard>,
     top_n: Rows<TopNWindow>,
     nl_top_n: Rows<NlMatrixTopNWindow>,
+    al_top_n: Rows<AlMatrixTopNWindow>,
     /// Shared by every host and matrix table of the shard, so that an address or a pair is
     /// hashed once per frame however many tables count it.
     hasher: TableHasher,
@@ -348,6 +359,7 @@ impl Shard {
             sources: vec![SourceShard::default(); sources as usize],
             top_n: Vec::new(),
             nl_top_n: Vec::new(),
+            al_top_n: Vec::new(),
             hasher: TableHasher::default(),
             hashes: Vec::new(),
             rmon2_facts: Vec::new(),
@@ -608,9 +620,15 @@ impl Shard {
                 window.advance(now, self.nl_matrix_table(matrix_index));
                 upsert(&mut self.nl_top_n, index, window);
             }
+            ShardCommand::StartAlMatrixTopN { index, matrix_index, start, duration } => {
+                let mut window = AlMatrixTopNWindow::new(matrix_index, start, duration);
+                window.advance(now, self.nl_matrix_table(matrix_index).map(|t| &t.al));
+                upsert(&mut self.al_top_n, index, window);
+            }
             ShardCommand::Stop { group, index } => match group {
                 Group::HostTopN => remove(&mut self.top_n, index),
                 Group::NlMatrixTopN => remove(&mut self.nl_top_n, index),
+                Group::AlMatrixTopN => remove(&mut self.al_top_n, index),
                 Group::Buffer => remove(&mut self.buffers, index),
                 _ => {
                     for s in &mut self.sources {
@@ -625,7 +643,7 @@ impl Shard {
                             Group::AddressMap => remove(&mut s.address_map, index),
                             Group::NlHost => remove(&mut s.nl_host, index),
                             Group::NlMatrix => remove(&mut s.nl_matrix, index),
-                            Group::HostTopN | Group::Buffer | Group::NlMatrixTopN => {}
+                            Group::HostTopN | Group::Buffer | Group::NlMatrixTopN | Group::AlMatrixTopN => {}
                         }
                     }
                 }
@@ -653,6 +671,11 @@ impl Shard {
             window.advance(now, self.nl_matrix_table(window.matrix_index));
         }
         self.nl_top_n = windows;
+        let mut windows = std::mem::take(&mut self.al_top_n);
+        for (_, window) in &mut windows {
+            window.advance(now, self.nl_matrix_table(window.matrix_index).map(|t| &t.al));
+        }
+        self.al_top_n = windows;
         self.next_deadline = self.compute_deadline();
     }
 
@@ -660,7 +683,8 @@ impl Shard {
         let buckets = self.sources.iter().flat_map(|s| s.history.iter().map(|(_, r)| r.bucket_end()));
         let reports = self.top_n.iter().filter_map(|(_, w)| w.next_deadline());
         let nl_reports = self.nl_top_n.iter().map(|(_, w)| w.next_deadline());
-        buckets.chain(reports).chain(nl_reports).min().unwrap_or(Timestamp(u64::MAX))
+        let al_reports = self.al_top_n.iter().map(|(_, w)| w.next_deadline());
+        buckets.chain(reports).chain(nl_reports).chain(al_reports).min().unwrap_or(Timestamp(u64::MAX))
     }
 
     /// Channel `index`, on whichever data source it runs.
@@ -729,6 +753,7 @@ impl Shard {
             sources,
             top_n: self.top_n.clone(),
             nl_top_n: self.nl_top_n.clone(),
+            al_top_n: self.al_top_n.clone(),
             hasher: self.hasher.clone(),
             hashes: Vec::new(),
             rmon2_facts: Vec::new(),
@@ -766,6 +791,10 @@ impl Shard {
 
     pub fn nl_matrix_top_n(&self, index: u16) -> Option<&NlMatrixTopNWindow> {
         find(&self.nl_top_n, index)
+    }
+
+    pub fn al_matrix_top_n(&self, index: u16) -> Option<&AlMatrixTopNWindow> {
+        find(&self.al_top_n, index)
     }
 
     pub fn top_n(&self, index: u16) -> Option<&TopNWindow> {

@@ -33,6 +33,10 @@ use crate::mib::rmon2::al_matrix::{
     AL_MATRIX_DS_HIGH_CAPACITY_TABLE, AL_MATRIX_DS_TABLE, AL_MATRIX_SD_HIGH_CAPACITY_TABLE, AL_MATRIX_SD_TABLE,
     AlMatrixDsEntry, AlMatrixSdEntry,
 };
+use crate::mib::rmon2::al_matrix_top_n::{
+    AL_MATRIX_TOP_N_CONTROL_TABLE, AL_MATRIX_TOP_N_HIGH_CAPACITY_TABLE, AL_MATRIX_TOP_N_TABLE,
+    AlMatrixTopNControlEntry, AlMatrixTopNEntry,
+};
 use crate::mib::rmon2::nl_host::{
     HL_HOST_CONTROL_TABLE, HlHostControlEntry, NL_HOST_HIGH_CAPACITY_TABLE, NL_HOST_TABLE, NlHostEntry,
 };
@@ -120,6 +124,8 @@ rmon_tables! {
         al_host: AlHostEntry = AL_HOST_TABLE,
         al_matrix_sd: AlMatrixSdEntry = AL_MATRIX_SD_TABLE,
         al_matrix_ds: AlMatrixDsEntry = AL_MATRIX_DS_TABLE,
+        al_matrix_top_n_control: AlMatrixTopNControlEntry = AL_MATRIX_TOP_N_CONTROL_TABLE,
+        al_matrix_top_n: AlMatrixTopNEntry = AL_MATRIX_TOP_N_TABLE,
         usr_history_control: UsrHistoryControlEntry = USR_HISTORY_CONTROL_TABLE,
         usr_history_object: UsrHistoryObjectEntry = USR_HISTORY_OBJECT_TABLE,
         usr_history: UsrHistoryEntry = USR_HISTORY_TABLE,
@@ -141,6 +147,7 @@ rmon_tables! {
         al_host = AL_HOST_HIGH_CAPACITY_TABLE,
         al_matrix_sd = AL_MATRIX_SD_HIGH_CAPACITY_TABLE,
         al_matrix_ds = AL_MATRIX_DS_HIGH_CAPACITY_TABLE,
+        al_matrix_top_n = AL_MATRIX_TOP_N_HIGH_CAPACITY_TABLE,
         usr_history = USR_HISTORY_HIGH_CAPACITY_TABLE,
         ether_stats = rmon1_additions::ETHER_STATS_2_TABLE,
         history_control = rmon1_additions::HISTORY_CONTROL_2_TABLE,

@@ -366,6 +366,82 @@ fn rmon2_rows_made_by_set_are_kept() {
     assert_eq!(www.protocol_dir_matrix_config, ProtocolConfig::SupportedOff);
 }
 
+#[test]
+fn al_matrix_top_n_rows_go_with_the_matrix_they_rank() {
+    let dir = TempDir::new("al-top-n");
+    let path = dir.join("state.toml");
+    let two = sources(2);
+    let defaults = RowRequest::defaults(&two);
+    let mut probe = Probe::new(Timestamp(0), two.clone(), Limits::default(), &defaults).unwrap();
+    let set = |index, column, value| RowEdit { table: ControlTable::AlMatrixTopNControl, index, column, value };
+    let go = |index| set(index, 11, ControlValue::Integer(4));
+    let pdu = [
+        // alMatrixTopNControl 5: hlMatrixControl 1's terminals by octets, 60-second reports of
+        // 20; 6: hlMatrixControl 2's (ifIndex 2) every entry by packets.
+        go(5),
+        set(5, 2, ControlValue::Integer(1)),
+        set(5, 3, ControlValue::Integer(2)),
+        set(5, 4, ControlValue::Integer(60)),
+        set(5, 7, ControlValue::Integer(20)),
+        set(5, 10, ControlValue::OctetString(b"noc".to_vec())),
+        go(6),
+        set(6, 2, ControlValue::Integer(2)),
+        set(6, 3, ControlValue::Integer(3)),
+    ];
+    probe.apply_edits(Timestamp(0), &pdu).unwrap();
+    save(&path, &ProbeState::of(&probe)).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("[[alMatrixTopNControl]]"), "{text}");
+    assert!(text.contains("alMatrixTopNControlRateBase = \"alMatrixTopNTerminalsOctets\""), "{text}");
+    assert!(text.contains("alMatrixTopNControlRateBase = \"alMatrixTopNAllPkts\""), "{text}");
+
+    // With both interfaces, both come back as they were.
+    let loaded = load(&path).unwrap().unwrap();
+    let (rows, warnings) = startup_rows(defaults.clone(), Some(&loaded), &two);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let restored = Probe::new(Timestamp(0), two, Limits::default(), &rows).unwrap();
+    assert_eq!(restored.persistent_rows(), probe.persistent_rows());
+    let t = restored.tables(Timestamp(0), &[]);
+    let controls: Vec<_> = t
+        .al_matrix_top_n_control
+        .iter()
+        .map(|c| {
+            (
+                c.al_matrix_top_n_control_index,
+                c.al_matrix_top_n_control_matrix_index,
+                c.al_matrix_top_n_control_rate_base.map(|r| r.name()),
+                c.al_matrix_top_n_control_time_remaining,
+                c.al_matrix_top_n_control_granted_size,
+                c.al_matrix_top_n_control_owner.0.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        controls,
+        vec![
+            (5, Some(1), Some("alMatrixTopNTerminalsOctets"), 60, 20, "noc"),
+            (6, Some(2), Some("alMatrixTopNAllPkts"), 1800, 150, ""),
+        ],
+        "the DEFVALs where the SET gave none"
+    );
+
+    // On one interface hlMatrixControl 2 is not kept, and the report that ranks it goes too.
+    let (rows, warnings) = startup_rows(defaults, Some(&loaded), &sources(1));
+    let reports: Vec<u16> = rows
+        .iter()
+        .filter_map(|r| match r {
+            RowRequest::AlMatrixTopN { index, .. } => Some(*index),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(reports, vec![5]);
+    assert!(
+        warnings.iter().any(|w| w.contains("alMatrixTopNControl 6") && w.contains("hlMatrixControl 2")),
+        "{warnings:?}"
+    );
+    Probe::new(Timestamp(0), sources(1), Limits::default(), &rows).unwrap();
+}
+
 /// The SNMPv3 engine's boots are kept with the rows, and a file written before any SET holds
 /// the engine alone: its rows stay the configuration's.
 #[test]

@@ -11,6 +11,7 @@
 pub mod address_map;
 pub mod al_host;
 pub mod al_matrix;
+pub mod al_matrix_top_n;
 pub mod nl_host;
 pub mod nl_matrix;
 pub mod nl_matrix_top_n;

@@ -70,6 +70,7 @@ fn group(table: ControlTable) -> Group {
         HlHostControl => Group::NlHost,
         HlMatrixControl => Group::NlMatrix,
         NlMatrixTopNControl => Group::NlMatrixTopN,
+        AlMatrixTopNControl => Group::AlMatrixTopN,
         Alarm | Filter | Channel | BufferControl | Event | UsrHistoryControl => unreachable!("no group of their own"),
     }
 }
@@ -115,6 +116,25 @@ impl Rig {
         bytes[23] = 17;
         bytes[26..30].copy_from_slice(&[10, 0, 0, src]);
         bytes[30..34].copy_from_slice(&[10, 0, 0, dst]);
+        self.shard.count_with_bytes(&f, &bytes);
+    }
+
+    /// [`Rig::send`] as a UDP datagram from port `source_port` to `dest_port`.
+    fn send_udp(&mut self, secs: u64, src: u8, dst: u8, source_port: u16, dest_port: u16) {
+        let mut f = frame(self.seq, mac(src), mac(dst), 100, Condition::Good);
+        f.time = at(secs);
+        self.seq += 1;
+        let mut bytes = [0u8; 42];
+        bytes[..6].copy_from_slice(&mac(dst).0);
+        bytes[6..12].copy_from_slice(&mac(src).0);
+        bytes[12..16].copy_from_slice(&[0x08, 0x00, 0x45, 0]);
+        bytes[16..18].copy_from_slice(&28u16.to_be_bytes());
+        bytes[23] = 17;
+        bytes[26..30].copy_from_slice(&[10, 0, 0, src]);
+        bytes[30..34].copy_from_slice(&[10, 0, 0, dst]);
+        bytes[34..36].copy_from_slice(&source_port.to_be_bytes());
+        bytes[36..38].copy_from_slice(&dest_port.to_be_bytes());
+        bytes[38..40].copy_from_slice(&8u16.to_be_bytes());
         self.shard.count_with_bytes(&f, &bytes);
     }
 
@@ -175,6 +195,11 @@ fn status_in(t: &RmonTables, table: ControlTable, index: u16) -> Option<EntrySta
             .iter()
             .find(|r| r.nl_matrix_top_n_control_index == index)
             .map(|r| from_row_status(r.nl_matrix_top_n_control_status)),
+        AlMatrixTopNControl => t
+            .al_matrix_top_n_control
+            .iter()
+            .find(|r| r.al_matrix_top_n_control_index == index)
+            .map(|r| from_row_status(r.al_matrix_top_n_control_status)),
         UsrHistoryControl => t
             .usr_history_control
             .iter()
@@ -205,6 +230,7 @@ fn has_data(t: &RmonTables, table: ControlTable, index: u16) -> bool {
         HlHostControl => t.nl_host.iter().any(|r| r.hl_host_control_index == index),
         HlMatrixControl => t.nl_matrix_sd.iter().any(|r| r.hl_matrix_control_index == index),
         NlMatrixTopNControl => t.nl_matrix_top_n.iter().any(|r| r.nl_matrix_top_n_control_index == index),
+        AlMatrixTopNControl => t.al_matrix_top_n.iter().any(|r| r.al_matrix_top_n_control_index == index),
         Alarm | Filter | Channel | BufferControl | Event | UsrHistoryControl => unreachable!("not asked"),
     }
 }
@@ -1045,6 +1071,85 @@ fn nl_matrix_top_n_reports_one_after_the_other() {
     let stop = ShardCommand::Stop { group: Group::NlMatrixTopN, index: 3 };
     assert_eq!(rig.set(27, &[row_status(NlMatrixTopNControl, 3, RowStatus::Destroy)]), Ok(vec![stop]));
     assert!(rig.tables(28).nl_matrix_top_n.is_empty());
+}
+
+#[test]
+fn al_matrix_top_n_reports_one_after_the_other_and_ranks_the_terminals() {
+    let mut rig = Rig::new();
+    // alMatrixTopNControl 3 by createAndGo: the application-layer conversations of
+    // hlMatrixControl 1, the terminals by packets, 10-second reports of 2 entries.
+    let go = [
+        row_status(AlMatrixTopNControl, 3, RowStatus::CreateAndGo),
+        edit(AlMatrixTopNControl, 3, 2, int(1)),
+        edit(AlMatrixTopNControl, 3, 3, int(AlMatrixTopNRateBase::TerminalsPkts as i64)),
+        edit(AlMatrixTopNControl, 3, 4, int(10)),
+        edit(AlMatrixTopNControl, 3, 7, int(2)),
+    ];
+    let commands = rig.set(5, &go).unwrap();
+    assert_eq!(
+        commands,
+        vec![ShardCommand::StartAlMatrixTopN { index: 3, matrix_index: 1, start: at(5), duration: 10 }]
+    );
+    // DNS between 10.0.0.1 and .2 (ether2.ip.udp and ether2.ip.udp.domain, 18; the answer by
+    // its source port), and udp between .3 and .4 on ports the directory lacks (udp alone).
+    for (secs, src, dst, sport, dport) in [
+        (6, 1, 2, 40000, 53),
+        (7, 2, 1, 53, 40000),
+        (8, 1, 2, 40000, 53),
+        (9, 3, 4, 40001, 40002),
+        (11, 3, 4, 40001, 40002),
+    ] {
+        rig.send_udp(secs, src, dst, sport, dport);
+    }
+    let t = rig.tables(12);
+    let control = &t.al_matrix_top_n_control[0];
+    assert_eq!(
+        (control.al_matrix_top_n_control_time_remaining, control.al_matrix_top_n_control_generated_reports),
+        (3, 0)
+    );
+    assert!(t.al_matrix_top_n.is_empty(), "no report has ended");
+    // At 15 s the first report ends. udp has applications under it: not a terminal, so the
+    // busiest udp pair (.1 -> .2, 2 packets, as many as its DNS) and .3 -> .4 are not ranked.
+    let t = rig.tables(16);
+    let report: Vec<_> = t
+        .al_matrix_top_n
+        .iter()
+        .map(|e| {
+            (
+                e.al_matrix_top_n_index,
+                e.al_matrix_top_n_source_address.to_string(),
+                e.al_matrix_top_n_app_protocol_dir_local_index,
+                e.al_matrix_top_n_pkt_rate,
+                e.al_matrix_top_n_reverse_pkt_rate,
+            )
+        })
+        .collect();
+    assert_eq!(report, vec![(1, "10.0.0.1".to_string(), 18, 2, 1), (2, "10.0.0.2".to_string(), 18, 1, 2)]);
+    assert!(t.al_matrix_top_n.iter().all(|e| e.al_matrix_top_n_protocol_dir_local_index == 3));
+    let control = &t.al_matrix_top_n_control[0];
+    assert_eq!(control.al_matrix_top_n_control_generated_reports, 1);
+    assert_eq!(control.al_matrix_top_n_control_start_time, 1500, "the second report started at 15 s");
+    assert_eq!(control.al_matrix_top_n_control_time_remaining, 9);
+    // The rate base is frozen while active; TimeRemaining is not, and starts a new series.
+    let e = rig.set(16, &[edit(AlMatrixTopNControl, 3, 3, int(AlMatrixTopNRateBase::AllPkts as i64))]).unwrap_err();
+    assert_eq!(e.error, EditError::InconsistentValue, "{e}");
+    rig.send_udp(17, 3, 4, 40001, 40002);
+    let restart = ShardCommand::StartAlMatrixTopN { index: 3, matrix_index: 1, start: at(18), duration: 5 };
+    assert_eq!(rig.set(18, &[edit(AlMatrixTopNControl, 3, 4, int(5))]), Ok(vec![restart]));
+    assert!(rig.tables(19).al_matrix_top_n.is_empty(), "the old report went");
+    rig.send_udp(20, 2, 1, 53, 40000);
+    let t = rig.tables(24);
+    let report: Vec<_> = t
+        .al_matrix_top_n
+        .iter()
+        .map(|e| (e.al_matrix_top_n_source_address.to_string(), e.al_matrix_top_n_pkt_rate))
+        .collect();
+    assert_eq!(report, vec![("10.0.0.2".to_string(), 1)], "what came after 18 s");
+    assert_eq!(t.al_matrix_top_n_control[0].al_matrix_top_n_control_start_time, 2300);
+    // destroy: the reports go.
+    let stop = ShardCommand::Stop { group: Group::AlMatrixTopN, index: 3 };
+    assert_eq!(rig.set(25, &[row_status(AlMatrixTopNControl, 3, RowStatus::Destroy)]), Ok(vec![stop]));
+    assert!(rig.tables(26).al_matrix_top_n.is_empty());
 }
 
 fn object(control: i64, object: i64, column: u32, value: ControlValue) -> ProbeEdit {

@@ -1,10 +1,12 @@
 //! The RMON2 control rows whose row is a data source (protocolDistControl, addressMapControl,
 //! hlHostControl, hlMatrixControl): one row type, [`Rmon2Control`], told apart by a kind that
-//! names its table, its shard group, and the data it starts.
+//! names its table, its shard group, and the data it starts. Beside them, the reports that rank
+//! an hlMatrixControl row's conversations: nlMatrixTopNControl and alMatrixTopNControl.
 
 use std::marker::PhantomData;
 
 use crate::mib::time::Timestamp;
+use crate::rmon::al_matrix_top_n::{self, AlMatrixTopNControl};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 use crate::rmon::edit::ControlTable;
 use crate::rmon::nl_matrix_top_n::{DEFAULT_REQUESTED_SIZE, DEFAULT_TIME_REMAINING, NlMatrixTopNControl};
@@ -236,6 +238,93 @@ impl ControlRow for NlMatrixTopNControl {
 
     fn request(&self, index: u16) -> Option<RowRequest> {
         (self.status == EntryStatus::Valid).then(|| RowRequest::NlMatrixTopN {
+            index,
+            matrix_index: self.matrix_index.unwrap_or(0),
+            rate_base: self.rate_base.unwrap_or_default(),
+            time_remaining: self.duration,
+            requested_size: self.requested_size,
+            owner: self.owner.clone(),
+        })
+    }
+}
+
+impl ControlRow for AlMatrixTopNControl {
+    const GROUP: Option<Group> = Some(Group::AlMatrixTopN);
+
+    fn created(limits: &Limits, _: Timestamp) -> Self {
+        AlMatrixTopNControl {
+            matrix_index: None,
+            rate_base: None,
+            duration: al_matrix_top_n::DEFAULT_TIME_REMAINING,
+            requested_size: al_matrix_top_n::DEFAULT_REQUESTED_SIZE,
+            granted_size: al_matrix_top_n::DEFAULT_REQUESTED_SIZE.min(limits.top_n_size),
+            start_time: None,
+            owner: Owner::default(),
+            status: EntryStatus::UnderCreation,
+        }
+    }
+
+    fn status(&self) -> EntryStatus {
+        self.status
+    }
+
+    /// Made valid, the row starts its reports; leaving valid, it stops them.
+    fn set_status(&mut self, status: EntryStatus, now: Timestamp) {
+        if status == EntryStatus::Valid && self.status != EntryStatus::Valid {
+            self.start_time = (self.duration > 0).then_some(now);
+        } else if status != EntryStatus::Valid {
+            self.start_time = None;
+        }
+        self.status = status;
+    }
+
+    /// Setting TimeRemaining on an active row starts a new series of reports of that many
+    /// seconds at `now` (RFC 4502: the old report's entries go).
+    fn set(&mut self, setting: &Setting, limits: &Limits, now: Timestamp) {
+        match setting {
+            Setting::Owner(o) => self.owner = o.clone(),
+            Setting::MatrixIndex(i) => self.matrix_index = Some(*i),
+            Setting::AlMatrixRateBase(r) => self.rate_base = Some(*r),
+            Setting::TimeRemaining(t) => {
+                self.duration = *t;
+                self.start_time = (self.status == EntryStatus::Valid && *t > 0).then_some(now);
+            }
+            Setting::RequestedSize(n) => {
+                self.requested_size = *n;
+                self.granted_size = (*n).min(limits.top_n_size);
+            }
+            _ => {}
+        }
+    }
+
+    fn missing(&self) -> Option<&'static str> {
+        if self.matrix_index.is_none() {
+            Some("alMatrixTopNControlMatrixIndex")
+        } else if self.rate_base.is_none() {
+            Some("alMatrixTopNControlRateBase")
+        } else {
+            None
+        }
+    }
+
+    fn start(&self, index: u16, _: &Limits) -> Option<ShardCommand> {
+        Some(ShardCommand::StartAlMatrixTopN {
+            index,
+            matrix_index: self.matrix_index?,
+            start: self.start_time?,
+            duration: self.duration,
+        })
+    }
+
+    fn update(&self, before: &Self, index: u16) -> Option<ShardCommand> {
+        if (self.start_time, self.duration) == (before.start_time, before.duration) {
+            return None;
+        }
+        self.start(index, &Limits::default()).or(Some(ShardCommand::Stop { group: Group::AlMatrixTopN, index }))
+    }
+
+    fn request(&self, index: u16) -> Option<RowRequest> {
+        (self.status == EntryStatus::Valid).then(|| RowRequest::AlMatrixTopN {
             index,
             matrix_index: self.matrix_index.unwrap_or(0),
             rate_base: self.rate_base.unwrap_or_default(),

@@ -38,8 +38,9 @@ const CAPABILITIES: &[u32] = &[
 /// hcRMONCapabilities (HC-RMON-MIB): mediaIndependentGroup(0) .. captureBufferHighCapacityGroup(6),
 /// protocolDistributionHighCapacityGroup(7), nlHostHighCapacityGroup(8),
 /// nlMatrixHighCapacityGroup(9), nlMatrixTopNHighCapacityGroup(10), alHostHighCapacityGroup(11),
-/// alMatrixHighCapacityGroup(12), usrHistoryHighCapacityGroup(14).
-const HC_CAPABILITIES: &[u32] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14];
+/// alMatrixHighCapacityGroup(12), alMatrixTopNHighCapacityGroup(13), usrHistoryHighCapacityGroup(14):
+/// every group.
+const HC_CAPABILITIES: &[u32] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
 
 /// protocolDirLastChange (1.3.6.1.2.1.16.11.1).
 pub fn protocol_dir_last_change() -> Scalars {

@@ -477,6 +477,8 @@ impl<W: Walker> TableReader<'_, W> {
             (16, 2) => g.al_host && w.applications && hc,
             (17, 1) => g.al_matrix && w.applications,
             (17, 5) => g.al_matrix && w.applications && hc,
+            (17, 3 | 4) => g.al_matrix,
+            (17, 7) => g.al_matrix && hc,
             // hostTimeTable and matrixDSTable (nlMatrixDSTable, alMatrixDSTable) hold what
             // hostTable and matrixSDTable (nlMatrixSDTable, alMatrixSDTable) do.
             _ => false,

@@ -23,8 +23,8 @@ use rmonprobe::tui::screens::render;
 use rmonprobe::tui::source::remote::{RemoteSource, Snmp2c};
 use rmonprobe::tui::source::{Groups, Reading, Source, TUI_OWNER, TopNRequest, Wants};
 
-/// One row of every group. A replay samples the alarm on the packets' clock, so the agent's
-/// replay and the embedded one log the same.
+/// One row of every group. A replay samples the alarm and the user history on the packets'
+/// clock, so the agent's replay and the embedded one log the same and have the same buckets.
 const CONFIG: &str = r#"
 [[event]]
 eventIndex = 1
@@ -57,6 +57,19 @@ filterPktDataMask = "ff:ff:00:00:00:00:00:00:00:00:00:ff"
 bufferControlIndex = 1
 bufferControlChannelIndex = 1
 bufferControlFullAction = "wrapWhenFull"
+
+[[usrHistoryControl]]
+usrHistoryControlIndex = 1
+usrHistoryControlInterval = 10
+usrHistoryControlBucketsRequested = 50
+
+[[usrHistoryControl.objects]]
+usrHistoryObjectVariable = "1.3.6.1.2.1.16.1.1.1.5.1"
+usrHistoryObjectSampleType = "deltaValue"
+
+[[usrHistoryControl.objects]]
+usrHistoryObjectVariable = "1.3.6.1.2.1.16.1.1.1.4.1"
+usrHistoryObjectSampleType = "deltaValue"
 "#;
 
 fn project(path: &str) -> PathBuf {
@@ -164,6 +177,11 @@ fn remote_mode_reads_what_the_embedded_probe_shows() {
     assert_eq!(r.al_host, al_host);
     assert_eq!(r.al_matrix_sd, al_matrix_sd);
     assert!(r.al_host.len() > 12 && r.al_matrix_sd.len() > 18, "the transports' rows and the applications'");
+    // RMON2's user history: the row, its two objects, and ten 10 s buckets of each.
+    assert_eq!(r.usr_history_control, l.usr_history_control);
+    assert_eq!(r.usr_history_object, l.usr_history_object);
+    assert_eq!(r.usr_history, l.usr_history);
+    assert_eq!((r.usr_history_object.len(), r.usr_history.len()), (2, 20));
 
     for screen in Screen::ALL {
         let (remote_screen, local_screen) = (draw((*reading.snapshot).clone(), screen), draw(local.clone(), screen));
@@ -173,6 +191,11 @@ fn remote_mode_reads_what_the_embedded_probe_shows() {
     assert!(
         applications.contains("alHostTable 1 · 3 applications") && applications.contains("www-http"),
         "{applications}"
+    );
+    let usr_history = draw((*reading.snapshot).clone(), Screen::UsrHistory);
+    assert!(
+        usr_history.contains("every 10 s · 10 of 50 buckets") && usr_history.contains("1. etherStatsPkts.1"),
+        "{usr_history}"
     );
 
     // On a remote agent, Top N makes its report over SNMP.
@@ -268,6 +291,7 @@ fn remote_mode_over_snmpv3_reads_what_v2c_reads() {
     assert_eq!(a.nl_matrix_sd, b.nl_matrix_sd);
     assert_eq!(a.al_host, b.al_host);
     assert_eq!(a.al_matrix_sd, b.al_matrix_sd);
+    assert_eq!(a.usr_history, b.usr_history);
     assert_eq!(a.capture_buffer, b.capture_buffer);
     assert_eq!(a.log, b.log);
     assert_eq!(a.hosts, local.tables.hosts, "and what the embedded probe has");

@@ -1,6 +1,7 @@
 //! End to end in a real terminal: `rmonprobe tui --replay` of the lab capture in a 120x40 tmux
-//! window shows every screen through Tab (RMON2's with the replay's protocols and applications),
-//! the busiest host by hostOutOctets and etherStatsPkts, and exits within 2 s of `q`.
+//! window shows every screen through Tab (RMON2's with the replay's protocols, applications and
+//! user history), the busiest host by hostOutOctets and etherStatsPkts, and exits within 2 s of
+//! `q`.
 
 use std::path::Path;
 use std::process::Command;
@@ -36,13 +37,18 @@ impl Tmux {
         assert!(self.run(&["send-keys", "-t", "ui", key]));
     }
 
-    /// The pane once it contains `text`, within `limit`.
+    /// The pane once it contains `text`, within `limit`. A pane caught while the UI redraws
+    /// holds parts of two screens (the new title over the old rows), so it counts once a
+    /// second capture a moment later agrees.
     fn wait_for(&self, text: &str, limit: Duration) -> String {
         let start = Instant::now();
         loop {
             let pane = self.pane();
             if pane.contains(text) {
-                return pane;
+                std::thread::sleep(Duration::from_millis(30));
+                if self.pane() == pane {
+                    return pane;
+                }
             }
             assert!(start.elapsed() < limit, "no {text:?} within {limit:?}; the pane:\n{pane}");
             std::thread::sleep(Duration::from_millis(50));
@@ -56,7 +62,8 @@ impl Drop for Tmux {
     }
 }
 
-/// An IPv4 ICMP channel with a wrapping buffer, so the Capture screen has packets to write.
+/// An IPv4 ICMP channel with a wrapping buffer, so the Capture screen has packets to write; a
+/// user history of the data source's packets every 10 s, for the User history screen.
 const CONFIG: &str = r#"
 [[channel]]
 channelIndex = 1
@@ -75,6 +82,15 @@ bufferControlIndex = 1
 bufferControlChannelIndex = 1
 bufferControlFullAction = "wrapWhenFull"
 bufferControlCaptureSliceSize = 0
+
+[[usrHistoryControl]]
+usrHistoryControlIndex = 1
+usrHistoryControlInterval = 10
+usrHistoryControlBucketsRequested = 50
+
+[[usrHistoryControl.objects]]
+usrHistoryObjectVariable = "1.3.6.1.2.1.16.1.1.1.5.1"
+usrHistoryObjectSampleType = "deltaValue"
 "#;
 
 #[test]
@@ -143,7 +159,10 @@ fn tui_replay_in_tmux_shows_every_screen_and_quits_on_q() {
     }
     let filtered = tmux.wait_for("4 addresses · filter \"fe80\"", Duration::from_secs(3));
     assert!(filtered.contains("fe80::72:6dff:fe70:1"), "{filtered}");
+    // Esc clears the filter; the Tab waits for it, as an Esc and a Tab sent together read as
+    // Alt-Tab.
     tmux.keys("Escape");
+    tmux.wait_for("nlHostTable 1 · 15 addresses", Duration::from_secs(3));
     tmux.keys("Tab");
     tmux.wait_for("nlMatrixSDTable 1 · 34 conversations", Duration::from_secs(3));
     tmux.keys("Tab");
@@ -163,9 +182,21 @@ fn tui_replay_in_tmux_shows_every_screen_and_quits_on_q() {
     tmux.wait_for("6 conversations · www-http/tcp", Duration::from_secs(3));
     tmux.keys("Escape");
     tmux.wait_for("18 conversations, busiest first", Duration::from_secs(3));
+    // User history: etherStatsPkts.1 every 10 s charted, ten buckets of the capture's 100 s, the
+    // newest (90 to 100 s) with tshark's 495 frames.
+    tmux.keys("Tab");
+    let usr_history = tmux.wait_for("usrHistoryControl 1 (1/1, i: next) · every 10 s", Duration::from_secs(3));
+    assert!(usr_history.contains("10 of 50 buckets"), "{usr_history}");
+    assert!(usr_history.contains("1. etherStatsPkts.1 · deltaValue · latest 495"), "{usr_history}");
+    let newest = usr_history.lines().find(|l| l.contains("│10     00:01:30.00")).unwrap_or_default();
+    assert!(newest.contains("00:01:40.00  495"), "{usr_history}");
+    assert!(usr_history.contains("█"), "the buckets are charted: {usr_history}");
     // Tab from the last screen comes back to the first.
     tmux.keys("Tab");
     tmux.wait_for("etherStatsPkts", Duration::from_secs(3));
+    // `=` shows the User history again, by its key.
+    tmux.keys("=");
+    tmux.wait_for("usrHistoryControl 1 (1/1", Duration::from_secs(3));
 
     let asked = Instant::now();
     tmux.keys("q");

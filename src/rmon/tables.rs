@@ -6,6 +6,8 @@
 //! decoded. The HC-RMON tables are views over the same rows: the 64-bit counts the RMON-1 rows
 //! already hold, so they cost the counting nothing.
 
+use std::fmt::Write as _;
+
 use serde::ser::{Error as _, SerializeMap};
 use serde::{Serialize, Serializer};
 
@@ -202,6 +204,47 @@ impl RmonTables {
     }
 }
 
+impl RmonTables {
+    /// The MIB name of an object instance of these tables, as a network engineer writes it:
+    /// `etherStatsPkts.1` for 1.3.6.1.2.1.16.1.1.1.5.1, the column's name and the instance's
+    /// index (any table's, from its schema: `hostControlTableSize.1`,
+    /// `etherStatsHighCapacityPkts.1`). None: not a column of these tables.
+    pub fn object_name(oid: &[u32]) -> Option<String> {
+        let mut naming = Naming { oid, found: None };
+        RmonTables::visit(&mut naming);
+        naming.found
+    }
+}
+
+/// Names one instance by its table's schema.
+struct Naming<'a> {
+    oid: &'a [u32],
+    found: Option<String>,
+}
+
+impl TableVisitor<RmonTables> for Naming<'_> {
+    fn table<E: 'static + Send + Sync>(
+        &mut self,
+        table: &'static Table<E>,
+        _: fn(&RmonTables) -> &[E],
+        _: fn(&mut RmonTables) -> &mut Vec<E>,
+        _: fn() -> E,
+    ) {
+        if self.found.is_some() {
+            return;
+        }
+        let Some((&number, index)) = self.oid.strip_prefix(table.entry).and_then(|r| r.split_first()) else {
+            return;
+        };
+        let Some(column) = table.column(number) else { return };
+        let mut name = column.name.to_string();
+        for id in index {
+            let _ = write!(name, ".{id}");
+        }
+        self.found = Some(name);
+    }
+}
+
 /// Finds one instance by its OID.
 struct Lookup<'a> {
     tables: &'a RmonTables,
@@ -347,5 +390,17 @@ mod tests {
         assert_eq!(t.get(&[1, 3, 6, 1, 2, 1, 16, 1, 1, 1, 4, 2]), None, "no such row");
         assert_eq!(t.get(&[1, 3, 6, 1, 2, 1, 16, 1, 1, 1, 99, 1]), None, "no such column");
         assert_eq!(t.get(&[1, 3, 6, 1, 2, 1, 16, 5, 1, 1, 2, 2]), None, "absent on a row under creation");
+    }
+
+    #[test]
+    fn object_name_is_the_column_and_the_index() {
+        let name = |oid: &[u32]| RmonTables::object_name(oid);
+        assert_eq!(name(&[1, 3, 6, 1, 2, 1, 16, 1, 1, 1, 5, 1]).as_deref(), Some("etherStatsPkts.1"));
+        assert_eq!(name(&[1, 3, 6, 1, 2, 1, 16, 1, 7, 1, 2, 1]).as_deref(), Some("etherStatsHighCapacityPkts.1"));
+        assert_eq!(name(&[1, 3, 6, 1, 2, 1, 16, 4, 1, 1, 3, 1]).as_deref(), Some("hostControlTableSize.1"));
+        assert_eq!(name(&[1, 3, 6, 1, 2, 1, 16, 2, 2, 1, 6, 1, 7]).as_deref(), Some("etherHistoryPkts.1.7"));
+        assert_eq!(name(&[1, 3, 6, 1, 2, 1, 16, 18, 1, 1, 5]).as_deref(), Some("usrHistoryControlInterval"));
+        assert_eq!(name(&[1, 3, 6, 1, 2, 1, 2, 2, 1, 10, 1]), None, "IF-MIB has no schema here");
+        assert_eq!(name(&[1, 3, 6, 1, 2, 1, 16, 1, 1, 1, 99, 1]), None, "no such column");
     }
 }

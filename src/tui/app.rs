@@ -25,10 +25,12 @@ use crate::tui::oui::Vendors;
 use crate::tui::source::{Reading, TopNRequest, Wants};
 
 mod applications;
+mod usr_history;
 
 pub use applications::{ApplicationRow, application_name, application_over, application_transport};
+pub use usr_history::{UsrHistoryShown, UsrSample};
 
-/// The screens, in Tab order (and keyed 1 to 9, then 0 and `-`, the digit row's order).
+/// The screens, in Tab order (and keyed 1 to 9, then 0, `-` and `=`, the digit row's order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Screen {
     Overview,
@@ -46,10 +48,12 @@ pub enum Screen {
     Protocols,
     /// RMON2's application layer: alHostTable and alMatrixSDTable.
     Applications,
+    /// RMON2's user history: usrHistoryTable of a usrHistoryControl row, as charts.
+    UsrHistory,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 11] = [
+    pub const ALL: [Screen; 12] = [
         Screen::Overview,
         Screen::Hosts,
         Screen::TopN,
@@ -61,6 +65,7 @@ impl Screen {
         Screen::IpMatrix,
         Screen::Protocols,
         Screen::Applications,
+        Screen::UsrHistory,
     ];
 
     pub fn title(self) -> &'static str {
@@ -76,6 +81,7 @@ impl Screen {
             Screen::IpMatrix => "IP conversations",
             Screen::Protocols => "Protocols",
             Screen::Applications => "Applications",
+            Screen::UsrHistory => "User history",
         }
     }
 
@@ -93,6 +99,7 @@ impl Screen {
             Screen::IpMatrix => "IPconv",
             Screen::Protocols => "Proto",
             Screen::Applications => "Apps",
+            Screen::UsrHistory => "UsrHist",
         }
     }
 
@@ -404,6 +411,15 @@ pub struct ApplicationsView {
     pub picked: Option<u32>,
 }
 
+/// The User history screen's state: the usrHistoryControl row shown (its position among the
+/// rows, `i`) and the object whose chart comes first (`o`), so a row with more objects than
+/// the terminal has room for shows each in turn.
+#[derive(Clone, Debug, Default)]
+pub struct UsrHistoryView {
+    pub control: usize,
+    pub object: usize,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct CaptureView {
     /// Position among the valid buffers.
@@ -442,6 +458,7 @@ pub struct App {
     pub capture_dir: PathBuf,
     pub ip: IpView,
     pub applications: ApplicationsView,
+    pub usr_history: UsrHistoryView,
     /// MAC vendor names (the IEEE registry, when the machine has it).
     pub vendors: Arc<Vendors>,
 }
@@ -488,6 +505,7 @@ impl App {
                 protocol_selected: 0,
             },
             applications: ApplicationsView::default(),
+            usr_history: UsrHistoryView::default(),
             vendors: Arc::new(Vendors::default()),
         }
     }
@@ -504,6 +522,7 @@ impl App {
             Screen::IpMatrix => Wants { ip_matrix: true, ..Wants::default() },
             Screen::Protocols => Wants::default(),
             Screen::Applications => Wants { applications: true, ..Wants::default() },
+            Screen::UsrHistory => Wants { usr_history: true, ..Wants::default() },
         }
     }
 
@@ -667,7 +686,14 @@ impl App {
                 Screen::IpHosts | Screen::IpMatrix | Screen::Applications => self.ip.filter.clear(),
                 _ => {}
             },
-            Action::NextInterval => self.history += 1,
+            Action::NextInterval => match self.screen {
+                Screen::UsrHistory => {
+                    self.usr_history.control += 1;
+                    self.usr_history.object = 0;
+                }
+                _ => self.history += 1,
+            },
+            Action::NextObject => self.usr_history.object += 1,
             Action::NextBase => {
                 let i = RATE_BASES.iter().position(|b| *b == self.top_n.base).unwrap_or(0);
                 self.top_n.base = RATE_BASES[(i + 1) % RATE_BASES.len()];

@@ -1,6 +1,7 @@
 //! Fixed data for the UI's tests: the bundled lab capture replayed with one row of every group
-//! the screens show. The replay samples the alarm on the packets' clock, so its value and the
-//! log entries it fired are the same every time.
+//! the screens show. The replay samples the alarm and the user histories on the packets' clock,
+//! so the alarm's value, the log entries it fired and the usrHistory buckets are the same every
+//! time.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -43,6 +44,35 @@ filterPktDataMask = "ff:ff:00:00:00:00:00:00:00:00:00:ff"
 bufferControlIndex = 1
 bufferControlChannelIndex = 1
 bufferControlFullAction = "wrapWhenFull"
+
+# The data source's packets and octets every 10 s: the lab capture's 100 s fill 10 buckets.
+[[usrHistoryControl]]
+usrHistoryControlIndex = 1
+usrHistoryControlInterval = 10
+usrHistoryControlBucketsRequested = 50
+
+[[usrHistoryControl.objects]]
+usrHistoryObjectVariable = "1.3.6.1.2.1.16.1.1.1.5.1"
+usrHistoryObjectSampleType = "deltaValue"
+
+[[usrHistoryControl.objects]]
+usrHistoryObjectVariable = "1.3.6.1.2.1.16.1.1.1.4.1"
+usrHistoryObjectSampleType = "deltaValue"
+
+# Over 30 s, as historyControl 1: its packets equal etherHistoryPkts bucket for bucket. And the
+# hosts learned so far (hostControlTableSize.1, absoluteValue).
+[[usrHistoryControl]]
+usrHistoryControlIndex = 2
+usrHistoryControlInterval = 30
+usrHistoryControlBucketsRequested = 50
+
+[[usrHistoryControl.objects]]
+usrHistoryObjectVariable = "1.3.6.1.2.1.16.1.1.1.5.1"
+usrHistoryObjectSampleType = "deltaValue"
+
+[[usrHistoryControl.objects]]
+usrHistoryObjectVariable = "1.3.6.1.2.1.16.4.1.1.3.1"
+usrHistoryObjectSampleType = "absoluteValue"
 "#;
 
 /// The lab capture's snapshot at its end.

@@ -1,6 +1,9 @@
-//! How the UI writes numbers, addresses and times: short enough for an 80-column terminal.
+//! How the UI writes numbers, addresses, objects and times: short enough for an 80-column
+//! terminal.
 
+use crate::mib::Oid;
 use crate::packet::MacAddr;
+use crate::rmon::RmonTables;
 
 /// A count with a unit prefix past 10,000: `9999`, `12.3k`, `4.56M`, `7.89G`.
 pub fn si(v: f64) -> String {
@@ -52,6 +55,18 @@ fn si_spaced(v: f64) -> String {
 /// `aa:bb:cc:dd:ee:ff`.
 pub fn mac(m: MacAddr) -> String {
     m.to_string()
+}
+
+/// An object instance (an alarmVariable, a usrHistoryObjectVariable) by its MIB name where the
+/// schemas know its table (`etherStatsPkts.1`, `hostControlTableSize.1`), else the dotted OID.
+pub fn object(oid: &Oid) -> String {
+    RmonTables::object_name(oid.as_slice()).unwrap_or_else(|| oid.to_string())
+}
+
+/// A signed value from its magnitude: `-1.2k`, `590`; exact (`-1,234`) when `exact`.
+pub fn signed(negative: bool, magnitude: u64, exact: bool) -> String {
+    let digits = if exact { count(magnitude) } else { si(magnitude as f64) };
+    if negative && magnitude > 0 { format!("-{digits}") } else { digits }
 }
 
 /// TimeTicks (hundredths of a second) as `1d 02:03:04` or `02:03:04.56`.
@@ -110,6 +125,17 @@ mod tests {
         assert_eq!(bps(12_300_000.0), "12.3 Mb/s");
         assert_eq!(pps(5.0), "5 p/s");
         assert_eq!(speed(1_000_000_000), "1.0 Gb/s");
+        assert_eq!(signed(true, 1_234, true), "-1,234");
+        assert_eq!(signed(true, 12_345, false), "-12.3k");
+        assert_eq!(signed(false, 590, false), "590");
+        assert_eq!(signed(true, 0, false), "0");
+    }
+
+    #[test]
+    fn objects_by_name() {
+        let oid = |ids: &[u32]| Oid(ids.to_vec());
+        assert_eq!(object(&oid(&[1, 3, 6, 1, 2, 1, 16, 1, 1, 1, 5, 1])), "etherStatsPkts.1");
+        assert_eq!(object(&oid(&[1, 3, 6, 1, 2, 1, 2, 2, 1, 10, 1])), "1.3.6.1.2.1.2.2.1.10.1");
     }
 
     #[test]

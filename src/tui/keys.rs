@@ -32,8 +32,11 @@ pub enum Action {
     /// selected application's hosts and conversations; back to every application's.
     Enter,
     Back,
-    /// History: the next historyControl row (another interval).
+    /// History: the next historyControl row (another interval). User history: the next
+    /// usrHistoryControl row.
     NextInterval,
+    /// User history: the next object's chart first.
+    NextObject,
     /// Top N: the next rate base, the next window, start a report on the probe.
     NextBase,
     NextWindow,
@@ -48,8 +51,8 @@ pub enum Action {
     IpFilter,
 }
 
-/// The key of each screen, in [`Screen::ALL`]'s order: the digit row, 1 to 9, then 0 and `-`.
-pub const SCREEN_KEYS: [char; Screen::ALL.len()] = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '-'];
+/// The key of each screen, in [`Screen::ALL`]'s order: the digit row, 1 to 9, then 0, `-` and `=`.
+pub const SCREEN_KEYS: [char; Screen::ALL.len()] = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '-', '='];
 
 /// The key that shows `screen`.
 pub fn screen_key(screen: Screen) -> char {
@@ -76,7 +79,7 @@ const fn on(screen: Screen, keys: &'static str, action: Action, help: &'static s
 /// The help overlay's lines, in this order.
 pub const BINDINGS: &[Binding] = &[
     global("Tab / Shift-Tab", Action::NextScreen, "next / previous screen"),
-    global("1-9, 0, -", Action::Show(Screen::Overview), "a screen by its key (0: the 10th, -: the 11th)"),
+    global("1-9, 0, -, =", Action::Show(Screen::Overview), "a screen by its key (0, -, =: 10th, 11th, 12th)"),
     global("[ / ]", Action::NextSource, "previous / next data source"),
     global("↑ ↓ PgUp PgDn Home End", Action::Down, "move in a list"),
     global("p", Action::Pause, "pause / resume the readings"),
@@ -95,6 +98,8 @@ pub const BINDINGS: &[Binding] = &[
     on(Screen::IpHosts, "/", Action::IpFilter, "filter by address (conversations too)"),
     on(Screen::Applications, "Enter / Esc", Action::Enter, "the selected application only / all"),
     on(Screen::Applications, "/", Action::IpFilter, "filter by address (hosts, pairs)"),
+    on(Screen::UsrHistory, "i", Action::NextInterval, "the next usrHistoryControl row"),
+    on(Screen::UsrHistory, "o", Action::NextObject, "the next object's chart first"),
 ];
 
 /// The action of `key` on `screen`, if any.
@@ -133,7 +138,8 @@ pub fn action(screen: Screen, key: KeyEvent) -> Option<Action> {
         (Screen::TopN, KeyCode::Char('b')) => Some(Action::NextBase),
         (Screen::TopN, KeyCode::Char('w')) => Some(Action::NextWindow),
         (Screen::TopN, KeyCode::Char('n')) => Some(Action::NewReport),
-        (Screen::History, KeyCode::Char('i')) => Some(Action::NextInterval),
+        (Screen::History | Screen::UsrHistory, KeyCode::Char('i')) => Some(Action::NextInterval),
+        (Screen::UsrHistory, KeyCode::Char('o')) => Some(Action::NextObject),
         (Screen::Capture, KeyCode::Char('b')) => Some(Action::NextBuffer),
         (Screen::Capture, KeyCode::Char('w')) => Some(Action::WriteBuffer),
         (Screen::IpHosts, KeyCode::Char('s')) => Some(Action::IpSort),

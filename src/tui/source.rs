@@ -53,6 +53,8 @@ pub struct Groups {
     /// network layer, RFC 4502's rmon2MIBCompliance without the al groups).
     pub al_host: bool,
     pub al_matrix: bool,
+    /// RMON2's user history: usrHistoryControlTable, usrHistoryObjectTable, usrHistoryTable.
+    pub usr_history: bool,
 }
 
 impl Groups {
@@ -76,12 +78,14 @@ impl Groups {
         nl_matrix: true,
         al_host: true,
         al_matrix: true,
+        usr_history: true,
     };
 }
 
 /// The big tables the screen on show needs read now (the control tables, etherStats, alarms,
-/// events and the log are always read). Over SNMP a walk of a busy hostTable or matrix takes
-/// thousands of requests, so a remote source reads them only when they are shown.
+/// events and the log are always read; the user history's, only with its buckets). Over SNMP a
+/// walk of a busy hostTable or matrix takes thousands of requests, so a remote source reads them
+/// only when they are shown.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Wants {
     /// hostTable (Hosts, Top N).
@@ -98,6 +102,9 @@ pub struct Wants {
     pub ip_matrix: bool,
     /// alHostTable and alMatrixSDTable (Applications).
     pub applications: bool,
+    /// usrHistoryControlTable, usrHistoryObjectTable and usrHistoryTable (User history): the
+    /// buckets times the objects of every row.
+    pub usr_history: bool,
 }
 
 impl Wants {
@@ -109,6 +116,7 @@ impl Wants {
         ip_hosts: true,
         ip_matrix: true,
         applications: true,
+        usr_history: true,
     };
 }
 

@@ -8,43 +8,9 @@ use ratatui::widgets::{Block, Row, Table};
 
 use crate::rmon::alarm::AlarmEntry;
 use crate::rmon::{EventType, SampleType};
-use crate::snmp::oid::Oid;
 use crate::tui::app::App;
 use crate::tui::format;
 use crate::tui::screens::header_style;
-
-/// etherStatsTable's columns by number, to name the commonest alarm variables.
-const ETHER_STATS_COLUMNS: [&str; 19] = [
-    "etherStatsIndex",
-    "etherStatsDataSource",
-    "etherStatsDropEvents",
-    "etherStatsOctets",
-    "etherStatsPkts",
-    "etherStatsBroadcastPkts",
-    "etherStatsMulticastPkts",
-    "etherStatsCRCAlignErrors",
-    "etherStatsUndersizePkts",
-    "etherStatsOversizePkts",
-    "etherStatsFragments",
-    "etherStatsJabbers",
-    "etherStatsCollisions",
-    "etherStatsPkts64Octets",
-    "etherStatsPkts65to127Octets",
-    "etherStatsPkts128to255Octets",
-    "etherStatsPkts256to511Octets",
-    "etherStatsPkts512to1023Octets",
-    "etherStatsPkts1024to1518Octets",
-];
-
-/// `etherStatsPkts.1` for an etherStats column instance, else the dotted OID.
-pub fn variable_name(oid: &Oid) -> String {
-    if let [1, 3, 6, 1, 2, 1, 16, 1, 1, 1, column, index] = oid.0.as_slice()
-        && let Some(name) = ETHER_STATS_COLUMNS.get((*column as usize).wrapping_sub(1))
-    {
-        return format!("{name}.{index}");
-    }
-    oid.to_string()
-}
 
 /// Where the last value stands: over the rising threshold, under the falling one, or between.
 fn standing(a: &AlarmEntry) -> (&'static str, Style) {
@@ -67,7 +33,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let (where_, style) = standing(a);
         Row::new(vec![
             a.alarm_index.to_string(),
-            variable_name(&a.alarm_variable),
+            format::object(&a.alarm_variable),
             match a.alarm_sample_type {
                 SampleType::AbsoluteValue => "abs",
                 SampleType::DeltaValue => "delta",

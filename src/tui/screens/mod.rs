@@ -13,6 +13,7 @@ mod matrix;
 mod overview;
 mod protocols;
 mod topn;
+mod usr_history;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -59,6 +60,7 @@ pub fn render(app: &App, frame: &mut Frame) {
                 Screen::IpMatrix => ip_matrix::render(app, frame, body),
                 Screen::Protocols => protocols::render(app, frame, body),
                 Screen::Applications => applications::render(app, frame, body),
+                Screen::UsrHistory => usr_history::render(app, frame, body),
             },
         },
     }
@@ -82,36 +84,59 @@ fn missing_group(screen: Screen, g: Groups) -> Option<&'static str> {
         Screen::IpMatrix if !g.nl_matrix => Some("RMON2 nlMatrix group (hlMatrixControlTable, nlMatrixSDTable)"),
         Screen::Protocols if !g.protocol_dist => Some("RMON2 protocol distribution group (protocolDistStatsTable)"),
         Screen::Applications if !g.al_host => Some("RMON2 alHost group (alHostTable)"),
+        Screen::UsrHistory if !g.usr_history => {
+            Some("RMON2 user history group (usrHistoryControlTable, usrHistoryTable)")
+        }
         _ => None,
     }
 }
 
 fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
-    let titles: Vec<String> = Screen::ALL
-        .iter()
-        .map(|s| {
-            // Narrow: keys, and the name of the screen on show; wider, short names.
-            let title = match area.width {
-                0..110 if *s != app.screen => "",
-                0..150 => s.short_title(),
-                _ => s.title(),
-            };
-            format!("{} {title}", keys::screen_key(*s)).trim_end().to_string()
-        })
-        .collect();
-    let selected = Screen::ALL.iter().position(|s| *s == app.screen).unwrap_or(0);
-    // Narrow terminals get the uptime to the second, so the tabs keep their room.
-    let narrow = area.width < 100;
-    let mut right = match app.snapshot() {
-        Some(s) if narrow => format!("{} ", format::ticks(s.sys_up_time()).split('.').next().unwrap_or_default()),
-        Some(s) => format!("up {} ", format::ticks(s.sys_up_time())),
-        None => String::new(),
+    let width = usize::from(area.width);
+    // The uptime to the hundredth, or to the second where the tabs need the room.
+    let uptime = |wide: bool| {
+        let mut right = match app.snapshot() {
+            Some(s) if wide => format!("up {} ", format::ticks(s.sys_up_time())),
+            Some(s) => format!("{} ", format::ticks(s.sys_up_time()).split('.').next().unwrap_or_default()),
+            None => String::new(),
+        };
+        if app.paused {
+            right.push_str("PAUSED ");
+        } else if app.reading.as_ref().is_some_and(|r| r.finished) {
+            right.push_str("final ");
+        }
+        right
     };
-    if app.paused {
-        right.push_str("PAUSED ");
-    } else if app.reading.as_ref().is_some_and(|r| r.finished) {
-        right.push_str("final ");
-    }
+    // The longest titles that fit beside the uptime: full names, short ones, then keys alone
+    // with the name of the screen on show.
+    let tabs = |names: TabNames| -> Vec<String> {
+        Screen::ALL
+            .iter()
+            .map(|s| {
+                let title = match names {
+                    TabNames::Full => s.title(),
+                    TabNames::Short => s.short_title(),
+                    TabNames::Keys if *s == app.screen => s.short_title(),
+                    TabNames::Keys => "",
+                };
+                format!("{} {title}", keys::screen_key(*s)).trim_end().to_string()
+            })
+            .collect()
+    };
+    let length = |titles: &[String]| titles.iter().map(|t| t.chars().count()).sum::<usize>() + titles.len() - 1;
+    let choices = [
+        (TabNames::Full, true),
+        (TabNames::Short, true),
+        (TabNames::Short, false),
+        (TabNames::Keys, width >= 100),
+        (TabNames::Keys, false),
+    ];
+    let (titles, right) = choices
+        .iter()
+        .map(|&(names, wide)| (tabs(names), uptime(wide)))
+        .find(|(titles, right)| length(titles) + right.chars().count() <= width)
+        .unwrap_or_else(|| (tabs(TabNames::Keys), uptime(false)));
+    let selected = Screen::ALL.iter().position(|s| *s == app.screen).unwrap_or(0);
     let right_width = u16::try_from(right.chars().count()).unwrap_or(0).min(area.width / 3);
     let [left, right_area] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
     frame.render_widget(
@@ -123,6 +148,15 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
         left,
     );
     frame.render_widget(Paragraph::new(right).style(Style::new().add_modifier(Modifier::BOLD)), right_area);
+}
+
+/// How much of each screen's name the tab bar has room for.
+#[derive(Clone, Copy)]
+enum TabNames {
+    Full,
+    Short,
+    /// The keys, and the short name of the screen on show.
+    Keys,
 }
 
 fn render_status(app: &App, frame: &mut Frame, area: Rect) {

@@ -89,7 +89,11 @@ fn interactions_change_what_is_drawn() {
     insta::assert_snapshot!("History_second_interval", draw(&app, 80, 24));
 
     press(&mut app, KeyCode::Char('?'));
-    insta::assert_snapshot!("Help", draw(&app, 80, 24));
+    let help = draw(&app, 80, 24);
+    // Every binding fits an 80x24 terminal, the last one too.
+    let last = crate::tui::keys::BINDINGS.last().map(|b| b.help).unwrap_or_default();
+    assert!(format!("{help}").contains(last), "{help}");
+    insta::assert_snapshot!("Help", help);
 }
 
 #[test]
@@ -233,4 +237,128 @@ fn applications_say_when_the_layer_is_off_or_missing() {
     app.update(reading(snapshot, Groups { al_host: false, al_matrix: false, ..Groups::ALL }));
     let text = format!("{}", draw(&app, 80, 24));
     assert!(text.contains("does not implement the RMON-MIB RMON2 alHost group"), "{text}");
+}
+
+#[test]
+fn user_history_charts_each_object_and_agrees_with_ether_history() {
+    let mut app = fixture::app(Groups::ALL);
+    screen(&mut app, Screen::UsrHistory);
+    let wide = draw(&app, 120, 40);
+    let text = format!("{wide}");
+    assert!(text.contains("usrHistoryControl 1 (1/2, i: next) · every 10 s · 10 of 50 buckets"), "{text}");
+    assert!(text.contains("1. etherStatsPkts.1 · deltaValue") && text.contains("2. etherStatsOctets.1"), "{text}");
+    insta::assert_snapshot!("UsrHistory_120x40", wide);
+    let shown = app.usr_history_shown().expect("usrHistoryControl 1");
+    assert_eq!(shown.samples.len(), 10);
+    assert_eq!(shown.samples.last().map(|s| s.end), Some(10_000), "the tenth ends at 100 s, the last complete one");
+    // The buckets hold every frame but the 2 of the capture's last 0.06 s (tshark: 2 frames at
+    // frame.time_relative >= 100, 495 in [90, 100), as the tenth bucket has).
+    let total = |position: usize| shown.series(position).iter().map(|v| v.expect("a value")).sum::<i128>();
+    let stats = &app.snapshot().unwrap().tables.ether_stats[0];
+    assert_eq!(total(0), i128::from(stats.ether_stats_pkts) - 2);
+    assert_eq!(shown.samples[9].values[0], Some(495));
+
+    // Three 10 s buckets of usrHistoryControl 1 make each 30 s bucket of historyControl 1.
+    let ether_history = &app.snapshot().unwrap().tables.ether_history;
+    let history: Vec<(u64, u64, u64)> = ether_history
+        .iter()
+        .filter(|b| b.ether_history_index == 1)
+        .map(|b| (b.ether_history_interval_start, b.ether_history_pkts, b.ether_history_octets))
+        .collect();
+    assert_eq!(history.len(), 3);
+    for (i, (start, history_pkts, history_octets)) in history.iter().enumerate() {
+        let thirds = &shown.samples[3 * i..3 * i + 3];
+        assert_eq!(thirds[0].start, *start);
+        let of = |position: usize| thirds.iter().map(|s| s.values[position].unwrap()).sum::<i128>();
+        assert_eq!((of(0), of(1)), (i128::from(*history_pkts), i128::from(*history_octets)), "bucket {}", i + 1);
+    }
+
+    // `i`: usrHistoryControl 2, over 30 s: a deltaValue of etherStatsPkts.1 is etherHistoryPkts
+    // of the 30 s historyControl row, bucket for bucket.
+    press(&mut app, KeyCode::Char('i'));
+    let shown = app.usr_history_shown().expect("usrHistoryControl 2");
+    assert_eq!(shown.control.usr_history_control_index, 2);
+    let usr: Vec<(u64, u64, Option<i128>)> = shown.samples.iter().map(|s| (s.start, s.end, s.values[0])).collect();
+    let ether: Vec<(u64, u64, Option<i128>)> =
+        history.iter().map(|(s, p, _)| (*s, s + 3000, Some(i128::from(*p)))).collect();
+    assert_eq!(usr, ether);
+    // hostControlTableSize.1, absoluteValue: the hosts learned by each bucket's end, the last the
+    // whole hostTable.
+    let hosts = app.snapshot().unwrap().tables.hosts.iter().filter(|h| h.host_index == 1).count();
+    assert_eq!(shown.series(1).last().copied().flatten(), Some(hosts as i128));
+    let text = format!("{}", draw(&app, 80, 24));
+    assert!(text.contains("hostControlTableSize.1"), "{text}");
+    insta::assert_snapshot!("UsrHistory_second_row", draw(&app, 80, 24));
+
+    // `o` puts the other object's chart first; `i` goes round to row 1 again.
+    press(&mut app, KeyCode::Char('o'));
+    assert_eq!(app.usr_history_first_object(2), 1);
+    let text = format!("{}", draw(&app, 80, 24));
+    let first_chart = text.lines().find(|l| l.contains("┌")).unwrap_or_default();
+    assert!(first_chart.contains("2. hostControlTableSize.1"), "{text}");
+    press(&mut app, KeyCode::Char('i'));
+    assert_eq!(app.usr_history_shown().map(|s| s.control.usr_history_control_index), Some(1));
+    assert_eq!(app.usr_history_first_object(2), 0);
+}
+
+#[test]
+fn user_history_says_how_to_make_a_row_and_signs_its_values() {
+    use crate::mib::rmon2::usr_history::UsrHistoryValStatus;
+
+    let mut app = fixture::app(Groups::ALL);
+    screen(&mut app, Screen::UsrHistory);
+    let mut snapshot = app.snapshot().unwrap().clone();
+    // A fall is a negative value, and an interval without one a gap: object 1 of the newest
+    // bucket and of the one before (usrHistoryTable's index is control, sample, object).
+    let row1: Vec<usize> = (0..snapshot.tables.usr_history.len())
+        .filter(|&i| snapshot.tables.usr_history[i].usr_history_control_index == 1)
+        .collect();
+    let (newest, before) = (row1[row1.len() - 2], row1[row1.len() - 4]);
+    let t = &mut snapshot.tables.usr_history;
+    assert_eq!((t[newest].usr_history_sample_index, t[newest].usr_history_object_index), (10, 1));
+    t[newest].usr_history_val_status = UsrHistoryValStatus::ValueNegative;
+    t[before].usr_history_val_status = UsrHistoryValStatus::ValueNotAvailable;
+    t[before].usr_history_abs_value = 0;
+    let reading = |snapshot: crate::rmon::Snapshot, groups: Groups| {
+        Event::Reading(Ok(crate::tui::source::Reading {
+            snapshot: std::sync::Arc::new(snapshot),
+            groups,
+            finished: true,
+            every_table: true,
+        }))
+    };
+    app.update(reading(snapshot.clone(), Groups::ALL));
+    let shown = app.usr_history_shown().unwrap();
+    let series = shown.series(0);
+    let fall = snapshot.tables.usr_history[newest].usr_history_abs_value;
+    assert_eq!(series[9], Some(-i128::from(fall)));
+    assert_eq!(series[8], None);
+    let wide = draw(&app, 120, 40);
+    let text = format!("{wide}");
+    assert!(text.contains(&format!("latest -{fall}")) && text.contains("1 not available"), "{text}");
+    let newest_row = text.lines().find(|l| l.contains("│10     ")).unwrap_or_default();
+    assert!(newest_row.contains(&format!("-{fall}")), "{text}");
+    assert!(text.lines().any(|l| l.contains("│9      ") && l.contains("n/a")), "{text}");
+    insta::assert_snapshot!("UsrHistory_fall_and_gap", wide);
+
+    // A row made by SET whose objects are not named yet: it says what it waits for.
+    let mut waiting = snapshot.clone();
+    waiting.tables.usr_history_control[0].usr_history_control_status = crate::mib::tc::RowStatus::NotReady;
+    waiting.tables.usr_history_object.retain(|o| o.usr_history_control_index != 1);
+    waiting.tables.usr_history.retain(|b| b.usr_history_control_index != 1);
+    app.update(reading(waiting, Groups::ALL));
+    let text = format!("{}", draw(&app, 80, 24));
+    assert!(text.contains("usrHistoryControl 1 is notReady with 0 objects"), "{text}");
+
+    // No row: a line says how to make one.
+    snapshot.tables.usr_history_control.clear();
+    snapshot.tables.usr_history_object.clear();
+    snapshot.tables.usr_history.clear();
+    app.update(reading(snapshot.clone(), Groups::ALL));
+    let text = format!("{}", draw(&app, 80, 24));
+    assert!(text.contains("No usrHistoryControl row") && text.contains("[[usrHistoryControl]]"), "{text}");
+    // An agent without the group.
+    app.update(reading(snapshot, Groups { usr_history: false, ..Groups::ALL }));
+    let text = format!("{}", draw(&app, 80, 24));
+    assert!(text.contains("does not implement the RMON-MIB RMON2 user history"), "{text}");
 }

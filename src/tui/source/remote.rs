@@ -3,10 +3,10 @@
 //! mini-RMON with only some groups.
 //!
 //! Each reading walks the tables of the groups the agent has (the big ones, hostTable,
-//! captureBufferTable, alHostTable and the like, only while a screen shows them), then builds
-//! the same [`Snapshot`] an embedded probe gives. Which groups the agent has is asked once, with
-//! a GET of a column instance no row can have: an agent that implements the table answers
-//! noSuchInstance, one that does not, noSuchObject (RFC 3416).
+//! captureBufferTable, alHostTable, usrHistoryTable and the like, only while a screen shows
+//! them), then builds the same [`Snapshot`] an embedded probe gives. Which groups the agent has
+//! is asked once, with a GET of a column instance no row can have: an agent that implements the
+//! table answers noSuchInstance, one that does not, noSuchObject (RFC 3416).
 
 use std::collections::BTreeMap;
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -258,6 +258,7 @@ impl<W: Walker> RemoteSource<W> {
             nl_matrix: self.has(15, 1, 12),
             al_host: self.has(16, 1, 2),
             al_matrix: self.has(17, 1, 2),
+            usr_history: self.has(18, 1, 7),
         }
     }
 
@@ -324,6 +325,9 @@ impl<W: Walker> RemoteSource<W> {
             tables.nl_matrix_sd = last.tables.nl_matrix_sd.clone();
             tables.al_host = last.tables.al_host.clone();
             tables.al_matrix_sd = last.tables.al_matrix_sd.clone();
+            tables.usr_history_control = last.tables.usr_history_control.clone();
+            tables.usr_history_object = last.tables.usr_history_object.clone();
+            tables.usr_history = last.tables.usr_history.clone();
         }
         let mut reader = TableReader { walker: &mut self.walker, groups, wants, tables, error: None };
         RmonTables::visit(&mut reader);
@@ -479,6 +483,10 @@ impl<W: Walker> TableReader<'_, W> {
             (17, 5) => g.al_matrix && w.applications && hc,
             (17, 3 | 4) => g.al_matrix,
             (17, 7) => g.al_matrix && hc,
+            // The user history's control and object rows are read with its buckets: only the
+            // User history screen shows them. The HC view carries a magnitude past Gauge32.
+            (18, 1..=3) => g.usr_history && w.usr_history,
+            (18, 4) => g.usr_history && w.usr_history && hc,
             // hostTimeTable and matrixDSTable (nlMatrixDSTable, alMatrixDSTable) hold what
             // hostTable and matrixSDTable (nlMatrixSDTable, alMatrixSDTable) do.
             _ => false,

@@ -92,6 +92,7 @@ fn a_mini_rmon_switch_has_four_groups_and_says_so() {
     let g = reading.groups;
     assert!(g.statistics && g.history && g.alarm && g.event);
     assert!(!g.hosts && !g.host_top_n && !g.matrix && !g.filter && !g.capture && !g.al_host && !g.al_matrix);
+    assert!(!g.usr_history, "nor RMON2's user history");
     let s = &reading.snapshot;
     assert_eq!(s.sys_up_time(), 123_456);
     assert_eq!(s.interfaces.len(), 24);
@@ -183,4 +184,54 @@ fn the_application_layer_is_walked_for_the_applications_screen_only() {
     let kept = remote.read(Wants::default()).expect("a reading");
     assert!(!remote.walker.walks.contains(&al_host));
     assert_eq!(kept.snapshot.tables.al_host.len(), 1);
+}
+
+#[test]
+fn the_user_history_is_walked_for_its_screen_only_and_completed_by_hc() {
+    let mut agent = switch();
+    // usrHistoryControl 1, active: etherStatsOctets.3 every 30 s, deltaValue; two buckets, the
+    // second's 5 GB past what Gauge32 carries (usrHistoryAbsValue latches at 2^32 - 1): the
+    // HC-RMON view has it whole (the agent has HC-RMON: etherStatsHighCapacityTable).
+    agent.put(1, 7, 2, &[3], Value::Counter64(12_345));
+    agent.put(18, 1, 2, &[1], Value::Integer(1));
+    agent.put(18, 1, 4, &[1], Value::Integer(50));
+    agent.put(18, 1, 5, &[1], Value::Integer(30));
+    agent.put(18, 1, 7, &[1], Value::Integer(1));
+    agent.put(18, 2, 2, &[1, 1], Value::ObjectId(Oid(vec![1, 3, 6, 1, 2, 1, 16, 1, 1, 1, 4, 3])));
+    agent.put(18, 2, 3, &[1, 1], Value::Integer(2));
+    for (sample, abs) in [(1u32, 9_000u64), (2, 5_000_000_000)] {
+        let index = [1, sample, 1];
+        agent.put(18, 3, 2, &index, Value::TimeTicks((sample - 1) * 3000));
+        agent.put(18, 3, 3, &index, Value::TimeTicks(sample * 3000));
+        agent.put(18, 3, 4, &index, Value::Gauge32(u32::try_from(abs).unwrap_or(u32::MAX)));
+        agent.put(18, 3, 5, &index, Value::Integer(2));
+        agent.put(18, 4, 1, &index, Value::Gauge32((abs >> 32) as u32));
+        agent.put(18, 4, 2, &index, Value::Counter64(abs));
+    }
+    let mut remote = RemoteSource::new("probe".into(), agent);
+    let tables: Vec<Vec<u32>> = (1..=4).map(|t| entry_oid(18, t).to_vec()).collect();
+    let first = remote.read(Wants::default()).expect("a reading");
+    assert!(first.groups.usr_history);
+    assert!(tables.iter().all(|t| !remote.walker.walks.contains(t)));
+    assert!(first.snapshot.tables.usr_history_control.is_empty());
+    let shown = remote.read(Wants { usr_history: true, ..Wants::default() }).expect("a reading");
+    assert!(tables.iter().all(|t| remote.walker.walks.contains(t)));
+    let t = &shown.snapshot.tables;
+    let control = &t.usr_history_control[0];
+    assert_eq!((control.usr_history_control_index, control.usr_history_control_interval), (1, 30));
+    assert_eq!(control.usr_history_control_status, crate::mib::tc::RowStatus::Active);
+    assert_eq!(t.usr_history_object[0].usr_history_object_sample_type, Some(SampleType::DeltaValue));
+    assert_eq!(t.usr_history_object[0].usr_history_control_index, 1);
+    let buckets: Vec<(u32, u64, u64)> = t
+        .usr_history
+        .iter()
+        .map(|b| (b.usr_history_sample_index, b.usr_history_interval_end, b.usr_history_abs_value))
+        .collect();
+    assert_eq!(buckets, [(1, 3000, 9_000), (2, 6000, 5_000_000_000)]);
+    // Another screen: kept from the last walk, not walked.
+    remote.walker.walks.clear();
+    let kept = remote.read(Wants::default()).expect("a reading");
+    assert!(tables.iter().all(|t| !remote.walker.walks.contains(t)));
+    assert_eq!(kept.snapshot.tables.usr_history.len(), 2);
+    assert_eq!(kept.snapshot.tables.usr_history_control.len(), 1);
 }

@@ -1,13 +1,16 @@
 """Minimal pcap / pcapng reading and pcapng writing, standard library only.
 
-Shared by scripts/add_fcs.py (rewrites a capture with an Ethernet FCS on every frame) and
+Shared by scripts/add_fcs.py (rewrites a capture with an Ethernet FCS on every frame),
 scripts/expected_from_tshark.py (which reads only the interface descriptions, to learn whether
-the frames carry their FCS: tshark does not expose pcapng's if_fcslen as a field).
+the frames carry their FCS: tshark does not expose pcapng's if_fcslen as a field),
+scripts/stretch_time.py (rewrites a capture with its clock slowed down) and
+scripts/make_handshake_capture.py (writes a hand-built capture).
 
-Only what those two need: Ethernet-agnostic record reading (Enhanced and Simple Packet Blocks,
+Only what those need: Ethernet-agnostic record reading (Enhanced and Simple Packet Blocks,
 classic pcap records), timestamps as integer nanoseconds, and the if_tsresol / if_tsoffset /
 if_fcslen interface options. Formats: pcapng per draft-ietf-opsawg-pcapng, classic pcap with
-micro- or nanosecond timestamps in either byte order.
+micro- or nanosecond timestamps in either byte order. Writing: pcapng (one section, nanosecond
+timestamps, one or several interfaces) and classic little-endian pcap.
 """
 
 import struct
@@ -171,21 +174,59 @@ def write_pcapng(path, linktype, fcslen, packets, comment=None):
     """Writes one section with one interface (nanosecond timestamps) and the packets as EPBs.
 
     fcslen: written as if_fcslen when not None, so that readers know the FCS is in the frames.
+    Every packet goes on that one interface, whatever its own interface field says.
     """
+    iface = Interface(linktype, 0, 10**9, 0, fcslen)
+    _write_pcapng(path, [iface], packets, comment, lambda p: 0)
+
+
+def write_pcapng_interfaces(path, interfaces, packets, comment=None):
+    """Writes one section with the given interfaces and each packet on its own interface.
+
+    interfaces: Interface objects, as read_capture returns them; their link types, snapshot
+    lengths and FCS lengths are kept, their timestamps become nanoseconds (if_tsresol 9, no
+    if_tsoffset: a packet's ts_ns is written as it is). Other interface options (names,
+    filters, comments) are not kept.
+    """
+    for p in packets:
+        if not 0 <= p.interface < len(interfaces):
+            raise CaptureError(f"{path}: a packet names interface {p.interface} of {len(interfaces)}")
+    _write_pcapng(path, interfaces, packets, comment, lambda p: p.interface)
+
+
+def _write_pcapng(path, interfaces, packets, comment, interface_of):
     shb_options = b""
     if comment:
         shb_options += _option(1, comment.encode())  # opt_comment
     if shb_options:
         shb_options += _option(OPT_END, b"")
     out = [_block(PCAPNG_SHB, struct.pack("<IHHq", PCAPNG_BYTE_ORDER_MAGIC, 1, 0, -1) + shb_options)]
-    idb_options = _option(OPT_IF_TSRESOL, bytes([9]))
-    if fcslen is not None:
-        idb_options += _option(OPT_IF_FCSLEN, bytes([fcslen]))
-    idb_options += _option(OPT_END, b"")
-    out.append(_block(BLOCK_IDB, struct.pack("<HHI", linktype, 0, 0) + idb_options))
+    for iface in interfaces:
+        idb_options = _option(OPT_IF_TSRESOL, bytes([9]))
+        if iface.fcslen is not None:
+            idb_options += _option(OPT_IF_FCSLEN, bytes([iface.fcslen]))
+        idb_options += _option(OPT_END, b"")
+        out.append(_block(BLOCK_IDB, struct.pack("<HHI", iface.linktype, 0, iface.snaplen) + idb_options))
     for p in packets:
+        if p.ts_ns < 0:
+            raise CaptureError(f"{path}: a packet's timestamp ({p.ts_ns} ns) is before 1970")
         pad = (-len(p.data)) % 4
-        head = struct.pack("<IIIII", 0, p.ts_ns >> 32, p.ts_ns & 0xFFFFFFFF, len(p.data), p.origlen)
+        head = struct.pack("<IIIII", interface_of(p), p.ts_ns >> 32, p.ts_ns & 0xFFFFFFFF, len(p.data), p.origlen)
         out.append(_block(BLOCK_EPB, head + p.data + b"\0" * pad))
+    with open(path, "wb") as f:
+        f.write(b"".join(out))
+
+
+def write_pcap(path, linktype, packets, nanos=True, snaplen=262144):
+    """Writes a classic little-endian pcap: nanosecond timestamps (magic a1b23c4d) when nanos,
+    else microseconds (floor). Every packet goes in, whatever its interface field says."""
+    magic = PCAP_MAGIC_NS if nanos else PCAP_MAGIC_US
+    out = [struct.pack("<IHHiIII", magic, 2, 4, 0, 0, snaplen, linktype)]
+    per_second = 10**9 if nanos else 10**6
+    for p in packets:
+        if p.ts_ns < 0:
+            raise CaptureError(f"{path}: a packet's timestamp ({p.ts_ns} ns) is before 1970")
+        sec, frac = divmod(p.ts_ns * per_second // 10**9, per_second)
+        out.append(struct.pack("<IIII", sec, frac, len(p.data), p.origlen) + p.data)
     with open(path, "wb") as f:
         f.write(b"".join(out))

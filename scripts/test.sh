@@ -42,6 +42,8 @@ cargo test --locked --release --all-targets --quiet
 
 step "golden expectations still follow from tshark"
 scripts/golden-check.sh
+# The passive TCP latency oracle against a capture whose answer is known by construction.
+python3 scripts/test_latency_oracle.py
 
 step "fresh lab capture against tshark"
 scripts/lab-fresh-check.sh

@@ -26,6 +26,7 @@ const ADDRESS_MAP: &str = "1.3.6.1.2.1.16.13.5.1";
 const PROTOCOL_DIST_STATS: &str = "1.3.6.1.2.1.16.12.2.1";
 const PROTOCOL_DIR: &str = "1.3.6.1.2.1.16.11.2.1";
 const NL_MATRIX_TOP_N: &str = "1.3.6.1.2.1.16.15.5.1";
+const AL_HOST: &str = "1.3.6.1.2.1.16.16.1.1";
 const AL_MATRIX_TOP_N: &str = "1.3.6.1.2.1.16.17.4.1";
 const AL_MATRIX_TOP_N_HC: &str = "1.3.6.1.2.1.16.17.7.1";
 
@@ -334,6 +335,15 @@ fn lab_capture_over_snmp_equals_the_report_and_tshark() {
         plain.iter().map(|(o, _)| o).filter(|o| o.starts_with(&format!("{NL_HOST}.3.1.0."))).collect();
     assert_eq!(in_pkts.len(), hosts.len());
     assert_eq!(in_pkts.iter().collect::<BTreeSet<_>>().len(), hosts.len());
+
+    // A plain snmpwalk of alHostTable ends too, with each (address, protocol) once: five
+    // columns a row, as many rows as the report has.
+    let al_hosts = rows(&report, "alHostTable").len();
+    let plain = walk("snmpwalk", agent, AL_HOST);
+    assert_eq!(plain.len(), al_hosts * 5, "{plain:?}");
+    let in_pkts: BTreeSet<&String> =
+        plain.iter().map(|(o, _)| o).filter(|o| o.starts_with(&format!("{AL_HOST}.2.1.0."))).collect();
+    assert_eq!(in_pkts.len(), al_hosts, "one alHostInPkts per (address, protocol)");
 
     // From a timemark after the capture's first half: only the hosts changed since.
     let last = last_changes_by_tshark(&capture);

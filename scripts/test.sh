@@ -34,8 +34,6 @@ step "format and lints"
 cargo fmt --check
 cargo fmt --check --manifest-path fuzz/Cargo.toml
 cargo clippy --locked --all-targets --quiet -- -D warnings
-# The fuzz targets are a crate of their own that no other step builds until the fuzzing itself.
-cargo check --manifest-path fuzz/Cargo.toml --quiet
 
 step "tests"
 cargo test --locked --release --all-targets --quiet

@@ -17,143 +17,24 @@
 //! ([`Directory::matrix_terminals`](crate::rmon::protocol_dir::Directory::matrix_terminals)),
 //! and the shards keep every entry's growth.
 
-use std::collections::HashMap;
-
-use crate::mib::time::{NANOS_PER_SEC, Timestamp};
+use crate::mib::time::Timestamp;
 use crate::rmon::al_matrix::{AlMatrixTable, AlPairKey};
-use crate::rmon::control::{EntryStatus, Owner};
-use crate::rmon::nl_matrix_top_n::Growth;
+use crate::rmon::matrix_top_n::{Conversations, Growth, MatrixTopNControl, MatrixTopNWindow, ranked};
 
 pub use crate::mib::rmon2::al_matrix_top_n::{AlMatrixTopNControlEntry, AlMatrixTopNEntry, AlMatrixTopNRateBase};
-
-/// alMatrixTopNControlRequestedSize's DEFVAL.
-pub const DEFAULT_REQUESTED_SIZE: u32 = 150;
-/// alMatrixTopNControlTimeRemaining's DEFVAL, in seconds.
-pub const DEFAULT_TIME_REMAINING: u32 = 1800;
+pub use crate::rmon::matrix_top_n::{DEFAULT_REQUESTED_SIZE, DEFAULT_TIME_REMAINING};
 
 /// alMatrixTopNControlEntry.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AlMatrixTopNControl {
-    /// hlMatrixControlIndex of the conversations ranked; None until set.
-    pub matrix_index: Option<u16>,
-    pub rate_base: Option<AlMatrixTopNRateBase>,
-    /// alMatrixTopNControlDuration: the seconds of each report (0: none).
-    pub duration: u32,
-    pub requested_size: u32,
-    pub granted_size: u32,
-    /// When the first report of the current series started (TimeRemaining set, or the row made
-    /// valid); the reports follow one another from then. None while not valid.
-    pub start_time: Option<Timestamp>,
-    pub owner: Owner,
-    pub status: EntryStatus,
-}
+pub type AlMatrixTopNControl = MatrixTopNControl<AlMatrixTopNRateBase>;
 
-impl AlMatrixTopNControl {
-    /// The start of the report being collected at `now`, and how many have ended by then.
-    pub fn current(&self, now: Timestamp) -> Option<(Timestamp, u64)> {
-        let start = self.start_time?;
-        let length = u64::from(self.duration).checked_mul(NANOS_PER_SEC).filter(|l| *l > 0)?;
-        let ended = now.since(start) / length;
-        Some((Timestamp(start.0.saturating_add(ended.saturating_mul(length))), ended))
-    }
+/// One shard's part of one alMatrixTopNControl row's reports.
+pub type AlMatrixTopNWindow = MatrixTopNWindow<AlPairKey>;
 
-    /// alMatrixTopNControlTimeRemaining at `now`: the seconds left in the report being collected
-    /// (a row that is not valid shows the duration it will run).
-    pub fn time_remaining(&self, now: Timestamp) -> u32 {
-        match self.current(now) {
-            Some((start, _)) => u64::from(self.duration).saturating_sub(now.since(start) / NANOS_PER_SEC) as u32,
-            None => self.duration,
-        }
-    }
-}
+impl Conversations for AlMatrixTable {
+    type Key = AlPairKey;
 
-/// One shard's part of one control row's reports.
-#[derive(Clone, Debug)]
-pub struct AlMatrixTopNWindow {
-    /// hlMatrixControlIndex of the ranked conversations.
-    pub matrix_index: u16,
-    /// The report being collected: from `start`, for `length` nanoseconds.
-    start: Timestamp,
-    length: u64,
-    /// Each entry's counts (and creation, to tell an entry deleted and learned again) when the
-    /// report started; None before its start.
-    baseline: Option<HashMap<AlPairKey, (Timestamp, Growth)>>,
-    /// The last report to end: how many have ended, and the growth per entry.
-    pub reports: u64,
-    result: Vec<(AlPairKey, Growth)>,
-}
-
-impl AlMatrixTopNWindow {
-    pub fn new(matrix_index: u16, start: Timestamp, duration_secs: u32) -> Self {
-        AlMatrixTopNWindow {
-            matrix_index,
-            start,
-            length: u64::from(duration_secs.max(1)) * NANOS_PER_SEC,
-            baseline: None,
-            reports: 0,
-            result: Vec::new(),
-        }
-    }
-
-    /// The next instant this window has something to do.
-    pub fn next_deadline(&self) -> Timestamp {
-        match self.baseline {
-            None => self.start,
-            Some(_) => Timestamp(self.start.0.saturating_add(self.length)),
-        }
-    }
-
-    fn counts(table: Option<&AlMatrixTable>) -> HashMap<AlPairKey, (Timestamp, Growth)> {
-        table
-            .map(|t| t.iter().map(|(k, s)| (*k, (s.created, Growth { pkts: s.pkts, octets: s.octets }))).collect())
-            .unwrap_or_default()
-    }
-
-    /// Takes the baseline when `now` passes the start and the result when it passes the end,
-    /// then starts the next report there; a report in which the clock jumped several ends is
-    /// followed by as many empty ones. `table` is the ranked table as it stands at `now`.
-    pub fn advance(&mut self, now: Timestamp, table: Option<&AlMatrixTable>) {
-        if self.baseline.is_none() {
-            if now < self.start {
-                return;
-            }
-            self.baseline = Some(Self::counts(table));
-        }
-        let end = self.next_deadline();
-        if now < end {
-            return;
-        }
-        let baseline = self.baseline.take().unwrap_or_default();
-        self.result = table
-            .map(|t| {
-                t.iter()
-                    .filter_map(|(key, state)| {
-                        let before = match baseline.get(key) {
-                            Some((created, g)) if *created == state.created => *g,
-                            _ => Growth::default(),
-                        };
-                        let grew = Growth {
-                            pkts: state.pkts.saturating_sub(before.pkts),
-                            octets: state.octets.saturating_sub(before.octets),
-                        };
-                        (grew.pkts > 0).then_some((*key, grew))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let ended = (now.since(self.start) / self.length).max(1);
-        self.reports += ended;
-        if ended > 1 {
-            // The clock jumped past later ends too: those reports saw nothing.
-            self.result.clear();
-        }
-        self.start = Timestamp(self.start.0.saturating_add(ended.saturating_mul(self.length)));
-        self.baseline = Some(Self::counts(table));
-    }
-
-    /// The last report to end in this shard.
-    pub fn result(&self) -> &[(AlPairKey, Growth)] {
-        &self.result
+    fn counts(&self) -> impl Iterator<Item = (AlPairKey, Timestamp, Growth)> + '_ {
+        self.iter().map(|(k, s)| (*k, s.created, Growth { pkts: s.pkts, octets: s.octets }))
     }
 }
 
@@ -166,39 +47,23 @@ pub fn merge(
     rate_base: AlMatrixTopNRateBase,
     granted: u32,
     windows: &[&AlMatrixTopNWindow],
-    ranked: impl Fn(&AlPairKey) -> bool,
+    ranked_here: impl Fn(&AlPairKey) -> bool,
 ) -> Vec<AlMatrixTopNEntry> {
-    let latest = windows.iter().map(|w| w.reports).max().unwrap_or(0);
-    let mut sum: HashMap<AlPairKey, Growth> = HashMap::new();
-    for w in windows.iter().filter(|w| w.reports == latest && latest > 0) {
-        for (key, g) in w.result() {
-            let s = sum.entry(*key).or_default();
-            s.pkts += g.pkts;
-            s.octets += g.octets;
-        }
-    }
-    let rank = |g: &Growth| if rate_base.octets() { g.octets } else { g.pkts };
-    let mut candidates: Vec<(&AlPairKey, &Growth)> = sum.iter().filter(|(key, _)| ranked(key)).collect();
-    candidates.sort_by(|a, b| rank(b.1).cmp(&rank(a.1)).then(a.0.cmp(b.0)));
-    candidates
+    let reverse = |k: &AlPairKey| AlPairKey { source: k.dest, dest: k.source, ..*k };
+    ranked(windows, rate_base.octets(), granted, ranked_here, reverse)
         .into_iter()
-        .take(granted as usize)
         .enumerate()
-        .map(|(i, (key, g))| {
-            let reverse = AlPairKey { source: key.dest, dest: key.source, ..*key };
-            let back = sum.get(&reverse).copied().unwrap_or_default();
-            AlMatrixTopNEntry {
-                al_matrix_top_n_index: (i + 1) as u32,
-                al_matrix_top_n_protocol_dir_local_index: key.nl_local_index,
-                al_matrix_top_n_source_address: key.source,
-                al_matrix_top_n_dest_address: key.dest,
-                al_matrix_top_n_app_protocol_dir_local_index: key.al_local_index,
-                al_matrix_top_n_pkt_rate: g.pkts,
-                al_matrix_top_n_reverse_pkt_rate: back.pkts,
-                al_matrix_top_n_octet_rate: g.octets,
-                al_matrix_top_n_reverse_octet_rate: back.octets,
-                al_matrix_top_n_control_index: index,
-            }
+        .map(|(i, (key, g, back))| AlMatrixTopNEntry {
+            al_matrix_top_n_index: (i + 1) as u32,
+            al_matrix_top_n_protocol_dir_local_index: key.nl_local_index,
+            al_matrix_top_n_source_address: key.source,
+            al_matrix_top_n_dest_address: key.dest,
+            al_matrix_top_n_app_protocol_dir_local_index: key.al_local_index,
+            al_matrix_top_n_pkt_rate: g.pkts,
+            al_matrix_top_n_reverse_pkt_rate: back.pkts,
+            al_matrix_top_n_octet_rate: g.octets,
+            al_matrix_top_n_reverse_octet_rate: back.octets,
+            al_matrix_top_n_control_index: index,
         })
         .collect()
 }
@@ -207,6 +72,7 @@ pub fn merge(
 mod tests {
     use super::*;
     use crate::mib::NetAddr;
+    use crate::mib::time::NANOS_PER_SEC;
     use crate::packet::Condition;
     use crate::rmon::hosts::tests::{frame, mac};
     use crate::rmon::protocol_dir::{AppProtocol, Directory, NetworkProtocol};
@@ -322,22 +188,5 @@ mod tests {
         w2.advance(Timestamp(10 * SEC), Some(&t2));
         let r = merge(1, AlMatrixTopNRateBase::TerminalsPkts, 10, &[&w1, &w2], |k| k.al_local_index == 22);
         assert_eq!(ranking(&r), vec![(a(1), 22, 2, 1), (a(2), 22, 1, 2)]);
-    }
-
-    #[test]
-    fn time_remaining_counts_down_each_report() {
-        let c = AlMatrixTopNControl {
-            matrix_index: Some(1),
-            rate_base: Some(AlMatrixTopNRateBase::TerminalsPkts),
-            duration: 60,
-            requested_size: 10,
-            granted_size: 10,
-            start_time: Some(Timestamp(100 * SEC)),
-            owner: Owner::default(),
-            status: EntryStatus::Valid,
-        };
-        assert_eq!(c.time_remaining(Timestamp(100 * SEC)), 60);
-        assert_eq!(c.time_remaining(Timestamp(170 * SEC)), 50);
-        assert_eq!(c.current(Timestamp(170 * SEC)), Some((Timestamp(160 * SEC), 1)));
     }
 }

@@ -40,6 +40,7 @@ pub mod filter;
 pub mod history;
 pub mod hosts;
 pub mod matrix;
+pub mod matrix_top_n;
 pub mod media_independent;
 pub mod nl_host;
 pub mod nl_matrix;

@@ -623,38 +623,34 @@ impl Probe {
                     let problem = "nlMatrixTopNControlMatrixIndex must be 1..65535".to_string();
                     return Err(RowError::BadRow { table: "nlMatrixTopNControl", index: *index, problem });
                 }
-                self.nl_matrix_top_n.insert(
-                    *index,
-                    NlMatrixTopNControl {
-                        matrix_index: Some(*matrix_index),
-                        rate_base: Some(*rate_base),
-                        duration: *time_remaining,
-                        requested_size: *requested_size,
-                        granted_size: (*requested_size).min(self.limits.top_n_size),
-                        start_time: (*time_remaining > 0).then_some(self.start),
-                        owner: owner.clone(),
-                        status: valid,
-                    },
+                let (size, start) = (self.limits.top_n_size, self.start);
+                let row = NlMatrixTopNControl::configured(
+                    *matrix_index,
+                    *rate_base,
+                    *time_remaining,
+                    *requested_size,
+                    owner.clone(),
+                    size,
+                    start,
                 );
+                self.nl_matrix_top_n.insert(*index, row);
             }
             RowRequest::AlMatrixTopN { index, matrix_index, rate_base, time_remaining, requested_size, owner } => {
                 if *matrix_index == 0 {
                     let problem = "alMatrixTopNControlMatrixIndex must be 1..65535".to_string();
                     return Err(RowError::BadRow { table: "alMatrixTopNControl", index: *index, problem });
                 }
-                self.al_matrix_top_n.insert(
-                    *index,
-                    AlMatrixTopNControl {
-                        matrix_index: Some(*matrix_index),
-                        rate_base: Some(*rate_base),
-                        duration: *time_remaining,
-                        requested_size: *requested_size,
-                        granted_size: (*requested_size).min(self.limits.top_n_size),
-                        start_time: (*time_remaining > 0).then_some(self.start),
-                        owner: owner.clone(),
-                        status: valid,
-                    },
+                let (size, start) = (self.limits.top_n_size, self.start);
+                let row = AlMatrixTopNControl::configured(
+                    *matrix_index,
+                    *rate_base,
+                    *time_remaining,
+                    *requested_size,
+                    owner.clone(),
+                    size,
+                    start,
                 );
+                self.al_matrix_top_n.insert(*index, row);
             }
             RowRequest::UsrHistory { index, objects, buckets_requested, interval, owner } => {
                 let objects = objects

@@ -289,10 +289,10 @@ impl Probe {
                 },
             });
             if let Some(rate_base) = row.rate_base {
-                let report = nl_matrix_top_n::merge(index, rate_base, row.granted_size, &windows);
-                t.nl_matrix_top_n.extend(
-                    report.into_iter().filter(|e| on(e.nl_matrix_top_n_protocol_dir_local_index, |r| r.matrix_config)),
-                );
+                // Only the conversations of a protocol whose matrix the directory still keeps
+                // compete, so a report holds its granted size whatever was turned off.
+                let admit = |k: &nl_matrix::PairKey| on(k.local_index, |r| r.matrix_config);
+                t.nl_matrix_top_n.extend(nl_matrix_top_n::merge(index, rate_base, row.granted_size, &windows, admit));
             }
         }
 

@@ -5,11 +5,12 @@
 
 use std::marker::PhantomData;
 
+use crate::mib::rmon2::al_matrix_top_n::AlMatrixTopNRateBase;
+use crate::mib::rmon2::nl_matrix_top_n::NlMatrixTopNRateBase;
 use crate::mib::time::Timestamp;
-use crate::rmon::al_matrix_top_n::{self, AlMatrixTopNControl};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
 use crate::rmon::edit::ControlTable;
-use crate::rmon::nl_matrix_top_n::{DEFAULT_REQUESTED_SIZE, DEFAULT_TIME_REMAINING, NlMatrixTopNControl};
+use crate::rmon::matrix_top_n::{DEFAULT_REQUESTED_SIZE, DEFAULT_TIME_REMAINING, MatrixTopNControl};
 use crate::rmon::probe::{Limits, RowRequest};
 use crate::rmon::row::{ControlRow, Setting};
 use crate::rmon::shard::{Group, ShardCommand};
@@ -161,11 +162,85 @@ impl<K: Rmon2Kind> ControlRow for Rmon2Control<K> {
     }
 }
 
-impl ControlRow for NlMatrixTopNControl {
-    const GROUP: Option<Group> = Some(Group::NlMatrixTopN);
+/// What tells nlMatrixTopNControl and alMatrixTopNControl apart: their rate base, which names
+/// the table's columns, its shard group, and the command and request of its rows.
+pub trait TopNRateBase: Copy + Default + std::fmt::Debug + PartialEq + Eq {
+    const GROUP: Group;
+    /// The MatrixIndex and RateBase columns' names, for a row that lacks them.
+    const MATRIX_INDEX: &'static str;
+    const RATE_BASE: &'static str;
+
+    /// The rate base a setting sets, if it is this table's.
+    fn of(setting: &Setting) -> Option<Self>;
+
+    /// The command that starts a row's reports in a shard.
+    fn start(index: u16, matrix_index: u16, start: Timestamp, duration: u32) -> ShardCommand;
+
+    /// The row as a configuration asks for it.
+    fn request(row: &MatrixTopNControl<Self>, index: u16) -> RowRequest;
+}
+
+impl TopNRateBase for NlMatrixTopNRateBase {
+    const GROUP: Group = Group::NlMatrixTopN;
+    const MATRIX_INDEX: &'static str = "nlMatrixTopNControlMatrixIndex";
+    const RATE_BASE: &'static str = "nlMatrixTopNControlRateBase";
+
+    fn of(setting: &Setting) -> Option<Self> {
+        match setting {
+            Setting::NlMatrixRateBase(r) => Some(*r),
+            _ => None,
+        }
+    }
+
+    fn start(index: u16, matrix_index: u16, start: Timestamp, duration: u32) -> ShardCommand {
+        ShardCommand::StartNlMatrixTopN { index, matrix_index, start, duration }
+    }
+
+    fn request(row: &MatrixTopNControl<Self>, index: u16) -> RowRequest {
+        RowRequest::NlMatrixTopN {
+            index,
+            matrix_index: row.matrix_index.unwrap_or(0),
+            rate_base: row.rate_base.unwrap_or_default(),
+            time_remaining: row.duration,
+            requested_size: row.requested_size,
+            owner: row.owner.clone(),
+        }
+    }
+}
+
+impl TopNRateBase for AlMatrixTopNRateBase {
+    const GROUP: Group = Group::AlMatrixTopN;
+    const MATRIX_INDEX: &'static str = "alMatrixTopNControlMatrixIndex";
+    const RATE_BASE: &'static str = "alMatrixTopNControlRateBase";
+
+    fn of(setting: &Setting) -> Option<Self> {
+        match setting {
+            Setting::AlMatrixRateBase(r) => Some(*r),
+            _ => None,
+        }
+    }
+
+    fn start(index: u16, matrix_index: u16, start: Timestamp, duration: u32) -> ShardCommand {
+        ShardCommand::StartAlMatrixTopN { index, matrix_index, start, duration }
+    }
+
+    fn request(row: &MatrixTopNControl<Self>, index: u16) -> RowRequest {
+        RowRequest::AlMatrixTopN {
+            index,
+            matrix_index: row.matrix_index.unwrap_or(0),
+            rate_base: row.rate_base.unwrap_or_default(),
+            time_remaining: row.duration,
+            requested_size: row.requested_size,
+            owner: row.owner.clone(),
+        }
+    }
+}
+
+impl<R: TopNRateBase> ControlRow for MatrixTopNControl<R> {
+    const GROUP: Option<Group> = Some(R::GROUP);
 
     fn created(limits: &Limits, _: Timestamp) -> Self {
-        NlMatrixTopNControl {
+        MatrixTopNControl {
             matrix_index: None,
             rate_base: None,
             duration: DEFAULT_TIME_REMAINING,
@@ -197,7 +272,6 @@ impl ControlRow for NlMatrixTopNControl {
         match setting {
             Setting::Owner(o) => self.owner = o.clone(),
             Setting::MatrixIndex(i) => self.matrix_index = Some(*i),
-            Setting::NlMatrixRateBase(r) => self.rate_base = Some(*r),
             Setting::TimeRemaining(t) => {
                 self.duration = *t;
                 self.start_time = (self.status == EntryStatus::Valid && *t > 0).then_some(now);
@@ -206,131 +280,36 @@ impl ControlRow for NlMatrixTopNControl {
                 self.requested_size = *n;
                 self.granted_size = (*n).min(limits.top_n_size);
             }
-            _ => {}
+            other => {
+                if let Some(r) = R::of(other) {
+                    self.rate_base = Some(r);
+                }
+            }
         }
     }
 
     fn missing(&self) -> Option<&'static str> {
         if self.matrix_index.is_none() {
-            Some("nlMatrixTopNControlMatrixIndex")
+            Some(R::MATRIX_INDEX)
         } else if self.rate_base.is_none() {
-            Some("nlMatrixTopNControlRateBase")
+            Some(R::RATE_BASE)
         } else {
             None
         }
     }
 
     fn start(&self, index: u16, _: &Limits) -> Option<ShardCommand> {
-        Some(ShardCommand::StartNlMatrixTopN {
-            index,
-            matrix_index: self.matrix_index?,
-            start: self.start_time?,
-            duration: self.duration,
-        })
+        Some(R::start(index, self.matrix_index?, self.start_time?, self.duration))
     }
 
     fn update(&self, before: &Self, index: u16) -> Option<ShardCommand> {
         if (self.start_time, self.duration) == (before.start_time, before.duration) {
             return None;
         }
-        self.start(index, &Limits::default()).or(Some(ShardCommand::Stop { group: Group::NlMatrixTopN, index }))
+        self.start(index, &Limits::default()).or(Some(ShardCommand::Stop { group: R::GROUP, index }))
     }
 
     fn request(&self, index: u16) -> Option<RowRequest> {
-        (self.status == EntryStatus::Valid).then(|| RowRequest::NlMatrixTopN {
-            index,
-            matrix_index: self.matrix_index.unwrap_or(0),
-            rate_base: self.rate_base.unwrap_or_default(),
-            time_remaining: self.duration,
-            requested_size: self.requested_size,
-            owner: self.owner.clone(),
-        })
-    }
-}
-
-impl ControlRow for AlMatrixTopNControl {
-    const GROUP: Option<Group> = Some(Group::AlMatrixTopN);
-
-    fn created(limits: &Limits, _: Timestamp) -> Self {
-        AlMatrixTopNControl {
-            matrix_index: None,
-            rate_base: None,
-            duration: al_matrix_top_n::DEFAULT_TIME_REMAINING,
-            requested_size: al_matrix_top_n::DEFAULT_REQUESTED_SIZE,
-            granted_size: al_matrix_top_n::DEFAULT_REQUESTED_SIZE.min(limits.top_n_size),
-            start_time: None,
-            owner: Owner::default(),
-            status: EntryStatus::UnderCreation,
-        }
-    }
-
-    fn status(&self) -> EntryStatus {
-        self.status
-    }
-
-    /// Made valid, the row starts its reports; leaving valid, it stops them.
-    fn set_status(&mut self, status: EntryStatus, now: Timestamp) {
-        if status == EntryStatus::Valid && self.status != EntryStatus::Valid {
-            self.start_time = (self.duration > 0).then_some(now);
-        } else if status != EntryStatus::Valid {
-            self.start_time = None;
-        }
-        self.status = status;
-    }
-
-    /// Setting TimeRemaining on an active row starts a new series of reports of that many
-    /// seconds at `now` (RFC 4502: the old report's entries go).
-    fn set(&mut self, setting: &Setting, limits: &Limits, now: Timestamp) {
-        match setting {
-            Setting::Owner(o) => self.owner = o.clone(),
-            Setting::MatrixIndex(i) => self.matrix_index = Some(*i),
-            Setting::AlMatrixRateBase(r) => self.rate_base = Some(*r),
-            Setting::TimeRemaining(t) => {
-                self.duration = *t;
-                self.start_time = (self.status == EntryStatus::Valid && *t > 0).then_some(now);
-            }
-            Setting::RequestedSize(n) => {
-                self.requested_size = *n;
-                self.granted_size = (*n).min(limits.top_n_size);
-            }
-            _ => {}
-        }
-    }
-
-    fn missing(&self) -> Option<&'static str> {
-        if self.matrix_index.is_none() {
-            Some("alMatrixTopNControlMatrixIndex")
-        } else if self.rate_base.is_none() {
-            Some("alMatrixTopNControlRateBase")
-        } else {
-            None
-        }
-    }
-
-    fn start(&self, index: u16, _: &Limits) -> Option<ShardCommand> {
-        Some(ShardCommand::StartAlMatrixTopN {
-            index,
-            matrix_index: self.matrix_index?,
-            start: self.start_time?,
-            duration: self.duration,
-        })
-    }
-
-    fn update(&self, before: &Self, index: u16) -> Option<ShardCommand> {
-        if (self.start_time, self.duration) == (before.start_time, before.duration) {
-            return None;
-        }
-        self.start(index, &Limits::default()).or(Some(ShardCommand::Stop { group: Group::AlMatrixTopN, index }))
-    }
-
-    fn request(&self, index: u16) -> Option<RowRequest> {
-        (self.status == EntryStatus::Valid).then(|| RowRequest::AlMatrixTopN {
-            index,
-            matrix_index: self.matrix_index.unwrap_or(0),
-            rate_base: self.rate_base.unwrap_or_default(),
-            time_remaining: self.duration,
-            requested_size: self.requested_size,
-            owner: self.owner.clone(),
-        })
+        (self.status == EntryStatus::Valid).then(|| R::request(self, index))
     }
 }

@@ -660,18 +660,17 @@ impl Probe {
                         sample_type: Some(*sample_type),
                     })
                     .collect();
-                self.usr_history.insert(
-                    *index,
-                    UsrHistoryControl {
-                        objects: Some(objects),
-                        buckets_requested: *buckets_requested,
-                        buckets_granted: row::granted_buckets(*buckets_requested, &self.limits),
-                        interval: *interval,
-                        owner: owner.clone(),
-                        status: valid,
-                        sampling: Some(usr_history::Sampling::new(self.start)),
-                    },
-                );
+                let mut row = UsrHistoryControl {
+                    objects: Some(objects),
+                    buckets_requested: *buckets_requested,
+                    buckets_granted: 0,
+                    interval: *interval,
+                    owner: owner.clone(),
+                    status: valid,
+                    sampling: Some(usr_history::Sampling::new(self.start)),
+                };
+                row.grant(self.limits.history_buckets);
+                self.usr_history.insert(*index, row);
             }
             RowRequest::EtherStats { index, data_source, owner } => {
                 self.check_source("etherStats", *index, *data_source)?;

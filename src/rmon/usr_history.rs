@@ -40,6 +40,11 @@ pub const DEFAULT_BUCKETS_REQUESTED: u16 = 50;
 /// usrHistoryControlInterval's DEFVAL, in seconds.
 pub const DEFAULT_INTERVAL_SECS: u32 = 1800;
 
+/// The most values a row keeps (buckets times objects, 16 octets each): a manager asking for
+/// 65535 buckets of 65535 objects is granted fewer buckets (usrHistoryControlBucketsGranted
+/// says how many), not a probe out of memory.
+pub const MAX_VALUES: usize = 1 << 20;
+
 /// usrHistoryObjectEntry: what one object of a row samples.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UsrHistoryObject {
@@ -235,6 +240,19 @@ impl UsrHistoryControl {
         None
     }
 
+    /// Grants buckets for what the row requests: no more than `history_buckets` (`[limits]`)
+    /// nor than [`MAX_VALUES`] over its objects, at least one; the oldest buckets beyond the
+    /// grant go.
+    pub fn grant(&mut self, history_buckets: u16) {
+        let objects = self.objects.as_ref().map_or(1, |o| o.len().max(1));
+        let by_memory = u16::try_from(MAX_VALUES / objects).unwrap_or(u16::MAX);
+        self.buckets_granted = self.buckets_requested.min(history_buckets).min(by_memory).max(1);
+        let granted = usize::from(self.buckets_granted);
+        if let Some(s) = self.sampling.as_mut() {
+            s.keep_latest(granted);
+        }
+    }
+
     /// Sets usrHistoryControlObjects: objects are kept up to the new count, new ones unset.
     pub fn set_objects(&mut self, count: u16) {
         let mut objects = self.objects.take().unwrap_or_default();
@@ -374,6 +392,19 @@ mod tests {
         assert_eq!(r.next_due(), Some(Timestamp(140 * SEC)));
         r.sample(Timestamp(140 * SEC), &mut |_| Some(Sample::Counter32(75)));
         assert_eq!(values(&r)[3], (4, 130, 140, vec![(5, ValuePositive)]));
+    }
+
+    #[test]
+    fn many_objects_are_granted_fewer_buckets() {
+        let mut r = row(&[SampleType::AbsoluteValue], 1, 65535);
+        r.buckets_requested = 65535;
+        r.grant(65535);
+        assert_eq!(r.buckets_granted, 65535);
+        r.set_objects(65535);
+        r.grant(65535);
+        assert_eq!(r.buckets_granted, (MAX_VALUES / 65535) as u16);
+        r.grant(10);
+        assert_eq!(r.buckets_granted, 10, "[limits] history_buckets");
     }
 
     #[test]

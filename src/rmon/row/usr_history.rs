@@ -5,7 +5,7 @@
 use crate::mib::time::Timestamp;
 use crate::rmon::control::{EntryStatus, Owner};
 use crate::rmon::probe::{Limits, RowRequest};
-use crate::rmon::row::{ControlRow, Setting, granted_buckets};
+use crate::rmon::row::{ControlRow, Setting};
 use crate::rmon::shard::{Group, ShardCommand};
 use crate::rmon::usr_history::{DEFAULT_BUCKETS_REQUESTED, DEFAULT_INTERVAL_SECS, Sampling, UsrHistoryControl};
 
@@ -13,15 +13,17 @@ impl ControlRow for UsrHistoryControl {
     const GROUP: Option<Group> = None;
 
     fn created(limits: &Limits, _: Timestamp) -> Self {
-        UsrHistoryControl {
+        let mut row = UsrHistoryControl {
             objects: None,
             buckets_requested: DEFAULT_BUCKETS_REQUESTED,
-            buckets_granted: granted_buckets(DEFAULT_BUCKETS_REQUESTED, limits),
+            buckets_granted: 0,
             interval: DEFAULT_INTERVAL_SECS,
             owner: Owner::default(),
             status: EntryStatus::UnderCreation,
             sampling: None,
-        }
+        };
+        row.grant(limits.history_buckets);
+        row
     }
 
     fn status(&self) -> EntryStatus {
@@ -40,18 +42,19 @@ impl ControlRow for UsrHistoryControl {
     }
 
     /// usrHistoryControlBucketsRequested may change while active: the oldest buckets beyond
-    /// the new grant go at once.
+    /// the new grant go at once. The grant also bounds buckets times objects
+    /// ([`UsrHistoryControl::grant`]).
     fn set(&mut self, setting: &Setting, limits: &Limits, _: Timestamp) {
         match setting {
             Setting::Owner(o) => self.owner = o.clone(),
             Setting::Interval(i) => self.interval = *i,
-            Setting::UsrObjects(n) => self.set_objects(*n),
+            Setting::UsrObjects(n) => {
+                self.set_objects(*n);
+                self.grant(limits.history_buckets);
+            }
             Setting::BucketsRequested(n) => {
                 self.buckets_requested = *n;
-                self.buckets_granted = granted_buckets(*n, limits);
-                if let Some(s) = self.sampling.as_mut() {
-                    s.keep_latest(usize::from(self.buckets_granted));
-                }
+                self.grant(limits.history_buckets);
             }
             Setting::UsrObjectVariable(object, oid) => {
                 if let Some(o) = self.object_mut(*object) {

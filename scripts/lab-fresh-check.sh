@@ -76,6 +76,35 @@ if [ "$seconds" -ge 95 ] && [ "$buckets" -lt 3 ]; then
   exit 1
 fi
 
+# Passive TCP latency: the capture's time axis stretched x1000 (the lab's microseconds become
+# milliseconds), replayed, against what scripts/expected_latency_from_tshark.py works out.
+stretched=$dir/fresh-x1000.pcapng
+python3 scripts/stretch_time.py "$cap" "$stretched" 1000
+target/release/rmonprobe replay "$stretched" --json "$dir/fresh-x1000.report.json"
+python3 scripts/expected_latency_from_tshark.py "$stretched" >"$dir/fresh-x1000.latency.json"
+python3 - "$dir/fresh-x1000.latency.json" "$dir/fresh-x1000.report.json" <<'PY'
+import json, sys
+exp, rep = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+columns = ["handshakes", "handshakesRetransmitted", "refused", "unanswered", "serverDelayMinUs",
+           "serverDelayMaxUs", "clientDelayMinUs", "clientDelayMaxUs", "rttSamples", "rttMinUs", "rttMaxUs"]
+total = 0
+for table, index in [("tcpLatencyServerTable", ["serverAddress", "serverPort"]),
+                     ("tcpLatencyPairTable", ["clientAddress", "serverAddress", "serverPort"])]:
+    key = lambda r: tuple(r[i] for i in index)
+    want = {key(r): [r.get(c) for c in columns] for r in exp[table]}
+    got = {key(r): [r.get(c) for c in columns] for r in rep[table]}
+    if want != got:
+        for k in sorted(set(want) | set(got), key=str):
+            if want.get(k) != got.get(k):
+                print(f"{table} {k}: tshark {want.get(k)}, report {got.get(k)}", file=sys.stderr)
+        sys.exit(f"lab-fresh-check: {table} differs from tshark's (columns {columns})")
+    total += len(want)
+handshakes = sum(r["handshakes"] for r in exp["tcpLatencyServerTable"])
+if handshakes == 0:
+    sys.exit("lab-fresh-check: the lab's capture has no TCP handshake")
+print(f"tcp latency (x1000) equal to tshark's: {total} rows, {handshakes} handshakes")
+PY
+
 # The same capture served over SNMP: what a manager walks must be tshark's figures as well.
 server=""
 stop_server() {

@@ -197,6 +197,11 @@ pub struct LimitsSection {
     pub nl_host_table_size: Option<usize>,
     pub nl_matrix_table_size: Option<usize>,
     pub address_map_size: Option<usize>,
+    /// Passive TCP latency per data source and worker: servers, pairs and connections kept
+    /// (`tcp_latency_connections = 0` turns it off).
+    pub tcp_latency_servers: Option<usize>,
+    pub tcp_latency_pairs: Option<usize>,
+    pub tcp_latency_connections: Option<usize>,
 }
 
 impl Config {
@@ -266,6 +271,19 @@ impl Config {
             if let Some(n) = given {
                 if n == 0 || n > i32::MAX as usize {
                     return Err(format!("limits.{name} = {n}: must be 1..{}", i32::MAX));
+                }
+                *limit = n;
+            }
+        }
+        let latency = &mut limits.tcp_latency;
+        for (name, given, limit, least) in [
+            ("tcp_latency_servers", self.limits.tcp_latency_servers, &mut latency.servers, 1),
+            ("tcp_latency_pairs", self.limits.tcp_latency_pairs, &mut latency.pairs, 1),
+            ("tcp_latency_connections", self.limits.tcp_latency_connections, &mut latency.connections, 0),
+        ] {
+            if let Some(n) = given {
+                if n < least || n > 1 << 24 {
+                    return Err(format!("limits.{name} = {n}: must be {least}..{}", 1 << 24));
                 }
                 *limit = n;
             }

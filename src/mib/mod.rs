@@ -23,6 +23,7 @@ pub mod net_addr;
 pub mod oid;
 pub mod rmon1;
 pub mod rmon2;
+pub mod rmonprobe;
 pub mod schema;
 pub mod tc;
 pub mod time;

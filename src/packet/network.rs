@@ -47,6 +47,75 @@ pub struct Network {
     /// (source, destination) ports of TCP, UDP and SCTP, where this is the first fragment and
     /// the capture holds them.
     pub ports: Option<(u16, u16)>,
+    /// A TCP segment's header, where this is the first fragment and the capture holds it.
+    pub tcp: Option<TcpSegment>,
+}
+
+/// What passive latency reads of a TCP segment (RFC 9293): its flags and numbers, whether it
+/// carries anything the other side acknowledges, and its timestamps (RFC 7323).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TcpSegment {
+    /// The flags octet: FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10.
+    pub flags: u8,
+    pub seq: u32,
+    pub ack: u32,
+    /// Payload octets, from the IP header's length (0 where it cannot tell).
+    pub payload: u32,
+    /// (TSval, TSecr) of the timestamp option.
+    pub timestamps: Option<(u32, u32)>,
+}
+
+impl TcpSegment {
+    pub const FIN: u8 = 0x01;
+    pub const SYN: u8 = 0x02;
+    pub const RST: u8 = 0x04;
+    pub const ACK: u8 = 0x10;
+
+    pub fn has(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+}
+
+/// The TCP header at the start of `transport`, with `ip_payload` octets of IP payload (the TCP
+/// header included) where the IP header says.
+fn tcp_segment(transport: &[u8], ip_payload: Option<usize>) -> Option<TcpSegment> {
+    let header = transport.get(..20)?;
+    let be32 = |at: usize| u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]]);
+    let header_len = usize::from(header[12] >> 4) * 4;
+    let payload = ip_payload.map_or(0, |len| len.saturating_sub(header_len));
+    let mut timestamps = None;
+    // Options, as far as the capture holds them: kind 8 (length 10) is the timestamp option.
+    let options = transport.get(20..header_len.max(20).min(transport.len())).unwrap_or_default();
+    let mut at = 0;
+    while let Some(&kind) = options.get(at) {
+        match kind {
+            0 => break,
+            1 => at += 1,
+            _ => {
+                let Some(&len) = options.get(at + 1) else { break };
+                let len = usize::from(len);
+                if len < 2 {
+                    break;
+                }
+                if kind == 8
+                    && len == 10
+                    && let Some(o) = options.get(at + 2..at + 10)
+                {
+                    let val = u32::from_be_bytes([o[0], o[1], o[2], o[3]]);
+                    let ecr = u32::from_be_bytes([o[4], o[5], o[6], o[7]]);
+                    timestamps = Some((val, ecr));
+                }
+                at += len;
+            }
+        }
+    }
+    Some(TcpSegment {
+        flags: header[13],
+        seq: be32(4),
+        ack: be32(8),
+        payload: u32::try_from(payload).unwrap_or(u32::MAX),
+        timestamps,
+    })
 }
 
 /// The layers of one frame above Ethernet.
@@ -110,12 +179,15 @@ fn ipv4(h: &[u8]) -> Option<Network> {
     let mut dest = [0u8; 4];
     dest.copy_from_slice(&header[16..20]);
     let transport = h.get(header_len..).unwrap_or_default();
+    let first = fragment_offset == 0;
+    let ip_payload = usize::from(u16::from_be_bytes([header[2], header[3]])).checked_sub(header_len);
     Some(Network {
         version: IpVersion::V4,
         source: NetAddr::v4(source),
         dest: NetAddr::v4(dest),
         protocol,
-        ports: if fragment_offset == 0 { ports(protocol, transport) } else { None },
+        ports: if first { ports(protocol, transport) } else { None },
+        tcp: if first && protocol == 6 { tcp_segment(transport, ip_payload) } else { None },
     })
 }
 
@@ -149,12 +221,15 @@ fn ipv6(h: &[u8]) -> Option<Network> {
         at += len;
     }
     let transport = h.get(at..).unwrap_or_default();
+    // The payload length counts the extension headers too.
+    let ip_payload = (usize::from(u16::from_be_bytes([header[4], header[5]])) + 40).checked_sub(at);
     Some(Network {
         version: IpVersion::V6,
         source: NetAddr::v6(source),
         dest: NetAddr::v6(dest),
         protocol: next,
         ports: if first_fragment { ports(next, transport) } else { None },
+        tcp: if first_fragment && next == 6 { tcp_segment(transport, ip_payload) } else { None },
     })
 }
 
@@ -194,6 +269,28 @@ mod tests {
         let n = l.network.unwrap();
         assert_eq!((n.source.to_string(), n.dest.to_string()), ("10.77.0.1".into(), "10.77.0.2".into()));
         assert_eq!((n.protocol, n.ports), (6, Some((8080, 80))));
+    }
+
+    #[test]
+    fn a_tcp_segment_with_its_timestamps_and_payload() {
+        // SYN/ACK-less data segment: ACK|PSH, seq 7, ack 9, 32-octet header with NOP, NOP,
+        // timestamps (TSval 100, TSecr 200), then 5 octets of payload.
+        let mut tcp = vec![0x9c, 0x40, 0x00, 0x50, 0, 0, 0, 7, 0, 0, 0, 9, 0x80, 0x18, 0, 0, 0, 0, 0, 0];
+        tcp.extend_from_slice(&[1, 1, 8, 10, 0, 0, 0, 100, 0, 0, 0, 200]);
+        tcp.extend_from_slice(b"hello");
+        let mut ip = ipv4_packet(6, 0, &tcp);
+        let total = ip.len() as u16;
+        ip[2..4].copy_from_slice(&total.to_be_bytes());
+        let n = parse(&ethernet(ETHERTYPE_IPV4, &ip)).unwrap().network.unwrap();
+        let t = n.tcp.unwrap();
+        assert_eq!((t.seq, t.ack, t.payload, t.timestamps), (7, 9, 5, Some((100, 200))));
+        assert!(t.has(TcpSegment::ACK) && !t.has(TcpSegment::SYN));
+        // Cut inside the options: no timestamps, never a panic.
+        let f = ethernet(ETHERTYPE_IPV4, &ip);
+        for len in 0..f.len() {
+            let _ = parse(&f[..len]);
+        }
+        assert_eq!(parse(&f[..14 + 20 + 24]).unwrap().network.unwrap().tcp.unwrap().timestamps, None);
     }
 
     #[test]

@@ -55,6 +55,7 @@ pub mod snapshot;
 pub mod statistics;
 pub mod table;
 pub mod tables;
+pub mod tcp_latency;
 pub use crate::mib::time;
 pub mod topn;
 pub mod usr_history;

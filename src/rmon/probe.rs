@@ -40,6 +40,7 @@ use crate::rmon::row::{self, ControlRow, rmon2};
 use crate::rmon::shard::{Group, Shard, ShardCommand};
 use crate::rmon::statistics::{EtherStatsCounters, EtherStatsEntry};
 pub use crate::rmon::tables::RmonTables;
+use crate::rmon::tcp_latency::{self, LatencyLimits};
 use crate::rmon::topn::{self, HostTopNControl, HostTopNControlEntry, RateBase};
 use crate::rmon::usr_history::{self, UsrHistoryControl, UsrHistoryObject};
 
@@ -84,6 +85,9 @@ pub struct Limits {
     pub nl_host_table_size: usize,
     pub nl_matrix_table_size: usize,
     pub address_map_size: usize,
+    /// Passive TCP latency, per data source and worker: servers, (client, server) pairs, and
+    /// connections followed at once. 0 connections: latency is not tracked.
+    pub tcp_latency: LatencyLimits,
 }
 
 impl Default for Limits {
@@ -99,6 +103,7 @@ impl Default for Limits {
             nl_host_table_size: 65_536,
             nl_matrix_table_size: 262_144,
             address_map_size: 65_536,
+            tcp_latency: LatencyLimits { servers: 4096, pairs: 16_384, connections: 65_536 },
         }
     }
 }
@@ -1237,6 +1242,14 @@ impl Probe {
         t.event = self.events.rows().map(|(index, e)| EventEntry::new(index, e)).collect();
         t.log = self.events.log();
         self.rmon2_tables(&mut t, now, shards);
+        if self.limits.tcp_latency.connections > 0 {
+            for source in &self.sources {
+                let tables: Vec<_> = shards.iter().filter_map(|s| s.tcp_latency(source.if_index)).collect();
+                let (servers, pairs) = tcp_latency::entries(source.if_index, &tables);
+                t.tcp_latency_server.extend(servers);
+                t.tcp_latency_pair.extend(pairs);
+            }
+        }
         t
     }
 }

@@ -495,7 +495,7 @@ mod tests {
         };
         Layers {
             link: Link::Ether2(ether_type),
-            network: Some(Network { version, source: a, dest: b, protocol, ports }),
+            network: Some(Network { version, source: a, dest: b, protocol, ports, tcp: None }),
         }
     }
 

@@ -468,6 +468,9 @@ pub(crate) fn setup(probe: &Probe) -> Vec<ShardCommand> {
     diff(&BTreeMap::new(), &probe.al_matrix_top_n, limits, &mut stops, &mut starts);
     diff(&BTreeMap::new(), &probe.top_n, limits, &mut stops, &mut starts);
     starts.insert(0, ShardCommand::SetDirectory(std::sync::Arc::new(probe.directory.compile())));
+    if probe.limits.tcp_latency.connections > 0 {
+        starts.insert(0, ShardCommand::TcpLatency(probe.limits.tcp_latency));
+    }
     starts
 }
 

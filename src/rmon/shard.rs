@@ -11,6 +11,7 @@ use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use crate::mib::time::Timestamp;
+use crate::packet::network::TcpSegment;
 use crate::packet::{Frame, network};
 use crate::rmon::address_map::AddressMapTable;
 use crate::rmon::al_matrix_top_n::AlMatrixTopNWindow;
@@ -29,6 +30,7 @@ use crate::rmon::protocol_dir::{Classified, Directory, DirectoryMap};
 use crate::rmon::protocol_dist::ProtocolDistCounts;
 use crate::rmon::statistics::EtherStatsCounters;
 use crate::rmon::table::TableHasher;
+use crate::rmon::tcp_latency::{Endpoint, LatencyLimits, TcpLatencyTable};
 use crate::rmon::topn::{RateBase, TopNWindow};
 
 /// The groups a shard keeps data for (RMON-1, HC-RMON's mediaIndependent, RMON2).
@@ -168,6 +170,9 @@ pub enum ShardCommand {
     },
     /// The protocol directory changed: count by this one from now on.
     SetDirectory(Arc<DirectoryMap>),
+    /// Follow passive TCP latency on every data source, within these limits (0 connections:
+    /// not at all). Sent once, when the shard starts.
+    TcpLatency(LatencyLimits),
     /// The row left valid: its data goes.
     Stop {
         group: Group,
@@ -214,15 +219,19 @@ struct SourceShard {
     address_map: Rows<AddressMapTable>,
     nl_host: Rows<NlHostTable>,
     nl_matrix: Rows<NlMatrixTable>,
+    /// Passive TCP latency, when the probe follows it.
+    tcp_latency: Option<TcpLatencyTable>,
 }
 
 impl SourceShard {
-    /// Whether some RMON2 row counts this source's frames: only then is the network layer parsed.
+    /// Whether some RMON2 row (or the passive latency) counts this source's frames: only then
+    /// is the network layer parsed.
     fn has_rmon2(&self) -> bool {
         !(self.protocol_dist.is_empty()
             && self.address_map.is_empty()
             && self.nl_host.is_empty()
-            && self.nl_matrix.is_empty())
+            && self.nl_matrix.is_empty()
+            && self.tcp_latency.is_none())
     }
 
     /// Starts loading the RMON2 table slots a frame will use (see [`Shard::count_batch`]).
@@ -245,8 +254,12 @@ impl SourceShard {
         }
     }
 
-    /// Counts a good frame in the RMON2 tables, by the protocols of its stack the directory holds.
+    /// Counts a good frame in the RMON2 tables, by the protocols of its stack the directory holds,
+    /// and follows its TCP segment's latency.
     fn count_rmon2(&mut self, frame: &Frame, facts: &Rmon2Facts) {
+        if let (Some(latency), Some((source, dest, segment))) = (&mut self.tcp_latency, &facts.tcp) {
+            latency.count(frame.time, *source, *dest, segment);
+        }
         let c = &facts.classified;
         for (_, dist) in &mut self.protocol_dist {
             dist.count(frame, c.protocols());
@@ -283,12 +296,19 @@ struct Rmon2Facts {
     dest_hash: u64,
     /// PairKey (nlMatrix).
     pair_hash: u64,
+    /// A TCP segment's ends and header, for the passive latency.
+    tcp: Option<(Endpoint, Endpoint, TcpSegment)>,
 }
 
 impl Rmon2Facts {
     fn of(bytes: &[u8], directory: &DirectoryMap, hasher: &TableHasher) -> Option<Rmon2Facts> {
-        let classified = directory.classify(&network::parse(bytes)?);
-        let mut facts = Rmon2Facts { classified, ..Default::default() };
+        let layers = network::parse(bytes)?;
+        let classified = directory.classify(&layers);
+        let tcp = layers.network.and_then(|n| {
+            let ((sport, dport), seg) = (n.ports?, n.tcp?);
+            Some((Endpoint { address: n.source, port: sport }, Endpoint { address: n.dest, port: dport }, seg))
+        });
+        let mut facts = Rmon2Facts { classified, tcp, ..Default::default() };
         if let Some((net, source, dest)) = classified.network {
             let local_index = net.local_index;
             facts.source_hash = hasher.hash_one(HostKey { local_index, address: source });
@@ -514,6 +534,9 @@ impl Shard {
             self.advance(now);
         }
         self.now = self.now.max(now);
+        for latency in self.sources.iter_mut().filter_map(|s| s.tcp_latency.as_mut()) {
+            latency.tick(self.now);
+        }
     }
 
     /// Adds drop events reported by the capture layer for a data source.
@@ -615,6 +638,12 @@ impl Shard {
                 }
             }
             ShardCommand::SetDirectory(ref map) => self.directory = Arc::clone(map),
+            ShardCommand::TcpLatency(limits) => {
+                for s in &mut self.sources {
+                    s.tcp_latency = (limits.connections > 0).then(|| TcpLatencyTable::new(limits, self.hasher.clone()));
+                }
+                self.has_rmon2 = self.sources.iter().any(SourceShard::has_rmon2);
+            }
             ShardCommand::StartNlMatrixTopN { index, matrix_index, start, duration } => {
                 let mut window = NlMatrixTopNWindow::new(matrix_index, start, duration);
                 window.advance(now, self.nl_matrix_table(matrix_index));
@@ -745,6 +774,7 @@ impl Shard {
                 address_map: if parts.hosts { s.address_map.clone() } else { Vec::new() },
                 nl_host: if parts.hosts { s.nl_host.clone() } else { Vec::new() },
                 nl_matrix: if parts.matrix { s.nl_matrix.clone() } else { Vec::new() },
+                tcp_latency: if parts.matrix { s.tcp_latency.clone() } else { None },
             })
             .collect();
         Shard {
@@ -762,6 +792,11 @@ impl Shard {
             has_rmon2: self.has_rmon2,
             directory: Arc::clone(&self.directory),
         }
+    }
+
+    /// The passive TCP latency of data source `if_index` (ifIndex, from 1), if followed.
+    pub fn tcp_latency(&self, if_index: u32) -> Option<&TcpLatencyTable> {
+        self.sources.get((if_index as usize).wrapping_sub(1))?.tcp_latency.as_ref()
     }
 
     /// The host table of hostControlIndex `index`, whatever its data source.

@@ -60,6 +60,9 @@ use crate::mib::rmon2::usr_history::{
     USR_HISTORY_CONTROL_TABLE, USR_HISTORY_HIGH_CAPACITY_TABLE, USR_HISTORY_OBJECT_TABLE, USR_HISTORY_TABLE,
     UsrHistoryControlEntry, UsrHistoryEntry, UsrHistoryObjectEntry,
 };
+use crate::mib::rmonprobe::tcp_latency::{
+    TCP_LATENCY_PAIR_TABLE, TCP_LATENCY_SERVER_TABLE, TcpLatencyPairEntry, TcpLatencyServerEntry,
+};
 use crate::mib::schema::{Rows, Table, TableVisitor};
 pub use crate::rmon::rmon2_read::Rmon2Scalars;
 
@@ -131,6 +134,8 @@ rmon_tables! {
         usr_history_control: UsrHistoryControlEntry = USR_HISTORY_CONTROL_TABLE,
         usr_history_object: UsrHistoryObjectEntry = USR_HISTORY_OBJECT_TABLE,
         usr_history: UsrHistoryEntry = USR_HISTORY_TABLE,
+        tcp_latency_server: TcpLatencyServerEntry = TCP_LATENCY_SERVER_TABLE,
+        tcp_latency_pair: TcpLatencyPairEntry = TCP_LATENCY_PAIR_TABLE,
     }
     views {
         ether_stats = hcrmon::ETHER_STATS_HIGH_CAPACITY_TABLE,

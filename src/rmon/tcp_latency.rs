@@ -1,0 +1,697 @@
+//! Passive TCP latency: how far each server and client is from the probe in time, told from the
+//! TCP segments a mirror port shows both ways, without sending a packet.
+//!
+//! Two measures, per server (address, port) and per (client, server, port):
+//!
+//! - **Handshake delays.** For a connection whose handshake the probe sees whole, the server
+//!   delay is the SYN/ACK's time less the SYN's (the probe to the server and back), the client
+//!   delay the client's ACK of the SYN/ACK less the SYN/ACK's (the probe to the client and back).
+//! - **RTT samples** from the TCP timestamp option (RFC 7323), as pping takes them: a TSval seen
+//!   one way, the first echo of it in a TSecr the other way; so long-lived connections are
+//!   measured all along, not only at their start.
+//!
+//! The rules, the same as `scripts/expected_latency_from_tshark.py` (the oracle the tests hold
+//! this to) spells out:
+//!
+//! - **Roles.** The sender of a SYN (SYN set, ACK and RST clear) is the client; a SYN/ACK on a
+//!   connection with no SYN seen makes its sender the server. A connection neither was seen on
+//!   (it began before the probe looked) counts nowhere, its timestamps included. The server's and
+//!   the pair's rows exist from then on, even if every figure stays 0.
+//! - **Attempts.** A SYN starts a handshake attempt, unless it has the current attempt's
+//!   sequence number: then it is that SYN seen again (even once the attempt ended, when it changes
+//!   nothing). A SYN with another sequence number drops the open attempt, counting it nowhere, and
+//!   forgets the connection's timestamps (port reuse). A SYN/ACK answers if its ack is the ISN + 1;
+//!   the handshake completes on the first client segment with ACK set, SYN and RST clear,
+//!   acknowledging the server's ISN + 1.
+//! - **Karn.** A handshake whose SYN or SYN/ACK was seen more than once is counted in
+//!   handshakesRetransmitted only: its delays are ambiguous.
+//! - **Refused and unanswered.** A server's RST/ACK acknowledging the ISN + 1 before any SYN/ACK
+//!   refuses the attempt. An attempt neither answered nor refused 10 seconds after its SYN (the
+//!   probe's clock reaching it) is unanswered; one answered but not completed by then counts
+//!   nowhere. So an answer exactly 10 s late is too late.
+//! - **Timestamps.** A segment that carries the option and something the other side
+//!   acknowledges (payload, SYN or FIN) records its TSval, first sighting only; a pure ACK or a
+//!   RST records nothing (its echo would measure the other side's application, not the
+//!   network). A TSecr that is not 0 echoes the TSval recorded the other way, first echo only, if
+//!   recorded less than 10 s before. A client's TSval echoed by the server is a server-side
+//!   sample, and the reverse. Each direction keeps its latest [`RECORDS`] TSvals.
+//!
+//! Delays are microseconds, floored, of the probe's clock. Each shard keeps its own connections
+//! and distributions (both directions of a connection reach the same worker: frames are spread
+//! by their MAC pair); a read merges the shards' distributions. Tables are bounded, least
+//! recently used out.
+
+use hdrhistogram::Histogram;
+
+use crate::mib::NetAddr;
+use crate::mib::time::{NANOS_PER_SEC, Timestamp};
+use crate::packet::network::TcpSegment;
+
+pub use crate::mib::rmonprobe::tcp_latency::{TcpLatencyPairEntry, TcpLatencyServerEntry};
+use crate::rmon::table::{LruTable, TableHasher};
+
+/// How long an attempt may wait for its answer, and a recorded TSval for its echo.
+pub const TIMEOUT_NS: u64 = 10 * NANOS_PER_SEC;
+/// TSvals kept per direction of a connection: enough for the echoes of a LAN or a WAN path at
+/// the usual 1 ms timestamp clock; a TSval pushed out before its echo gives no sample.
+pub const RECORDS: usize = 8;
+/// Samples a distribution keeps exactly before it turns them into an HdrHistogram (3
+/// significant digits), so the many rows with a few samples stay small.
+const EXACT_SAMPLES: usize = 32;
+
+/// One end of a TCP connection.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Endpoint {
+    pub address: NetAddr,
+    pub port: u16,
+}
+
+/// A (client, server) pair: the client's address, the server's address and port.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PairKey {
+    pub client: NetAddr,
+    pub server: Endpoint,
+}
+
+/// Microsecond samples: their count, exact minimum and maximum, and their distribution.
+#[derive(Clone, Debug, Default)]
+pub struct Distribution {
+    pub count: u64,
+    pub min: u64,
+    pub max: u64,
+    /// The first [`EXACT_SAMPLES`] samples; then None, and the histogram holds them all.
+    exact: Vec<u64>,
+    histogram: Option<Box<Histogram<u32>>>,
+}
+
+impl Distribution {
+    pub fn record(&mut self, us: u64) {
+        self.min = if self.count == 0 { us } else { self.min.min(us) };
+        self.max = self.max.max(us);
+        self.count += 1;
+        match &mut self.histogram {
+            Some(h) => Self::put(h, us),
+            None if self.exact.len() < EXACT_SAMPLES => self.exact.push(us),
+            None => {
+                let mut h = Box::new(Self::histogram());
+                for v in self.exact.drain(..).chain([us]) {
+                    Self::put(&mut h, v);
+                }
+                self.histogram = Some(h);
+            }
+        }
+    }
+
+    /// Records into an auto-resizing histogram (growing it); at worst, at its highest value.
+    fn put(h: &mut Histogram<u32>, value: u64) {
+        if h.record(value).is_err() {
+            h.saturating_record(value);
+        }
+    }
+
+    fn histogram() -> Histogram<u32> {
+        // Auto-resizing from 1 us with 3 significant digits: 8 KiB for LAN delays, more as they grow.
+        let mut h = Histogram::new(3).unwrap_or_else(|_| unreachable!("3 significant digits are in range"));
+        h.auto(true);
+        h
+    }
+
+    /// Adds another shard's samples.
+    pub fn merge(&mut self, other: &Distribution) {
+        if other.count == 0 {
+            return;
+        }
+        self.min = if self.count == 0 { other.min } else { self.min.min(other.min) };
+        self.max = self.max.max(other.max);
+        self.count += other.count;
+        let samples: Vec<u64> = other.exact.clone();
+        match (&mut self.histogram, &other.histogram) {
+            (Some(h), Some(o)) => {
+                let _ = h.add(o.as_ref());
+            }
+            (None, Some(o)) => {
+                let mut h = o.clone();
+                for v in self.exact.drain(..) {
+                    Self::put(&mut h, v);
+                }
+                self.histogram = Some(h);
+            }
+            (Some(h), None) => samples.iter().for_each(|v| Self::put(h, *v)),
+            (None, None) => {
+                self.exact.extend(samples);
+                if self.exact.len() > EXACT_SAMPLES {
+                    let mut h = Box::new(Self::histogram());
+                    self.exact.drain(..).for_each(|v| Self::put(&mut h, v));
+                    self.histogram = Some(h);
+                }
+            }
+        }
+    }
+
+    /// The value at `quantile` (0.5: the median), within the exact minimum and maximum; None
+    /// without samples. Exact while the samples are few, to 3 significant digits after.
+    pub fn quantile(&self, quantile: f64) -> Option<u64> {
+        if self.count == 0 {
+            return None;
+        }
+        let value = match &self.histogram {
+            Some(h) => h.value_at_quantile(quantile),
+            None => {
+                let mut sorted = self.exact.clone();
+                sorted.sort_unstable();
+                // The nearest rank: the smallest sample with at least `quantile` of them at or below it.
+                let rank = ((quantile * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+                sorted[rank - 1]
+            }
+        };
+        Some(value.clamp(self.min, self.max))
+    }
+}
+
+/// What one server, or one pair, has shown.
+#[derive(Clone, Debug, Default)]
+pub struct LatencyStats {
+    pub handshakes: u64,
+    pub handshakes_retransmitted: u64,
+    pub refused: u64,
+    pub unanswered: u64,
+    pub server_delay: Distribution,
+    pub client_delay: Distribution,
+    /// Timestamp samples of the probe -> server -> probe side, and of the client side.
+    pub server_rtt: Distribution,
+    pub client_rtt: Distribution,
+}
+
+impl LatencyStats {
+    pub fn merge(&mut self, o: &LatencyStats) {
+        self.handshakes += o.handshakes;
+        self.handshakes_retransmitted += o.handshakes_retransmitted;
+        self.refused += o.refused;
+        self.unanswered += o.unanswered;
+        self.server_delay.merge(&o.server_delay);
+        self.client_delay.merge(&o.client_delay);
+        self.server_rtt.merge(&o.server_rtt);
+        self.client_rtt.merge(&o.client_rtt);
+    }
+
+    /// Both sides' timestamp samples together.
+    pub fn rtt(&self) -> Distribution {
+        let mut d = self.server_rtt.clone();
+        d.merge(&self.client_rtt);
+        d
+    }
+}
+
+/// A connection by its two ends, the lower first, so that both directions find it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+struct ConnectionKey {
+    low: Endpoint,
+    high: Endpoint,
+}
+
+impl ConnectionKey {
+    fn of(a: Endpoint, b: Endpoint) -> Self {
+        if a <= b { ConnectionKey { low: a, high: b } } else { ConnectionKey { low: b, high: a } }
+    }
+}
+
+/// One handshake attempt.
+#[derive(Clone, Copy, Debug, Default)]
+struct Attempt {
+    /// The client's initial sequence number.
+    isn: u32,
+    syn_time: Timestamp,
+    syns: u32,
+    /// The first answering SYN/ACK's time and the server's ISN.
+    answer: Option<(Timestamp, u32)>,
+    synacks: u32,
+    /// Completed, refused, unanswered or given up: nothing more happens to it.
+    ended: bool,
+}
+
+/// A TSval recorded one way.
+#[derive(Clone, Copy, Debug, Default)]
+struct Record {
+    tsval: u32,
+    time: Timestamp,
+    echoed: bool,
+    used: bool,
+}
+
+/// What the probe follows of one connection.
+#[derive(Clone, Copy, Debug, Default)]
+struct Connection {
+    /// (client, server); None until a SYN or SYN/ACK shows them.
+    roles: Option<(Endpoint, Endpoint)>,
+    attempt: Option<Attempt>,
+    /// The latest TSvals recorded each way: 0 client to server, 1 server to client.
+    records: [[Record; RECORDS]; 2],
+    next: [usize; 2],
+}
+
+impl Connection {
+    /// Records `tsval` sent in `direction` at `now`, unless it was recorded less than
+    /// [`TIMEOUT_NS`] before.
+    fn record(&mut self, direction: usize, tsval: u32, now: Timestamp) {
+        let records = &mut self.records[direction];
+        if let Some(r) = records.iter_mut().find(|r| r.used && r.tsval == tsval) {
+            if now.since(r.time) >= TIMEOUT_NS {
+                *r = Record { tsval, time: now, echoed: false, used: true };
+            }
+            return;
+        }
+        let at = self.next[direction];
+        records[at] = Record { tsval, time: now, echoed: false, used: true };
+        self.next[direction] = (at + 1) % RECORDS;
+    }
+
+    /// The sample an echo of `tsecr` at `now` gives of the TSvals sent in `direction`.
+    fn echo(&mut self, direction: usize, tsecr: u32, now: Timestamp) -> Option<u64> {
+        let r = self.records[direction].iter_mut().find(|r| r.used && r.tsval == tsecr && !r.echoed)?;
+        if now.since(r.time) >= TIMEOUT_NS {
+            return None;
+        }
+        r.echoed = true;
+        Some(now.since(r.time) / 1000)
+    }
+}
+
+/// How many servers, pairs and connections a shard keeps for one data source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LatencyLimits {
+    pub servers: usize,
+    pub pairs: usize,
+    pub connections: usize,
+}
+
+/// One shard's passive TCP latency of one data source.
+#[derive(Clone, Debug)]
+pub struct TcpLatencyTable {
+    connections: LruTable<ConnectionKey, Connection>,
+    servers: LruTable<Endpoint, LatencyStats>,
+    pairs: LruTable<PairKey, LatencyStats>,
+    /// Attempts waiting for their 10 seconds, in SYN order (the clock never goes back): when
+    /// each is due, and which attempt.
+    pending: std::collections::VecDeque<(Timestamp, ConnectionKey, u32)>,
+}
+
+impl TcpLatencyTable {
+    pub fn new(limits: LatencyLimits, hasher: TableHasher) -> Self {
+        TcpLatencyTable {
+            connections: LruTable::with_hasher(limits.connections.max(1), hasher.clone()),
+            servers: LruTable::with_hasher(limits.servers.max(1), hasher.clone()),
+            pairs: LruTable::with_hasher(limits.pairs.max(1), hasher),
+            pending: std::collections::VecDeque::new(),
+        }
+    }
+
+    /// The rows of a connection's server and pair, made if new, for `change` to update.
+    fn rows(&mut self, client: Endpoint, server: Endpoint, change: impl Fn(&mut LatencyStats)) {
+        let (s, _) = self.servers.get_or_insert_with(server, LatencyStats::default);
+        change(s);
+        let (p, _) = self.pairs.get_or_insert_with(PairKey { client: client.address, server }, LatencyStats::default);
+        change(p);
+    }
+
+    /// Moves the clock to `now`: attempts 10 s old are unanswered, or given up.
+    pub fn tick(&mut self, now: Timestamp) {
+        while let Some(&(due, key, isn)) = self.pending.front() {
+            if due > now {
+                break;
+            }
+            self.pending.pop_front();
+            let Some(c) = self.connections.get_mut(&key) else { continue };
+            let (Some(a), Some((client, server))) = (&mut c.attempt, c.roles) else { continue };
+            if a.isn != isn || a.ended {
+                continue;
+            }
+            a.ended = true;
+            if a.answer.is_none() {
+                self.rows(client, server, |s| s.unanswered += 1);
+            }
+        }
+    }
+
+    /// Follows one TCP segment from `src` to `dst` at `now`.
+    pub fn count(&mut self, now: Timestamp, src: Endpoint, dst: Endpoint, seg: &TcpSegment) {
+        self.tick(now);
+        let key = ConnectionKey::of(src, dst);
+        let (syn, ack, rst) = (seg.has(TcpSegment::SYN), seg.has(TcpSegment::ACK), seg.has(TcpSegment::RST));
+        let opens = syn && !rst;
+        let c = if opens {
+            self.connections.get_or_insert_with(key, Connection::default).0
+        } else {
+            match self.connections.get_mut(&key) {
+                Some(c) => c,
+                None => return,
+            }
+        };
+        let mut event: Option<Event> = None;
+        if syn && !ack && !rst {
+            c.roles = Some((src, dst));
+            match &mut c.attempt {
+                Some(a) if a.isn == seg.seq => {
+                    if !a.ended {
+                        a.syns += 1;
+                    }
+                }
+                _ => {
+                    c.attempt = Some(Attempt { isn: seg.seq, syn_time: now, syns: 1, ..Attempt::default() });
+                    c.records = Default::default();
+                    c.next = [0; 2];
+                    self.pending.push_back((Timestamp(now.0.saturating_add(TIMEOUT_NS)), key, seg.seq));
+                }
+            }
+            event = Some(Event::Roles);
+        } else if syn && ack && !rst {
+            if c.roles.is_none() {
+                c.roles = Some((dst, src));
+                event = Some(Event::Roles);
+            }
+            if let (Some(a), Some((_, server))) = (&mut c.attempt, c.roles)
+                && src == server
+                && !a.ended
+                && seg.ack == a.isn.wrapping_add(1)
+            {
+                match a.answer {
+                    None => a.answer = Some((now, seg.seq)),
+                    Some(_) => a.synacks += 1,
+                }
+                a.synacks = a.synacks.max(1);
+            }
+        } else if let (Some(a), Some((client, server))) = (&mut c.attempt, c.roles)
+            && !a.ended
+        {
+            if rst && ack && !syn && src == server && a.answer.is_none() && seg.ack == a.isn.wrapping_add(1) {
+                a.ended = true;
+                event = Some(Event::Refused);
+            } else if ack
+                && !syn
+                && !rst
+                && src == client
+                && let Some((answered, server_isn)) = a.answer
+                && seg.ack == server_isn.wrapping_add(1)
+            {
+                a.ended = true;
+                event = Some(if a.syns > 1 || a.synacks > 1 {
+                    Event::Retransmitted
+                } else {
+                    Event::Completed {
+                        server_us: answered.since(a.syn_time) / 1000,
+                        client_us: now.since(answered) / 1000,
+                    }
+                });
+            }
+        }
+        // Timestamps, on connections with roles.
+        let mut sample: Option<(bool, u64)> = None;
+        if let (Some((client, _)), Some((tsval, tsecr))) = (c.roles, seg.timestamps) {
+            let direction = usize::from(src != client);
+            if tsecr != 0
+                && let Some(us) = c.echo(1 - direction, tsecr, now)
+            {
+                // Echoed by the server: the client's TSval went there and back.
+                sample = Some((direction == 1, us));
+            }
+            let carries = seg.payload > 0 || syn || seg.has(TcpSegment::FIN);
+            if carries && !rst {
+                c.record(direction, tsval, now);
+            }
+        }
+        let Some((client, server)) = c.roles else { return };
+        if let Some(event) = event {
+            self.rows(client, server, |s| match event {
+                Event::Roles => {}
+                Event::Refused => s.refused += 1,
+                Event::Retransmitted => s.handshakes_retransmitted += 1,
+                Event::Completed { server_us, client_us } => {
+                    s.handshakes += 1;
+                    s.server_delay.record(server_us);
+                    s.client_delay.record(client_us);
+                }
+            });
+        }
+        if let Some((server_side, us)) = sample {
+            self.rows(client, server, |s| {
+                if server_side {
+                    s.server_rtt.record(us);
+                } else {
+                    s.client_rtt.record(us);
+                }
+            });
+        }
+    }
+
+    pub fn servers(&self) -> impl Iterator<Item = (&Endpoint, &LatencyStats)> {
+        self.servers.iter()
+    }
+
+    pub fn pairs(&self) -> impl Iterator<Item = (&PairKey, &LatencyStats)> {
+        self.pairs.iter()
+    }
+}
+
+/// What a segment did to its connection's rows.
+#[derive(Clone, Copy, Debug)]
+enum Event {
+    /// Gave the connection its roles: the rows exist from now.
+    Roles,
+    Refused,
+    Retransmitted,
+    Completed {
+        server_us: u64,
+        client_us: u64,
+    },
+}
+
+impl LatencyStats {
+    /// The distributions' figures as a row reads them: server delay, client delay, RTT.
+    fn figures(&self) -> Figures {
+        let delay = |d: &Distribution| {
+            [d.quantile(0.0), d.quantile(0.5), d.quantile(0.9), d.quantile(0.99), (d.count > 0).then_some(d.max)]
+        };
+        let rtt = self.rtt();
+        Figures {
+            server: delay(&self.server_delay),
+            client: delay(&self.client_delay),
+            rtt_samples: rtt.count,
+            rtt: [rtt.quantile(0.0), rtt.quantile(0.5), rtt.quantile(0.99), (rtt.count > 0).then_some(rtt.max)],
+        }
+    }
+}
+
+/// Minimum, p50, p90, p99 and maximum of both delays; the RTT samples' count, minimum, p50, p99
+/// and maximum.
+struct Figures {
+    server: [Option<u64>; 5],
+    client: [Option<u64>; 5],
+    rtt_samples: u64,
+    rtt: [Option<u64>; 4],
+}
+
+/// tcpLatencyServerTable and tcpLatencyPairTable of data source `if_index`, merged over the
+/// shards' `tables`, in index order.
+pub fn entries(if_index: u32, tables: &[&TcpLatencyTable]) -> (Vec<TcpLatencyServerEntry>, Vec<TcpLatencyPairEntry>) {
+    let (servers, pairs) = merge(tables);
+    let mut servers: Vec<TcpLatencyServerEntry> = servers
+        .into_iter()
+        .map(|(k, s)| {
+            let f = s.figures();
+            TcpLatencyServerEntry {
+                server_address: k.address,
+                server_port: k.port,
+                handshakes: s.handshakes,
+                handshakes_retransmitted: s.handshakes_retransmitted,
+                refused: s.refused,
+                unanswered: s.unanswered,
+                server_delay_min_us: f.server[0],
+                server_delay_p50_us: f.server[1],
+                server_delay_p90_us: f.server[2],
+                server_delay_p99_us: f.server[3],
+                server_delay_max_us: f.server[4],
+                client_delay_min_us: f.client[0],
+                client_delay_p50_us: f.client[1],
+                client_delay_p90_us: f.client[2],
+                client_delay_p99_us: f.client[3],
+                client_delay_max_us: f.client[4],
+                rtt_samples: f.rtt_samples,
+                rtt_min_us: f.rtt[0],
+                rtt_p50_us: f.rtt[1],
+                rtt_p99_us: f.rtt[2],
+                rtt_max_us: f.rtt[3],
+                if_index,
+            }
+        })
+        .collect();
+    let mut pairs: Vec<TcpLatencyPairEntry> = pairs
+        .into_iter()
+        .map(|(k, s)| {
+            let f = s.figures();
+            TcpLatencyPairEntry {
+                client_address: k.client,
+                server_address: k.server.address,
+                server_port: k.server.port,
+                handshakes: s.handshakes,
+                handshakes_retransmitted: s.handshakes_retransmitted,
+                refused: s.refused,
+                unanswered: s.unanswered,
+                server_delay_min_us: f.server[0],
+                server_delay_p50_us: f.server[1],
+                server_delay_p90_us: f.server[2],
+                server_delay_p99_us: f.server[3],
+                server_delay_max_us: f.server[4],
+                client_delay_min_us: f.client[0],
+                client_delay_p50_us: f.client[1],
+                client_delay_p90_us: f.client[2],
+                client_delay_p99_us: f.client[3],
+                client_delay_max_us: f.client[4],
+                rtt_samples: f.rtt_samples,
+                rtt_min_us: f.rtt[0],
+                rtt_p50_us: f.rtt[1],
+                rtt_p99_us: f.rtt[2],
+                rtt_max_us: f.rtt[3],
+                if_index,
+            }
+        })
+        .collect();
+    // Index order: an address index is length-prefixed, so IPv4 before IPv6.
+    servers.sort_by(|a, b| {
+        (a.server_address.as_bytes().len(), a.server_address, a.server_port).cmp(&(
+            b.server_address.as_bytes().len(),
+            b.server_address,
+            b.server_port,
+        ))
+    });
+    pairs.sort_by_key(|p| {
+        (
+            p.client_address.as_bytes().len(),
+            p.client_address,
+            p.server_address.as_bytes().len(),
+            p.server_address,
+            p.server_port,
+        )
+    });
+    (servers, pairs)
+}
+
+/// Servers and pairs, each with what it showed.
+pub type Merged = (Vec<(Endpoint, LatencyStats)>, Vec<(PairKey, LatencyStats)>);
+
+/// The servers and pairs of several shards' tables, each summed, in key order.
+pub fn merge(tables: &[&TcpLatencyTable]) -> Merged {
+    let mut servers: std::collections::BTreeMap<Endpoint, LatencyStats> = Default::default();
+    let mut pairs: std::collections::BTreeMap<PairKey, LatencyStats> = Default::default();
+    for t in tables {
+        for (k, s) in t.servers() {
+            servers.entry(*k).or_default().merge(s);
+        }
+        for (k, s) in t.pairs() {
+            pairs.entry(*k).or_default().merge(s);
+        }
+    }
+    (servers.into_iter().collect(), pairs.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: u64 = 1_000_000;
+
+    fn ep(last: u8, port: u16) -> Endpoint {
+        Endpoint { address: NetAddr::v4([10, 0, 0, last]), port }
+    }
+
+    fn seg(flags: u8, seq: u32, ack: u32, payload: u32, ts: Option<(u32, u32)>) -> TcpSegment {
+        TcpSegment { flags, seq, ack, payload, timestamps: ts }
+    }
+
+    fn table() -> TcpLatencyTable {
+        TcpLatencyTable::new(LatencyLimits { servers: 16, pairs: 16, connections: 16 }, TableHasher::default())
+    }
+
+    const SYN: u8 = TcpSegment::SYN;
+    const ACK: u8 = TcpSegment::ACK;
+    const RST: u8 = TcpSegment::RST;
+
+    fn server(t: &TcpLatencyTable, port: u16) -> LatencyStats {
+        t.servers().find(|(k, _)| k.port == port).map(|(_, s)| s.clone()).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_whole_handshake_gives_both_delays_and_timestamps_give_rtt() {
+        let mut t = table();
+        let (c, s) = (ep(1, 40000), ep(2, 80));
+        t.count(Timestamp(0), c, s, &seg(SYN, 100, 0, 0, Some((5, 0))));
+        t.count(Timestamp(3 * MS + 999), s, c, &seg(SYN | ACK, 900, 101, 0, Some((70, 5))));
+        t.count(Timestamp(5 * MS), c, s, &seg(ACK, 101, 901, 0, Some((6, 70))));
+        // Data: TSval 7 recorded, echoed by the server's pure ACK 2 ms later.
+        t.count(Timestamp(6 * MS), c, s, &seg(ACK, 101, 901, 100, Some((7, 70))));
+        t.count(Timestamp(8 * MS), s, c, &seg(ACK, 901, 201, 0, Some((71, 7))));
+        // A second echo of 7 gives nothing; a pure ACK's TSval is not recorded.
+        t.count(Timestamp(9 * MS), s, c, &seg(ACK, 901, 201, 0, Some((72, 7))));
+        let st = server(&t, 80);
+        // 3.000999 ms and 1.999001 ms, floored to microseconds.
+        assert_eq!((st.handshakes, st.server_delay.min, st.client_delay.max), (1, 3000, 1999));
+        // Server side: the SYN's TSval echoed by the SYN/ACK (3000 us), the data's (2000 us).
+        assert_eq!((st.server_rtt.count, st.server_rtt.min, st.server_rtt.max), (2, 2000, 3000));
+        // Client side: the SYN/ACK's TSval 70 echoed by the client's ACK.
+        assert_eq!((st.client_rtt.count, st.client_rtt.min), (1, 1999));
+        assert_eq!(st.rtt().count, 3);
+        let pair = t.pairs().next().map(|(k, _)| *k).unwrap();
+        assert_eq!((pair.client, pair.server), (c.address, s));
+    }
+
+    #[test]
+    fn retransmitted_refused_and_unanswered_handshakes() {
+        let mut t = table();
+        let s = ep(2, 443);
+        // A SYN sent twice, then answered and completed: Karn, no delays.
+        t.count(Timestamp(0), ep(1, 1), s, &seg(SYN, 10, 0, 0, None));
+        t.count(Timestamp(MS), ep(1, 1), s, &seg(SYN, 10, 0, 0, None));
+        t.count(Timestamp(2 * MS), s, ep(1, 1), &seg(SYN | ACK, 50, 11, 0, None));
+        t.count(Timestamp(3 * MS), ep(1, 1), s, &seg(ACK, 11, 51, 0, None));
+        // Refused: RST/ACK acknowledging the SYN.
+        t.count(Timestamp(4 * MS), ep(1, 2), s, &seg(SYN, 20, 0, 0, None));
+        t.count(Timestamp(5 * MS), s, ep(1, 2), &seg(RST | ACK, 0, 21, 0, None));
+        // Unanswered: nothing for 10 s; an answer exactly 10 s later is too late.
+        t.count(Timestamp(6 * MS), ep(1, 3), s, &seg(SYN, 30, 0, 0, None));
+        t.count(Timestamp(6 * MS + TIMEOUT_NS), s, ep(1, 3), &seg(SYN | ACK, 60, 31, 0, None));
+        let st = server(&t, 443);
+        assert_eq!((st.handshakes, st.handshakes_retransmitted, st.refused, st.unanswered), (0, 1, 1, 1));
+        assert_eq!(st.server_delay.count, 0);
+        // A SYN less than 10 s before the end is still pending.
+        t.count(Timestamp(20 * NANOS_PER_SEC), ep(1, 4), s, &seg(SYN, 40, 0, 0, None));
+        t.tick(Timestamp(29 * NANOS_PER_SEC));
+        assert_eq!(server(&t, 443).unanswered, 1);
+        t.tick(Timestamp(30 * NANOS_PER_SEC));
+        assert_eq!(server(&t, 443).unanswered, 2);
+    }
+
+    #[test]
+    fn a_connection_seen_midway_counts_nowhere() {
+        let mut t = table();
+        t.count(Timestamp(0), ep(1, 5), ep(2, 22), &seg(ACK, 1, 1, 10, Some((1, 1))));
+        t.count(Timestamp(MS), ep(2, 22), ep(1, 5), &seg(ACK, 1, 11, 10, Some((2, 1))));
+        assert_eq!(t.servers().count(), 0);
+    }
+
+    #[test]
+    fn quantiles_are_exact_while_few_and_close_after() {
+        let mut d = Distribution::default();
+        for v in [5, 1, 9, 3, 7] {
+            d.record(v);
+        }
+        assert_eq!((d.quantile(0.5), d.quantile(0.9), d.quantile(1.0)), (Some(5), Some(9), Some(9)));
+        let mut big = Distribution::default();
+        for v in 1..=10_000u64 {
+            big.record(v);
+        }
+        let p99 = big.quantile(0.99).unwrap();
+        assert!((9890..=9910).contains(&p99), "{p99}");
+        let mut merged = d.clone();
+        merged.merge(&big);
+        assert_eq!((merged.count, merged.min, merged.max), (10_005, 1, 10_000));
+        assert_eq!(Distribution::default().quantile(0.5), None);
+    }
+}

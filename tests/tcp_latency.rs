@@ -9,6 +9,7 @@
 //! TCP, iperf3), each also with its time axis stretched x1000 so that the lab's microseconds
 //! become milliseconds. Needs python3 and tshark (`scripts/deps.sh test`).
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::net::UdpSocket;
 use std::path::{Path, PathBuf};
@@ -16,9 +17,12 @@ use std::process::{Child, Command, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
+use rmonprobe::mib::rmonprobe::tcp_latency::{TCP_LATENCY_PAIR_TABLE, TCP_LATENCY_SERVER_TABLE};
+use rmonprobe::mib::schema::{Access, Described};
 use serde_json::Value;
 
-const SERVER_ENTRY: &str = "1.3.6.1.4.1.32473.21.3.1.1.1";
+/// RMONPROBE-MIB's tcpLatency subtree.
+const LATENCY: &str = "1.3.6.1.4.1.32473.21.3.1";
 
 /// The columns the oracle gives, compared exactly.
 const COMPARED: [&str; 11] = [
@@ -158,7 +162,7 @@ impl Drop for Served {
 }
 
 #[test]
-fn snmpbulkwalk_reads_the_server_table_of_the_report() {
+fn snmpbulkwalk_reads_every_figure_of_the_report() {
     let dir = Dir::new("tcp-latency-snmp");
     let capture = stretched(&Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/lab-basic.pcapng"), &dir.0);
     let json = dir.0.join("served.json");
@@ -185,34 +189,54 @@ fn snmpbulkwalk_reads_the_server_table_of_the_report() {
     sleep(Duration::from_millis(1200));
     let walk = run(Command::new("snmpbulkwalk")
         .args(["-v2c", "-c", "public", "-m", "", "-On", "-Oq", "-Ot", &agent])
-        .arg(SERVER_ENTRY.rsplit_once('.').map(|(table, _)| table).unwrap_or(SERVER_ENTRY)));
-    let walked: std::collections::BTreeMap<String, String> = walk
+        .arg(LATENCY));
+    let walked: BTreeMap<String, String> = walk
         .lines()
         .filter_map(|l| l.split_once(' '))
         .map(|(o, v)| (o.trim_start_matches('.').to_string(), v.trim().to_string()))
+        // The tables are the last objects the agent serves: the walk ends on endOfMibView.
+        .filter(|(_, v)| !v.starts_with("No more variables left in this MIB View"))
         .collect();
-    let rows = report["tcpLatencyServerTable"].as_array().unwrap();
-    assert!(!rows.is_empty());
-    // handshakes (3), serverDelayMinUs (7) and rttSamples (17) of each row, at its index:
-    // ifIndex, the address length-prefixed, the port.
-    for r in rows {
-        let address: std::net::IpAddr = r["serverAddress"].as_str().unwrap().parse().unwrap();
-        let octets: Vec<u8> = match address {
-            std::net::IpAddr::V4(a) => a.octets().to_vec(),
-            std::net::IpAddr::V6(a) => a.octets().to_vec(),
-        };
-        let mut index = format!("{}.{}", r["ifIndex"], octets.len());
-        for o in octets {
-            index.push_str(&format!(".{o}"));
-        }
-        index.push_str(&format!(".{}", r["serverPort"]));
-        for (column, name) in [(3, "handshakes"), (7, "serverDelayMinUs"), (17, "rttSamples")] {
-            let oid = format!("{SERVER_ENTRY}.{column}.{index}");
-            assert_eq!(
-                walked.get(&oid).map(String::as_str),
-                r[name].as_u64().map(|v| v.to_string()).as_deref(),
-                "{oid}"
-            );
+    // Every instance the report's rows imply, with its value, and nothing else: each column
+    // the row has (a figure of no sample has no instance), at ifIndex, the addresses
+    // length-prefixed, the port.
+    let mut expected: BTreeMap<String, String> = BTreeMap::new();
+    let tables = [
+        (
+            "tcpLatencyServerTable",
+            TCP_LATENCY_SERVER_TABLE.entry,
+            TCP_LATENCY_SERVER_TABLE.column_infos(),
+            &["serverAddress"][..],
+        ),
+        (
+            "tcpLatencyPairTable",
+            TCP_LATENCY_PAIR_TABLE.entry,
+            TCP_LATENCY_PAIR_TABLE.column_infos(),
+            &["clientAddress", "serverAddress"][..],
+        ),
+    ];
+    for (table, entry, columns, addresses) in tables {
+        let rows = report[table].as_array().unwrap();
+        assert!(!rows.is_empty(), "{table}: the lab's capture has TCP handshakes");
+        for r in rows {
+            let mut index = r["ifIndex"].to_string();
+            for a in addresses {
+                let address: std::net::IpAddr = r[*a].as_str().unwrap().parse().unwrap();
+                let octets = match address {
+                    std::net::IpAddr::V4(a) => a.octets().to_vec(),
+                    std::net::IpAddr::V6(a) => a.octets().to_vec(),
+                };
+                index.push_str(&format!(".{}", octets.len()));
+                octets.iter().for_each(|o| index.push_str(&format!(".{o}")));
+            }
+            index.push_str(&format!(".{}", r["serverPort"]));
+            for c in columns.iter().filter(|c| c.access != Access::NotAccessible) {
+                if let Some(v) = r.get(c.name).and_then(Value::as_u64) {
+                    let oid: Vec<String> = entry.iter().map(u32::to_string).collect();
+                    expected.insert(format!("{}.{}.{index}", oid.join("."), c.number), v.to_string());
+                }
+            }
         }
     }
+    assert_eq!(walked, expected, "snmpbulkwalk of the tcpLatency subtree against the report");
 }

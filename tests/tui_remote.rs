@@ -182,6 +182,10 @@ fn remote_mode_reads_what_the_embedded_probe_shows() {
     assert_eq!(r.usr_history_object, l.usr_history_object);
     assert_eq!(r.usr_history, l.usr_history);
     assert_eq!((r.usr_history_object.len(), r.usr_history.len()), (2, 20));
+    // RMONPROBE-MIB's passive TCP latency, under the enterprise arc: every server and pair.
+    assert_eq!(r.tcp_latency_server, l.tcp_latency_server);
+    assert_eq!(r.tcp_latency_pair, l.tcp_latency_pair);
+    assert_eq!(r.tcp_latency_server.len(), 3, "HTTP, DNS over TCP and iperf3");
 
     for screen in Screen::ALL {
         let (remote_screen, local_screen) = (draw((*reading.snapshot).clone(), screen), draw(local.clone(), screen));
@@ -192,6 +196,8 @@ fn remote_mode_reads_what_the_embedded_probe_shows() {
         applications.contains("alHostTable 1 · 3 applications") && applications.contains("www-http"),
         "{applications}"
     );
+    let latency = draw((*reading.snapshot).clone(), Screen::Latency);
+    assert!(latency.contains("10.77.0.1:80") && latency.contains("3 clients of 10.77.0.1:80"), "{latency}");
     let usr_history = draw((*reading.snapshot).clone(), Screen::UsrHistory);
     assert!(
         usr_history.contains("every 10 s · 10 of 50 buckets") && usr_history.contains("1. etherStatsPkts.1"),

@@ -191,12 +191,23 @@ fn tui_replay_in_tmux_shows_every_screen_and_quits_on_q() {
     let newest = usr_history.lines().find(|l| l.contains("│10     00:01:30.00")).unwrap_or_default();
     assert!(newest.contains("00:01:40.00  495"), "{usr_history}");
     assert!(usr_history.contains("█"), "the buckets are charted: {usr_history}");
+    // Latency: the three servers of the capture, 10.77.0.1:80 with its 25 handshakes (the JSON
+    // report's tcpLatencyServerTable), its clients below; ↓ selects the next server.
+    tmux.keys("Tab");
+    let latency = tmux.wait_for("tcpLatencyServerTable ifIndex 1 · 3 servers", Duration::from_secs(3));
+    let http = latency.lines().find(|l| l.contains("10.77.0.1:80 ")).unwrap_or_default();
+    assert!(http.contains(" 25 ") && http.contains("896µs"), "{latency}");
+    assert!(latency.contains("3 clients of 10.77.0.1:80"), "{latency}");
+    tmux.keys("Down");
+    tmux.wait_for("clients of 10.77.0.3:5201", Duration::from_secs(3));
     // Tab from the last screen comes back to the first.
     tmux.keys("Tab");
     tmux.wait_for("etherStatsPkts", Duration::from_secs(3));
-    // `=` shows the User history again, by its key.
+    // `=` shows the User history again, by its key; `` ` `` the Latency.
     tmux.keys("=");
     tmux.wait_for("usrHistoryControl 1 (1/1", Duration::from_secs(3));
+    tmux.keys("`");
+    tmux.wait_for("tcpLatencyServerTable ifIndex 1", Duration::from_secs(3));
 
     let asked = Instant::now();
     tmux.keys("q");

@@ -25,12 +25,15 @@ use crate::tui::oui::Vendors;
 use crate::tui::source::{Reading, TopNRequest, Wants};
 
 mod applications;
+mod latency;
 mod usr_history;
 
 pub use applications::{ApplicationRow, application_name, application_over, application_transport};
+pub use latency::LatencyView;
 pub use usr_history::{UsrHistoryShown, UsrSample};
 
-/// The screens, in Tab order (and keyed 1 to 9, then 0, `-` and `=`, the digit row's order).
+/// The screens, in Tab order (and keyed 1 to 9, then 0, `-`, `=` and `` ` ``, the digit row's
+/// order, then the key left of it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Screen {
     Overview,
@@ -50,10 +53,12 @@ pub enum Screen {
     Applications,
     /// RMON2's user history: usrHistoryTable of a usrHistoryControl row, as charts.
     UsrHistory,
+    /// RMONPROBE-MIB's passive TCP latency: tcpLatencyServerTable and tcpLatencyPairTable.
+    Latency,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 12] = [
+    pub const ALL: [Screen; 13] = [
         Screen::Overview,
         Screen::Hosts,
         Screen::TopN,
@@ -66,6 +71,7 @@ impl Screen {
         Screen::Protocols,
         Screen::Applications,
         Screen::UsrHistory,
+        Screen::Latency,
     ];
 
     pub fn title(self) -> &'static str {
@@ -82,6 +88,7 @@ impl Screen {
             Screen::Protocols => "Protocols",
             Screen::Applications => "Applications",
             Screen::UsrHistory => "User history",
+            Screen::Latency => "Latency",
         }
     }
 
@@ -94,12 +101,14 @@ impl Screen {
             Screen::Matrix => "Matrix",
             Screen::History => "History",
             Screen::Alarms => "Alarms",
-            Screen::Capture => "Capture",
+            // Short enough that the thirteen short names and the uptime fit in 120 columns.
+            Screen::Capture => "Cap",
             Screen::IpHosts => "IP",
             Screen::IpMatrix => "IPconv",
             Screen::Protocols => "Proto",
             Screen::Applications => "Apps",
             Screen::UsrHistory => "UsrHist",
+            Screen::Latency => "Lat",
         }
     }
 
@@ -459,6 +468,7 @@ pub struct App {
     pub ip: IpView,
     pub applications: ApplicationsView,
     pub usr_history: UsrHistoryView,
+    pub latency: LatencyView,
     /// MAC vendor names (the IEEE registry, when the machine has it).
     pub vendors: Arc<Vendors>,
 }
@@ -506,6 +516,7 @@ impl App {
             },
             applications: ApplicationsView::default(),
             usr_history: UsrHistoryView::default(),
+            latency: LatencyView::default(),
             vendors: Arc::new(Vendors::default()),
         }
     }
@@ -523,6 +534,7 @@ impl App {
             Screen::Protocols => Wants::default(),
             Screen::Applications => Wants { applications: true, ..Wants::default() },
             Screen::UsrHistory => Wants { usr_history: true, ..Wants::default() },
+            Screen::Latency => Wants { latency: true, ..Wants::default() },
         }
     }
 
@@ -740,6 +752,7 @@ impl App {
             Screen::IpMatrix => self.ip_pairs().len(),
             Screen::Protocols => self.protocol_rows().len(),
             Screen::Applications => self.application_rows().len(),
+            Screen::Latency => self.latency_servers().len(),
             _ => return,
         };
         let selected = match self.screen {
@@ -749,6 +762,7 @@ impl App {
             Screen::IpMatrix => &mut self.ip.pair_selected,
             Screen::Protocols => &mut self.ip.protocol_selected,
             Screen::Applications => &mut self.applications.selected,
+            Screen::Latency => &mut self.latency.selected,
             _ => &mut self.capture.selected,
         };
         *selected = selected.saturating_add_signed(by).min(len.saturating_sub(1));

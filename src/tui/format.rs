@@ -104,6 +104,21 @@ pub fn fit(s: &str, width: usize) -> String {
     out
 }
 
+/// A delay in microseconds, three figures in the unit that reads best: `850µs`, `1.23ms`,
+/// `45.6ms`, `320ms`, `1.50s`; `-` where there is no sample (a percentile of nothing).
+pub fn micros(us: Option<u64>) -> String {
+    let Some(us) = us else { return "-".into() };
+    let ms = us as f64 / 1000.0;
+    match us {
+        0..1_000 => format!("{us}µs"),
+        1_000..9_995 => format!("{ms:.2}ms"),
+        9_995..99_950 => format!("{ms:.1}ms"),
+        99_950..999_500 => format!("{ms:.0}ms"),
+        999_500..9_995_000 => format!("{:.2}s", ms / 1000.0),
+        _ => format!("{:.1}s", ms / 1000.0),
+    }
+}
+
 /// `n` things, in the singular for one: "1 entry", "3 entries".
 pub fn things(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -129,6 +144,21 @@ mod tests {
         assert_eq!(signed(true, 12_345, false), "-12.3k");
         assert_eq!(signed(false, 590, false), "590");
         assert_eq!(signed(true, 0, false), "0");
+    }
+
+    #[test]
+    fn delays() {
+        assert_eq!(micros(None), "-");
+        assert_eq!(micros(Some(0)), "0µs");
+        assert_eq!(micros(Some(850)), "850µs");
+        assert_eq!(micros(Some(1_234)), "1.23ms");
+        // Rounding up to the next unit's width moves to it: never `10.00ms`.
+        assert_eq!(micros(Some(9_999)), "10.0ms");
+        assert_eq!(micros(Some(45_600)), "45.6ms");
+        assert_eq!(micros(Some(320_400)), "320ms");
+        assert_eq!(micros(Some(999_700)), "1.00s");
+        assert_eq!(micros(Some(1_500_000)), "1.50s");
+        assert_eq!(micros(Some(12_000_000)), "12.0s");
     }
 
     #[test]

@@ -51,8 +51,9 @@ pub enum Action {
     IpFilter,
 }
 
-/// The key of each screen, in [`Screen::ALL`]'s order: the digit row, 1 to 9, then 0, `-` and `=`.
-pub const SCREEN_KEYS: [char; Screen::ALL.len()] = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '-', '='];
+/// The key of each screen, in [`Screen::ALL`]'s order: the digit row, 1 to 9, then 0, `-` and `=`,
+/// then `` ` ``, the key left of 1, which ends the row where the others begin.
+pub const SCREEN_KEYS: [char; Screen::ALL.len()] = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '-', '=', '`'];
 
 /// The key that shows `screen`.
 pub fn screen_key(screen: Screen) -> char {
@@ -79,7 +80,7 @@ const fn on(screen: Screen, keys: &'static str, action: Action, help: &'static s
 /// The help overlay's lines, in this order.
 pub const BINDINGS: &[Binding] = &[
     global("Tab / Shift-Tab", Action::NextScreen, "next / previous screen"),
-    global("1-9, 0, -, =", Action::Show(Screen::Overview), "a screen by its key (0, -, =: 10th, 11th, 12th)"),
+    global("1-9, 0, -, =, `", Action::Show(Screen::Overview), "a screen by its key (0, -, =, `: 10th to 13th)"),
     global("[ / ]", Action::NextSource, "previous / next data source"),
     global("↑ ↓ PgUp PgDn Home End", Action::Down, "move in a list"),
     global("p", Action::Pause, "pause / resume the readings"),

@@ -55,6 +55,9 @@ pub struct Groups {
     pub al_matrix: bool,
     /// RMON2's user history: usrHistoryControlTable, usrHistoryObjectTable, usrHistoryTable.
     pub usr_history: bool,
+    /// RMONPROBE-MIB's passive TCP latency: tcpLatencyServerTable, tcpLatencyPairTable (an
+    /// enterprise module: another rmonprobe has it, a switch does not).
+    pub tcp_latency: bool,
 }
 
 impl Groups {
@@ -79,6 +82,7 @@ impl Groups {
         al_host: true,
         al_matrix: true,
         usr_history: true,
+        tcp_latency: true,
     };
 }
 
@@ -105,6 +109,9 @@ pub struct Wants {
     /// usrHistoryControlTable, usrHistoryObjectTable and usrHistoryTable (User history): the
     /// buckets times the objects of every row.
     pub usr_history: bool,
+    /// tcpLatencyServerTable and tcpLatencyPairTable (Latency): a row per server and per
+    /// client of each.
+    pub latency: bool,
 }
 
 impl Wants {
@@ -117,6 +124,7 @@ impl Wants {
         ip_matrix: true,
         applications: true,
         usr_history: true,
+        latency: true,
     };
 }
 

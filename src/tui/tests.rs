@@ -86,8 +86,8 @@ fn keys_become_commands_for_the_source() {
 #[test]
 fn screens_cycle_and_a_failed_reading_keeps_the_figures() {
     let mut app = fixture::app(Groups::ALL);
-    // Once round the twelve screens and one more: back to Hosts; Shift-Tab to the Overview.
-    for expected in Screen::ALL.iter().cycle().skip(1).take(13) {
+    // Once round the thirteen screens and one more: back to Hosts; Shift-Tab to the Overview.
+    for expected in Screen::ALL.iter().cycle().skip(1).take(14) {
         app.update(Event::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)));
         assert_eq!(app.screen, *expected);
     }

@@ -9,6 +9,7 @@ mod history;
 mod hosts;
 mod ip_hosts;
 mod ip_matrix;
+mod latency;
 mod matrix;
 mod overview;
 mod protocols;
@@ -40,12 +41,9 @@ pub fn render(app: &App, frame: &mut Frame) {
         }
         Some(reading) => match missing_group(app.screen, reading.groups) {
             Some(group) => frame.render_widget(
-                Paragraph::new(format!(
-                    "{} does not implement the RMON-MIB {group}, so there is nothing to show here.",
-                    app.title
-                ))
-                .wrap(Wrap { trim: true })
-                .block(Block::bordered().title(app.screen.title())),
+                Paragraph::new(format!("{} does not implement {group}, so there is nothing to show here.", app.title))
+                    .wrap(Wrap { trim: true })
+                    .block(Block::bordered().title(app.screen.title())),
                 body,
             ),
             None => match app.screen {
@@ -61,6 +59,7 @@ pub fn render(app: &App, frame: &mut Frame) {
                 Screen::Protocols => protocols::render(app, frame, body),
                 Screen::Applications => applications::render(app, frame, body),
                 Screen::UsrHistory => usr_history::render(app, frame, body),
+                Screen::Latency => latency::render(app, frame, body),
             },
         },
     }
@@ -73,19 +72,26 @@ pub fn render(app: &App, frame: &mut Frame) {
 /// The group a screen needs that the source lacks.
 fn missing_group(screen: Screen, g: Groups) -> Option<&'static str> {
     match screen {
-        Screen::Overview if !g.statistics => Some("statistics group (etherStatsTable)"),
-        Screen::Hosts if !g.hosts => Some("hosts group (hostControlTable, hostTable)"),
-        Screen::TopN if !g.hosts => Some("hosts group, which Top N ranks"),
-        Screen::Matrix if !g.matrix => Some("matrix group (matrixControlTable, matrixSDTable)"),
-        Screen::History if !g.history => Some("history group (historyControlTable, etherHistoryTable)"),
-        Screen::Alarms if !g.alarm && !g.event => Some("alarm and event groups"),
-        Screen::Capture if !g.filter && !g.capture => Some("filter and capture groups"),
-        Screen::IpHosts if !g.nl_host => Some("RMON2 nlHost group (hlHostControlTable, nlHostTable)"),
-        Screen::IpMatrix if !g.nl_matrix => Some("RMON2 nlMatrix group (hlMatrixControlTable, nlMatrixSDTable)"),
-        Screen::Protocols if !g.protocol_dist => Some("RMON2 protocol distribution group (protocolDistStatsTable)"),
-        Screen::Applications if !g.al_host => Some("RMON2 alHost group (alHostTable)"),
+        Screen::Overview if !g.statistics => Some("the RMON-MIB statistics group (etherStatsTable)"),
+        Screen::Hosts if !g.hosts => Some("the RMON-MIB hosts group (hostControlTable, hostTable)"),
+        Screen::TopN if !g.hosts => Some("the RMON-MIB hosts group, which Top N ranks"),
+        Screen::Matrix if !g.matrix => Some("the RMON-MIB matrix group (matrixControlTable, matrixSDTable)"),
+        Screen::History if !g.history => Some("the RMON-MIB history group (historyControlTable, etherHistoryTable)"),
+        Screen::Alarms if !g.alarm && !g.event => Some("the RMON-MIB alarm and event groups"),
+        Screen::Capture if !g.filter && !g.capture => Some("the RMON-MIB filter and capture groups"),
+        Screen::IpHosts if !g.nl_host => Some("the RMON-MIB RMON2 nlHost group (hlHostControlTable, nlHostTable)"),
+        Screen::IpMatrix if !g.nl_matrix => {
+            Some("the RMON-MIB RMON2 nlMatrix group (hlMatrixControlTable, nlMatrixSDTable)")
+        }
+        Screen::Protocols if !g.protocol_dist => {
+            Some("the RMON-MIB RMON2 protocol distribution group (protocolDistStatsTable)")
+        }
+        Screen::Applications if !g.al_host => Some("the RMON-MIB RMON2 alHost group (alHostTable)"),
         Screen::UsrHistory if !g.usr_history => {
-            Some("RMON2 user history group (usrHistoryControlTable, usrHistoryTable)")
+            Some("the RMON-MIB RMON2 user history group (usrHistoryControlTable, usrHistoryTable)")
+        }
+        Screen::Latency if !g.tcp_latency => {
+            Some("RMONPROBE-MIB's tcpLatency group (tcpLatencyServerTable, tcpLatencyPairTable)")
         }
         _ => None,
     }

@@ -362,3 +362,47 @@ fn user_history_says_how_to_make_a_row_and_signs_its_values() {
     let text = format!("{}", draw(&app, 80, 24));
     assert!(text.contains("does not implement the RMON-MIB RMON2 user history"), "{text}");
 }
+
+#[test]
+fn latency_lists_the_slowest_server_first_with_its_clients() {
+    let mut app = fixture::app(Groups::ALL);
+    screen(&mut app, Screen::Latency);
+    let servers = app.latency_servers();
+    assert!(!servers.is_empty(), "the lab capture has TCP handshakes");
+    // Slowest first: the server delay's p99 never rises down the list.
+    assert!(servers.windows(2).all(|w| w[0].server_delay_p99_us >= w[1].server_delay_p99_us));
+    insta::assert_snapshot!("Latency_120x40", draw(&app, 120, 40));
+    // ↓ selects the next server; its clients follow it.
+    press(&mut app, KeyCode::Down);
+    let second = app.latency_server().map(|s| (s.server_address, s.server_port));
+    assert_eq!(second, servers_at(&app, 1));
+    assert!(app.latency_clients().iter().all(|p| Some((p.server_address, p.server_port)) == second));
+}
+
+/// The address and port of the `i`th server listed.
+fn servers_at(app: &App, i: usize) -> Option<(crate::mib::NetAddr, u16)> {
+    app.latency_servers().get(i).map(|s| (s.server_address, s.server_port))
+}
+
+#[test]
+fn latency_says_when_nothing_was_measured_or_the_agent_lacks_it() {
+    let mut app = fixture::app(Groups::ALL);
+    screen(&mut app, Screen::Latency);
+    let mut snapshot = app.snapshot().unwrap().clone();
+    snapshot.tables.tcp_latency_server.clear();
+    snapshot.tables.tcp_latency_pair.clear();
+    let reading = |snapshot: crate::rmon::Snapshot, groups: Groups| {
+        Event::Reading(Ok(crate::tui::source::Reading {
+            snapshot: std::sync::Arc::new(snapshot),
+            groups,
+            finished: true,
+            every_table: true,
+        }))
+    };
+    app.update(reading(snapshot.clone(), Groups::ALL));
+    let text = format!("{}", draw(&app, 80, 24));
+    assert!(text.contains("No TCP handshakes seen (or latency tracking is off:"), "{text}");
+    app.update(reading(snapshot, Groups { tcp_latency: false, ..Groups::ALL }));
+    let text = format!("{}", draw(&app, 80, 24));
+    assert!(text.contains("does not implement RMONPROBE-MIB's tcpLatency group"), "{text}");
+}

@@ -18,6 +18,7 @@ use csnmp::message::BindingValue;
 use csnmp::{ObjectIdentifier, ObjectValue, Snmp2cClient, SnmpClientError};
 
 use crate::capture::writer::PcapWriter;
+use crate::mib::rmonprobe::tcp_latency::{TCP_LATENCY_PAIR_TABLE, TCP_LATENCY_SERVER_TABLE};
 use crate::mib::schema::{Table as Schema, TableVisitor};
 use crate::rmon::control::EntryStatus;
 use crate::rmon::edit::ControlValue;
@@ -209,6 +210,8 @@ impl Walker for Snmp2c {
     }
 }
 
+/// RMON-MIB's arc: `1.3.6.1.2.1.16`.
+const RMON: [u32; 7] = [1, 3, 6, 1, 2, 1, 16];
 /// sysUpTime.0.
 const SYS_UP_TIME: [u32; 9] = [1, 3, 6, 1, 2, 1, 1, 3, 0];
 /// ifEntry (IF-MIB), and ifXEntry's ifName and ifHighSpeed.
@@ -233,7 +236,13 @@ impl<W: Walker> RemoteSource<W> {
     /// Whether the agent has the table whose status (or other) column is `column`: a GET of
     /// instance 0, which no row has.
     fn has(&mut self, group: u32, table: u32, column: u32) -> bool {
-        let mut oid = entry_oid(group, table).to_vec();
+        self.has_entry(&entry_oid(group, table), column)
+    }
+
+    /// Whether the agent has the table whose entry is `entry` (anywhere: RMONPROBE-MIB's are
+    /// under the enterprise arc), asked as [`RemoteSource::has`] does.
+    fn has_entry(&mut self, entry: &[u32], column: u32) -> bool {
+        let mut oid = entry.to_vec();
         oid.extend([column, 0]);
         !matches!(self.walker.get(&oid), Ok(Value::NoSuchObject) | Err(_))
     }
@@ -259,6 +268,7 @@ impl<W: Walker> RemoteSource<W> {
             al_host: self.has(16, 1, 2),
             al_matrix: self.has(17, 1, 2),
             usr_history: self.has(18, 1, 7),
+            tcp_latency: self.has_entry(TCP_LATENCY_SERVER_TABLE.entry, 3),
         }
     }
 
@@ -328,6 +338,8 @@ impl<W: Walker> RemoteSource<W> {
             tables.usr_history_control = last.tables.usr_history_control.clone();
             tables.usr_history_object = last.tables.usr_history_object.clone();
             tables.usr_history = last.tables.usr_history.clone();
+            tables.tcp_latency_server = last.tables.tcp_latency_server.clone();
+            tables.tcp_latency_pair = last.tables.tcp_latency_pair.clone();
         }
         let mut reader = TableReader { walker: &mut self.walker, groups, wants, tables, error: None };
         RmonTables::visit(&mut reader);
@@ -492,6 +504,13 @@ impl<W: Walker> TableReader<'_, W> {
             _ => false,
         }
     }
+
+    /// Whether a table outside RMON-MIB's arc is read now: RMONPROBE-MIB's latency tables, a
+    /// row per server and per client, while the Latency screen shows them.
+    fn wanted_elsewhere(&self, entry: &[u32]) -> bool {
+        let latency = entry == TCP_LATENCY_SERVER_TABLE.entry || entry == TCP_LATENCY_PAIR_TABLE.entry;
+        latency && self.groups.tcp_latency && self.wants.latency
+    }
 }
 
 impl<W: Walker> TableVisitor<RmonTables> for TableReader<'_, W> {
@@ -502,8 +521,13 @@ impl<W: Walker> TableVisitor<RmonTables> for TableReader<'_, W> {
         rows_mut: fn(&mut RmonTables) -> &mut Vec<E>,
         new: fn() -> E,
     ) {
-        let (Some(&group), Some(&number)) = (table.entry.get(7), table.entry.get(8)) else { return };
-        if self.error.is_some() || !self.wanted(group, number) {
+        // RMON-MIB's tables by group and table number (`1.3.6.1.2.1.16.group.table`), others
+        // by their entry.
+        let wanted = match table.entry.strip_prefix(&RMON[..]) {
+            Some([group, number, ..]) => self.wanted(*group, *number),
+            _ => self.wanted_elsewhere(table.entry),
+        };
+        if self.error.is_some() || !wanted {
             return;
         }
         match self.walker.walk(table.entry) {

@@ -293,6 +293,10 @@ pub struct TcpLatencyTable {
     /// Attempts waiting for their 10 seconds, in SYN order (the clock never goes back): when
     /// each is due, and which attempt.
     pending: std::collections::VecDeque<(Timestamp, ConnectionKey, u32)>,
+    /// The most attempts waiting at once: twice the connections followed. A SYN flood beyond it
+    /// forgets the oldest (their connections have been pushed out of the table anyway), so
+    /// memory stays bounded; those attempts count nowhere.
+    max_pending: usize,
 }
 
 impl TcpLatencyTable {
@@ -302,6 +306,7 @@ impl TcpLatencyTable {
             servers: LruTable::with_hasher(limits.servers.max(1), hasher.clone()),
             pairs: LruTable::with_hasher(limits.pairs.max(1), hasher),
             pending: std::collections::VecDeque::new(),
+            max_pending: 2 * limits.connections.max(1),
         }
     }
 
@@ -360,6 +365,9 @@ impl TcpLatencyTable {
                     c.records = Default::default();
                     c.next = [0; 2];
                     self.pending.push_back((Timestamp(now.0.saturating_add(TIMEOUT_NS)), key, seg.seq));
+                    if self.pending.len() > self.max_pending {
+                        self.pending.pop_front();
+                    }
                 }
             }
             event = Some(Event::Roles);
@@ -666,6 +674,19 @@ mod tests {
         assert_eq!(server(&t, 443).unanswered, 1);
         t.tick(Timestamp(30 * NANOS_PER_SEC));
         assert_eq!(server(&t, 443).unanswered, 2);
+    }
+
+    #[test]
+    fn a_syn_flood_is_bounded() {
+        let mut t =
+            TcpLatencyTable::new(LatencyLimits { servers: 4, pairs: 4, connections: 16 }, TableHasher::default());
+        for port in 0..1000u16 {
+            t.count(Timestamp(u64::from(port)), ep(1, port), ep(2, 80), &seg(SYN, u32::from(port), 0, 0, None));
+        }
+        assert!(t.pending.len() <= 32 && t.connections.len() <= 16 && t.pairs().count() <= 4);
+        // The attempts still followed become unanswered when their time comes.
+        t.tick(Timestamp(TIMEOUT_NS + 1000));
+        assert_eq!(server(&t, 80).unanswered, 16);
     }
 
     #[test]

@@ -181,7 +181,17 @@ fn to_csnmp(value: &Value) -> Result<ObjectValue, String> {
 impl Walker for Snmp2c {
     fn walk(&mut self, prefix: &[u32]) -> Result<Vec<(Vec<u32>, Value)>, String> {
         let top = csnmp_oid(prefix)?;
-        let found = self.runtime.block_on(self.read.walk_bulk(top, MAX_REPETITIONS)).map_err(|e| e.to_string())?;
+        let found = match self.runtime.block_on(self.read.walk_bulk(top, MAX_REPETITIONS)) {
+            Ok(found) => found,
+            // A walk that starts past the agent's last object (an empty table at the end of its
+            // MIB, as RMONPROBE-MIB's latency tables are) gets endOfMibView at once: nothing.
+            Err(SnmpClientError::PrecedingValue { obtained, .. })
+                if obtained.iter().all(|b| b.value == BindingValue::EndOfMibView) =>
+            {
+                return Ok(Vec::new());
+            }
+            Err(e) => return Err(e.to_string()),
+        };
         Ok(found.into_iter().map(|(oid, value)| (oid.as_slice().to_vec(), from_csnmp(value))).collect())
     }
 

@@ -739,6 +739,13 @@ impl<E> Table<E> {
         self.columns.iter().find(|c| c.number == number)
     }
 
+    /// The column and the index an instance OID names (`entry.column.index`), if it is one of
+    /// this table's columns.
+    pub fn instance<'o>(&self, oid: &'o [u32]) -> Option<(&Column<E>, &'o [u32])> {
+        let (&number, index) = oid.strip_prefix(self.entry)?.split_first()?;
+        Some((self.column(number)?, index))
+    }
+
     /// The column named `name` (the MIB's name).
     pub fn column_named(&self, name: &str) -> Option<&Column<E>> {
         self.columns.iter().find(|c| c.name == name)

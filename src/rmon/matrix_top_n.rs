@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 
+use crate::mib::tc::RowStatus;
 use crate::mib::time::{NANOS_PER_SEC, Timestamp};
 use crate::rmon::control::{EntryStatus, Owner};
 
@@ -67,6 +68,16 @@ impl<R> MatrixTopNControl<R> {
         let length = u64::from(self.duration).checked_mul(NANOS_PER_SEC).filter(|l| *l > 0)?;
         let ended = now.since(start) / length;
         Some((Timestamp(start.0.saturating_add(ended.saturating_mul(length))), ended))
+    }
+
+    /// The row's RowStatus as a manager reads it: notReady until its matrix index and rate base
+    /// are set.
+    pub fn row_status(&self) -> RowStatus {
+        match self.status {
+            EntryStatus::Valid => RowStatus::Active,
+            _ if self.matrix_index.is_none() || self.rate_base.is_none() => RowStatus::NotReady,
+            _ => RowStatus::NotInService,
+        }
     }
 
     /// The TimeRemaining column at `now`: the seconds left in the report being collected (a

@@ -282,11 +282,7 @@ impl Probe {
                 nl_matrix_top_n_control_granted_size: row.granted_size,
                 nl_matrix_top_n_control_start_time: current.map_or(0, |(start, _)| ticks(start)),
                 nl_matrix_top_n_control_owner: row.owner.clone(),
-                nl_matrix_top_n_control_status: match row.status {
-                    EntryStatus::Valid => RowStatus::Active,
-                    _ if row.matrix_index.is_none() || row.rate_base.is_none() => RowStatus::NotReady,
-                    _ => RowStatus::NotInService,
-                },
+                nl_matrix_top_n_control_status: row.row_status(),
             });
             if let Some(rate_base) = row.rate_base {
                 // Only the conversations of a protocol whose matrix the directory still keeps
@@ -313,11 +309,7 @@ impl Probe {
                 al_matrix_top_n_control_granted_size: row.granted_size,
                 al_matrix_top_n_control_start_time: current.map_or(0, |(start, _)| ticks(start)),
                 al_matrix_top_n_control_owner: row.owner.clone(),
-                al_matrix_top_n_control_status: match row.status {
-                    EntryStatus::Valid => RowStatus::Active,
-                    _ if row.matrix_index.is_none() || row.rate_base.is_none() => RowStatus::NotReady,
-                    _ => RowStatus::NotInService,
-                },
+                al_matrix_top_n_control_status: row.row_status(),
             });
             if let Some(rate_base) = row.rate_base {
                 // alMatrix's own rule (entries of a protocol no longer counted go), then the

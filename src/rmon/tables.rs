@@ -238,10 +238,7 @@ impl TableVisitor<RmonTables> for Naming<'_> {
         if self.found.is_some() {
             return;
         }
-        let Some((&number, index)) = self.oid.strip_prefix(table.entry).and_then(|r| r.split_first()) else {
-            return;
-        };
-        let Some(column) = table.column(number) else { return };
+        let Some((column, index)) = table.instance(self.oid) else { return };
         let mut name = column.name.to_string();
         for id in index {
             let _ = write!(name, ".{id}");
@@ -268,10 +265,7 @@ impl TableVisitor<RmonTables> for Lookup<'_> {
         if self.found.is_some() {
             return;
         }
-        let Some((&number, index)) = self.oid.strip_prefix(table.entry).and_then(|r| r.split_first()) else {
-            return;
-        };
-        let Some(column) = table.column(number).filter(|c| c.accessible()) else { return };
+        let Some((column, index)) = table.instance(self.oid).filter(|(c, _)| c.accessible()) else { return };
         let mut key = Vec::with_capacity(16);
         let rows = rows(self.tables);
         let at = rows.binary_search_by(|row| {

@@ -89,17 +89,26 @@ impl Distribution {
         self.min = if self.count == 0 { us } else { self.min.min(us) };
         self.max = self.max.max(us);
         self.count += 1;
+        self.keep(us);
+    }
+
+    /// Keeps one sample: exactly while there are few, else in the histogram.
+    fn keep(&mut self, us: u64) {
         match &mut self.histogram {
             Some(h) => Self::put(h, us),
             None if self.exact.len() < EXACT_SAMPLES => self.exact.push(us),
-            None => {
-                let mut h = Box::new(Self::histogram());
-                for v in self.exact.drain(..).chain([us]) {
-                    Self::put(&mut h, v);
-                }
-                self.histogram = Some(h);
-            }
+            None => Self::put(self.promoted(), us),
         }
+    }
+
+    /// The histogram, made from the exact samples if there is none yet.
+    fn promoted(&mut self) -> &mut Histogram<u32> {
+        let exact = &mut self.exact;
+        self.histogram.get_or_insert_with(|| {
+            let mut h = Box::new(Self::histogram());
+            exact.drain(..).for_each(|v| Self::put(&mut h, v));
+            h
+        })
     }
 
     /// Records into an auto-resizing histogram (growing it); at worst, at its highest value.
@@ -124,27 +133,12 @@ impl Distribution {
         self.min = if self.count == 0 { other.min } else { self.min.min(other.min) };
         self.max = self.max.max(other.max);
         self.count += other.count;
-        let samples: Vec<u64> = other.exact.clone();
-        match (&mut self.histogram, &other.histogram) {
-            (Some(h), Some(o)) => {
-                let _ = h.add(o.as_ref());
+        match &other.histogram {
+            Some(o) => {
+                // Both auto-resize: adding cannot run out of range.
+                let _ = self.promoted().add(o.as_ref());
             }
-            (None, Some(o)) => {
-                let mut h = o.clone();
-                for v in self.exact.drain(..) {
-                    Self::put(&mut h, v);
-                }
-                self.histogram = Some(h);
-            }
-            (Some(h), None) => samples.iter().for_each(|v| Self::put(h, *v)),
-            (None, None) => {
-                self.exact.extend(samples);
-                if self.exact.len() > EXACT_SAMPLES {
-                    let mut h = Box::new(Self::histogram());
-                    self.exact.drain(..).for_each(|v| Self::put(&mut h, v));
-                    self.histogram = Some(h);
-                }
-            }
+            None => other.exact.iter().for_each(|v| self.keep(*v)),
         }
     }
 
@@ -500,66 +494,52 @@ struct Figures {
 /// tcpLatencyServerTable and tcpLatencyPairTable of data source `if_index`, merged over the
 /// shards' `tables`, in index order.
 pub fn entries(if_index: u32, tables: &[&TcpLatencyTable]) -> (Vec<TcpLatencyServerEntry>, Vec<TcpLatencyPairEntry>) {
+    // The two entries share every figure's field; only their index fields differ.
+    macro_rules! entry {
+        ($entry:ident { $($index:ident: $value:expr),+ }, $stats:expr) => {{
+            let s: &LatencyStats = $stats;
+            let f = s.figures();
+            $entry {
+                $($index: $value,)+
+                handshakes: s.handshakes,
+                handshakes_retransmitted: s.handshakes_retransmitted,
+                refused: s.refused,
+                unanswered: s.unanswered,
+                server_delay_min_us: f.server[0],
+                server_delay_p50_us: f.server[1],
+                server_delay_p90_us: f.server[2],
+                server_delay_p99_us: f.server[3],
+                server_delay_max_us: f.server[4],
+                client_delay_min_us: f.client[0],
+                client_delay_p50_us: f.client[1],
+                client_delay_p90_us: f.client[2],
+                client_delay_p99_us: f.client[3],
+                client_delay_max_us: f.client[4],
+                rtt_samples: f.rtt_samples,
+                rtt_min_us: f.rtt[0],
+                rtt_p50_us: f.rtt[1],
+                rtt_p99_us: f.rtt[2],
+                rtt_max_us: f.rtt[3],
+                if_index,
+            }
+        }};
+    }
     let (servers, pairs) = merge(tables);
     let mut servers: Vec<TcpLatencyServerEntry> = servers
-        .into_iter()
-        .map(|(k, s)| {
-            let f = s.figures();
-            TcpLatencyServerEntry {
-                server_address: k.address,
-                server_port: k.port,
-                handshakes: s.handshakes,
-                handshakes_retransmitted: s.handshakes_retransmitted,
-                refused: s.refused,
-                unanswered: s.unanswered,
-                server_delay_min_us: f.server[0],
-                server_delay_p50_us: f.server[1],
-                server_delay_p90_us: f.server[2],
-                server_delay_p99_us: f.server[3],
-                server_delay_max_us: f.server[4],
-                client_delay_min_us: f.client[0],
-                client_delay_p50_us: f.client[1],
-                client_delay_p90_us: f.client[2],
-                client_delay_p99_us: f.client[3],
-                client_delay_max_us: f.client[4],
-                rtt_samples: f.rtt_samples,
-                rtt_min_us: f.rtt[0],
-                rtt_p50_us: f.rtt[1],
-                rtt_p99_us: f.rtt[2],
-                rtt_max_us: f.rtt[3],
-                if_index,
-            }
-        })
+        .iter()
+        .map(|(k, s)| entry!(TcpLatencyServerEntry { server_address: k.address, server_port: k.port }, s))
         .collect();
     let mut pairs: Vec<TcpLatencyPairEntry> = pairs
-        .into_iter()
+        .iter()
         .map(|(k, s)| {
-            let f = s.figures();
-            TcpLatencyPairEntry {
-                client_address: k.client,
-                server_address: k.server.address,
-                server_port: k.server.port,
-                handshakes: s.handshakes,
-                handshakes_retransmitted: s.handshakes_retransmitted,
-                refused: s.refused,
-                unanswered: s.unanswered,
-                server_delay_min_us: f.server[0],
-                server_delay_p50_us: f.server[1],
-                server_delay_p90_us: f.server[2],
-                server_delay_p99_us: f.server[3],
-                server_delay_max_us: f.server[4],
-                client_delay_min_us: f.client[0],
-                client_delay_p50_us: f.client[1],
-                client_delay_p90_us: f.client[2],
-                client_delay_p99_us: f.client[3],
-                client_delay_max_us: f.client[4],
-                rtt_samples: f.rtt_samples,
-                rtt_min_us: f.rtt[0],
-                rtt_p50_us: f.rtt[1],
-                rtt_p99_us: f.rtt[2],
-                rtt_max_us: f.rtt[3],
-                if_index,
-            }
+            entry!(
+                TcpLatencyPairEntry {
+                    client_address: k.client,
+                    server_address: k.server.address,
+                    server_port: k.server.port
+                },
+                s
+            )
         })
         .collect();
     // Index order: an address index is length-prefixed, so IPv4 before IPv6.

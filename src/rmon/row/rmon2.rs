@@ -180,61 +180,56 @@ pub trait TopNRateBase: Copy + Default + std::fmt::Debug + PartialEq + Eq {
     fn request(row: &MatrixTopNControl<Self>, index: u16) -> RowRequest;
 }
 
-impl TopNRateBase for NlMatrixTopNRateBase {
-    const GROUP: Group = Group::NlMatrixTopN;
-    const MATRIX_INDEX: &'static str = "nlMatrixTopNControlMatrixIndex";
-    const RATE_BASE: &'static str = "nlMatrixTopNControlRateBase";
+/// [`TopNRateBase`] for one table's rate base: its group, column prefix, setting, shard command
+/// and row request (the two tables differ in nothing else).
+macro_rules! top_n_rate_base {
+    ($rate_base:ty, $group:ident, $prefix:literal, $setting:ident, $start:ident, $request:ident) => {
+        impl TopNRateBase for $rate_base {
+            const GROUP: Group = Group::$group;
+            const MATRIX_INDEX: &'static str = concat!($prefix, "MatrixIndex");
+            const RATE_BASE: &'static str = concat!($prefix, "RateBase");
 
-    fn of(setting: &Setting) -> Option<Self> {
-        match setting {
-            Setting::NlMatrixRateBase(r) => Some(*r),
-            _ => None,
+            fn of(setting: &Setting) -> Option<Self> {
+                match setting {
+                    Setting::$setting(r) => Some(*r),
+                    _ => None,
+                }
+            }
+
+            fn start(index: u16, matrix_index: u16, start: Timestamp, duration: u32) -> ShardCommand {
+                ShardCommand::$start { index, matrix_index, start, duration }
+            }
+
+            fn request(row: &MatrixTopNControl<Self>, index: u16) -> RowRequest {
+                RowRequest::$request {
+                    index,
+                    matrix_index: row.matrix_index.unwrap_or(0),
+                    rate_base: row.rate_base.unwrap_or_default(),
+                    time_remaining: row.duration,
+                    requested_size: row.requested_size,
+                    owner: row.owner.clone(),
+                }
+            }
         }
-    }
-
-    fn start(index: u16, matrix_index: u16, start: Timestamp, duration: u32) -> ShardCommand {
-        ShardCommand::StartNlMatrixTopN { index, matrix_index, start, duration }
-    }
-
-    fn request(row: &MatrixTopNControl<Self>, index: u16) -> RowRequest {
-        RowRequest::NlMatrixTopN {
-            index,
-            matrix_index: row.matrix_index.unwrap_or(0),
-            rate_base: row.rate_base.unwrap_or_default(),
-            time_remaining: row.duration,
-            requested_size: row.requested_size,
-            owner: row.owner.clone(),
-        }
-    }
+    };
 }
 
-impl TopNRateBase for AlMatrixTopNRateBase {
-    const GROUP: Group = Group::AlMatrixTopN;
-    const MATRIX_INDEX: &'static str = "alMatrixTopNControlMatrixIndex";
-    const RATE_BASE: &'static str = "alMatrixTopNControlRateBase";
-
-    fn of(setting: &Setting) -> Option<Self> {
-        match setting {
-            Setting::AlMatrixRateBase(r) => Some(*r),
-            _ => None,
-        }
-    }
-
-    fn start(index: u16, matrix_index: u16, start: Timestamp, duration: u32) -> ShardCommand {
-        ShardCommand::StartAlMatrixTopN { index, matrix_index, start, duration }
-    }
-
-    fn request(row: &MatrixTopNControl<Self>, index: u16) -> RowRequest {
-        RowRequest::AlMatrixTopN {
-            index,
-            matrix_index: row.matrix_index.unwrap_or(0),
-            rate_base: row.rate_base.unwrap_or_default(),
-            time_remaining: row.duration,
-            requested_size: row.requested_size,
-            owner: row.owner.clone(),
-        }
-    }
-}
+top_n_rate_base!(
+    NlMatrixTopNRateBase,
+    NlMatrixTopN,
+    "nlMatrixTopNControl",
+    NlMatrixRateBase,
+    StartNlMatrixTopN,
+    NlMatrixTopN
+);
+top_n_rate_base!(
+    AlMatrixTopNRateBase,
+    AlMatrixTopN,
+    "alMatrixTopNControl",
+    AlMatrixRateBase,
+    StartAlMatrixTopN,
+    AlMatrixTopN
+);
 
 impl<R: TopNRateBase> ControlRow for MatrixTopNControl<R> {
     const GROUP: Option<Group> = Some(R::GROUP);

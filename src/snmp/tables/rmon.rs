@@ -58,10 +58,7 @@ impl<E: 'static + Send + Sync> MibNode for SchemaTable<E> {
     }
 
     fn get(&self, ctx: &Context<'_>, oid: &[u32]) -> Value {
-        let Some((&number, index)) = oid.strip_prefix(self.schema.entry).and_then(|r| r.split_first()) else {
-            return Value::NoSuchObject;
-        };
-        let Some(column) = self.schema.column(number).filter(|c| c.accessible()) else {
+        let Some((column, index)) = self.schema.instance(oid).filter(|(c, _)| c.accessible()) else {
             return Value::NoSuchObject;
         };
         let rows = (self.rows)(&ctx.snapshot.tables);

@@ -25,6 +25,12 @@
 # share of the throughput kept and the cost of one reading. A reading stops the reader until
 # the workers have counted every frame before it, so its cost is mostly that pause.
 #
+# latency: passive TCP latency's cost. A 2,000,000-frame IMIX capture among 5,000 stations in which
+# 30 % of the frames belong to TCP connections (`rmonprobe generate --tcp 30`: whole handshakes,
+# data both ways, every segment timestamped; generated once) is replayed with every default row,
+# with and without latency tracking (benches/no-latency.toml), alternately, RUNS times each;
+# prints the medians and the share of the throughput kept (goal >= 0.85).
+#
 # snmp: the SNMP agent under a manager's heaviest read: `snmpbulkwalk -v2c -Cr50` of the whole
 # hostTable (10 columns of 10,017 hosts: a capture among 10,000 stations, generated once), its
 # output to a file. Timed RUNS times against `rmonprobe replay F --serve` with the replay done
@@ -48,17 +54,18 @@
 #   RUNS=7 scripts/bench.sh
 #   BASELINE_BIN=/path/to/older/rmonprobe BENCH_SECTIONS=replay scripts/bench.sh   (replay: the
 #        older build timed in the same rounds, alternately, and the ratio of the two printed)
-#   BENCH_SECTIONS="workers live" scripts/bench.sh   (default: replay workers filters alarms snmp live)
+#   BENCH_SECTIONS="workers live" scripts/bench.sh   (default: replay workers filters alarms latency
+#        snmp live)
 #   SNMP_PORT=16161 (default) the local UDP port the agent serves on
 #   LIVE_FRAMES=1000000 (default) frames in the live flood
 set -euo pipefail
 cd "$(dirname "$0")/.."
-sections=${BENCH_SECTIONS:-replay workers filters alarms snmp live}
+sections=${BENCH_SECTIONS:-replay workers filters alarms latency snmp live}
 for s in $sections; do
   case $s in
-    replay | workers | filters | alarms | snmp | live) ;;
+    replay | workers | filters | alarms | latency | snmp | live) ;;
     *)
-      echo "bench.sh: unknown section '$s' in BENCH_SECTIONS (replay, workers, filters, alarms, snmp, live)" >&2
+      echo "bench.sh: unknown section '$s' in BENCH_SECTIONS (replay, workers, filters, alarms, latency, snmp, live)" >&2
       exit 2
       ;;
   esac
@@ -222,6 +229,29 @@ bench_alarms() {
     printf "  2 counter alarms, 400 readings                  %6.3f s  %5.2f Mpps  kept %.2f\n", b, n / b / 1e6, a / b
     printf "  1 host alarm, 20 readings of the host tables    %6.3f s  %5.2f Mpps  kept %.2f\n", c, n / c / 1e6, a / c
     printf "cost of one reading: %.2f ms (counters), %.2f ms (host tables)\n", (b - a) / 400 * 1000, (c - a) / 20 * 1000
+  }'
+}
+
+# --- latency: passive TCP latency on and off -----------------------------------------------------
+bench_latency() {
+  local tcp_capture=$dir/imix-tcp30-2m-5000.pcap i a b on=() off=()
+  if [ ! -s "$tcp_capture" ]; then
+    "$probe" generate --out "$tcp_capture" --frames "$frames" --stations 5000 --tcp 30
+  fi
+  cat "$tcp_capture" >/dev/null
+  for i in $(seq "$runs"); do
+    off+=("$(seconds "$probe" replay "$tcp_capture" --config benches/no-latency.toml --json /dev/null)")
+    on+=("$(seconds "$probe" replay "$tcp_capture" --json /dev/null)")
+    echo "run $i: latency off ${off[-1]} s, latency on ${on[-1]} s"
+  done
+  load_average
+  a=$(printf '%s\n' "${off[@]}" | median)
+  b=$(printf '%s\n' "${on[@]}" | median)
+  awk -v a="$a" -v b="$b" -v n="$frames" -v runs="$runs" 'BEGIN {
+    printf "\nmedian of %d, rmonprobe replay F --json /dev/null, %d frames (30 %% TCP), every default row:\n", runs, n
+    printf "  latency tracking off    %6.3f s  %5.2f Mpps\n", a, n / a / 1e6
+    printf "  latency tracking on     %6.3f s  %5.2f Mpps  kept %.2f\n", b, n / b / 1e6, a / b
+    printf "throughput kept with latency tracking: %.2f (goal >= 0.85)\n", a / b
   }'
 }
 
@@ -539,7 +569,7 @@ bench_live() {
   cleanup
 }
 
-for s in replay workers filters alarms snmp live; do
+for s in replay workers filters alarms latency snmp live; do
   if want "$s"; then
     "bench_$s"
   fi

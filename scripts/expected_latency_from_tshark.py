@@ -76,6 +76,11 @@ connection's latest (serverRttNs, clientRttNs), for checking one by hand.
                or more after it gives no sample, and a sighting 10 s or more after it records
                the value afresh. A new attempt on a connection (SYN with a new ISN) forgets
                its recorded TSvals.
+  closed       once a segment (ACK set, SYN and RST clear) from a side whose FIN was seen
+               before acknowledges the other side's FIN (its ack is that FIN's sequence number
+               + its payload + 1), the connection is forgotten after the segment's timestamps:
+               later segments of it count nowhere, a SYN starts a new one. An attempt still
+               open then ends and counts nowhere. A new attempt forgets the FINs seen.
   rows         per server (serverAddress, serverPort) and per pair (clientAddress,
                serverAddress, serverPort); addresses as text, IPv4 dotted, IPv6 per RFC 5952
                (an IPv4-mapped one as ::ffff:a.b.c.d).
@@ -179,6 +184,8 @@ class Connection:
     attempt: Attempt | None = None
     # (sent by the client?, TSval) -> [first time seen, echoed yet?]
     tsvals: dict = field(default_factory=dict)
+    # sent by the client? -> the ack number that acknowledges that side's FIN
+    fins: dict = field(default_factory=dict)
 
 
 class Figures:
@@ -286,6 +293,14 @@ class Tracker:
             # A segment the other side will acknowledge: its TSval comes back promptly.
             acked = (syn or fin or payload > 0) and not rst
             self.on_timestamps(conn, from_client, now, tsval, tsecr, acked)
+        if not syn and not rst:
+            closes = ack and from_client in conn.fins and conn.fins.get(not from_client) == ack_no
+            if fin:
+                conn.fins[from_client] = (seq + payload + 1) % SEQ_MOD
+            if closes:
+                del self.connections[(conn.client, conn.server)]
+                if attempt is not None and not attempt.ended:
+                    self.end_attempt(conn, attempt, "closed")
 
     def on_syn(self, conn, now, frame, seq):
         attempt = conn.attempt
@@ -302,6 +317,7 @@ class Tracker:
             self.records.append(attempt.record)
         conn.attempt = attempt
         conn.tsvals.clear()
+        conn.fins.clear()
         self.open_attempts.append((now + TIMEOUT_NS, conn, attempt))
 
     def on_synack(self, conn, now, frame, seq, ack_no):

@@ -20,7 +20,8 @@ The capture spans 25 s from its first frame (UDP chatter every second keeps the 
      (not recorded: no sample)
   B  10.0.0.2 -> 10.0.1.1:80 without the timestamp option: delays, no RTT sample
   C  10.0.0.1 -> 10.0.1.1:80 (second connection of the pair): a SYN/ACK acknowledging the
-     wrong number comes first and is ignored; closed with FINs (echoed: samples)
+     wrong number comes first and is ignored; closed with FINs (echoed: samples); after the
+     last ACK a stray data segment and its echo count nowhere (the connection is forgotten)
   D  [2001:db8::1] -> [2001:db8:0:1::80]:8080 with timestamps; a TSval of 0, then a TSecr
      of 0 (no echo); the client's last TSval is echoed at 4 s only in an ICMPv6 Packet Too
      Big quoting a server segment, which is no segment; the client sends that TSval again at
@@ -384,7 +385,11 @@ def build():
     fin = c.from_client(t0 + ms(3), FIN | ACK, (2002, 6001))
     fin_back = c.from_server(fin + us(150), FIN | ACK, (6002, 2002))
     truth.sample(c, "server", fin, fin_back)
-    truth.sample(c, "client", fin_back, c.from_client(fin_back + us(20), ACK, (2003, 6002)))
+    last_ack = c.from_client(fin_back + us(20), ACK, (2003, 6002))
+    truth.sample(c, "client", fin_back, last_ack)
+    # Closed: a stray server segment with data, and the client's echo of it, count nowhere.
+    stray = c.from_server(last_ack + us(500), PSH | ACK, (6003, 2003), reply)
+    c.from_client(stray + us(30), ACK, (2004, 6003))
 
     # D: IPv6; a TSval of 0 answered by a TSecr of 0, which is no echo.
     d = Connection(cap, c6, 50004, s6, 8080, 11, 22)

@@ -191,6 +191,10 @@ enum Command {
         pps: u64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Share of the frames, in percent, that belong to TCP connections (whole handshakes,
+        /// data both ways with the timestamp option, FIN): traffic for the passive latency.
+        #[arg(long, value_name = "PERCENT", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=100))]
+        tcp: u32,
     },
 }
 
@@ -489,8 +493,8 @@ fn main() -> ExitCode {
             }
         }
         Command::Demo { capture, snmp, refresh } => run_demo(capture, snmp, refresh),
-        Command::Generate { out, frames, stations, pps, seed } => {
-            let options = SynthOptions { frames, stations, pps, seed, ..SynthOptions::default() };
+        Command::Generate { out, frames, stations, pps, seed, tcp } => {
+            let options = SynthOptions { frames, stations, pps, seed, tcp_percent: tcp, ..SynthOptions::default() };
             let file = match std::fs::File::create(&out) {
                 Ok(f) => f,
                 Err(e) => return fail(&format!("{}: cannot create: {e}", out.display())),
@@ -498,6 +502,9 @@ fn main() -> ExitCode {
             match generate(io::BufWriter::with_capacity(1 << 20, file), &options) {
                 Ok(t) => {
                     eprintln!("{}: {} frames, {} octets, {} stations", out.display(), t.frames, t.octets, stations);
+                    if tcp > 0 {
+                        eprintln!("{}: {} TCP handshakes", out.display(), t.handshakes);
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(&format!("{}: {e}", out.display())),

@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use rmonprobe::mib::rmonprobe::tcp_latency::{TCP_LATENCY_PAIR_TABLE, TCP_LATENCY_SERVER_TABLE};
 use rmonprobe::mib::schema::{Access, Described};
+use rmonprobe::synth::{SynthOptions, generate};
 use serde_json::Value;
 
 /// RMONPROBE-MIB's tcpLatency subtree.
@@ -150,6 +151,30 @@ fn the_report_agrees_with_tshark_on_a_capture_of_every_case_and_on_the_lab_stret
             assert!(min <= p50 && p50 <= p99 && p99 <= max, "{r}");
         }
     }
+}
+
+/// The benchmark's generated TCP traffic (`rmonprobe generate --tcp`): thousands of connections
+/// side by side, every segment timestamped. The report agrees with the oracle, and has every
+/// handshake the generator wrote.
+#[test]
+fn generated_tcp_traffic_agrees_with_tshark() {
+    let dir = Dir::new("tcp-latency-generated");
+    let capture = dir.0.join("generated.pcap");
+    let options = SynthOptions { frames: 20_000, stations: 60, pps: 1000, tcp_percent: 50, ..SynthOptions::default() };
+    let tally = generate(std::io::BufWriter::new(fs::File::create(&capture).unwrap()), &options).unwrap();
+    assert!(tally.handshakes > 300, "{tally:?}");
+    let expected = oracle(&capture);
+    let mut compared = 0;
+    for workers in ["1", "2"] {
+        let report = replay(&capture, &dir.0.join("report.json"), workers);
+        compared += assert_agrees(&format!("generated, {workers} workers"), &report, &expected);
+        let sum = |column: &str| -> u64 {
+            report["tcpLatencyServerTable"].as_array().unwrap().iter().map(|r| r[column].as_u64().unwrap()).sum()
+        };
+        assert_eq!(sum("handshakes"), tally.handshakes);
+        assert!(sum("rttSamples") > tally.handshakes, "timestamp echoes beyond the handshakes");
+    }
+    assert!(compared > 400, "{compared} rows");
 }
 
 struct Served(Child);

@@ -252,13 +252,16 @@ impl SourceShard {
                 map.prefetch(facts.source_hash);
             }
         }
+        if let (Some(latency), Some(_)) = (&self.tcp_latency, &facts.tcp) {
+            latency.prefetch(facts.tcp_hash);
+        }
     }
 
     /// Counts a good frame in the RMON2 tables, by the protocols of its stack the directory holds,
     /// and follows its TCP segment's latency.
     fn count_rmon2(&mut self, frame: &Frame, facts: &Rmon2Facts) {
         if let (Some(latency), Some((source, dest, segment))) = (&mut self.tcp_latency, &facts.tcp) {
-            latency.count(frame.time, *source, *dest, segment);
+            latency.count_hashed(frame.time, *source, *dest, segment, facts.tcp_hash);
         }
         let c = &facts.classified;
         for (_, dist) in &mut self.protocol_dist {
@@ -296,8 +299,9 @@ struct Rmon2Facts {
     dest_hash: u64,
     /// PairKey (nlMatrix).
     pair_hash: u64,
-    /// A TCP segment's ends and header, for the passive latency.
+    /// A TCP segment's ends and header, for the passive latency, and its connection's hash.
     tcp: Option<(Endpoint, Endpoint, TcpSegment)>,
+    tcp_hash: u64,
 }
 
 impl Rmon2Facts {
@@ -308,7 +312,8 @@ impl Rmon2Facts {
             let ((sport, dport), seg) = (n.ports?, n.tcp?);
             Some((Endpoint { address: n.source, port: sport }, Endpoint { address: n.dest, port: dport }, seg))
         });
-        let mut facts = Rmon2Facts { classified, tcp, ..Default::default() };
+        let tcp_hash = tcp.map_or(0, |(a, b, _)| TcpLatencyTable::connection_hash(hasher, a, b));
+        let mut facts = Rmon2Facts { classified, tcp, tcp_hash, ..Default::default() };
         if let Some((net, source, dest)) = classified.network {
             let local_index = net.local_index;
             facts.source_hash = hasher.hash_one(HostKey { local_index, address: source });
@@ -755,10 +760,10 @@ impl Shard {
     /// hostTopN reports always come along. A copy without hosts or matrix answers those tables
     /// empty: it is for reading what does not need them (an alarm on etherStatsPkts) without the
     /// cost of copying and merging tens of thousands of entries.
+    ///
+    /// A copy never carries the TCP connections the passive latency follows (tens of megabytes
+    /// on a busy link), only its figures: it is read, never counted into.
     pub fn copy_of(&self, parts: ShardParts) -> Shard {
-        if parts == ShardParts::ALL {
-            return self.clone();
-        }
         let sources = self
             .sources
             .iter()
@@ -774,7 +779,7 @@ impl Shard {
                 address_map: if parts.hosts { s.address_map.clone() } else { Vec::new() },
                 nl_host: if parts.hosts { s.nl_host.clone() } else { Vec::new() },
                 nl_matrix: if parts.matrix { s.nl_matrix.clone() } else { Vec::new() },
-                tcp_latency: if parts.matrix { s.tcp_latency.clone() } else { None },
+                tcp_latency: if parts.matrix { s.tcp_latency.as_ref().map(TcpLatencyTable::readings) } else { None },
             })
             .collect();
         Shard {

@@ -261,6 +261,14 @@ impl<K: Hash + Eq + Copy + Default, V: Default> LruTable<K, V> {
     pub fn prefetch(&self, hash: u64) {
         std::hint::black_box(self.slots[(hash as usize) & self.mask()].stamp);
     }
+
+    /// [`LruTable::prefetch`] for entries longer than a cache line: `touch` reads the fields
+    /// (of the entry where a key of hash `hash` would be) that the next use will need.
+    #[inline]
+    pub fn prefetch_with(&self, hash: u64, touch: impl Fn(&K, &V)) {
+        let slot = &self.slots[(hash as usize) & self.mask()];
+        touch(&slot.key, &slot.value);
+    }
 }
 
 /// The entries of several shards' tables, those with the same key combined by `combine`; in no

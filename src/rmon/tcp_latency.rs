@@ -35,11 +35,18 @@
 //!   network). A TSecr that is not 0 echoes the TSval recorded the other way, first echo only, if
 //!   recorded less than 10 s before. A client's TSval echoed by the server is a server-side
 //!   sample, and the reverse. Each direction keeps its latest [`RECORDS`] TSvals.
+//! - **Closed.** Once a side whose FIN was seen acknowledges the other side's FIN (the usual
+//!   last ACK of a close), the connection is forgotten, after that segment's timestamps: later
+//!   segments of it count nowhere, a SYN starts it afresh. So the table holds the connections
+//!   still open, not every one a busy link has closed, and an attempt still open when its
+//!   connection closes counts nowhere.
 //!
 //! Delays are microseconds, floored, of the probe's clock. Each shard keeps its own connections
 //! and distributions (both directions of a connection reach the same worker: frames are spread
 //! by their MAC pair); a read merges the shards' distributions. Tables are bounded, least
 //! recently used out.
+
+use std::hash::BuildHasher;
 
 use hdrhistogram::Histogram;
 
@@ -223,50 +230,137 @@ struct Attempt {
     ended: bool,
 }
 
-/// A TSval recorded one way.
+/// The TSvals recorded one way: the latest [`RECORDS`], in a ring. The values sit together
+/// (one look at 32 octets finds a TSval or its echo); their times are read only on a match.
 #[derive(Clone, Copy, Debug, Default)]
-struct Record {
-    tsval: u32,
-    time: Timestamp,
-    echoed: bool,
-    used: bool,
+#[repr(C)]
+struct Sent {
+    tsvals: [u32; RECORDS],
+    /// One bit per record: holds a TSval; that TSval has been echoed.
+    used: u8,
+    echoed: u8,
+    /// The record the next TSval goes to.
+    next: u8,
+    times: [Timestamp; RECORDS],
 }
 
-/// What the probe follows of one connection.
+impl Sent {
+    /// The record holding `tsval`, if any.
+    fn find(&self, tsval: u32) -> Option<usize> {
+        (0..RECORDS).find(|&i| self.used & (1 << i) != 0 && self.tsvals[i] == tsval)
+    }
+
+    /// Records `tsval` sent at `now`, unless it was recorded less than [`TIMEOUT_NS`] before.
+    fn record(&mut self, tsval: u32, now: Timestamp) {
+        let at = match self.find(tsval) {
+            Some(i) if now.since(self.times[i]) >= TIMEOUT_NS => i,
+            Some(_) => return,
+            None => {
+                let at = usize::from(self.next);
+                self.next = ((at + 1) % RECORDS) as u8;
+                at
+            }
+        };
+        self.tsvals[at] = tsval;
+        self.times[at] = now;
+        self.used |= 1 << at;
+        self.echoed &= !(1 << at);
+    }
+
+    /// The sample an echo of `tsecr` at `now` gives: its first echo, within [`TIMEOUT_NS`].
+    fn echo(&mut self, tsecr: u32, now: Timestamp) -> Option<u64> {
+        let i = self.find(tsecr).filter(|i| self.echoed & (1 << i) == 0)?;
+        let since = now.since(self.times[i]);
+        if since >= TIMEOUT_NS {
+            return None;
+        }
+        self.echoed |= 1 << i;
+        Some(since / 1000)
+    }
+}
+
+/// What a connection has shown and its server's and pair's rows do not have yet: its
+/// handshake's outcome and up to [`HELD_SAMPLES`] RTT samples. They are added to the rows when
+/// the hold is full and when the connection closes, is pushed out or starts again, so that a
+/// segment costs no look-up of the two rows: those lie all over large tables, the connection is
+/// in cache already. Readers add what the connections hold to what they read
+/// ([`TcpLatencyTable::held`]), so nothing read ever lags.
 #[derive(Clone, Copy, Debug, Default)]
+struct Held {
+    /// A handshake completed: its server and client delays, in microseconds (both under
+    /// [`TIMEOUT_NS`], so they fit).
+    handshake: Option<(u32, u32)>,
+    retransmitted: u8,
+    refused: u8,
+    /// RTT samples, in microseconds (under [`TIMEOUT_NS`]).
+    rtt: [u32; HELD_SAMPLES],
+    samples: u8,
+    /// One bit per sample: a server-side sample (the client's TSval, echoed by the server).
+    server_side: u8,
+}
+
+/// RTT samples a connection holds before adding them to its rows.
+const HELD_SAMPLES: usize = 6;
+
+impl Held {
+    fn is_empty(&self) -> bool {
+        self.handshake.is_none() && self.retransmitted == 0 && self.refused == 0 && self.samples == 0
+    }
+
+    /// Holds one sample; true once the hold is full.
+    fn sample(&mut self, server_side: bool, us: u64) -> bool {
+        let at = usize::from(self.samples);
+        self.rtt[at] = u32::try_from(us).unwrap_or(u32::MAX);
+        self.server_side |= u8::from(server_side) << at;
+        self.samples += 1;
+        usize::from(self.samples) == HELD_SAMPLES
+    }
+
+    /// Adds what is held to `stats`.
+    fn add_to(&self, stats: &mut LatencyStats) {
+        if let Some((server_us, client_us)) = self.handshake {
+            stats.handshakes += 1;
+            stats.server_delay.record(u64::from(server_us));
+            stats.client_delay.record(u64::from(client_us));
+        }
+        stats.handshakes_retransmitted += u64::from(self.retransmitted);
+        stats.refused += u64::from(self.refused);
+        for (i, us) in self.rtt[..usize::from(self.samples)].iter().enumerate() {
+            if self.server_side & (1 << i) != 0 {
+                stats.server_rtt.record(u64::from(*us));
+            } else {
+                stats.client_rtt.record(u64::from(*us));
+            }
+        }
+    }
+}
+
+/// What the probe follows of one connection. Its key holds both ends; which is the client is
+/// all it adds. Laid out so that what every segment reads (the roles, the FINs, the attempt,
+/// the TSvals) is in the first three cache lines of its table slot, which
+/// [`TcpLatencyTable::prefetch`] loads ahead.
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(C)]
 struct Connection {
-    /// (client, server); None until a SYN or SYN/ACK shows them.
-    roles: Option<(Endpoint, Endpoint)>,
+    /// Whether the key's lower end is the client; None until a SYN or SYN/ACK shows the roles.
+    client_is_low: Option<bool>,
+    /// Each way's FIN, as the ack number that acknowledges it (sequence + payload + 1).
+    fins: [Option<u32>; 2],
     attempt: Option<Attempt>,
-    /// The latest TSvals recorded each way: 0 client to server, 1 server to client.
-    records: [[Record; RECORDS]; 2],
-    next: [usize; 2],
+    held: Held,
+    /// The TSvals recorded each way: 0 client to server, 1 server to client.
+    sent: [Sent; 2],
 }
 
 impl Connection {
-    /// Records `tsval` sent in `direction` at `now`, unless it was recorded less than
-    /// [`TIMEOUT_NS`] before.
-    fn record(&mut self, direction: usize, tsval: u32, now: Timestamp) {
-        let records = &mut self.records[direction];
-        if let Some(r) = records.iter_mut().find(|r| r.used && r.tsval == tsval) {
-            if now.since(r.time) >= TIMEOUT_NS {
-                *r = Record { tsval, time: now, echoed: false, used: true };
-            }
-            return;
-        }
-        let at = self.next[direction];
-        records[at] = Record { tsval, time: now, echoed: false, used: true };
-        self.next[direction] = (at + 1) % RECORDS;
+    /// (client, server), once known.
+    fn roles(&self, key: &ConnectionKey) -> Option<(Endpoint, Endpoint)> {
+        self.client_is_low.map(|low| if low { (key.low, key.high) } else { (key.high, key.low) })
     }
 
-    /// The sample an echo of `tsecr` at `now` gives of the TSvals sent in `direction`.
-    fn echo(&mut self, direction: usize, tsecr: u32, now: Timestamp) -> Option<u64> {
-        let r = self.records[direction].iter_mut().find(|r| r.used && r.tsval == tsecr && !r.echoed)?;
-        if now.since(r.time) >= TIMEOUT_NS {
-            return None;
-        }
-        r.echoed = true;
-        Some(now.since(r.time) / 1000)
+    /// Makes `client` the client of the connection `key`.
+    fn set_client(&mut self, key: &ConnectionKey, client: Endpoint) {
+        self.client_is_low = Some(client == key.low);
     }
 }
 
@@ -304,6 +398,22 @@ impl TcpLatencyTable {
         }
     }
 
+    /// A copy of the figures (servers and pairs, with the samples the connections hold) without
+    /// the connections being followed: what a reader needs, at a fraction of the memory.
+    pub fn readings(&self) -> TcpLatencyTable {
+        let mut copy = TcpLatencyTable {
+            connections: LruTable::new(1),
+            servers: self.servers.clone(),
+            pairs: self.pairs.clone(),
+            pending: std::collections::VecDeque::new(),
+            max_pending: 0,
+        };
+        for (client, server, held) in self.held() {
+            copy.rows(client, server, |s| held.add_to(s));
+        }
+        copy
+    }
+
     /// The rows of a connection's server and pair, made if new, for `change` to update.
     fn rows(&mut self, client: Endpoint, server: Endpoint, change: impl Fn(&mut LatencyStats)) {
         let (s, _) = self.servers.get_or_insert_with(server, LatencyStats::default);
@@ -320,7 +430,8 @@ impl TcpLatencyTable {
             }
             self.pending.pop_front();
             let Some(c) = self.connections.get_mut(&key) else { continue };
-            let (Some(a), Some((client, server))) = (&mut c.attempt, c.roles) else { continue };
+            let roles = c.roles(&key);
+            let (Some(a), Some((client, server))) = (&mut c.attempt, roles) else { continue };
             if a.isn != isn || a.ended {
                 continue;
             }
@@ -331,23 +442,52 @@ impl TcpLatencyTable {
         }
     }
 
+    /// The hash of the connection between `a` and `b` (either way) under `hasher`, the one the
+    /// table was made with: for [`TcpLatencyTable::prefetch`] and
+    /// [`TcpLatencyTable::count_hashed`].
+    pub fn connection_hash(hasher: &TableHasher, a: Endpoint, b: Endpoint) -> u64 {
+        hasher.hash_one(ConnectionKey::of(a, b))
+    }
+
+    /// Starts loading the slot of the connection of hash `hash` (see [`LruTable::prefetch`]):
+    /// the lines of its key, attempt and TSvals.
+    pub fn prefetch(&self, hash: u64) {
+        self.connections.prefetch_with(hash, |_, c| {
+            std::hint::black_box((c.fins[0], c.attempt.map(|a| a.isn), c.sent[1].tsvals[0]));
+        });
+    }
+
     /// Follows one TCP segment from `src` to `dst` at `now`.
     pub fn count(&mut self, now: Timestamp, src: Endpoint, dst: Endpoint, seg: &TcpSegment) {
+        let hash = self.connections.hash(&ConnectionKey::of(src, dst));
+        self.count_hashed(now, src, dst, seg, hash);
+    }
+
+    /// [`TcpLatencyTable::count`] with the connection's hash already known.
+    pub fn count_hashed(&mut self, now: Timestamp, src: Endpoint, dst: Endpoint, seg: &TcpSegment, hash: u64) {
         self.tick(now);
         let key = ConnectionKey::of(src, dst);
         let (syn, ack, rst) = (seg.has(TcpSegment::SYN), seg.has(TcpSegment::ACK), seg.has(TcpSegment::RST));
         let opens = syn && !rst;
+        // Samples to add to their rows once the connection is let go: those of a connection
+        // pushed out, of an attempt a new one replaces, or a full hold.
+        let mut release: [Option<(ConnectionKey, Connection)>; 3] = [None, None, None];
         let c = if opens {
-            self.connections.get_or_insert_with(key, Connection::default).0
+            let (c, evicted) = self.connections.get_or_insert_with_hashed(key, hash, Connection::default);
+            release[0] = evicted;
+            c
         } else {
-            match self.connections.get_mut(&key) {
+            match self.connections.get_mut_hashed(&key, hash) {
                 Some(c) => c,
                 None => return,
             }
         };
-        let mut event: Option<Event> = None;
         if syn && !ack && !rst {
-            c.roles = Some((src, dst));
+            if !c.held.is_empty() {
+                release[1] = Some((key, *c));
+                c.held = Held::default();
+            }
+            c.set_client(&key, src);
             match &mut c.attempt {
                 Some(a) if a.isn == seg.seq => {
                     if !a.ended {
@@ -356,21 +496,20 @@ impl TcpLatencyTable {
                 }
                 _ => {
                     c.attempt = Some(Attempt { isn: seg.seq, syn_time: now, syns: 1, ..Attempt::default() });
-                    c.records = Default::default();
-                    c.next = [0; 2];
+                    c.sent = Default::default();
+                    c.fins = [None; 2];
                     self.pending.push_back((Timestamp(now.0.saturating_add(TIMEOUT_NS)), key, seg.seq));
                     if self.pending.len() > self.max_pending {
                         self.pending.pop_front();
                     }
                 }
             }
-            event = Some(Event::Roles);
         } else if syn && ack && !rst {
-            if c.roles.is_none() {
-                c.roles = Some((dst, src));
-                event = Some(Event::Roles);
+            if c.client_is_low.is_none() {
+                c.set_client(&key, dst);
             }
-            if let (Some(a), Some((_, server))) = (&mut c.attempt, c.roles)
+            let roles = c.roles(&key);
+            if let (Some(a), Some((_, server))) = (&mut c.attempt, roles)
                 && src == server
                 && !a.ended
                 && seg.ack == a.isn.wrapping_add(1)
@@ -381,12 +520,13 @@ impl TcpLatencyTable {
                 }
                 a.synacks = a.synacks.max(1);
             }
-        } else if let (Some(a), Some((client, server))) = (&mut c.attempt, c.roles)
+        } else if let roles = c.roles(&key)
+            && let (Some(a), Some((client, server))) = (&mut c.attempt, roles)
             && !a.ended
         {
             if rst && ack && !syn && src == server && a.answer.is_none() && seg.ack == a.isn.wrapping_add(1) {
                 a.ended = true;
-                event = Some(Event::Refused);
+                c.held.refused += 1;
             } else if ack
                 && !syn
                 && !rst
@@ -395,75 +535,71 @@ impl TcpLatencyTable {
                 && seg.ack == server_isn.wrapping_add(1)
             {
                 a.ended = true;
-                event = Some(if a.syns > 1 || a.synacks > 1 {
-                    Event::Retransmitted
+                if a.syns > 1 || a.synacks > 1 {
+                    c.held.retransmitted += 1;
                 } else {
-                    Event::Completed {
-                        server_us: answered.since(a.syn_time) / 1000,
-                        client_us: now.since(answered) / 1000,
-                    }
-                });
+                    let us = |from: Timestamp, to: Timestamp| u32::try_from(to.since(from) / 1000).unwrap_or(u32::MAX);
+                    c.held.handshake = Some((us(a.syn_time, answered), us(answered, now)));
+                }
             }
         }
         // Timestamps, on connections with roles.
         let mut sample: Option<(bool, u64)> = None;
-        if let (Some((client, _)), Some((tsval, tsecr))) = (c.roles, seg.timestamps) {
+        let mut closes = false;
+        let roles = c.roles(&key);
+        if let Some((client, _)) = roles
+            && !syn
+            && !rst
+        {
+            let direction = usize::from(src != client);
+            closes = ack && c.fins[direction].is_some() && c.fins[1 - direction] == Some(seg.ack);
+            if seg.has(TcpSegment::FIN) {
+                c.fins[direction] = Some(seg.seq.wrapping_add(seg.payload).wrapping_add(1));
+            }
+        }
+        if let (Some((client, _)), Some((tsval, tsecr))) = (roles, seg.timestamps) {
             let direction = usize::from(src != client);
             if tsecr != 0
-                && let Some(us) = c.echo(1 - direction, tsecr, now)
+                && let Some(us) = c.sent[1 - direction].echo(tsecr, now)
             {
                 // Echoed by the server: the client's TSval went there and back.
                 sample = Some((direction == 1, us));
             }
             let carries = seg.payload > 0 || syn || seg.has(TcpSegment::FIN);
             if carries && !rst {
-                c.record(direction, tsval, now);
+                c.sent[direction].record(tsval, now);
             }
         }
-        let Some((client, server)) = c.roles else { return };
-        if let Some(event) = event {
-            self.rows(client, server, |s| match event {
-                Event::Roles => {}
-                Event::Refused => s.refused += 1,
-                Event::Retransmitted => s.handshakes_retransmitted += 1,
-                Event::Completed { server_us, client_us } => {
-                    s.handshakes += 1;
-                    s.server_delay.record(server_us);
-                    s.client_delay.record(client_us);
-                }
-            });
+        if let Some((server_side, us)) = sample
+            && c.held.sample(server_side, us)
+        {
+            release[1] = Some((key, *c));
+            c.held = Held::default();
         }
-        if let Some((server_side, us)) = sample {
-            self.rows(client, server, |s| {
-                if server_side {
-                    s.server_rtt.record(us);
-                } else {
-                    s.client_rtt.record(us);
-                }
-            });
+        if closes {
+            release[2] = self.connections.remove(&key).map(|c| (key, c));
+        }
+        for (key, c) in release.into_iter().flatten() {
+            self.release(&key, &c);
         }
     }
 
-    pub fn servers(&self) -> impl Iterator<Item = (&Endpoint, &LatencyStats)> {
-        self.servers.iter()
+    /// Adds what connection `c` holds to its rows, making them if need be (a connection's rows
+    /// exist from the segment that gave it its roles, as readers see it).
+    fn release(&mut self, key: &ConnectionKey, c: &Connection) {
+        if let Some((client, server)) = c.roles(key) {
+            self.rows(client, server, |s| c.held.add_to(s));
+        }
     }
 
-    pub fn pairs(&self) -> impl Iterator<Item = (&PairKey, &LatencyStats)> {
-        self.pairs.iter()
+    /// What the connections hold, with their (client, server): every connection with roles,
+    /// for a reader to add to the rows it reads (and to make those that do not exist yet).
+    fn held(&self) -> impl Iterator<Item = (Endpoint, Endpoint, &Held)> {
+        self.connections.iter().filter_map(|(k, c)| {
+            let (client, server) = c.roles(k)?;
+            Some((client, server, &c.held))
+        })
     }
-}
-
-/// What a segment did to its connection's rows.
-#[derive(Clone, Copy, Debug)]
-enum Event {
-    /// Gave the connection its roles: the rows exist from now.
-    Roles,
-    Refused,
-    Retransmitted,
-    Completed {
-        server_us: u64,
-        client_us: u64,
-    },
 }
 
 impl LatencyStats {
@@ -570,11 +706,15 @@ pub fn merge(tables: &[&TcpLatencyTable]) -> Merged {
     let mut servers: std::collections::BTreeMap<Endpoint, LatencyStats> = Default::default();
     let mut pairs: std::collections::BTreeMap<PairKey, LatencyStats> = Default::default();
     for t in tables {
-        for (k, s) in t.servers() {
+        for (k, s) in t.servers.iter() {
             servers.entry(*k).or_default().merge(s);
         }
-        for (k, s) in t.pairs() {
+        for (k, s) in t.pairs.iter() {
             pairs.entry(*k).or_default().merge(s);
+        }
+        for (client, server, held) in t.held() {
+            held.add_to(servers.entry(server).or_default());
+            held.add_to(pairs.entry(PairKey { client: client.address, server }).or_default());
         }
     }
     (servers.into_iter().collect(), pairs.into_iter().collect())
@@ -601,9 +741,11 @@ mod tests {
     const SYN: u8 = TcpSegment::SYN;
     const ACK: u8 = TcpSegment::ACK;
     const RST: u8 = TcpSegment::RST;
+    const FIN: u8 = TcpSegment::FIN;
 
     fn server(t: &TcpLatencyTable, port: u16) -> LatencyStats {
-        t.servers().find(|(k, _)| k.port == port).map(|(_, s)| s.clone()).unwrap_or_default()
+        // As a reader sees it: the samples the connections hold included.
+        merge(&[t]).0.into_iter().find(|(k, _)| k.port == port).map(|(_, s)| s).unwrap_or_default()
     }
 
     #[test]
@@ -626,7 +768,7 @@ mod tests {
         // Client side: the SYN/ACK's TSval 70 echoed by the client's ACK.
         assert_eq!((st.client_rtt.count, st.client_rtt.min), (1, 1999));
         assert_eq!(st.rtt().count, 3);
-        let pair = t.pairs().next().map(|(k, _)| *k).unwrap();
+        let pair = merge(&[&t]).1[0].0;
         assert_eq!((pair.client, pair.server), (c.address, s));
     }
 
@@ -656,6 +798,59 @@ mod tests {
         assert_eq!(server(&t, 443).unanswered, 2);
     }
 
+    /// A whole handshake from `client` to `s` at `t0` (1 ms each way), timestamps on.
+    fn connect(t: &mut TcpLatencyTable, t0: u64, client: Endpoint, s: Endpoint) {
+        t.count(Timestamp(t0), client, s, &seg(SYN, 100, 0, 0, Some((1, 0))));
+        t.count(Timestamp(t0 + MS), s, client, &seg(SYN | ACK, 500, 101, 0, Some((9, 1))));
+        t.count(Timestamp(t0 + 2 * MS), client, s, &seg(ACK, 101, 501, 0, Some((2, 9))));
+    }
+
+    #[test]
+    fn a_closed_connection_is_forgotten_after_its_last_ack() {
+        let mut t = table();
+        let (c, s) = (ep(1, 40000), ep(2, 80));
+        connect(&mut t, 0, c, s);
+        // The client's FIN, the server's FIN (acknowledging it), the client's last ACK.
+        t.count(Timestamp(3 * MS), c, s, &seg(FIN | ACK, 101, 501, 0, Some((3, 9))));
+        t.count(Timestamp(4 * MS), s, c, &seg(FIN | ACK, 501, 102, 0, Some((10, 3))));
+        assert_eq!(t.connections.len(), 1, "the server's FIN/ACK does not close it");
+        t.count(Timestamp(5 * MS), c, s, &seg(ACK, 102, 502, 0, Some((4, 10))));
+        assert_eq!(t.connections.len(), 0);
+        // SYN->SYN/ACK, FIN->FIN/ACK (server side); SYN/ACK->ACK, FIN/ACK->last ACK (client side):
+        // the last ACK's echo is taken before the connection goes.
+        let st = server(&t, 80);
+        assert_eq!((st.handshakes, st.server_rtt.count, st.client_rtt.count), (1, 2, 2));
+        // A late segment of it counts nowhere.
+        t.count(Timestamp(6 * MS), s, c, &seg(ACK, 502, 102, 0, Some((11, 4))));
+        assert_eq!(server(&t, 80).rtt().count, 4);
+        assert_eq!(t.connections.len(), 0);
+    }
+
+    #[test]
+    fn held_figures_reach_every_reader_and_outlive_their_connection() {
+        let mut t =
+            TcpLatencyTable::new(LatencyLimits { servers: 16, pairs: 16, connections: 1 }, TableHasher::default());
+        let (c, s) = (ep(1, 40000), ep(2, 80));
+        connect(&mut t, 0, c, s);
+        // Ten timestamped data segments, each echoed by the server 1 ms later: more samples than
+        // a connection holds.
+        for i in 0..10u32 {
+            let at = 10 * MS * u64::from(i + 1);
+            t.count(Timestamp(at), c, s, &seg(ACK, 101 + i, 501, 1, Some((100 + i, 9))));
+            t.count(Timestamp(at + MS), s, c, &seg(ACK, 501, 102 + i, 0, Some((9, 100 + i))));
+        }
+        let expect = (1, 11, 1);
+        let figures = |st: &LatencyStats| (st.handshakes, st.server_rtt.count, st.client_rtt.count);
+        // The live table and a reader's copy read the same, held figures included.
+        assert_eq!(figures(&server(&t, 80)), expect);
+        assert_eq!(figures(&server(&t.readings(), 80)), expect);
+        assert_eq!(t.readings().connections.len(), 0);
+        // Another connection pushes this one out of the one-connection table: its figures stay.
+        connect(&mut t, NANOS_PER_SEC, ep(1, 40001), s);
+        assert_eq!(t.connections.len(), 1);
+        assert_eq!(figures(&server(&t, 80)), (2, 12, 2));
+    }
+
     #[test]
     fn a_syn_flood_is_bounded() {
         let mut t =
@@ -663,7 +858,7 @@ mod tests {
         for port in 0..1000u16 {
             t.count(Timestamp(u64::from(port)), ep(1, port), ep(2, 80), &seg(SYN, u32::from(port), 0, 0, None));
         }
-        assert!(t.pending.len() <= 32 && t.connections.len() <= 16 && t.pairs().count() <= 4);
+        assert!(t.pending.len() <= 32 && t.connections.len() <= 16 && t.pairs.len() <= 4);
         // The attempts still followed become unanswered when their time comes.
         t.tick(Timestamp(TIMEOUT_NS + 1000));
         assert_eq!(server(&t, 80).unanswered, 16);
@@ -674,7 +869,7 @@ mod tests {
         let mut t = table();
         t.count(Timestamp(0), ep(1, 5), ep(2, 22), &seg(ACK, 1, 1, 10, Some((1, 1))));
         t.count(Timestamp(MS), ep(2, 22), ep(1, 5), &seg(ACK, 1, 11, 10, Some((2, 1))));
-        assert_eq!(t.servers().count(), 0);
+        assert!(merge(&[&t]).0.is_empty());
     }
 
     #[test]

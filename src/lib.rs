@@ -11,6 +11,7 @@
 pub mod capture;
 pub mod config;
 pub mod live;
+pub mod metrics;
 pub mod mib;
 pub mod packet;
 pub mod pipeline;

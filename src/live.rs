@@ -22,8 +22,7 @@ use crate::pipeline::control::{ControlPlane, ViewTap};
 use crate::pipeline::dispatch::Dispatch;
 use crate::pipeline::workers::StartError;
 use crate::rmon::{DataSourceInfo, Probe, RmonTables, Shard, Timestamp};
-use crate::session::{self, Clock, Session};
-use crate::snmp::serve::AgentSetup;
+use crate::session::{self, Clock, Servers, Session};
 
 /// How often a capture thread tells the workers the time and polls the kernel's drop figures.
 pub const TICK: Duration = Duration::from_millis(100);
@@ -136,19 +135,20 @@ fn mac_address(interface: &str) -> Vec<u8> {
         .unwrap_or_default()
 }
 
-/// Opens every interface, starts the workers (and the agent), and captures until `stop` is set.
-pub fn run(options: &RunOptions, agent: Option<AgentSetup>, stop: &Arc<AtomicBool>) -> Result<LiveRun, RunError> {
-    run_embedded(options, agent, stop, None)
+/// Opens every interface, starts the workers (and the servers), and captures until `stop` is set.
+pub fn run(options: &RunOptions, servers: Servers, stop: &Arc<AtomicBool>) -> Result<LiveRun, RunError> {
+    run_embedded(options, servers, stop, None)
 }
 
 /// [`run`], with a view in the same process (the terminal UI) reading the probe through the
 /// control plane sent to `view` once the capture starts.
 pub fn run_embedded(
     options: &RunOptions,
-    agent: Option<AgentSetup>,
+    servers: Servers,
     stop: &Arc<AtomicBool>,
     view: Option<ViewTap>,
 ) -> Result<LiveRun, RunError> {
+    let Servers { agent, metrics } = servers;
     let mut opened: Vec<(LiveOptions, usize, Box<dyn LiveSource>)> = Vec::new();
     let mut sources = Vec::new();
     for (i, name) in options.interfaces.iter().enumerate() {
@@ -199,7 +199,8 @@ pub fn run_embedded(
     // an agent (and with something to sample) by a thread of their own.
     let ncpu = std::thread::available_parallelism().map_or(1, |n| n.get());
     let cores = options.pin.then(|| (0..workers).map(|i| i % ncpu).collect());
-    let (running, senders) = session.run(Clock::Live(clock), view, agent, cores)?;
+    let servers = Servers { agent, metrics };
+    let (running, senders) = session.run(Clock::Live(clock), view, servers, cores)?;
 
     let seq = Arc::new(AtomicU64::new(0));
     let mut capture_threads = Vec::new();
@@ -235,7 +236,7 @@ pub fn run_embedded(
     }
     let mut finished = running.finish()?;
     let end = finished.end;
-    if let Some(background) = finished.background.take() {
+    for background in [finished.background.take(), finished.metrics.take()].into_iter().flatten() {
         background.stop()?;
     }
     if let Some(dumper) = dumper {

@@ -16,10 +16,12 @@ use rmonprobe::capture::CaptureInput;
 use rmonprobe::capture::live::Engine;
 use rmonprobe::config::Config;
 use rmonprobe::live::{RunOptions, run};
-use rmonprobe::replay::{Embedding, Replay, ReplayOptions, Speed, replay, replay_embedded_inputs, replay_with_agent};
+use rmonprobe::metrics::{ExpositionOptions, MetricsSetup};
+use rmonprobe::replay::{Embedding, Replay, ReplayOptions, Speed, replay, replay_embedded_inputs, replay_served};
 use rmonprobe::report::{Meta, write_json};
 use rmonprobe::rmon::capture::{BufferControl, Merged};
 use rmonprobe::rmon::{RmonTables, Shard};
+use rmonprobe::session::Servers;
 use rmonprobe::snmp::AgentConfig;
 use rmonprobe::snmp::agent::MAX_UDP_PAYLOAD;
 use rmonprobe::snmp::mib::SystemGroup;
@@ -66,8 +68,11 @@ enum Command {
         workers: u16,
         #[command(flatten)]
         snmp: SnmpArgs,
-        /// Keep the SNMP agent up with the final tables after the files end, until SIGINT/SIGTERM.
-        #[arg(long, requires = "snmp")]
+        #[command(flatten)]
+        metrics: MetricsArgs,
+        /// Keep the SNMP agent and the metrics up with the final tables after the files end,
+        /// until SIGINT/SIGTERM (needs --snmp or --metrics).
+        #[arg(long)]
         serve: bool,
         /// Write every capture buffer as DIR/buffer-N.pcap at the end.
         #[arg(long, value_name = "DIR")]
@@ -111,6 +116,8 @@ enum Command {
         /// No SNMP agent (by default `run` serves on 127.0.0.1:161).
         #[arg(long, conflicts_with = "snmp")]
         no_snmp: bool,
+        #[command(flatten)]
+        metrics: MetricsArgs,
         /// Become this user once the capture sockets (and the SNMP port) are open.
         #[arg(long, value_name = "NAME")]
         user: Option<String>,
@@ -196,6 +203,28 @@ enum Command {
         #[arg(long, value_name = "PERCENT", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=100))]
         tcp: u32,
     },
+}
+
+/// Prometheus metrics (see the README's "Prometheus metrics").
+#[derive(clap::Args)]
+struct MetricsArgs {
+    /// Serve GET /metrics (Prometheus text, or OpenMetrics when asked for) on this TCP address,
+    /// e.g. 127.0.0.1:9464 or 0.0.0.0:9464.
+    #[arg(long, value_name = "ADDR:PORT")]
+    metrics: Option<SocketAddr>,
+    /// Rows of each per-host and per-conversation table in the metrics: the busiest, by octets.
+    #[arg(long, value_name = "N", default_value_t = 20, requires = "metrics")]
+    metrics_top: usize,
+}
+
+impl MetricsArgs {
+    /// The server for `--metrics`, its port bound now (a busy port fails before any work).
+    fn setup(&self) -> Result<Option<MetricsSetup>, String> {
+        let Some(addr) = self.metrics else { return Ok(None) };
+        MetricsSetup::bind(addr, ExpositionOptions { top: self.metrics_top })
+            .map(Some)
+            .map_err(|e| format!("metrics: cannot listen on tcp {addr}: {e}"))
+    }
 }
 
 /// The SNMP agent's options (also in the configuration's [snmp] section).
@@ -324,6 +353,7 @@ fn run_live(
     config: Option<PathBuf>,
     snmp: SnmpArgs,
     no_snmp: bool,
+    metrics: MetricsArgs,
 ) -> ExitCode {
     match load_config(config) {
         Ok(c) => options.config = c,
@@ -360,7 +390,11 @@ fn run_live(
         Ok(out) => out,
         Err(e) => return fail(&e),
     };
-    let result = match run(&options, agent, &stop) {
+    let metrics = match metrics.setup() {
+        Ok(m) => m,
+        Err(e) => return fail(&e),
+    };
+    let result = match run(&options, Servers { agent, metrics }, &stop) {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string()),
     };
@@ -384,10 +418,10 @@ fn write_capture_buffers(dir: &Path, buffers: &[(u16, BufferControl, Merged)]) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Replay { files, json, config, fcs_present, speed, workers, snmp, serve, capture_dir } => {
+        Command::Replay { files, json, config, fcs_present, speed, workers, snmp, metrics, serve, capture_dir } => {
             let options =
                 ReplayOptions { files, fcs_present, speed, config: Config::default(), workers: workers.into() };
-            run_replay(options, json, config, snmp, serve, capture_dir)
+            run_replay(options, json, config, snmp, metrics, serve, capture_dir)
         }
         Command::Run {
             interfaces,
@@ -401,6 +435,7 @@ fn main() -> ExitCode {
             config,
             snmp,
             no_snmp,
+            metrics,
             user,
             capture_dir,
         } => {
@@ -417,7 +452,7 @@ fn main() -> ExitCode {
                 user,
                 capture_dir,
             };
-            run_live(options, json, config, snmp, no_snmp)
+            run_live(options, json, config, snmp, no_snmp, metrics)
         }
         Command::Tui {
             interfaces,
@@ -580,6 +615,7 @@ fn run_replay(
     json: Option<String>,
     config: Option<PathBuf>,
     snmp: SnmpArgs,
+    metrics: MetricsArgs,
     serve: bool,
     capture_dir: Option<PathBuf>,
 ) -> ExitCode {
@@ -587,12 +623,20 @@ fn run_replay(
         Ok(c) => options.config = c,
         Err(e) => return fail(&e),
     }
-    let replayed = match snmp.snmp {
-        None => replay(&options),
-        Some(listen) => match agent_setup(&options.config, &snmp, listen) {
-            Ok(setup) => replay_with_agent(&options, setup, serve),
-            Err(e) => return fail(&e),
-        },
+    if serve && snmp.snmp.is_none() && metrics.metrics.is_none() {
+        return fail("--serve keeps the agent or the metrics up: give --snmp ADDR:PORT or --metrics ADDR:PORT");
+    }
+    let agent = match snmp.snmp.map(|listen| agent_setup(&options.config, &snmp, listen)).transpose() {
+        Ok(agent) => agent,
+        Err(e) => return fail(&e),
+    };
+    let metrics = match metrics.setup() {
+        Ok(m) => m,
+        Err(e) => return fail(&e),
+    };
+    let replayed = match (agent, metrics) {
+        (None, None) => replay(&options),
+        (agent, metrics) => replay_served(&options, Servers { agent, metrics }, serve),
     };
     let mut result = match replayed {
         Ok(r) => r,

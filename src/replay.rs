@@ -20,7 +20,7 @@ use crate::pipeline::control::{self, ViewTap, WorkerRequest};
 use crate::pipeline::dispatch::Dispatch;
 use crate::pipeline::workers::{StartError, start_probe};
 use crate::rmon::{DataSourceInfo, Probe, RmonTables, Shard, Timestamp};
-use crate::session::{self, Clock, Session};
+use crate::session::{self, Background, Clock, Servers, Session};
 use crate::snmp::serve::AgentSetup;
 
 /// How fast to replay.
@@ -101,8 +101,8 @@ pub struct Replay {
     /// None when no frame was read.
     pub first_time: Option<Timestamp>,
     pub last_time: Option<Timestamp>,
-    /// The SNMP agent, when one was asked for.
-    agent: Option<RunningAgent>,
+    /// The SNMP agent and the metrics server, when asked for.
+    agent: Option<Served>,
 }
 
 impl Replay {
@@ -139,36 +139,39 @@ impl Replay {
     /// SIGINT or SIGTERM; managers may still create rows, which then count nothing more: the
     /// probe's clock stays at the last frame.
     pub fn finish_agent(&mut self) -> Result<(), ReplayError> {
-        let Some(agent) = self.agent.take() else { return Ok(()) };
-        if agent.serve {
+        let Some(served) = self.agent.take() else { return Ok(()) };
+        if served.serve {
+            let stop = Arc::new(AtomicBool::new(false));
             for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-                signal_hook::flag::register(signal, Arc::clone(&agent.stop))
+                signal_hook::flag::register(signal, Arc::clone(&stop))
                     .map_err(|e| ReplayError::Internal(format!("cannot catch signal {signal}: {e}")))?;
             }
             // The workers have ended: this thread answers for their shards.
             let mut select = Select::new();
-            for requests in &agent.requests {
+            for requests in &served.requests {
                 select.recv(requests);
             }
-            while !agent.stop.load(Ordering::Relaxed) {
+            while !stop.load(Ordering::Relaxed) {
                 let Ok(ready) = select.ready_timeout(Duration::from_millis(100)) else { continue };
-                match (agent.requests[ready].try_recv(), self.shards.get_mut(ready)) {
+                match (served.requests[ready].try_recv(), self.shards.get_mut(ready)) {
                     (Ok(request), Some(shard)) => control::answer(shard, request),
                     (Err(TryRecvError::Disconnected), _) => break,
                     _ => {}
                 }
             }
         }
-        agent.stop.store(true, Ordering::Relaxed);
-        agent.thread.join().map_err(|_| ReplayError::Internal("the SNMP agent stopped unexpectedly".into()))
+        for server in served.servers {
+            server.stop().map_err(|e| ReplayError::Internal(e.to_string()))?;
+        }
+        Ok(())
     }
 }
 
-/// The agent thread of a replay and the channel it reads the worker through.
-struct RunningAgent {
-    thread: std::thread::JoinHandle<()>,
-    stop: Arc<AtomicBool>,
-    /// What the agent asks of each worker (worker i's shard: `Replay::shards[i]`).
+/// The threads that serve a replay (the agent, the metrics) and the channels they read the
+/// workers through.
+struct Served {
+    servers: Vec<Background>,
+    /// What the servers ask of each worker (worker i's shard: `Replay::shards[i]`).
     requests: Vec<Receiver<WorkerRequest>>,
     serve: bool,
 }
@@ -217,13 +220,19 @@ impl Pacer {
 /// Replays the files. Every file is opened (and its header checked) before the first frame is
 /// counted, so a wrong file among several fails at once instead of after minutes of replay.
 pub fn replay(options: &ReplayOptions) -> Result<Replay, ReplayError> {
-    run(options, files_of(options), None, None)
+    run(options, files_of(options), Servers::default(), false, None)
 }
 
 /// Replays the files with an SNMP agent answering from the tables as they fill.
 /// With `serve`, the agent goes on answering after the files end (see [`Replay::finish_agent`]).
 pub fn replay_with_agent(options: &ReplayOptions, agent: AgentSetup, serve: bool) -> Result<Replay, ReplayError> {
-    run(options, files_of(options), Some((agent, serve)), None)
+    replay_served(options, Servers::agent(Some(agent)), serve)
+}
+
+/// Replays the files with the servers (an SNMP agent, the metrics) answering from the tables as
+/// they fill; with `serve`, after the files end too, until SIGINT or SIGTERM.
+pub fn replay_served(options: &ReplayOptions, servers: Servers, serve: bool) -> Result<Replay, ReplayError> {
+    run(options, files_of(options), servers, serve, None)
 }
 
 /// What a view that embeds the probe (the terminal UI, `demo`) adds to a replay.
@@ -243,7 +252,7 @@ pub fn replay_embedded(
     agent: Option<AgentSetup>,
     embedding: Embedding,
 ) -> Result<Replay, ReplayError> {
-    run(options, files_of(options), agent.map(|a| (a, false)), Some(embedding))
+    run(options, files_of(options), Servers::agent(agent), false, Some(embedding))
 }
 
 /// Like [`replay_embedded`], replaying `inputs` instead of `options.files`: captures that may be
@@ -255,7 +264,7 @@ pub fn replay_embedded_inputs(
     agent: Option<AgentSetup>,
     embedding: Embedding,
 ) -> Result<Replay, ReplayError> {
-    run(options, inputs, agent.map(|a| (a, false)), Some(embedding))
+    run(options, inputs, Servers::agent(agent), false, Some(embedding))
 }
 
 /// The files of `options` as the reader's inputs.
@@ -266,7 +275,8 @@ fn files_of(options: &ReplayOptions) -> Vec<CaptureInput> {
 fn run(
     options: &ReplayOptions,
     inputs: Vec<CaptureInput>,
-    agent: Option<(AgentSetup, bool)>,
+    servers: Servers,
+    serve: bool,
     embedding: Option<Embedding>,
 ) -> Result<Replay, ReplayError> {
     let descr = describe(&inputs);
@@ -283,11 +293,7 @@ fn run(
         live: false,
         phys_address: Vec::new(),
     }];
-    let (agent, serve) = match agent {
-        Some((a, serve)) => (Some(a), serve),
-        None => (None, false),
-    };
-    let (limits, rows) = session::startup_rows(&options.config, agent.as_ref(), &sources)?;
+    let (limits, rows) = session::startup_rows(&options.config, servers.agent.as_ref(), &sources)?;
     // Refuse a bad configuration before reading anything.
     start_probe(Timestamp::default(), &sources, limits, &rows, 1)?;
 
@@ -311,7 +317,7 @@ fn run(
     };
     // The reader samples the alarms on the packets' clock (see `pipeline::alarms`); the agent's
     // thread only answers, and looks at the channels' events.
-    let (mut running, senders) = session.run(Clock::Packets, view, agent, None)?;
+    let (mut running, senders) = session.run(Clock::Packets, view, servers, None)?;
 
     // A reader thread fills batches and dispatches them to the workers, each counting on its
     // own thread into its own shard. With one worker the result is that of counting inline;
@@ -338,9 +344,9 @@ fn run(
         .collect();
     let last_time = first_time.map(|_| finished.end);
     let probe = finished.probe();
-    // On the packets' clock, the only thread beside the workers is the agent's.
-    let requests = finished.requests;
-    let agent = finished.background.map(|b| RunningAgent { thread: b.thread, stop: b.stop, requests, serve });
+    // On the packets' clock, the only threads beside the workers are the servers'.
+    let servers: Vec<Background> = [finished.background, finished.metrics].into_iter().flatten().collect();
+    let agent = (!servers.is_empty()).then_some(Served { servers, requests: finished.requests, serve });
     let shards = finished.shards;
     Ok(Replay { probe, shards, files: results, frames: seq, first_time, last_time, agent })
 }

@@ -13,6 +13,7 @@ use crossbeam_channel::{Receiver, Sender};
 
 use crate::capture::live::LiveClock;
 use crate::config::Config;
+use crate::metrics::MetricsSetup;
 use crate::pipeline::alarms::{AlarmSampler, spawn_alarm_thread};
 use crate::pipeline::control::{self, ControlPlane, EmbeddedProbe, ProbeClock, ViewTap, WorkerRequest};
 use crate::pipeline::workers::{StartError, join_workers, spawn_workers, start_probe};
@@ -85,17 +86,19 @@ impl Session {
         ControlPlane::new(Arc::clone(&self.probe), self.to_workers.clone())
     }
 
-    /// Starts the view (given a tap), the agent (given one) or the alarms' sampling, and the
-    /// workers, worker `i` pinned to `cores[i]` when given. The workers count what the returned
-    /// senders bring, one per worker, until every clone of them is dropped.
+    /// Starts the view (given a tap), the servers (the agent, or the alarms' sampling without
+    /// one; the metrics), and the workers, worker `i` pinned to `cores[i]` when given. The
+    /// workers count what the returned senders bring, one per worker, until every clone of
+    /// them is dropped.
     pub fn run(
         self,
         clock: Clock,
         view: Option<ViewTap>,
-        agent: Option<AgentSetup>,
+        servers: Servers,
         cores: Option<Vec<usize>>,
     ) -> Result<(Running, Vec<BatchSender>), StartError> {
         let Session { probe, shards, clocks, to_workers, requests } = self;
+        let Servers { agent, metrics } = servers;
         let now = Now { clock, clocks: clocks.clone() };
         if let Some(view) = view {
             let control = ControlPlane::new(Arc::clone(&probe), to_workers.clone());
@@ -136,6 +139,17 @@ impl Session {
             }
             None => None,
         };
+        let metrics = match metrics {
+            Some(setup) => {
+                let control = ControlPlane::new(Arc::clone(&probe), to_workers.clone());
+                let metrics_now = now.clone();
+                let server = setup
+                    .start(control, move || metrics_now.now())
+                    .map_err(|e| StartError::Internal(format!("cannot start the metrics server: {e}")))?;
+                Some(Background { thread: server.thread, stop: server.stop })
+            }
+            None => None,
+        };
         // Without a control plane the workers need not listen for one.
         drop(to_workers);
         let (senders, receivers): (Vec<_>, Vec<_>) = shards.iter().map(|_| hand_off(HANDOFF_DEPTH)).unzip();
@@ -144,7 +158,22 @@ impl Session {
             Clock::Packets => requests,
             Clock::Live(_) => Vec::new(),
         };
-        Ok((Running { probe, workers, requests, background, sampler, now }, senders))
+        Ok((Running { probe, workers, requests, background, metrics, sampler, now }, senders))
+    }
+}
+
+/// What serves the probe beside the workers: the SNMP agent (`--snmp`) and the metrics
+/// (`--metrics`), each when asked for.
+#[derive(Default)]
+pub struct Servers {
+    pub agent: Option<AgentSetup>,
+    pub metrics: Option<MetricsSetup>,
+}
+
+impl Servers {
+    /// The agent alone.
+    pub fn agent(agent: Option<AgentSetup>) -> Servers {
+        Servers { agent, metrics: None }
     }
 }
 
@@ -165,7 +194,7 @@ impl Now {
 }
 
 /// A thread beside the workers until its flag is raised: the SNMP agent, or a live probe's
-/// alarm sampling without one.
+/// alarm sampling without one; the metrics server.
 pub struct Background {
     pub thread: JoinHandle<()>,
     pub stop: Arc<AtomicBool>,
@@ -177,7 +206,7 @@ impl Background {
         self.stop.store(true, Ordering::Relaxed);
         self.thread
             .join()
-            .map_err(|_| StartError::Internal("the SNMP agent (or alarm) thread stopped unexpectedly".into()))
+            .map_err(|_| StartError::Internal("the SNMP agent, alarm or metrics thread stopped unexpectedly".into()))
     }
 }
 
@@ -187,6 +216,7 @@ pub struct Running {
     workers: Vec<JoinHandle<Shard>>,
     requests: Vec<Receiver<WorkerRequest>>,
     background: Option<Background>,
+    metrics: Option<Background>,
     /// What a replay's reader samples the alarms with, when there may be any to sample.
     pub sampler: Option<AlarmSampler>,
     now: Now,
@@ -205,7 +235,14 @@ impl Running {
         for shard in &mut shards {
             shard.tick(end);
         }
-        Ok(Finished { probe: self.probe, shards, end, requests: self.requests, background: self.background })
+        Ok(Finished {
+            probe: self.probe,
+            shards,
+            end,
+            requests: self.requests,
+            background: self.background,
+            metrics: self.metrics,
+        })
     }
 }
 
@@ -219,6 +256,8 @@ pub struct Finished {
     /// from `shards`; empty for a live run).
     pub requests: Vec<Receiver<WorkerRequest>>,
     pub background: Option<Background>,
+    /// The metrics server, when one was asked for.
+    pub metrics: Option<Background>,
 }
 
 impl Finished {

@@ -108,6 +108,7 @@ pub static CAPTURE_BUFFER_HIGH_CAPACITY_TABLE: Table<CaptureBufferEntry> = Table
     index: &[
         IndexPart {
             name: "captureBufferControlIndex",
+            field: "capture_buffer_control_index",
             read: |e: &CaptureBufferEntry| Cell::Uint(u64::from(e.capture_buffer_control_index)),
             parse: |e: &mut CaptureBufferEntry, ids: &mut &[u32]| {
                 e.capture_buffer_control_index = crate::mib::schema::Field::from_index(ids)?;
@@ -116,6 +117,7 @@ pub static CAPTURE_BUFFER_HIGH_CAPACITY_TABLE: Table<CaptureBufferEntry> = Table
         },
         IndexPart {
             name: "captureBufferIndex",
+            field: "capture_buffer_index",
             read: |e: &CaptureBufferEntry| Cell::Uint(u64::from(e.capture_buffer_index)),
             parse: |e: &mut CaptureBufferEntry, ids: &mut &[u32]| {
                 e.capture_buffer_index = crate::mib::schema::Field::from_index(ids)?;
@@ -126,6 +128,7 @@ pub static CAPTURE_BUFFER_HIGH_CAPACITY_TABLE: Table<CaptureBufferEntry> = Table
     columns: &[Column {
         number: 1,
         name: "captureBufferPacketHighCapacityTime",
+        field: "",
         syntax: Syntax::Integer { min: 0, max: 999_999 },
         access: Access::ReadOnly,
         frozen: false,

@@ -163,6 +163,7 @@ pub static MEDIA_INDEPENDENT_TABLE: Table<MediaIndependentEntry> = Table {
     entry: &[1, 3, 6, 1, 2, 1, 16, 21, 1, 1],
     index: &[IndexPart {
         name: "",
+        field: "media_independent_index",
         read: |e: &MediaIndependentEntry| Field::cell(&e.media_independent_index),
         parse: |e: &mut MediaIndependentEntry, ids: &mut &[u32]| {
             e.media_independent_index = Field::from_index(ids)?;

@@ -457,6 +457,9 @@ pub struct IndexPart<E> {
     /// HC-RMON views: `hostIndex`), so that a JSON row still says which row it is; empty when
     /// the table has the column itself.
     pub name: &'static str,
+    /// The row's field that holds it, as the source names it: with [`Column::field`], how
+    /// [`Table::index_names`] finds an index column among the table's own.
+    pub field: &'static str,
     pub read: for<'a> fn(&'a E) -> Cell<'a>,
     pub parse: fn(&mut E, &mut &[u32]) -> Option<()>,
 }
@@ -467,6 +470,8 @@ pub struct Column<E> {
     pub number: u32,
     /// The MIB's name: `etherStatsPkts`.
     pub name: &'static str,
+    /// The row's field it reads (empty for a column derived from others).
+    pub field: &'static str,
     pub syntax: Syntax,
     pub access: Access,
     /// RMON-1 rows: whether the MIB says the column "may not be modified" while its row is valid.
@@ -747,6 +752,18 @@ impl<E> Table<E> {
     }
 
     /// The column named `name` (the MIB's name).
+    /// The MIB names of the index's parts, in order: an index column of the table's own, or
+    /// the name an index part borrowed from another table is written under.
+    pub fn index_names(&self) -> Vec<&'static str> {
+        self.index
+            .iter()
+            .map(|part| match part.name {
+                "" => self.columns.iter().find(|c| c.field == part.field).map_or(part.field, |c| c.name),
+                name => name,
+            })
+            .collect()
+    }
+
     pub fn column_named(&self, name: &str) -> Option<&Column<E>> {
         self.columns.iter().find(|c| c.name == name)
     }
@@ -1076,6 +1093,7 @@ macro_rules! mib_table {
             index: &[$(
                 $crate::mib::schema::IndexPart {
                     name: $crate::mib_index_name!($($ixname)?),
+                    field: stringify!($ix),
                     read: |e: &$entry| $crate::mib::schema::Field::cell(&e.$ix),
                     parse: |e: &mut $entry, ids: &mut &[u32]| {
                         e.$ix = $crate::mib::schema::Field::from_index(ids)?;
@@ -1107,6 +1125,7 @@ macro_rules! mib_field_column {
         $crate::mib::schema::Column {
             number: $num,
             name: $col,
+            field: stringify!($field),
             syntax: $syntax,
             access: $crate::mib::schema::Access::$access,
             frozen: $crate::mib_frozen!($($frozen)?),
@@ -1194,6 +1213,7 @@ macro_rules! mib_view {
             index: &[$(
                 $crate::mib::schema::IndexPart {
                     name: $ixname,
+                    field: stringify!($ix),
                     read: |e: &$entry| $crate::mib::schema::Field::cell(&e.$ix),
                     parse: |e: &mut $entry, ids: &mut &[u32]| {
                         e.$ix = $crate::mib::schema::Field::from_index(ids)?;
@@ -1254,6 +1274,7 @@ macro_rules! mib_view_column {
         $crate::mib::schema::Column {
             number: $num,
             name: $col,
+            field: stringify!($field),
             syntax: $crate::mib::schema::Syntax::MacAddress,
             access: $crate::mib::schema::Access::ReadOnly,
             frozen: false,
@@ -1265,6 +1286,7 @@ macro_rules! mib_view_column {
         $crate::mib::schema::Column {
             number: $num,
             name: $col,
+            field: "",
             syntax: $syntax,
             access: $crate::mib::schema::Access::ReadOnly,
             frozen: false,
@@ -1276,6 +1298,7 @@ macro_rules! mib_view_column {
         $crate::mib::schema::Column {
             number: $num,
             name: $col,
+            field: stringify!($field),
             syntax: $syntax,
             access: $crate::mib::schema::Access::ReadOnly,
             frozen: false,

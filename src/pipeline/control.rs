@@ -211,6 +211,16 @@ impl ControlPlane {
         self.probe().persistent_rows()
     }
 
+    /// Reads the probe and a fresh copy of every worker's shard at `now` with `read`: for a
+    /// view that needs more than a snapshot holds (the metrics' latency distributions).
+    pub fn read<T>(&mut self, now: Timestamp, read: impl FnOnce(&Probe, &[&Shard]) -> T) -> T {
+        let expired = self.probe().expire_rows(now);
+        self.broadcast(expired);
+        let shards = self.shard_copies(now, ShardParts::ALL);
+        let refs: Vec<&Shard> = shards.iter().collect();
+        read(&self.probe(), &refs)
+    }
+
     pub fn fresh_snapshot(&mut self, now: Timestamp) -> Arc<Snapshot> {
         self.cached = None;
         self.snapshot(now)

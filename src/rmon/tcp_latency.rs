@@ -86,6 +86,8 @@ pub struct Distribution {
     pub count: u64,
     pub min: u64,
     pub max: u64,
+    /// Of every sample, exact (a Prometheus histogram's `_sum`).
+    pub sum: u64,
     /// The first [`EXACT_SAMPLES`] samples; then None, and the histogram holds them all.
     exact: Vec<u64>,
     histogram: Option<Box<Histogram<u32>>>,
@@ -96,6 +98,7 @@ impl Distribution {
         self.min = if self.count == 0 { us } else { self.min.min(us) };
         self.max = self.max.max(us);
         self.count += 1;
+        self.sum = self.sum.saturating_add(us);
         self.keep(us);
     }
 
@@ -140,6 +143,7 @@ impl Distribution {
         self.min = if self.count == 0 { other.min } else { self.min.min(other.min) };
         self.max = self.max.max(other.max);
         self.count += other.count;
+        self.sum = self.sum.saturating_add(other.sum);
         match &other.histogram {
             Some(o) => {
                 // Both auto-resize: adding cannot run out of range.
@@ -147,6 +151,24 @@ impl Distribution {
             }
             None => other.exact.iter().for_each(|v| self.keep(*v)),
         }
+    }
+
+    /// How many samples fall in each bucket of upper bounds `bounds` (ascending, inclusive),
+    /// and after the last (the `+Inf` bucket): exact while the samples are few, to the
+    /// histogram's 3 significant digits after.
+    pub fn buckets(&self, bounds: &[u64]) -> Vec<u64> {
+        let mut counts = vec![0u64; bounds.len() + 1];
+        let mut put = |value: u64, n: u64| {
+            let at = bounds.partition_point(|b| *b < value);
+            counts[at] += n;
+        };
+        match &self.histogram {
+            Some(h) => h
+                .iter_recorded()
+                .for_each(|v| put(h.median_equivalent(v.value_iterated_to()), u64::from(v.count_at_value()))),
+            None => self.exact.iter().for_each(|v| put(*v, 1)),
+        }
+        counts
     }
 
     /// The value at `quantile` (0.5: the median), within the exact minimum and maximum; None
@@ -870,6 +892,25 @@ mod tests {
         t.count(Timestamp(0), ep(1, 5), ep(2, 22), &seg(ACK, 1, 1, 10, Some((1, 1))));
         t.count(Timestamp(MS), ep(2, 22), ep(1, 5), &seg(ACK, 1, 11, 10, Some((2, 1))));
         assert!(merge(&[&t]).0.is_empty());
+    }
+
+    #[test]
+    fn buckets_count_each_sample_once_exact_or_not() {
+        let mut d = Distribution::default();
+        for v in [5, 10, 11, 1000] {
+            d.record(v);
+        }
+        assert_eq!(d.buckets(&[10, 100]), vec![2, 1, 1]);
+        assert_eq!(d.sum, 1026);
+        // Past the exact samples, the histogram's buckets: still every sample, each within
+        // 0.1 % of its value.
+        for v in 0..1000u64 {
+            d.record(10_000 + v);
+        }
+        let b = d.buckets(&[10, 100, 10_500, 1_000_000]);
+        assert_eq!(b.iter().sum::<u64>(), d.count);
+        assert_eq!((b[0], b[1], b[4]), (2, 1, 0));
+        assert!((b[2] as i64 - 501).abs() <= 11 && (b[3] as i64 - 500).abs() <= 11, "{b:?}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::time::Duration;
 use crate::capture::CaptureInput;
 use crate::live::{RunOptions, run_embedded};
 use crate::replay::{Embedding, ReplayOptions, Speed, replay_embedded_inputs};
+use crate::session::Servers;
 use crate::snmp::serve::AgentSetup;
 use crate::snmp::usm::client::Credentials;
 use crate::tui::app::App;
@@ -117,7 +118,7 @@ fn live_inner(options: RunOptions, agent: Option<AgentSetup>, tui: &TuiOptions) 
     let runner = std::thread::Builder::new()
         .name("rmonprobe-live".into())
         .spawn(move || {
-            let run = run_embedded(&options, agent, &run_stop, Some(tap)).map_err(|e| e.to_string())?;
+            let run = run_embedded(&options, Servers::agent(agent), &run_stop, Some(tap)).map_err(|e| e.to_string())?;
             Ok(Ended { probe: run.probe, shards: run.shards, end: run.end })
         })
         .map_err(|e| LaunchError::Thread("capture", e))?;

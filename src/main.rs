@@ -183,6 +183,8 @@ enum Command {
         /// Seconds between readings.
         #[arg(long, default_value_t = 1.0, value_parser = parse_refresh)]
         refresh: f64,
+        #[command(flatten)]
+        metrics: MetricsArgs,
     },
     /// Write a synthetic IMIX capture (64/576/1500-octet frames, 7:4:1) among many stations.
     Generate {
@@ -527,7 +529,7 @@ fn main() -> ExitCode {
                 Err(e) => fail(&e.to_string()),
             }
         }
-        Command::Demo { capture, snmp, refresh } => run_demo(capture, snmp, refresh),
+        Command::Demo { capture, snmp, refresh, metrics } => run_demo(capture, snmp, refresh, metrics),
         Command::Generate { out, frames, stations, pps, seed, tcp } => {
             let options = SynthOptions { frames, stations, pps, seed, tcp_percent: tcp, ..SynthOptions::default() };
             let file = match std::fs::File::create(&out) {
@@ -551,7 +553,7 @@ fn main() -> ExitCode {
 /// `demo`: the TUI on a looped replay with an agent beside it. Without a terminal (a service,
 /// CI, a pipe) the agent is the demo: it serves until SIGINT or SIGTERM, then the summary of what
 /// was counted is printed.
-fn run_demo(capture: Option<PathBuf>, listen: SocketAddr, refresh: f64) -> ExitCode {
+fn run_demo(capture: Option<PathBuf>, listen: SocketAddr, refresh: f64, metrics: MetricsArgs) -> ExitCode {
     let input = match capture {
         Some(path) => CaptureInput::File(path),
         None => CaptureInput::Memory { name: PathBuf::from(DEMO_CAPTURE_NAME), bytes: DEMO_CAPTURE },
@@ -567,17 +569,21 @@ fn run_demo(capture: Option<PathBuf>, listen: SocketAddr, refresh: f64) -> ExitC
         }
     }
     let config = Config::default();
+    let metrics = match metrics.setup() {
+        Ok(m) => m,
+        Err(e) => return fail(&e),
+    };
     let agent = match agent_setup(&config, &SnmpArgs::none(), listen) {
         Ok(a) => a,
         // Without a terminal the agent is all there is to the demo.
         Err(e) if !terminal => return fail(&e),
         Err(e) => {
             eprintln!("rmonprobe: warning: {e}; the demo goes on without SNMP");
-            return run_demo_tui(input, config, None, refresh);
+            return run_demo_tui(input, config, Servers { agent: None, metrics }, refresh);
         }
     };
     if terminal {
-        return run_demo_tui(input, config, Some(agent), refresh);
+        return run_demo_tui(input, config, Servers { agent: Some(agent), metrics }, refresh);
     }
     eprintln!(
         "rmonprobe: demo: no terminal, so no UI: {} looped at 1x, SNMP on udp {listen}, until SIGINT or SIGTERM",
@@ -589,10 +595,11 @@ fn run_demo(capture: Option<PathBuf>, listen: SocketAddr, refresh: f64) -> ExitC
     // No view reads the probe: the tap's receiving end is gone, which the replay allows.
     let (view, _) = crossbeam_channel::bounded(1);
     let embedding = Embedding { view, repeat: true, stop };
-    let mut result = match replay_embedded_inputs(vec![input], &options, Some(agent), embedding) {
-        Ok(r) => r,
-        Err(e) => return fail(&e.to_string()),
-    };
+    let mut result =
+        match replay_embedded_inputs(vec![input], &options, Servers { agent: Some(agent), metrics }, embedding) {
+            Ok(r) => r,
+            Err(e) => return fail(&e.to_string()),
+        };
     if let Err(e) = result.finish_agent() {
         return fail(&e.to_string());
     }
@@ -600,11 +607,11 @@ fn run_demo(capture: Option<PathBuf>, listen: SocketAddr, refresh: f64) -> ExitC
 }
 
 /// `demo` at a terminal: the UI on the looped replay.
-fn run_demo_tui(input: CaptureInput, config: Config, agent: Option<AgentSetup>, refresh: f64) -> ExitCode {
+fn run_demo_tui(input: CaptureInput, config: Config, servers: Servers, refresh: f64) -> ExitCode {
     let options =
         ReplayOptions { files: Vec::new(), fcs_present: false, speed: Speed::Factor(1.0), config, workers: 1 };
     let tui = TuiOptions { refresh: Duration::from_secs_f64(refresh), capture_dir: PathBuf::from(".") };
-    match launch::demo(input, options, agent, &tui) {
+    match launch::demo(input, options, servers, &tui) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&e.to_string()),
     }

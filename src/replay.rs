@@ -261,10 +261,10 @@ pub fn replay_embedded(
 pub fn replay_embedded_inputs(
     inputs: Vec<CaptureInput>,
     options: &ReplayOptions,
-    agent: Option<AgentSetup>,
+    servers: Servers,
     embedding: Embedding,
 ) -> Result<Replay, ReplayError> {
-    run(options, inputs, Servers::agent(agent), false, Some(embedding))
+    run(options, inputs, servers, false, Some(embedding))
 }
 
 /// The files of `options` as the reader's inputs.

@@ -1,6 +1,7 @@
 //! `--metrics`: the replay's /metrics against promtool (the Prometheus project's own checker),
 //! against the JSON report of the same replay, and scraped by a real Prometheus server (the
-//! Debian package, started here) whose query API must return the report's figures.
+//! Debian package, started here) whose query API must return the report's figures, and data for
+//! every panel of the Grafana dashboard in `contrib/grafana/`.
 //!
 //! Needs promtool and prometheus (`scripts/deps.sh test`).
 
@@ -308,4 +309,41 @@ fn a_prometheus_server_scrapes_the_report_figures() {
     );
     let count = query(&q).expect("the histogram's count");
     assert_eq!(count[0]["value"][1].as_str().unwrap().parse::<u64>().unwrap(), server["rttSamples"].as_u64().unwrap());
+
+    // The Grafana dashboard in contrib/: every panel's query returns data from this server
+    // (its variables at "All", Grafana's rate interval at a minute).
+    let dashboard: Value = serde_json::from_str(
+        &fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("contrib/grafana/rmonprobe.json")).unwrap(),
+    )
+    .unwrap();
+    let mut exprs = Vec::new();
+    for panel in dashboard["panels"].as_array().unwrap() {
+        for target in panel["targets"].as_array().unwrap() {
+            let expr = target["expr"].as_str().unwrap();
+            let expr = expr.replace("$instance", ".*").replace("$interface", ".*").replace("$__rate_interval", "1m");
+            exprs.push((panel["title"].as_str().unwrap().to_string(), expr));
+        }
+    }
+    assert!(exprs.len() >= 12, "{} queries", exprs.len());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    for (title, expr) in &exprs {
+        // A rate needs two scrapes in its window: wait for them.
+        while query(&url_encoded(expr)).is_none() {
+            assert!(Instant::now() < deadline, "dashboard panel {title:?}: no data for {expr}");
+            sleep(Duration::from_millis(500));
+        }
+    }
+}
+
+/// `text` for a URL's query string.
+fn url_encoded(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }

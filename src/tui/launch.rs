@@ -62,7 +62,7 @@ pub fn replay(
     tui: &TuiOptions,
 ) -> Result<(), LaunchError> {
     let inputs = options.files.iter().cloned().map(CaptureInput::File).collect();
-    with_stderr_aside(|| replay_inner(inputs, options, agent, repeat, tui))
+    with_stderr_aside(|| replay_inner(inputs, options, Servers::agent(agent), repeat, tui))
 }
 
 /// `demo`: `capture` (a file, or the one built into the binary) looped as if live and watched,
@@ -70,16 +70,16 @@ pub fn replay(
 pub fn demo(
     capture: CaptureInput,
     options: ReplayOptions,
-    agent: Option<AgentSetup>,
+    servers: Servers,
     tui: &TuiOptions,
 ) -> Result<(), LaunchError> {
-    with_stderr_aside(|| replay_inner(vec![capture], options, agent, true, tui))
+    with_stderr_aside(|| replay_inner(vec![capture], options, servers, true, tui))
 }
 
 fn replay_inner(
     inputs: Vec<CaptureInput>,
     options: ReplayOptions,
-    agent: Option<AgentSetup>,
+    servers: Servers,
     repeat: bool,
     tui: &TuiOptions,
 ) -> Result<(), LaunchError> {
@@ -95,7 +95,8 @@ fn replay_inner(
     let runner = std::thread::Builder::new()
         .name("rmonprobe-replay".into())
         .spawn(move || {
-            let mut replayed = replay_embedded_inputs(inputs, &options, agent, embedding).map_err(|e| e.to_string())?;
+            let mut replayed =
+                replay_embedded_inputs(inputs, &options, servers, embedding).map_err(|e| e.to_string())?;
             replayed.finish_agent().map_err(|e| e.to_string())?;
             let end = replayed.end_time();
             Ok(Ended { probe: replayed.probe, shards: replayed.shards, end })

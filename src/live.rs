@@ -148,7 +148,8 @@ pub fn run_embedded(
     stop: &Arc<AtomicBool>,
     view: Option<ViewTap>,
 ) -> Result<LiveRun, RunError> {
-    let Servers { agent, metrics } = servers;
+    let agent = servers.agent;
+    let others = Servers { agent: None, metrics: servers.metrics, push: servers.push };
     let mut opened: Vec<(LiveOptions, usize, Box<dyn LiveSource>)> = Vec::new();
     let mut sources = Vec::new();
     for (i, name) in options.interfaces.iter().enumerate() {
@@ -199,7 +200,7 @@ pub fn run_embedded(
     // an agent (and with something to sample) by a thread of their own.
     let ncpu = std::thread::available_parallelism().map_or(1, |n| n.get());
     let cores = options.pin.then(|| (0..workers).map(|i| i % ncpu).collect());
-    let servers = Servers { agent, metrics };
+    let servers = Servers { agent, ..others };
     let (running, senders) = session.run(Clock::Live(clock), view, servers, cores)?;
 
     let seq = Arc::new(AtomicU64::new(0));
@@ -236,7 +237,7 @@ pub fn run_embedded(
     }
     let mut finished = running.finish()?;
     let end = finished.end;
-    for background in [finished.background.take(), finished.metrics.take()].into_iter().flatten() {
+    for background in finished.background.take().into_iter().chain(std::mem::take(&mut finished.others)) {
         background.stop()?;
     }
     if let Some(dumper) = dumper {

@@ -16,7 +16,9 @@ use rmonprobe::capture::CaptureInput;
 use rmonprobe::capture::live::Engine;
 use rmonprobe::config::Config;
 use rmonprobe::live::{RunOptions, run};
-use rmonprobe::metrics::{ExpositionOptions, MetricsSetup};
+use rmonprobe::metrics::push::{PushAuth, PushTls};
+use rmonprobe::metrics::spool::Spool;
+use rmonprobe::metrics::{ExpositionOptions, MetricsSetup, PushSetup, PushUrl};
 use rmonprobe::replay::{Embedding, Replay, ReplayOptions, Speed, replay, replay_embedded_inputs, replay_served};
 use rmonprobe::report::{Meta, write_json};
 use rmonprobe::rmon::capture::{BufferControl, Merged};
@@ -70,8 +72,8 @@ enum Command {
         snmp: SnmpArgs,
         #[command(flatten)]
         metrics: MetricsArgs,
-        /// Keep the SNMP agent and the metrics up with the final tables after the files end,
-        /// until SIGINT/SIGTERM (needs --snmp or --metrics).
+        /// Keep the SNMP agent, the metrics and the pusher up with the final tables after the
+        /// files end, until SIGINT/SIGTERM (needs --snmp, --metrics or --push).
         #[arg(long)]
         serve: bool,
         /// Write every capture buffer as DIR/buffer-N.pcap at the end.
@@ -214,12 +216,86 @@ struct MetricsArgs {
     /// e.g. 127.0.0.1:9464 or 0.0.0.0:9464.
     #[arg(long, value_name = "ADDR:PORT")]
     metrics: Option<SocketAddr>,
-    /// Rows of each per-host and per-conversation table in the metrics: the busiest, by octets.
-    #[arg(long, value_name = "N", default_value_t = 20, requires = "metrics")]
+    /// Rows of each per-host and per-conversation table in the metrics (and the pushes): the
+    /// busiest, by octets.
+    #[arg(long, value_name = "N", default_value_t = 20)]
     metrics_top: usize,
+    /// Push the metrics with Prometheus remote write to this URL
+    /// (http://host:port/api/v1/write), the connection opened by the probe.
+    #[arg(long, value_name = "URL")]
+    push: Option<String>,
+    /// Seconds between pushes.
+    #[arg(long, value_name = "SECS", default_value_t = 15, requires = "push", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    push_interval: u64,
+    /// Keep the pushes not sent yet in this directory (a restart sends them), instead of memory.
+    #[arg(long, value_name = "DIR", requires = "push")]
+    spool: Option<PathBuf>,
+    /// The most the spool holds, in MiB; past it the oldest pushes are dropped.
+    #[arg(long, value_name = "MIB", default_value_t = 256, requires = "push", value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
+    spool_mb: u64,
+    /// https:// push: trust this CA (PEM) instead of the system's roots.
+    #[arg(long, value_name = "FILE", requires = "push")]
+    push_ca: Option<PathBuf>,
+    /// https:// push: the probe's certificate chain (PEM), for receivers that want one.
+    #[arg(long, value_name = "FILE", requires_all = ["push", "push_key"])]
+    push_cert: Option<PathBuf>,
+    /// https:// push: the private key (PEM) of --push-cert.
+    #[arg(long, value_name = "FILE", requires_all = ["push", "push_cert"])]
+    push_key: Option<PathBuf>,
+    /// HTTP basic authentication from this file (`user:password`), read at each push.
+    #[arg(long, value_name = "FILE", requires = "push", conflicts_with = "push_bearer_token_file")]
+    push_basic_auth_file: Option<PathBuf>,
+    /// A bearer token from this file, read at each push.
+    #[arg(long, value_name = "FILE", requires = "push")]
+    push_bearer_token_file: Option<PathBuf>,
 }
 
 impl MetricsArgs {
+    /// The pusher for `--push`, its spool opened now (a bad directory fails before any work).
+    fn push_setup(&self) -> Result<Option<PushSetup>, String> {
+        let Some(url) = &self.push else { return Ok(None) };
+        let url = PushUrl::parse(url).map_err(|e| format!("push: {e}"))?;
+        let spool = Spool::open(self.spool.as_deref(), self.spool_mb * 1024 * 1024)
+            .map_err(|e| format!("push: spool {}: {e}", self.spool.as_deref().unwrap_or(Path::new("")).display()))?;
+        if !spool.is_empty() {
+            eprintln!(
+                "rmonprobe: push: {} pushes ({} octets) left in the spool are sent first",
+                spool.len(),
+                spool.bytes()
+            );
+        }
+        let tls = match url.tls {
+            true => Some(
+                PushTls { ca: self.push_ca.clone(), client: self.push_cert.clone().zip(self.push_key.clone()) }
+                    .config()
+                    .map_err(|e| format!("push: {e}"))?,
+            ),
+            false if self.push_ca.is_some() || self.push_cert.is_some() => {
+                return Err(format!("push: {url}: --push-ca and --push-cert are for an https:// URL"));
+            }
+            false => None,
+        };
+        let auth = match (&self.push_basic_auth_file, &self.push_bearer_token_file) {
+            (Some(path), _) => Some(PushAuth::Basic(path.clone())),
+            (None, Some(path)) => Some(PushAuth::Bearer(path.clone())),
+            (None, None) => None,
+        };
+        Ok(Some(PushSetup {
+            url,
+            tls,
+            auth,
+            interval: Duration::from_secs(self.push_interval),
+            spool,
+            options: ExpositionOptions { top: self.metrics_top },
+            labels: vec![("instance".into(), host_name()), ("job".into(), "rmonprobe".into())],
+        }))
+    }
+
+    /// The metrics server and the pusher, as asked for.
+    fn servers(&self, agent: Option<AgentSetup>) -> Result<Servers, String> {
+        Ok(Servers { agent, metrics: self.setup()?, push: self.push_setup()? })
+    }
+
     /// The server for `--metrics`, its port bound now (a busy port fails before any work).
     fn setup(&self) -> Result<Option<MetricsSetup>, String> {
         let Some(addr) = self.metrics else { return Ok(None) };
@@ -392,11 +468,11 @@ fn run_live(
         Ok(out) => out,
         Err(e) => return fail(&e),
     };
-    let metrics = match metrics.setup() {
-        Ok(m) => m,
+    let servers = match metrics.servers(agent) {
+        Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    let result = match run(&options, Servers { agent, metrics }, &stop) {
+    let result = match run(&options, servers, &stop) {
         Ok(r) => r,
         Err(e) => return fail(&e.to_string()),
     };
@@ -569,8 +645,8 @@ fn run_demo(capture: Option<PathBuf>, listen: SocketAddr, refresh: f64, metrics:
         }
     }
     let config = Config::default();
-    let metrics = match metrics.setup() {
-        Ok(m) => m,
+    let servers = match metrics.servers(None) {
+        Ok(s) => s,
         Err(e) => return fail(&e),
     };
     let agent = match agent_setup(&config, &SnmpArgs::none(), listen) {
@@ -579,11 +655,12 @@ fn run_demo(capture: Option<PathBuf>, listen: SocketAddr, refresh: f64, metrics:
         Err(e) if !terminal => return fail(&e),
         Err(e) => {
             eprintln!("rmonprobe: warning: {e}; the demo goes on without SNMP");
-            return run_demo_tui(input, config, Servers { agent: None, metrics }, refresh);
+            return run_demo_tui(input, config, servers, refresh);
         }
     };
+    let servers = Servers { agent: Some(agent), ..servers };
     if terminal {
-        return run_demo_tui(input, config, Servers { agent: Some(agent), metrics }, refresh);
+        return run_demo_tui(input, config, servers, refresh);
     }
     eprintln!(
         "rmonprobe: demo: no terminal, so no UI: {} looped at 1x, SNMP on udp {listen}, until SIGINT or SIGTERM",
@@ -595,11 +672,10 @@ fn run_demo(capture: Option<PathBuf>, listen: SocketAddr, refresh: f64, metrics:
     // No view reads the probe: the tap's receiving end is gone, which the replay allows.
     let (view, _) = crossbeam_channel::bounded(1);
     let embedding = Embedding { view, repeat: true, stop };
-    let mut result =
-        match replay_embedded_inputs(vec![input], &options, Servers { agent: Some(agent), metrics }, embedding) {
-            Ok(r) => r,
-            Err(e) => return fail(&e.to_string()),
-        };
+    let mut result = match replay_embedded_inputs(vec![input], &options, servers, embedding) {
+        Ok(r) => r,
+        Err(e) => return fail(&e.to_string()),
+    };
     if let Err(e) = result.finish_agent() {
         return fail(&e.to_string());
     }
@@ -630,20 +706,22 @@ fn run_replay(
         Ok(c) => options.config = c,
         Err(e) => return fail(&e),
     }
-    if serve && snmp.snmp.is_none() && metrics.metrics.is_none() {
-        return fail("--serve keeps the agent or the metrics up: give --snmp ADDR:PORT or --metrics ADDR:PORT");
+    if serve && snmp.snmp.is_none() && metrics.metrics.is_none() && metrics.push.is_none() {
+        return fail(
+            "--serve keeps the agent, the metrics or the pusher up: give --snmp ADDR:PORT, --metrics ADDR:PORT or --push URL",
+        );
     }
     let agent = match snmp.snmp.map(|listen| agent_setup(&options.config, &snmp, listen)).transpose() {
         Ok(agent) => agent,
         Err(e) => return fail(&e),
     };
-    let metrics = match metrics.setup() {
-        Ok(m) => m,
+    let servers = match metrics.servers(agent) {
+        Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    let replayed = match (agent, metrics) {
-        (None, None) => replay(&options),
-        (agent, metrics) => replay_served(&options, Servers { agent, metrics }, serve),
+    let replayed = match servers {
+        Servers { agent: None, metrics: None, push: None } => replay(&options),
+        servers => replay_served(&options, servers, serve),
     };
     let mut result = match replayed {
         Ok(r) => r,

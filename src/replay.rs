@@ -345,7 +345,7 @@ fn run(
     let last_time = first_time.map(|_| finished.end);
     let probe = finished.probe();
     // On the packets' clock, the only threads beside the workers are the servers'.
-    let servers: Vec<Background> = [finished.background, finished.metrics].into_iter().flatten().collect();
+    let servers: Vec<Background> = finished.background.into_iter().chain(finished.others).collect();
     let agent = (!servers.is_empty()).then_some(Served { servers, requests: finished.requests, serve });
     let shards = finished.shards;
     Ok(Replay { probe, shards, files: results, frames: seq, first_time, last_time, agent })

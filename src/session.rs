@@ -13,7 +13,7 @@ use crossbeam_channel::{Receiver, Sender};
 
 use crate::capture::live::LiveClock;
 use crate::config::Config;
-use crate::metrics::MetricsSetup;
+use crate::metrics::{MetricsSetup, PushSetup};
 use crate::pipeline::alarms::{AlarmSampler, spawn_alarm_thread};
 use crate::pipeline::control::{self, ControlPlane, EmbeddedProbe, ProbeClock, ViewTap, WorkerRequest};
 use crate::pipeline::workers::{StartError, join_workers, spawn_workers, start_probe};
@@ -98,7 +98,7 @@ impl Session {
         cores: Option<Vec<usize>>,
     ) -> Result<(Running, Vec<BatchSender>), StartError> {
         let Session { probe, shards, clocks, to_workers, requests } = self;
-        let Servers { agent, metrics } = servers;
+        let Servers { agent, metrics, push } = servers;
         let now = Now { clock, clocks: clocks.clone() };
         if let Some(view) = view {
             let control = ControlPlane::new(Arc::clone(&probe), to_workers.clone());
@@ -139,17 +139,23 @@ impl Session {
             }
             None => None,
         };
-        let metrics = match metrics {
-            Some(setup) => {
-                let control = ControlPlane::new(Arc::clone(&probe), to_workers.clone());
-                let metrics_now = now.clone();
-                let server = setup
-                    .start(control, move || metrics_now.now())
-                    .map_err(|e| StartError::Internal(format!("cannot start the metrics server: {e}")))?;
-                Some(Background { thread: server.thread, stop: server.stop })
-            }
-            None => None,
-        };
+        let mut others = Vec::new();
+        if let Some(setup) = metrics {
+            let control = ControlPlane::new(Arc::clone(&probe), to_workers.clone());
+            let metrics_now = now.clone();
+            let server = setup
+                .start(control, move || metrics_now.now())
+                .map_err(|e| StartError::Internal(format!("cannot start the metrics server: {e}")))?;
+            others.push(Background { thread: server.thread, stop: server.stop });
+        }
+        if let Some(setup) = push {
+            let control = ControlPlane::new(Arc::clone(&probe), to_workers.clone());
+            let push_now = now.clone();
+            let pusher = setup
+                .start(control, move || push_now.now())
+                .map_err(|e| StartError::Internal(format!("cannot start the pusher: {e}")))?;
+            others.push(Background { thread: pusher.thread, stop: pusher.stop });
+        }
         // Without a control plane the workers need not listen for one.
         drop(to_workers);
         let (senders, receivers): (Vec<_>, Vec<_>) = shards.iter().map(|_| hand_off(HANDOFF_DEPTH)).unzip();
@@ -158,22 +164,23 @@ impl Session {
             Clock::Packets => requests,
             Clock::Live(_) => Vec::new(),
         };
-        Ok((Running { probe, workers, requests, background, metrics, sampler, now }, senders))
+        Ok((Running { probe, workers, requests, background, others, sampler, now }, senders))
     }
 }
 
-/// What serves the probe beside the workers: the SNMP agent (`--snmp`) and the metrics
-/// (`--metrics`), each when asked for.
+/// What serves the probe beside the workers: the SNMP agent (`--snmp`), the metrics
+/// (`--metrics`) and the pusher (`--push`), each when asked for.
 #[derive(Default)]
 pub struct Servers {
     pub agent: Option<AgentSetup>,
     pub metrics: Option<MetricsSetup>,
+    pub push: Option<PushSetup>,
 }
 
 impl Servers {
     /// The agent alone.
     pub fn agent(agent: Option<AgentSetup>) -> Servers {
-        Servers { agent, metrics: None }
+        Servers { agent, ..Servers::default() }
     }
 }
 
@@ -194,7 +201,7 @@ impl Now {
 }
 
 /// A thread beside the workers until its flag is raised: the SNMP agent, or a live probe's
-/// alarm sampling without one; the metrics server.
+/// alarm sampling without one; the metrics server; the pusher.
 pub struct Background {
     pub thread: JoinHandle<()>,
     pub stop: Arc<AtomicBool>,
@@ -216,7 +223,7 @@ pub struct Running {
     workers: Vec<JoinHandle<Shard>>,
     requests: Vec<Receiver<WorkerRequest>>,
     background: Option<Background>,
-    metrics: Option<Background>,
+    others: Vec<Background>,
     /// What a replay's reader samples the alarms with, when there may be any to sample.
     pub sampler: Option<AlarmSampler>,
     now: Now,
@@ -241,7 +248,7 @@ impl Running {
             end,
             requests: self.requests,
             background: self.background,
-            metrics: self.metrics,
+            others: self.others,
         })
     }
 }
@@ -256,8 +263,8 @@ pub struct Finished {
     /// from `shards`; empty for a live run).
     pub requests: Vec<Receiver<WorkerRequest>>,
     pub background: Option<Background>,
-    /// The metrics server, when one was asked for.
-    pub metrics: Option<Background>,
+    /// The metrics server and the pusher, when asked for.
+    pub others: Vec<Background>,
 }
 
 impl Finished {

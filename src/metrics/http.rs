@@ -80,7 +80,7 @@ impl MetricsSetup {
 }
 
 /// The passive latency of each data source that has it, merged over the shards.
-fn latency_of(probe: &Probe, shards: &[&Shard]) -> Vec<(u32, Merged)> {
+pub(crate) fn latency_of(probe: &Probe, shards: &[&Shard]) -> Vec<(u32, Merged)> {
     probe
         .sources()
         .iter()

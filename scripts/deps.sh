@@ -11,7 +11,8 @@
 #   test:  build, plus tshark (the oracle), tcpdump, python3, net-snmp's tools (the manager the
 #          agent is checked with; snmptrapd, which its traps are checked with;
 #          prometheus-snmp-exporter, a second manager with its own SNMPv3 stack), Prometheus
-#          and promtool (the metrics are checked with them), libsmi's smilint
+#          and promtool (the metrics are checked with them; openssl and htpasswd make the
+#          TLS push test's certificates and password), libsmi's smilint
 #          (mibs/RMONPROBE-MIB is checked with it) and the namespace lab's programs
 #   bench: build, plus tcpdump (the reference the replay is timed against) and net-snmp's tools
 set -euo pipefail
@@ -56,6 +57,8 @@ case "${1:-build}" in
     want prometheus-snmp-exporter prometheus-snmp-exporter
     want prometheus prometheus
     want promtool prometheus
+    want htpasswd apache2-utils
+    want openssl openssl
     want smilint smitools
     want tmux tmux
     want ip iproute2

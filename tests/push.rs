@@ -224,3 +224,186 @@ fn pushes_survive_receiver_outages_and_a_killed_probe() {
         sleep(Duration::from_millis(300));
     }
 }
+
+/// Runs a command, which must succeed; its standard output.
+fn run(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("the command runs");
+    assert!(out.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A CA, a server certificate for 127.0.0.1 and a client certificate, signed by it (openssl).
+fn certificates(dir: &Path) {
+    let sh = |script: &str| run(Command::new("sh").arg("-c").arg(script).current_dir(dir));
+    sh(
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=rmonprobe-test-ca -keyout ca.key -out ca.pem 2>/dev/null",
+    );
+    for (name, ext) in [("server", "subjectAltName=IP:127.0.0.1"), ("client", "extendedKeyUsage=clientAuth")] {
+        sh(&format!(
+            "openssl req -newkey rsa:2048 -nodes -subj /CN={name} -keyout {name}.key -out {name}.csr 2>/dev/null && \
+             printf '%s\\n' '{ext}' > {name}.ext && \
+             openssl x509 -req -in {name}.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile {name}.ext -out {name}.pem 2>/dev/null"
+        ));
+    }
+}
+
+/// An HTTPS receiver: Prometheus with TLS, client certificates required, and basic auth.
+fn tls_receiver(dir: &Path, port: u16) -> Running {
+    let hash = run(Command::new("htpasswd").args(["-nbBC", "5", "probe", "secret"]));
+    let hash = hash.trim().split_once(':').expect("user:hash").1.to_string();
+    fs::write(
+        dir.join("web.yml"),
+        format!(
+            "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.pem\nbasic_auth_users:\n  probe: '{hash}'\n"
+        ),
+    )
+    .unwrap();
+    fs::write(dir.join("prometheus.yml"), "global:\n  scrape_interval: 15s\n").unwrap();
+    let child = Command::new("prometheus")
+        .current_dir(dir)
+        .arg("--config.file=prometheus.yml")
+        .arg("--storage.tsdb.path=data")
+        .arg("--web.config.file=web.yml")
+        .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+        .arg("--web.enable-remote-write-receiver")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("prometheus runs");
+    Running(child)
+}
+
+/// A query over HTTPS with the client certificate and the password (curl).
+fn tls_query(dir: &Path, port: u16, q: &str) -> Option<Vec<Value>> {
+    let out = Command::new("curl")
+        .current_dir(dir)
+        .args(["-s", "--cacert", "ca.pem", "--cert", "client.pem", "--key", "client.key", "-u", "probe:secret"])
+        .arg("--data-urlencode")
+        .arg(format!("query={q}"))
+        .arg(format!("https://127.0.0.1:{port}/api/v1/query"))
+        .output()
+        .ok()?;
+    let v: Value = serde_json::from_slice(&out.stdout).ok()?;
+    let result = v["data"]["result"].as_array()?.clone();
+    (!result.is_empty()).then_some(result)
+}
+
+#[test]
+fn a_tls_push_needs_the_receivers_ca_and_carries_its_credentials() {
+    let dir = Dir(std::env::temp_dir().join(format!("rmonprobe-push-tls-{}", std::process::id())));
+    let _ = fs::remove_dir_all(&dir.0);
+    fs::create_dir_all(&dir.0).unwrap();
+    certificates(&dir.0);
+    fs::write(dir.0.join("auth"), "probe:secret\n").unwrap();
+    let port = free_port();
+    let _receiver = tls_receiver(&dir.0, port);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while tls_query(&dir.0, port, "vector(1)").is_none() {
+        assert!(Instant::now() < deadline, "the TLS receiver did not come up");
+        sleep(Duration::from_millis(200));
+    }
+    let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/lab-basic.pcapng");
+    let push = |extra: &[&str], log: &str| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rmonprobe"));
+        cmd.current_dir(&dir.0)
+            .arg("replay")
+            .arg(&capture)
+            .args(["--push", &format!("https://127.0.0.1:{port}/api/v1/write"), "--push-interval", "1"])
+            .args(["--push-basic-auth-file", "auth", "--serve", "--json", "/dev/null"])
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(fs::File::create(dir.0.join(log)).unwrap());
+        Running(cmd.spawn().expect("rmonprobe starts"))
+    };
+
+    // Without the CA: refused, and the probe says why.
+    let untrusted = push(&["--push-cert", "client.pem", "--push-key", "client.key"], "untrusted.log");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let said = loop {
+        let said = fs::read_to_string(dir.0.join("untrusted.log")).unwrap_or_default();
+        if said.contains("push:") {
+            break said;
+        }
+        assert!(Instant::now() < deadline, "no word from the probe: {said}");
+        sleep(Duration::from_millis(200));
+    };
+    assert!(said.contains("invalid peer certificate") && said.contains("--push-ca"), "{said}");
+    untrusted.stop();
+    assert!(tls_query(&dir.0, port, "rmon_ether_stats_pkts_total").is_none());
+
+    // With the CA, the client certificate and the password: the figures arrive.
+    let trusted =
+        push(&["--push-ca", "ca.pem", "--push-cert", "client.pem", "--push-key", "client.key"], "trusted.log");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    // (The first push may come before the replay has counted anything: wait for the whole.)
+    loop {
+        let result = tls_query(&dir.0, port, "rmon_ether_stats_pkts_total");
+        if result.is_some_and(|r| r[0]["value"][1] == "2600") {
+            break;
+        }
+        let said = fs::read_to_string(dir.0.join("trusted.log")).unwrap_or_default();
+        assert!(Instant::now() < deadline, "the figures did not arrive over TLS: {said}");
+        sleep(Duration::from_millis(300));
+    }
+    trusted.stop();
+
+    // Without the client certificate the receiver refuses, and the probe says what is missing.
+    let anonymous = push(&["--push-ca", "ca.pem"], "anonymous.log");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let said = fs::read_to_string(dir.0.join("anonymous.log")).unwrap_or_default();
+        if said.contains("push:") {
+            assert!(said.contains("TLS") && said.contains("--push-cert"), "{said}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "no word from the probe: {said}");
+        sleep(Duration::from_millis(200));
+    }
+    anonymous.stop();
+}
+
+/// A bearer token goes in the Authorization header, read from its file: checked on a receiver
+/// made here that records the request and takes it.
+#[test]
+fn a_bearer_token_is_sent_from_its_file() {
+    let dir = Dir(std::env::temp_dir().join(format!("rmonprobe-push-bearer-{}", std::process::id())));
+    let _ = fs::remove_dir_all(&dir.0);
+    fs::create_dir_all(&dir.0).unwrap();
+    fs::write(dir.0.join("token"), "s3cr3t-token\n").unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/lab-basic.pcapng");
+    let _probe = Running(
+        Command::new(env!("CARGO_BIN_EXE_rmonprobe"))
+            .arg("replay")
+            .arg(&capture)
+            .args(["--push", &format!("http://127.0.0.1:{port}/receive"), "--push-interval", "1"])
+            .arg("--push-bearer-token-file")
+            .arg(dir.0.join("token"))
+            .args(["--serve", "--json", "/dev/null"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let (mut stream, _) = listener.accept().unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = stream.read(&mut buf).unwrap();
+        assert!(n > 0, "the request ended early");
+        head.extend_from_slice(&buf[..n]);
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    stream.write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n").unwrap();
+    assert!(head.starts_with("POST /receive HTTP/1.1\r\n"), "{head}");
+    for header in [
+        "Authorization: Bearer s3cr3t-token\r\n",
+        "Content-Encoding: snappy\r\n",
+        "Content-Type: application/x-protobuf\r\n",
+        "X-Prometheus-Remote-Write-Version: 0.1.0\r\n",
+    ] {
+        assert!(head.contains(header), "{header:?} missing in {head}");
+    }
+}

@@ -206,8 +206,11 @@ fn tls_said(e: std::io::Error) -> String {
     let text = e.to_string();
     if text.contains("invalid peer certificate") {
         format!("TLS: {text} (is the receiver's CA given with --push-ca?)")
-    } else if text.contains("CertificateRequired") || text.contains("certificate required") {
-        format!("TLS: {text} (the receiver wants a client certificate: --push-cert and --push-key)")
+    } else if text.contains("received fatal alert") {
+        format!(
+            "TLS: {text} (the receiver refused the probe's side of the handshake: does it want a client certificate, \
+             --push-cert and --push-key, one it trusts?)"
+        )
     } else {
         text
     }

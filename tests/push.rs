@@ -13,48 +13,15 @@
 use std::fs;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 
-struct Dir(PathBuf);
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A child process, killed when the test ends however it ends.
-struct Running(Child);
-
-impl Running {
-    /// SIGTERM, and wait for it to end.
-    fn stop(mut self) {
-        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
-        let _ = self.0.wait();
-    }
-
-    /// SIGKILL: no chance to finish anything.
-    fn kill(mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
+mod support;
+use support::{Dir, Running, free_port};
 
 fn now_s() -> f64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs_f64()
@@ -157,9 +124,7 @@ fn spooled(spool: &Path) -> usize {
 
 #[test]
 fn pushes_survive_receiver_outages_and_a_killed_probe() {
-    let dir = Dir(std::env::temp_dir().join(format!("rmonprobe-push-{}", std::process::id())));
-    let _ = fs::remove_dir_all(&dir.0);
-    fs::create_dir_all(&dir.0).unwrap();
+    let dir = Dir::new("push");
     let capture = dir.0.join("lab-25s.pcapng");
     let lab = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/lab-basic.pcapng");
     let status = Command::new("editcap").args(["-r"]).arg(&lab).arg(&capture).arg("1-700").status().expect("editcap");
@@ -290,9 +255,7 @@ fn tls_query(dir: &Path, port: u16, q: &str) -> Option<Vec<Value>> {
 
 #[test]
 fn a_tls_push_needs_the_receivers_ca_and_carries_its_credentials() {
-    let dir = Dir(std::env::temp_dir().join(format!("rmonprobe-push-tls-{}", std::process::id())));
-    let _ = fs::remove_dir_all(&dir.0);
-    fs::create_dir_all(&dir.0).unwrap();
+    let dir = Dir::new("push-tls");
     certificates(&dir.0);
     fs::write(dir.0.join("auth"), "probe:secret\n").unwrap();
     let port = free_port();
@@ -366,9 +329,7 @@ fn a_tls_push_needs_the_receivers_ca_and_carries_its_credentials() {
 /// made here that records the request and takes it.
 #[test]
 fn a_bearer_token_is_sent_from_its_file() {
-    let dir = Dir(std::env::temp_dir().join(format!("rmonprobe-push-bearer-{}", std::process::id())));
-    let _ = fs::remove_dir_all(&dir.0);
-    fs::create_dir_all(&dir.0).unwrap();
+    let dir = Dir::new("push-bearer");
     fs::write(dir.0.join("token"), "s3cr3t-token\n").unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();

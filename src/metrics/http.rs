@@ -11,7 +11,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crate::metrics::encode::{Format, render};
-use crate::metrics::exposition::{ExpositionOptions, families};
+use crate::metrics::exposition::{ExpositionOptions, Family, families};
 use crate::pipeline::control::ControlPlane;
 use crate::rmon::tcp_latency::{self, Merged};
 use crate::rmon::{Probe, Shard, Snapshot, Timestamp};
@@ -43,6 +43,26 @@ pub struct MetricsServer {
     pub stop: Arc<AtomicBool>,
 }
 
+impl MetricsServer {
+    /// Runs `body` on a thread named `name`, `body` watching the flag the server raises to end
+    /// it.
+    pub(crate) fn spawn(name: &str, body: impl FnOnce(&AtomicBool) + Send + 'static) -> std::io::Result<MetricsServer> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::Builder::new().name(name.into()).spawn(move || body(&flag))?;
+        Ok(MetricsServer { thread, stop })
+    }
+}
+
+/// The probe behind `control` at `at` as metric families, read afresh (its latency
+/// distributions included): what a scrape and a push expose.
+pub(crate) fn read_families(control: &mut ControlPlane, at: Timestamp, options: ExpositionOptions) -> Vec<Family> {
+    control.read(at, |probe, shards| {
+        let snapshot = Snapshot::take(probe, at, shards);
+        families(&snapshot, &latency_of(probe, shards), options)
+    })
+}
+
 impl MetricsSetup {
     /// Serves the probe behind `control`, read at `clock`'s time, on its own thread.
     pub fn start(
@@ -50,21 +70,13 @@ impl MetricsSetup {
         mut control: ControlPlane,
         clock: impl Fn() -> Timestamp + Send + 'static,
     ) -> std::io::Result<MetricsServer> {
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&stop);
         self.listener.set_nonblocking(true)?;
         let MetricsSetup { listener, options } = self;
-        let thread = std::thread::Builder::new().name("rmonprobe-metrics".into()).spawn(move || {
-            while !flag.load(Ordering::Relaxed) {
+        MetricsServer::spawn("rmonprobe-metrics", move |stop| {
+            while !stop.load(Ordering::Relaxed) {
                 match listener.accept() {
                     Ok((stream, _)) => {
-                        let mut scrape = |format| {
-                            let now = clock();
-                            control.read(now, |probe, shards| {
-                                let snapshot = Snapshot::take(probe, now, shards);
-                                render(families(&snapshot, &latency_of(probe, shards), options), format)
-                            })
-                        };
+                        let mut scrape = |format| render(read_families(&mut control, clock(), options), format);
                         if let Err(e) = answer(stream, &mut scrape) {
                             // A client that went away, or sent nonsense: its problem, not the probe's.
                             let _ = e;
@@ -74,13 +86,12 @@ impl MetricsSetup {
                     Err(_) => std::thread::sleep(POLL),
                 }
             }
-        })?;
-        Ok(MetricsServer { thread, stop })
+        })
     }
 }
 
 /// The passive latency of each data source that has it, merged over the shards.
-pub(crate) fn latency_of(probe: &Probe, shards: &[&Shard]) -> Vec<(u32, Merged)> {
+fn latency_of(probe: &Probe, shards: &[&Shard]) -> Vec<(u32, Merged)> {
     probe
         .sources()
         .iter()

@@ -12,15 +12,15 @@ use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crate::metrics::exposition::{ExpositionOptions, families};
-use crate::metrics::http::{MetricsServer, latency_of};
+use crate::metrics::exposition::ExpositionOptions;
+use crate::metrics::http::{MetricsServer, read_families};
 use crate::metrics::remote_write::{body, series};
 use crate::metrics::spool::Spool;
 use crate::pipeline::control::ControlPlane;
-use crate::rmon::{Snapshot, Timestamp};
+use crate::rmon::Timestamp;
 
 /// How long a receiver has to take a push.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
@@ -350,12 +350,10 @@ impl PushSetup {
         mut control: ControlPlane,
         clock: impl Fn() -> Timestamp + Send + 'static,
     ) -> std::io::Result<MetricsServer> {
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&stop);
-        let thread = std::thread::Builder::new().name("rmonprobe-push".into()).spawn(move || {
+        MetricsServer::spawn("rmonprobe-push", move |stop| {
             let mut pusher = Pusher { setup: self, down: false };
             let mut due = Instant::now();
-            while !flag.load(Ordering::Relaxed) {
+            while !stop.load(Ordering::Relaxed) {
                 let now = Instant::now();
                 if now < due {
                     std::thread::sleep((due - now).min(POLL));
@@ -363,12 +361,7 @@ impl PushSetup {
                 }
                 due = (due + pusher.setup.interval).max(now);
                 let stamp = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
-                let at = clock();
-                let (options, labels) = (pusher.setup.options, pusher.setup.labels.clone());
-                let series = control.read(at, |probe, shards| {
-                    let snapshot = Snapshot::take(probe, at, shards);
-                    series(&families(&snapshot, &latency_of(probe, shards), options), &labels)
-                });
+                let series = series(&read_families(&mut control, clock(), pusher.setup.options), &pusher.setup.labels);
                 let dropped = pusher.setup.spool.dropped;
                 if let Err(e) = pusher.setup.spool.push(body(&series, stamp)) {
                     eprintln!("rmonprobe: push: cannot spool a push: {e}");
@@ -381,8 +374,7 @@ impl PushSetup {
                 }
                 pusher.send_spooled();
             }
-        })?;
-        Ok(MetricsServer { thread, stop })
+        })
     }
 }
 

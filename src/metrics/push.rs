@@ -132,8 +132,9 @@ pub struct PushTls {
 }
 
 impl PushTls {
-    /// The rustls configuration, every file read and checked now.
-    pub fn config(&self) -> Result<Arc<rustls::ClientConfig>, String> {
+    /// The rustls configuration, every file read and checked now, and whether it carries a
+    /// client certificate.
+    pub fn config(&self) -> Result<(Arc<rustls::ClientConfig>, bool), String> {
         use rustls_pki_types::pem::PemObject;
         use rustls_pki_types::{CertificateDer, PrivateKeyDer};
         let mut roots = rustls::RootCertStore::empty();
@@ -175,15 +176,15 @@ impl PushTls {
                 builder.with_client_auth_cert(chain, key).map_err(|e| format!("--push-cert/--push-key: {e}"))?
             }
         };
-        Ok(Arc::new(config))
+        Ok((Arc::new(config), self.client.is_some()))
     }
 }
 
 /// What `--push` needs.
 pub struct PushSetup {
     pub url: PushUrl,
-    /// For an https:// URL.
-    pub tls: Option<Arc<rustls::ClientConfig>>,
+    /// For an https:// URL: the configuration, and whether it has a client certificate.
+    pub tls: Option<(Arc<rustls::ClientConfig>, bool)>,
     pub auth: Option<PushAuth>,
     pub interval: Duration,
     /// Opened before anything starts, so that a bad directory fails at once.
@@ -243,13 +244,31 @@ fn post(setup: &PushSetup, body: &[u8]) -> Result<Sent, String> {
         body.len()
     );
     match &setup.tls {
-        Some(config) => {
+        Some((config, client_cert)) => {
+            let client_cert = *client_cert;
             let name = rustls_pki_types::ServerName::try_from(url.host.clone())
                 .map_err(|e| format!("{}: not a name for TLS: {e}", url.host))?;
             let connection =
                 rustls::ClientConnection::new(Arc::clone(config), name).map_err(|e| format!("TLS: {e}"))?;
             let mut stream = rustls::StreamOwned::new(connection, tcp);
-            exchange(&mut stream, head.as_bytes(), body).map_err(tls_said)
+            exchange(&mut stream, head.as_bytes(), body).map_err(|e| {
+                // A receiver that refuses the probe's certificate (TLS 1.3 decides after the
+                // handshake) may close the connection while the request is being written: its
+                // alert, if it can still be read, says why; else say what is likely.
+                let mut byte = [0u8; 1];
+                match (e.kind(), stream.read(&mut byte)) {
+                    (_, Err(alert)) if alert.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) => {
+                        tls_said(alert)
+                    }
+                    (std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset, _) if !client_cert => {
+                        format!(
+                            "TLS: the receiver closed the connection during the request ({e}): does it want a client \
+                         certificate (--push-cert and --push-key)?"
+                        )
+                    }
+                    _ => tls_said(e),
+                }
+            })
         }
         None => {
             let mut stream = tcp;

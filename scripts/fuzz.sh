@@ -16,6 +16,8 @@
 #   scripts/fuzz.sh                 60 seconds, 20 for each target
 #   scripts/fuzz.sh 600
 #   scripts/fuzz.sh 120 capture     one target only
+#   FUZZ_BUILD_ONLY=1 scripts/fuzz.sh 60   build the targets as the same run would, and stop
+#                                   (the test suite builds them while the namespace lab records)
 #
 # A short run (under FULL_BUILD_SECONDS, as the test suite's) builds the targets with the fuzz
 # crate's dev profile (opt-level 1) and without AddressSanitizer (`cargo fuzz run --dev -s none`):
@@ -68,6 +70,12 @@ else
 fi
 
 mkdir -p fuzz/target
+if [ -n "${FUZZ_BUILD_ONLY:-}" ]; then
+  for target in "${targets[@]}"; do
+    "${fuzz[@]}" build "${build[@]}" "$target"
+  done
+  exit 0
+fi
 failed=()
 for target in "${targets[@]}"; do
   log=fuzz/target/$target.log

@@ -331,9 +331,9 @@ impl Sources {
     }
 
     /// The data source of a row whose first index is `name` = `value`.
-    fn of(&self, name: &str, value: u64) -> Option<DataSource> {
+    fn of(&self, name: &'static str, value: u64) -> Option<DataSource> {
         let control = CONTROL_INDEX.iter().find(|(data, _)| *data == name).map_or(name, |(_, c)| *c);
-        self.by_control.iter().find(|((n, v), _)| *n == control && *v == value).map(|(_, ds)| *ds)
+        self.by_control.get(&(control, value)).copied()
     }
 }
 
@@ -408,15 +408,11 @@ impl TableVisitor<RmonTables> for Collect<'_> {
         }
         if TOP_TABLES.contains(&table.name) {
             // The busiest first: octets where the table counts them, else every count.
-            let octets: Vec<_> =
-                columns.iter().filter(|(c, k)| *k == Kind::Counter && c.name.ends_with("Octets")).collect();
+            let counters = columns.iter().filter(|(_, k)| *k == Kind::Counter);
+            let octets: Vec<_> = counters.clone().filter(|(c, _)| c.name.ends_with("Octets")).collect();
+            let weighed = if octets.is_empty() { counters.collect() } else { octets };
             let weight = |row: &E| -> u64 {
-                let cols: Vec<_> = if octets.is_empty() {
-                    columns.iter().filter(|(_, k)| *k == Kind::Counter).collect()
-                } else {
-                    octets.clone()
-                };
-                cols.iter().map(|(c, _)| cell_u64(&(c.read)(row))).fold(0u64, u64::saturating_add)
+                weighed.iter().map(|(c, _)| cell_u64(&(c.read)(row))).fold(0u64, u64::saturating_add)
             };
             kept.sort_by_key(|r| std::cmp::Reverse(weight(r)));
             kept.truncate(self.options.top);

@@ -281,6 +281,7 @@ impl MetricsArgs {
             (None, None) => None,
         };
         Ok(Some(PushSetup {
+            stats: Arc::default(),
             url,
             tls,
             auth,
@@ -291,9 +292,11 @@ impl MetricsArgs {
         }))
     }
 
-    /// The metrics server and the pusher, as asked for.
+    /// The metrics server and the pusher, as asked for (the server exposes the pusher's figures).
     fn servers(&self, agent: Option<AgentSetup>) -> Result<Servers, String> {
-        Ok(Servers { agent, metrics: self.setup()?, push: self.push_setup()? })
+        let push = self.push_setup()?;
+        let metrics = self.setup()?.map(|m| MetricsSetup { push: push.as_ref().map(|p| Arc::clone(&p.stats)), ..m });
+        Ok(Servers { agent, metrics, push })
     }
 
     /// The server for `--metrics`, its port bound now (a busy port fails before any work).

@@ -154,6 +154,7 @@ fn metrics_pass_promtool_and_equal_the_report() {
         }
     }
     assert!(compared >= 15, "only {compared} etherStats columns compared");
+    assert_eq!(value_of(&got, "rmonprobe_workers", &[]), vec![1.0]);
     let pkts = value_of(&got, "rmon_ether_stats_pkts_total", &[("data_source", "ifIndex.1"), ("interface", "replay")]);
     assert_eq!(pkts, vec![report["etherStatsTable"][0]["etherStatsPkts"].as_f64().unwrap()]);
 

@@ -162,6 +162,10 @@ fn pushes_survive_receiver_outages_and_a_killed_probe() {
     let during = got.iter().filter(|(t, _)| *t > down && *t < up).count();
     assert!(during >= 7, "only {during} samples from the 10 s outage");
     assert!(got.windows(2).all(|w| w[0].1 <= w[1].1), "the count went back");
+    // The pusher's own figures travel too: the outage shows as failed rounds.
+    let own =
+        |name: &str| -> f64 { query(port, name).map_or(0.0, |r| r[0]["value"][1].as_str().unwrap().parse().unwrap()) };
+    assert!(own("rmonprobe_push_sent_total") > 0.0 && own("rmonprobe_push_failures_total") > 0.0);
 
     // Part 2: the receiver down again, the probe killed with pushes in its spool.
     let last_received = samples(port).last().map_or(0.0, |(t, _)| *t);

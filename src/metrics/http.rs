@@ -11,7 +11,8 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crate::metrics::encode::{Format, render};
-use crate::metrics::exposition::{ExpositionOptions, Family, families};
+use crate::metrics::exposition::{ExpositionOptions, Family, Kind, Sample, SampleValue, families};
+use crate::metrics::push::PushStats;
 use crate::pipeline::control::ControlPlane;
 use crate::rmon::tcp_latency::{self, Merged};
 use crate::rmon::{Probe, Shard, Snapshot, Timestamp};
@@ -28,12 +29,14 @@ pub struct MetricsSetup {
     /// Bound before anything starts, so that a busy port fails at once.
     pub listener: TcpListener,
     pub options: ExpositionOptions,
+    /// The pusher's figures, when the probe also pushes.
+    pub push: Option<Arc<PushStats>>,
 }
 
 impl MetricsSetup {
     /// Binds `addr`.
     pub fn bind(addr: SocketAddr, options: ExpositionOptions) -> std::io::Result<MetricsSetup> {
-        Ok(MetricsSetup { listener: TcpListener::bind(addr)?, options })
+        Ok(MetricsSetup { listener: TcpListener::bind(addr)?, options, push: None })
     }
 }
 
@@ -56,11 +59,25 @@ impl MetricsServer {
 
 /// The probe behind `control` at `at` as metric families, read afresh (its latency
 /// distributions included): what a scrape and a push expose.
-pub(crate) fn read_families(control: &mut ControlPlane, at: Timestamp, options: ExpositionOptions) -> Vec<Family> {
-    control.read(at, |probe, shards| {
+pub(crate) fn read_families(
+    control: &mut ControlPlane,
+    at: Timestamp,
+    options: ExpositionOptions,
+    push: Option<&PushStats>,
+) -> Vec<Family> {
+    let mut out = control.read(at, |probe, shards| {
         let snapshot = Snapshot::take(probe, at, shards);
-        families(&snapshot, &latency_of(probe, shards), options)
-    })
+        let mut out = families(&snapshot, &latency_of(probe, shards), options);
+        out.push(Family {
+            name: "rmonprobe_workers".into(),
+            help: "Counting workers that answered this reading.".into(),
+            kind: Kind::Gauge,
+            samples: vec![Sample { labels: Vec::new(), value: SampleValue::Level(shards.len() as i64) }],
+        });
+        out
+    });
+    out.extend(push.map(PushStats::families).unwrap_or_default());
+    out
 }
 
 impl MetricsSetup {
@@ -71,12 +88,13 @@ impl MetricsSetup {
         clock: impl Fn() -> Timestamp + Send + 'static,
     ) -> std::io::Result<MetricsServer> {
         self.listener.set_nonblocking(true)?;
-        let MetricsSetup { listener, options } = self;
+        let MetricsSetup { listener, options, push } = self;
         MetricsServer::spawn("rmonprobe-metrics", move |stop| {
             while !stop.load(Ordering::Relaxed) {
                 match listener.accept() {
                     Ok((stream, _)) => {
-                        let mut scrape = |format| render(read_families(&mut control, clock(), options), format);
+                        let mut scrape =
+                            |format| render(read_families(&mut control, clock(), options, push.as_deref()), format);
                         if let Err(e) = answer(stream, &mut scrape) {
                             // A client that went away, or sent nonsense: its problem, not the probe's.
                             let _ = e;

@@ -12,10 +12,10 @@ use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crate::metrics::exposition::ExpositionOptions;
+use crate::metrics::exposition::{ExpositionOptions, Family, Kind, Sample, SampleValue};
 use crate::metrics::http::{MetricsServer, read_families};
 use crate::metrics::remote_write::{body, series};
 use crate::metrics::spool::Spool;
@@ -180,8 +180,66 @@ impl PushTls {
     }
 }
 
+/// What the pusher has done, for the probe's own metrics (shared with the metrics server, and
+/// pushed too).
+#[derive(Debug, Default)]
+pub struct PushStats {
+    /// Pushes the receiver took.
+    pub sent: AtomicU64,
+    /// Pushes dropped: the spool full (the oldest first), or refused by the receiver.
+    pub dropped: AtomicU64,
+    /// Rounds in which the receiver could not be reached or did not take a push.
+    pub failures: AtomicU64,
+    /// Pushes waiting in the spool, and their octets.
+    pub spooled: AtomicU64,
+    pub spooled_bytes: AtomicU64,
+}
+
+impl PushStats {
+    /// The pusher's figures as metric families.
+    pub fn families(&self) -> Vec<Family> {
+        let family = |name: &str, help: &str, kind: Kind, n: u64| Family {
+            name: name.into(),
+            help: help.into(),
+            kind,
+            samples: vec![Sample {
+                labels: Vec::new(),
+                value: match kind {
+                    Kind::Counter => SampleValue::Count(n),
+                    _ => SampleValue::Level(i64::try_from(n).unwrap_or(i64::MAX)),
+                },
+            }],
+        };
+        let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        vec![
+            family("rmonprobe_push_sent", "Pushes the remote-write receiver took.", Kind::Counter, get(&self.sent)),
+            family(
+                "rmonprobe_push_dropped",
+                "Pushes dropped: the spool full (oldest first) or refused by the receiver.",
+                Kind::Counter,
+                get(&self.dropped),
+            ),
+            family(
+                "rmonprobe_push_failures",
+                "Rounds in which the receiver was not reached or did not take a push.",
+                Kind::Counter,
+                get(&self.failures),
+            ),
+            family("rmonprobe_push_spooled", "Pushes waiting in the spool.", Kind::Gauge, get(&self.spooled)),
+            family(
+                "rmonprobe_push_spooled_bytes",
+                "Octets waiting in the spool.",
+                Kind::Gauge,
+                get(&self.spooled_bytes),
+            ),
+        ]
+    }
+}
+
 /// What `--push` needs.
 pub struct PushSetup {
+    /// Shared with the metrics server, which exposes them.
+    pub stats: Arc<PushStats>,
     pub url: PushUrl,
     /// For an https:// URL: the configuration, and whether it has a client certificate.
     pub tls: Option<(Arc<rustls::ClientConfig>, bool)>,
@@ -332,8 +390,14 @@ impl Pusher {
             };
             match post(&self.setup, &body) {
                 Ok(outcome) => {
-                    if let Sent::Refused(status) = outcome {
-                        eprintln!("rmonprobe: push: {} refused a push ({status}); it is dropped", self.setup.url);
+                    match outcome {
+                        Sent::Refused(status) => {
+                            eprintln!("rmonprobe: push: {} refused a push ({status}); it is dropped", self.setup.url);
+                            self.setup.stats.dropped.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Sent::Taken => {
+                            self.setup.stats.sent.fetch_add(1, Ordering::Relaxed);
+                        }
                     }
                     if let Err(e) = self.setup.spool.drop_oldest() {
                         eprintln!("rmonprobe: push: cannot remove a sent push from the spool: {e}");
@@ -342,6 +406,7 @@ impl Pusher {
                     sent += 1;
                 }
                 Err(e) => {
+                    self.setup.stats.failures.fetch_add(1, Ordering::Relaxed);
                     if !self.down {
                         eprintln!(
                             "rmonprobe: push: {}: {e}; spooling until it answers ({} pushes, {} octets waiting)",
@@ -380,18 +445,25 @@ impl PushSetup {
                 }
                 due = (due + pusher.setup.interval).max(now);
                 let stamp = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
-                let series = series(&read_families(&mut control, clock(), pusher.setup.options), &pusher.setup.labels);
+                let stats = Arc::clone(&pusher.setup.stats);
+                let series = series(
+                    &read_families(&mut control, clock(), pusher.setup.options, Some(&stats)),
+                    &pusher.setup.labels,
+                );
                 let dropped = pusher.setup.spool.dropped;
                 if let Err(e) = pusher.setup.spool.push(body(&series, stamp)) {
                     eprintln!("rmonprobe: push: cannot spool a push: {e}");
                 }
                 if pusher.setup.spool.dropped > dropped {
+                    stats.dropped.fetch_add(pusher.setup.spool.dropped - dropped, Ordering::Relaxed);
                     eprintln!(
                         "rmonprobe: push: the spool is full: {} oldest pushes dropped so far",
                         pusher.setup.spool.dropped
                     );
                 }
                 pusher.send_spooled();
+                stats.spooled.store(pusher.setup.spool.len() as u64, Ordering::Relaxed);
+                stats.spooled_bytes.store(pusher.setup.spool.bytes(), Ordering::Relaxed);
             }
         })
     }

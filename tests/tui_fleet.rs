@@ -90,9 +90,10 @@ fn serve(agent: &str) -> Served {
     )
 }
 
-/// The rows of the Fleet's table that name one of `agents`.
+/// The rows of the Fleet's table that name one of `agents` (not the border under it, which
+/// names the selected probe when it is unreachable).
 fn rows<'a>(pane: &'a str, agents: &[String]) -> Vec<&'a str> {
-    pane.lines().filter(|l| agents.iter().any(|a| l.contains(a.as_str()))).collect()
+    pane.lines().filter(|l| l.starts_with('│') && agents.iter().any(|a| l.contains(a.as_str()))).collect()
 }
 
 #[test]

@@ -115,8 +115,8 @@ impl FleetColumn {
 /// The Fleet's keys, for the key bar and the help (one table, as [`crate::tui::keys`] has).
 pub const FLEET_KEYS: &[(&str, &str)] = &[
     ("↑ ↓ PgUp PgDn Home End", "select a probe"),
-    ("Enter", "the selected probe's screens (Esc there comes back)"),
-    ("s", "sort by the next column (address, state, util, pkts, errs, drops, alarms)"),
+    ("Enter", "the selected probe's screens (Esc comes back)"),
+    ("s", "sort: address, state, util, pkts, errs, drops, alarms"),
     ("?", "this help"),
     ("q", "quit"),
 ];
@@ -249,6 +249,21 @@ impl Fleet {
             primary.then_with(|| ra.spec.address.cmp(&rb.spec.address))
         });
         order
+    }
+}
+
+/// Why a probe is unreachable, in a word where the error is a common one (the whole error is
+/// on the status line while the probe is selected).
+pub fn short_reason(error: &str) -> &str {
+    let lower = error.to_ascii_lowercase();
+    if lower.contains("timed out") || lower.contains("timeout") {
+        "timeout"
+    } else if lower.contains("refused") {
+        "refused"
+    } else if lower.contains("lookup") || lower.contains("no address") || lower.contains("name or service") {
+        "unknown host"
+    } else {
+        error
     }
 }
 

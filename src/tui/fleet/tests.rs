@@ -31,6 +31,7 @@ fn agents_file_bad_port_names_file_and_line() {
     assert_eq!(e, "fleet.txt, line 2: bad port `99999`: 10.0.0.6:99999 public");
     assert!(parse("h:0").unwrap_err().contains("line 1: bad port `0`"));
     assert!(parse("h:x").is_err());
+    assert!(parse(":161").unwrap_err().contains("no host"));
     assert!(parse("h public extra").unwrap_err().contains("expected `host[:port] [community]`"));
 }
 
@@ -95,4 +96,12 @@ fn sort_cycles_columns_and_keeps_the_address_order_otherwise() {
     key(&mut fleet, KeyCode::Down);
     key(&mut fleet, KeyCode::Enter);
     assert_eq!(fleet.open, Some(2));
+}
+
+#[test]
+fn common_errors_in_a_word() {
+    assert_eq!(short_reason("operation timed out"), "timeout");
+    assert_eq!(short_reason("agent nosuch.invalid: failed to lookup address information"), "unknown host");
+    assert_eq!(short_reason("Connection refused (os error 111)"), "refused");
+    assert_eq!(short_reason("sysUpTime.0 is Null"), "sysUpTime.0 is Null");
 }

@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Row, Table, TableState};
 
-use crate::tui::fleet::{FLEET_KEYS, Fleet, FleetColumn, ProbeRow, Reach};
+use crate::tui::fleet::{FLEET_KEYS, Fleet, FleetColumn, ProbeRow, Reach, short_reason};
 use crate::tui::format;
 use crate::tui::screens::{header_style, selected_style};
 
@@ -20,7 +20,7 @@ fn cells(row: &ProbeRow) -> (Vec<String>, Style) {
     let (state, style) = match &row.reach {
         Reach::Waiting => ("…".to_string(), Style::new()),
         Reach::Up => ("up".to_string(), Style::new().fg(Color::Green)),
-        Reach::Unreachable(why) => (format!("unreachable: {why}"), Style::new().fg(Color::Red)),
+        Reach::Unreachable(why) => (format!("unreachable: {}", short_reason(why)), Style::new().fg(Color::Red)),
     };
     let utilization = row.rates.and_then(|r| r.utilization).map_or_else(|| "-".to_string(), |u| format!("{u:.1}%"));
     let busiest = row.last.as_ref().and_then(|l| l.busiest).map_or_else(|| "-".into(), format::mac);
@@ -67,14 +67,20 @@ pub fn render(fleet: &Fleet, frame: &mut Frame, area: Rect) {
         Constraint::Length(17),
         Constraint::Length(6),
     ];
+    let fit = |s: &str| format::fit(s, usize::from(area.width.saturating_sub(4)));
+    let mut block = Block::bordered().title(fit(&title));
+    // The selected probe's whole error, which its row has no room for.
+    let selected = order.get(fleet.selected.min(order.len().saturating_sub(1))).and_then(|i| fleet.probes.get(*i));
+    if let Some(Reach::Unreachable(why)) = selected.map(|p| &p.reach) {
+        block = block.title_bottom(
+            Line::from(fit(&format!("{}: {why}", selected.map_or("", |p| &p.spec.address))))
+                .style(Style::new().fg(Color::Red)),
+        );
+    }
     let mut state =
         TableState::default().with_selected((!order.is_empty()).then_some(fleet.selected.min(order.len() - 1)));
     frame.render_stateful_widget(
-        Table::new(rows, widths)
-            .header(header)
-            .row_highlight_style(selected_style())
-            .column_spacing(1)
-            .block(Block::bordered().title(format::fit(&title, usize::from(area.width.saturating_sub(4))))),
+        Table::new(rows, widths).header(header).row_highlight_style(selected_style()).column_spacing(1).block(block),
         body,
         &mut state,
     );

@@ -448,4 +448,11 @@ fn fleet_at_100x10() {
     let mut narrow = Terminal::new(TestBackend::new(80, 10)).expect("a test terminal");
     narrow.draw(|f| crate::tui::screens::fleet::render(&fleet, f, f.area())).expect("drawn");
     insta::assert_snapshot!("Fleet_80x10", narrow.backend().clone());
+    // The unreachable probe selected: its whole error under the table.
+    let mut fleet = fleet;
+    fleet.update(crate::tui::fleet::FleetEvent::Key(KeyEvent::new(KeyCode::End, KeyModifiers::NONE)));
+    terminal.draw(|f| crate::tui::screens::fleet::render(&fleet, f, f.area())).expect("drawn");
+    let text = format!("{}", terminal.backend());
+    assert!(text.contains("probe-b.lab:16100: timed out"), "{text}");
+    insta::assert_snapshot!("Fleet_unreachable_selected_100x10", terminal.backend().clone());
 }

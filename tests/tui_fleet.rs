@@ -148,3 +148,74 @@ fn a_bad_agents_file_is_an_error_naming_the_file_and_line() {
     assert!(!out.status.success());
     assert!(stderr.contains(&format!("{}, line 3: bad port `70000`", path.display())), "{stderr}");
 }
+
+/// One alarm, so the count has something to count.
+const ALARM: &str = r#"
+[[alarm]]
+alarmIndex = 1
+alarmInterval = 4
+alarmVariable = "1.3.6.1.2.1.16.1.1.1.5.1"
+alarmSampleType = "deltaValue"
+alarmRisingThreshold = 200
+alarmFallingThreshold = 50
+"#;
+
+#[test]
+fn a_probe_reading_over_snmp_is_what_the_embedded_probe_counts() {
+    use rmonprobe::config::Config;
+    use rmonprobe::replay::{ReplayOptions, Speed, replay};
+    use rmonprobe::rmon::{Shard, Snapshot};
+    use rmonprobe::tui::fleet::poll::read_probe;
+    use rmonprobe::tui::source::remote::Snmp2c;
+
+    let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/lab-basic.pcapng");
+    let config = std::env::temp_dir().join(format!("rmonprobe-fleet-alarm-{}.toml", std::process::id()));
+    std::fs::write(&config, ALARM).unwrap();
+    let agent = format!("127.0.0.1:{}", free_port());
+    let _served = Served(
+        Command::new(env!("CARGO_BIN_EXE_rmonprobe"))
+            .arg("replay")
+            .arg(&capture)
+            .arg("--config")
+            .arg(&config)
+            .args(["--snmp", &agent, "--serve"])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("rmonprobe replay --serve"),
+    );
+    let options = ReplayOptions {
+        files: vec![capture.clone()],
+        fcs_present: false,
+        speed: Speed::Max,
+        config: Config::parse(ALARM).unwrap(),
+        workers: 1,
+    };
+    let replayed = replay(&options).unwrap();
+    let shards: Vec<&Shard> = replayed.shards.iter().collect();
+    let local = Snapshot::take(&replayed.probe, replayed.end_time(), &shards);
+    let mut walker = Snmp2c::connect(&agent, "public", None, Duration::from_secs(2)).unwrap();
+    // The agent serves the final tables once its clock has reached the last frame.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let reading = loop {
+        if let Ok(r) = read_probe(&mut walker)
+            && r.ticks == local.sys_up_time()
+        {
+            break r;
+        }
+        assert!(Instant::now() < deadline, "the agent never reached the replay's end");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let _ = std::fs::remove_file(&config);
+    let e = &local.tables.ether_stats[0];
+    let counters = reading.counters.expect("etherStats row 1");
+    assert_eq!((counters.octets, counters.pkts), (e.ether_stats_octets, e.ether_stats_pkts));
+    let errors = e.ether_stats_crc_align_errors
+        + e.ether_stats_undersize_pkts
+        + e.ether_stats_oversize_pkts
+        + e.ether_stats_fragments
+        + e.ether_stats_jabbers;
+    assert_eq!((counters.errors, counters.drops), (errors, e.ether_stats_drop_events));
+    let busiest = local.tables.hosts.iter().max_by_key(|h| h.host_in_octets + h.host_out_octets).unwrap();
+    assert_eq!(reading.busiest, Some(busiest.host_address));
+    assert_eq!(reading.alarms, 1);
+}

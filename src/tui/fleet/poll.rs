@@ -103,15 +103,11 @@ fn busiest(walker: &mut dyn Walker) -> Option<MacAddr> {
     }
     Rows::from_walk(&entry, &bindings)
         .read(|r| {
-            // The index is hostIndex and hostAddress, an OCTET STRING: its length, then its octets.
-            let mac: [u8; 6] = r
-                .index
-                .get(2..)?
-                .iter()
-                .map(|a| u8::try_from(*a).ok())
-                .collect::<Option<Vec<u8>>>()?
-                .try_into()
-                .ok()?;
+            // The index is hostIndex and hostAddress, an OCTET STRING (its length, then its
+            // octets): the MAC is the last six arcs.
+            let start = r.index.len().checked_sub(6).filter(|s| *s >= 1)?;
+            let octets: Option<Vec<u8>> = r.index[start..].iter().map(|a| u8::try_from(*a).ok()).collect();
+            let mac: [u8; 6] = octets?.try_into().ok()?;
             Some((r.u64(HOST_IN_OCTETS) + r.u64(HOST_OUT_OCTETS), mac))
         })
         .into_iter()

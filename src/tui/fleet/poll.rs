@@ -1,7 +1,8 @@
 //! Reading the probes of a Fleet: a few small requests each (sysUpTime, etherStatsTable, the
-//! data source's ifSpeed, two hostTable columns, alarmStatus), by a pool of at most
-//! [`MAX_IN_FLIGHT`] threads, so a dead probe holds one thread for its timeout and never the
-//! others. Each request goes through the remote source's [`Walker`] (csnmp over SNMPv2c).
+//! data source's ifSpeed, hostControlDataSource and two hostTable columns of its row,
+//! alarmStatus), by a pool of at most [`MAX_IN_FLIGHT`] threads, so a dead probe holds one
+//! thread for its timeout and never the others. Each request goes through the remote source's
+//! [`Walker`] (csnmp over SNMPv2c).
 
 use std::time::Duration;
 
@@ -30,7 +31,9 @@ mod ether_stats {
     /// CRCAlignErrors, UndersizePkts, OversizePkts, Fragments, Jabbers.
     pub const ERRORS: [u32; 5] = [8, 9, 10, 11, 12];
 }
-/// hostEntry's hostInOctets and hostOutOctets; alarmEntry's alarmStatus.
+/// hostControlEntry's hostControlDataSource; hostEntry's hostInOctets and hostOutOctets;
+/// alarmEntry's alarmStatus.
+const HOST_CONTROL_DATA_SOURCE: u32 = 2;
 const HOST_IN_OCTETS: u32 = 6;
 const HOST_OUT_OCTETS: u32 = 7;
 const ALARM_STATUS: u32 = 12;
@@ -63,7 +66,7 @@ pub fn read_probe(walker: &mut dyn Walker) -> Result<ProbeReading, String> {
         ticks,
         if_speed,
         counters: first.map(|(_, c)| c),
-        busiest: busiest(walker),
+        busiest: busiest(walker, first.map(|(if_index, _)| if_index)),
         alarms: valid_alarms(walker),
     })
 }
@@ -91,14 +94,24 @@ fn if_speed(walker: &mut dyn Walker, if_index: u32) -> Option<u64> {
     (speed > 0).then_some(speed)
 }
 
-/// hostTable's busiest host by hostInOctets + hostOutOctets: two columns walked, not the
-/// whole table.
-fn busiest(walker: &mut dyn Walker) -> Option<MacAddr> {
+/// hostTable's busiest host by hostInOctets + hostOutOctets, among the hosts of the data
+/// source `if_index` (its hostControl row; every row's when none names it): two columns of
+/// that row's hosts walked, not the whole table.
+fn busiest(walker: &mut dyn Walker, if_index: Option<u32>) -> Option<MacAddr> {
+    let control = entry_oid(4, 1);
+    let mut data_sources = control.to_vec();
+    data_sources.push(HOST_CONTROL_DATA_SOURCE);
+    let rows = Rows::from_walk(&control, &walker.walk(&data_sources).unwrap_or_default());
+    let host_index = rows
+        .read(|r| (Some(r.data_source(HOST_CONTROL_DATA_SOURCE).0) == if_index).then(|| r.index.first().copied())?)
+        .into_iter()
+        .next();
     let entry = entry_oid(4, 2);
     let mut bindings = Vec::new();
     for column in [HOST_IN_OCTETS, HOST_OUT_OCTETS] {
         let mut oid = entry.to_vec();
         oid.push(column);
+        oid.extend(host_index);
         bindings.extend(walker.walk(&oid).ok()?);
     }
     Rows::from_walk(&entry, &bindings)

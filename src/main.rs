@@ -35,6 +35,9 @@ use rmonprobe::snmp::usm::{AuthProtocol, PrivProtocol};
 use rmonprobe::state;
 use rmonprobe::summary;
 use rmonprobe::synth::{SynthOptions, generate};
+use rmonprobe::tui::fleet::poll::PollOptions;
+use rmonprobe::tui::fleet::run::FleetOptions;
+use rmonprobe::tui::fleet::{ProbeSpec, parse_agents};
 use rmonprobe::tui::launch::{self, TuiOptions};
 use std::time::Duration;
 
@@ -131,15 +134,20 @@ enum Command {
     /// files (--replay), or any RMON agent across the network (--agent).
     Tui {
         /// Capture live on this interface (repeatable), as `run` does.
-        #[arg(long = "interface", short = 'i', value_name = "IF", conflicts_with_all = ["replay", "agent"])]
+        #[arg(long = "interface", short = 'i', value_name = "IF", conflicts_with_all = ["replay", "agent", "agents"])]
         interfaces: Vec<String>,
         /// Replay these capture files (repeatable), as `replay` does.
-        #[arg(long, value_name = "FILE", conflicts_with = "agent")]
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["agent", "agents"])]
         replay: Vec<PathBuf>,
         /// Watch the RMON agent at HOST[:PORT] (port 161 by default) over SNMPv2c, reading with
         /// --community (default `public`) and making hostTopN reports with --write-community.
+        /// Repeat it to watch several on the Fleet screen.
         #[arg(long, value_name = "HOST[:PORT]")]
-        agent: Option<String>,
+        agent: Vec<String>,
+        /// Watch the agents of FILE on the Fleet screen: one a line, `host[:port]` optionally
+        /// followed by its community; blank lines and `#` comments are skipped.
+        #[arg(long, value_name = "FILE")]
+        agents: Option<PathBuf>,
         /// Replay speed: `max`, `1x` (as captured) or a factor such as `10x`.
         #[arg(long, default_value = "max", value_parser = parse_speed)]
         speed: Speed,
@@ -539,6 +547,7 @@ fn main() -> ExitCode {
             interfaces,
             replay,
             agent,
+            agents,
             speed,
             engine,
             filter,
@@ -551,6 +560,18 @@ fn main() -> ExitCode {
             capture_dir,
             v3,
         } => {
+            let mut probes: Vec<ProbeSpec> = agent.iter().map(|a| ProbeSpec::new(a)).collect();
+            if let Some(path) = &agents {
+                let listed = match std::fs::read_to_string(path) {
+                    Ok(text) => parse_agents(&text, path),
+                    Err(e) => Err(format!("{}: {e}", path.display())),
+                };
+                match listed {
+                    Ok(listed) if listed.is_empty() => return fail(&format!("{}: no agents", path.display())),
+                    Ok(listed) => probes.extend(listed),
+                    Err(e) => return fail(&e),
+                }
+            }
             let tui = TuiOptions { refresh: Duration::from_secs_f64(refresh), capture_dir };
             if !io::stdout().is_terminal() {
                 return fail("tui needs a terminal; for a report use `replay` or `run`");
@@ -559,17 +580,24 @@ fn main() -> ExitCode {
                 Ok(c) => c,
                 Err(e) => return fail(&e),
             };
-            let result = if let (Some(agent), Some(credentials)) = (&agent, &credentials) {
-                launch::remote_v3(agent, credentials, Duration::from_secs_f64(timeout), &tui)
-            } else if let Some(agent) = agent {
-                let community = snmp.community.as_deref().unwrap_or("public");
-                launch::remote(
-                    &agent,
-                    community,
-                    snmp.write_community.as_deref(),
-                    Duration::from_secs_f64(timeout),
-                    &tui,
-                )
+            let timeout = Duration::from_secs_f64(timeout);
+            let community = snmp.community.as_deref().unwrap_or("public");
+            let result = if probes.len() > 1 {
+                if credentials.is_some() {
+                    return fail("the Fleet reads its agents over SNMPv2c: watch one agent at a time with SNMPv3");
+                }
+                let options = FleetOptions {
+                    poll: PollOptions { community: community.to_string(), timeout },
+                    write_community: snmp.write_community.clone(),
+                    refresh: tui.refresh,
+                    capture_dir: tui.capture_dir.clone(),
+                };
+                launch::fleet(probes, &options)
+            } else if let (Some(probe), Some(credentials)) = (probes.first(), &credentials) {
+                launch::remote_v3(&probe.address, credentials, timeout, &tui)
+            } else if let Some(probe) = probes.first() {
+                let community = probe.community.as_deref().unwrap_or(community);
+                launch::remote(&probe.address, community, snmp.write_community.as_deref(), timeout, &tui)
             } else {
                 let config = match load_config(config) {
                     Ok(c) => c,

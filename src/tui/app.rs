@@ -471,6 +471,10 @@ pub struct App {
     pub latency: LatencyView,
     /// MAC vendor names (the IEEE registry, when the machine has it).
     pub vendors: Arc<Vendors>,
+    /// Opened from the Fleet: Esc, where it has nothing else to do, goes back to it.
+    pub from_fleet: bool,
+    /// The user went back to the Fleet (rather than quit).
+    pub back: bool,
 }
 
 impl App {
@@ -518,6 +522,8 @@ impl App {
             usr_history: UsrHistoryView::default(),
             latency: LatencyView::default(),
             vendors: Arc::new(Vendors::default()),
+            from_fleet: false,
+            back: false,
         }
     }
 
@@ -634,7 +640,13 @@ impl App {
             self.hosts.selected = 0;
             return Vec::new();
         }
-        let Some(action) = keys::action(self.screen, key) else { return Vec::new() };
+        let Some(action) = keys::action(self.screen, key) else {
+            if self.from_fleet && !self.help && key.code == KeyCode::Esc {
+                self.back = true;
+                self.quit = true;
+            }
+            return Vec::new();
+        };
         if self.help && !matches!(action, Action::Quit) {
             // Any key closes the help.
             self.help = false;

@@ -1,4 +1,5 @@
-//! Starting the UI on each kind of source: a replay, a live capture, or an agent.
+//! Starting the UI on each kind of source: a replay, a live capture, an agent, or a fleet of
+//! agents.
 
 use std::io;
 use std::path::PathBuf;
@@ -13,6 +14,8 @@ use crate::session::Servers;
 use crate::snmp::serve::AgentSetup;
 use crate::snmp::usm::client::Credentials;
 use crate::tui::app::App;
+use crate::tui::fleet::run::FleetOptions;
+use crate::tui::fleet::{self, ProbeSpec};
 use crate::tui::oui::Vendors;
 use crate::tui::source::local::{Ended, LocalSource};
 use crate::tui::source::remote::{RemoteSource, Snmp2c, Snmp3};
@@ -171,4 +174,10 @@ fn new_app(title: String, tui: &TuiOptions) -> App {
     let mut app = App::new(title, tui.capture_dir.clone());
     app.vendors = Arc::new(Vendors::load());
     app
+}
+
+/// Watches several RMON agents on the Fleet screen, each over SNMPv2c with its own community
+/// or `options.poll.community`; Enter opens one as [`remote`] does.
+pub fn fleet(probes: Vec<ProbeSpec>, options: &FleetOptions) -> Result<(), LaunchError> {
+    with_stderr_aside(|| fleet::run::run(probes, options).map_err(LaunchError::Terminal))
 }

@@ -9,6 +9,7 @@
 pub mod app;
 #[cfg(test)]
 mod fixture;
+pub mod fleet;
 pub mod format;
 pub mod keys;
 pub mod launch;

@@ -27,7 +27,13 @@ enum Request {
 }
 
 /// Runs the UI on the terminal until the user quits.
-pub fn run(source: Box<dyn Source>, mut app: App, refresh: Duration) -> io::Result<()> {
+pub fn run(source: Box<dyn Source>, app: App, refresh: Duration) -> io::Result<()> {
+    run_app(source, app, refresh).map(|_| ())
+}
+
+/// [`run`], giving back the state it ended with: the Fleet asks it whether the user went back
+/// ([`App::back`]) or quit.
+pub fn run_app(source: Box<dyn Source>, mut app: App, refresh: Duration) -> io::Result<App> {
     let (requests, events, worker) = spawn_source(source)?;
     let mut terminal = ratatui::try_init()?;
     let result = (|| -> io::Result<()> {
@@ -86,7 +92,7 @@ pub fn run(source: Box<dyn Source>, mut app: App, refresh: Duration) -> io::Resu
     while !worker.is_finished() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
-    result
+    result.map(|()| app)
 }
 
 /// The source's own thread: reads and commands in order, events back.

@@ -4,6 +4,7 @@
 mod alarms;
 mod applications;
 mod capture;
+pub mod fleet;
 mod help;
 mod history;
 mod hosts;
@@ -179,6 +180,7 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
                 Style::new().add_modifier(Modifier::BOLD),
             ),
             Span::raw("  ?:help  Tab:screen  [ ]:source  p:pause  q:quit"),
+            Span::raw(if app.from_fleet { "  Esc:fleet" } else { "" }),
         ])
     };
     frame.render_widget(Paragraph::new(line), area);

@@ -406,3 +406,53 @@ fn latency_says_when_nothing_was_measured_or_the_agent_lacks_it() {
     let text = format!("{}", draw(&app, 80, 24));
     assert!(text.contains("does not implement RMONPROBE-MIB's tcpLatency group"), "{text}");
 }
+
+/// Three probes: two up with two readings each (so rates show), one that timed out.
+fn fleet_fixture() -> crate::tui::fleet::Fleet {
+    use crate::packet::MacAddr;
+    use crate::tui::fleet::{Counters, Fleet, FleetEvent, ProbeReading, ProbeSpec};
+    let mut fleet = Fleet::new(vec![
+        ProbeSpec::new("10.0.0.5:161"),
+        ProbeSpec::new("10.0.0.7:161"),
+        ProbeSpec::new("probe-b.lab:16100"),
+    ]);
+    let reading = |ticks, octets, pkts, errors, drops, if_speed, busiest, alarms| ProbeReading {
+        ticks,
+        if_speed,
+        counters: Some(Counters { octets, pkts, errors, drops }),
+        busiest,
+        alarms,
+    };
+    let host = Some(MacAddr([0x02, 0x72, 0x6d, 0x70, 0x00, 0x01]));
+    let first = [
+        reading(1000, 1_000_000, 10_000, 3, 0, Some(100_000_000), host, 2),
+        reading(1000, 5_000, 40, 0, 0, None, None, 0),
+    ];
+    let second = [
+        reading(1200, 6_000_000, 22_000, 9, 4, Some(100_000_000), host, 2),
+        reading(1200, 65_000, 340, 0, 0, None, None, 0),
+    ];
+    for (i, r) in first.into_iter().chain(second).enumerate() {
+        fleet.update(FleetEvent::Reading(i % 2, Ok(r)));
+    }
+    fleet.update(FleetEvent::Reading(2, Err("timed out".into())));
+    fleet
+}
+
+#[test]
+fn fleet_at_100x10() {
+    let fleet = fleet_fixture();
+    let mut terminal = Terminal::new(TestBackend::new(100, 10)).expect("a test terminal");
+    terminal.draw(|f| crate::tui::screens::fleet::render(&fleet, f, f.area())).expect("drawn");
+    insta::assert_snapshot!("Fleet_100x10", terminal.backend().clone());
+    let mut narrow = Terminal::new(TestBackend::new(80, 10)).expect("a test terminal");
+    narrow.draw(|f| crate::tui::screens::fleet::render(&fleet, f, f.area())).expect("drawn");
+    insta::assert_snapshot!("Fleet_80x10", narrow.backend().clone());
+    // The unreachable probe selected: its whole error under the table.
+    let mut fleet = fleet;
+    fleet.update(crate::tui::fleet::FleetEvent::Key(KeyEvent::new(KeyCode::End, KeyModifiers::NONE)));
+    terminal.draw(|f| crate::tui::screens::fleet::render(&fleet, f, f.area())).expect("drawn");
+    let text = format!("{}", terminal.backend());
+    assert!(text.contains("probe-b.lab:16100: timed out"), "{text}");
+    insta::assert_snapshot!("Fleet_unreachable_selected_100x10", terminal.backend().clone());
+}

@@ -13,7 +13,7 @@ use crossbeam_channel::{Receiver, Sender};
 
 use crate::capture::live::LiveClock;
 use crate::config::Config;
-use crate::metrics::{MetricsSetup, PushSetup};
+use crate::metrics::{MetricsServer, MetricsSetup, PushSetup};
 use crate::pipeline::alarms::{AlarmSampler, spawn_alarm_thread};
 use crate::pipeline::control::{self, ControlPlane, EmbeddedProbe, ProbeClock, ViewTap, WorkerRequest};
 use crate::pipeline::workers::{StartError, join_workers, spawn_workers, start_probe};
@@ -139,22 +139,24 @@ impl Session {
             }
             None => None,
         };
+        // Each of these views reads the probe through a control plane of its own, on its clock.
+        let view = || {
+            let view_now = now.clone();
+            (ControlPlane::new(Arc::clone(&probe), to_workers.clone()), move || view_now.now())
+        };
+        let started = |what: &str, server: std::io::Result<MetricsServer>| {
+            server
+                .map(|s| Background { thread: s.thread, stop: s.stop })
+                .map_err(|e| StartError::Internal(format!("cannot start {what}: {e}")))
+        };
         let mut others = Vec::new();
         if let Some(setup) = metrics {
-            let control = ControlPlane::new(Arc::clone(&probe), to_workers.clone());
-            let metrics_now = now.clone();
-            let server = setup
-                .start(control, move || metrics_now.now())
-                .map_err(|e| StartError::Internal(format!("cannot start the metrics server: {e}")))?;
-            others.push(Background { thread: server.thread, stop: server.stop });
+            let (control, clock) = view();
+            others.push(started("the metrics server", setup.start(control, clock))?);
         }
         if let Some(setup) = push {
-            let control = ControlPlane::new(Arc::clone(&probe), to_workers.clone());
-            let push_now = now.clone();
-            let pusher = setup
-                .start(control, move || push_now.now())
-                .map_err(|e| StartError::Internal(format!("cannot start the pusher: {e}")))?;
-            others.push(Background { thread: pusher.thread, stop: pusher.stop });
+            let (control, clock) = view();
+            others.push(started("the pusher", setup.start(control, clock))?);
         }
         // Without a control plane the workers need not listen for one.
         drop(to_workers);

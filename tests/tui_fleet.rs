@@ -3,83 +3,17 @@
 //! port where nothing listens. The Fleet shows the two `up` with their busiest host and the
 //! third unreachable; Enter opens a live one's Overview and Esc comes back.
 
-use std::net::UdpSocket;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A tmux server of the test's own, killed at the end.
-struct Tmux(String);
+mod support;
+use support::tmux::Tmux;
+use support::{Running, free_udp_port};
 
-impl Tmux {
-    /// A server named by `tag` running `command` in a 120x40 window.
-    fn start(tag: &str, command: &str) -> Tmux {
-        let t = Tmux(format!("rmonprobe-test-{tag}-{}", std::process::id()));
-        let ok = t.run(&["new-session", "-d", "-s", "ui", "-x", "120", "-y", "40", command]);
-        assert!(ok, "tmux new-session failed (scripts/deps.sh test installs tmux)");
-        t
-    }
-
-    fn run(&self, args: &[&str]) -> bool {
-        Command::new("tmux")
-            .args(["-L", &self.0])
-            .args(args)
-            .status()
-            .expect("tmux is needed for this test (scripts/deps.sh test installs it)")
-            .success()
-    }
-
-    fn pane(&self) -> String {
-        let out = Command::new("tmux").args(["-L", &self.0, "capture-pane", "-p", "-t", "ui"]).output().expect("tmux");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, key: &str) {
-        assert!(self.run(&["send-keys", "-t", "ui", key]));
-    }
-
-    /// The pane once `test` holds for it, within `limit`, and still a moment later (a pane
-    /// caught mid-redraw holds parts of two screens).
-    fn wait_until(&self, what: &str, limit: Duration, test: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let pane = self.pane();
-            if test(&pane) {
-                std::thread::sleep(Duration::from_millis(30));
-                if self.pane() == pane {
-                    return pane;
-                }
-            }
-            assert!(start.elapsed() < limit, "no {what} within {limit:?}; the pane:\n{pane}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.0, "kill-server"]).status();
-    }
-}
-
-/// An agent serving a replay, killed at the end whatever happens.
-struct Served(Child);
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// A UDP port free now on 127.0.0.1.
-fn free_port() -> u16 {
-    UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn serve(agent: &str) -> Served {
+fn serve(agent: &str) -> Running {
     let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/lab-basic.pcapng");
-    Served(
+    Running(
         Command::new(env!("CARGO_BIN_EXE_rmonprobe"))
             .arg("replay")
             .arg(&capture)
@@ -98,10 +32,10 @@ fn rows<'a>(pane: &'a str, agents: &[String]) -> Vec<&'a str> {
 
 #[test]
 fn fleet_of_three_shows_two_up_one_unreachable_and_opens_one() {
-    let live: Vec<String> = (0..2).map(|_| format!("127.0.0.1:{}", free_port())).collect();
-    let _served: Vec<Served> = live.iter().map(|a| serve(a)).collect();
+    let live: Vec<String> = (0..2).map(|_| format!("127.0.0.1:{}", free_udp_port())).collect();
+    let _served: Vec<Running> = live.iter().map(|a| serve(a)).collect();
     // Nothing listens there: the probe times out (or the port is refused).
-    let dead = format!("127.0.0.1:{}", free_port());
+    let dead = format!("127.0.0.1:{}", free_udp_port());
     let all: Vec<String> = live.iter().cloned().chain([dead.clone()]).collect();
     let command = format!(
         "{} tui --agent {} --agent {} --agent {} --timeout 0.5 --refresh 0.5; echo RMONPROBE-EXITED; sleep 60",
@@ -171,8 +105,8 @@ fn a_probe_reading_over_snmp_is_what_the_embedded_probe_counts() {
     let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/lab-basic.pcapng");
     let config = std::env::temp_dir().join(format!("rmonprobe-fleet-alarm-{}.toml", std::process::id()));
     std::fs::write(&config, ALARM).unwrap();
-    let agent = format!("127.0.0.1:{}", free_port());
-    let _served = Served(
+    let agent = format!("127.0.0.1:{}", free_udp_port());
+    let _served = Running(
         Command::new(env!("CARGO_BIN_EXE_rmonprobe"))
             .arg("replay")
             .arg(&capture)

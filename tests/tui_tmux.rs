@@ -7,60 +7,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// A tmux server of the test's own, killed at the end.
-struct Tmux(String);
-
-impl Tmux {
-    /// A server named by `tag` (tests run side by side) running `command` in a 120x40 window.
-    fn start(tag: &str, command: &str) -> Tmux {
-        let t = Tmux(format!("rmonprobe-test-{tag}-{}", std::process::id()));
-        let ok = t.run(&["new-session", "-d", "-s", "ui", "-x", "120", "-y", "40", command]);
-        assert!(ok, "tmux new-session failed (scripts/deps.sh test installs tmux)");
-        t
-    }
-
-    fn run(&self, args: &[&str]) -> bool {
-        Command::new("tmux")
-            .args(["-L", &self.0])
-            .args(args)
-            .status()
-            .expect("tmux is needed for this test (scripts/deps.sh test installs it)")
-            .success()
-    }
-
-    fn pane(&self) -> String {
-        let out = Command::new("tmux").args(["-L", &self.0, "capture-pane", "-p", "-t", "ui"]).output().expect("tmux");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, key: &str) {
-        assert!(self.run(&["send-keys", "-t", "ui", key]));
-    }
-
-    /// The pane once it contains `text`, within `limit`. A pane caught while the UI redraws
-    /// holds parts of two screens (the new title over the old rows), so it counts once a
-    /// second capture a moment later agrees.
-    fn wait_for(&self, text: &str, limit: Duration) -> String {
-        let start = Instant::now();
-        loop {
-            let pane = self.pane();
-            if pane.contains(text) {
-                std::thread::sleep(Duration::from_millis(30));
-                if self.pane() == pane {
-                    return pane;
-                }
-            }
-            assert!(start.elapsed() < limit, "no {text:?} within {limit:?}; the pane:\n{pane}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.0, "kill-server"]).status();
-    }
-}
+mod support;
+use support::tmux::Tmux;
 
 /// An IPv4 ICMP channel with a wrapping buffer, so the Capture screen has packets to write; a
 /// user history of the data source's packets every 10 s, for the User history screen.

@@ -27,7 +27,7 @@ use serde_json::Value as Json;
 use crate::mib::schema::{Access, Cell, JsonRow, Syntax, Table, TableVisitor};
 use crate::mib::tc::DataSource;
 use crate::rmon::tcp_latency::{Distribution, LatencyStats, Merged};
-use crate::rmon::{RmonTables, Snapshot};
+use crate::rmon::{Interface, RmonTables, Snapshot};
 
 /// What a family is to Prometheus.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -180,25 +180,27 @@ fn label_text(v: &Json) -> Option<String> {
 pub fn families(snapshot: &Snapshot, latency: &[(u32, Merged)], options: ExpositionOptions) -> Vec<Family> {
     let mut sources = Sources::default();
     RmonTables::visit(&mut sources.finder(&snapshot.tables));
-    let interface =
-        |ds: DataSource| snapshot.interfaces.iter().find(|i| i.info.if_index == ds.0).map(|i| i.info.name.clone());
-    let mut collect = Collect { tables: &snapshot.tables, options, sources: &sources, families: Vec::new() };
+    let mut collect = Collect {
+        tables: &snapshot.tables,
+        interfaces: &snapshot.interfaces,
+        options,
+        sources: &sources,
+        families: Vec::new(),
+    };
     RmonTables::visit(&mut collect);
     let mut families = collect.families;
-    for family in &mut families {
-        for sample in &mut family.samples {
-            let ds = sample.labels.iter().find(|(k, _)| k == "data_source").map(|(_, v)| v.clone());
-            if let Some(name) = ds
-                .and_then(|d| d.strip_prefix("ifIndex.").and_then(|n| n.parse().ok()))
-                .and_then(|n| interface(DataSource(n)))
-            {
-                sample.labels.push(("interface".into(), name));
-            }
-        }
-    }
     families.extend(self::latency(snapshot, latency, options));
     families.extend(health(snapshot));
     families
+}
+
+/// The labels of data source `if_index`: `data_source="ifIndex.N"` and, where the probe has
+/// it, its interface's name.
+fn source_labels(labels: &mut Vec<(String, String)>, interfaces: &[Interface], if_index: u32) {
+    labels.push(("data_source".into(), format!("ifIndex.{if_index}")));
+    if let Some(i) = interfaces.iter().find(|i| i.info.if_index == if_index) {
+        labels.push(("interface".into(), i.info.name.clone()));
+    }
 }
 
 /// Upper bounds of the latency histograms' buckets, in microseconds: 100 us to 10 s.
@@ -235,13 +237,6 @@ pub fn latency(snapshot: &Snapshot, latency: &[(u32, Merged)], options: Expositi
             })
             .collect();
         for (if_index, (servers, pairs)) in latency {
-            let interface = snapshot.interfaces.iter().find(|i| i.info.if_index == *if_index);
-            let source = |labels: &mut Vec<(String, String)>| {
-                labels.push(("data_source".into(), format!("ifIndex.{if_index}")));
-                if let Some(i) = interface {
-                    labels.push(("interface".into(), i.info.name.clone()));
-                }
-            };
             let mut rows: Vec<(Vec<(String, String)>, &LatencyStats)> = if label_of {
                 pairs
                     .iter()
@@ -271,7 +266,7 @@ pub fn latency(snapshot: &Snapshot, latency: &[(u32, Merged)], options: Expositi
             rows.sort_by_key(|(_, s)| std::cmp::Reverse(weight(s)));
             rows.truncate(options.top);
             for (mut labels, stats) in rows {
-                source(&mut labels);
+                source_labels(&mut labels, &snapshot.interfaces, *if_index);
                 for ((_, _, read), family) in figures.iter().zip(&mut families) {
                     family.samples.push(Sample { labels: labels.clone(), value: histogram(&read(stats)) });
                 }
@@ -291,19 +286,17 @@ fn health(snapshot: &Snapshot) -> Vec<Family> {
         kind: Kind::Gauge,
         samples: vec![Sample { labels: Vec::new(), value: SampleValue::Level(uptime as i64) }],
     }];
-    let per_interface = |name: &str, help: &str, read: fn(&crate::rmon::Interface) -> u64| Family {
+    let per_interface = |name: &str, help: &str, read: fn(&Interface) -> u64| Family {
         name: name.into(),
         help: help.into(),
         kind: Kind::Counter,
         samples: snapshot
             .interfaces
             .iter()
-            .map(|i| Sample {
-                labels: vec![
-                    ("data_source".into(), format!("ifIndex.{}", i.info.if_index)),
-                    ("interface".into(), i.info.name.clone()),
-                ],
-                value: SampleValue::Count(read(i)),
+            .map(|i| {
+                let mut labels = Vec::new();
+                source_labels(&mut labels, &snapshot.interfaces, i.info.if_index);
+                Sample { labels, value: SampleValue::Count(read(i)) }
             })
             .collect(),
     };
@@ -362,6 +355,7 @@ impl TableVisitor<RmonTables> for SourceFinder<'_> {
 
 struct Collect<'a> {
     tables: &'a RmonTables,
+    interfaces: &'a [Interface],
     options: ExpositionOptions,
     sources: &'a Sources,
     families: Vec<Family>,
@@ -447,7 +441,7 @@ impl TableVisitor<RmonTables> for Collect<'_> {
                     self.sources.of(index_names.first()?, cell_u64(&(first.read)(row)))
                 });
             if let Some(ds) = source {
-                labels.push(("data_source".into(), format!("ifIndex.{}", ds.0)));
+                source_labels(&mut labels, self.interfaces, ds.0);
             }
             for ((c, _), family) in columns.iter().zip(&mut families) {
                 let value = match (c.read)(row) {

@@ -305,10 +305,12 @@ struct Rmon2Facts {
 }
 
 impl Rmon2Facts {
-    fn of(bytes: &[u8], directory: &DirectoryMap, hasher: &TableHasher) -> Option<Rmon2Facts> {
+    /// `latency`: whether the source follows passive TCP latency (else a TCP segment's ends are
+    /// neither kept nor hashed).
+    fn of(bytes: &[u8], directory: &DirectoryMap, hasher: &TableHasher, latency: bool) -> Option<Rmon2Facts> {
         let layers = network::parse(bytes)?;
         let classified = directory.classify(&layers);
-        let tcp = layers.network.and_then(|n| {
+        let tcp = layers.network.filter(|_| latency).and_then(|n| {
             let ((sport, dport), seg) = (n.ports?, n.tcp?);
             Some((Endpoint { address: n.source, port: sport }, Endpoint { address: n.dest, port: dport }, seg))
         });
@@ -437,7 +439,7 @@ impl Shard {
         if !source.has_rmon2() {
             return None;
         }
-        Rmon2Facts::of(bytes, &self.directory, &self.hasher)
+        Rmon2Facts::of(bytes, &self.directory, &self.hasher, source.tcp_latency.is_some())
     }
 
     #[inline]

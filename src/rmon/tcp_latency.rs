@@ -380,6 +380,13 @@ impl Connection {
         self.client_is_low.map(|low| if low { (key.low, key.high) } else { (key.high, key.low) })
     }
 
+    /// Its (client, server) and what it holds for their rows, the hold emptied; None without
+    /// roles.
+    fn take_held(&mut self, key: &ConnectionKey) -> Option<(Endpoint, Endpoint, Held)> {
+        let (client, server) = self.roles(key)?;
+        Some((client, server, std::mem::take(&mut self.held)))
+    }
+
     /// Makes `client` the client of the connection `key`.
     fn set_client(&mut self, key: &ConnectionKey, client: Endpoint) {
         self.client_is_low = Some(client == key.low);
@@ -493,10 +500,10 @@ impl TcpLatencyTable {
         let opens = syn && !rst;
         // Samples to add to their rows once the connection is let go: those of a connection
         // pushed out, of an attempt a new one replaces, or a full hold.
-        let mut release: [Option<(ConnectionKey, Connection)>; 3] = [None, None, None];
+        let mut release: [Option<(Endpoint, Endpoint, Held)>; 3] = [None, None, None];
         let c = if opens {
             let (c, evicted) = self.connections.get_or_insert_with_hashed(key, hash, Connection::default);
-            release[0] = evicted;
+            release[0] = evicted.and_then(|(k, mut gone)| gone.take_held(&k));
             c
         } else {
             match self.connections.get_mut_hashed(&key, hash) {
@@ -506,8 +513,7 @@ impl TcpLatencyTable {
         };
         if syn && !ack && !rst {
             if !c.held.is_empty() {
-                release[1] = Some((key, *c));
-                c.held = Held::default();
+                release[1] = c.take_held(&key);
             }
             c.set_client(&key, src);
             match &mut c.attempt {
@@ -595,22 +601,15 @@ impl TcpLatencyTable {
         if let Some((server_side, us)) = sample
             && c.held.sample(server_side, us)
         {
-            release[1] = Some((key, *c));
-            c.held = Held::default();
+            release[1] = c.take_held(&key);
         }
         if closes {
-            release[2] = self.connections.remove(&key).map(|c| (key, c));
+            release[2] = self.connections.remove(&key).and_then(|mut gone| gone.take_held(&key));
         }
-        for (key, c) in release.into_iter().flatten() {
-            self.release(&key, &c);
-        }
-    }
-
-    /// Adds what connection `c` holds to its rows, making them if need be (a connection's rows
-    /// exist from the segment that gave it its roles, as readers see it).
-    fn release(&mut self, key: &ConnectionKey, c: &Connection) {
-        if let Some((client, server)) = c.roles(key) {
-            self.rows(client, server, |s| c.held.add_to(s));
+        // The rows are made if need be: a connection's rows exist from the segment that gave it
+        // its roles, as readers see it.
+        for (client, server, held) in release.into_iter().flatten() {
+            self.rows(client, server, |s| held.add_to(s));
         }
     }
 

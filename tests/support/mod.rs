@@ -3,8 +3,10 @@
 
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use std::fs;
-use std::net::TcpListener;
+use std::net::{TcpListener, UdpSocket};
 use std::path::PathBuf;
 use std::process::{Child, Command};
 
@@ -54,4 +56,9 @@ impl Drop for Running {
 /// A TCP port free a moment ago on 127.0.0.1.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("its address").port()
+}
+
+/// A UDP port free a moment ago on 127.0.0.1 (for an SNMP agent).
+pub fn free_udp_port() -> u16 {
+    UdpSocket::bind("127.0.0.1:0").expect("a free port").local_addr().expect("its address").port()
 }

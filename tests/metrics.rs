@@ -46,28 +46,39 @@ fn get(addr: &str, path: &str, accept: &str) -> (String, String, String) {
 }
 
 /// The replay of `capture` with `--metrics` and `--serve`, once its report is written.
-fn serve(capture: &Path, dir: &Path, port: u16) -> (Running, Value) {
+fn serve(capture: &Path, dir: &Path) -> (Running, Value, u16) {
     let json = dir.join("report.json");
-    let child = Command::new(env!("CARGO_BIN_EXE_rmonprobe"))
-        .arg("replay")
-        .arg(capture)
-        .args(["--metrics", &format!("127.0.0.1:{port}"), "--metrics-top", "3", "--serve", "--json"])
-        .arg(&json)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("rmonprobe starts");
-    let running = Running(child);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Ok(text) = fs::read_to_string(&json)
-            && let Ok(report) = serde_json::from_str::<Value>(&text)
-        {
-            return (running, report);
+    let log = dir.join("probe.log");
+    // A port free a moment ago may be taken by another test's server before the probe binds it:
+    // the probe then says so and ends, and another port is tried.
+    for _ in 0..3 {
+        let port = free_port();
+        let child = Command::new(env!("CARGO_BIN_EXE_rmonprobe"))
+            .arg("replay")
+            .arg(capture)
+            .args(["--metrics", &format!("127.0.0.1:{port}"), "--metrics-top", "3", "--serve", "--json"])
+            .arg(&json)
+            .stdout(Stdio::null())
+            .stderr(fs::File::create(&log).expect("a log file"))
+            .spawn()
+            .expect("rmonprobe starts");
+        let mut running = Running(child);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Ok(text) = fs::read_to_string(&json)
+                && let Ok(report) = serde_json::from_str::<Value>(&text)
+            {
+                return (running, report, port);
+            }
+            if running.0.try_wait().ok().flatten().is_some() {
+                break;
+            }
+            let said = fs::read_to_string(&log).unwrap_or_default();
+            assert!(Instant::now() < deadline, "no report from the replay; it said: {said}");
+            sleep(Duration::from_millis(100));
         }
-        assert!(Instant::now() < deadline, "no report from the replay");
-        sleep(Duration::from_millis(100));
     }
+    panic!("the replay ended without a report: {}", fs::read_to_string(&log).unwrap_or_default());
 }
 
 /// The samples of an exposition: (name, labels) -> value.
@@ -110,8 +121,7 @@ fn value_of(
 fn metrics_pass_promtool_and_equal_the_report() {
     let dir = Dir::new("metrics");
     let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/lab-basic.pcapng");
-    let port = free_port();
-    let (_probe, report) = serve(&capture, &dir.0, port);
+    let (_probe, report, port) = serve(&capture, &dir.0);
     let addr = format!("127.0.0.1:{port}");
 
     let (status, headers, body) = get(&addr, "/metrics", "text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
@@ -223,8 +233,7 @@ fn metrics_pass_promtool_and_equal_the_report() {
 fn a_prometheus_server_scrapes_the_report_figures() {
     let dir = Dir::new("metrics-prometheus");
     let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/lab-basic.pcapng");
-    let port = free_port();
-    let (_probe, report) = serve(&capture, &dir.0, port);
+    let (_probe, report, port) = serve(&capture, &dir.0);
     let web = free_port();
     let config = dir.0.join("prometheus.yml");
     fs::write(

@@ -9,6 +9,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::mib::schema::TimeFilterWalk;
+use crate::packet::tunnel::DecapKinds;
 use crate::rmon::hosts::MAX_HOST_TABLE_SIZE;
 use crate::rmon::probe::{DataSourceInfo, Limits, RowRequest};
 
@@ -74,13 +75,22 @@ pub struct ProbeSection {
     pub default_rows: bool,
     /// ifSpeed of the replayed data source in bits per second (etherHistoryUtilization's 100 %).
     pub if_speed: Option<u64>,
+    /// Remote mirrors to open, as `--decap` names them (`["vxlan", "erspan"]`, `["auto"]`);
+    /// `--decap` adds to these.
+    #[serde(default)]
+    pub decap: Vec<String>,
+    /// `--dedup MS`: a frame seen again on its data source within MS milliseconds counts once.
+    pub dedup_ms: Option<u64>,
 }
 
 impl Default for ProbeSection {
     fn default() -> Self {
-        ProbeSection { default_rows: true, if_speed: None }
+        ProbeSection { default_rows: true, if_speed: None, decap: Vec::new(), dedup_ms: None }
     }
 }
+
+/// The longest `--dedup` window: copies of one frame arrive microseconds to milliseconds apart.
+pub const MAX_DEDUP_MS: u64 = 10_000;
 
 fn yes() -> bool {
     true
@@ -202,6 +212,8 @@ pub struct LimitsSection {
     pub tcp_latency_servers: Option<usize>,
     pub tcp_latency_pairs: Option<usize>,
     pub tcp_latency_connections: Option<usize>,
+    /// Remote mirror sessions made data sources at most (`--decap`).
+    pub tunnel_sources: Option<usize>,
 }
 
 impl Config {
@@ -275,6 +287,18 @@ impl Config {
                 *limit = n;
             }
         }
+        if let Some(n) = self.limits.tunnel_sources {
+            if n > 65_535 {
+                return Err(format!("limits.tunnel_sources = {n}: must be 0..65535"));
+            }
+            limits.tunnel_sources = n;
+        }
+        if let Some(ms) = self.probe.dedup_ms {
+            if ms > MAX_DEDUP_MS {
+                return Err(format!("probe.dedup_ms = {ms}: must be 0..{MAX_DEDUP_MS}"));
+            }
+            limits.dedup_window_ns = ms * 1_000_000;
+        }
         let latency = &mut limits.tcp_latency;
         for (name, given, limit, least) in [
             ("tcp_latency_servers", self.limits.tcp_latency_servers, &mut latency.servers, 1),
@@ -289,6 +313,15 @@ impl Config {
             }
         }
         Ok(limits)
+    }
+
+    /// The remote mirrors to open (`[probe] decap`; `--decap` adds to it).
+    pub fn decap_kinds(&self) -> Result<DecapKinds, ConfigProblem> {
+        let mut kinds = DecapKinds::default();
+        for name in &self.probe.decap {
+            kinds.add(name).map_err(|e| ConfigProblem::Limits(format!("probe.decap: {e}")))?;
+        }
+        Ok(kinds)
     }
 
     /// ifSpeed for a replayed capture.

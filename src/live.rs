@@ -201,6 +201,7 @@ pub fn run_embedded(
     let ncpu = std::thread::available_parallelism().map_or(1, |n| n.get());
     let cores = options.pin.then(|| (0..workers).map(|i| i % ncpu).collect());
     let servers = Servers { agent, ..others };
+    let decap = session.tunnels(&options.config)?;
     let (running, senders) = session.run(Clock::Live(clock), view, servers, cores)?;
 
     let seq = Arc::new(AtomicU64::new(0));
@@ -211,7 +212,8 @@ pub fn run_embedded(
             options: open_options,
             queue,
             source,
-            dispatch: Dispatch::new(senders.iter().map(BatchSender::clone).collect()),
+            dispatch: Dispatch::new(senders.iter().map(BatchSender::clone).collect())
+                .with_tunnels(session::tunnels_of(&decap)),
             seq: Arc::clone(&seq),
             stop: Arc::clone(stop),
             clock,

@@ -82,6 +82,8 @@ enum Command {
         /// Write every capture buffer as DIR/buffer-N.pcap at the end.
         #[arg(long, value_name = "DIR")]
         capture_dir: Option<PathBuf>,
+        #[command(flatten)]
+        mirror: MirrorArgs,
     },
     /// Capture live on network interfaces (a SPAN port, a tap) until SIGINT or SIGTERM, serving
     /// RMON-MIB over SNMP meanwhile; then print a summary or write the JSON report.
@@ -129,6 +131,8 @@ enum Command {
         /// Write every capture buffer as DIR/buffer-N.pcap at the stop, and on SIGUSR1.
         #[arg(long, value_name = "DIR")]
         capture_dir: Option<PathBuf>,
+        #[command(flatten)]
+        mirror: MirrorArgs,
     },
     /// Watch a probe in the terminal: an embedded one on interfaces (--interface) or capture
     /// files (--replay), or any RMON agent across the network (--agent).
@@ -179,6 +183,8 @@ enum Command {
         capture_dir: PathBuf,
         #[command(flatten)]
         v3: V3Args,
+        #[command(flatten)]
+        mirror: MirrorArgs,
     },
     /// The bundled lab capture replayed in a loop at 1x as if live, SNMP served on
     /// 127.0.0.1:16100, and the terminal UI on it; without a terminal, SNMP only, until SIGINT
@@ -215,6 +221,20 @@ enum Command {
         #[arg(long, value_name = "PERCENT", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=100))]
         tcp: u32,
     },
+}
+
+/// Remote mirrors and duplicate frames (see the README's "Remote mirrors").
+#[derive(clap::Args, Default)]
+struct MirrorArgs {
+    /// Open remote mirrors' packets and count each session as a data source of its own:
+    /// `vxlan` (UDP 4789), `vxlan:PORT`, `geneve` (UDP 6081), `gre` (transparent Ethernet
+    /// bridging), `erspan` (types I, II and III) or `auto` (all). Repeatable.
+    #[arg(long, value_name = "KIND")]
+    decap: Vec<String>,
+    /// A frame seen again on its data source within MS milliseconds (the same frame mirrored
+    /// from two links) counts once; the copies are counted apart.
+    #[arg(long, value_name = "MS")]
+    dedup: Option<u64>,
 }
 
 /// Prometheus metrics (see the README's "Prometheus metrics").
@@ -439,15 +459,12 @@ const RUN_SNMP_DEFAULT: ([u8; 4], u16) = ([127, 0, 0, 1], 161);
 fn run_live(
     mut options: RunOptions,
     json: Option<String>,
-    config: Option<PathBuf>,
+    config: Config,
     snmp: SnmpArgs,
     no_snmp: bool,
     metrics: MetricsArgs,
 ) -> ExitCode {
-    match load_config(config) {
-        Ok(c) => options.config = c,
-        Err(e) => return fail(&e),
-    }
+    options.config = config;
     // Signals are caught before anything opens, so none is lost in between.
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
@@ -507,9 +524,25 @@ fn write_capture_buffers(dir: &Path, buffers: &[(u16, BufferControl, Merged)]) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Replay { files, json, config, fcs_present, speed, workers, snmp, metrics, serve, capture_dir } => {
+        Command::Replay {
+            files,
+            json,
+            config,
+            fcs_present,
+            speed,
+            workers,
+            snmp,
+            metrics,
+            serve,
+            capture_dir,
+            mirror,
+        } => {
             let options =
                 ReplayOptions { files, fcs_present, speed, config: Config::default(), workers: workers.into() };
+            let config = match load_config(config, &mirror) {
+                Ok(c) => c,
+                Err(e) => return fail(&e),
+            };
             run_replay(options, json, config, snmp, metrics, serve, capture_dir)
         }
         Command::Run {
@@ -527,7 +560,12 @@ fn main() -> ExitCode {
             metrics,
             user,
             capture_dir,
+            mirror,
         } => {
+            let config = match load_config(config, &mirror) {
+                Ok(c) => c,
+                Err(e) => return fail(&e),
+            };
             let capture_dir = capture_dir.map(|dir| (dir, Arc::new(AtomicBool::new(false))));
             let options = RunOptions {
                 interfaces,
@@ -559,6 +597,7 @@ fn main() -> ExitCode {
             timeout,
             capture_dir,
             v3,
+            mirror,
         } => {
             let mut probes: Vec<ProbeSpec> = agent.iter().map(|a| ProbeSpec::new(a)).collect();
             if let Some(path) = &agents {
@@ -599,7 +638,7 @@ fn main() -> ExitCode {
                 let community = probe.community.as_deref().unwrap_or(community);
                 launch::remote(&probe.address, community, snmp.write_community.as_deref(), timeout, &tui)
             } else {
-                let config = match load_config(config) {
+                let config = match load_config(config, &mirror) {
                     Ok(c) => c,
                     Err(e) => return fail(&e),
                 };
@@ -727,16 +766,13 @@ fn run_demo_tui(input: CaptureInput, config: Config, servers: Servers, refresh: 
 fn run_replay(
     mut options: ReplayOptions,
     json: Option<String>,
-    config: Option<PathBuf>,
+    config: Config,
     snmp: SnmpArgs,
     metrics: MetricsArgs,
     serve: bool,
     capture_dir: Option<PathBuf>,
 ) -> ExitCode {
-    match load_config(config) {
-        Ok(c) => options.config = c,
-        Err(e) => return fail(&e),
-    }
+    options.config = config;
     if serve && snmp.snmp.is_none() && metrics.metrics.is_none() && metrics.push.is_none() {
         return fail(
             "--serve keeps the agent, the metrics or the pusher up: give --snmp ADDR:PORT, --metrics ADDR:PORT or --push URL",
@@ -924,9 +960,16 @@ fn write_report(out: ReportOut, meta: Meta, tables: &RmonTables, summary: impl F
     }
 }
 
-/// The configuration of `--config`, or the defaults.
-fn load_config(path: Option<PathBuf>) -> Result<Config, String> {
-    path.map_or_else(|| Ok(Config::default()), |p| Config::load(&p).map_err(|e| e.to_string()))
+/// The configuration of `--config`, or the defaults, with `--decap` and `--dedup` added.
+fn load_config(path: Option<PathBuf>, mirror: &MirrorArgs) -> Result<Config, String> {
+    let mut config = path.map_or_else(|| Ok(Config::default()), |p| Config::load(&p).map_err(|e| e.to_string()))?;
+    config.probe.decap.extend(mirror.decap.iter().cloned());
+    if let Some(ms) = mirror.dedup {
+        config.probe.dedup_ms = Some(ms);
+    }
+    config.decap_kinds().map_err(|e| e.to_string().replace("probe.decap: ", ""))?;
+    config.limits().map_err(|e| e.to_string().replace("probe.dedup_ms", "--dedup"))?;
+    Ok(config)
 }
 
 /// Prints a one-line error and gives exit status 2.

@@ -10,6 +10,7 @@
 use etherparse::{EtherType, Ethernet2HeaderSlice, SingleVlanHeaderSlice};
 
 pub mod network;
+pub mod tunnel;
 
 pub use crate::mib::MacAddr;
 use crate::mib::Timestamp;

@@ -317,12 +317,13 @@ fn run(
     };
     // The reader samples the alarms on the packets' clock (see `pipeline::alarms`); the agent's
     // thread only answers, and looks at the channels' events.
+    let decap = session.tunnels(&options.config)?;
     let (mut running, senders) = session.run(Clock::Packets, view, servers, None)?;
 
     // A reader thread fills batches and dispatches them to the workers, each counting on its
     // own thread into its own shard. With one worker the result is that of counting inline;
     // with several, each conversation is counted whole by one worker (see `Dispatch`).
-    let dispatch = Dispatch::new(senders);
+    let dispatch = Dispatch::new(senders).with_tunnels(session::tunnels_of(&decap));
     let alarms = running.sampler.take().map(AlarmDeadlines::new);
     let reading = Reading { speed: options.speed, if_index, repeat, stop, alarms };
     let reader = std::thread::Builder::new()

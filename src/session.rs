@@ -14,8 +14,10 @@ use crossbeam_channel::{Receiver, Sender};
 use crate::capture::live::LiveClock;
 use crate::config::Config;
 use crate::metrics::{MetricsServer, MetricsSetup, PushSetup};
+use crate::packet::tunnel::DecapKinds;
 use crate::pipeline::alarms::{AlarmSampler, spawn_alarm_thread};
 use crate::pipeline::control::{self, ControlPlane, EmbeddedProbe, ProbeClock, ViewTap, WorkerRequest};
+use crate::pipeline::tunnels::{Registry, Tunnels};
 use crate::pipeline::workers::{StartError, join_workers, spawn_workers, start_probe};
 use crate::pipeline::{BatchSender, HANDOFF_DEPTH, hand_off, lock_probe};
 use crate::rmon::{DataSourceInfo, Limits, Probe, RowRequest, Shard, Timestamp};
@@ -84,6 +86,17 @@ impl Session {
     /// capture buffers' writer of `--capture-dir`).
     pub fn control(&self) -> ControlPlane {
         ControlPlane::new(Arc::clone(&self.probe), self.to_workers.clone())
+    }
+
+    /// `--decap`: what makes remote mirror sessions data sources of this probe, when `config`
+    /// opens any; each capture thread opens packets through its own [`Tunnels`] over it.
+    pub fn tunnels(&self, config: &Config) -> Result<Option<(DecapKinds, Arc<Registry>)>, StartError> {
+        let kinds = config.decap_kinds().map_err(|e| StartError::Config(e.to_string()))?;
+        if !kinds.any() {
+            return Ok(None);
+        }
+        let limit = lock_probe(&self.probe).limits().tunnel_sources;
+        Ok(Some((kinds, Registry::new(self.control(), limit, config.probe.default_rows))))
     }
 
     /// Starts the view (given a tap), the servers (the agent, or the alarms' sampling without
@@ -168,6 +181,11 @@ impl Session {
         };
         Ok((Running { probe, workers, requests, background, others, sampler, now }, senders))
     }
+}
+
+/// One capture thread's [`Tunnels`] over what [`Session::tunnels`] gave, if anything.
+pub fn tunnels_of(decap: &Option<(DecapKinds, Arc<Registry>)>) -> Option<Tunnels> {
+    decap.as_ref().map(|(kinds, registry)| Tunnels::new(kinds.clone(), Arc::clone(registry)))
 }
 
 /// What serves the probe beside the workers: the SNMP agent (`--snmp`), the metrics

@@ -47,6 +47,40 @@ pub struct Batch {
     /// Live: drop events the capture layer reported for a data source (ifIndex, events), counted
     /// into its etherStatsDropEvents by the one worker that receives them.
     pub drop_events: Option<(u32, u64)>,
+    /// `--decap`: what opening remote mirrors' packets did on the capture interfaces (ifIndex,
+    /// counts), counted by the one worker that receives them.
+    pub mirror: Vec<(u32, MirrorCounts)>,
+}
+
+/// What the probe opened or set aside on one data source, beyond etherStats: remote mirrors'
+/// packets (`--decap`) and duplicate frames (`--dedup`). Counted where it happens (the capture
+/// thread, the worker) and kept by the shards like the other counters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MirrorCounts {
+    /// Tunnel packets whose mirrored frame was counted on the session's data source instead.
+    pub decapsulated: u64,
+    /// Packets of an opened kind whose encapsulation was truncated or malformed (counted as
+    /// ordinary frames too).
+    pub bad_encapsulations: u64,
+    /// Mirrored frames of sessions beyond `[limits] tunnel_sources`, dropped.
+    pub over_limit: u64,
+    /// Frames seen again within the `--dedup` window, not counted.
+    pub duplicates: u64,
+}
+
+impl MirrorCounts {
+    pub fn plus(&self, o: &MirrorCounts) -> MirrorCounts {
+        MirrorCounts {
+            decapsulated: self.decapsulated + o.decapsulated,
+            bad_encapsulations: self.bad_encapsulations + o.bad_encapsulations,
+            over_limit: self.over_limit + o.over_limit,
+            duplicates: self.duplicates + o.duplicates,
+        }
+    }
+
+    pub fn is_zero(&self) -> bool {
+        *self == MirrorCounts::default()
+    }
 }
 
 impl Batch {
@@ -56,6 +90,7 @@ impl Batch {
             frames: Vec::with_capacity(frames),
             tick: None,
             drop_events: None,
+            mirror: Vec::new(),
         }
     }
 
@@ -65,11 +100,12 @@ impl Batch {
         self.frames.clear();
         self.tick = None;
         self.drop_events = None;
+        self.mirror.clear();
     }
 
     /// Whether the batch carries nothing for a worker: no frame, no tick, no drop event.
     pub fn is_blank(&self) -> bool {
-        self.frames.is_empty() && self.tick.is_none() && self.drop_events.is_none()
+        self.frames.is_empty() && self.tick.is_none() && self.drop_events.is_none() && self.mirror.is_empty()
     }
 
     /// Numbers the frames `first`, `first + 1`, ... in order: live captures number a whole batch
@@ -93,6 +129,20 @@ impl Batch {
         let start = self.data.len();
         self.data.extend_from_slice(bytes);
         self.frames.push(FrameRecord { start, caplen: bytes.len(), orig_len, time, fcs, seq, if_index });
+    }
+
+    /// Appends bytes that are no frame of their own (a frame rebuilt in place of another, see
+    /// [`Batch::records_mut`]), returning where they start.
+    pub(crate) fn append_bytes(&mut self, bytes: &[u8]) -> usize {
+        let start = self.data.len();
+        self.data.extend_from_slice(bytes);
+        start
+    }
+
+    /// The records of the frames and their bytes, for a stage that changes what each record
+    /// points at (`--decap`: the mirrored frame inside a tunnel packet) or drops some.
+    pub(crate) fn records_mut(&mut self) -> (&[u8], &mut Vec<FrameRecord>) {
+        (&self.data, &mut self.frames)
     }
 
     /// The frames, in capture order.

@@ -10,5 +10,5 @@ pub mod linktype;
 pub mod live;
 pub mod writer;
 
-pub use batch::Batch;
+pub use batch::{Batch, MirrorCounts};
 pub use file::{CaptureFile, CaptureInput, Damage, OpenError};

@@ -16,7 +16,9 @@ use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 use crate::mib::Oid;
 use crate::rmon::capture::{BufferControl, Merged};
 use crate::rmon::edit::{ProbeEdit, RejectedEdit, RowEdit};
-use crate::rmon::{AlarmRun, Probe, RowRequest, Sample, Shard, ShardCommand, ShardParts, Snapshot, Timestamp};
+use crate::rmon::{
+    AlarmRun, DataSourceInfo, Probe, RowRequest, Sample, Shard, ShardCommand, ShardParts, Snapshot, Timestamp,
+};
 
 /// What the control plane asks of a worker.
 #[derive(Debug)]
@@ -28,6 +30,9 @@ pub enum WorkerRequest {
     /// The shard's channelMatches by channelIndex ([`Shard::channel_counts`]), for the
     /// channels' events, which look ten times a second.
     ChannelCounts(Sender<Vec<(u16, u64)>>),
+    /// An answer once every request before this one is done (a new data source's rows are in
+    /// the shard before its first frame is handed over).
+    Sync(Sender<()>),
 }
 
 /// The channel a worker takes requests on.
@@ -49,6 +54,9 @@ pub fn answer(shard: &mut Shard, request: WorkerRequest) {
         }
         WorkerRequest::ChannelCounts(reply) => {
             let _ = reply.send(shard.channel_counts());
+        }
+        WorkerRequest::Sync(reply) => {
+            let _ = reply.send(());
         }
     }
 }
@@ -205,6 +213,34 @@ impl ControlPlane {
         self.broadcast(commands);
         self.cached = None;
         Ok(())
+    }
+
+    /// Adds a data source while the probe runs (a remote mirror's session, `--decap`), with the
+    /// default rows when `default_rows`, valid from `at`. Returns its ifIndex once every worker
+    /// has set it up, so that its frames can be handed over.
+    pub fn add_data_source(&mut self, info: DataSourceInfo, at: Timestamp, default_rows: bool) -> u32 {
+        let (if_index, commands) = self.probe().add_source(info, at, default_rows);
+        self.broadcast(commands);
+        self.cached = None;
+        let replies: Vec<Receiver<()>> = self
+            .workers
+            .iter()
+            .filter_map(|w| {
+                let (tx, rx) = bounded(1);
+                w.send(WorkerRequest::Sync(tx)).ok().map(|_| rx)
+            })
+            .collect();
+        for reply in replies {
+            // A worker that has ended counts nothing more; one busy for longer than the wait
+            // is stuck, and its frames are lost either way.
+            let _ = reply.recv_timeout(COPY_TIMEOUT);
+        }
+        if_index
+    }
+
+    /// What the probe knows of data source `if_index`.
+    pub fn source_info(&self, if_index: u32) -> Option<DataSourceInfo> {
+        self.probe().sources().iter().find(|s| s.if_index == if_index).cloned()
     }
 
     pub fn persistent_rows(&self) -> Vec<RowRequest> {

@@ -11,6 +11,7 @@ use crate::capture::Batch;
 use crate::capture::batch::DEFAULT_BATCH_FRAMES;
 use crate::packet::RawFrame;
 use crate::pipeline::BatchSender;
+use crate::pipeline::tunnels::Tunnels;
 use crate::rmon::Timestamp;
 
 /// The capture side of several hand-offs.
@@ -18,6 +19,9 @@ pub struct Dispatch {
     senders: Vec<BatchSender>,
     /// The batch being filled for each worker.
     filling: Vec<Batch>,
+    /// `--decap`: remote mirrors' packets opened before the frames are spread, so that the
+    /// mirrored frame's addresses pick the worker.
+    tunnels: Option<Tunnels>,
 }
 
 /// The 48-bit address at `at` in a frame, as a number (0 when the frame is too short).
@@ -25,26 +29,44 @@ fn address(data: &[u8], at: usize) -> u64 {
     data.get(at..at + 6).map_or(0, |b| b.iter().fold(0u64, |n, &o| (n << 8) | u64::from(o)))
 }
 
+/// [`Dispatch::worker_of`] among `workers`.
+fn worker_for(data: &[u8], workers: usize) -> usize {
+    let (a, b) = (address(data, 0), address(data, 6));
+    let (low, high) = (a.min(b), a.max(b));
+    let h = (low ^ high.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (((h >> 32) * workers as u64) >> 32) as usize
+}
+
 impl Dispatch {
     /// A dispatch over `senders`, worker `i` fed by `senders[i]`.
     pub fn new(senders: Vec<BatchSender>) -> Dispatch {
         let filling = senders.iter().map(BatchSender::empty_batch).collect();
-        Dispatch { senders, filling }
+        Dispatch { senders, filling, tunnels: None }
+    }
+
+    /// Opens remote mirrors' packets (`--decap`) before dispatching.
+    pub fn with_tunnels(mut self, tunnels: Option<Tunnels>) -> Dispatch {
+        self.tunnels = tunnels;
+        self
     }
 
     /// The worker of a frame: a symmetric hash of its destination and source addresses, spread
     /// over the workers by a multiply-shift (no division per frame).
     pub fn worker_of(&self, data: &[u8]) -> usize {
-        let (a, b) = (address(data, 0), address(data, 6));
-        let (low, high) = (a.min(b), a.max(b));
-        let h = (low ^ high.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        (((h >> 32) * self.senders.len() as u64) >> 32) as usize
+        worker_for(data, self.senders.len())
     }
 
     /// Adds a frame to its worker's batch, handing the batch over when full. False once that
     /// worker has gone.
     pub fn push(&mut self, frame: &RawFrame<'_>) -> bool {
-        let w = self.worker_of(frame.data);
+        let frame = match self.tunnels.as_mut() {
+            Some(tunnels) => match tunnels.open(*frame) {
+                Some(opened) => opened,
+                None => return true,
+            },
+            None => *frame,
+        };
+        let w = worker_for(frame.data, self.senders.len());
         let batch = &mut self.filling[w];
         batch.push(frame.data, frame.orig_len, frame.time, frame.fcs, frame.seq, frame.if_index);
         if batch.len() >= DEFAULT_BATCH_FRAMES {
@@ -56,8 +78,14 @@ impl Dispatch {
     /// Hands every frame of `batch` to its worker (with one worker, the batch itself, uncopied).
     /// `batch` is left empty for the next read. False once a worker has gone.
     pub fn push_batch(&mut self, batch: &mut Batch) -> bool {
+        if let Some(tunnels) = &mut self.tunnels {
+            tunnels.open_batch(batch);
+        }
         if let [sender] = self.senders.as_slice() {
-            let full = std::mem::replace(batch, sender.empty_batch());
+            let mut full = std::mem::replace(batch, sender.empty_batch());
+            if let Some(tunnels) = &mut self.tunnels {
+                full.mirror.extend(tunnels.take_counts());
+            }
             return full.is_blank() || sender.send(full);
         }
         let mut alive = true;
@@ -70,7 +98,11 @@ impl Dispatch {
 
     fn hand_over(&mut self, w: usize) -> bool {
         let sender = &self.senders[w];
-        let full = std::mem::replace(&mut self.filling[w], sender.empty_batch());
+        let mut full = std::mem::replace(&mut self.filling[w], sender.empty_batch());
+        // What the tunnels counted rides with worker 0's batches, counted once.
+        if let (0, Some(tunnels)) = (w, &mut self.tunnels) {
+            full.mirror.extend(tunnels.take_counts());
+        }
         full.is_blank() || sender.send(full)
     }
 

@@ -10,16 +10,19 @@
 pub mod alarms;
 pub mod capture_files;
 pub mod control;
+pub mod dedup;
 pub mod dispatch;
+pub mod tunnels;
 pub mod workers;
 
 use std::sync::{Mutex, MutexGuard};
 
 use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 
-use crate::capture::Batch;
 use crate::capture::batch::DEFAULT_BATCH_FRAMES;
+use crate::capture::{Batch, MirrorCounts};
 use crate::packet::Frame;
+use crate::pipeline::dedup::Dedup;
 use crate::rmon::control::DataSource;
 use crate::rmon::{Probe, Shard};
 
@@ -114,11 +117,14 @@ pub fn hand_off(depth: usize) -> (BatchSender, BatchReceiver) {
 pub struct Worker {
     pub shard: Shard,
     frames: Vec<Frame>,
+    /// `--dedup`: the frames seen within the window, and which of the batch's frames count.
+    dedup: Dedup,
+    counted: Vec<bool>,
 }
 
 impl Worker {
     pub fn new(shard: Shard) -> Worker {
-        Worker { shard, frames: Vec::new() }
+        Worker { shard, frames: Vec::new(), dedup: Dedup::default(), counted: Vec::new() }
     }
 
     /// Takes in a whole batch: its frames counted, then its drop events and its tick (live).
@@ -126,6 +132,9 @@ impl Worker {
         self.count(batch);
         if let Some((if_index, events)) = batch.drop_events {
             self.shard.add_drop_events(DataSource(if_index), events);
+        }
+        for (if_index, counts) in &batch.mirror {
+            self.shard.add_mirror_counts(DataSource(*if_index), counts);
         }
         if let Some(now) = batch.tick {
             self.shard.tick(now);
@@ -137,8 +146,26 @@ impl Worker {
     /// the batch's buffer, so nothing is copied or allocated for them.
     pub fn count(&mut self, batch: &Batch) {
         self.frames.clear();
-        self.frames.extend(batch.iter().map(|raw| Frame::classify(&raw)));
-        self.shard.count_batch(&self.frames, batch.iter().map(|raw| raw.data));
+        let window = self.shard.dedup_window_ns();
+        if window == 0 {
+            self.frames.extend(batch.iter().map(|raw| Frame::classify(&raw)));
+            self.shard.count_batch(&self.frames, batch.iter().map(|raw| raw.data));
+            return;
+        }
+        self.counted.clear();
+        for raw in batch.iter() {
+            let duplicate = self.dedup.is_duplicate(&raw, window);
+            self.counted.push(!duplicate);
+            if duplicate {
+                let one = MirrorCounts { duplicates: 1, ..MirrorCounts::default() };
+                self.shard.add_mirror_counts(DataSource(raw.if_index), &one);
+            } else {
+                self.frames.push(Frame::classify(&raw));
+            }
+        }
+        let counted = &self.counted;
+        let bytes = batch.iter().zip(counted).filter(|(_, c)| **c).map(|(raw, _)| raw.data);
+        self.shard.count_batch(&self.frames, bytes);
     }
 }
 

@@ -88,7 +88,16 @@ pub struct Limits {
     /// Passive TCP latency, per data source and worker: servers, (client, server) pairs, and
     /// connections followed at once. 0 connections: latency is not tracked.
     pub tcp_latency: LatencyLimits,
+    /// Remote mirror sessions (`--decap`) made data sources at most; the frames of any further
+    /// session are counted as over the limit and dropped.
+    pub tunnel_sources: usize,
+    /// `--dedup`: a frame seen again on its data source within this many nanoseconds counts
+    /// once (0: every frame counts).
+    pub dedup_window_ns: u64,
 }
+
+/// Remote mirror sessions made data sources by default.
+pub const DEFAULT_TUNNEL_SOURCES: usize = 64;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -104,6 +113,8 @@ impl Default for Limits {
             nl_matrix_table_size: 262_144,
             address_map_size: 65_536,
             tcp_latency: LatencyLimits { servers: 4096, pairs: 16_384, connections: 65_536 },
+            tunnel_sources: DEFAULT_TUNNEL_SOURCES,
+            dedup_window_ns: 0,
         }
     }
 }
@@ -246,32 +257,51 @@ impl RowRequest {
         let mut rows = Vec::new();
         for (i, s) in sources.iter().enumerate() {
             let Ok(n) = u16::try_from(i + 1) else { break };
-            let data_source = DataSource(s.if_index);
-            rows.push(RowRequest::EtherStats { index: n, data_source, owner: Owner::monitor() });
-            for (k, interval) in [(2 * n - 1, 30), (2 * n, 1800)] {
-                rows.push(RowRequest::History {
-                    index: k,
-                    data_source,
-                    interval,
-                    buckets_requested: 50,
-                    owner: Owner::monitor(),
-                });
-            }
-            rows.push(RowRequest::Hosts { index: n, data_source, owner: Owner::monitor() });
-            rows.push(RowRequest::Matrix { index: n, data_source, owner: Owner::monitor() });
-            rows.push(RowRequest::MediaIndependent { index: n, data_source, owner: Owner::monitor() });
-            for table in ControlTable::RMON2_SOURCE_TABLES {
-                rows.push(RowRequest::Rmon2 {
-                    table,
-                    index: n,
-                    data_source,
-                    owner: Owner::monitor(),
-                    nl_max_desired: -1,
-                    al_max_desired: -1,
-                });
-            }
+            rows.extend(RowRequest::defaults_of(n, DataSource(s.if_index)));
         }
         rows
+    }
+
+    /// The default rows of one data source, numbered `n` (history `2n - 1` and `2n`).
+    fn defaults_of(n: u16, data_source: DataSource) -> Vec<RowRequest> {
+        let mut rows = vec![RowRequest::EtherStats { index: n, data_source, owner: Owner::monitor() }];
+        let Some(second) = n.checked_mul(2) else { return Vec::new() };
+        for (k, interval) in [(second - 1, 30), (second, 1800)] {
+            rows.push(RowRequest::History {
+                index: k,
+                data_source,
+                interval,
+                buckets_requested: 50,
+                owner: Owner::monitor(),
+            });
+        }
+        rows.push(RowRequest::Hosts { index: n, data_source, owner: Owner::monitor() });
+        rows.push(RowRequest::Matrix { index: n, data_source, owner: Owner::monitor() });
+        rows.push(RowRequest::MediaIndependent { index: n, data_source, owner: Owner::monitor() });
+        for table in ControlTable::RMON2_SOURCE_TABLES {
+            rows.push(RowRequest::Rmon2 {
+                table,
+                index: n,
+                data_source,
+                owner: Owner::monitor(),
+                nl_max_desired: -1,
+                al_max_desired: -1,
+            });
+        }
+        rows
+    }
+
+    /// The table and index of one of the default rows.
+    fn default_row_place(&self) -> Option<(ControlTable, u16)> {
+        match self {
+            RowRequest::EtherStats { index, .. } => Some((ControlTable::EtherStats, *index)),
+            RowRequest::History { index, .. } => Some((ControlTable::HistoryControl, *index)),
+            RowRequest::Hosts { index, .. } => Some((ControlTable::HostControl, *index)),
+            RowRequest::Matrix { index, .. } => Some((ControlTable::MatrixControl, *index)),
+            RowRequest::MediaIndependent { index, .. } => Some((ControlTable::MediaIndependent, *index)),
+            RowRequest::Rmon2 { table, index, .. } => Some((*table, *index)),
+            _ => None,
+        }
     }
 }
 
@@ -583,6 +613,39 @@ impl Probe {
         now.ticks_since(self.start)
     }
 
+    /// A data source that appears while the probe runs (a remote mirror's session under
+    /// `--decap`): the next ifIndex, and with `default_rows` the rows every data source gets by
+    /// default, valid from `at`. They are numbered by the ifIndex as the configured sources' are
+    /// (etherStats N, history 2N - 1 and 2N, ...), or from the first number free in every one of
+    /// those tables where a manager took that one. Returns the ifIndex and the commands that
+    /// set the shards up for it.
+    pub fn add_source(
+        &mut self,
+        mut info: DataSourceInfo,
+        at: Timestamp,
+        default_rows: bool,
+    ) -> (u32, Vec<ShardCommand>) {
+        let before = self.clone();
+        let if_index = self.sources.iter().map(|s| s.if_index).max().unwrap_or(0) + 1;
+        info.if_index = if_index;
+        self.sources.push(info);
+        let data_source = DataSource(if_index);
+        let first = u16::try_from(if_index).unwrap_or(u16::MAX);
+        let free = (first..u16::MAX / 2).map(|n| RowRequest::defaults_of(n, data_source)).find(|rows| {
+            rows.iter()
+                .all(|r| r.default_row_place().is_none_or(|(table, index)| self.row_status(table, index).is_none()))
+        });
+        if default_rows {
+            for row in free.unwrap_or_default() {
+                // Every default row fits the limits; one refused is left out, as at start.
+                let _ = self.make_valid_from(&row, at);
+            }
+        }
+        let mut commands = vec![ShardCommand::AddSource { if_index }];
+        commands.extend(row::changes(&before, self));
+        (if_index, commands)
+    }
+
     fn check_source(&self, table: &'static str, index: u16, data_source: DataSource) -> Result<(), RowError> {
         if self.sources.iter().any(|s| s.if_index == data_source.if_index()) {
             Ok(())
@@ -594,6 +657,12 @@ impl Probe {
     /// Checks a row request and, if it can be granted, adds (or replaces) the row as valid from
     /// the probe's start.
     fn make_valid(&mut self, row: &RowRequest) -> Result<(), RowError> {
+        self.make_valid_from(row, self.start)
+    }
+
+    /// [`Probe::make_valid`] for a row valid from `from`: a data source that appears while the
+    /// probe runs gets its rows then.
+    fn make_valid_from(&mut self, row: &RowRequest, from: Timestamp) -> Result<(), RowError> {
         row.check()?;
         let valid = EntryStatus::Valid;
         match row {
@@ -603,7 +672,7 @@ impl Probe {
             }
             RowRequest::Rmon2 { table, index, data_source, owner, nl_max_desired, al_max_desired } => {
                 self.check_source(table.name(), *index, *data_source)?;
-                let start = self.start;
+                let start = from;
                 macro_rules! insert {
                     ($rows:ident) => {{
                         let mut row = rmon2::Rmon2Control::new(*data_source, owner.clone(), valid, start);
@@ -628,7 +697,7 @@ impl Probe {
                     let problem = "nlMatrixTopNControlMatrixIndex must be 1..65535".to_string();
                     return Err(RowError::BadRow { table: "nlMatrixTopNControl", index: *index, problem });
                 }
-                let (size, start) = (self.limits.top_n_size, self.start);
+                let (size, start) = (self.limits.top_n_size, from);
                 let row = NlMatrixTopNControl::configured(
                     *matrix_index,
                     *rate_base,
@@ -645,7 +714,7 @@ impl Probe {
                     let problem = "alMatrixTopNControlMatrixIndex must be 1..65535".to_string();
                     return Err(RowError::BadRow { table: "alMatrixTopNControl", index: *index, problem });
                 }
-                let (size, start) = (self.limits.top_n_size, self.start);
+                let (size, start) = (self.limits.top_n_size, from);
                 let row = AlMatrixTopNControl::configured(
                     *matrix_index,
                     *rate_base,
@@ -672,7 +741,7 @@ impl Probe {
                     interval: *interval,
                     owner: owner.clone(),
                     status: valid,
-                    sampling: Some(usr_history::Sampling::new(self.start)),
+                    sampling: Some(usr_history::Sampling::new(from)),
                 };
                 row.grant(self.limits.history_buckets);
                 self.usr_history.insert(*index, row);
@@ -681,12 +750,7 @@ impl Probe {
                 self.check_source("etherStats", *index, *data_source)?;
                 self.ether_stats.insert(
                     *index,
-                    EtherStatsControl {
-                        data_source: *data_source,
-                        owner: owner.clone(),
-                        status: valid,
-                        created: self.start,
-                    },
+                    EtherStatsControl { data_source: *data_source, owner: owner.clone(), status: valid, created: from },
                 );
             }
             RowRequest::History { index, data_source, interval, buckets_requested, owner } => {
@@ -700,7 +764,7 @@ impl Probe {
                         interval: *interval,
                         owner: owner.clone(),
                         status: valid,
-                        start: self.start,
+                        start: from,
                     },
                 );
             }
@@ -708,7 +772,7 @@ impl Probe {
                 self.check_source("hostControl", *index, *data_source)?;
                 self.hosts.insert(
                     *index,
-                    HostControl { data_source: *data_source, owner: owner.clone(), status: valid, created: self.start },
+                    HostControl { data_source: *data_source, owner: owner.clone(), status: valid, created: from },
                 );
             }
             RowRequest::HostTopN { index, host_index, rate_base, time_remaining, requested_size, owner } => {
@@ -723,7 +787,7 @@ impl Probe {
                         duration: *time_remaining,
                         requested_size: *requested_size,
                         granted_size: (*requested_size).min(self.limits.top_n_size),
-                        start_time: (*time_remaining > 0).then_some(self.start),
+                        start_time: (*time_remaining > 0).then_some(from),
                         owner: owner.clone(),
                         status: valid,
                     },
@@ -737,7 +801,7 @@ impl Probe {
                         data_source: *data_source,
                         owner: owner.clone(),
                         status: valid,
-                        created: self.start,
+                        created: from,
                     },
                 );
             }
@@ -745,12 +809,7 @@ impl Probe {
                 self.check_source("matrixControl", *index, *data_source)?;
                 self.matrix.insert(
                     *index,
-                    MatrixControl {
-                        data_source: *data_source,
-                        owner: owner.clone(),
-                        status: valid,
-                        created: self.start,
-                    },
+                    MatrixControl { data_source: *data_source, owner: owner.clone(), status: valid, created: from },
                 );
             }
             RowRequest::Channel {
@@ -823,10 +882,10 @@ impl Probe {
                         status: valid,
                     },
                 );
-                self.grant_buffers(self.start);
+                self.grant_buffers(from);
             }
             RowRequest::Alarm { index, config, owner } => {
-                self.alarms.insert(*index, Alarm::valid(config.clone(), owner.clone(), self.start));
+                self.alarms.insert(*index, Alarm::valid(config.clone(), owner.clone(), from));
             }
             RowRequest::Event { index, .. } => {
                 if let Some(event) = row.event() {

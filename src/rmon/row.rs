@@ -471,6 +471,9 @@ pub(crate) fn setup(probe: &Probe) -> Vec<ShardCommand> {
     if probe.limits.tcp_latency.connections > 0 {
         starts.insert(0, ShardCommand::TcpLatency(probe.limits.tcp_latency));
     }
+    if probe.limits.dedup_window_ns > 0 {
+        starts.insert(0, ShardCommand::Dedup { window_ns: probe.limits.dedup_window_ns });
+    }
     starts
 }
 

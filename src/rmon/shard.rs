@@ -10,6 +10,7 @@
 use std::hash::BuildHasher;
 use std::sync::Arc;
 
+use crate::capture::MirrorCounts;
 use crate::mib::time::Timestamp;
 use crate::packet::network::TcpSegment;
 use crate::packet::{Frame, network};
@@ -56,6 +57,16 @@ pub enum Group {
 /// starts it afresh.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ShardCommand {
+    /// A data source that appeared while the probe runs (`--decap`): ifIndex `if_index` is
+    /// counted from now on (its rows come in the commands that follow).
+    AddSource {
+        if_index: u32,
+    },
+    /// `--dedup`: a frame seen again on its data source within this many nanoseconds is a
+    /// duplicate (0: off). Sent once, when the shard starts; the worker keeps the frames seen.
+    Dedup {
+        window_ns: u64,
+    },
     StartEtherStats {
         index: u16,
         source: DataSource,
@@ -221,6 +232,8 @@ struct SourceShard {
     nl_matrix: Rows<NlMatrixTable>,
     /// Passive TCP latency, when the probe follows it.
     tcp_latency: Option<TcpLatencyTable>,
+    /// Remote mirrors' packets opened or set aside, and duplicates left out.
+    mirror: MirrorCounts,
 }
 
 impl SourceShard {
@@ -367,6 +380,10 @@ pub struct Shard {
     has_rmon2: bool,
     /// The protocol directory, as the control plane last sent it.
     directory: Arc<DirectoryMap>,
+    /// `--dedup`'s window in nanoseconds (0: off).
+    dedup_window_ns: u64,
+    /// The passive latency's limits, for a data source added later.
+    latency_limits: Option<LatencyLimits>,
 }
 
 /// The hashes of a frame's table keys, under the shard's hasher.
@@ -394,6 +411,8 @@ impl Shard {
             buffers: Vec::new(),
             has_rmon2: false,
             directory: Arc::new(Directory::built_in().compile()),
+            dedup_window_ns: 0,
+            latency_limits: None,
         }
     }
 
@@ -546,6 +565,23 @@ impl Shard {
         }
     }
 
+    /// Adds what the capture thread (or the worker's `--dedup`) counted for a data source.
+    pub fn add_mirror_counts(&mut self, source: DataSource, counts: &MirrorCounts) {
+        if let Some(s) = self.source_mut(source) {
+            s.mirror = s.mirror.plus(counts);
+        }
+    }
+
+    /// What was opened or set aside on a data source ([`MirrorCounts`]).
+    pub fn mirror_counts(&self, source: DataSource) -> Option<MirrorCounts> {
+        self.source(source).map(|s| s.mirror)
+    }
+
+    /// `--dedup`'s window in nanoseconds, 0 when off.
+    pub fn dedup_window_ns(&self) -> u64 {
+        self.dedup_window_ns
+    }
+
     /// Adds drop events reported by the capture layer for a data source.
     pub fn add_drop_events(&mut self, source: DataSource, events: u64) {
         if let Some(s) = self.source_mut(source) {
@@ -557,6 +593,20 @@ impl Shard {
     pub fn apply(&mut self, command: &ShardCommand) {
         let now = self.now;
         match *command {
+            ShardCommand::AddSource { if_index } => {
+                let count = if_index as usize;
+                if self.sources.len() < count {
+                    self.sources.resize_with(count, SourceShard::default);
+                }
+                // A new source follows the passive latency like the others.
+                if let Some(limits) = self.latency_limits {
+                    for s in self.sources.iter_mut().filter(|s| s.tcp_latency.is_none()) {
+                        s.tcp_latency = Some(TcpLatencyTable::new(limits, self.hasher.clone()));
+                    }
+                }
+                self.has_rmon2 = self.sources.iter().any(SourceShard::has_rmon2);
+            }
+            ShardCommand::Dedup { window_ns } => self.dedup_window_ns = window_ns,
             ShardCommand::StartEtherStats { index, source } => {
                 if let Some(s) = self.source_mut(source) {
                     let baseline = s.counters;
@@ -646,6 +696,7 @@ impl Shard {
             }
             ShardCommand::SetDirectory(ref map) => self.directory = Arc::clone(map),
             ShardCommand::TcpLatency(limits) => {
+                self.latency_limits = (limits.connections > 0).then_some(limits);
                 for s in &mut self.sources {
                     s.tcp_latency = (limits.connections > 0).then(|| TcpLatencyTable::new(limits, self.hasher.clone()));
                 }
@@ -782,6 +833,7 @@ impl Shard {
                 nl_host: if parts.hosts { s.nl_host.clone() } else { Vec::new() },
                 nl_matrix: if parts.matrix { s.nl_matrix.clone() } else { Vec::new() },
                 tcp_latency: if parts.matrix { s.tcp_latency.as_ref().map(TcpLatencyTable::readings) } else { None },
+                mirror: s.mirror,
             })
             .collect();
         Shard {
@@ -798,6 +850,8 @@ impl Shard {
             buffers: if parts.buffers { self.buffers.clone() } else { Vec::new() },
             has_rmon2: self.has_rmon2,
             directory: Arc::clone(&self.directory),
+            dedup_window_ns: self.dedup_window_ns,
+            latency_limits: self.latency_limits,
         }
     }
 

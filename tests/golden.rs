@@ -3,83 +3,14 @@
 //! same file. The replay must agree with every row and every column of the expectation.
 //! (`scripts/golden-check.sh` re-derives the expectations from tshark, so they cannot go stale.)
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rmonprobe::config::Config;
 use rmonprobe::replay::{ReplayOptions, Speed, replay};
 use serde_json::Value;
 
-/// The index columns of each table, as in the MIB's INDEX clauses.
-fn row_key(table: &str, row: &Value) -> String {
-    let columns: &[&str] = match table {
-        "etherStatsTable" => &["etherStatsIndex"],
-        "hostTable" => &["hostIndex", "hostAddress"],
-        "hostTimeTable" => &["hostTimeIndex", "hostTimeCreationOrder"],
-        "matrixSDTable" => &["matrixSDIndex", "matrixSDSourceAddress", "matrixSDDestAddress"],
-        "matrixDSTable" => &["matrixDSIndex", "matrixDSDestAddress", "matrixDSSourceAddress"],
-        "etherHistoryTable" => &["etherHistoryIndex", "etherHistorySampleIndex"],
-        "protocolDistStatsTable" => &["protocolDistControlIndex", "protocolDirLocalIndex"],
-        "nlHostTable" => &["hlHostControlIndex", "protocolDirLocalIndex", "nlHostAddress"],
-        "nlMatrixSDTable" => {
-            &["hlMatrixControlIndex", "protocolDirLocalIndex", "nlMatrixSDSourceAddress", "nlMatrixSDDestAddress"]
-        }
-        "nlMatrixDSTable" => {
-            &["hlMatrixControlIndex", "protocolDirLocalIndex", "nlMatrixDSDestAddress", "nlMatrixDSSourceAddress"]
-        }
-        "addressMapTable" => &["protocolDirLocalIndex", "addressMapNetworkAddress", "addressMapSource"],
-        "alHostTable" => &["hlHostControlIndex", "nlProtocolDirLocalIndex", "nlHostAddress", "alProtocolDirLocalIndex"],
-        "alMatrixSDTable" => &[
-            "hlMatrixControlIndex",
-            "nlProtocolDirLocalIndex",
-            "nlMatrixSDSourceAddress",
-            "nlMatrixSDDestAddress",
-            "alProtocolDirLocalIndex",
-        ],
-        "alMatrixDSTable" => &[
-            "hlMatrixControlIndex",
-            "nlProtocolDirLocalIndex",
-            "nlMatrixDSDestAddress",
-            "nlMatrixDSSourceAddress",
-            "alProtocolDirLocalIndex",
-        ],
-        other => panic!("no index known for {other}"),
-    };
-    columns.iter().map(|c| row[c].to_string()).collect::<Vec<_>>().join(",")
-}
-
-/// Differences between the expected tables and the report, in words.
-fn differences(expected: &Value, actual: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    let Some(tables) = expected.as_object() else { return vec!["expectation is not an object".into()] };
-    for (table, rows) in tables {
-        let want: BTreeMap<String, &Value> =
-            rows.as_array().into_iter().flatten().map(|r| (row_key(table, r), r)).collect();
-        let got: BTreeMap<String, &Value> = actual[table]
-            .as_array()
-            .into_iter()
-            .flatten()
-            // The expectation speaks of the 30-second history (row 1) only.
-            .filter(|r| table != "etherHistoryTable" || r["etherHistoryIndex"] == 1)
-            .map(|r| (row_key(table, r), r))
-            .collect();
-        for key in want.keys().filter(|k| !got.contains_key(*k)) {
-            out.push(format!("{table}: row {key} missing"));
-        }
-        for key in got.keys().filter(|k| !want.contains_key(*k)) {
-            out.push(format!("{table}: row {key} not expected"));
-        }
-        for (key, w) in &want {
-            let Some(g) = got.get(key) else { continue };
-            for (column, value) in w.as_object().into_iter().flatten() {
-                if g[column] != *value {
-                    out.push(format!("{table} {key}: {column} = {}, expected {value}", g[column]));
-                }
-            }
-        }
-    }
-    out
-}
+mod support;
+use support::compare::differences;
 
 /// Replays `capture` on `workers` workers with the ifSpeed the expectation was derived for and
 /// compares.

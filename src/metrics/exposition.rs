@@ -309,6 +309,26 @@ fn health(snapshot: &Snapshot) -> Vec<Family> {
         "Frames lost before the probe could count them (the capture's drops).",
         |i| i.counters.drop_events,
     ));
+    out.push(per_interface(
+        "rmonprobe_decapsulated",
+        "Remote mirror packets (--decap) whose mirrored frame was counted on the session's data source.",
+        |i| i.mirror.decapsulated,
+    ));
+    out.push(per_interface(
+        "rmonprobe_bad_encapsulations",
+        "Packets of an opened tunnel kind whose encapsulation was truncated or malformed.",
+        |i| i.mirror.bad_encapsulations,
+    ));
+    out.push(per_interface(
+        "rmonprobe_tunnel_over_limit",
+        "Mirrored frames of tunnel sessions beyond [limits] tunnel_sources, dropped.",
+        |i| i.mirror.over_limit,
+    ));
+    out.push(per_interface(
+        "rmonprobe_duplicates",
+        "Frames seen again on the data source within the --dedup window, not counted.",
+        |i| i.mirror.duplicates,
+    ));
     out
 }
 

@@ -4,6 +4,7 @@
 //! between batches), so a view never holds a shard while a worker counts. Its tables are in MIB
 //! index order, ready for an agent's binary searches.
 
+use crate::capture::MirrorCounts;
 use crate::mib::Value;
 use crate::mib::time::Timestamp;
 use crate::mib::value::{counter32, integer};
@@ -37,6 +38,8 @@ pub struct Interface {
     pub info: DataSourceInfo,
     /// Every frame of the interface since the probe started, whatever the control rows.
     pub counters: EtherStatsCounters,
+    /// Remote mirrors' packets opened or set aside, duplicates left out (`--decap`, `--dedup`).
+    pub mirror: MirrorCounts,
 }
 
 /// The probe as it stands at `at`.
@@ -63,6 +66,10 @@ impl Snapshot {
                     .iter()
                     .filter_map(|s| s.source_counters(DataSource(info.if_index)))
                     .fold(EtherStatsCounters::default(), |sum, c| sum.plus(&c)),
+                mirror: shards
+                    .iter()
+                    .filter_map(|s| s.mirror_counts(DataSource(info.if_index)))
+                    .fold(MirrorCounts::default(), |sum, c| sum.plus(&c)),
             })
             .collect();
         Snapshot { at, start: probe.start(), interfaces, tables: probe.tables(at, shards) }
@@ -106,8 +113,10 @@ impl Interface {
             10 => counter32(c.octets),
             11 => counter32(unicast(c)),
             12 => counter32(c.broadcast_pkts + c.multicast_pkts),
-            13 => counter32(0),
             14 => counter32(errors(c)),
+            // ifInDiscards: frames received whole and left out: duplicates (`--dedup`) and
+            // mirrored frames of sessions over the limit.
+            13 => counter32(i.mirror.duplicates + i.mirror.over_limit),
             15..=20 => counter32(0),
             _ => return None,
         })

@@ -326,6 +326,7 @@ impl<W: Walker> RemoteSource<W> {
                     phys_address: r.octets(6),
                 },
                 counters: Default::default(),
+                mirror: Default::default(),
             })
         }))
     }

@@ -531,3 +531,80 @@ fn a_stop_in_the_middle_of_a_flood_is_prompt() {
     assert!(counted > 1000, "only {counted} frames counted during the flood");
     assert_eq!(u(&got["etherStatsTable"][0]["etherStatsPkts"]), counted);
 }
+
+/// Remote mirrors live (`--decap`): a lab capture wrapped in VXLAN by `scripts/wrap_tunnel.py`,
+/// sent by tcpreplay into the veth, counts on the tunnel's data source exactly as the replay of
+/// the same wrapped file does (every table but the history, whose buckets start at each run's
+/// own start), with both engines.
+#[test]
+fn remote_mirror_traffic_sent_live_counts_as_its_replay() {
+    if !root_or_skip() {
+        return;
+    }
+    let dir = TempDir::new("decap");
+    let wrapped = dir.0.join("vxlan.pcapng");
+    let wrap = Command::new("python3")
+        .arg(repo().join("scripts/wrap_tunnel.py"))
+        .arg(repo().join("captures/lab-basic.pcapng"))
+        .arg(&wrapped)
+        .args(["vxlan", "--vni", "4242"])
+        .output()
+        .expect("wrap_tunnel.py");
+    assert!(wrap.status.success(), "{}", String::from_utf8_lossy(&wrap.stderr));
+    let replayed = dir.0.join("replay.json");
+    let status = Command::new(PROBE)
+        .args(["replay", "--decap", "vxlan", "--json"])
+        .arg(&replayed)
+        .arg(&wrapped)
+        .status()
+        .expect("replay");
+    assert!(status.success());
+    let want: Value = serde_json::from_str(&std::fs::read_to_string(&replayed).expect("report")).expect("JSON");
+    let tunnel_packets = u(&want["rmonprobe"]["interfaces"][0]["decapsulated"]);
+    assert!(tunnel_packets > 1000, "{}", want["rmonprobe"]["interfaces"]);
+    for engine in ["pcap", "afxdp"] {
+        let pair = Pair::new(&format!("decap-{engine}"));
+        // Tunnel packets run 50 octets past the frames they carry.
+        sh(&format!("ip -n {} link set eth0 mtu 9000 && ip -n {} link set mon0 mtu 9000", pair.gen_ns, pair.mon_ns));
+        let (report, log) = (dir.0.join(format!("{engine}.json")), dir.0.join(format!("{engine}.log")));
+        let before = pair.mon_rx_packets();
+        let child = pair.start_probe(
+            &["--engine", engine, "--decap", "vxlan", "--json", report.to_str().expect("path")],
+            &log,
+        );
+        pair.in_gen(&format!("tcpreplay --topspeed -i eth0 {} 2>&1", wrapped.display()));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while pair.mon_rx_packets() < before + tunnel_packets && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(500));
+        let got = stop(child, &report, &log);
+        let tunnel = &got["rmonprobe"]["interfaces"][1];
+        assert_eq!(tunnel["ifDescr"], "vxlan vni 4242 from 192.0.2.1", "{engine}");
+        assert_eq!(u(&got["rmonprobe"]["interfaces"][0]["decapsulated"]), tunnel_packets, "{engine}");
+        for (table, index) in
+            [("etherStatsTable", "etherStatsIndex"), ("hostTable", "hostIndex"), ("matrixSDTable", "matrixSDIndex")]
+        {
+            // The tunnel's rows (control index 2), without what tells the runs apart (the
+            // rows' creation times, hostCreationOrder's neighbours are the same).
+            let rows = |report: &Value| -> Vec<Value> {
+                report[table]
+                    .as_array()
+                    .expect("table")
+                    .iter()
+                    .filter(|r| r[index] == 2)
+                    .map(|r| {
+                        let mut r = r.clone();
+                        if let Some(o) = r.as_object_mut() {
+                            o.retain(|k, _| !k.ends_with("CreateTime"));
+                        }
+                        r
+                    })
+                    .collect()
+            };
+            let (live, replay) = (rows(&got), rows(&want));
+            assert!(!replay.is_empty(), "{table}: no rows of the tunnel in the replay");
+            assert!(live == replay, "{engine}: {table} differs live:\n{live:?}\nreplayed:\n{replay:?}");
+        }
+    }
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Replay and live-capture speed against libpcap's own, side by side in one run. Six sections:
+# Replay and live-capture speed against libpcap's own, side by side in one run. Eight sections:
 #
 # replay: generates (once) a 2,000,000-frame IMIX capture among 5,000 stations (IPv4 and IPv6)
 # with `rmonprobe generate`, then times, alternately, `rmonprobe replay F --json /dev/null`
@@ -31,6 +31,17 @@
 # with and without latency tracking (benches/no-latency.toml), alternately, RUNS times each;
 # prints the medians and the share of the throughput kept (goal >= 0.85).
 #
+# decap: what decapsulating a remote mirror costs (issue 21). The replay section's IMIX capture
+# is wrapped once in VXLAN (`scripts/wrap_tunnel.py F W vxlan`: every frame in outer Ethernet,
+# IPv4, UDP 4789 and VXLAN, VNI 100; about 30 s and 4.5 GB of memory for 2,000,000 frames),
+# then `rmonprobe replay F --json /dev/null` and `rmonprobe replay W --decap vxlan --json
+# /dev/null` are timed alternately, RUNS times each; prints the medians, the frames per second
+# of each (the same 2,000,000 frames, bare or each in its tunnel packet) and their ratio,
+# wrapped with --decap over plain (goal >= 0.90). A build without --decap (`replay --help` does
+# not name it) skips the section with a notice; one that names it must replay W once without
+# error before anything is timed, and that run's etherStats rows (index, data source, packets)
+# are printed, to show which data sources the tunnel became.
+#
 # snmp: the SNMP agent under a manager's heaviest read: `snmpbulkwalk -v2c -Cr50` of the whole
 # hostTable (10 columns of 10,017 hosts: a capture among 10,000 stations, generated once), its
 # output to a file. Timed RUNS times against `rmonprobe replay F --serve` with the replay done
@@ -55,17 +66,18 @@
 #   BASELINE_BIN=/path/to/older/rmonprobe BENCH_SECTIONS=replay scripts/bench.sh   (replay: the
 #        older build timed in the same rounds, alternately, and the ratio of the two printed)
 #   BENCH_SECTIONS="workers live" scripts/bench.sh   (default: replay workers filters alarms latency
-#        snmp live)
+#        decap snmp live)
 #   SNMP_PORT=16161 (default) the local UDP port the agent serves on
 #   LIVE_FRAMES=1000000 (default) frames in the live flood
 set -euo pipefail
 cd "$(dirname "$0")/.."
-sections=${BENCH_SECTIONS:-replay workers filters alarms latency snmp live}
+sections=${BENCH_SECTIONS:-replay workers filters alarms latency decap snmp live}
 for s in $sections; do
   case $s in
-    replay | workers | filters | alarms | latency | snmp | live) ;;
+    replay | workers | filters | alarms | latency | decap | snmp | live) ;;
     *)
-      echo "bench.sh: unknown section '$s' in BENCH_SECTIONS (replay, workers, filters, alarms, latency, snmp, live)" >&2
+      echo "bench.sh: unknown section '$s' in BENCH_SECTIONS (replay, workers, filters, alarms, latency, decap," \
+        "snmp, live)" >&2
       exit 2
       ;;
   esac
@@ -252,6 +264,51 @@ bench_latency() {
     printf "  latency tracking off    %6.3f s  %5.2f Mpps\n", a, n / a / 1e6
     printf "  latency tracking on     %6.3f s  %5.2f Mpps  kept %.2f\n", b, n / b / 1e6, a / b
     printf "throughput kept with latency tracking: %.2f (goal >= 0.85)\n", a / b
+  }'
+}
+
+# --- decap: replay of the capture against replay --decap of it wrapped in VXLAN -----------------
+bench_decap() {
+  local wrapped=${capture%.pcap}.vxlan.pcapng check=$dir/decap-check.json i a b start plain=() decap=()
+  if ! "$probe" replay --help 2>&1 | grep -q -- --decap; then
+    echo
+    echo "decap: skipped: this rmonprobe has no --decap (\`rmonprobe replay --help\` does not name it)"
+    return 0
+  fi
+  imix_capture
+  # Wrapped again whenever the capture is newer than the wrapped copy (a new generate).
+  if [ ! -s "$wrapped" ] || [ "$capture" -nt "$wrapped" ]; then
+    start=$(date +%s%N)
+    python3 scripts/wrap_tunnel.py "$capture" "$wrapped.part" vxlan
+    mv "$wrapped.part" "$wrapped"
+    echo "wrapped in VXLAN in $(awk -v ns=$(($(date +%s%N) - start)) 'BEGIN { printf "%.1f", ns / 1e9 }') s: $wrapped"
+  fi
+  # `seconds` ignores a failing command: prove once that the decapsulating replay runs (this
+  # also reads the wrapped file into the page cache), and show what it made of the tunnel.
+  if ! "$probe" replay "$wrapped" --decap vxlan --json "$check" >"$dir/decap-check.log" 2>&1; then
+    echo "bench.sh: rmonprobe replay $wrapped --decap vxlan failed:" >&2
+    tail -n 5 "$dir/decap-check.log" >&2
+    exit 1
+  fi
+  echo "rmonprobe replay $wrapped --decap vxlan: its etherStats rows:"
+  python3 -c '
+import json, sys
+for row in json.load(open(sys.argv[1])).get("etherStatsTable", []):
+    print("  etherStatsIndex %s: %s, %s packets" % (row.get("etherStatsIndex"), row.get("etherStatsDataSource"),
+                                                  row.get("etherStatsPkts")))' "$check"
+  for i in $(seq "$runs"); do
+    plain+=("$(seconds "$probe" replay "$capture" --json /dev/null)")
+    decap+=("$(seconds "$probe" replay "$wrapped" --decap vxlan --json /dev/null)")
+    echo "run $i: plain ${plain[-1]} s, wrapped with --decap vxlan ${decap[-1]} s"
+  done
+  load_average
+  a=$(printf '%s\n' "${plain[@]}" | median)
+  b=$(printf '%s\n' "${decap[@]}" | median)
+  awk -v a="$a" -v b="$b" -v n="$frames" -v runs="$runs" 'BEGIN {
+    printf "\nmedian of %d, %d frames (IMIX, 5000 stations), every default row:\n", runs, n
+    printf "  rmonprobe replay F --json /dev/null                %6.3f s  %5.2f Mpps\n", a, n / a / 1e6
+    printf "  rmonprobe replay W --decap vxlan --json /dev/null  %6.3f s  %5.2f Mpps  (W: F in VXLAN)\n", b, n / b / 1e6
+    printf "throughput ratio, wrapped with --decap / plain: %.2f (goal >= 0.90)\n", a / b
   }'
 }
 
@@ -569,7 +626,7 @@ bench_live() {
   cleanup
 }
 
-for s in replay workers filters alarms latency snmp live; do
+for s in replay workers filters alarms latency decap snmp live; do
   if want "$s"; then
     "bench_$s"
   fi

@@ -9,8 +9,12 @@ at the probe's start, not at the recording's first frame, so a live check leaves
 For every table in EXPECTED, ACTUAL must hold exactly the same rows (matched by the table's
 index columns) and, in each row, the same value for every column the expected row has. ACTUAL
 may have more: other tables (hostTimeTable, ...), other columns (owner, status, ...), and
-etherHistoryTable rows of other history control rows (only etherHistoryIndex 1 is compared,
-the one the expectation describes).
+etherHistoryTable rows of other history control rows: only the etherHistoryIndex values that
+EXPECTED's rows have are compared (1 from scripts/expected_from_tshark.py, 2N-1 with its
+--if-index N). An expectation with no history row (no complete bucket) names none; it then
+stands for the 30-second history of its etherStatsTable row's data source, 2N-1 for
+etherStatsIndex N (1 without an etherStatsTable), as the default rows number them, so that the
+report must have no complete bucket there either.
 
 Prints the first mismatches readably and exits 1 if there are any; exits 0 when all agree.
 """
@@ -37,10 +41,6 @@ ROW_KEYS = {
     "alMatrixDSTable": ["hlMatrixControlIndex", "nlProtocolDirLocalIndex", "nlMatrixDSDestAddress",
                         "nlMatrixDSSourceAddress", "alProtocolDirLocalIndex"],
 }
-# Rows of ACTUAL that the expectation does not speak about.
-ROW_FILTERS = {
-    "etherHistoryTable": lambda row: row.get("etherHistoryIndex") == 1,
-}
 MAX_SHOWN = 25
 
 
@@ -56,13 +56,33 @@ def describe(table, key):
     return ", ".join(f"{c}={v}" for c, v in zip(columns, key))
 
 
-def compare(expected, actual):
+def history_indexes(expected):
+    """The etherHistoryIndex values the expectation speaks about (see the module's doc)."""
+    indexes = {row.get("etherHistoryIndex") for row in expected.get("etherHistoryTable", [])}
+    if not indexes:
+        stats = expected.get("etherStatsTable") or [{}]
+        indexes = {2 * stats[0].get("etherStatsIndex", 1) - 1}
+    return indexes
+
+
+def row_filter(table, whole):
+    """Which rows of ACTUAL's table the expectation (`whole`: all its tables, also those left
+    out of the comparison) speaks about."""
+    if table == "etherHistoryTable":
+        indexes = history_indexes(whole)
+        return lambda row: row.get("etherHistoryIndex") in indexes
+    return lambda row: True
+
+
+def compare(expected, actual, whole=None):
+    """The differences between the expected tables and ACTUAL's; `whole` is the expectation
+    before a list of tables picked some (default: expected)."""
     problems = []
     for table, exp_rows in expected.items():
         if table not in actual:
             problems.append(f"{table}: missing from the report")
             continue
-        keep = ROW_FILTERS.get(table, lambda row: True)
+        keep = row_filter(table, expected if whole is None else whole)
         act_rows = [row for row in actual[table] if keep(row)]
         exp_by_key = {row_key(table, r, i): r for i, r in enumerate(exp_rows)}
         act_by_key = {row_key(table, r, i): r for i, r in enumerate(act_rows)}
@@ -93,7 +113,7 @@ def main():
     if len(sys.argv) not in (3, 4):
         sys.exit(__doc__.split("\n\n")[1])
     with open(sys.argv[1]) as f:
-        expected = json.load(f)
+        expected = whole = json.load(f)
     if len(sys.argv) == 4:
         wanted = sys.argv[3].split(",")
         missing = [t for t in wanted if t not in expected]
@@ -102,7 +122,7 @@ def main():
         expected = {t: expected[t] for t in wanted}
     with open(sys.argv[2]) as f:
         actual = json.load(f)
-    problems = compare(expected, actual)
+    problems = compare(expected, actual, whole)
     rows = sum(len(rows) for rows in expected.values())
     if problems:
         for line in problems[:MAX_SHOWN]:

@@ -2,12 +2,21 @@
 """The RMON figures a capture should produce, worked out from tshark's dissection alone.
 
     expected_from_tshark.py CAPTURE [--interval 30] [--if-speed 1000000000] [--fcs-present]
-                                    > EXPECTED.json
+                                    [--if-index N] > EXPECTED.json
 
 This is the test oracle for rmonprobe's replay: it never runs rmonprobe and shares no code with
 it. tshark decodes the frames (addresses, lengths, VLAN tags, FCS check); this script applies the
 counting contract below and prints etherStatsTable, hostTable, matrixSDTable and
 etherHistoryTable as JSON under their RMON-MIB names.
+
+--if-index N (default 1): the figures of data source ifIndex.N, in the rows a probe gives its
+N-th data source by default (RowRequest::defaults in src/rmon/probe.rs): etherStatsIndex N with
+etherStatsDataSource ifIndex.N, hostIndex N, matrixSDIndex N and etherHistoryIndex 2N-1 (the
+30-second history; 2N is the 30-minute one). Why: with --decap a remote mirror's tunnel is a
+data source of its own, after the interface it arrives on; its frames are those of the capture
+that was wrapped (scripts/wrap_tunnel.py), so this capture's figures, on that source's rows.
+(wrap_tunnel.py takes off an FCS the frames carry: the tunnel's figures are then those of the
+capture without it, not of this script's reading of the capture with it.)
 
 Counting contract (ARCHITECTURE.md and README, "Counting contract"; RFC 2819):
   wire length  the frame's original length when the capture carries the FCS (pcapng if_fcslen
@@ -47,7 +56,8 @@ BROADCAST = "ff:ff:ff:ff:ff:ff"
 TAG_LAYERS = ("vlan", "ieee8021ad")  # tshark's names for 802.1Q/0x9100 and 802.1ad tags
 TAG_TPIDS = (0x8100, 0x88A8, 0x9100)
 MAX_LISTED_BUCKETS = 1_000_000
-DATA_SOURCE = "1.3.6.1.2.1.2.2.1.1.1"  # ifIndex.1: the one interface of a replayed file
+# ifIndex: a data source is ifIndex.N; the one interface of a replayed file is ifIndex.1.
+IF_INDEX = "1.3.6.1.2.1.2.2.1.1"
 # eth.fcs.status: tshark 4.0 prints the number (0 Bad, 1 Good, 2 Unverified); accept the name too
 # in case another version prints the value string.
 FCS_BAD = ("0", "Bad")
@@ -306,8 +316,13 @@ def mac_key(mac):
     return bytes.fromhex(mac.replace(":", ""))
 
 
-def report(stats, hosts, pairs, history, complete, interval_s, if_speed, buckets):
-    ether_stats = {"etherStatsIndex": 1, "etherStatsDataSource": DATA_SOURCE, "etherStatsDropEvents": 0}
+def report(stats, hosts, pairs, history, complete, interval_s, if_speed, buckets, if_index=1):
+    """The tables as the default rows of data source ifIndex.if_index show them."""
+    ether_stats = {
+        "etherStatsIndex": if_index,
+        "etherStatsDataSource": f"{IF_INDEX}.{if_index}",
+        "etherStatsDropEvents": 0,
+    }
     ether_stats.update(
         {
             "etherStatsOctets": stats.Octets,
@@ -328,7 +343,7 @@ def report(stats, hosts, pairs, history, complete, interval_s, if_speed, buckets
             {
                 "hostAddress": mac,
                 "hostCreationOrder": h.order,
-                "hostIndex": 1,
+                "hostIndex": if_index,
                 "hostInPkts": h.InPkts,
                 "hostOutPkts": h.OutPkts,
                 "hostInOctets": h.InOctets,
@@ -346,7 +361,7 @@ def report(stats, hosts, pairs, history, complete, interval_s, if_speed, buckets
             {
                 "matrixSDSourceAddress": src,
                 "matrixSDDestAddress": dst,
-                "matrixSDIndex": 1,
+                "matrixSDIndex": if_index,
                 "matrixSDPkts": p.Pkts,
                 "matrixSDOctets": p.Octets,
                 "matrixSDErrors": p.Errors,
@@ -363,7 +378,7 @@ def report(stats, hosts, pairs, history, complete, interval_s, if_speed, buckets
         utilization = min(10000, bits * 10000 // (interval_s * if_speed))
         history_rows.append(
             {
-                "etherHistoryIndex": 1,
+                "etherHistoryIndex": 2 * if_index - 1,  # the 30-second row of the source
                 "etherHistorySampleIndex": k,
                 "etherHistoryIntervalStart": (k - 1) * interval_s * 100,
                 "etherHistoryDropEvents": 0,
@@ -406,9 +421,18 @@ def main():
         help="list only the N most recent complete buckets, as a history control row with "
         "N buckets granted keeps them (default: all)",
     )
+    ap.add_argument(
+        "--if-index",
+        type=int,
+        default=1,
+        help="the data source ifIndex.N, in the default rows of the N-th data source (default 1)",
+    )
     args = ap.parse_args()
     if args.interval < 1 or args.if_speed < 1 or args.buckets < 0:
         sys.exit("--interval and --if-speed must be positive, --buckets not negative")
+    if not 1 <= args.if_index <= 32767:
+        # etherHistoryIndex 2N-1 must stay within historyControlIndex's 1..65535.
+        sys.exit("--if-index must be 1..32767")
 
     frames = dissect(args.capture, args.fcs_present)
     stats, hosts, pairs, history, complete = compute(frames, args.interval)
@@ -416,7 +440,9 @@ def main():
     if listed > MAX_LISTED_BUCKETS:
         # A capture with a wild timestamp can span decades: millions of (mostly empty) rows.
         sys.exit(f"{complete} complete history buckets: too many to list; pass --buckets N")
-    result = report(stats, hosts, pairs, history, complete, args.interval, args.if_speed, args.buckets)
+    result = report(
+        stats, hosts, pairs, history, complete, args.interval, args.if_speed, args.buckets, args.if_index
+    )
     print(json.dumps(result, indent=1, sort_keys=False))
 
 

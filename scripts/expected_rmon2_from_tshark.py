@@ -5,7 +5,7 @@ tshark alone.
     expected_rmon2_from_tshark.py CAPTURE [--fcs-present] [--port tcp:8443=12]
                                   [--top-n SECONDS [--top-n-size N]]
                                   [--al-top-n SECONDS [--al-top-n-size N] [--al-top-n-base BASE ...]]
-                                  > EXPECTED.json
+                                  [--if-index N] > EXPECTED.json
 
 The test oracle for rmonprobe's RMON2 tables: it never runs rmonprobe and shares no code with
 it. tshark decodes each frame (Ethernet addresses and length, its protocol stack, the outermost
@@ -13,7 +13,10 @@ IPv4/IPv6 addresses and protocol); this script applies RMON2's counting contract
 "Counting contract"; RFC 4502) and prints nlHostTable, nlMatrixSDTable, nlMatrixDSTable,
 addressMapTable, protocolDistStatsTable, alHostTable, alMatrixSDTable and alMatrixDSTable as
 JSON under their MIB names, for the default rows of a replayed file (hlHostControl 1,
-hlMatrixControl 1, protocolDistControl 1 on ifIndex.1).
+hlMatrixControl 1, protocolDistControl 1 on ifIndex.1). --if-index N: those of the N-th data
+source instead (protocolDistControlIndex, hlHostControlIndex and hlMatrixControlIndex N,
+addressMapSource ifIndex.N), as scripts/expected_from_tshark.py --if-index explains; the
+nlMatrixTopN and alMatrixTopN control rows of --top-n and --al-top-n keep their own numbers.
 
   good frames  only: a frame with a bad FCS, or under 64 / over 1518 octets less its tags, counts
                nowhere in RMON2. Octets are the wire length (the FCS and padding added as
@@ -67,7 +70,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pcapio  # noqa: E402
 
-DATA_SOURCE = "1.3.6.1.2.1.2.2.1.1.1"
+IF_INDEX = "1.3.6.1.2.1.2.2.1.1"  # a data source is ifIndex.N
 BROADCAST = "ff:ff:ff:ff:ff:ff"
 TAG_LAYERS = ("vlan", "ieee8021ad")
 IPV6_EXTENSIONS = ("ipv6.hopopts", "ipv6.routing", "ipv6.fraghdr", "ipv6.dstopts", "ah")
@@ -173,7 +176,13 @@ def main():
     ap.add_argument("--al-top-n-size", type=int, default=150)
     ap.add_argument("--al-top-n-base", action="append", default=[],
                     help="alMatrixTopNControlRateBase of row 1, 2, ... (alMatrixTopNTerminalsOctets, ...)")
+    ap.add_argument("--if-index", type=int, default=1,
+                    help="the data source ifIndex.N, in the default rows of the N-th data source (default 1)")
     args = ap.parse_args()
+    if not 1 <= args.if_index <= 65535:
+        sys.exit("--if-index must be 1..65535")
+    source_index = args.if_index  # the index of the source's default control rows
+    data_source = f"{IF_INDEX}.{source_index}"
     ports = {(net, kind, port): local for (net, kind, port), local in APP_LOCAL.items()}
     for spec in args.port:
         kind, _, rest = spec.partition(":")
@@ -260,46 +269,46 @@ def main():
 
     result = {
         "protocolDistStatsTable": [
-            {"protocolDistControlIndex": 1, "protocolDirLocalIndex": local, "protocolDistStatsPkts": c[0],
+            {"protocolDistControlIndex": source_index, "protocolDirLocalIndex": local, "protocolDistStatsPkts": c[0],
              "protocolDistStatsOctets": c[1]}
             for local, c in sorted(dist.items())
         ],
         "nlHostTable": [
-            {"hlHostControlIndex": 1, "protocolDirLocalIndex": k[0], "nlHostAddress": k[1],
+            {"hlHostControlIndex": source_index, "protocolDirLocalIndex": k[0], "nlHostAddress": k[1],
              "nlHostInPkts": v[0], "nlHostOutPkts": v[1], "nlHostInOctets": v[2], "nlHostOutOctets": v[3],
              "nlHostOutMacNonUnicastPkts": v[4]}
             for k, v in sorted(hosts.items(), key=lambda kv: order(kv[0]))
         ],
         "nlMatrixSDTable": [
-            {"hlMatrixControlIndex": 1, "protocolDirLocalIndex": k[0], "nlMatrixSDSourceAddress": k[1],
+            {"hlMatrixControlIndex": source_index, "protocolDirLocalIndex": k[0], "nlMatrixSDSourceAddress": k[1],
              "nlMatrixSDDestAddress": k[2], "nlMatrixSDPkts": v[0], "nlMatrixSDOctets": v[1]}
             for k, v in sorted(pairs.items(), key=lambda kv: order(kv[0]))
         ],
         "nlMatrixDSTable": [
-            {"hlMatrixControlIndex": 1, "protocolDirLocalIndex": k[0], "nlMatrixDSSourceAddress": k[1],
+            {"hlMatrixControlIndex": source_index, "protocolDirLocalIndex": k[0], "nlMatrixDSSourceAddress": k[1],
              "nlMatrixDSDestAddress": k[2], "nlMatrixDSPkts": v[0], "nlMatrixDSOctets": v[1]}
             for k, v in sorted(pairs.items(), key=lambda kv: order((kv[0][0], kv[0][2], kv[0][1])))
         ],
         "addressMapTable": [
-            {"protocolDirLocalIndex": k[0], "addressMapNetworkAddress": k[1], "addressMapSource": DATA_SOURCE,
+            {"protocolDirLocalIndex": k[0], "addressMapNetworkAddress": k[1], "addressMapSource": data_source,
              "addressMapPhysicalAddress": mac}
             for k, mac in sorted(amap.items(), key=lambda kv: order(kv[0]))
         ],
     }
     result["alHostTable"] = [
-        {"hlHostControlIndex": 1, "nlProtocolDirLocalIndex": k[0], "nlHostAddress": k[1],
+        {"hlHostControlIndex": source_index, "nlProtocolDirLocalIndex": k[0], "nlHostAddress": k[1],
          "alProtocolDirLocalIndex": k[2], "alHostInPkts": v[0], "alHostOutPkts": v[1], "alHostInOctets": v[2],
          "alHostOutOctets": v[3]}
         for k, v in sorted(al_hosts.items(), key=lambda kv: al_order(kv[0]))
     ]
     result["alMatrixSDTable"] = [
-        {"hlMatrixControlIndex": 1, "nlProtocolDirLocalIndex": k[0], "nlMatrixSDSourceAddress": k[1],
+        {"hlMatrixControlIndex": source_index, "nlProtocolDirLocalIndex": k[0], "nlMatrixSDSourceAddress": k[1],
          "nlMatrixSDDestAddress": k[2], "alProtocolDirLocalIndex": k[3], "alMatrixSDPkts": v[0],
          "alMatrixSDOctets": v[1]}
         for k, v in sorted(al_pairs.items(), key=lambda kv: al_order(kv[0]))
     ]
     result["alMatrixDSTable"] = [
-        {"hlMatrixControlIndex": 1, "nlProtocolDirLocalIndex": k[0], "nlMatrixDSSourceAddress": k[1],
+        {"hlMatrixControlIndex": source_index, "nlProtocolDirLocalIndex": k[0], "nlMatrixDSSourceAddress": k[1],
          "nlMatrixDSDestAddress": k[2], "alProtocolDirLocalIndex": k[3], "alMatrixDSPkts": v[0],
          "alMatrixDSOctets": v[1]}
         for k, v in sorted(al_pairs.items(), key=lambda kv: al_order((kv[0][0], kv[0][2], kv[0][1], kv[0][3])))

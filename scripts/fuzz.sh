@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Fuzzes with cargo-fuzz / libFuzzer for SECONDS (default 60) in all, split evenly between the
-# targets (each gets at least MIN_SECONDS, so a short run still reaches both):
+# targets (each gets at least MIN_SECONDS, so a short run still reaches all):
 #
 #   agent     the SNMP agent's sans-IO core (fuzz/fuzz_targets/agent.rs)
 #   usm       the same core over SNMPv3 messages (fuzz/fuzz_targets/usm.rs)
 #   capture   the capture-file reader and frame classification (fuzz/fuzz_targets/capture.rs)
+#   decap     --decap auto: tunnel packets opened, sessions made data sources (fuzz/fuzz_targets/decap.rs)
 #
 # Each starts from its seeds in fuzz/corpus/TARGET (tests/fuzz_seeds.rs writes and checks them).
 # Installs cargo-fuzz when missing. Uses the nightly toolchain when there is one, else stable with
@@ -33,7 +34,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(agent usm capture)
+[ ${#targets[@]} -gt 0 ] || targets=(agent usm capture decap)
 MIN_SECONDS=5
 export PATH="$HOME/.cargo/bin:$PATH"
 

@@ -223,7 +223,8 @@ impl Config {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io { path: shown.clone(), source })?;
         let config =
             Config::parse(&text).map_err(|e| ConfigError::Parse { path: shown.clone(), message: e.to_string() })?;
-        config.limits().map_err(|e| ConfigError::Invalid { path: shown, message: e.to_string() })?;
+        config.limits().map_err(|e| ConfigError::Invalid { path: shown.clone(), message: e.to_string() })?;
+        config.decap_kinds().map_err(|e| ConfigError::Invalid { path: shown, message: e.to_string() })?;
         Ok(config)
     }
 
@@ -364,6 +365,22 @@ mod tests {
         assert_eq!(c.rows(&source()).unwrap(), RowRequest::defaults(&source()));
         assert_eq!(c.file_if_speed(), DEFAULT_FILE_IF_SPEED);
         assert_eq!(c.limits().unwrap(), Limits::default());
+    }
+
+    #[test]
+    fn remote_mirrors_and_dedup() {
+        let c = Config::parse(
+            "[probe]\ndecap = [\"vxlan:8472\", \"erspan\"]\ndedup_ms = 5\n[limits]\ntunnel_sources = 3\n",
+        )
+        .unwrap();
+        let kinds = c.decap_kinds().unwrap();
+        assert_eq!((kinds.vxlan_ports.as_slice(), kinds.erspan, kinds.gre), (&[8472][..], true, false));
+        let limits = c.limits().unwrap();
+        assert_eq!((limits.tunnel_sources, limits.dedup_window_ns), (3, 5_000_000));
+        assert!(Config::parse("[probe]\ndecap = [\"mpls\"]\n").unwrap().decap_kinds().is_err());
+        assert!(Config::parse("[probe]\ndedup_ms = 10001\n").unwrap().limits().is_err());
+        assert!(Config::parse("[limits]\ntunnel_sources = 70000\n").unwrap().limits().is_err());
+        assert!(!Config::default().decap_kinds().unwrap().any());
     }
 
     #[test]

@@ -968,7 +968,7 @@ fn load_config(path: Option<PathBuf>, mirror: &MirrorArgs) -> Result<Config, Str
         config.probe.dedup_ms = Some(ms);
     }
     config.decap_kinds().map_err(|e| e.to_string().replace("probe.decap: ", ""))?;
-    config.limits().map_err(|e| e.to_string().replace("probe.dedup_ms", "--dedup"))?;
+    config.limits().map_err(|e| e.to_string().replace("probe.dedup_ms =", "--dedup"))?;
     Ok(config)
 }
 

@@ -348,3 +348,31 @@ fn capture_seeds_read_and_classify() {
     }
     assert_eq!(seen, expected.len() + written.len(), "a committed capture seed is missing: {names:?}");
 }
+
+fn decap_corpus() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/decap")
+}
+
+/// The decap seeds (tunnel packets of each kind, written by `scripts/wrap_tunnel.py` from the
+/// lab captures, length-prefixed as the target reads them) are committed, and every packet in
+/// them opens: the fuzzer starts inside each encapsulation, not at its door.
+#[test]
+fn decap_seeds_are_committed_and_open() {
+    use rmonprobe::packet::Fcs;
+    use rmonprobe::packet::tunnel::{DecapKinds, Opened, open};
+    let mut kinds = DecapKinds::default();
+    kinds.add("auto").unwrap();
+    let mut seeds = 0;
+    for entry in std::fs::read_dir(decap_corpus()).expect("fuzz/corpus/decap") {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let mut rest = &bytes[..];
+        while let [a, b, tail @ ..] = rest {
+            let len = usize::from(u16::from_be_bytes([*a, *b]));
+            let packet = &tail[..len];
+            assert!(matches!(open(packet, len as u32, Fcs::Stripped, &kinds), Opened::Mirrored(_)));
+            rest = &tail[len..];
+        }
+        seeds += 1;
+    }
+    assert!(seeds >= 8, "{seeds} decap seeds");
+}

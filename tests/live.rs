@@ -568,10 +568,8 @@ fn remote_mirror_traffic_sent_live_counts_as_its_replay() {
         sh(&format!("ip -n {} link set eth0 mtu 9000 && ip -n {} link set mon0 mtu 9000", pair.gen_ns, pair.mon_ns));
         let (report, log) = (dir.0.join(format!("{engine}.json")), dir.0.join(format!("{engine}.log")));
         let before = pair.mon_rx_packets();
-        let child = pair.start_probe(
-            &["--engine", engine, "--decap", "vxlan", "--json", report.to_str().expect("path")],
-            &log,
-        );
+        let child =
+            pair.start_probe(&["--engine", engine, "--decap", "vxlan", "--json", report.to_str().expect("path")], &log);
         pair.in_gen(&format!("tcpreplay --topspeed -i eth0 {} 2>&1", wrapped.display()));
         let deadline = Instant::now() + Duration::from_secs(20);
         while pair.mon_rx_packets() < before + tunnel_packets && Instant::now() < deadline {

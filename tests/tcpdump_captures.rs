@@ -3,8 +3,10 @@
 //! refused cleanly, and each Ethernet one must report as many frames in etherStatsPkts as tshark
 //! reads from it (`tcpdump-tests.tsv`, the independent oracle).
 //!
-//! Each file is replayed twice (as it is, and with `--fcs-present`, which sends every frame through
-//! the CRC check), each time in its own thread with a deadline.
+//! Each file is replayed three times (as it is; with `--fcs-present`, which sends every frame
+//! through the CRC check; and with `--decap auto`, which opens every tunnel packet it can and
+//! must lose none: the frames counted on all data sources together, with those of sessions over
+//! the limit, are the frames of the file), each time in its own thread with a deadline.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -23,26 +25,33 @@ fn shared() -> PathBuf {
     }
 }
 
-/// What a replay of one file gave: the etherStatsPkts of row 1, or the error text.
+/// What a replay of one file gave: the etherStatsPkts of row 1 (with `--decap`, of every row,
+/// and the frames over the tunnel limit), or the error text.
 type Outcome = Result<u64, String>;
 
-fn replay_one(path: PathBuf, fcs_present: bool) -> Result<Outcome, String> {
+fn replay_one(path: PathBuf, fcs_present: bool, decap: bool) -> Result<Outcome, String> {
     let (tx, rx) = mpsc::channel();
     let shown = path.display().to_string();
     std::thread::spawn(move || {
-        let options =
-            ReplayOptions { files: vec![path], fcs_present, speed: Speed::Max, config: Config::default(), workers: 1 };
+        let mut config = Config::default();
+        if decap {
+            config.probe.decap = vec!["auto".into()];
+        }
+        let options = ReplayOptions { files: vec![path], fcs_present, speed: Speed::Max, config, workers: 1 };
         let outcome = match replay(&options) {
             Ok(r) => {
                 let tables = r.tables();
+                let meta = rmonprobe::report::Meta::of_replay(&r);
                 // Every table must also serialize (the report path).
                 let json = serde_json::to_string(&tables).map_err(|e| e.to_string());
-                json.and_then(|_| {
-                    tables
+                json.and_then(|_| match decap {
+                    false => tables
                         .ether_stats
                         .first()
                         .map(|e| e.ether_stats_pkts)
-                        .ok_or_else(|| "no etherStats row".to_string())
+                        .ok_or_else(|| "no etherStats row".to_string()),
+                    true => Ok(tables.ether_stats.iter().map(|e| e.ether_stats_pkts).sum::<u64>()
+                        + meta.interfaces.iter().map(|i| i.over_limit).sum::<u64>()),
                 })
             }
             Err(e) => Err(e.to_string()),
@@ -80,8 +89,8 @@ fn every_tcpdump_capture_replays_without_crash_or_hang_and_ethernet_counts_match
         files += 1;
         let path = dir.join(name);
         let mut outcomes = Vec::new();
-        for fcs_present in [false, true] {
-            match replay_one(path.clone(), fcs_present) {
+        for (fcs_present, decap) in [(false, false), (true, false), (false, true)] {
+            match replay_one(path.clone(), fcs_present, decap) {
                 Ok(outcome) => outcomes.push(outcome),
                 Err(failure) => failures.push(failure),
             }
@@ -90,6 +99,9 @@ fn every_tcpdump_capture_replays_without_crash_or_hang_and_ethernet_counts_match
         // Checking the FCS changes what frames are, never how many there are.
         if outcomes.get(1).is_some_and(|o| o.is_ok() != first.is_ok() || (first.is_ok() && *o != first)) {
             failures.push(format!("{name}: --fcs-present changed the count: {first:?} vs {:?}", outcomes[1]));
+        }
+        if outcomes.get(2).is_some_and(|o| *o != first) {
+            failures.push(format!("{name}: --decap auto lost or added frames: {first:?} vs {:?}", outcomes[2]));
         }
         if encapsulation == "ether" {
             ethernet += 1;

@@ -108,3 +108,53 @@ fn sessions_become_data_sources_up_to_the_limit() {
     assert_eq!(other.open(raw).map(|f| f.if_index), Some(3));
     assert_eq!(probe.lock().unwrap().sources().len(), 3);
 }
+
+/// An ERSPAN II packet (GRE with a sequence number, header with En = 2: "originally 802.1Q
+/// encapsulated", COS 5, VLAN 30) carrying a 60-octet frame.
+fn erspan2_stripped_packet() -> (Vec<u8>, Vec<u8>) {
+    let mut inner = vec![2, 0, 0, 0, 0, 0x0a, 2, 0, 0, 0, 0, 0x0b, 0x08, 0x00];
+    inner.resize(60, 0x11);
+    let mut p = vec![2, 0, 0, 0, 0x0e, 2, 2, 0, 0, 0, 0x0e, 1, 0x08, 0x00];
+    let total = (20 + 8 + 8 + inner.len()) as u16;
+    p.extend_from_slice(&[0x45, 0]);
+    p.extend_from_slice(&total.to_be_bytes());
+    p.extend_from_slice(&[0, 0, 0, 0, 64, 47, 0, 0, 192, 0, 2, 1, 192, 0, 2, 254]);
+    p.extend_from_slice(&[0x10, 0, 0x88, 0xbe, 0, 0, 0, 1]);
+    p.extend_from_slice(&(0x1000u16 | 30).to_be_bytes());
+    p.extend_from_slice(&((5u16 << 13) | (2 << 11) | 7).to_be_bytes());
+    p.extend_from_slice(&[0, 0, 0, 0]);
+    p.extend_from_slice(&inner);
+    (p, inner)
+}
+
+#[test]
+fn erspan_puts_back_the_tag_the_switch_took_off() {
+    let (packet, inner) = erspan2_stripped_packet();
+    let mut tagged = inner[..12].to_vec();
+    tagged.extend_from_slice(&[0x81, 0x00, 0xa0, 30]);
+    tagged.extend_from_slice(&inner[12..]);
+    let mut kinds = DecapKinds::default();
+    kinds.add("erspan").unwrap();
+    let registry = Registry::new(ControlPlane::new(probe(), Vec::new()), 4, true);
+    let mut tunnels = Tunnels::new(kinds, registry);
+    // Frame by frame, and a batch at a time.
+    let raw = RawFrame {
+        data: &packet,
+        orig_len: packet.len() as u32,
+        fcs: Fcs::Stripped,
+        time: Timestamp(5),
+        seq: 3,
+        if_index: 1,
+    };
+    let opened = tunnels.open(raw).expect("opened");
+    assert_eq!((opened.data, opened.orig_len, opened.if_index, opened.seq), (&tagged[..], 64, 2, 3));
+    let mut batch = Batch::default();
+    batch.push(&packet, packet.len() as u32, Timestamp(6), Fcs::Stripped, 4, 1);
+    batch.push(&packet, packet.len() as u32, Timestamp(7), Fcs::Stripped, 5, 1);
+    tunnels.open_batch(&mut batch);
+    let frames: Vec<(Vec<u8>, u32, u32)> = batch.iter().map(|f| (f.data.to_vec(), f.orig_len, f.if_index)).collect();
+    assert_eq!(frames, vec![(tagged.clone(), 64, 2), (tagged, 64, 2)]);
+    // Classified, the tag makes the frame 68 octets on the wire, 64 for the size buckets.
+    let frame = crate::packet::Frame::classify(&batch.iter().next().unwrap());
+    assert_eq!((frame.wire_len, frame.size_len, frame.vlan_tags), (68, 64, 1));
+}

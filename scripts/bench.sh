@@ -37,10 +37,9 @@
 # then `rmonprobe replay F --json /dev/null` and `rmonprobe replay W --decap vxlan --json
 # /dev/null` are timed alternately, RUNS times each; prints the medians, the frames per second
 # of each (the same 2,000,000 frames, bare or each in its tunnel packet) and their ratio,
-# wrapped with --decap over plain (goal >= 0.90). A build without --decap (`replay --help` does
-# not name it) skips the section with a notice; one that names it must replay W once without
-# error before anything is timed, and that run's etherStats rows (index, data source, packets)
-# are printed, to show which data sources the tunnel became.
+# wrapped with --decap over plain (goal >= 0.90). W is replayed once without error before
+# anything is timed, and that run's etherStats rows (index, data source, packets) are printed,
+# to show which data sources the tunnel became.
 #
 # snmp: the SNMP agent under a manager's heaviest read: `snmpbulkwalk -v2c -Cr50` of the whole
 # hostTable (10 columns of 10,017 hosts: a capture among 10,000 stations, generated once), its
@@ -270,11 +269,6 @@ bench_latency() {
 # --- decap: replay of the capture against replay --decap of it wrapped in VXLAN -----------------
 bench_decap() {
   local wrapped=${capture%.pcap}.vxlan.pcapng check=$dir/decap-check.json i a b start plain=() decap=()
-  if ! "$probe" replay --help 2>&1 | grep -q -- --decap; then
-    echo
-    echo "decap: skipped: this rmonprobe has no --decap (\`rmonprobe replay --help\` does not name it)"
-    return 0
-  fi
   imix_capture
   # Wrapped again whenever the capture is newer than the wrapped copy (a new generate).
   if [ ! -s "$wrapped" ] || [ "$capture" -nt "$wrapped" ]; then

@@ -5,6 +5,8 @@
 //! noAuthNoPriv, MD5, SHA-256 with AES), written with `Usm::wrap`. Capture (fuzz/corpus/capture): small files of tcpdump's test suite
 //! (`tcpdump-*`, copied as they are), and `written-*` files made here with the project's writers
 //! for what those lack (if_fcslen, epb_flags, a non-Ethernet interface, nanosecond pcap).
+//! Decap (fuzz/corpus/decap): `wrapped-*`, a few tunnel packets of each kind that
+//! `scripts/wrap_tunnel.py` made of the lab captures, each with its 2-octet length.
 //!
 //!   cargo test --test fuzz_seeds -- --ignored      rewrites the written seeds
 //!
@@ -364,7 +366,12 @@ fn decap_seeds_are_committed_and_open() {
     kinds.add("auto").unwrap();
     let mut seeds = 0;
     for entry in std::fs::read_dir(decap_corpus()).expect("fuzz/corpus/decap") {
-        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let path = entry.unwrap().path();
+        // The seeds have a '-' in their names; what libFuzzer adds is named by its SHA-1.
+        if !path.file_name().is_some_and(|n| n.to_string_lossy().contains('-')) {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
         let mut rest = &bytes[..];
         while let [a, b, tail @ ..] = rest {
             let len = usize::from(u16::from_be_bytes([*a, *b]));

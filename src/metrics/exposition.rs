@@ -300,35 +300,32 @@ fn health(snapshot: &Snapshot) -> Vec<Family> {
             })
             .collect(),
     };
-    out.push(per_interface("rmonprobe_frames", "Frames the probe counted on the interface.", |i| i.counters.pkts));
-    out.push(per_interface("rmonprobe_octets", "Octets of the frames the probe counted on the interface.", |i| {
-        i.counters.octets
-    }));
-    out.push(per_interface(
-        "rmonprobe_drop_events",
-        "Frames lost before the probe could count them (the capture's drops).",
-        |i| i.counters.drop_events,
-    ));
-    out.push(per_interface(
-        "rmonprobe_decapsulated",
-        "Remote mirror packets (--decap) whose mirrored frame was counted on the session's data source.",
-        |i| i.mirror.decapsulated,
-    ));
-    out.push(per_interface(
-        "rmonprobe_bad_encapsulations",
-        "Packets of an opened tunnel kind whose encapsulation was truncated or malformed.",
-        |i| i.mirror.bad_encapsulations,
-    ));
-    out.push(per_interface(
-        "rmonprobe_tunnel_over_limit",
-        "Mirrored frames of tunnel sessions beyond [limits] tunnel_sources, dropped.",
-        |i| i.mirror.over_limit,
-    ));
-    out.push(per_interface(
-        "rmonprobe_duplicates",
-        "Frames seen again on the data source within the --dedup window, not counted.",
-        |i| i.mirror.duplicates,
-    ));
+    let figures: [(&str, &str, fn(&Interface) -> u64); 7] = [
+        ("rmonprobe_frames", "Frames the probe counted on the interface.", |i| i.counters.pkts),
+        ("rmonprobe_octets", "Octets of the frames the probe counted on the interface.", |i| i.counters.octets),
+        ("rmonprobe_drop_events", "Frames lost before the probe could count them (the capture's drops).", |i| {
+            i.counters.drop_events
+        }),
+        (
+            "rmonprobe_decapsulated",
+            "Remote mirror packets (--decap) whose mirrored frame was counted on the session's data source.",
+            |i| i.mirror.decapsulated,
+        ),
+        (
+            "rmonprobe_bad_encapsulations",
+            "Packets of an opened tunnel kind whose encapsulation was truncated or malformed.",
+            |i| i.mirror.bad_encapsulations,
+        ),
+        (
+            "rmonprobe_tunnel_over_limit",
+            "Mirrored frames of tunnel sessions beyond [limits] tunnel_sources, dropped.",
+            |i| i.mirror.over_limit,
+        ),
+        ("rmonprobe_duplicates", "Frames seen again on the data source within the --dedup window, not counted.", |i| {
+            i.mirror.duplicates
+        }),
+    ];
+    out.extend(figures.into_iter().map(|(name, help, read)| per_interface(name, help, read)));
     out
 }
 

@@ -506,6 +506,9 @@ pub struct Probe {
     /// sysUpTime 0: the probe's start (a replay: the first frame).
     pub(super) start: Timestamp,
     pub(super) sources: Vec<DataSourceInfo>,
+    /// The highest ifIndex the probe started with: those above it came while it ran (remote
+    /// mirrors' sessions), and their rows are not kept in a state file.
+    started_sources: u32,
     pub(super) limits: Limits,
     pub(super) ether_stats: BTreeMap<u16, EtherStatsControl>,
     pub(super) history: BTreeMap<u16, HistoryControl>,
@@ -570,6 +573,7 @@ impl Probe {
     fn without_rows(start: Timestamp, sources: Vec<DataSourceInfo>, limits: Limits) -> Probe {
         Probe {
             start,
+            started_sources: sources.iter().map(|s| s.if_index).max().unwrap_or(0),
             sources,
             limits,
             ether_stats: BTreeMap::new(),
@@ -989,7 +993,8 @@ impl Probe {
     /// The valid control rows, as a configuration would ask for them, in an order
     /// [`Probe::new`] accepts (host tables before the reports that rank them): what the
     /// `--state` file keeps. Rows under creation are left out; a hostTopN report in progress
-    /// becomes a report of the same duration from the next start (see `row.rs`).
+    /// becomes a report of the same duration from the next start (see `row.rs`). Rows on a data
+    /// source that came while the probe ran (`--decap`) are left out too.
     pub fn persistent_rows(&self) -> Vec<RowRequest> {
         let protocols = self.directory.requests().into_iter().map(RowRequest::Protocol);
         protocols
@@ -1011,6 +1016,9 @@ impl Probe {
             .chain(self.events.rows().filter_map(|(index, e)| e.request(index)))
             .chain(row::requests(&self.alarms))
             .chain(row::requests(&self.usr_history))
+            // A remote mirror's session is a data source only once its traffic comes again,
+            // with its default rows then.
+            .filter(|r| r.data_source().is_none_or(|s| s.if_index() <= self.started_sources))
             .collect()
     }
 

@@ -99,6 +99,9 @@ fn sessions_become_data_sources_up_to_the_limit() {
     let ether_stats: Vec<(u16, u32)> =
         tables.ether_stats.iter().map(|e| (e.ether_stats_index, e.ether_stats_data_source.if_index())).collect();
     assert_eq!(ether_stats, vec![(1, 1), (2, 2), (3, 3)]);
+    // A state file keeps the rows of the interface the probe started with, not the sessions'.
+    assert!(p.persistent_rows().iter().all(|r| r.data_source().is_none_or(|s| s.if_index() == 1)));
+    assert!(p.persistent_rows().iter().any(|r| r.data_source().is_some()));
     drop(p);
     // Another capture thread finds the same sessions where the first made them.
     let mut other = Tunnels::new(kinds, registry);

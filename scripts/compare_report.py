@@ -8,7 +8,8 @@ at the probe's start, not at the recording's first frame, so a live check leaves
 
 For every table in EXPECTED, ACTUAL must hold exactly the same rows (matched by the table's
 index columns) and, in each row, the same value for every column the expected row has. ACTUAL
-may have more: other tables (hostTimeTable, ...), other columns (owner, status, ...), and
+may have more: other tables (hostTimeTable, ...), other columns (owner, status, ...), rows of
+control rows EXPECTED has none of (other data sources' etherStats rows, host tables, ...), and
 etherHistoryTable rows of other history control rows: only the etherHistoryIndex values that
 EXPECTED's rows have are compared (1 from scripts/expected_from_tshark.py, 2N-1 with its
 --if-index N). An expectation with no history row (no complete bucket) names none; it then
@@ -71,7 +72,14 @@ def row_filter(table, whole):
     if table == "etherHistoryTable":
         indexes = history_indexes(whole)
         return lambda row: row.get("etherHistoryIndex") in indexes
-    return lambda row: True
+    # The control rows the expectation speaks of (`--if-index N`: the N-th data source's); the
+    # report's rows of other control rows (other data sources, such as remote mirrors' sessions
+    # beside the capture interface) are not compared. An empty expected table compares all.
+    columns = ROW_KEYS.get(table)
+    spoken = {row.get(columns[0]) for row in whole.get(table, [])} if columns else set()
+    if not spoken:
+        return lambda row: True
+    return lambda row: row.get(columns[0]) in spoken
 
 
 def compare(expected, actual, whole=None):

@@ -5,7 +5,8 @@
 #
 #   LAB_SECONDS=95 scripts/lab-fresh-check.sh      (needs root: network namespaces)
 #
-# Replays the capture with rmonprobe and compares the report with tshark's figures; then serves
+# Replays the capture with rmonprobe and compares the report with tshark's figures (and the
+# capture wrapped in remote mirrors' tunnels, replayed with --decap, likewise); then serves
 # the same capture over SNMP (`replay --snmp --serve`) and compares what net-snmp's snmpbulkwalk
 # reads from the agent with tshark's figures too. Exits 1 on any difference (keeping the files
 # for a look), removes its temporary directory when all agree. Needs ../shared beside the checkout
@@ -104,6 +105,30 @@ if handshakes == 0:
     sys.exit("lab-fresh-check: the lab's capture has no TCP handshake")
 print(f"tcp latency (x1000) equal to tshark's: {total} rows, {handshakes} handshakes")
 PY
+
+# Remote mirrors: the fresh capture wrapped as a mirror would send it (VXLAN, ERSPAN II,
+# ERSPAN III, GRE; each checked with tshark), replayed with the matching --decap: the session's
+# data source (ifIndex 2) has tshark's figures for the unwrapped capture; all four at once with
+# --decap auto are four data sources (ifIndex 2..5), each with those figures.
+expected_if() { python3 scripts/expected_from_tshark.py "$cap" --if-index "$1"; }
+expected_if 2 >"$dir/fresh.if2.expected.json"
+for pair in vxlan:vxlan erspan2:erspan erspan3:erspan gre-key:gre; do
+  kind=${pair%%:*} decap=${pair#*:}
+  wrapped=$dir/fresh.$kind.pcapng
+  python3 scripts/wrap_tunnel.py "$cap" "$wrapped" "$kind" >/dev/null
+  python3 scripts/check_wrapped.py "$cap" "$wrapped" "$kind"
+  target/release/rmonprobe replay "$wrapped" --decap "$decap" --json "$dir/fresh.$kind.report.json"
+  echo "remote mirror, $kind with --decap $decap:"
+  python3 scripts/compare_report.py "$dir/fresh.if2.expected.json" "$dir/fresh.$kind.report.json"
+done
+python3 scripts/wrap_tunnel.py "$cap" "$dir/fresh.all.pcapng" all >/dev/null
+python3 scripts/check_wrapped.py "$cap" "$dir/fresh.all.pcapng" all
+target/release/rmonprobe replay "$dir/fresh.all.pcapng" --decap auto --workers 2 --json "$dir/fresh.all.report.json"
+for n in 2 3 4 5; do
+  expected_if "$n" >"$dir/fresh.if$n.expected.json"
+  echo "remote mirrors, all four with --decap auto: ifIndex $n"
+  python3 scripts/compare_report.py "$dir/fresh.if$n.expected.json" "$dir/fresh.all.report.json"
+done
 
 # The same capture served over SNMP: what a manager walks must be tshark's figures as well.
 server=""

@@ -8,11 +8,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::capture::MirrorCounts;
 use crate::live::LiveRun;
 use crate::replay::Replay;
-use crate::rmon::control::DataSource;
-use crate::rmon::{DataSourceInfo, RmonTables, Shard};
+use crate::rmon::{DataSourceInfo, RmonTables};
 
 /// The report document.
 #[derive(Serialize)]
@@ -52,15 +50,6 @@ pub struct InterfaceMeta {
     pub if_name: String,
     pub if_descr: String,
     pub if_speed: u64,
-    /// `--decap`: tunnel packets whose mirrored frame counted on the session's data source.
-    pub decapsulated: u64,
-    /// `--decap`: packets of an opened kind with a truncated or malformed encapsulation
-    /// (counted as ordinary frames too).
-    pub bad_encapsulations: u64,
-    /// `--decap`: mirrored frames of sessions beyond `[limits] tunnel_sources`, dropped.
-    pub over_limit: u64,
-    /// `--dedup`: frames seen again within the window, not counted.
-    pub duplicates: u64,
 }
 
 #[derive(Serialize)]
@@ -91,24 +80,14 @@ pub struct CaptureMeta {
     pub error: Option<String>,
 }
 
-fn interfaces(sources: &[DataSourceInfo], shards: &[Shard]) -> Vec<InterfaceMeta> {
+fn interfaces(sources: &[DataSourceInfo]) -> Vec<InterfaceMeta> {
     sources
         .iter()
-        .map(|s| {
-            let m = shards
-                .iter()
-                .filter_map(|shard| shard.mirror_counts(DataSource(s.if_index)))
-                .fold(MirrorCounts::default(), |sum, c| sum.plus(&c));
-            InterfaceMeta {
-                if_index: s.if_index,
-                if_name: s.name.clone(),
-                if_descr: s.descr.clone(),
-                if_speed: s.if_speed,
-                decapsulated: m.decapsulated,
-                bad_encapsulations: m.bad_encapsulations,
-                over_limit: m.over_limit,
-                duplicates: m.duplicates,
-            }
+        .map(|s| InterfaceMeta {
+            if_index: s.if_index,
+            if_name: s.name.clone(),
+            if_descr: s.descr.clone(),
+            if_speed: s.if_speed,
         })
         .collect()
 }
@@ -118,7 +97,7 @@ impl Meta {
         Meta {
             version: env!("CARGO_PKG_VERSION"),
             command: "run",
-            interfaces: interfaces(run.probe.sources(), &run.shards),
+            interfaces: interfaces(run.probe.sources()),
             files: Vec::new(),
             captures: run
                 .sources
@@ -152,7 +131,7 @@ impl Meta {
         Meta {
             version: env!("CARGO_PKG_VERSION"),
             command: "replay",
-            interfaces: interfaces(replay.probe.sources(), &replay.shards),
+            interfaces: interfaces(replay.probe.sources()),
             files: replay
                 .files
                 .iter()

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use crate::live::LiveRun;
 use crate::replay::Replay;
 use crate::rmon::RmonTables;
+use crate::rmon::control::DataSource;
 use crate::rmon::time::{NANOS_PER_SEC, Timestamp};
 
 /// How many hosts and pairs the summary lists.
@@ -15,7 +16,7 @@ const TOP: usize = 10;
 pub fn render(replay: &Replay, tables: &RmonTables) -> String {
     let mut s = String::new();
     let files = replay.files.len();
-    let octets: u64 = tables.ether_stats.iter().find(|e| e.ether_stats_index == 1).map_or(0, |e| e.ether_stats_octets);
+    let octets = counted_octets(tables);
     let _ = write!(
         s,
         "replayed {} file{}: {} frames, {} octets",
@@ -102,17 +103,23 @@ fn render_tables(tables: &RmonTables) -> String {
             e.ether_stats_pkts_512_to_1023_octets,
             e.ether_stats_pkts_1024_to_1518_octets
         );
+        let ds = e.ether_stats_data_source;
+        let (host, matrix, history) = controls_of(tables, ds);
+        let _ = writeln!(
+            s,
+            "  {} hosts, {} conversations, {} completed buckets of history {}",
+            tables.hosts.iter().filter(|h| Some(h.host_index) == host).count(),
+            tables.matrix_sd.iter().filter(|m| Some(m.index) == matrix).count(),
+            tables.ether_history.iter().filter(|h| Some(h.ether_history_index) == history).count(),
+            history.map_or_else(|| "-".to_string(), |h| h.to_string())
+        );
     }
-    let buckets = tables.ether_history.iter().filter(|h| h.ether_history_index == 1).count();
-    let _ = writeln!(
-        s,
-        "  {} hosts, {} conversations, {} completed buckets of history 1",
-        tables.hosts.iter().filter(|h| h.host_index == 1).count(),
-        tables.matrix_sd.iter().filter(|m| m.index == 1).count(),
-        buckets
-    );
-
-    let mut hosts: Vec<_> = tables.hosts.iter().filter(|h| h.host_index == 1).collect();
+    // The busiest hosts and conversations of the busiest data source (a remote mirror's session
+    // rather than the capture interface that carried it).
+    let busiest =
+        tables.ether_stats.iter().max_by_key(|e| (e.ether_stats_octets, std::cmp::Reverse(e.ether_stats_index)));
+    let (host, matrix, _) = busiest.map_or((None, None, None), |e| controls_of(tables, e.ether_stats_data_source));
+    let mut hosts: Vec<_> = tables.hosts.iter().filter(|h| Some(h.host_index) == host).collect();
     hosts.sort_by_key(|h| std::cmp::Reverse((h.host_out_octets + h.host_in_octets, std::cmp::Reverse(h.host_address))));
     if !hosts.is_empty() {
         let _ = writeln!(s, "\nbusiest hosts by octets (out + in):");
@@ -133,7 +140,7 @@ fn render_tables(tables: &RmonTables) -> String {
             );
         }
     }
-    let mut pairs: Vec<_> = tables.matrix_sd.iter().filter(|m| m.index == 1).collect();
+    let mut pairs: Vec<_> = tables.matrix_sd.iter().filter(|m| Some(m.index) == matrix).collect();
     pairs.sort_by_key(|m| std::cmp::Reverse((m.octets, std::cmp::Reverse((m.source_address, m.dest_address)))));
     if !pairs.is_empty() {
         let _ = writeln!(s, "\nbusiest conversations by octets:");
@@ -150,6 +157,29 @@ fn render_tables(tables: &RmonTables) -> String {
         }
     }
     s
+}
+
+/// The first hostControl, matrixControl and historyControl rows on data source `ds`.
+fn controls_of(tables: &RmonTables, ds: DataSource) -> (Option<u16>, Option<u16>, Option<u16>) {
+    (
+        tables.host_control.iter().find(|h| h.host_control_data_source == ds).map(|h| h.host_control_index),
+        tables.matrix_control.iter().find(|m| m.matrix_control_data_source == ds).map(|m| m.matrix_control_index),
+        tables.history_control.iter().find(|h| h.history_control_data_source == ds).map(|h| h.history_control_index),
+    )
+}
+
+/// The octets counted on every data source: each one's first etherStats row (rows on one data
+/// source count the same frames).
+fn counted_octets(tables: &RmonTables) -> u64 {
+    let mut seen = Vec::new();
+    let mut octets = 0;
+    for e in &tables.ether_stats {
+        if !seen.contains(&e.ether_stats_data_source) {
+            seen.push(e.ether_stats_data_source);
+            octets += e.ether_stats_octets;
+        }
+    }
+    octets
 }
 
 /// `YYYY-MM-DD hh:mm:ss.mmm UTC` of an epoch timestamp.

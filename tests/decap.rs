@@ -84,7 +84,7 @@ fn assert_source_matches(report: &Value, original: &Path, if_index: u32, what: &
     want.as_object().map_or(0, |t| t.values().map(|r| r.as_array().map_or(0, Vec::len)).sum())
 }
 
-fn interface<'a>(report: &'a Value, if_index: u32) -> &'a Value {
+fn interface(report: &Value, if_index: u32) -> &Value {
     report["rmonprobe"]["interfaces"]
         .as_array()
         .and_then(|all| all.iter().find(|i| i["ifIndex"] == if_index))
@@ -92,13 +92,21 @@ fn interface<'a>(report: &'a Value, if_index: u32) -> &'a Value {
 }
 
 /// The capture interface (ifIndex 1) counted none of the tunnel packets: its etherStats row is
-/// empty and its `decapsulated` figure is every one of them.
+/// empty and its mirrorDecapsulated is every one of them.
 fn assert_capture_interface_counted_nothing(report: &Value, tunnel_packets: u64) {
     let row = &report["etherStatsTable"][0];
     assert_eq!((row["etherStatsIndex"].as_u64(), row["etherStatsPkts"].as_u64()), (Some(1), Some(0)), "{row}");
-    let capture = interface(report, 1);
-    assert_eq!(capture["decapsulated"].as_u64(), Some(tunnel_packets), "{capture}");
-    assert_eq!(capture["badEncapsulations"].as_u64(), Some(0), "{capture}");
+    let capture = mirror(report, 1);
+    assert_eq!(capture["mirrorDecapsulated"].as_u64(), Some(tunnel_packets), "{capture}");
+    assert_eq!(capture["mirrorBadEncapsulations"].as_u64(), Some(0), "{capture}");
+}
+
+/// Data source `if_index`'s row of mirrorSourceTable (RMONPROBE-MIB).
+fn mirror(report: &Value, if_index: u32) -> &Value {
+    report["mirrorSourceTable"]
+        .as_array()
+        .and_then(|all| all.iter().find(|i| i["ifIndex"] == if_index))
+        .unwrap_or_else(|| panic!("no mirrorSourceTable row {if_index} in {}", report["mirrorSourceTable"]))
 }
 
 fn frames_in(capture: &Path) -> u64 {
@@ -190,11 +198,12 @@ fn a_session_over_the_limit_is_counted_and_dropped() {
     let interfaces = meta["interfaces"].as_array().unwrap();
     assert_eq!(interfaces.len(), 3, "{interfaces:?}");
     let frames = frames_in(&capture);
-    assert_eq!(interfaces[0]["decapsulated"].as_u64(), Some(2 * frames));
-    assert_eq!(interfaces[0]["overLimit"].as_u64(), Some(2 * frames));
-    // The two sessions that did become data sources are whole.
     let mut report = serde_json::to_value(result.tables()).unwrap();
     report["rmonprobe"] = meta;
+    let capture_interface = mirror(&report, 1);
+    assert_eq!(capture_interface["mirrorDecapsulated"].as_u64(), Some(2 * frames));
+    assert_eq!(capture_interface["mirrorOverLimit"].as_u64(), Some(2 * frames));
+    // The two sessions that did become data sources are whole.
     assert_source_matches(&report, &capture, 2, "first session under a limit of 2");
     assert_source_matches(&report, &capture, 3, "second session under a limit of 2");
 }
@@ -224,8 +233,74 @@ fn dedup_counts_a_frame_mirrored_twice_once() {
     let options = ReplayOptions { files: vec![doubled], fcs_present: false, speed: Speed::Max, config, workers: 2 };
     let result = replay(&options).expect("replay");
     let meta = serde_json::to_value(rmonprobe::report::Meta::of_replay(&result)).unwrap();
-    assert_eq!(meta["interfaces"][0]["duplicates"].as_u64(), Some(frames_in(&capture)));
     let mut report = serde_json::to_value(result.tables()).unwrap();
     report["rmonprobe"] = meta;
+    assert_eq!(mirror(&report, 1)["mirrorDuplicates"].as_u64(), Some(frames_in(&capture)));
     assert_source_matches(&report, &capture, 1, "doubled with --dedup 1");
+}
+
+/// What net-snmp's `tool` prints for `oids` at the agent on `port`, one value a line (`-Oqv`),
+/// without units, or None while the agent does not answer.
+fn snmp(tool: &str, port: u16, oids: &[&str]) -> Option<Vec<String>> {
+    let shared = std::env::var_os("RMONPROBE_SHARED").map_or_else(|| repo().join("../shared"), PathBuf::from);
+    let mibs = shared.join("mibs");
+    let out = Command::new(tool)
+        .args(["-v2c", "-c", "public", "-t", "1", "-r", "0", "-OqvU", "-M"])
+        .arg(format!("+{}:{}", mibs.display(), repo().join("mibs").display()))
+        .args(["-m", "+RMONPROBE-MIB"])
+        .arg(format!("127.0.0.1:{port}"))
+        .args(oids)
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).lines().map(|l| l.trim_matches('"').to_string()).collect())
+}
+
+#[test]
+fn a_manager_walks_the_sessions_as_interfaces_and_reads_the_mirror_counts() {
+    // The four sessions served over SNMP, read with net-snmp: ifTable names each, etherStats
+    // rows 2..5 count every frame of the capture, and RMONPROBE-MIB's mirrorSourceTable says
+    // the capture interface's packets went to them.
+    let dir = Dir::new("decap-snmp");
+    let capture = lab("lab-basic.pcapng");
+    let frames = frames_in(&capture).to_string();
+    let tunnel = wrapped_unchecked(&dir, &capture, "all", &[]);
+    let port = support::free_udp_port();
+    let agent = support::Running(
+        Command::new(env!("CARGO_BIN_EXE_rmonprobe"))
+            .args(["replay", "--decap", "auto", "--serve", "--snmp", &format!("127.0.0.1:{port}")])
+            .arg(&tunnel)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("rmonprobe"),
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    // Served once the replay is over: every session's etherStats row counts the whole capture.
+    let pkts = ["ETHERSTATSPKTS.2", "ETHERSTATSPKTS.3", "ETHERSTATSPKTS.4", "ETHERSTATSPKTS.5"]
+        .map(|o| o.replace("ETHERSTATSPKTS", "RMON-MIB::etherStatsPkts"));
+    let pkts: Vec<&str> = pkts.iter().map(String::as_str).collect();
+    loop {
+        if snmp("snmpget", port, &pkts).is_some_and(|v| v.iter().all(|p| *p == frames)) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the agent never served the whole replay");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let descrs = snmp("snmpwalk", port, &["IF-MIB::ifDescr"]).expect("ifDescr");
+    assert_eq!(
+        descrs[1..],
+        [
+            "vxlan vni 100 from 192.0.2.1",
+            "erspan session 7 from 192.0.2.1",
+            "erspan session 8 from 192.0.2.1",
+            "gre key 5 from 192.0.2.1"
+        ]
+    );
+    let decapsulated = snmp("snmpwalk", port, &["RMONPROBE-MIB::mirrorDecapsulated"]).expect("mirrorDecapsulated");
+    let all = (4 * frames_in(&capture)).to_string();
+    assert_eq!(decapsulated, [all.as_str(), "0", "0", "0", "0"]);
+    assert_eq!(snmp("snmpget", port, &["RMON-MIB::etherStatsPkts.1"]).expect("etherStatsPkts.1"), ["0"]);
+    agent.stop();
 }

@@ -560,8 +560,8 @@ fn remote_mirror_traffic_sent_live_counts_as_its_replay() {
         .expect("replay");
     assert!(status.success());
     let want: Value = serde_json::from_str(&std::fs::read_to_string(&replayed).expect("report")).expect("JSON");
-    let tunnel_packets = u(&want["rmonprobe"]["interfaces"][0]["decapsulated"]);
-    assert!(tunnel_packets > 1000, "{}", want["rmonprobe"]["interfaces"]);
+    let tunnel_packets = u(&want["mirrorSourceTable"][0]["mirrorDecapsulated"]);
+    assert!(tunnel_packets > 1000, "{}", want["mirrorSourceTable"]);
     for engine in ["pcap", "afxdp"] {
         let pair = Pair::new(&format!("decap-{engine}"));
         // Tunnel packets run 50 octets past the frames they carry.
@@ -579,7 +579,7 @@ fn remote_mirror_traffic_sent_live_counts_as_its_replay() {
         let got = stop(child, &report, &log);
         let tunnel = &got["rmonprobe"]["interfaces"][1];
         assert_eq!(tunnel["ifDescr"], "vxlan vni 4242 from 192.0.2.1", "{engine}");
-        assert_eq!(u(&got["rmonprobe"]["interfaces"][0]["decapsulated"]), tunnel_packets, "{engine}");
+        assert_eq!(u(&got["mirrorSourceTable"][0]["mirrorDecapsulated"]), tunnel_packets, "{engine}");
         for (table, index) in
             [("etherStatsTable", "etherStatsIndex"), ("hostTable", "hostIndex"), ("matrixSDTable", "matrixSDIndex")]
         {

@@ -52,14 +52,15 @@ fn net_snmp_resolves_the_names_to_the_oids_the_agent_uses() {
             .arg(format!("{}:{}", project("mibs").display(), shared_mibs().display()))
             .args(["-m", "RMONPROBE-MIB", "-On"])
             .args(["RMONPROBE-MIB::rmonprobePacketMatch", "RMONPROBE-MIB::rmonprobeAgent"])
-            .args(["RMONPROBE-MIB::tcpLatencyServerRttMaxUs", "RMONPROBE-MIB::tcpLatencyPairRttMaxUs"]),
+            .args(["RMONPROBE-MIB::tcpLatencyServerRttMaxUs", "RMONPROBE-MIB::tcpLatencyPairRttMaxUs"])
+            .arg("RMONPROBE-MIB::mirrorDuplicates"),
         "snmp",
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let oids: Vec<&str> = stdout.split_whitespace().collect();
     let packet_match = dotted(&rmonprobe::snmp::trap::PACKET_MATCH);
     let agent = dotted(rmonprobe::snmp::tables::system::RMONPROBE_AGENT);
-    // The last column of each latency table, as the schemas (src/mib/rmonprobe/) number them.
+    // The last column of each table, as the schemas (src/mib/rmonprobe/) number them.
     use rmonprobe::mib::rmonprobe::tcp_latency::{TCP_LATENCY_PAIR_TABLE, TCP_LATENCY_SERVER_TABLE};
     let last = |entry: &[u32], column: Option<u32>| {
         let mut oid = entry.to_vec();
@@ -68,10 +69,12 @@ fn net_snmp_resolves_the_names_to_the_oids_the_agent_uses() {
     };
     let server = last(TCP_LATENCY_SERVER_TABLE.entry, TCP_LATENCY_SERVER_TABLE.columns.last().map(|c| c.number));
     let pair = last(TCP_LATENCY_PAIR_TABLE.entry, TCP_LATENCY_PAIR_TABLE.columns.last().map(|c| c.number));
+    use rmonprobe::mib::rmonprobe::mirror::MIRROR_SOURCE_TABLE;
+    let mirror = last(MIRROR_SOURCE_TABLE.entry, MIRROR_SOURCE_TABLE.columns.last().map(|c| c.number));
     assert!(out.status.success(), "snmptranslate: {}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(
         oids,
-        [packet_match.as_str(), agent.as_str(), server.as_str(), pair.as_str()],
+        [packet_match.as_str(), agent.as_str(), server.as_str(), pair.as_str(), mirror.as_str()],
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );

@@ -41,7 +41,6 @@ fn replay_one(path: PathBuf, fcs_present: bool, decap: bool) -> Result<Outcome, 
         let outcome = match replay(&options) {
             Ok(r) => {
                 let tables = r.tables();
-                let meta = rmonprobe::report::Meta::of_replay(&r);
                 // Every table must also serialize (the report path).
                 let json = serde_json::to_string(&tables).map_err(|e| e.to_string());
                 json.and_then(|_| match decap {
@@ -51,7 +50,7 @@ fn replay_one(path: PathBuf, fcs_present: bool, decap: bool) -> Result<Outcome, 
                         .map(|e| e.ether_stats_pkts)
                         .ok_or_else(|| "no etherStats row".to_string()),
                     true => Ok(tables.ether_stats.iter().map(|e| e.ether_stats_pkts).sum::<u64>()
-                        + meta.interfaces.iter().map(|i| i.over_limit).sum::<u64>()),
+                        + tables.mirror_source.iter().map(|m| m.over_limit).sum::<u64>()),
                 })
             }
             Err(e) => Err(e.to_string()),

@@ -277,6 +277,9 @@ pub fn latency(snapshot: &Snapshot, latency: &[(u32, Merged)], options: Expositi
     out
 }
 
+/// One per-interface health family: its name, what it holds, and how an interface gives it.
+type HealthFigure = (&'static str, &'static str, fn(&Interface) -> u64);
+
 /// The probe's own figures.
 fn health(snapshot: &Snapshot) -> Vec<Family> {
     let uptime = snapshot.at.since(snapshot.start) / 1_000_000_000;
@@ -300,29 +303,11 @@ fn health(snapshot: &Snapshot) -> Vec<Family> {
             })
             .collect(),
     };
-    let figures: [(&str, &str, fn(&Interface) -> u64); 7] = [
+    let figures: [HealthFigure; 3] = [
         ("rmonprobe_frames", "Frames the probe counted on the interface.", |i| i.counters.pkts),
         ("rmonprobe_octets", "Octets of the frames the probe counted on the interface.", |i| i.counters.octets),
         ("rmonprobe_drop_events", "Frames lost before the probe could count them (the capture's drops).", |i| {
             i.counters.drop_events
-        }),
-        (
-            "rmonprobe_decapsulated",
-            "Remote mirror packets (--decap) whose mirrored frame was counted on the session's data source.",
-            |i| i.mirror.decapsulated,
-        ),
-        (
-            "rmonprobe_bad_encapsulations",
-            "Packets of an opened tunnel kind whose encapsulation was truncated or malformed.",
-            |i| i.mirror.bad_encapsulations,
-        ),
-        (
-            "rmonprobe_tunnel_over_limit",
-            "Mirrored frames of tunnel sessions beyond [limits] tunnel_sources, dropped.",
-            |i| i.mirror.over_limit,
-        ),
-        ("rmonprobe_duplicates", "Frames seen again on the data source within the --dedup window, not counted.", |i| {
-            i.mirror.duplicates
         }),
     ];
     out.extend(figures.into_iter().map(|(name, help, read)| per_interface(name, help, read)));
@@ -455,8 +440,16 @@ impl TableVisitor<RmonTables> for Collect<'_> {
                 })
                 .or_else(|| {
                     let first = table.index.first()?;
-                    self.sources.of(index_names.first()?, cell_u64(&(first.read)(row)))
+                    let value = cell_u64(&(first.read)(row));
+                    // A table indexed by ifIndex (the project's own) is per data source.
+                    match *index_names.first()? {
+                        "ifIndex" => Some(DataSource(u32::try_from(value).ok()?)),
+                        name => self.sources.of(name, value),
+                    }
                 });
+            if source.is_some() {
+                labels.retain(|(name, _)| name != "if_index");
+            }
             if let Some(ds) = source {
                 source_labels(&mut labels, self.interfaces, ds.0);
             }

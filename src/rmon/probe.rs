@@ -16,7 +16,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::capture::MirrorCounts;
 use crate::mib::Oid;
+use crate::mib::rmonprobe::mirror::MirrorSourceEntry;
 use crate::mib::time::Timestamp;
 use crate::rmon::al_matrix_top_n::AlMatrixTopNControl;
 use crate::rmon::alarm::{Alarm, AlarmConfig, AlarmCrossing, AlarmEntry, Sample, SampleOutcome, SampleType};
@@ -1316,6 +1318,19 @@ impl Probe {
                 t.tcp_latency_server.extend(servers);
                 t.tcp_latency_pair.extend(pairs);
             }
+        }
+        for source in &self.sources {
+            let m = shards
+                .iter()
+                .filter_map(|s| s.mirror_counts(DataSource(source.if_index)))
+                .fold(MirrorCounts::default(), |sum, c| sum.plus(&c));
+            t.mirror_source.push(MirrorSourceEntry {
+                if_index: source.if_index,
+                decapsulated: m.decapsulated,
+                bad_encapsulations: m.bad_encapsulations,
+                over_limit: m.over_limit,
+                duplicates: m.duplicates,
+            });
         }
         t
     }

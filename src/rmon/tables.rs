@@ -60,6 +60,7 @@ use crate::mib::rmon2::usr_history::{
     USR_HISTORY_CONTROL_TABLE, USR_HISTORY_HIGH_CAPACITY_TABLE, USR_HISTORY_OBJECT_TABLE, USR_HISTORY_TABLE,
     UsrHistoryControlEntry, UsrHistoryEntry, UsrHistoryObjectEntry,
 };
+use crate::mib::rmonprobe::mirror::{MIRROR_SOURCE_TABLE, MirrorSourceEntry};
 use crate::mib::rmonprobe::tcp_latency::{
     TCP_LATENCY_PAIR_TABLE, TCP_LATENCY_SERVER_TABLE, TcpLatencyPairEntry, TcpLatencyServerEntry,
 };
@@ -136,6 +137,7 @@ rmon_tables! {
         usr_history: UsrHistoryEntry = USR_HISTORY_TABLE,
         tcp_latency_server: TcpLatencyServerEntry = TCP_LATENCY_SERVER_TABLE,
         tcp_latency_pair: TcpLatencyPairEntry = TCP_LATENCY_PAIR_TABLE,
+        mirror_source: MirrorSourceEntry = MIRROR_SOURCE_TABLE,
     }
     views {
         ether_stats = hcrmon::ETHER_STATS_HIGH_CAPACITY_TABLE,

@@ -92,12 +92,12 @@ pub fn snapshot() -> Snapshot {
 
 /// An App that has taken the fixture's snapshot as its one reading.
 pub fn app(groups: Groups) -> App {
+    app_of(snapshot(), groups)
+}
+
+/// An App that has taken `snapshot` (the fixture's, changed by a test) as its one reading.
+pub fn app_of(snapshot: Snapshot, groups: Groups) -> App {
     let mut app = App::new("fixture: lab-basic.pcapng".into(), PathBuf::from("."));
-    app.update(Event::Reading(Ok(Reading {
-        snapshot: Arc::new(snapshot()),
-        groups,
-        finished: true,
-        every_table: true,
-    })));
+    app.update(Event::Reading(Ok(Reading { snapshot: Arc::new(snapshot), groups, finished: true, every_table: true })));
     app
 }

@@ -43,6 +43,29 @@ fn buckets(e: &EtherStatsEntry) -> [(&'static str, u64); 6] {
     ]
 }
 
+/// What `--decap` and `--dedup` did on a row's data source, when they did anything: a capture
+/// interface whose traffic went to remote mirrors' sessions shows why it counts so little.
+fn mirror_note(app: &App, row: &EtherStatsEntry) -> String {
+    let if_index = row.ether_stats_data_source.if_index();
+    let Some(m) =
+        app.snapshot().and_then(|s| s.interfaces.iter().find(|i| i.info.if_index == if_index)).map(|i| i.mirror)
+    else {
+        return String::new();
+    };
+    let mut note = String::new();
+    for (n, what) in [
+        (m.decapsulated, "tunnel pkts opened"),
+        (m.bad_encapsulations, "bad encapsulations"),
+        (m.over_limit, "over the session limit"),
+        (m.duplicates, "duplicates"),
+    ] {
+        if n > 0 {
+            note.push_str(&format!(" · {} {what}", format::count(n)));
+        }
+    }
+    note
+}
+
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let Some(stats) = app.ether_stats() else {
         frame.render_widget(Paragraph::new("No etherStats row.").block(Block::bordered().title("Overview")), area);
@@ -76,12 +99,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let name = app.interface_of(row).map_or_else(|| row.ether_stats_data_source.to_string(), |i| i.name.clone());
         let shown = row.ether_stats_index == stats.ether_stats_index;
         let label = format!(
-            "{}{} {}: utilization {} at {}",
+            "{}{} {}: utilization {} at {}{}",
             if shown { "▶ " } else { "" },
             row.ether_stats_index,
             format::fit(&name, 24),
             format::hundredths(utilization),
-            format::bps(rate.bps)
+            format::bps(rate.bps),
+            mirror_note(app, row)
         );
         frame.render_widget(
             Gauge::default()

@@ -97,6 +97,20 @@ fn interactions_change_what_is_drawn() {
 }
 
 #[test]
+fn the_overview_says_what_went_to_remote_mirrors_sessions() {
+    // Without --decap or --dedup nothing is said (the snapshots above); with them, the capture
+    // interface's line says where its traffic went.
+    let mut snapshot = fixture::snapshot();
+    snapshot.interfaces[0].mirror.decapsulated = 10_400;
+    snapshot.interfaces[0].mirror.duplicates = 12;
+    let app = fixture::app_of(snapshot, Groups::ALL);
+    let text = format!("{}", draw(&app, 120, 40));
+    let line = text.lines().find(|l| l.contains("1 replay: utilization")).expect("the source's line");
+    assert!(line.contains("· 10,400 tunnel pkts opened · 12 duplicates"), "{line}");
+    assert!(!line.contains("bad encapsulations"), "{line}");
+}
+
+#[test]
 fn a_mini_rmon_agent_without_hosts_says_so() {
     let groups =
         Groups { hosts: false, host_top_n: false, matrix: false, filter: false, capture: false, ..Groups::ALL };

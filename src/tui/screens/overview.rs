@@ -47,9 +47,8 @@ fn buckets(e: &EtherStatsEntry) -> [(&'static str, u64); 6] {
 /// interface whose traffic went to remote mirrors' sessions shows why it counts so little.
 fn mirror_note(app: &App, row: &EtherStatsEntry) -> String {
     let if_index = row.ether_stats_data_source.if_index();
-    let Some(m) =
-        app.snapshot().and_then(|s| s.interfaces.iter().find(|i| i.info.if_index == if_index)).map(|i| i.mirror)
-    else {
+    // From RMONPROBE-MIB's mirrorSourceTable, which a remote rmonprobe serves too.
+    let Some(m) = app.snapshot().and_then(|s| s.tables.mirror_source.iter().find(|m| m.if_index == if_index)) else {
         return String::new();
     };
     let mut note = String::new();

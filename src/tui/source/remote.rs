@@ -18,6 +18,7 @@ use csnmp::message::BindingValue;
 use csnmp::{ObjectIdentifier, ObjectValue, Snmp2cClient, SnmpClientError};
 
 use crate::capture::writer::PcapWriter;
+use crate::mib::rmonprobe::mirror::MIRROR_SOURCE_TABLE;
 use crate::mib::rmonprobe::tcp_latency::{TCP_LATENCY_PAIR_TABLE, TCP_LATENCY_SERVER_TABLE};
 use crate::mib::schema::{Table as Schema, TableVisitor};
 use crate::rmon::control::EntryStatus;
@@ -517,10 +518,11 @@ impl<W: Walker> TableReader<'_, W> {
     }
 
     /// Whether a table outside RMON-MIB's arc is read now: RMONPROBE-MIB's latency tables, a
-    /// row per server and per client, while the Latency screen shows them.
+    /// row per server and per client, while the Latency screen shows them; its mirror counts,
+    /// a row per data source, always (an agent without them answers one request with none).
     fn wanted_elsewhere(&self, entry: &[u32]) -> bool {
         let latency = entry == TCP_LATENCY_SERVER_TABLE.entry || entry == TCP_LATENCY_PAIR_TABLE.entry;
-        latency && self.groups.tcp_latency && self.wants.latency
+        (latency && self.groups.tcp_latency && self.wants.latency) || entry == MIRROR_SOURCE_TABLE.entry
     }
 }
 

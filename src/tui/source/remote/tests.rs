@@ -235,3 +235,22 @@ fn the_user_history_is_walked_for_its_screen_only_and_completed_by_hc() {
     assert_eq!(kept.snapshot.tables.usr_history.len(), 2);
     assert_eq!(kept.snapshot.tables.usr_history_control.len(), 1);
 }
+
+#[test]
+fn an_rmonprobe_agent_s_mirror_counts_are_read_every_time() {
+    use crate::mib::rmonprobe::mirror::MIRROR_SOURCE_TABLE;
+    let mut agent = switch();
+    for (column, if_index, value) in [(1, 1, 10_400), (1, 2, 0), (4, 1, 12)] {
+        let mut oid = MIRROR_SOURCE_TABLE.entry.to_vec();
+        oid.extend([column, if_index]);
+        agent.values.insert(oid, Value::Counter64(value));
+    }
+    let mut remote = RemoteSource::new("probe".into(), agent);
+    let reading = remote.read(Wants::default()).expect("a reading");
+    let rows: Vec<(u32, u64, u64)> =
+        reading.snapshot.tables.mirror_source.iter().map(|m| (m.if_index, m.decapsulated, m.duplicates)).collect();
+    assert_eq!(rows, [(1, 10_400, 12), (2, 0, 0)]);
+    // A switch without them: one walk, nothing found.
+    let mut remote = RemoteSource::new("switch".into(), switch());
+    assert!(remote.read(Wants::default()).expect("a reading").snapshot.tables.mirror_source.is_empty());
+}

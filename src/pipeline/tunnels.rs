@@ -74,10 +74,20 @@ impl Registry {
         } else {
             None
         };
-        state.sessions.insert(session, made);
+        // Sessions refused are remembered up to a bound: packets with ever new VNIs or senders
+        // must not grow the probe's memory.
+        if made.is_some() || state.sessions.len() < state.limit + MAX_REFUSED_KEPT {
+            state.sessions.insert(session, made);
+        }
         made
     }
 }
+
+/// Sessions over the limit remembered, by the registry and by each capture thread: beyond, a
+/// refused session's packets ask the registry each time (a lock each, and still refused).
+const MAX_REFUSED_KEPT: usize = 4096;
+/// A capture thread's cache of sessions: the limit's (at most 65535) and the refused ones kept.
+const MAX_SESSIONS_CACHED: usize = 65_535 + MAX_REFUSED_KEPT;
 
 /// The tie between a switch's clock and the capture's (ERSPAN type III): a frame's capture time
 /// and the switch's timestamp of it.
@@ -187,13 +197,15 @@ impl Tunnels {
             }
             Opened::Mirrored(m) => m,
         };
-        let known = match self.known.get_mut(&m.session) {
-            Some(known) => known,
-            None => {
-                let if_index = self.registry.source_of(m.session, frame.if_index, frame.time);
-                self.known.entry(m.session).or_insert(Known { if_index, tie: None })
+        if !self.known.contains_key(&m.session) {
+            let if_index = self.registry.source_of(m.session, frame.if_index, frame.time);
+            if if_index.is_none() && self.known.len() >= MAX_SESSIONS_CACHED {
+                self.count(frame.if_index).over_limit += 1;
+                return Outcome::Dropped;
             }
-        };
+            self.known.insert(m.session, Known { if_index, tie: None });
+        }
+        let Some(known) = self.known.get_mut(&m.session) else { return Outcome::Unchanged };
         let Some(if_index) = known.if_index else {
             self.count(frame.if_index).over_limit += 1;
             return Outcome::Dropped;

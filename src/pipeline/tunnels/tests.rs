@@ -161,3 +161,24 @@ fn erspan_puts_back_the_tag_the_switch_took_off() {
     let frame = crate::packet::Frame::classify(&batch.iter().next().unwrap());
     assert_eq!((frame.wire_len, frame.size_len, frame.vlan_tags), (68, 64, 1));
 }
+
+#[test]
+fn ever_new_sessions_over_the_limit_do_not_grow_memory() {
+    let registry = Registry::new(ControlPlane::new(probe(), Vec::new()), 1, true);
+    let mut kinds = DecapKinds::default();
+    kinds.add("vxlan").unwrap();
+    let mut tunnels = Tunnels::new(kinds, Arc::clone(&registry));
+    let mut batch = Batch::default();
+    for n in 0..6_000u32 {
+        // A VNI per packet (the VXLAN header's VNI is octets 4..7 of its 8).
+        let mut p = vxlan_packet(1, 1, 0x0a);
+        p[46..49].copy_from_slice(&n.to_be_bytes()[1..]);
+        batch.push(&p, p.len() as u32, Timestamp(u64::from(n)), Fcs::Stripped, u64::from(n), 1);
+    }
+    tunnels.open_batch(&mut batch);
+    assert_eq!(batch.len(), 1, "only the first session is a data source");
+    let counts = tunnels.take_counts();
+    assert_eq!((counts[0].1.decapsulated, counts[0].1.over_limit), (1, 5_999));
+    let kept = registry.state.lock().unwrap().sessions.len();
+    assert_eq!(kept, 1 + MAX_REFUSED_KEPT);
+}

@@ -142,6 +142,14 @@ fn each_kind_alone_gives_the_figures_of_the_unwrapped_capture() {
     assert!(rows > 500, "only {rows} rows compared");
 }
 
+/// The sessions of `wrap_tunnel.py ... all`, in the order they appear: ifDescr of ifIndex 2..5.
+const ALL_FOUR: [&str; 4] = [
+    "vxlan vni 100 from 192.0.2.1",
+    "erspan session 7 from 192.0.2.1",
+    "erspan session 8 from 192.0.2.1",
+    "gre key 5 from 192.0.2.1",
+];
+
 #[test]
 fn auto_opens_all_four_at_once_as_four_data_sources() {
     let dir = Dir::new("decap-auto");
@@ -155,16 +163,7 @@ fn auto_opens_all_four_at_once_as_four_data_sources() {
             .iter()
             .map(|i| i["ifDescr"].as_str().unwrap_or_default())
             .collect();
-        assert_eq!(
-            descrs[1..],
-            [
-                "vxlan vni 100 from 192.0.2.1",
-                "erspan session 7 from 192.0.2.1",
-                "erspan session 8 from 192.0.2.1",
-                "gre key 5 from 192.0.2.1"
-            ],
-            "{workers} workers"
-        );
+        assert_eq!(descrs[1..], ALL_FOUR, "{workers} workers");
         for if_index in 2..=5 {
             assert_source_matches(&report, &capture, if_index, &format!("all four, {workers} workers"));
         }
@@ -289,15 +288,7 @@ fn a_manager_walks_the_sessions_as_interfaces_and_reads_the_mirror_counts() {
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
     let descrs = snmp("snmpwalk", port, &["IF-MIB::ifDescr"]).expect("ifDescr");
-    assert_eq!(
-        descrs[1..],
-        [
-            "vxlan vni 100 from 192.0.2.1",
-            "erspan session 7 from 192.0.2.1",
-            "erspan session 8 from 192.0.2.1",
-            "gre key 5 from 192.0.2.1"
-        ]
-    );
+    assert_eq!(descrs[1..], ALL_FOUR);
     let decapsulated = snmp("snmpwalk", port, &["RMONPROBE-MIB::mirrorDecapsulated"]).expect("mirrorDecapsulated");
     let all = (4 * frames_in(&capture)).to_string();
     assert_eq!(decapsulated, [all.as_str(), "0", "0", "0", "0"]);

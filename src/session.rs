@@ -95,7 +95,11 @@ impl Session {
         if !kinds.any() {
             return Ok(None);
         }
-        let limit = lock_probe(&self.probe).limits().tunnel_sources;
+        let limit = {
+            let mut probe = lock_probe(&self.probe);
+            probe.open_mirrors();
+            probe.limits().tunnel_sources
+        };
         Ok(Some((kinds, Registry::new(self.control(), limit, config.probe.default_rows))))
     }
 

@@ -511,6 +511,9 @@ pub struct Probe {
     /// The highest ifIndex the probe started with: those above it came while it ran (remote
     /// mirrors' sessions), and their rows are not kept in a state file.
     started_sources: u32,
+    /// Whether the capture side opens remote mirrors' packets (`--decap`): then, or with
+    /// `--dedup`, mirrorSourceTable has a row per data source.
+    opens_mirrors: bool,
     pub(super) limits: Limits,
     pub(super) ether_stats: BTreeMap<u16, EtherStatsControl>,
     pub(super) history: BTreeMap<u16, HistoryControl>,
@@ -576,6 +579,7 @@ impl Probe {
         Probe {
             start,
             started_sources: sources.iter().map(|s| s.if_index).max().unwrap_or(0),
+            opens_mirrors: false,
             sources,
             limits,
             ether_stats: BTreeMap::new(),
@@ -617,6 +621,12 @@ impl Probe {
     /// sysUpTime at `now`, in TimeTicks (not wrapped).
     pub fn sys_up_time(&self, now: Timestamp) -> u64 {
         now.ticks_since(self.start)
+    }
+
+    /// The capture side opens remote mirrors' packets (`--decap`): mirrorSourceTable says
+    /// what it opened, per data source.
+    pub fn open_mirrors(&mut self) {
+        self.opens_mirrors = true;
     }
 
     /// A data source that appears while the probe runs (a remote mirror's session under
@@ -1319,7 +1329,8 @@ impl Probe {
                 t.tcp_latency_pair.extend(pairs);
             }
         }
-        for source in &self.sources {
+        let counts_mirrors = self.opens_mirrors || self.limits.dedup_window_ns > 0;
+        for source in self.sources.iter().filter(|_| counts_mirrors) {
             let m = shards
                 .iter()
                 .filter_map(|s| s.mirror_counts(DataSource(source.if_index)))

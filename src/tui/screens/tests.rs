@@ -101,8 +101,13 @@ fn the_overview_says_what_went_to_remote_mirrors_sessions() {
     // Without --decap or --dedup nothing is said (the snapshots above); with them, the capture
     // interface's line says where its traffic went.
     let mut snapshot = fixture::snapshot();
-    snapshot.tables.mirror_source[0].decapsulated = 10_400;
-    snapshot.tables.mirror_source[0].duplicates = 12;
+    assert!(snapshot.tables.mirror_source.is_empty(), "a probe without --decap or --dedup has no mirror counts");
+    snapshot.tables.mirror_source.push(crate::mib::rmonprobe::mirror::MirrorSourceEntry {
+        if_index: 1,
+        decapsulated: 10_400,
+        duplicates: 12,
+        ..Default::default()
+    });
     let app = fixture::app_of(snapshot, Groups::ALL);
     let text = format!("{}", draw(&app, 120, 40));
     let line = text.lines().find(|l| l.contains("1 replay: utilization")).expect("the source's line");

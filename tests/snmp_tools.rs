@@ -291,7 +291,7 @@ impl Agent {
 
 /// Whether a table of the report is RMONPROBE-MIB's (the project's own module).
 fn is_rmonprobe_mib(table: &str) -> bool {
-    table.starts_with("tcpLatency")
+    table.starts_with("tcpLatency") || table.starts_with("mirror")
 }
 
 fn show<S: AsRef<str>>(varbinds: &[(S, &str, &str)]) -> String {
@@ -379,8 +379,8 @@ impl Inventory {
     fn instances(&self, report: &Value) -> BTreeMap<String, BTreeSet<Vec<u32>>> {
         let mut out = BTreeMap::new();
         for (table, rows) in report.as_object().expect("a report object") {
-            // RMONPROBE-MIB's tables live under the enterprise arc, not under rmon (their walk
-            // is checked in tests/tcp_latency.rs).
+            // RMONPROBE-MIB's tables live under the enterprise arc, not under rmon (their walks
+            // are checked in tests/tcp_latency.rs and tests/decap.rs).
             if table == "rmonprobe" || is_rmonprobe_mib(table) {
                 continue;
             }

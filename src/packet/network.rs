@@ -129,15 +129,8 @@ pub struct Layers {
 /// capture does not hold the Ethernet header, or its type field is neither a length nor an
 /// EtherType (1501..1535).
 pub fn parse(frame: &[u8]) -> Option<Layers> {
-    let mut at = 12;
-    let mut type_or_len = be16(frame, at)?;
-    let mut tags = 0;
-    while matches!(type_or_len, 0x8100 | 0x88a8 | 0x9100) && tags < MAX_VLAN_TAGS {
-        at += 4;
-        tags += 1;
-        type_or_len = be16(frame, at)?;
-    }
-    let payload = frame.get(at + 2..).unwrap_or_default();
+    let (type_or_len, at) = after_tags(frame)?;
+    let payload = frame.get(at..).unwrap_or_default();
     let link = match type_or_len {
         0..=1500 => return Some(Layers { link: Link::Llc, network: None }),
         1501..=1535 => return None,
@@ -149,6 +142,20 @@ pub fn parse(frame: &[u8]) -> Option<Layers> {
         _ => None,
     };
     Some(Layers { link, network })
+}
+
+/// The type or length field after the VLAN tags (0x8100, 0x88a8, 0x9100, stacked), and where
+/// the payload after it starts; None when the capture ends before it.
+pub fn after_tags(frame: &[u8]) -> Option<(u16, usize)> {
+    let mut at = 12;
+    let mut type_or_len = be16(frame, at)?;
+    let mut tags = 0;
+    while matches!(type_or_len, 0x8100 | 0x88a8 | 0x9100) && tags < MAX_VLAN_TAGS {
+        at += 4;
+        tags += 1;
+        type_or_len = be16(frame, at)?;
+    }
+    Some((type_or_len, at + 2))
 }
 
 fn be16(data: &[u8], at: usize) -> Option<u16> {

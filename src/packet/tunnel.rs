@@ -18,6 +18,7 @@ use std::ops::Range;
 
 use crate::mib::NetAddr;
 use crate::packet::Fcs;
+use crate::packet::network::{self, ETHERTYPE_IPV4, ETHERTYPE_IPV6};
 
 /// The UDP port IANA gives VXLAN (RFC 7348).
 pub const VXLAN_PORT: u16 = 4789;
@@ -27,7 +28,6 @@ pub const GENEVE_PORT: u16 = 6081;
 const GRE_TEB: u16 = 0x6558;
 const GRE_ERSPAN: u16 = 0x88be;
 const GRE_ERSPAN3: u16 = 0x22eb;
-const MAX_VLAN_TAGS: usize = 8;
 const MAX_EXTENSION_HEADERS: usize = 8;
 
 /// The encapsulations a probe opens (`--decap`; `auto` is all of them).
@@ -300,18 +300,9 @@ pub fn open(frame: &[u8], orig_len: u32, fcs: Fcs, kinds: &DecapKinds) -> Opened
 }
 
 fn outer_ip(frame: &[u8]) -> Option<OuterIp> {
-    let mut at = 12;
-    let mut ether_type = be16(frame, at)?;
-    for _ in 0..MAX_VLAN_TAGS {
-        if !matches!(ether_type, 0x8100 | 0x88a8 | 0x9100) {
-            break;
-        }
-        at += 4;
-        ether_type = be16(frame, at)?;
-    }
-    match ether_type {
-        0x0800 => outer_ipv4(frame, at + 2),
-        0x86dd => outer_ipv6(frame, at + 2),
+    match network::after_tags(frame)? {
+        (ETHERTYPE_IPV4, at) => outer_ipv4(frame, at),
+        (ETHERTYPE_IPV6, at) => outer_ipv6(frame, at),
         _ => None,
     }
 }

@@ -144,14 +144,7 @@ impl ControlPlane {
     /// A copy of every worker's shard with `parts`, ticked to `now` (a worker that does not
     /// answer within [`COPY_TIMEOUT`] is left out).
     fn shard_copies(&self, now: Timestamp, parts: ShardParts) -> Vec<Shard> {
-        let replies: Vec<Receiver<Shard>> = self
-            .workers
-            .iter()
-            .filter_map(|w| {
-                let (tx, rx) = bounded(1);
-                w.send(WorkerRequest::Copy(parts, tx)).ok().map(|_| rx)
-            })
-            .collect();
+        let replies = self.ask_workers(|tx| WorkerRequest::Copy(parts, tx));
         let mut shards: Vec<Shard> = replies.iter().filter_map(|rx| rx.recv_timeout(COPY_TIMEOUT).ok()).collect();
         for shard in &mut shards {
             shard.tick(now);
@@ -170,6 +163,18 @@ impl ControlPlane {
         let shards = self.shard_copies(now, ShardParts::ALL);
         let refs: Vec<&Shard> = shards.iter().collect();
         self.probe().capture_buffers(&refs)
+    }
+
+    /// Sends every worker still there the request `ask` makes with a reply channel of its own;
+    /// the replies to wait on, one per worker asked.
+    fn ask_workers<T>(&self, ask: impl Fn(Sender<T>) -> WorkerRequest) -> Vec<Receiver<T>> {
+        self.workers
+            .iter()
+            .filter_map(|w| {
+                let (tx, rx) = bounded(1);
+                w.send(ask(tx)).ok().map(|_| rx)
+            })
+            .collect()
     }
 
     fn broadcast(&self, commands: Vec<ShardCommand>) {
@@ -222,15 +227,7 @@ impl ControlPlane {
         let (if_index, commands) = self.probe().add_source(info, at, default_rows);
         self.broadcast(commands);
         self.cached = None;
-        let replies: Vec<Receiver<()>> = self
-            .workers
-            .iter()
-            .filter_map(|w| {
-                let (tx, rx) = bounded(1);
-                w.send(WorkerRequest::Sync(tx)).ok().map(|_| rx)
-            })
-            .collect();
-        for reply in replies {
+        for reply in self.ask_workers(WorkerRequest::Sync) {
             // A worker that has ended counts nothing more; one busy for longer than the wait
             // is stuck, and its frames are lost either way.
             let _ = reply.recv_timeout(COPY_TIMEOUT);
@@ -289,14 +286,7 @@ impl ControlPlane {
         if self.probe().armed_channels().is_empty() {
             return AlarmRun::default();
         }
-        let replies: Vec<Receiver<Vec<(u16, u64)>>> = self
-            .workers
-            .iter()
-            .filter_map(|w| {
-                let (tx, rx) = bounded(1);
-                w.send(WorkerRequest::ChannelCounts(tx)).ok().map(|_| rx)
-            })
-            .collect();
+        let replies = self.ask_workers(WorkerRequest::ChannelCounts);
         let mut counts: BTreeMap<u16, u64> = BTreeMap::new();
         for rx in &replies {
             // Without every worker's share the sums would be short (and grow back later, as if

@@ -36,7 +36,6 @@ pub struct Registry {
 struct RegistryState {
     /// A session's ifIndex, or None when it came over the limit.
     sessions: HashMap<SessionKey, Option<u32>>,
-    made: usize,
     limit: usize,
     default_rows: bool,
     control: ControlPlane,
@@ -46,7 +45,7 @@ impl Registry {
     /// Sessions become data sources of the probe behind `control`, at most `limit` of them,
     /// with the default rows when `default_rows`.
     pub fn new(control: ControlPlane, limit: usize, default_rows: bool) -> Arc<Registry> {
-        let state = RegistryState { sessions: HashMap::new(), made: 0, limit, default_rows, control };
+        let state = RegistryState { sessions: HashMap::new(), limit, default_rows, control };
         Arc::new(Registry { state: Mutex::new(state) })
     }
 
@@ -57,7 +56,8 @@ impl Registry {
         if let Some(&known) = state.sessions.get(&session) {
             return known;
         }
-        let made = if state.made < state.limit {
+        let made_so_far = state.sessions.values().filter(|s| s.is_some()).count();
+        let made = if made_so_far < state.limit {
             // The mirror's link speed is not known: the capture interface's stands in for it.
             let outer = state.control.source_info(via);
             let info = DataSourceInfo {
@@ -69,7 +69,6 @@ impl Registry {
                 phys_address: Vec::new(),
             };
             let default_rows = state.default_rows;
-            state.made += 1;
             Some(state.control.add_data_source(info, at, default_rows))
         } else {
             None
@@ -197,15 +196,17 @@ impl Tunnels {
             }
             Opened::Mirrored(m) => m,
         };
-        if !self.known.contains_key(&m.session) {
-            let if_index = self.registry.source_of(m.session, frame.if_index, frame.time);
-            if if_index.is_none() && self.known.len() >= MAX_SESSIONS_CACHED {
-                self.count(frame.if_index).over_limit += 1;
-                return Outcome::Dropped;
+        let known = match self.known.get_mut(&m.session) {
+            Some(known) => known,
+            None => {
+                let if_index = self.registry.source_of(m.session, frame.if_index, frame.time);
+                if if_index.is_none() && self.known.len() >= MAX_SESSIONS_CACHED {
+                    self.count(frame.if_index).over_limit += 1;
+                    return Outcome::Dropped;
+                }
+                self.known.entry(m.session).or_insert(Known { if_index, tie: None })
             }
-            self.known.insert(m.session, Known { if_index, tie: None });
-        }
-        let Some(known) = self.known.get_mut(&m.session) else { return Outcome::Unchanged };
+        };
         let Some(if_index) = known.if_index else {
             self.count(frame.if_index).over_limit += 1;
             return Outcome::Dropped;

@@ -645,13 +645,13 @@ impl Probe {
         let if_index = self.sources.iter().map(|s| s.if_index).max().unwrap_or(0) + 1;
         info.if_index = if_index;
         self.sources.push(info);
-        let data_source = DataSource(if_index);
-        let first = u16::try_from(if_index).unwrap_or(u16::MAX);
-        let free = (first..u16::MAX / 2).map(|n| RowRequest::defaults_of(n, data_source)).find(|rows| {
-            rows.iter()
-                .all(|r| r.default_row_place().is_none_or(|(table, index)| self.row_status(table, index).is_none()))
-        });
         if default_rows {
+            let data_source = DataSource(if_index);
+            let first = u16::try_from(if_index).unwrap_or(u16::MAX);
+            let free = (first..u16::MAX / 2).map(|n| RowRequest::defaults_of(n, data_source)).find(|rows| {
+                rows.iter()
+                    .all(|r| r.default_row_place().is_none_or(|(table, index)| self.row_status(table, index).is_none()))
+            });
             for row in free.unwrap_or_default() {
                 // Every default row fits the limits; one refused is left out, as at start.
                 let _ = self.make_valid_from(&row, at);

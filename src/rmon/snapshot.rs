@@ -4,7 +4,6 @@
 //! between batches), so a view never holds a shard while a worker counts. Its tables are in MIB
 //! index order, ready for an agent's binary searches.
 
-use crate::capture::MirrorCounts;
 use crate::mib::Value;
 use crate::mib::time::Timestamp;
 use crate::mib::value::{counter32, integer};
@@ -38,8 +37,9 @@ pub struct Interface {
     pub info: DataSourceInfo,
     /// Every frame of the interface since the probe started, whatever the control rows.
     pub counters: EtherStatsCounters,
-    /// Remote mirrors' packets opened or set aside, duplicates left out (`--decap`, `--dedup`).
-    pub mirror: MirrorCounts,
+    /// ifInDiscards: frames received whole and left out, duplicates (`--dedup`) and mirrored
+    /// frames of sessions over the limit (`--decap`), as mirrorSourceTable counts them.
+    pub in_discards: u64,
 }
 
 /// The probe as it stands at `at`.
@@ -57,6 +57,7 @@ pub struct Snapshot {
 impl Snapshot {
     /// Reads `probe` and `shards` at `at`.
     pub fn take(probe: &Probe, at: Timestamp, shards: &[&Shard]) -> Snapshot {
+        let tables = probe.tables(at, shards);
         let interfaces = probe
             .sources()
             .iter()
@@ -66,13 +67,14 @@ impl Snapshot {
                     .iter()
                     .filter_map(|s| s.source_counters(DataSource(info.if_index)))
                     .fold(EtherStatsCounters::default(), |sum, c| sum.plus(&c)),
-                mirror: shards
+                in_discards: tables
+                    .mirror_source
                     .iter()
-                    .filter_map(|s| s.mirror_counts(DataSource(info.if_index)))
-                    .fold(MirrorCounts::default(), |sum, c| sum.plus(&c)),
+                    .find(|m| m.if_index == info.if_index)
+                    .map_or(0, |m| m.duplicates + m.over_limit),
             })
             .collect();
-        Snapshot { at, start: probe.start(), interfaces, tables: probe.tables(at, shards) }
+        Snapshot { at, start: probe.start(), interfaces, tables }
     }
 
     /// The value of one object instance an agent would serve from this reading: the RMON and
@@ -114,9 +116,7 @@ impl Interface {
             11 => counter32(unicast(c)),
             12 => counter32(c.broadcast_pkts + c.multicast_pkts),
             14 => counter32(errors(c)),
-            // ifInDiscards: frames received whole and left out: duplicates (`--dedup`) and
-            // mirrored frames of sessions over the limit.
-            13 => counter32(i.mirror.duplicates + i.mirror.over_limit),
+            13 => counter32(i.in_discards),
             15..=20 => counter32(0),
             _ => return None,
         })

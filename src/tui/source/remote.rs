@@ -327,7 +327,7 @@ impl<W: Walker> RemoteSource<W> {
                     phys_address: r.octets(6),
                 },
                 counters: Default::default(),
-                mirror: Default::default(),
+                in_discards: 0,
             })
         }))
     }

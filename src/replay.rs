@@ -12,6 +12,11 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Select, TryRecvError};
 
 use crate::capture::batch::DEFAULT_BATCH_FRAMES;
+
+/// Frames a replay at full speed reads into one batch: four times a live capture's, since no
+/// one waits for them, so the worker wakes the reader a quarter as often (on the IMIX bench,
+/// 4 % less time than 256).
+const REPLAY_BATCH_FRAMES: usize = 4 * DEFAULT_BATCH_FRAMES;
 use crate::capture::{Batch, CaptureFile, CaptureInput, Damage, OpenError};
 use crate::config::Config;
 use crate::packet::RawFrame;
@@ -492,7 +497,7 @@ fn read_files(
                     alarms.refresh();
                 }
                 if reading.speed == Speed::Max && shift == 0 {
-                    file.read_batch(&mut batch, DEFAULT_BATCH_FRAMES, &mut seq, reading.if_index);
+                    file.read_batch(&mut batch, REPLAY_BATCH_FRAMES, &mut seq, reading.if_index);
                     // Without alarms, the last frame's time will do (no look at every frame).
                     let batch_latest = match &reading.alarms {
                         Some(_) => batch.iter().fold(latest, |t, f| t.max(f.time)),

@@ -8,8 +8,9 @@
 
 use crate::mib::{NetAddr, Timestamp};
 use crate::packet::Frame;
+use crate::rmon::nl_host::HostKey;
 use crate::rmon::protocol_dir::{AppProtocol, NetworkProtocol};
-use crate::rmon::table::{LruTable, TableHasher, merge_counted};
+use crate::rmon::table::{LruTable, TableHasher, TableKey, merge_counted, refine_hash};
 
 pub use crate::mib::rmon2::al_host::AlHostEntry;
 
@@ -20,6 +21,15 @@ pub struct AlHostKey {
     pub nl_local_index: u32,
     pub address: NetAddr,
     pub al_local_index: u32,
+}
+
+/// Hashed from the network-layer host's key (nlHost's), so a frame's addresses are hashed once.
+impl TableKey for AlHostKey {
+    #[inline]
+    fn table_hash(&self, hasher: &TableHasher) -> u64 {
+        let host = HostKey { local_index: self.nl_local_index, address: self.address };
+        refine_hash(host.table_hash(hasher), self.al_local_index)
+    }
 }
 
 /// One host's counts under one application, and its times on the probe's clock.
@@ -78,16 +88,32 @@ impl AlHostTable {
         dest: NetAddr,
         applications: &[AppProtocol],
     ) {
+        let hash = |address| HostKey { local_index: network.local_index, address }.table_hash(self.hosts.hasher());
+        let (source_hash, dest_hash) = (hash(source), hash(dest));
+        self.count_hashed(frame, network, (source, source_hash), (dest, dest_hash), applications);
+    }
+
+    /// [`AlHostTable::count`] with the hashes of both hosts' network-layer keys (HostKey) known.
+    #[inline]
+    pub fn count_hashed(
+        &mut self,
+        frame: &Frame,
+        network: NetworkProtocol,
+        (source, source_hash): (NetAddr, u64),
+        (dest, dest_hash): (NetAddr, u64),
+        applications: &[AppProtocol],
+    ) {
         if !self.counting {
             return;
         }
         let octets = u64::from(frame.wire_len);
         let now = frame.time;
         for app in applications.iter().filter(|a| a.host) {
-            for (address, outgoing) in [(source, true), (dest, false)] {
+            for (address, host_hash, outgoing) in [(source, source_hash, true), (dest, dest_hash, false)] {
                 let key = AlHostKey { nl_local_index: network.local_index, address, al_local_index: app.local_index };
+                let hash = refine_hash(host_hash, app.local_index);
                 let mut made = false;
-                let (h, evicted) = self.hosts.get_or_insert_with(key, || {
+                let (h, evicted) = self.hosts.get_or_insert_with_hashed(key, hash, || {
                     made = true;
                     AlHostState { created: now, ..Default::default() }
                 });
@@ -102,6 +128,19 @@ impl AlHostTable {
                 self.inserts += u64::from(made);
                 self.deletes += u64::from(evicted.is_some());
             }
+        }
+    }
+
+    /// Starts loading the slots a frame from the hosts of network-layer key hashes
+    /// `source_hash` and `dest_hash` will use (see [`LruTable::prefetch`]).
+    #[inline]
+    pub fn prefetch(&self, source_hash: u64, dest_hash: u64, applications: &[AppProtocol]) {
+        if !self.counting {
+            return;
+        }
+        for app in applications.iter().filter(|a| a.host) {
+            self.hosts.prefetch(refine_hash(source_hash, app.local_index));
+            self.hosts.prefetch(refine_hash(dest_hash, app.local_index));
         }
     }
 
@@ -133,11 +172,33 @@ mod tests {
     use super::*;
     use crate::packet::{Condition, MacAddr};
     use crate::rmon::hosts::tests::frame;
+    use std::hash::BuildHasher;
 
     const IP: NetworkProtocol = NetworkProtocol { local_index: 3, host: true, matrix: true, address_map: true };
     const TCP: AppProtocol = AppProtocol { local_index: 7, host: true, matrix: true };
     const HTTP: AppProtocol = AppProtocol { local_index: 30, host: true, matrix: true };
     const OFF: AppProtocol = AppProtocol { local_index: 31, host: false, matrix: true };
+
+    /// The counting path derives an entry's hash from nlHost's key; the table rehashes
+    /// entries as it grows and closes gaps from the key alone. Both must agree, or an entry
+    /// counted again after a growth would be made twice.
+    #[test]
+    fn entries_are_found_again_after_the_table_grows() {
+        let hasher = TableHasher::default();
+        let mut t = AlHostTable::new(10_000, hasher.clone());
+        let host = |n: u32| NetAddr::v4(n.to_be_bytes());
+        let hash = |n: u32| hasher.hash_one(HostKey { local_index: IP.local_index, address: host(n) });
+        let f = frame(0, MacAddr([2, 0, 0, 0, 0, 1]), MacAddr([2, 0, 0, 0, 0, 2]), 100, Condition::Good);
+        for _ in 0..2 {
+            for n in 0..1000 {
+                t.count_hashed(&f, IP, (host(n), hash(n)), (host(n + 1), hash(n + 1)), &[TCP, HTTP]);
+            }
+        }
+        assert_eq!((t.len(), t.inserts), (2002, 2002));
+        let m = merge(&[&t]);
+        let first = AlHostKey { nl_local_index: IP.local_index, address: host(0), al_local_index: HTTP.local_index };
+        assert_eq!(m.hosts.iter().find(|(k, _)| *k == first).map(|(_, s)| (s.out_pkts, s.in_pkts)), Some((2, 0)));
+    }
 
     #[test]
     fn each_end_counts_under_the_transport_and_the_application() {

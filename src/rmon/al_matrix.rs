@@ -8,8 +8,9 @@
 
 use crate::mib::{NetAddr, Timestamp};
 use crate::packet::Frame;
+use crate::rmon::nl_matrix::PairKey;
 use crate::rmon::protocol_dir::{AppProtocol, NetworkProtocol};
-use crate::rmon::table::{LruTable, TableHasher, merge_counted};
+use crate::rmon::table::{LruTable, TableHasher, TableKey, merge_counted, refine_hash};
 
 pub use crate::mib::rmon2::al_matrix::{AlMatrixDsEntry, AlMatrixSdEntry};
 
@@ -20,6 +21,16 @@ pub struct AlPairKey {
     pub source: NetAddr,
     pub dest: NetAddr,
     pub al_local_index: u32,
+}
+
+/// Hashed from the network-layer conversation's key (nlMatrix's), so a frame's addresses are
+/// hashed once.
+impl TableKey for AlPairKey {
+    #[inline]
+    fn table_hash(&self, hasher: &TableHasher) -> u64 {
+        let pair = PairKey { local_index: self.nl_local_index, source: self.source, dest: self.dest };
+        refine_hash(pair.table_hash(hasher), self.al_local_index)
+    }
 }
 
 /// One conversation's counts under one application, and its times.
@@ -74,14 +85,30 @@ impl AlMatrixTable {
         dest: NetAddr,
         applications: &[AppProtocol],
     ) {
+        let pair_hash = PairKey { local_index: network.local_index, source, dest }.table_hash(self.pairs.hasher());
+        self.count_hashed(frame, network, source, dest, pair_hash, applications);
+    }
+
+    /// [`AlMatrixTable::count`] with the hash of the network-layer pair's key (PairKey) known.
+    #[inline]
+    pub fn count_hashed(
+        &mut self,
+        frame: &Frame,
+        network: NetworkProtocol,
+        source: NetAddr,
+        dest: NetAddr,
+        pair_hash: u64,
+        applications: &[AppProtocol],
+    ) {
         if !self.counting {
             return;
         }
         let now = frame.time;
         for app in applications.iter().filter(|a| a.matrix) {
             let key = AlPairKey { nl_local_index: network.local_index, source, dest, al_local_index: app.local_index };
+            let hash = refine_hash(pair_hash, app.local_index);
             let mut made = false;
-            let (p, evicted) = self.pairs.get_or_insert_with(key, || {
+            let (p, evicted) = self.pairs.get_or_insert_with_hashed(key, hash, || {
                 made = true;
                 AlPairState { created: now, ..Default::default() }
             });
@@ -96,6 +123,18 @@ impl AlMatrixTable {
     /// Every conversation of the table, in no order.
     pub fn iter(&self) -> impl Iterator<Item = (&AlPairKey, &AlPairState)> {
         self.pairs.iter()
+    }
+
+    /// Starts loading the slots a frame of the network-layer pair hash `pair_hash` will use
+    /// (see [`LruTable::prefetch`]).
+    #[inline]
+    pub fn prefetch(&self, pair_hash: u64, applications: &[AppProtocol]) {
+        if !self.counting {
+            return;
+        }
+        for app in applications.iter().filter(|a| a.matrix) {
+            self.pairs.prefetch(refine_hash(pair_hash, app.local_index));
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -127,6 +166,28 @@ mod tests {
     use super::*;
     use crate::packet::{Condition, MacAddr};
     use crate::rmon::hosts::tests::frame;
+    use std::hash::BuildHasher;
+
+    /// As alHost's: the hash the counting path derives from nlMatrix's key is the one the
+    /// table files the entry under when it grows.
+    #[test]
+    fn entries_are_found_again_after_the_table_grows() {
+        let ip = NetworkProtocol { local_index: 3, host: true, matrix: true, address_map: true };
+        let tcp = AppProtocol { local_index: 7, host: true, matrix: true };
+        let hasher = TableHasher::default();
+        let mut t = AlMatrixTable::new(10_000, hasher.clone());
+        let host = |n: u32| NetAddr::v4(n.to_be_bytes());
+        let f = frame(0, MacAddr([2, 0, 0, 0, 0, 1]), MacAddr([2, 0, 0, 0, 0, 2]), 80, Condition::Good);
+        for _ in 0..2 {
+            for n in 0..1000 {
+                let (a, b) = (host(n), host(n + 1));
+                let hash = hasher.hash_one(PairKey { local_index: ip.local_index, source: a, dest: b });
+                t.count_hashed(&f, ip, a, b, hash, &[tcp]);
+            }
+        }
+        assert_eq!((t.len(), t.inserts), (1000, 1000));
+        assert!(merge(&[&t]).pairs.iter().all(|(_, s)| s.pkts == 2));
+    }
 
     #[test]
     fn pairs_are_directed_and_per_application() {

@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use crate::mib::time::Timestamp;
 use crate::packet::{Destination, Frame, MacAddr};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
-use crate::rmon::table::{LruTable, TableHasher, merge_entries};
+use crate::rmon::table::{LruTable, TableHasher, TableKey, merge_entries};
+
+impl TableKey for MacAddr {}
 
 pub use crate::mib::rmon1::hosts::{HostControlEntry, HostEntry, HostTimeEntry};
 

@@ -9,7 +9,7 @@ use std::hash::{Hash, Hasher};
 use crate::mib::time::Timestamp;
 use crate::packet::{Frame, MacAddr};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
-use crate::rmon::table::{LruTable, TableHasher, merge_entries};
+use crate::rmon::table::{LruTable, TableHasher, TableKey, merge_entries};
 
 pub use crate::mib::rmon1::matrix::{MatrixControlEntry, MatrixDsEntry, MatrixSdEntry};
 
@@ -25,6 +25,8 @@ impl Hash for Pair {
         state.write_u128(u128::from(self.source.to_u64()) << 48 | u128::from(self.dest.to_u64()));
     }
 }
+
+impl TableKey for Pair {}
 
 /// A pair's counters, exact 64-bit values.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use crate::mib::{NetAddr, Timestamp};
 use crate::packet::{Destination, Frame};
 use crate::rmon::al_host::AlHostTable;
 use crate::rmon::protocol_dir::NetworkProtocol;
-use crate::rmon::table::{LruTable, TableHasher, merge_counted};
+use crate::rmon::table::{LruTable, TableHasher, TableKey, merge_counted};
 
 pub use crate::mib::rmon2::nl_host::{HlHostControlEntry, NlHostEntry};
 
@@ -20,6 +20,8 @@ pub struct HostKey {
     pub local_index: u32,
     pub address: NetAddr,
 }
+
+impl TableKey for HostKey {}
 
 /// One host's counts, exact, and its times on the probe's clock.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

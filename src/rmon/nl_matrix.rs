@@ -7,7 +7,7 @@ use crate::mib::{NetAddr, Timestamp};
 use crate::packet::Frame;
 use crate::rmon::al_matrix::AlMatrixTable;
 use crate::rmon::protocol_dir::NetworkProtocol;
-use crate::rmon::table::{LruTable, TableHasher, merge_counted};
+use crate::rmon::table::{LruTable, TableHasher, TableKey, merge_counted};
 
 pub use crate::mib::rmon2::nl_matrix::{HlMatrixControlEntry, NlMatrixDsEntry, NlMatrixSdEntry};
 
@@ -18,6 +18,8 @@ pub struct PairKey {
     pub source: NetAddr,
     pub dest: NetAddr,
 }
+
+impl TableKey for PairKey {}
 
 /// One pair's counts, and its times on the probe's clock.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

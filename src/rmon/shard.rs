@@ -250,15 +250,18 @@ impl SourceShard {
     /// Starts loading the RMON2 table slots a frame will use (see [`Shard::count_batch`]).
     fn prefetch_rmon2(&self, facts: &Rmon2Facts) {
         let Some((net, _, _)) = facts.classified.network else { return };
-        if net.host {
-            for (_, hosts) in &self.nl_host {
+        let applications = facts.classified.applications();
+        for (_, hosts) in &self.nl_host {
+            if net.host {
                 hosts.prefetch(facts.source_hash, facts.dest_hash);
             }
+            hosts.al.prefetch(facts.source_hash, facts.dest_hash, applications);
         }
-        if net.matrix {
-            for (_, matrix) in &self.nl_matrix {
+        for (_, matrix) in &self.nl_matrix {
+            if net.matrix {
                 matrix.prefetch(facts.pair_hash);
             }
+            matrix.al.prefetch(facts.pair_hash, applications);
         }
         if net.address_map {
             for (_, map) in &self.address_map {
@@ -286,13 +289,13 @@ impl SourceShard {
             if net.host {
                 hosts.count_hashed(frame, net, (source, facts.source_hash), (dest, facts.dest_hash));
             }
-            hosts.al.count(frame, net, source, dest, applications);
+            hosts.al.count_hashed(frame, net, (source, facts.source_hash), (dest, facts.dest_hash), applications);
         }
         for (_, matrix) in &mut self.nl_matrix {
             if net.matrix {
                 matrix.count_hashed(frame, net, source, dest, facts.pair_hash);
             }
-            matrix.al.count(frame, net, source, dest, applications);
+            matrix.al.count_hashed(frame, net, source, dest, facts.pair_hash, applications);
         }
         if net.address_map {
             for (_, map) in &mut self.address_map {
@@ -385,6 +388,12 @@ pub struct Shard {
     /// The passive latency's limits, for a data source added later.
     latency_limits: Option<LatencyLimits>,
 }
+
+/// Frames whose table slots are requested from memory together before they are counted. With
+/// RMON2's rows a frame touches about fifteen cache lines; 64 frames' worth is about the size
+/// of the level-1 data cache, so the lines are still there when the frames are counted (on the
+/// IMIX bench, 64 took 10 % less time than 256).
+const PREFETCH_WINDOW: usize = 64;
 
 /// The hashes of a frame's table keys, under the shard's hasher.
 #[derive(Clone, Copy, Debug, Default)]
@@ -498,10 +507,18 @@ impl Shard {
 
     /// Counts a batch of classified frames; `bytes` yields the captured bytes of each frame in
     /// the same order (filters are byte masks over the raw frame). The bytes are only looked at
-    /// when some channel exists, so a probe without one pays nothing for them. The host and
-    /// matrix slots of the whole batch are requested from memory first, so their cache misses
-    /// overlap instead of adding up.
+    /// when some channel exists, so a probe without one pays nothing for them. The table slots
+    /// of every [`PREFETCH_WINDOW`] frames are requested from memory before those frames are
+    /// counted, so their cache misses overlap instead of adding up.
     pub fn count_batch<'a>(&mut self, frames: &[Frame], bytes: impl IntoIterator<Item = &'a [u8]>) {
+        let mut bytes = bytes.into_iter();
+        for window in frames.chunks(PREFETCH_WINDOW) {
+            self.count_window(window, bytes.by_ref().take(window.len()));
+        }
+    }
+
+    /// [`Shard::count_batch`] of at most [`PREFETCH_WINDOW`] frames.
+    fn count_window<'a>(&mut self, frames: &[Frame], bytes: impl IntoIterator<Item = &'a [u8]>) {
         let mut batch_hashes = std::mem::take(&mut self.hashes);
         batch_hashes.clear();
         for frame in frames {
@@ -1073,6 +1090,72 @@ mod tests {
         b[12..14].copy_from_slice(&ether_type);
         b[23] = protocol;
         b
+    }
+
+    /// An Ethernet II frame of IPv4 TCP from 10.0.0.`a` to 10.0.0.`b` port 80 (www-http).
+    fn tcp_bytes(a: u8, b: u8) -> [u8; 54] {
+        let mut f = [0u8; 54];
+        f[12..14].copy_from_slice(&[0x08, 0x00]);
+        f[14] = 0x45;
+        f[16..18].copy_from_slice(&40u16.to_be_bytes());
+        f[22] = 64;
+        f[23] = 6;
+        f[26..30].copy_from_slice(&[10, 0, 0, a]);
+        f[30..34].copy_from_slice(&[10, 0, 0, b]);
+        f[34..36].copy_from_slice(&(1024 + u16::from(a)).to_be_bytes());
+        f[36..38].copy_from_slice(&80u16.to_be_bytes());
+        f[46] = 0x50;
+        f
+    }
+
+    /// Counting a batch requests its slots a window ahead; what it counts must be what the
+    /// same frames counted one by one give, in every RMON2 table, with the tables growing and
+    /// evicting (limits below the 40 hosts) across windows.
+    #[test]
+    fn a_batch_counts_what_its_frames_count_one_by_one() {
+        let rmon2 = |s: &mut Shard| {
+            let source = DataSource(1);
+            for c in [
+                ShardCommand::StartProtocolDist { index: 1, source },
+                ShardCommand::StartAddressMap { index: 1, source, size_limit: 30 },
+                ShardCommand::StartNlHost { index: 1, source, size_limit: 25, al_size_limit: 45 },
+                ShardCommand::StartNlMatrix { index: 1, source, size_limit: 200, al_size_limit: 150 },
+            ] {
+                s.apply(&c);
+            }
+        };
+        let (mut batched, mut single) = (Shard::new(1, Timestamp(0)), Shard::new(1, Timestamp(0)));
+        rmon2(&mut batched);
+        rmon2(&mut single);
+        let mut x = 7u64;
+        let (mut frames, mut bytes) = (Vec::new(), Vec::new());
+        for seq in 0..3 * PREFETCH_WINDOW as u64 + 5 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let (a, b) = ((x >> 33) as u8 % 40 + 1, (x >> 45) as u8 % 40 + 1);
+            frames.push(frame(seq, mac(a), mac(b), 60 + u32::from(a), Condition::Good));
+            bytes.push(tcp_bytes(a, b));
+        }
+        batched.count_batch(&frames, bytes.iter().map(|b| &b[..]));
+        for (f, b) in frames.iter().zip(&bytes) {
+            single.count_with_bytes(f, b);
+        }
+        let (b, s) = (batched.nl_host_table(1).unwrap(), single.nl_host_table(1).unwrap());
+        let hosts = crate::rmon::nl_host::merge(&[b]);
+        assert_eq!(hosts, crate::rmon::nl_host::merge(&[s]));
+        assert!(hosts.hosts.len() == 25 && hosts.deletes > 0, "{} hosts, {} deleted", hosts.hosts.len(), hosts.deletes);
+        let al_hosts = crate::rmon::al_host::merge(&[&b.al]);
+        assert_eq!(al_hosts, crate::rmon::al_host::merge(&[&s.al]));
+        assert!(al_hosts.hosts.len() == 45 && al_hosts.deletes > 0);
+        let (b, s) = (batched.nl_matrix_table(1).unwrap(), single.nl_matrix_table(1).unwrap());
+        assert_eq!(crate::rmon::nl_matrix::merge(&[b]), crate::rmon::nl_matrix::merge(&[s]));
+        let al_pairs = crate::rmon::al_matrix::merge(&[&b.al]);
+        assert_eq!(al_pairs, crate::rmon::al_matrix::merge(&[&s.al]));
+        assert!(al_pairs.pairs.len() == 150 && al_pairs.deletes > 0);
+        let (b, s) = (batched.address_map(1).unwrap(), single.address_map(1).unwrap());
+        assert_eq!(crate::rmon::address_map::merge(&[b]), crate::rmon::address_map::merge(&[s]));
+        let dist = crate::rmon::protocol_dist::merge(&[batched.protocol_dist(1).unwrap()]);
+        assert_eq!(dist, crate::rmon::protocol_dist::merge(&[single.protocol_dist(1).unwrap()]));
+        assert!(dist.iter().any(|(_, pkts, _)| *pkts == frames.len() as u64), "{dist:?}");
     }
 
     #[test]

@@ -55,7 +55,7 @@ use crate::mib::time::{NANOS_PER_SEC, Timestamp};
 use crate::packet::network::TcpSegment;
 
 pub use crate::mib::rmonprobe::tcp_latency::{TcpLatencyPairEntry, TcpLatencyServerEntry};
-use crate::rmon::table::{LruTable, TableHasher};
+use crate::rmon::table::{LruTable, TableHasher, TableKey};
 
 /// How long an attempt may wait for its answer, and a recorded TSval for its echo.
 pub const TIMEOUT_NS: u64 = 10 * NANOS_PER_SEC;
@@ -79,6 +79,9 @@ pub struct PairKey {
     pub client: NetAddr,
     pub server: Endpoint,
 }
+
+impl TableKey for Endpoint {}
+impl TableKey for PairKey {}
 
 /// Microsecond samples: their count, exact minimum and maximum, and their distribution.
 #[derive(Clone, Debug, Default)]
@@ -231,6 +234,8 @@ struct ConnectionKey {
     low: Endpoint,
     high: Endpoint,
 }
+
+impl TableKey for ConnectionKey {}
 
 impl ConnectionKey {
     fn of(a: Endpoint, b: Endpoint) -> Self {

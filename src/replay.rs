@@ -12,11 +12,6 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Select, TryRecvError};
 
 use crate::capture::batch::DEFAULT_BATCH_FRAMES;
-
-/// Frames a replay at full speed reads into one batch: four times a live capture's, since no
-/// one waits for them, so the worker wakes the reader a quarter as often (on the IMIX bench,
-/// 4 % less time than 256).
-const REPLAY_BATCH_FRAMES: usize = 4 * DEFAULT_BATCH_FRAMES;
 use crate::capture::{Batch, CaptureFile, CaptureInput, Damage, OpenError};
 use crate::config::Config;
 use crate::packet::RawFrame;
@@ -27,6 +22,11 @@ use crate::pipeline::workers::{StartError, start_probe};
 use crate::rmon::{DataSourceInfo, Probe, RmonTables, Shard, Timestamp};
 use crate::session::{self, Background, Clock, Servers, Session};
 use crate::snmp::serve::AgentSetup;
+
+/// Frames a replay at full speed reads into one batch: four times a live capture's, since no
+/// one waits for them, so the worker wakes the reader a quarter as often (on the IMIX bench,
+/// 4 % less time than 256).
+const REPLAY_BATCH_FRAMES: usize = 4 * DEFAULT_BATCH_FRAMES;
 
 /// How fast to replay.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -25,7 +25,8 @@ checks what it decodes against ORIGINAL and the options:
               header; erspan2: erspan.version 1, erspan.vlan, .cos, .encap (En), .truncated,
               .spanid, .index, the GRE sequence number counting from 0; erspan3: version 2,
               vlan, cos, bso, truncated, spanid, erspan.timestamp = the frame's ORIGINAL time
-              in the units of erspan.gra, ft 0 (Ethernet), o 0, the sequence number
+              in the units of erspan.gra (mod 2**32; IEEE 1588: the nanoseconds of its
+              second), ft 0 (Ethernet), o 0, the sequence number
   inner frame its eth.src and eth.dst equal those tshark reads in ORIGINAL (none when the
               frame is too short to hold them); its original length, worked out from the outer
               frame.len less the outer headers' lengths as tshark decodes them, and again from
@@ -71,7 +72,7 @@ OUTER_SRC = "02:00:00:00:0e:01"
 OUTER_DST = "02:00:00:00:0e:02"
 RECEIVER = {4: "192.0.2.254", 6: "2001:db8::fe"}
 GOOD, NOT_PRESENT = "1", "3"  # tshark 4.0's checksum status numbers
-GRA_UNIT_NS = {0: 100_000, 1: 100, 2: 1}
+GRA_UNIT_NS = {0: 100_000, 1: 100}  # by Gra; 2 (IEEE 1588) is the nanoseconds of the second
 MAX_SHOWN = 25
 FIELDS = [
     "frame.number", "frame.time_epoch", "frame.len", "frame.cap_len", "frame.protocols",
@@ -269,7 +270,8 @@ class Checker:
                     want("erspan.ft", number(first("erspan.ft")), 0)
                     want("erspan.gra", number(first("erspan.gra")), gra)
                     want("erspan.o", number(first("erspan.o")), 0)
-                    want("erspan.timestamp", number(first("erspan.timestamp")), ts // GRA_UNIT_NS[gra] % 2**32)
+                    stamp = ts % 1_000_000_000 if gra == 2 else ts // GRA_UNIT_NS[gra] % 2**32
+                    want("erspan.timestamp", number(first("erspan.timestamp")), stamp)
                     tunnel += 12
 
         # The inner frame: addresses as tshark reads them in ORIGINAL, and its lengths.

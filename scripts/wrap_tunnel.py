@@ -73,10 +73,11 @@ KIND (bit layouts most significant bit first, network byte order):
              | SGT(16) | P(1) | FT(5) | Hw ID(6) | D(1) | Gra(2) | O(1) |
            Ver 2, VLAN --vlan, COS --cos, BSO 0, T 0, Session ID --session (default 7),
            SGT 0, P 0, FT 0 (Ethernet), Hw ID 0, D 0 (ingress), O 0 (no platform
-           subheader), Gra --gra (default 2). Timestamp: the frame's ORIGINAL capture time,
-           mod 2**32, in the units Gra names: 0 = 100 microseconds, 1 = 100 nanoseconds,
-           2 = IEEE 1588, written here as the low 32 bits of the time in nanoseconds since
-           1970 (no platform subheader carries more of it). Gra 3 (user-configured units) is
+           subheader), Gra --gra (default 2). Timestamp: the frame's ORIGINAL capture time
+           in the units Gra names, mod 2**32: 0 = 100 microseconds, 1 = 100 nanoseconds;
+           2 = IEEE 1588: the nanoseconds field of the time (0 .. 999,999,999, the
+           nanoseconds within its second), whose seconds only a platform subheader would
+           carry (none is written). Gra 3 (user-configured units) is
            refused: nothing says what its units are. These are the draft's codes, as Linux
            (erspan.h) and Wireshark (erspan.gra: 2 "IEEE 1588", 3 "Custom granularity")
            read them.
@@ -128,7 +129,15 @@ GRE_KEY = 0x2000
 GRE_SEQUENCE = 0x1000
 GENEVE_OPTION_CLASS = 0xFFFF  # RFC 8926's registry: 0xFF00..0xFFFF are for experimental use
 GENEVE_OPTION_TYPE = 0x01
-GRA_UNIT_NS = {0: 100_000, 1: 100, 2: 1}  # ERSPAN type III timestamp units, by Gra
+GRA_UNIT_NS = {0: 100_000, 1: 100}  # ERSPAN type III timestamp units, by Gra (2: IEEE 1588)
+
+
+def erspan3_timestamp(ts_ns, gra):
+    """The ERSPAN type III timestamp field of a frame of time ts_ns (ns since 1970): in 100 us
+    or 100 ns units, mod 2**32; for IEEE 1588 (gra 2) the nanoseconds of its second."""
+    if gra == 2:
+        return ts_ns % 1_000_000_000
+    return ts_ns // GRA_UNIT_NS[gra] % 2**32
 
 # The tunnel options: name -> (default, lowest, highest value).
 TUNNEL_OPTIONS = {
@@ -254,7 +263,7 @@ class Tunnel:
         first = version << 28 | s["vlan"] << 16 | s["cos"] << 13 | en << 11 | s["session"]  # T = 0
         if self.kind == "erspan2":
             return struct.pack("!HHIII", GRE_SEQUENCE, PROTO_ERSPAN_1_2, sequence, first, 0)
-        timestamp = frame.ts_ns // GRA_UNIT_NS[s["gra"]] % 2**32
+        timestamp = erspan3_timestamp(frame.ts_ns, s["gra"])
         # SGT 0 | P 0 | FT 0 | Hw ID 0 | D 0 | Gra | O 0
         last = s["gra"] << 1
         return struct.pack("!HHIIII", GRE_SEQUENCE, PROTO_ERSPAN_3, sequence, first, timestamp, last)

@@ -175,12 +175,16 @@ fn auto_opens_all_four_at_once_as_four_data_sources() {
 fn erspan_iii_frames_count_at_the_switch_time_not_the_arrival() {
     // Every frame but the first is delayed 400 ms on its way: its capture time is later, and
     // frames near a 30-second boundary would fall into the next bucket. The ERSPAN III
-    // timestamp gives each its time at the switch again, so the history is the original's.
+    // timestamp gives each its time at the switch again, so the history is the original's:
+    // in 100 ns units (wrapping every 429 s), and as IEEE 1588's nanoseconds of the second
+    // (wrapping every second; the seconds are the capture's).
     let dir = Dir::new("decap-erspan3");
     let capture = lab("lab-basic.pcapng");
-    let tunnel = wrapped_unchecked(&dir, &capture, "erspan3", &["--delay-ms", "400", "--gra", "1"]);
-    let report = report(&tunnel, &["erspan"], 1);
-    assert_source_matches(&report, &capture, 2, "erspan3 delayed 400 ms");
+    for gra in ["1", "2"] {
+        let tunnel = wrapped_unchecked(&dir, &capture, "erspan3", &["--delay-ms", "400", "--gra", gra]);
+        let report = report(&tunnel, &["erspan"], 1);
+        assert_source_matches(&report, &capture, 2, &format!("erspan3 (Gra {gra}) delayed 400 ms"));
+    }
 }
 
 #[test]

@@ -506,19 +506,24 @@ impl Shard {
     }
 
     /// Counts a batch of classified frames; `bytes` yields the captured bytes of each frame in
-    /// the same order (filters are byte masks over the raw frame). The bytes are only looked at
-    /// when some channel exists, so a probe without one pays nothing for them. The table slots
+    /// the same order (filters are byte masks over the raw frame, RMON2 parses the network
+    /// layer). The bytes are only looked at when some channel or RMON2 row exists, so a probe
+    /// without either pays nothing for them; they are gathered once a batch. The table slots
     /// of every [`PREFETCH_WINDOW`] frames are requested from memory before those frames are
     /// counted, so their cache misses overlap instead of adding up.
     pub fn count_batch<'a>(&mut self, frames: &[Frame], bytes: impl IntoIterator<Item = &'a [u8]>) {
-        let mut bytes = bytes.into_iter();
-        for window in frames.chunks(PREFETCH_WINDOW) {
-            self.count_window(window, bytes.by_ref().take(window.len()));
+        let bytes: Vec<&[u8]> =
+            if self.has_rmon2 || self.has_channels { bytes.into_iter().collect() } else { Vec::new() };
+        for (n, window) in frames.chunks(PREFETCH_WINDOW).enumerate() {
+            self.count_window(window, bytes.get(n * PREFETCH_WINDOW..).unwrap_or_default());
         }
     }
 
-    /// [`Shard::count_batch`] of at most [`PREFETCH_WINDOW`] frames.
-    fn count_window<'a>(&mut self, frames: &[Frame], bytes: impl IntoIterator<Item = &'a [u8]>) {
+    /// [`Shard::count_batch`] of at most [`PREFETCH_WINDOW`] frames. A frame `bytes` has
+    /// nothing for (a caller that has none, or no channel or RMON2 row to look at them) is a
+    /// frame of no bytes, as with `count`.
+    fn count_window(&mut self, frames: &[Frame], bytes: &[&[u8]]) {
+        let bytes_of = |at: usize| bytes.get(at).copied().unwrap_or_default();
         let mut batch_hashes = std::mem::take(&mut self.hashes);
         batch_hashes.clear();
         for frame in frames {
@@ -536,13 +541,12 @@ impl Shard {
                 }
             }
         }
+        let mut facts = std::mem::take(&mut self.rmon2_facts);
+        facts.clear();
         if self.has_rmon2 {
             // RMON2's facts of every frame first, and their table slots requested, as above.
-            let bytes: Vec<&[u8]> = bytes.into_iter().collect();
-            let mut facts = std::mem::take(&mut self.rmon2_facts);
-            facts.clear();
             for (at, frame) in frames.iter().enumerate() {
-                facts.push(self.rmon2_facts_of(frame, bytes.get(at).copied().unwrap_or_default()));
+                facts.push(self.rmon2_facts_of(frame, bytes_of(at)));
             }
             // In a loop of its own, with nothing else to do, so that the loads overlap.
             for (frame, f) in frames.iter().zip(&facts) {
@@ -550,23 +554,11 @@ impl Shard {
                     source.prefetch_rmon2(f);
                 }
             }
-            for (at, (frame, hashes)) in frames.iter().zip(&batch_hashes).enumerate() {
-                let frame_bytes = bytes.get(at).copied().unwrap_or_default();
-                self.count_hashed(frame, *hashes, frame_bytes, facts[at].as_ref());
-            }
-            self.rmon2_facts = facts;
-        } else if self.has_channels {
-            // A frame the iterator has no bytes for (a caller that has none) is a frame of no
-            // bytes to the filters, as with `count`.
-            let mut bytes = bytes.into_iter();
-            for (frame, hashes) in frames.iter().zip(&batch_hashes) {
-                self.count_hashed(frame, *hashes, bytes.next().unwrap_or_default(), None);
-            }
-        } else {
-            for (frame, hashes) in frames.iter().zip(&batch_hashes) {
-                self.count_hashed(frame, *hashes, &[], None);
-            }
         }
+        for (at, (frame, hashes)) in frames.iter().zip(&batch_hashes).enumerate() {
+            self.count_hashed(frame, *hashes, bytes_of(at), facts.get(at).and_then(Option::as_ref));
+        }
+        self.rmon2_facts = facts;
         self.hashes = batch_hashes;
     }
 

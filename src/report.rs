@@ -4,6 +4,8 @@
 //!
 //! What is not in the MIB (the files read, warnings) sits under the `rmonprobe` key.
 
+pub mod ordered;
+
 use std::io::{self, Write};
 
 use serde::Serialize;

@@ -921,10 +921,23 @@ impl<E> Serialize for JsonRow<'_, E> {
 /// for every RMON-1 one), and keys known to need no escaping, copied as they are, and numbers
 /// formatted without the serializer's machinery make writing it several times faster.
 pub fn write_json_rows<E, W: std::io::Write>(table: &'static Table<E>, rows: &[E], out: &mut W) -> std::io::Result<()> {
-    let mut numbers = itoa::Buffer::new();
     out.write_all(b"[")?;
+    write_json_row_list(table, rows, false, out)?;
+    out.write_all(b"]")
+}
+
+/// The rows of [`write_json_rows`] without the brackets, separated by commas and, with
+/// `continues`, preceded by one: a slice of a longer array, so that the report's writer can
+/// render the slices of one table on several threads (`report/ordered.rs`).
+pub fn write_json_row_list<E, W: std::io::Write>(
+    table: &'static Table<E>,
+    rows: &[E],
+    continues: bool,
+    out: &mut W,
+) -> std::io::Result<()> {
+    let mut numbers = itoa::Buffer::new();
     for (n, row) in rows.iter().enumerate() {
-        if n > 0 {
+        if n > 0 || continues {
             out.write_all(b",")?;
         }
         out.write_all(b"{")?;
@@ -997,7 +1010,7 @@ pub fn write_json_rows<E, W: std::io::Write>(table: &'static Table<E>, rows: &[E
         }
         out.write_all(b"}")?;
     }
-    out.write_all(b"]")
+    Ok(())
 }
 
 /// How the JSON report writes an RMON2 address or protocol identifier: an IP address as text
@@ -1016,8 +1029,8 @@ pub fn bytes_text(syntax: Syntax, bytes: &[u8]) -> String {
 /// A network address in quotes, written straight out: a report writes one or two per row of
 /// the RMON2 tables, tens of thousands of them.
 fn write_address<W: std::io::Write>(out: &mut W, bytes: &[u8]) -> std::io::Result<()> {
-    match NetAddr::from_octets(bytes).and_then(|a| a.text()) {
-        Some(text) => write_quoted(out, text.as_str().as_bytes()),
+    match crate::mib::net_addr::addr_text(bytes) {
+        Some(text) => write_quoted(out, text.as_bytes()),
         None => write_quoted(out, bytes_text(Syntax::NetAddress, bytes).as_bytes()),
     }
 }

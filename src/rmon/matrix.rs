@@ -9,7 +9,7 @@ use std::hash::{Hash, Hasher};
 use crate::mib::time::Timestamp;
 use crate::packet::{Frame, MacAddr};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
-use crate::rmon::table::{LruTable, TableHasher, TableKey, merge_entries};
+use crate::rmon::table::{LruTable, TableHasher, TableKey, merge_entries, sort_rows_by_key};
 
 pub use crate::mib::rmon1::matrix::{MatrixControlEntry, MatrixDsEntry, MatrixSdEntry};
 
@@ -151,7 +151,7 @@ impl MergedMatrix {
     /// matrixDSTable rows of control row `index`, in their own order (destination, then source).
     pub fn ds_entries(&self, index: u16) -> Vec<MatrixDsEntry> {
         let mut rows: Vec<MatrixDsEntry> = self.sd_entries(index).map(MatrixDsEntry::from).collect();
-        rows.sort_unstable_by_key(|r| (r.dest_address, r.source_address));
+        sort_rows_by_key(&mut rows, |r| (r.dest_address, r.source_address));
         rows
     }
 }
@@ -165,7 +165,9 @@ pub fn merge(tables: &[&MatrixTable]) -> MergedMatrix {
         merged.octets += c.octets;
         merged.errors += c.errors;
     });
-    pairs.sort_unstable_by_key(|(p, _)| *p);
+    if let [_] = tables {
+        sort_rows_by_key(&mut pairs, |(p, _)| *p);
+    }
     MergedMatrix { pairs, last_delete }
 }
 

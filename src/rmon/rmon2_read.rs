@@ -22,6 +22,7 @@ use crate::rmon::protocol_dir::ProtocolDirRow;
 use crate::rmon::protocol_dist::{self, ProtocolDistControlEntry, ProtocolDistStatsEntry};
 use crate::rmon::row::rmon2::Rmon2Control;
 use crate::rmon::shard::Shard;
+use crate::rmon::table::sort_rows_by_key;
 use crate::rmon::usr_history::{UsrHistoryControlEntry, UsrHistoryObjectEntry};
 
 /// The RMON2 objects that are not tables.
@@ -133,9 +134,8 @@ impl Probe {
 
         for (&index, row) in &self.hl_host {
             let tables: Vec<_> = shards_of(row.status).iter().filter_map(|s| s.nl_host_table(index)).collect();
-            let merged = nl_host::merge(&tables);
             let al_tables: Vec<_> = tables.iter().map(|t| &t.al).collect();
-            let al = al_host::merge(&al_tables);
+            let (merged, al) = rayon::join(|| nl_host::merge(&tables), || al_host::merge(&al_tables));
             t.hl_host_control.push(HlHostControlEntry {
                 hl_host_control_index: index,
                 hl_host_control_data_source: row.data_source,
@@ -187,9 +187,9 @@ impl Probe {
 
         for (&index, row) in &self.hl_matrix {
             let tables: Vec<_> = shards_of(row.status).iter().filter_map(|s| s.nl_matrix_table(index)).collect();
-            let merged = nl_matrix::merge(&tables);
             let al_tables: Vec<_> = tables.iter().map(|t| &t.al).collect();
-            let al = al_matrix::merge(&al_tables);
+            // Two independent merges (each a sort of up to hundreds of thousands of pairs).
+            let (merged, al) = rayon::join(|| nl_matrix::merge(&tables), || al_matrix::merge(&al_tables));
             t.hl_matrix_control.push(HlMatrixControlEntry {
                 hl_matrix_control_index: index,
                 hl_matrix_control_data_source: row.data_source,
@@ -220,7 +220,7 @@ impl Probe {
                 }
             }
             let mut ds: Vec<NlMatrixDsEntry> = t.nl_matrix_sd[first..].iter().map(NlMatrixDsEntry::from).collect();
-            ds.sort_unstable_by_key(|e| (e.protocol_dir_local_index, e.dest_address, e.source_address));
+            sort_rows_by_key(&mut ds, |e| (e.protocol_dir_local_index, e.dest_address, e.source_address));
             t.nl_matrix_ds.extend(ds);
             let first = t.al_matrix_sd.len();
             for (key, p) in al.pairs {
@@ -239,7 +239,7 @@ impl Probe {
                 }
             }
             let mut ds: Vec<AlMatrixDsEntry> = t.al_matrix_sd[first..].iter().map(AlMatrixDsEntry::from).collect();
-            ds.sort_unstable_by_key(|e| {
+            sort_rows_by_key(&mut ds, |e| {
                 (e.nl_protocol_dir_local_index, e.dest_address, e.source_address, e.al_protocol_dir_local_index)
             });
             t.al_matrix_ds.extend(ds);

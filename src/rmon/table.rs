@@ -14,8 +14,10 @@
 //! recently used entry. Items made stale by later uses are skipped, and the queue is rebuilt
 //! from the table when stale items outnumber live ones three to one, which bounds its memory.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::hash::{BuildHasher, Hash};
+
+use rayon::slice::ParallelSliceMut;
 
 /// The hash builder of every probe table. Seeded per process so that a flood of crafted
 /// addresses cannot aim at one slot.
@@ -314,23 +316,53 @@ impl<K: TableKey, V: Default> LruTable<K, V> {
     }
 }
 
-/// The entries of several shards' tables, those with the same key combined by `combine`; in no
-/// particular order. One table (a replay) is simply copied out.
+/// The entries of several shards' tables, those with the same key combined by `combine`; in key
+/// order when there are several tables, in no particular order for one (a replay with one
+/// worker: simply copied out).
+///
+/// Several tables are merged by sorting every entry by key and combining neighbours: the caller
+/// wants key order anyway, and a sort on every core costs a fraction of filling a hash map.
 pub fn merge_entries<K, V>(tables: &[&LruTable<K, V>], combine: impl Fn(&mut V, &V)) -> Vec<(K, V)>
 where
-    K: TableKey,
-    V: Default + Copy,
+    K: TableKey + Ord + Send + Sync,
+    V: Default + Copy + Send,
 {
     if let [table] = tables {
         return table.iter().map(|(k, v)| (*k, *v)).collect();
     }
-    let mut by_key: HashMap<K, V> = HashMap::new();
+    let mut all: Vec<(K, V)> = Vec::with_capacity(tables.iter().map(|t| t.len()).sum());
     for table in tables {
-        for (key, value) in table.iter() {
-            by_key.entry(*key).and_modify(|merged| combine(merged, value)).or_insert(*value);
+        all.extend(table.iter().map(|(k, v)| (*k, *v)));
+    }
+    // Stable: the shards' entries of one key are combined in shard order, as before.
+    if all.len() >= PARALLEL_SORT_ROWS {
+        all.par_sort_by_key(|(k, _)| *k);
+    } else {
+        all.sort_by_key(|(k, _)| *k);
+    }
+    let mut merged: Vec<(K, V)> = Vec::with_capacity(all.len());
+    for (key, value) in all {
+        match merged.last_mut() {
+            Some((last, sum)) if *last == key => combine(sum, &value),
+            _ => merged.push((key, value)),
         }
     }
-    by_key.into_iter().collect()
+    merged
+}
+
+/// Rows from which a sort is spread over every core (rayon): below it, handing the work out
+/// costs more than it saves.
+pub const PARALLEL_SORT_ROWS: usize = 16_384;
+
+/// Sorts a view's rows into their index order, on every core when there are many: a busy
+/// probe's conversation tables hold hundreds of thousands of rows, sorted twice (SD and DS)
+/// for each report and each SNMP snapshot.
+pub fn sort_rows_by_key<T: Send, Key: Ord>(rows: &mut [T], key: impl Fn(&T) -> Key + Sync + Send) {
+    if rows.len() >= PARALLEL_SORT_ROWS {
+        rows.par_sort_unstable_by_key(key);
+    } else {
+        rows.sort_unstable_by_key(key);
+    }
 }
 
 /// One control row's tables across shards (each with its insertions and deletions), merged by
@@ -342,12 +374,14 @@ pub fn merge_counted<K, V>(
     combine: impl Fn(&mut V, &V),
 ) -> (Vec<(K, V)>, u64, u64)
 where
-    K: TableKey + Ord,
-    V: Default + Copy,
+    K: TableKey + Ord + Send + Sync,
+    V: Default + Copy + Send,
 {
     let maps: Vec<_> = tables.iter().map(|(t, _, _)| *t).collect();
     let mut entries = merge_entries(&maps, combine);
-    entries.sort_unstable_by_key(|(k, _)| *k);
+    if let [_] = tables {
+        sort_rows_by_key(&mut entries, |(k, _)| *k);
+    }
     let deletes: u64 = tables.iter().map(|(_, _, d)| d).sum();
     let inserts = (entries.len() as u64 + deletes).min(tables.iter().map(|(_, i, _)| i).sum::<u64>());
     (entries, inserts, deletes)

@@ -64,7 +64,8 @@ use crate::mib::rmonprobe::mirror::{MIRROR_SOURCE_TABLE, MirrorSourceEntry};
 use crate::mib::rmonprobe::tcp_latency::{
     TCP_LATENCY_PAIR_TABLE, TCP_LATENCY_SERVER_TABLE, TcpLatencyPairEntry, TcpLatencyServerEntry,
 };
-use crate::mib::schema::{Rows, Table, TableVisitor};
+use crate::mib::schema::{Rows, Table, TableVisitor, write_json_row_list};
+use crate::report::ordered::Piece;
 pub use crate::rmon::rmon2_read::Rmon2Scalars;
 
 /// Declares [`RmonTables`] with one field per table and [`RmonTables::visit`] over them and
@@ -282,21 +283,28 @@ impl TableVisitor<RmonTables> for Lookup<'_> {
 impl RmonTables {
     /// Writes every table as the report's JSON members, `"etherStatsTable":[...]`, each
     /// preceded by a comma: what [`Serialize`] writes, faster (see
-    /// [`write_json_rows`](crate::mib::schema::write_json_rows)).
+    /// [`write_json_rows`](crate::mib::schema::write_json_rows)), and for a large report
+    /// rendered on every core in slices of [`JSON_SLICE_ROWS`] rows (`report/ordered.rs`).
     pub fn write_json_members<W: std::io::Write>(&self, out: &mut W) -> std::io::Result<()> {
-        let mut writer = JsonWriter { tables: self, out, result: Ok(()) };
-        RmonTables::visit(&mut writer);
-        writer.result
+        let mut pieces = JsonPieces { tables: self, pieces: Vec::new(), rows: 0 };
+        RmonTables::visit(&mut pieces);
+        let threads = crate::report::ordered::threads_for(pieces.rows);
+        crate::report::ordered::write_in_order(&pieces.pieces, threads, out)
     }
 }
 
-struct JsonWriter<'a, W> {
+/// Rows of one table rendered as one piece of the JSON report: about a megabyte of text.
+pub const JSON_SLICE_ROWS: usize = 4096;
+
+/// Cuts the report into pieces: each table's member name and opening bracket with its first
+/// slice of rows, then its further slices, the last one closing the array.
+struct JsonPieces<'a> {
     tables: &'a RmonTables,
-    out: &'a mut W,
-    result: std::io::Result<()>,
+    pieces: Vec<Piece<'a>>,
+    rows: usize,
 }
 
-impl<W: std::io::Write> TableVisitor<RmonTables> for JsonWriter<'_, W> {
+impl<'a> TableVisitor<RmonTables> for JsonPieces<'a> {
     fn table<E: 'static + Send + Sync>(
         &mut self,
         table: &'static Table<E>,
@@ -304,15 +312,25 @@ impl<W: std::io::Write> TableVisitor<RmonTables> for JsonWriter<'_, W> {
         _: fn(&mut RmonTables) -> &mut Vec<E>,
         _: fn() -> E,
     ) {
-        if self.result.is_err() {
-            return;
+        let rows: &'a [E] = rows(self.tables);
+        self.rows += rows.len();
+        let slices = rows.len().div_ceil(JSON_SLICE_ROWS).max(1);
+        for n in 0..slices {
+            let slice = rows.get(n * JSON_SLICE_ROWS..((n + 1) * JSON_SLICE_ROWS).min(rows.len())).unwrap_or(&[]);
+            let last = n + 1 == slices;
+            self.pieces.push(Box::new(move |out: &mut Vec<u8>| {
+                if n == 0 {
+                    out.extend_from_slice(b",\"");
+                    out.extend_from_slice(table.name.as_bytes());
+                    out.extend_from_slice(b"\":[");
+                }
+                write_json_row_list(table, slice, n > 0, out)?;
+                if last {
+                    out.push(b']');
+                }
+                Ok(())
+            }));
         }
-        self.result = (|| {
-            self.out.write_all(b",\"")?;
-            self.out.write_all(table.name.as_bytes())?;
-            self.out.write_all(b"\":")?;
-            crate::mib::schema::write_json_rows(table, rows(self.tables), self.out)
-        })();
     }
 }
 

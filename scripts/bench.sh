@@ -13,9 +13,10 @@
 # every default row, and this build and the older one with the RMON-1 rows only
 # (benches/rmon1.toml), and print both ratios.
 #
-# workers: the same replay with `--workers 1` and `--workers 2`, alternately, RUNS times each;
-# prints the medians and the speed-up of 2 workers over 1 (the reader thread is a third thread:
-# on a 2-core machine it shares the cores with the workers).
+# workers: the same replay with `--workers 1` and `--workers 2` (WORKERS="1 2 4 8" for others)
+# and tcpdump -r, alternately, RUNS times each; prints the medians, the speed-up over the first
+# count and the ratio to tcpdump (the reader thread is one more thread: on a 2-core machine it
+# shares the cores with the workers).
 #
 # filters: the same replay without and with benches/filters.toml (16 filters on 4 channels, a
 # lockWhenFull buffer of 1 MiB and a wrapWhenFull buffer of 4 MiB taking 128 octets of every
@@ -70,6 +71,8 @@
 #        older build timed in the same rounds, alternately, and the ratio of the two printed)
 #   BENCH_SECTIONS="workers live" scripts/bench.sh   (default: replay workers filters alarms latency
 #        decap snmp live)
+#   WORKERS="1 2 4 8 12" BENCH_SECTIONS=workers scripts/bench.sh   (scaling on a many-core machine)
+#   PROBE_BIN=/path/to/rmonprobe   a build made elsewhere: no packages installed, nothing built
 #   SNMP_PORT=16161 (default) the local UDP port the agent serves on
 #   LIVE_FRAMES=1000000 (default) frames in the live flood
 set -euo pipefail
@@ -91,11 +94,18 @@ if want live && [ "$(id -u)" -ne 0 ]; then
     "with BENCH_SECTIONS=\"replay workers snmp\"" >&2
   exit 2
 fi
-scripts/deps.sh bench
-cargo build --release --locked --quiet
-probe=target/release/rmonprobe
+if [[ -n "${PROBE_BIN:-}" ]]; then
+  # A build made elsewhere, for a machine without the toolchain (tcpdump must be on PATH).
+  probe=$PROBE_BIN
+else
+  scripts/deps.sh bench
+  cargo build --release --locked --quiet
+  probe=target/release/rmonprobe
+fi
 dir=${BENCH_DIR:-target/bench}
 runs=${RUNS:-3}
+# The workers section's worker counts, the first being the one the speed-ups are against.
+workers_list=${WORKERS:-1 2}
 mkdir -p "$dir"
 
 # Background processes and namespaces this script started, ended and removed on exit.
@@ -199,21 +209,30 @@ bench_replay() {
 # --- workers: replay with 1 and 2 counting workers --------------------------------------------
 bench_workers() {
   imix_capture
-  local i t1 t2 one=() two=()
+  local i w t line tcpdump_times=()
+  local -A times=()
   for i in $(seq "$runs"); do
-    one+=("$(seconds "$probe" replay "$capture" --workers 1 --json /dev/null)")
-    two+=("$(seconds "$probe" replay "$capture" --workers 2 --json /dev/null)")
-    echo "run $i: --workers 1 ${one[-1]} s, --workers 2 ${two[-1]} s"
+    tcpdump_times+=("$(seconds tcpdump -r "$capture" -w /dev/null)")
+    line="run $i: tcpdump ${tcpdump_times[-1]} s"
+    for w in $workers_list; do
+      times[$w]+="$(seconds "$probe" replay "$capture" --workers "$w" --json /dev/null) "
+      line+=", --workers $w $(echo "${times[$w]}" | awk '{ print $NF }') s"
+    done
+    echo "$line"
   done
   load_average
-  t1=$(printf '%s\n' "${one[@]}" | median)
-  t2=$(printf '%s\n' "${two[@]}" | median)
-  awk -v a="$t1" -v b="$t2" -v n="$frames" -v runs="$runs" -v cores="$(nproc)" 'BEGIN {
-    printf "\nmedian of %d, rmonprobe replay F --json /dev/null, %d frames, %d cores:\n", runs, n, cores
-    printf "  --workers 1  %6.3f s  %5.2f Mpps\n", a, n / a / 1e6
-    printf "  --workers 2  %6.3f s  %5.2f Mpps\n", b, n / b / 1e6
-    printf "speed-up 2 workers / 1 worker: %.2f (goal >= 1.8)\n", a / b
-  }'
+  t=$(printf '%s\n' "${tcpdump_times[@]}" | median)
+  printf "\nmedian of %d, rmonprobe replay F --json /dev/null, %d frames, %d cores:\n" "$runs" "$frames" "$(nproc)"
+  printf "  tcpdump -r F -w /dev/null  %6.3f s\n" "$t"
+  local first=""
+  for w in $workers_list; do
+    m=$(printf '%s\n' ${times[$w]} | median)
+    first=${first:-$m}
+    awk -v w="$w" -v m="$m" -v one="$first" -v t="$t" -v n="$frames" 'BEGIN {
+      printf "  --workers %-3d %6.3f s  %5.2f Mpps  speed-up %.2f  ratio to tcpdump %.2f\n", w, m, n / m / 1e6, one / m, m / t
+    }'
+  done
+  echo "(goal: speed-up >= 1.8 with 2 workers, on a machine with a core for the reader and each worker)"
 }
 
 # --- filters: 16 filters, 4 channels, 2 capture buffers ----------------------------------------

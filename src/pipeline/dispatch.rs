@@ -56,6 +56,11 @@ impl Dispatch {
         worker_for(data, self.senders.len())
     }
 
+    /// How many workers the frames are spread over.
+    pub fn workers(&self) -> usize {
+        self.senders.len()
+    }
+
     /// Adds a frame to its worker's batch, handing the batch over when full. False once that
     /// worker has gone.
     pub fn push(&mut self, frame: &RawFrame<'_>) -> bool {

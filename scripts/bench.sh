@@ -16,7 +16,9 @@
 # workers: the same replay with `--workers 1` and `--workers 2` (WORKERS="1 2 4 8" for others)
 # and tcpdump -r, alternately, RUNS times each; prints the medians, the speed-up over the first
 # count and the ratio to tcpdump (the reader thread is one more thread: on a 2-core machine it
-# shares the cores with the workers).
+# shares the cores with the workers). The same for a routed copy of the capture (generated once,
+# `rmonprobe generate --routed`: every frame between a router's and a firewall's MAC address, as
+# behind a router), which the workers must share by IP conversation.
 #
 # filters: the same replay without and with benches/filters.toml (16 filters on 4 channels, a
 # lockWhenFull buffer of 1 MiB and a wrapWhenFull buffer of 4 MiB taking 128 octets of every
@@ -209,14 +211,20 @@ bench_replay() {
 # --- workers: replay with 1 and 2 counting workers --------------------------------------------
 bench_workers() {
   imix_capture
-  local i w t line tcpdump_times=()
-  local -A times=()
+  local i w t m r line routed=$dir/imix-routed-2m-5000.pcap tcpdump_times=()
+  local -A times=() routed_times=()
+  if [ ! -s "$routed" ]; then
+    "$probe" generate --out "$routed" --frames "$frames" --stations 5000 --routed
+  fi
+  cat "$routed" >/dev/null
   for i in $(seq "$runs"); do
     tcpdump_times+=("$(seconds tcpdump -r "$capture" -w /dev/null)")
     line="run $i: tcpdump ${tcpdump_times[-1]} s"
     for w in $workers_list; do
       times[$w]+="$(seconds "$probe" replay "$capture" --workers "$w" --json /dev/null) "
+      routed_times[$w]+="$(seconds "$probe" replay "$routed" --workers "$w" --json /dev/null) "
       line+=", --workers $w $(echo "${times[$w]}" | awk '{ print $NF }') s"
+      line+=" (routed $(echo "${routed_times[$w]}" | awk '{ print $NF }') s)"
     done
     echo "$line"
   done
@@ -224,14 +232,18 @@ bench_workers() {
   t=$(printf '%s\n' "${tcpdump_times[@]}" | median)
   printf "\nmedian of %d, rmonprobe replay F --json /dev/null, %d frames, %d cores:\n" "$runs" "$frames" "$(nproc)"
   printf "  tcpdump -r F -w /dev/null  %6.3f s\n" "$t"
-  local first=""
+  local first="" first_routed=""
   for w in $workers_list; do
     m=$(printf '%s\n' ${times[$w]} | median)
+    r=$(printf '%s\n' ${routed_times[$w]} | median)
     first=${first:-$m}
-    awk -v w="$w" -v m="$m" -v one="$first" -v t="$t" -v n="$frames" 'BEGIN {
-      printf "  --workers %-3d %6.3f s  %5.2f Mpps  speed-up %.2f  ratio to tcpdump %.2f\n", w, m, n / m / 1e6, one / m, m / t
+    first_routed=${first_routed:-$r}
+    awk -v w="$w" -v m="$m" -v one="$first" -v t="$t" -v n="$frames" -v r="$r" -v rone="$first_routed" 'BEGIN {
+      printf "  --workers %-3d %6.3f s  %5.2f Mpps  speed-up %.2f  ratio to tcpdump %.2f", w, m, n / m / 1e6, one / m, m / t
+      printf "  | routed %6.3f s  speed-up %.2f\n", r, rone / r
     }'
   done
+  echo "(routed: the same traffic on one MAC pair, \`generate --routed\`: the conversations still spread)"
   echo "(goal: speed-up >= 1.8 with 2 workers, on a machine with a core for the reader and each worker)"
 }
 

@@ -3,7 +3,7 @@
 //! Each interface is a data source (ifIndex 1..N in the order given). Each capture source (an
 //! interface with libpcap; each receive queue of it with AF_XDP) has its own capture thread,
 //! which numbers its batches from one shared counter (an atomic add per batch, not per frame),
-//! dispatches them by MAC pair to the workers, and every [`TICK`] tells the workers the time
+//! dispatches them by IP (else MAC) address pair to the workers, and every [`TICK`] tells the workers the time
 //! (so history buckets close on a quiet link) and the drops the kernel reported. On a signal the
 //! capture threads read what is left in the rings, the workers finish their batches, and the
 //! final tables are those of the moment of the stop.

@@ -68,7 +68,7 @@ enum Command {
         /// `max` (as fast as possible), `1x` (paced by the timestamps) or a factor such as `10x`.
         #[arg(long, default_value = "max", value_parser = parse_speed)]
         speed: Speed,
-        /// Counting workers, each on its own thread (frames spread by their MAC pair).
+        /// Counting workers, each on its own thread (frames spread by their IP address pair, else their MAC pair).
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
         workers: u16,
         #[command(flatten)]
@@ -96,7 +96,7 @@ enum Command {
         /// receive queue).
         #[arg(long, default_value = "pcap", value_parser = parse_engine)]
         engine: Engine,
-        /// Counting workers, each on its own thread (frames spread by their MAC pair).
+        /// Counting workers, each on its own thread (frames spread by their IP address pair, else their MAC pair).
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
         workers: u16,
         /// Pin the workers and the capture threads to cores.
@@ -220,6 +220,10 @@ enum Command {
         /// data both ways with the timestamp option, FIN): traffic for the passive latency.
         #[arg(long, value_name = "PERCENT", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=100))]
         tcp: u32,
+        /// A routed uplink: every frame between a router's and a firewall's MAC address, the
+        /// stations' IP conversations inside (what a SPAN port behind a router shows).
+        #[arg(long)]
+        routed: bool,
     },
 }
 
@@ -676,8 +680,9 @@ fn main() -> ExitCode {
             }
         }
         Command::Demo { capture, snmp, refresh, metrics } => run_demo(capture, snmp, refresh, metrics),
-        Command::Generate { out, frames, stations, pps, seed, tcp } => {
-            let options = SynthOptions { frames, stations, pps, seed, tcp_percent: tcp, ..SynthOptions::default() };
+        Command::Generate { out, frames, stations, pps, seed, tcp, routed } => {
+            let options =
+                SynthOptions { frames, stations, pps, seed, tcp_percent: tcp, routed, ..SynthOptions::default() };
             let file = match std::fs::File::create(&out) {
                 Ok(f) => f,
                 Err(e) => return fail(&format!("{}: cannot create: {e}", out.display())),

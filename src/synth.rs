@@ -38,6 +38,26 @@ pub struct SynthOptions {
     pub start: Timestamp,
     /// Share of the frames, in percent, that belong to TCP connections (0: none).
     pub tcp_percent: u32,
+    /// A routed uplink: every frame between a router's and a firewall's MAC address (the
+    /// stations' IP traffic inside), as a SPAN port behind a router shows it.
+    pub routed: bool,
+}
+
+/// The router and the firewall of a routed capture.
+pub const ROUTER_MAC: MacAddr = MacAddr([0x02, 0x52, 0x54, 0x00, 0x00, 0x01]);
+pub const FIREWALL_MAC: MacAddr = MacAddr([0x02, 0x46, 0x57, 0x00, 0x00, 0x01]);
+
+/// Puts a frame on the routed link: a station with an even MAC address sits behind the
+/// firewall, one with an odd address behind the router (so an IP address keeps one MAC
+/// address, as across a real router); a unicast frame goes from its station's side to the
+/// other, a broadcast or multicast one keeps its group.
+fn route(buf: &mut [u8]) {
+    let (Some(&dst0), Some(&src5)) = (buf.first(), buf.get(11)) else { return };
+    let (side, other) = if src5 & 1 == 0 { (FIREWALL_MAC, ROUTER_MAC) } else { (ROUTER_MAC, FIREWALL_MAC) };
+    if dst0 & 1 == 0 {
+        buf[..6].copy_from_slice(&other.0);
+    }
+    buf[6..12].copy_from_slice(&side.0);
 }
 
 impl Default for SynthOptions {
@@ -50,6 +70,7 @@ impl Default for SynthOptions {
             seed: 1,
             start: Timestamp(1_700_000_000 * NANOS_PER_SEC),
             tcp_percent: 0,
+            routed: false,
         }
     }
 }
@@ -347,6 +368,9 @@ pub fn generate(out: impl Write, options: &SynthOptions) -> io::Result<SynthTall
             tcp.next_segment(&mut rng, time, &mut buf, &mut tally);
             tally.frames += 1;
             tally.octets += buf.len() as u64 + u64::from(FCS_LEN);
+            if options.routed {
+                route(&mut buf);
+            }
             writer.write(time, &buf, buf.len() as u32)?;
             continue;
         }
@@ -393,6 +417,9 @@ pub fn generate(out: impl Write, options: &SynthOptions) -> io::Result<SynthTall
         }
         tally.frames += 1;
         tally.octets += u64::from(wire);
+        if options.routed {
+            route(&mut buf);
+        }
         writer.write(time, &buf, buf.len() as u32)?;
     }
     writer.finish()?;
@@ -402,6 +429,43 @@ pub fn generate(out: impl Write, options: &SynthOptions) -> io::Result<SynthTall
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A routed capture is the same traffic between two MAC addresses: the same frames and
+    /// IP packets, every unicast frame between the router and the firewall both ways.
+    #[test]
+    fn a_routed_capture_carries_the_same_packets_between_two_macs() {
+        let plain = SynthOptions { frames: 5_000, stations: 50, tcp_percent: 20, ..SynthOptions::default() };
+        let routed = SynthOptions { routed: true, ..plain };
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        assert_eq!(generate(&mut a, &plain).unwrap(), generate(&mut b, &routed).unwrap());
+        assert_eq!(a.len(), b.len());
+        let frames = |bytes: &[u8]| {
+            let mut file =
+                crate::capture::CaptureFile::from_reader("synth", std::io::Cursor::new(bytes.to_vec()), false).unwrap();
+            let mut seq = 0;
+            let mut all = Vec::new();
+            while !file.finished() {
+                all.extend(file.read_frames(512, &mut seq, 1).iter().map(|f| f.data.to_vec()));
+            }
+            all
+        };
+        let (a, b) = (frames(&a), frames(&b));
+        assert_eq!(a.len(), 5_000);
+        let mut directions = [0; 2];
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(x[12..], y[12..], "the packet inside is the same");
+            let side = if x[11] & 1 == 0 { FIREWALL_MAC } else { ROUTER_MAC };
+            assert_eq!(y[6..12], side.0, "the station's side");
+            if x[0] & 1 == 0 {
+                let other = if side == ROUTER_MAC { FIREWALL_MAC } else { ROUTER_MAC };
+                assert_eq!(y[..6], other.0, "across the link");
+                directions[usize::from(side == ROUTER_MAC)] += 1;
+            } else {
+                assert_eq!(y[..6], x[..6], "a group frame keeps its group");
+            }
+        }
+        assert!(directions.iter().all(|&n| n > 1000), "both ways: {directions:?}");
+    }
 
     #[test]
     fn imix_ratio_and_peers() {

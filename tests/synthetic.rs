@@ -46,25 +46,61 @@ fn several_workers_count_what_one_worker_counts() {
     assert_eq!(one.host_top_n.len(), 20);
     for workers in [2, 3, 4] {
         let several = replay_on(&path, top_n, workers);
-        if several != one {
-            // Name the tables that differ, and the first row of each.
-            let (a, b) = (serde_json::to_value(&one).unwrap(), serde_json::to_value(&several).unwrap());
-            let differ: Vec<String> = a
-                .as_object()
-                .unwrap()
-                .iter()
-                .filter(|(k, v)| b.get(k.as_str()) != Some(v))
-                .map(|(k, v)| {
-                    let rows = v.as_array().cloned().unwrap_or_default();
-                    let other = b[k.as_str()].as_array().cloned().unwrap_or_default();
-                    let first = rows.iter().zip(&other).find(|(x, y)| x != y);
-                    format!("{k} ({} rows, {} rows): {first:?}", rows.len(), other.len())
-                })
-                .collect();
-            assert_eq!(several.scalars, one.scalars, "{workers} workers: RMON2's scalars");
-            panic!("{workers} workers differ from one: {differ:#?}");
+        assert_same_tables(&one, &several, workers);
+    }
+    std::fs::remove_file(&path).unwrap();
+}
+
+/// Fails naming the tables that differ, and the first row of each.
+fn assert_same_tables(one: &RmonTables, several: &RmonTables, workers: usize) {
+    if several == one {
+        return;
+    }
+    let (a, b) = (serde_json::to_value(one).unwrap(), serde_json::to_value(several).unwrap());
+    let differ: Vec<String> = a
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, v)| b.get(k.as_str()) != Some(v))
+        .map(|(k, v)| {
+            let rows = v.as_array().cloned().unwrap_or_default();
+            let other = b[k.as_str()].as_array().cloned().unwrap_or_default();
+            let first = rows.iter().zip(&other).find(|(x, y)| x != y);
+            format!("{k} ({} rows, {} rows): {first:?}", rows.len(), other.len())
+        })
+        .collect();
+    assert_eq!(several.scalars, one.scalars, "{workers} workers: RMON2's scalars");
+    panic!("{workers} workers differ from one: {differ:#?}");
+}
+
+/// A SPAN port behind a router: every frame between the same two MAC addresses, thousands of
+/// IP conversations inside. The workers share the conversations (spread by IP pair, not MAC
+/// pair) and count what one worker counts, the one MAC conversation summed across them.
+#[test]
+fn a_routed_links_conversations_spread_over_workers_and_count_the_same() {
+    use rmonprobe::pipeline::dispatch::Dispatch;
+    use rmonprobe::pipeline::hand_off;
+
+    let options = SynthOptions { frames: 60_000, stations: 600, pps: 1000, routed: true, ..SynthOptions::default() };
+    let (path, _) = synthetic("routed", &options);
+    let (senders, _receivers): (Vec<_>, Vec<_>) = (0..3).map(|_| hand_off(1)).unzip();
+    let dispatch = Dispatch::new(senders);
+    let mut per_worker = [0u64; 3];
+    let mut file = CaptureFile::open(&path, false).unwrap();
+    let mut seq = 0;
+    while !file.finished() {
+        for f in file.read_frames(256, &mut seq, 1).iter() {
+            per_worker[dispatch.worker_of(f.data)] += 1;
         }
     }
+    let total: u64 = per_worker.iter().sum();
+    assert!(per_worker.iter().all(|&n| n > total / 5), "one MAC pair, yet spread: {per_worker:?}");
+    let one = replay_on(&path, "", 1);
+    // Router and firewall both ways, and the router to the broadcast and multicast groups.
+    assert_eq!(one.matrix_sd.iter().filter(|m| m.dest_address.0[0] & 1 == 0).count(), 2, "one MAC pair");
+    assert!(one.nl_matrix_sd.len() > 1000, "{} IP conversations", one.nl_matrix_sd.len());
+    let three = replay_on(&path, "", 3);
+    assert_same_tables(&one, &three, 3);
     std::fs::remove_file(&path).unwrap();
 }
 

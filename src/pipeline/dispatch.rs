@@ -1,9 +1,12 @@
 //! Dispatch: one capture thread's frames spread over several workers.
 //!
-//! A frame goes to the worker its MAC pair hashes to, the same whichever way the frame travels
-//! (a symmetric hash), so a conversation's matrix entry lives on one worker and both directions
-//! of it are counted there. Hosts are seen by several workers and merged on read: the frame
-//! numbers the reader gives keep hostCreationOrder the true order of first appearance. Frames
+//! A frame goes to the worker its IP address pair hashes to (its MAC pair when it carries no
+//! IPv4 or IPv6), the same whichever way the frame travels (a symmetric hash), so an IP
+//! conversation (nlMatrix, alMatrix, a TCP connection's latency) lives on one worker and both
+//! directions of it are counted there. Why the IP pair: behind a router a SPAN port shows one
+//! or two MAC pairs carrying every conversation, which would all land on one worker. Hosts and
+//! MAC conversations are seen by several workers and merged on read (summed): the frame numbers
+//! the reader gives keep hostCreationOrder the true order of first appearance. Frames
 //! travel in batches, one filling per worker, through each worker's own bounded hand-off (one
 //! producer, one consumer, no lock).
 
@@ -29,9 +32,49 @@ fn address(data: &[u8], at: usize) -> u64 {
     data.get(at..at + 6).map_or(0, |b| b.iter().fold(0u64, |n, &o| (n << 8) | u64::from(o)))
 }
 
+/// The EtherType at `at` (0 when the frame is too short).
+fn ether_type(data: &[u8], at: usize) -> u16 {
+    data.get(at..at + 2).map_or(0, |b| u16::from_be_bytes([b[0], b[1]]))
+}
+
+/// A 16-octet address folded into a number.
+fn fold(octets: &[u8]) -> u64 {
+    let half = |b: &[u8]| b.iter().fold(0u64, |n, &o| (n << 8) | u64::from(o));
+    let (high, low) = octets.split_at(octets.len() / 2);
+    half(high) ^ half(low).rotate_left(32)
+}
+
+/// The two ends a frame is spread by: its outermost IP source and destination when it carries
+/// IPv4 or IPv6 (after up to two VLAN tags), else its MAC addresses.
+fn ends(data: &[u8]) -> (u64, u64) {
+    let mut at = 12;
+    while at < 20 && matches!(ether_type(data, at), 0x8100 | 0x88a8 | 0x9100) {
+        at += 4;
+    }
+    let ip = at + 2;
+    let version = data.get(ip).map(|v| v >> 4);
+    match (ether_type(data, at), version) {
+        (0x0800, Some(4)) => {
+            if let Some(a) = data.get(ip + 12..ip + 20) {
+                return (fold(&a[..4]), fold(&a[4..]));
+            }
+        }
+        (0x86dd, Some(6)) => {
+            if let Some(a) = data.get(ip + 8..ip + 40) {
+                return (fold(&a[..16]), fold(&a[16..]));
+            }
+        }
+        _ => {}
+    }
+    (address(data, 0), address(data, 6))
+}
+
 /// [`Dispatch::worker_of`] among `workers`.
 fn worker_for(data: &[u8], workers: usize) -> usize {
-    let (a, b) = (address(data, 0), address(data, 6));
+    if workers == 1 {
+        return 0;
+    }
+    let (a, b) = ends(data);
     let (low, high) = (a.min(b), a.max(b));
     let h = (low ^ high.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     (((h >> 32) * workers as u64) >> 32) as usize
@@ -50,8 +93,8 @@ impl Dispatch {
         self
     }
 
-    /// The worker of a frame: a symmetric hash of its destination and source addresses, spread
-    /// over the workers by a multiply-shift (no division per frame).
+    /// The worker of a frame: a symmetric hash of its IP (else MAC) destination and source
+    /// addresses, spread over the workers by a multiply-shift (no division per frame).
     pub fn worker_of(&self, data: &[u8]) -> usize {
         worker_for(data, self.senders.len())
     }
@@ -177,6 +220,51 @@ mod tests {
         assert!(used.iter().all(|&n| n > 1600 / 8), "uneven spread: {used:?}");
         // Too short for addresses: still a worker.
         assert!(d.worker_of(&[1, 2, 3]) < 4);
+    }
+
+    /// An IP frame between hosts `a` and `b` (IPv4, or IPv6 when `v6`), VLAN-tagged when
+    /// `tagged`, always between the same two MAC addresses: what a SPAN port behind a router shows.
+    fn routed(a: u8, b: u8, v6: bool, tagged: bool) -> Vec<u8> {
+        let mut f = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2];
+        if tagged {
+            f.extend_from_slice(&[0x81, 0x00, 0x00, 0x0a]);
+        }
+        if v6 {
+            f.extend_from_slice(&[0x86, 0xdd, 0x60, 0, 0, 0, 0, 0, 17, 64]);
+            for host in [a, b] {
+                f.extend_from_slice(&[0x20, 0x01, 0x0d, 0xb8]);
+                f.extend_from_slice(&[0; 11]);
+                f.push(host);
+            }
+        } else {
+            f.extend_from_slice(&[0x08, 0x00, 0x45, 0, 0, 40, 0, 0, 0, 0, 64, 17, 0, 0]);
+            f.extend_from_slice(&[10, 0, 0, a, 10, 0, 0, b]);
+        }
+        f.resize(f.len().max(60), 0);
+        f
+    }
+
+    #[test]
+    fn ip_conversations_behind_one_mac_pair_spread_and_keep_their_worker() {
+        let (senders, _receivers): (Vec<_>, Vec<_>) = (0..4).map(|_| hand_off(2)).unzip();
+        let d = Dispatch::new(senders);
+        for (v6, tagged) in [(false, false), (true, false), (false, true), (true, true)] {
+            let mut used = [0usize; 4];
+            for a in 0..40u8 {
+                for b in 0..40u8 {
+                    let w = d.worker_of(&routed(a, b, v6, tagged));
+                    assert_eq!(w, d.worker_of(&routed(b, a, v6, tagged)), "both directions, v6 {v6}");
+                    used[w] += 1;
+                }
+            }
+            assert!(used.iter().all(|&n| n > 1600 / 8), "uneven spread (v6 {v6}, tagged {tagged}): {used:?}");
+        }
+        // Not IP after all (a version nibble that is not 4): spread by the MAC pair.
+        let mut odd = routed(1, 2, false, false);
+        odd[14] = 0x65;
+        assert_eq!(d.worker_of(&odd), d.worker_of(&frame(1, 2)));
+        // Cut short inside the IP header: still a worker.
+        assert!(d.worker_of(&routed(1, 2, true, false)[..30]) < 4);
     }
 
     #[test]

@@ -77,7 +77,10 @@ impl AddressMapTable {
 
 /// The shards' maps of one row merged. The MAC address is the one seen last by any shard; it
 /// has been so since the earliest change of the shards that have it (several shards see one
-/// address when its frames go to several workers).
+/// address when its frames go to several workers), but not before another shard last saw the
+/// address with another MAC address. Exact while an address keeps one MAC address; when it
+/// moves back and forth between shards' frames, addressMapLastChange is the earliest moment the
+/// shards can tell (the true change lies between that and the first frame after it).
 pub fn merge(tables: &[&AddressMapTable]) -> Vec<(MapKey, Mapping)> {
     let mut all: std::collections::BTreeMap<MapKey, Mapping> = std::collections::BTreeMap::new();
     for t in tables {
@@ -88,14 +91,26 @@ pub fn merge(tables: &[&AddressMapTable]) -> Vec<(MapKey, Mapping)> {
             }
         }
     }
-    // A shard whose mapping agrees with the one kept may have had it earlier.
+    if let [_] = tables {
+        return all.into_iter().collect();
+    }
+    // A shard whose mapping agrees with the one kept may have had it earlier; one that saw
+    // another MAC address says the change came after that.
+    let mut other_seen: std::collections::BTreeMap<MapKey, Timestamp> = std::collections::BTreeMap::new();
     for t in tables {
         for (k, m) in t.map.iter() {
-            if let Some(have) = all.get_mut(k)
-                && have.physical == m.physical
-            {
+            let Some(have) = all.get_mut(k) else { continue };
+            if have.physical == m.physical {
                 have.changed = have.changed.min(m.changed);
+            } else {
+                let other = other_seen.entry(*k).or_default();
+                *other = (*other).max(m.seen);
             }
+        }
+    }
+    for (k, other) in other_seen {
+        if let Some(have) = all.get_mut(&k) {
+            have.changed = have.changed.max(other);
         }
     }
     all.into_iter().collect()
@@ -106,6 +121,28 @@ mod tests {
     use super::*;
     use crate::packet::Condition;
     use crate::rmon::hosts::tests::{frame, mac};
+
+    /// An address that moves from one MAC address to another and back, its frames on two
+    /// shards: the merged change is no earlier than the last sighting of the other address.
+    #[test]
+    fn a_change_is_not_before_another_shard_saw_the_other_mac() {
+        let a = NetAddr::v4([10, 0, 0, 1]);
+        let (mut one, mut two) =
+            (AddressMapTable::new(10, TableHasher::default()), AddressMapTable::new(10, TableHasher::default()));
+        one.learn(&frame(1, mac(1), mac(2), 100, Condition::Good), 3, a);
+        two.learn(&frame(5, mac(7), mac(2), 100, Condition::Good), 3, a);
+        one.learn(&frame(10, mac(1), mac(2), 100, Condition::Good), 3, a);
+        let m = merge(&[&one, &two])[0].1;
+        assert_eq!(m.physical, mac(1), "the one seen last");
+        assert_eq!(m.changed, Timestamp(5_000_000), "not before mac 7 was last seen (frame 5)");
+        assert_eq!(m.seen, Timestamp(10_000_000));
+        // Both shards agree: the earliest change of the two.
+        let mut three = AddressMapTable::new(10, TableHasher::default());
+        three.learn(&frame(3, mac(1), mac(2), 100, Condition::Good), 3, a);
+        let mut four = AddressMapTable::new(10, TableHasher::default());
+        four.learn(&frame(8, mac(1), mac(2), 100, Condition::Good), 3, a);
+        assert_eq!(merge(&[&four, &three])[0].1.changed, Timestamp(3_000_000));
+    }
 
     #[test]
     fn a_new_mac_is_a_change() {

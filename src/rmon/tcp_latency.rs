@@ -43,7 +43,7 @@
 //!
 //! Delays are microseconds, floored, of the probe's clock. Each shard keeps its own connections
 //! and distributions (both directions of a connection reach the same worker: frames are spread
-//! by their MAC pair); a read merges the shards' distributions. Tables are bounded, least
+//! by their IP address pair); a read merges the shards' distributions. Tables are bounded, least
 //! recently used out.
 
 use std::hash::BuildHasher;

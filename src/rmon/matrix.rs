@@ -9,6 +9,7 @@ use std::hash::{Hash, Hasher};
 use crate::mib::time::Timestamp;
 use crate::packet::{Frame, MacAddr};
 use crate::rmon::control::{DataSource, EntryStatus, Owner};
+use crate::rmon::hosts::MAX_ORPHANS;
 use crate::rmon::table::{LruTable, TableHasher, TableKey, merge_entries, sort_rows_by_key};
 
 pub use crate::mib::rmon1::matrix::{MatrixControlEntry, MatrixDsEntry, MatrixSdEntry};
@@ -37,6 +38,9 @@ pub struct MatrixCounters {
     pub octets: u64,
     /// The bad frames among them.
     pub errors: u64,
+    /// Number of the good frame that made the pair (its `seq`): with several workers, a bad
+    /// frame another worker could not place counts on the pair if it came after this.
+    pub first_seq: u64,
 }
 
 /// The pairs one shard has learned for one matrixControlEntry.
@@ -44,6 +48,10 @@ pub struct MatrixCounters {
 pub struct MatrixTable {
     pub(crate) pairs: LruTable<Pair, MatrixCounters>,
     pub(crate) last_delete: Option<Timestamp>,
+    /// Bad frames of pairs this shard had not learned: (pair, frame number, wire length), at
+    /// most [`MAX_ORPHANS`], for the merge. Frames are spread over workers by IP address pair,
+    /// so one MAC pair's frames (behind a router, all of them) reach several workers.
+    pub(crate) orphans: Vec<(Pair, u64, u32)>,
 }
 
 impl MatrixTable {
@@ -53,7 +61,7 @@ impl MatrixTable {
 
     /// As `new`, hashing pairs with the shard's hasher (see [`LruTable::with_hasher`]).
     pub fn with_hasher(size_limit: usize, hasher: TableHasher) -> Self {
-        MatrixTable { pairs: LruTable::with_hasher(size_limit, hasher), last_delete: None }
+        MatrixTable { pairs: LruTable::with_hasher(size_limit, hasher), last_delete: None, orphans: Vec::new() }
     }
 
     /// Counts one frame.
@@ -75,7 +83,11 @@ impl MatrixTable {
         let pair = Pair { source, dest };
         let octets = u64::from(frame.wire_len);
         if frame.is_good() {
-            let (c, evicted) = self.pairs.get_or_insert_with_hashed(pair, pair_hash, MatrixCounters::default);
+            let first_seq = frame.seq;
+            let (c, evicted) = self.pairs.get_or_insert_with_hashed(pair, pair_hash, || MatrixCounters {
+                first_seq,
+                ..MatrixCounters::default()
+            });
             c.pkts += 1;
             c.octets += octets;
             if evicted.is_some() {
@@ -85,6 +97,8 @@ impl MatrixTable {
             c.pkts += 1;
             c.octets += octets;
             c.errors += 1;
+        } else if self.orphans.len() < MAX_ORPHANS {
+            self.orphans.push((pair, frame.seq, frame.wire_len));
         }
     }
 
@@ -164,9 +178,24 @@ pub fn merge(tables: &[&MatrixTable]) -> MergedMatrix {
         merged.pkts += c.pkts;
         merged.octets += c.octets;
         merged.errors += c.errors;
+        merged.first_seq = merged.first_seq.min(c.first_seq);
     });
     if let [_] = tables {
+        // One shard alone: its orphans are frames of pairs never learned, left out.
         sort_rows_by_key(&mut pairs, |(p, _)| *p);
+    } else {
+        // A bad frame one shard could not place counts on its pair if the merged table learned
+        // the pair before the frame (what one worker seeing every frame would have done).
+        for &(pair, seq, wire_len) in tables.iter().flat_map(|t| &t.orphans) {
+            if let Ok(at) = pairs.binary_search_by_key(&pair, |(p, _)| *p)
+                && pairs[at].1.first_seq < seq
+            {
+                let c = &mut pairs[at].1;
+                c.pkts += 1;
+                c.octets += u64::from(wire_len);
+                c.errors += 1;
+            }
+        }
     }
     MergedMatrix { pairs, last_delete }
 }
@@ -200,8 +229,36 @@ mod tests {
         let m = merge(&[&t]);
         assert_eq!(
             m.pairs,
-            vec![(Pair { source: mac(1), dest: mac(2) }, MatrixCounters { pkts: 2, octets: 2100, errors: 1 })]
+            vec![(
+                Pair { source: mac(1), dest: mac(2) },
+                MatrixCounters { pkts: 2, octets: 2100, errors: 1, first_seq: 1 }
+            )]
         );
+    }
+
+    /// One MAC pair's frames on two workers (as behind a router): a bad frame the second worker
+    /// could not place counts on the pair the first learned, if the pair was made before it.
+    #[test]
+    fn bad_frames_another_shard_could_not_place_count_after_the_pair_was_made() {
+        let (mut a, mut b) = (MatrixTable::new(100), MatrixTable::new(100));
+        b.count(&frame(3, mac(1), mac(2), 2000, Condition::Oversize));
+        a.count(&frame(5, mac(1), mac(2), 100, Condition::Good));
+        b.count(&frame(9, mac(1), mac(2), 2000, Condition::Jabber));
+        assert!(b.is_empty());
+        assert_eq!(b.orphans.len(), 2);
+        let m = merge(&[&a, &b]);
+        let c = m.pairs[0].1;
+        assert_eq!((c.pkts, c.octets, c.errors), (2, 2100, 1), "frame 9 counts, frame 3 came first");
+        // One worker seeing the same frames gives the same.
+        let mut one = MatrixTable::new(100);
+        for f in [
+            frame(3, mac(1), mac(2), 2000, Condition::Oversize),
+            frame(5, mac(1), mac(2), 100, Condition::Good),
+            frame(9, mac(1), mac(2), 2000, Condition::Jabber),
+        ] {
+            one.count(&f);
+        }
+        assert_eq!(merge(&[&one]).pairs, m.pairs);
     }
 
     #[test]

@@ -4,8 +4,6 @@
 //!
 //! What is not in the MIB (the files read, warnings) sits under the `rmonprobe` key.
 
-pub mod ordered;
-
 use std::io::{self, Write};
 
 use serde::Serialize;

@@ -21,6 +21,7 @@ pub mod hcrmon;
 pub mod media_independent;
 pub mod net_addr;
 pub mod oid;
+pub mod ordered;
 pub mod rmon1;
 pub mod rmon2;
 pub mod rmonprobe;

@@ -928,7 +928,7 @@ pub fn write_json_rows<E, W: std::io::Write>(table: &'static Table<E>, rows: &[E
 
 /// The rows of [`write_json_rows`] without the brackets, separated by commas and, with
 /// `continues`, preceded by one: a slice of a longer array, so that the report's writer can
-/// render the slices of one table on several threads (`report/ordered.rs`).
+/// render the slices of one table on several threads (`mib/ordered.rs`).
 pub fn write_json_row_list<E, W: std::io::Write>(
     table: &'static Table<E>,
     rows: &[E],

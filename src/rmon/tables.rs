@@ -14,6 +14,7 @@ use serde::{Serialize, Serializer};
 use crate::mib::Value;
 use crate::mib::hcrmon;
 use crate::mib::media_independent::{MEDIA_INDEPENDENT_TABLE, MediaIndependentEntry};
+use crate::mib::ordered::Piece;
 use crate::mib::rmon1::alarm::{ALARM_TABLE, AlarmEntry};
 use crate::mib::rmon1::capture::{BUFFER_CONTROL_TABLE, BufferControlEntry, CAPTURE_BUFFER_TABLE, CaptureBufferEntry};
 use crate::mib::rmon1::event::{EVENT_TABLE, EventEntry, LOG_TABLE, LogEntry};
@@ -65,7 +66,6 @@ use crate::mib::rmonprobe::tcp_latency::{
     TCP_LATENCY_PAIR_TABLE, TCP_LATENCY_SERVER_TABLE, TcpLatencyPairEntry, TcpLatencyServerEntry,
 };
 use crate::mib::schema::{Rows, Table, TableVisitor, write_json_row_list};
-use crate::report::ordered::Piece;
 pub use crate::rmon::rmon2_read::Rmon2Scalars;
 
 /// Declares [`RmonTables`] with one field per table and [`RmonTables::visit`] over them and
@@ -284,12 +284,12 @@ impl RmonTables {
     /// Writes every table as the report's JSON members, `"etherStatsTable":[...]`, each
     /// preceded by a comma: what [`Serialize`] writes, faster (see
     /// [`write_json_rows`](crate::mib::schema::write_json_rows)), and for a large report
-    /// rendered on every core in slices of [`JSON_SLICE_ROWS`] rows (`report/ordered.rs`).
+    /// rendered on every core in slices of [`JSON_SLICE_ROWS`] rows (`mib/ordered.rs`).
     pub fn write_json_members<W: std::io::Write>(&self, out: &mut W) -> std::io::Result<()> {
         let mut pieces = JsonPieces { tables: self, pieces: Vec::new(), rows: 0 };
         RmonTables::visit(&mut pieces);
-        let threads = crate::report::ordered::threads_for(pieces.rows);
-        crate::report::ordered::write_in_order(&pieces.pieces, threads, out)
+        let threads = crate::mib::ordered::threads_for(pieces.rows);
+        crate::mib::ordered::write_in_order(&pieces.pieces, threads, out)
     }
 }
 

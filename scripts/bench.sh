@@ -74,6 +74,7 @@
 #   BENCH_SECTIONS="workers live" scripts/bench.sh   (default: replay workers filters alarms latency
 #        decap snmp live)
 #   WORKERS="1 2 4 8 12" BENCH_SECTIONS=workers scripts/bench.sh   (scaling on a many-core machine)
+#   REPLAY_WORKERS=12 BENCH_SECTIONS=replay scripts/bench.sh   (the replay section with 12 workers)
 #   PROBE_BIN=/path/to/rmonprobe   a build made elsewhere: no packages installed, nothing built
 #   SNMP_PORT=16161 (default) the local UDP port the agent serves on
 #   LIVE_FRAMES=1000000 (default) frames in the live flood
@@ -108,6 +109,8 @@ dir=${BENCH_DIR:-target/bench}
 runs=${RUNS:-3}
 # The workers section's worker counts, the first being the one the speed-ups are against.
 workers_list=${WORKERS:-1 2}
+# The replay section's --workers (default 1): on a many-core machine, the pipelines spread.
+replay_workers=${REPLAY_WORKERS:-1}
 mkdir -p "$dir"
 
 # Background processes and namespaces this script started, ended and removed on exit.
@@ -165,12 +168,12 @@ bench_replay() {
   done
   for i in $(seq "$runs"); do
     tcpdump_times+=("$(seconds tcpdump -r "$capture" -w /dev/null)")
-    replay_times+=("$(seconds "$probe" replay "$capture" --json /dev/null)")
-    network_times+=("$(seconds "$probe" replay "$capture" --config benches/network-layer.toml --json /dev/null)")
+    replay_times+=("$(seconds "$probe" replay "$capture" --workers "$replay_workers" --json /dev/null)")
+    network_times+=("$(seconds "$probe" replay "$capture" --workers "$replay_workers" --config benches/network-layer.toml --json /dev/null)")
     if [[ -n "${BASELINE_BIN:-}" ]]; then
-      baseline_all_times+=("$(seconds "$BASELINE_BIN" replay "$capture" --json /dev/null)")
-      rmon1_times+=("$(seconds "$probe" replay "$capture" --config benches/rmon1.toml --json /dev/null)")
-      baseline_times+=("$(seconds "$BASELINE_BIN" replay "$capture" --config benches/rmon1.toml --json /dev/null)")
+      baseline_all_times+=("$(seconds "$BASELINE_BIN" replay "$capture" --workers "$replay_workers" --json /dev/null)")
+      rmon1_times+=("$(seconds "$probe" replay "$capture" --workers "$replay_workers" --config benches/rmon1.toml --json /dev/null)")
+      baseline_times+=("$(seconds "$BASELINE_BIN" replay "$capture" --workers "$replay_workers" --config benches/rmon1.toml --json /dev/null)")
       echo "run $i: tcpdump ${tcpdump_times[-1]} s, rmonprobe replay ${replay_times[-1]} s," \
         "network layer ${network_times[-1]} s, baseline ${baseline_all_times[-1]} s," \
         "RMON-1 rows only ${rmon1_times[-1]} s, baseline (RMON-1 rows) ${baseline_times[-1]} s"
@@ -191,8 +194,9 @@ bench_replay() {
     a=$(printf '%s\n' "${baseline_all_times[@]}" | median)
   fi
   load_average
-  awk -v t="$t" -v r="$r" -v l="$l" -v b="$b" -v o="$o" -v a="$a" -v n="$frames" -v runs="$runs" 'BEGIN {
-    printf "\nmedian of %d, %d frames (IMIX 64/576/1500 7:4:1, 5000 stations, IPv4 and IPv6):\n", runs, n
+  awk -v t="$t" -v r="$r" -v l="$l" -v b="$b" -v o="$o" -v a="$a" -v n="$frames" -v runs="$runs" \
+    -v w="$replay_workers" -v cores="$(nproc)" 'BEGIN {
+    printf "\nmedian of %d, %d frames (IMIX 64/576/1500 7:4:1, 5000 stations, IPv4 and IPv6), --workers %d, %d cores:\n", runs, n, w, cores
     printf "  tcpdump -r F -w /dev/null            %6.3f s  %5.2f Mpps\n", t, n / t / 1e6
     printf "  rmonprobe replay F --json /dev/null  %6.3f s  %5.2f Mpps  (RMON-1 and RMON2 rows)\n", r, n / r / 1e6
     printf "ratio replay/tcpdump: %.2f (goal <= 1.0)\n", r / t

@@ -496,20 +496,20 @@ fn read_files(
                 if let Some(alarms) = &mut reading.alarms {
                     alarms.refresh();
                 }
-                if reading.speed == Speed::Max && shift == 0 && out.workers() > 1 && reading.alarms.is_none() {
-                    // Several workers: each frame is copied once, from the file's buffer into
-                    // its worker's batch (through a batch of its own it would be copied twice;
-                    // the reader is what bounds a replay on many cores).
-                    let frames = file.read_frames(REPLAY_BATCH_FRAMES, &mut seq, reading.if_index);
-                    for frame in frames.iter() {
-                        latest = latest.max(frame.time);
-                        if !out.push(&frame) {
-                            break 'rounds;
-                        }
-                    }
-                    continue;
-                }
                 if reading.speed == Speed::Max && shift == 0 {
+                    if out.workers() > 1 && reading.alarms.is_none() {
+                        // Several workers: each frame is copied once, from the file's buffer
+                        // into its worker's batch (through a batch of its own it would be
+                        // copied twice; the reader is what bounds a replay on many cores).
+                        let frames = file.read_frames(REPLAY_BATCH_FRAMES, &mut seq, reading.if_index);
+                        for frame in frames.iter() {
+                            latest = latest.max(frame.time);
+                            if !out.push(&frame) {
+                                break 'rounds;
+                            }
+                        }
+                        continue;
+                    }
                     file.read_batch(&mut batch, REPLAY_BATCH_FRAMES, &mut seq, reading.if_index);
                     // Without alarms, the last frame's time will do (no look at every frame).
                     let batch_latest = match &reading.alarms {

@@ -13,6 +13,7 @@
 use crate::capture::Batch;
 use crate::capture::batch::DEFAULT_BATCH_FRAMES;
 use crate::packet::RawFrame;
+use crate::packet::network::after_tags;
 use crate::pipeline::BatchSender;
 use crate::pipeline::tunnels::Tunnels;
 use crate::rmon::Timestamp;
@@ -27,46 +28,28 @@ pub struct Dispatch {
     tunnels: Option<Tunnels>,
 }
 
-/// The 48-bit address at `at` in a frame, as a number (0 when the frame is too short).
-fn address(data: &[u8], at: usize) -> u64 {
-    data.get(at..at + 6).map_or(0, |b| b.iter().fold(0u64, |n, &o| (n << 8) | u64::from(o)))
-}
-
-/// The EtherType at `at` (0 when the frame is too short).
-fn ether_type(data: &[u8], at: usize) -> u16 {
-    data.get(at..at + 2).map_or(0, |b| u16::from_be_bytes([b[0], b[1]]))
-}
-
-/// A 16-octet address folded into a number.
+/// An address (MAC, IPv4 or IPv6) folded into a number: its octets big-endian, eight at a time.
 fn fold(octets: &[u8]) -> u64 {
-    let half = |b: &[u8]| b.iter().fold(0u64, |n, &o| (n << 8) | u64::from(o));
-    let (high, low) = octets.split_at(octets.len() / 2);
-    half(high) ^ half(low).rotate_left(32)
+    octets.chunks(8).fold(0u64, |h, chunk| h.rotate_left(32) ^ chunk.iter().fold(0u64, |n, &o| (n << 8) | u64::from(o)))
 }
 
 /// The two ends a frame is spread by: its outermost IP source and destination when it carries
-/// IPv4 or IPv6 (after up to two VLAN tags), else its MAC addresses.
+/// IPv4 or IPv6 (after its VLAN tags, as the counting reads them), else its MAC addresses (0
+/// when the frame is too short).
 fn ends(data: &[u8]) -> (u64, u64) {
-    let mut at = 12;
-    while at < 20 && matches!(ether_type(data, at), 0x8100 | 0x88a8 | 0x9100) {
-        at += 4;
-    }
-    let ip = at + 2;
-    let version = data.get(ip).map(|v| v >> 4);
-    match (ether_type(data, at), version) {
-        (0x0800, Some(4)) => {
-            if let Some(a) = data.get(ip + 12..ip + 20) {
-                return (fold(&a[..4]), fold(&a[4..]));
-            }
+    if let Some((ether_type, ip)) = after_tags(data) {
+        let addresses = match (ether_type, data.get(ip).map(|v| v >> 4)) {
+            (0x0800, Some(4)) => data.get(ip + 12..ip + 20),
+            (0x86dd, Some(6)) => data.get(ip + 8..ip + 40),
+            _ => None,
+        };
+        if let Some(a) = addresses {
+            let (source, dest) = a.split_at(a.len() / 2);
+            return (fold(source), fold(dest));
         }
-        (0x86dd, Some(6)) => {
-            if let Some(a) = data.get(ip + 8..ip + 40) {
-                return (fold(&a[..16]), fold(&a[16..]));
-            }
-        }
-        _ => {}
     }
-    (address(data, 0), address(data, 6))
+    let mac = |at: usize| data.get(at..at + 6).map_or(0, fold);
+    (mac(0), mac(6))
 }
 
 /// [`Dispatch::worker_of`] among `workers`.

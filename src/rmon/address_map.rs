@@ -82,38 +82,29 @@ impl AddressMapTable {
 /// moves back and forth between shards' frames, addressMapLastChange is the earliest moment the
 /// shards can tell (the true change lies between that and the first frame after it).
 pub fn merge(tables: &[&AddressMapTable]) -> Vec<(MapKey, Mapping)> {
-    let mut all: std::collections::BTreeMap<MapKey, Mapping> = std::collections::BTreeMap::new();
+    // Per address: the mapping kept, and the last time a shard saw it with another MAC address.
+    let mut all: std::collections::BTreeMap<MapKey, (Mapping, Timestamp)> = std::collections::BTreeMap::new();
     for t in tables {
         for (k, m) in t.map.iter() {
-            let have = all.entry(*k).or_insert(*m);
+            let (have, _) = all.entry(*k).or_insert((*m, Timestamp::default()));
             if m.seen > have.seen {
                 *have = *m;
             }
         }
     }
-    if let [_] = tables {
-        return all.into_iter().collect();
-    }
     // A shard whose mapping agrees with the one kept may have had it earlier; one that saw
     // another MAC address says the change came after that.
-    let mut other_seen: std::collections::BTreeMap<MapKey, Timestamp> = std::collections::BTreeMap::new();
     for t in tables {
         for (k, m) in t.map.iter() {
-            let Some(have) = all.get_mut(k) else { continue };
+            let Some((have, other_seen)) = all.get_mut(k) else { continue };
             if have.physical == m.physical {
                 have.changed = have.changed.min(m.changed);
             } else {
-                let other = other_seen.entry(*k).or_default();
-                *other = (*other).max(m.seen);
+                *other_seen = (*other_seen).max(m.seen);
             }
         }
     }
-    for (k, other) in other_seen {
-        if let Some(have) = all.get_mut(&k) {
-            have.changed = have.changed.max(other);
-        }
-    }
-    all.into_iter().collect()
+    all.into_iter().map(|(k, (m, other_seen))| (k, Mapping { changed: m.changed.max(other_seen), ..m })).collect()
 }
 
 #[cfg(test)]

@@ -180,12 +180,10 @@ pub fn merge(tables: &[&MatrixTable]) -> MergedMatrix {
         merged.errors += c.errors;
         merged.first_seq = merged.first_seq.min(c.first_seq);
     });
-    if let [_] = tables {
-        // One shard alone: its orphans are frames of pairs never learned, left out.
-        sort_rows_by_key(&mut pairs, |(p, _)| *p);
-    } else {
-        // A bad frame one shard could not place counts on its pair if the merged table learned
-        // the pair before the frame (what one worker seeing every frame would have done).
+    // A bad frame one shard could not place counts on its pair if the merged table learned the
+    // pair before the frame (what one worker seeing every frame would have done). One shard
+    // alone: its orphans are frames of pairs never learned, left out.
+    if tables.len() > 1 {
         for &(pair, seq, wire_len) in tables.iter().flat_map(|t| &t.orphans) {
             if let Ok(at) = pairs.binary_search_by_key(&pair, |(p, _)| *p)
                 && pairs[at].1.first_seq < seq

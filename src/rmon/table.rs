@@ -316,9 +316,8 @@ impl<K: TableKey, V: Default> LruTable<K, V> {
     }
 }
 
-/// The entries of several shards' tables, those with the same key combined by `combine`; in key
-/// order when there are several tables, in no particular order for one (a replay with one
-/// worker: simply copied out).
+/// The entries of several shards' tables, those with the same key combined by `combine`, in key
+/// order.
 ///
 /// Several tables are merged by sorting every entry by key and combining neighbours: the caller
 /// wants key order anyway, and a sort on every core costs a fraction of filling a hash map.
@@ -328,7 +327,9 @@ where
     V: Default + Copy + Send,
 {
     if let [table] = tables {
-        return table.iter().map(|(k, v)| (*k, *v)).collect();
+        let mut entries: Vec<(K, V)> = table.iter().map(|(k, v)| (*k, *v)).collect();
+        sort_rows_by_key(&mut entries, |(k, _)| *k);
+        return entries;
     }
     let mut all: Vec<(K, V)> = Vec::with_capacity(tables.iter().map(|t| t.len()).sum());
     for table in tables {
@@ -366,7 +367,7 @@ pub fn sort_rows_by_key<T: Send, Key: Ord>(rows: &mut [T], key: impl Fn(&T) -> K
 }
 
 /// One control row's tables across shards (each with its insertions and deletions), merged by
-/// [`merge_entries`] and sorted by key, with the row's inserts and deletes: an entry several
+/// [`merge_entries`] (in key order), with the row's inserts and deletes: an entry several
 /// shards learned is one insertion, so inserts are what is held plus what went, at most what
 /// the shards counted.
 pub fn merge_counted<K, V>(
@@ -378,10 +379,7 @@ where
     V: Default + Copy + Send,
 {
     let maps: Vec<_> = tables.iter().map(|(t, _, _)| *t).collect();
-    let mut entries = merge_entries(&maps, combine);
-    if let [_] = tables {
-        sort_rows_by_key(&mut entries, |(k, _)| *k);
-    }
+    let entries = merge_entries(&maps, combine);
     let deletes: u64 = tables.iter().map(|(_, _, d)| d).sum();
     let inserts = (entries.len() as u64 + deletes).min(tables.iter().map(|(_, i, _)| i).sum::<u64>());
     (entries, inserts, deletes)

@@ -314,10 +314,11 @@ impl<'a> TableVisitor<RmonTables> for JsonPieces<'a> {
     ) {
         let rows: &'a [E] = rows(self.tables);
         self.rows += rows.len();
-        let slices = rows.len().div_ceil(JSON_SLICE_ROWS).max(1);
-        for n in 0..slices {
-            let slice = rows.get(n * JSON_SLICE_ROWS..((n + 1) * JSON_SLICE_ROWS).min(rows.len())).unwrap_or(&[]);
-            let last = n + 1 == slices;
+        // An empty table is one empty slice: its name and brackets are still written.
+        let slices: Vec<&'a [E]> = if rows.is_empty() { vec![rows] } else { rows.chunks(JSON_SLICE_ROWS).collect() };
+        let count = slices.len();
+        for (n, slice) in slices.into_iter().enumerate() {
+            let last = n + 1 == count;
             self.pieces.push(Box::new(move |out: &mut Vec<u8>| {
                 if n == 0 {
                     out.extend_from_slice(b",\"");

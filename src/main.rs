@@ -39,7 +39,7 @@ use rmonprobe::tui::fleet::poll::PollOptions;
 use rmonprobe::tui::fleet::run::FleetOptions;
 use rmonprobe::tui::fleet::{ProbeSpec, parse_agents};
 use rmonprobe::tui::launch::{self, TuiOptions};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// A passive traffic analyzer and RMON probe (RFC 2819).
 #[derive(Parser)]
@@ -71,6 +71,10 @@ enum Command {
         /// Counting workers, each on its own thread (frames spread by their IP address pair, else their MAC pair).
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
         workers: u16,
+        /// Print to stderr how long reading and counting, merging the workers' tables and
+        /// writing the report took (to size --workers: the first shrinks with more workers).
+        #[arg(long)]
+        timings: bool,
         #[command(flatten)]
         snmp: SnmpArgs,
         #[command(flatten)]
@@ -535,6 +539,7 @@ fn main() -> ExitCode {
             fcs_present,
             speed,
             workers,
+            timings,
             snmp,
             metrics,
             serve,
@@ -547,7 +552,8 @@ fn main() -> ExitCode {
                 Ok(c) => c,
                 Err(e) => return fail(&e),
             };
-            run_replay(options, json, config, snmp, metrics, serve, capture_dir)
+            let outputs = ReplayOutputs { json, capture_dir, timings: timings.then(Instant::now) };
+            run_replay(options, config, snmp, metrics, serve, outputs)
         }
         Command::Run {
             interfaces,
@@ -754,7 +760,7 @@ fn run_demo(capture: Option<PathBuf>, listen: SocketAddr, refresh: f64, metrics:
     if let Err(e) = result.finish_agent() {
         return fail(&e.to_string());
     }
-    report_replay(&result, ReportOut::Summary)
+    report_replay(&result, ReportOut::Summary, None)
 }
 
 /// `demo` at a terminal: the UI on the looped replay.
@@ -768,15 +774,25 @@ fn run_demo_tui(input: CaptureInput, config: Config, servers: Servers, refresh: 
     }
 }
 
+/// What a replay writes when it ends, beside what it serves.
+struct ReplayOutputs {
+    /// `--json`.
+    json: Option<String>,
+    /// `--capture-dir`: the capture buffers as pcap files.
+    capture_dir: Option<PathBuf>,
+    /// `--timings`: when the replay started.
+    timings: Option<Instant>,
+}
+
 fn run_replay(
     mut options: ReplayOptions,
-    json: Option<String>,
     config: Config,
     snmp: SnmpArgs,
     metrics: MetricsArgs,
     serve: bool,
-    capture_dir: Option<PathBuf>,
+    outputs: ReplayOutputs,
 ) -> ExitCode {
+    let ReplayOutputs { json, capture_dir, timings } = outputs;
     options.config = config;
     if serve && snmp.snmp.is_none() && metrics.metrics.is_none() && metrics.push.is_none() {
         return fail(
@@ -803,8 +819,9 @@ fn run_replay(
         let shards: Vec<&Shard> = result.shards.iter().collect();
         write_capture_buffers(dir, &result.probe.capture_buffers(&shards));
     }
+    let counted = timings.map(|start| start.elapsed());
     let code = match ReportOut::open(json) {
-        Ok(out) => report_replay(&result, out),
+        Ok(out) => report_replay(&result, out, counted),
         Err(e) => fail(&e),
     };
     if let Err(e) = result.finish_agent() {
@@ -904,14 +921,29 @@ fn host_name() -> String {
 }
 
 /// The JSON report or the text summary of a finished replay.
-fn report_replay(result: &Replay, out: ReportOut) -> ExitCode {
+/// With `counted` (`--timings`: how long reading and counting took), says on stderr how long
+/// each part took.
+fn report_replay(result: &Replay, out: ReportOut, counted: Option<Duration>) -> ExitCode {
+    let merging = Instant::now();
     let tables = result.tables();
+    let merged = merging.elapsed();
     if !matches!(out, ReportOut::Summary) {
         for w in result.warnings() {
             eprintln!("rmonprobe: warning: {w}");
         }
     }
-    write_report(out, Meta::of_replay(result), &tables, || summary::render(result, &tables))
+    let writing = Instant::now();
+    let code = write_report(out, Meta::of_replay(result), &tables, || summary::render(result, &tables));
+    if let Some(counted) = counted {
+        eprintln!(
+            "rmonprobe: timings: read and counted {:.3} s ({} workers), tables merged {:.3} s, report written {:.3} s",
+            counted.as_secs_f64(),
+            result.shards.len(),
+            merged.as_secs_f64(),
+            writing.elapsed().as_secs_f64()
+        );
+    }
+    code
 }
 
 /// Where the report goes (`--json`).

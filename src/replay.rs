@@ -497,16 +497,14 @@ fn read_files(
                     alarms.refresh();
                 }
                 if reading.speed == Speed::Max && shift == 0 {
-                    if out.workers() > 1 && reading.alarms.is_none() {
-                        // Several workers: each frame is copied once, from the file's buffer
-                        // into its worker's batch (through a batch of its own it would be
-                        // copied twice; the reader is what bounds a replay on many cores).
+                    if reading.alarms.is_none() && (out.workers() > 1 || !out.decapsulates()) {
+                        // No frame is copied: the workers' batches share the file's read buffer
+                        // (the reader is what bounds a replay on many cores, and copying was
+                        // most of its work). One worker opening tunnels takes whole batches.
                         let frames = file.read_frames(REPLAY_BATCH_FRAMES, &mut seq, reading.if_index);
-                        for frame in frames.iter() {
-                            latest = latest.max(frame.time);
-                            if !out.push(&frame) {
-                                break 'rounds;
-                            }
+                        latest = frames.records().iter().fold(latest, |t, r| t.max(r.time));
+                        if !out.push_shared(frames.chunk(), frames.records()) {
+                            break 'rounds;
                         }
                         continue;
                     }

@@ -1,6 +1,9 @@
 //! Batches: frames travel through the pipeline tens to hundreds at a time, never one by one
 //! (ARCHITECTURE.md, "Rules", the hot path). A batch owns one byte buffer for all its frames and is reused, so reading
-//! allocates nothing once warm.
+//! allocates nothing once warm. A replay's batches may instead share the read chunk the frames
+//! lie in ([`SharedChunk`]): the reader then copies no frame at all.
+
+use std::sync::Arc;
 
 use crate::mib::time::Timestamp;
 use crate::packet::{Fcs, RawFrame};
@@ -8,6 +11,11 @@ use crate::packet::{Fcs, RawFrame};
 /// Frames per batch by default: enough to amortize a hand-off between threads, few enough that a
 /// batch of full-size frames stays in L2 cache.
 pub const DEFAULT_BATCH_FRAMES: usize = 256;
+
+/// A capture file's read buffer, shared by the batches whose frames lie in it. The reader
+/// refills it only when no batch holds it any more (`Arc::get_mut`), so the bytes a batch
+/// points at never change under a worker.
+pub type SharedChunk = Arc<Vec<u8>>;
 
 /// Where one frame lies in a buffer (a batch's, or a capture file's read buffer), and what the
 /// capture said about it.
@@ -40,6 +48,8 @@ impl FrameRecord {
 #[derive(Clone, Debug, Default)]
 pub struct Batch {
     data: Vec<u8>,
+    /// When set, the frames lie in this chunk instead of `data` (see [`Batch::push_shared`]).
+    shared: Option<SharedChunk>,
     frames: Vec<FrameRecord>,
     /// Live: every frame the capture saw before this instant is in this batch or an earlier
     /// one, so the worker may move its clock here (closing history buckets on a quiet link).
@@ -87,6 +97,7 @@ impl Batch {
     pub fn with_capacity(frames: usize) -> Batch {
         Batch {
             data: Vec::with_capacity(frames * 512),
+            shared: None,
             frames: Vec::with_capacity(frames),
             tick: None,
             drop_events: None,
@@ -97,6 +108,7 @@ impl Batch {
     /// Empties the batch, keeping its memory.
     pub fn clear(&mut self) {
         self.data.clear();
+        self.shared = None;
         self.frames.clear();
         self.tick = None;
         self.drop_events = None;
@@ -126,6 +138,7 @@ impl Batch {
 
     /// Appends a frame (its captured bytes are copied).
     pub fn push(&mut self, bytes: &[u8], orig_len: u32, time: Timestamp, fcs: Fcs, seq: u64, if_index: u32) {
+        self.own();
         let start = self.data.len();
         self.data.extend_from_slice(bytes);
         self.frames.push(FrameRecord { start, caplen: bytes.len(), orig_len, time, fcs, seq, if_index });
@@ -134,6 +147,7 @@ impl Batch {
     /// Appends bytes that are no frame of their own (a frame rebuilt in place of another, see
     /// [`Batch::records_mut`]), returning where they start.
     pub(crate) fn append_bytes(&mut self, bytes: &[u8]) -> usize {
+        self.own();
         let start = self.data.len();
         self.data.extend_from_slice(bytes);
         start
@@ -142,12 +156,42 @@ impl Batch {
     /// The records of the frames and their bytes, for a stage that changes what each record
     /// points at (`--decap`: the mirrored frame inside a tunnel packet) or drops some.
     pub(crate) fn records_mut(&mut self) -> (&[u8], &mut Vec<FrameRecord>) {
-        (&self.data, &mut self.frames)
+        let bytes = match &self.shared {
+            Some(chunk) => chunk.as_slice(),
+            None => &self.data,
+        };
+        (bytes, &mut self.frames)
+    }
+
+    /// Appends a frame that lies in `chunk` at `record` (no copy). A batch holds frames of one
+    /// chunk only: false, and nothing added, when it already holds another's (or copied frames);
+    /// the caller hands it over and adds the frame to an empty one.
+    pub(crate) fn push_shared(&mut self, chunk: &SharedChunk, record: FrameRecord) -> bool {
+        match &self.shared {
+            Some(held) if Arc::ptr_eq(held, chunk) => {}
+            None if self.frames.is_empty() && self.data.is_empty() => self.shared = Some(Arc::clone(chunk)),
+            _ => return false,
+        }
+        self.frames.push(record);
+        true
+    }
+
+    /// Copies a shared chunk's bytes into the batch's own buffer before the batch is changed
+    /// (only a stage that rebuilds frames needs this; the replay's shared batches never meet one).
+    fn own(&mut self) {
+        if let Some(chunk) = self.shared.take() {
+            self.data.clear();
+            self.data.extend_from_slice(&chunk);
+        }
     }
 
     /// The frames, in capture order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = RawFrame<'_>> + '_ {
-        self.frames.iter().map(|f| f.in_buffer(&self.data))
+        let bytes = match &self.shared {
+            Some(chunk) => chunk.as_slice(),
+            None => &self.data,
+        };
+        self.frames.iter().map(move |f| f.in_buffer(bytes))
     }
 }
 

@@ -14,8 +14,9 @@ use std::fs::File;
 use std::io::{self, Read};
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use crate::capture::batch::{Batch, FrameRecord};
+use crate::capture::batch::{Batch, FrameRecord, SharedChunk};
 use crate::capture::linktype;
 use crate::mib::time::{NANOS_PER_SEC, Timestamp};
 use crate::packet::{FCS_LEN, Fcs, RawFrame};
@@ -27,6 +28,9 @@ pub const MAX_CAPLEN: u32 = 262_144;
 const MAX_BLOCK_LEN: u32 = 16 * 1024 * 1024;
 /// Read buffer: large sequential reads keep system calls out of the per-frame cost.
 const READ_BUFFER: usize = 1 << 20;
+/// Read buffers kept for reuse while batches still share them: enough for every worker's
+/// hand-off to be full (a chunk gives each of many workers about one batch).
+const MAX_SPARE_CHUNKS: usize = 64;
 
 const PCAP_RECORD_HEADER: usize = 16;
 const PCAP_FILE_HEADER: usize = 24;
@@ -121,11 +125,17 @@ enum Format {
 /// Why not a memory map: measured on the bench capture, a mapped file read no faster (page
 /// faults and TLB misses cost what the copy saves), needs `unsafe`, and dies with SIGBUS if
 /// another program shrinks the file; large sequential reads are as fast and safe.
+///
+/// The buffer may be shared with batches on their way to workers ([`Frames::chunk`]): a refill
+/// then moves the unconsumed tail into a spare buffer no batch holds any more (or a new one),
+/// never into bytes a worker may still be reading.
 struct Source {
     /// A file, or bytes in memory ([`CaptureInput::Memory`]): read the same way, at the cost of
     /// one copy into `buf`, so the parser has a single kind of window to cut frames from.
     reader: Box<dyn Read + Send>,
-    buf: Vec<u8>,
+    buf: SharedChunk,
+    /// Earlier buffers, reused once no batch holds them.
+    spare: Vec<SharedChunk>,
     /// The file offset of `buf[0]`.
     base: u64,
     pos: usize,
@@ -135,7 +145,15 @@ struct Source {
 
 impl Source {
     fn new(reader: Box<dyn Read + Send>) -> Source {
-        Source { reader, buf: vec![0; READ_BUFFER], base: 0, pos: 0, end: 0, eof: false }
+        Source {
+            reader,
+            buf: SharedChunk::new(vec![0; READ_BUFFER]),
+            spare: Vec::new(),
+            base: 0,
+            pos: 0,
+            end: 0,
+            eof: false,
+        }
     }
 
     /// Everything loaded, from which spans are cut.
@@ -169,14 +187,17 @@ impl Source {
             return Ok(self.end - self.pos);
         }
         self.base += self.pos as u64;
-        self.buf.copy_within(self.pos..self.end, 0);
-        self.end -= self.pos;
-        self.pos = 0;
-        if self.buf.len() < n {
-            self.buf.resize(n.next_power_of_two(), 0);
+        let tail = self.end - self.pos;
+        let buf = self.tail_to_front();
+        if buf.len() < n {
+            buf.resize(n.next_power_of_two(), 0);
         }
+        self.end = tail;
+        self.pos = 0;
         while self.end < n && !self.eof {
-            match self.reader.read(&mut self.buf[self.end..]) {
+            let end = self.end;
+            // The buffer is this source's alone since `tail_to_front`: no copy is made here.
+            match self.reader.read(&mut Arc::make_mut(&mut self.buf)[end..]) {
                 Ok(0) => self.eof = true,
                 Ok(k) => self.end += k,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -184,6 +205,32 @@ impl Source {
             }
         }
         Ok(self.end - self.pos)
+    }
+
+    /// Moves the unconsumed bytes to the front of a buffer no batch shares, and returns it: the
+    /// current buffer when no batch holds it, else a spare one that none does any more (or a new
+    /// one), the current one kept as a spare.
+    fn tail_to_front(&mut self) -> &mut Vec<u8> {
+        let (pos, end) = (self.pos, self.end);
+        if let Some(buf) = Arc::get_mut(&mut self.buf) {
+            buf.copy_within(pos..end, 0);
+        } else {
+            let free = self.spare.iter().position(|c| Arc::strong_count(c) == 1);
+            let mut next = match free {
+                Some(i) => self.spare.swap_remove(i),
+                None => SharedChunk::new(Vec::new()),
+            };
+            let bytes = Arc::make_mut(&mut next);
+            if bytes.len() < self.buf.len() {
+                bytes.resize(self.buf.len(), 0);
+            }
+            bytes[..end - pos].copy_from_slice(&self.buf[pos..end]);
+            let shared = std::mem::replace(&mut self.buf, next);
+            if self.spare.len() < MAX_SPARE_CHUNKS {
+                self.spare.push(shared);
+            }
+        }
+        Arc::make_mut(&mut self.buf)
     }
 }
 
@@ -201,6 +248,7 @@ fn u32_at(b: &[u8], at: usize, big_endian: bool) -> u32 {
 pub struct Frames<'a> {
     window: &'a [u8],
     spans: &'a [FrameRecord],
+    chunk: &'a SharedChunk,
 }
 
 impl<'a> Frames<'a> {
@@ -215,6 +263,18 @@ impl<'a> Frames<'a> {
     pub fn iter(&self) -> impl ExactSizeIterator<Item = RawFrame<'a>> + 'a {
         let window = self.window;
         self.spans.iter().map(move |s| s.in_buffer(window))
+    }
+
+    /// The read buffer the frames lie in, to be shared by batches instead of copied
+    /// ([`crate::capture::Batch::push_shared`]); the file reads on into another buffer while
+    /// any batch holds this one.
+    pub(crate) fn chunk(&self) -> &'a SharedChunk {
+        self.chunk
+    }
+
+    /// Where each frame lies in [`Frames::chunk`].
+    pub(crate) fn records(&self) -> &'a [FrameRecord] {
+        self.spans
     }
 }
 
@@ -492,7 +552,7 @@ impl CaptureFile {
                 Parsed::NeedMore { .. } => break,
             }
         }
-        Frames { window: self.source.window(), spans: &self.spans }
+        Frames { window: self.source.window(), spans: &self.spans, chunk: &self.source.buf }
     }
 
     /// Like [`CaptureFile::read_frames`], copying the frames into an owned batch. Returns the
@@ -868,6 +928,46 @@ mod tests {
         let (f, frames) = read_all(&path, false);
         assert_eq!(frames.len(), 4000);
         assert!(frames.iter().enumerate().all(|(i, fr)| fr.0.len() == (i as u32 * 37 % 1500 + 1) as usize));
+        assert!(f.damage().is_none());
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn a_shared_read_buffer_is_never_written_while_a_batch_holds_it() {
+        // Frames of every size over several read buffers; every chunk stays held (as batches
+        // on their way to workers hold them) until the whole file is read, and some are let go
+        // midway, so that refills both take new buffers and reuse released ones.
+        let path = temp("shared.pcap");
+        let mut w = PcapWriter::create(&path, true, false).unwrap();
+        let frame = |i: u32| vec![(i % 251) as u8; (i * 37 % 1500 + 1) as usize];
+        for i in 0..12_000u32 {
+            let bytes = frame(i);
+            w.write(Timestamp(u64::from(i)), &bytes, bytes.len() as u32).unwrap();
+        }
+        w.finish().unwrap();
+        let mut f = CaptureFile::open(&path, false).unwrap();
+        let mut held: Vec<(SharedChunk, Vec<FrameRecord>)> = Vec::new();
+        let mut seq = 0;
+        let mut released = 0;
+        while !f.finished() {
+            let frames = f.read_frames(700, &mut seq, 1);
+            held.push((Arc::clone(frames.chunk()), frames.records().to_vec()));
+            if held.len().is_multiple_of(5) {
+                // Let go of an early one: its frames are checked now, and its buffer may return.
+                let (chunk, records) = held.remove(0);
+                released += records.len();
+                assert!(records.iter().all(|r| r.in_buffer(&chunk).data == frame(r.seq as u32)));
+            }
+        }
+        let distinct: std::collections::HashSet<_> = held.iter().map(|(c, _)| Arc::as_ptr(c)).collect();
+        assert!(distinct.len() > 2, "the refills took new buffers while the old ones were held");
+        let all: Vec<FrameRecord> = held.iter().flat_map(|(_, r)| r.iter().copied()).collect();
+        assert_eq!(released + all.len(), 12_000);
+        for (chunk, records) in &held {
+            for r in records {
+                assert_eq!(r.in_buffer(chunk).data, frame(r.seq as u32), "frame {}", r.seq);
+            }
+        }
         assert!(f.damage().is_none());
         std::fs::remove_file(path).unwrap();
     }

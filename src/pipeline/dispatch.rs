@@ -11,7 +11,7 @@
 //! producer, one consumer, no lock).
 
 use crate::capture::Batch;
-use crate::capture::batch::DEFAULT_BATCH_FRAMES;
+use crate::capture::batch::{DEFAULT_BATCH_FRAMES, FrameRecord, SharedChunk};
 use crate::packet::RawFrame;
 use crate::packet::network::after_tags;
 use crate::pipeline::BatchSender;
@@ -82,6 +82,11 @@ impl Dispatch {
         worker_for(data, self.senders.len())
     }
 
+    /// Whether remote mirrors' packets are opened (`--decap`) before dispatching.
+    pub fn decapsulates(&self) -> bool {
+        self.tunnels.is_some()
+    }
+
     /// How many workers the frames are spread over.
     pub fn workers(&self) -> usize {
         self.senders.len()
@@ -102,6 +107,32 @@ impl Dispatch {
         batch.push(frame.data, frame.orig_len, frame.time, frame.fcs, frame.seq, frame.if_index);
         if batch.len() >= DEFAULT_BATCH_FRAMES {
             return self.hand_over(w);
+        }
+        true
+    }
+
+    /// Adds frames that lie in a capture file's read buffer to their workers' batches without
+    /// copying them: the batches share the buffer (a batch holds one buffer's frames, so a
+    /// batch of an earlier buffer is handed over first). With `--decap`, whose opened frames
+    /// are rebuilt elsewhere, each frame is copied as by [`Dispatch::push`]. False once a
+    /// worker has gone.
+    pub(crate) fn push_shared(&mut self, chunk: &SharedChunk, records: &[FrameRecord]) -> bool {
+        if self.tunnels.is_some() {
+            return records.iter().all(|r| self.push(&r.in_buffer(chunk)));
+        }
+        for record in records {
+            let data = &chunk[record.start..record.start + record.caplen];
+            let w = worker_for(data, self.senders.len());
+            if !self.filling[w].push_shared(chunk, *record) {
+                if !self.hand_over(w) {
+                    return false;
+                }
+                // An empty batch takes any chunk.
+                self.filling[w].push_shared(chunk, *record);
+            }
+            if self.filling[w].len() >= DEFAULT_BATCH_FRAMES && !self.hand_over(w) {
+                return false;
+            }
         }
         true
     }
@@ -273,5 +304,52 @@ mod tests {
             }
             assert_eq!(got, want[w], "worker {w}");
         }
+    }
+
+    #[test]
+    fn shared_frames_reach_their_worker_in_order_and_a_batch_keeps_to_one_chunk() {
+        let (senders, receivers): (Vec<_>, Vec<_>) = (0..3).map(|_| hand_off(1024)).unzip();
+        let mut d = Dispatch::new(senders);
+        let mut want = vec![Vec::new(); 3];
+        let mut chunks = Vec::new();
+        let mut seq = 0u64;
+        // Ten read buffers of 100 frames each, as a capture file hands them out.
+        for _ in 0..10 {
+            let mut bytes = Vec::new();
+            let mut records = Vec::new();
+            for _ in 0..100 {
+                let f = frame((seq % 17) as u8, (seq % 5) as u8 + 100);
+                want[d.worker_of(&f)].push((seq, f.clone()));
+                records.push(FrameRecord {
+                    start: bytes.len(),
+                    caplen: f.len(),
+                    orig_len: 60,
+                    time: Timestamp(seq),
+                    fcs: crate::packet::Fcs::Stripped,
+                    seq,
+                    if_index: 1,
+                });
+                bytes.extend_from_slice(&f);
+                seq += 1;
+            }
+            let chunk = SharedChunk::new(bytes);
+            assert!(d.push_shared(&chunk, &records));
+            chunks.push(chunk);
+        }
+        assert!(d.flush());
+        drop(d);
+        for (w, rx) in receivers.iter().enumerate() {
+            let mut got = Vec::new();
+            while let Some(b) = rx.recv() {
+                // Every frame of a batch lies in one chunk: the batch's frames are consecutive
+                // in it (no frame of another chunk in between).
+                let seqs: Vec<u64> = b.iter().map(|f| f.seq).collect();
+                assert!(seqs.first().map(|s| s / 100) == seqs.last().map(|s| s / 100), "worker {w}: {seqs:?}");
+                got.extend(b.iter().map(|f| (f.seq, f.data.to_vec())));
+            }
+            assert_eq!(got, want[w], "worker {w}");
+        }
+        // The batches gave the chunks back when they were dropped.
+        assert!(chunks.iter().all(|c| std::sync::Arc::strong_count(c) == 1));
     }
 }

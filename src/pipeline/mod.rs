@@ -88,7 +88,10 @@ impl BatchReceiver {
     }
 
     /// Gives a counted batch back to be filled again.
-    pub fn recycle(&self, batch: Batch) {
+    pub fn recycle(&self, mut batch: Batch) {
+        // Emptied here, so that a batch waiting to be refilled holds no read buffer of the
+        // reader's (`Batch::push_shared`) and the reader can refill that buffer at once.
+        batch.clear();
         // The capture side may have finished already; the batch is then simply dropped.
         let _ = self.empty.send(batch);
     }

@@ -38,6 +38,7 @@ pub mod edit;
 pub mod event;
 pub mod filter;
 pub mod history;
+mod hl_rows;
 pub mod hosts;
 pub mod matrix;
 pub mod matrix_top_n;

@@ -1194,9 +1194,39 @@ impl Probe {
         self.sources.iter().find(|s| s.if_index == data_source.if_index()).map_or(0, |s| s.if_speed)
     }
 
-    /// Every table as it stands at `now`, merged from `shards`.
+    /// Every table as it stands at `now`, merged from `shards`. The hl rows' data (the bulk of
+    /// a busy probe's rows) is merged on every core while the RMON-1 tables are read.
     pub fn tables(&self, now: Timestamp, shards: &[&Shard]) -> RmonTables {
         let mut t = RmonTables::default();
+        let (hl, ()) = rayon::join(|| self.hl_rows(shards), || self.rmon1_tables(&mut t, now, shards));
+        self.rmon2_tables(&mut t, now, shards, hl);
+        if self.limits.tcp_latency.connections > 0 {
+            for source in &self.sources {
+                let tables: Vec<_> = shards.iter().filter_map(|s| s.tcp_latency(source.if_index)).collect();
+                let (servers, pairs) = tcp_latency::entries(source.if_index, &tables);
+                t.tcp_latency_server.extend(servers);
+                t.tcp_latency_pair.extend(pairs);
+            }
+        }
+        let counts_mirrors = self.opens_mirrors || self.limits.dedup_window_ns > 0;
+        for source in self.sources.iter().filter(|_| counts_mirrors) {
+            let m = shards
+                .iter()
+                .filter_map(|s| s.mirror_counts(DataSource(source.if_index)))
+                .fold(MirrorCounts::default(), |sum, c| sum.plus(&c));
+            t.mirror_source.push(MirrorSourceEntry {
+                if_index: source.if_index,
+                decapsulated: m.decapsulated,
+                bad_encapsulations: m.bad_encapsulations,
+                over_limit: m.over_limit,
+                duplicates: m.duplicates,
+            });
+        }
+        t
+    }
+
+    /// The RMON-1 tables (with HC-RMON's mediaIndependent) into `t`.
+    fn rmon1_tables(&self, t: &mut RmonTables, now: Timestamp, shards: &[&Shard]) {
         let ticks = |at: Option<Timestamp>| at.map_or(0, |at| at.ticks_since(self.start));
 
         // Rows that are not valid have no data: their shard data was stopped, but a row under
@@ -1320,30 +1350,6 @@ impl Probe {
         t.alarm = self.alarms.iter().map(|(&index, a)| AlarmEntry::new(index, a)).collect();
         t.event = self.events.rows().map(|(index, e)| EventEntry::new(index, e)).collect();
         t.log = self.events.log();
-        self.rmon2_tables(&mut t, now, shards);
-        if self.limits.tcp_latency.connections > 0 {
-            for source in &self.sources {
-                let tables: Vec<_> = shards.iter().filter_map(|s| s.tcp_latency(source.if_index)).collect();
-                let (servers, pairs) = tcp_latency::entries(source.if_index, &tables);
-                t.tcp_latency_server.extend(servers);
-                t.tcp_latency_pair.extend(pairs);
-            }
-        }
-        let counts_mirrors = self.opens_mirrors || self.limits.dedup_window_ns > 0;
-        for source in self.sources.iter().filter(|_| counts_mirrors) {
-            let m = shards
-                .iter()
-                .filter_map(|s| s.mirror_counts(DataSource(source.if_index)))
-                .fold(MirrorCounts::default(), |sum, c| sum.plus(&c));
-            t.mirror_source.push(MirrorSourceEntry {
-                if_index: source.if_index,
-                decapsulated: m.decapsulated,
-                bad_encapsulations: m.bad_encapsulations,
-                over_limit: m.over_limit,
-                duplicates: m.duplicates,
-            });
-        }
-        t
     }
 }
 

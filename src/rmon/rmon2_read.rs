@@ -10,19 +10,18 @@ use crate::mib::rmon2::protocol_dir::ProtocolConfig;
 use crate::mib::tc::RowStatus;
 use crate::mib::{Oid, Timestamp};
 use crate::rmon::address_map::{self, AddressMapControlEntry, AddressMapEntry};
-use crate::rmon::al_host::{self, AlHostEntry};
-use crate::rmon::al_matrix::{self, AlMatrixDsEntry, AlMatrixSdEntry, AlPairKey};
+use crate::rmon::al_matrix::AlPairKey;
 use crate::rmon::al_matrix_top_n::{self, AlMatrixTopNControlEntry};
 use crate::rmon::control::EntryStatus;
-use crate::rmon::nl_host::{self, HlHostControlEntry, NlHostEntry};
-use crate::rmon::nl_matrix::{self, HlMatrixControlEntry, NlMatrixDsEntry, NlMatrixSdEntry};
+use crate::rmon::hl_rows::HlRows;
+use crate::rmon::nl_host::HlHostControlEntry;
+use crate::rmon::nl_matrix::{self, HlMatrixControlEntry};
 use crate::rmon::nl_matrix_top_n::{self, NlMatrixTopNControlEntry};
 use crate::rmon::probe::{Probe, RmonTables};
-use crate::rmon::protocol_dir::ProtocolDirRow;
+use crate::rmon::protocol_dir::{Directory, ProtocolDirRow};
 use crate::rmon::protocol_dist::{self, ProtocolDistControlEntry, ProtocolDistStatsEntry};
 use crate::rmon::row::rmon2::Rmon2Control;
 use crate::rmon::shard::Shard;
-use crate::rmon::table::sort_rows_by_key;
 use crate::rmon::usr_history::{UsrHistoryControlEntry, UsrHistoryObjectEntry};
 
 /// The RMON2 objects that are not tables.
@@ -36,6 +35,51 @@ pub struct Rmon2Scalars {
     pub address_map_max_desired_entries: i64,
 }
 
+/// Which data rows a manager sees, by the protocol directory as it is now: RFC 4502 deletes the
+/// entries of a protocol that left the directory or whose config is no longer supportedOn.
+pub(super) struct Shown<'a> {
+    /// The directory by local index, looked up once per data row (a linear search of the
+    /// directory for each of a busy probe's hundred thousand rows would cost more than the rows).
+    by_local: HashMap<u32, &'a ProtocolDirRow>,
+}
+
+impl<'a> Shown<'a> {
+    pub(super) fn new(directory: &'a Directory) -> Shown<'a> {
+        Shown { by_local: directory.iter().map(|(_, r)| (r.local_index, r)).collect() }
+    }
+
+    /// Whether the directory holds the protocol.
+    pub(super) fn known(&self, local: u32) -> bool {
+        self.by_local.contains_key(&local)
+    }
+
+    /// Whether the protocol is active with `config` supportedOn.
+    fn on(&self, local: u32, config: fn(&ProtocolDirRow) -> ProtocolConfig) -> bool {
+        self.by_local
+            .get(&local)
+            .is_some_and(|r| r.status == RowStatus::Active && config(r) == ProtocolConfig::SupportedOn)
+    }
+
+    /// Whether the protocol's nlHost/alHost entries are shown (protocolDirHostConfig).
+    pub(super) fn host(&self, local: u32) -> bool {
+        self.on(local, |r| r.host_config)
+    }
+
+    /// Whether the protocol's nlMatrix/alMatrix entries are shown (protocolDirMatrixConfig).
+    pub(super) fn matrix(&self, local: u32) -> bool {
+        self.on(local, |r| r.matrix_config)
+    }
+}
+
+/// Puts a table's rows after those already there (moved, not copied, when there are none).
+fn append<T>(to: &mut Vec<T>, mut rows: Vec<T>) {
+    if to.is_empty() {
+        *to = rows;
+    } else {
+        to.append(&mut rows);
+    }
+}
+
 /// A control row's RowStatus as a manager reads it.
 fn row_status<K>(row: &Rmon2Control<K>) -> RowStatus {
     match row.status {
@@ -47,19 +91,13 @@ fn row_status<K>(row: &Rmon2Control<K>) -> RowStatus {
 
 impl Probe {
     /// Fills `t`'s RMON2 tables from the control rows and `shards`.
-    pub(super) fn rmon2_tables(&self, t: &mut RmonTables, now: Timestamp, shards: &[&Shard]) {
+    /// The RMON2 tables into `t`, with `hl` (from [`Probe::hl_rows`], on the same shards) as
+    /// the hl rows' data.
+    pub(super) fn rmon2_tables(&self, t: &mut RmonTables, now: Timestamp, shards: &[&Shard], hl: HlRows) {
         let ticks = |at: Timestamp| at.ticks_since(self.start);
         let shards_of = |status: EntryStatus| if status == EntryStatus::Valid { shards } else { &[] };
-        // The directory by local index, looked up once per data row (a linear search of the
-        // directory for each of a busy probe's hundred thousand rows would cost more than the
-        // rows).
-        let by_local: HashMap<u32, &ProtocolDirRow> = self.directory.iter().map(|(_, r)| (r.local_index, r)).collect();
-        let known = |local: u32| by_local.contains_key(&local);
-        let on = |local: u32, config: fn(&ProtocolDirRow) -> ProtocolConfig| {
-            by_local
-                .get(&local)
-                .is_some_and(|r| r.status == RowStatus::Active && config(r) == ProtocolConfig::SupportedOn)
-        };
+        let shown = Shown::new(&self.directory);
+        let known = |local: u32| shown.known(local);
 
         t.protocol_dir = self.directory.entries();
         t.scalars.protocol_dir_last_change = ticks(self.directory.last_change);
@@ -103,7 +141,7 @@ impl Probe {
             t.scalars.address_map_inserts += inserts;
             t.scalars.address_map_deletes += deletes;
             for (key, m) in merged {
-                if on(key.local_index, |r| r.address_map_config) {
+                if shown.on(key.local_index, |r| r.address_map_config) {
                     t.address_map.push(AddressMapEntry {
                         address_map_network_address: key.address,
                         address_map_source: Oid(row.data_source.oid()),
@@ -132,117 +170,44 @@ impl Probe {
             same
         });
 
-        for (&index, row) in &self.hl_host {
-            let tables: Vec<_> = shards_of(row.status).iter().filter_map(|s| s.nl_host_table(index)).collect();
-            let al_tables: Vec<_> = tables.iter().map(|t| &t.al).collect();
-            let (merged, al) = rayon::join(|| nl_host::merge(&tables), || al_host::merge(&al_tables));
+        for ((&index, row), rows) in self.hl_host.iter().zip(hl.hosts) {
             t.hl_host_control.push(HlHostControlEntry {
                 hl_host_control_index: index,
                 hl_host_control_data_source: row.data_source,
                 hl_host_control_nl_dropped_frames: 0,
-                hl_host_control_nl_inserts: merged.inserts,
-                hl_host_control_nl_deletes: merged.deletes,
+                hl_host_control_nl_inserts: rows.nl_inserts,
+                hl_host_control_nl_deletes: rows.nl_deletes,
                 hl_host_control_nl_max_desired_entries: row.nl_max_desired,
                 hl_host_control_al_dropped_frames: 0,
-                hl_host_control_al_inserts: al.inserts,
-                hl_host_control_al_deletes: al.deletes,
+                hl_host_control_al_inserts: rows.al_inserts,
+                hl_host_control_al_deletes: rows.al_deletes,
                 hl_host_control_al_max_desired_entries: row.al_max_desired,
                 hl_host_control_owner: row.owner.clone(),
                 hl_host_control_status: row_status(row),
             });
-            for (key, h) in merged.hosts {
-                if on(key.local_index, |r| r.host_config) {
-                    t.nl_host.push(NlHostEntry {
-                        nl_host_address: key.address,
-                        nl_host_in_pkts: h.in_pkts,
-                        nl_host_out_pkts: h.out_pkts,
-                        nl_host_in_octets: h.in_octets,
-                        nl_host_out_octets: h.out_octets,
-                        nl_host_out_mac_non_unicast_pkts: h.out_mac_non_unicast_pkts,
-                        nl_host_create_time: ticks(h.created),
-                        hl_host_control_index: index,
-                        protocol_dir_local_index: key.local_index,
-                        last_change: ticks(h.changed),
-                    });
-                }
-            }
-            for (key, h) in al.hosts {
-                // RFC 4502: the entries of a protocol no longer counted are deleted.
-                if on(key.al_local_index, |r| r.host_config) && known(key.nl_local_index) {
-                    t.al_host.push(AlHostEntry {
-                        al_host_in_pkts: h.in_pkts,
-                        al_host_out_pkts: h.out_pkts,
-                        al_host_in_octets: h.in_octets,
-                        al_host_out_octets: h.out_octets,
-                        al_host_create_time: ticks(h.created),
-                        hl_host_control_index: index,
-                        nl_protocol_dir_local_index: key.nl_local_index,
-                        nl_host_address: key.address,
-                        al_protocol_dir_local_index: key.al_local_index,
-                        last_change: ticks(h.changed),
-                    });
-                }
-            }
+            append(&mut t.nl_host, rows.nl_host);
+            append(&mut t.al_host, rows.al_host);
         }
 
-        for (&index, row) in &self.hl_matrix {
-            let tables: Vec<_> = shards_of(row.status).iter().filter_map(|s| s.nl_matrix_table(index)).collect();
-            let al_tables: Vec<_> = tables.iter().map(|t| &t.al).collect();
-            // Two independent merges (each a sort of up to hundreds of thousands of pairs).
-            let (merged, al) = rayon::join(|| nl_matrix::merge(&tables), || al_matrix::merge(&al_tables));
+        for ((&index, row), rows) in self.hl_matrix.iter().zip(hl.matrices) {
             t.hl_matrix_control.push(HlMatrixControlEntry {
                 hl_matrix_control_index: index,
                 hl_matrix_control_data_source: row.data_source,
                 hl_matrix_control_nl_dropped_frames: 0,
-                hl_matrix_control_nl_inserts: merged.inserts,
-                hl_matrix_control_nl_deletes: merged.deletes,
+                hl_matrix_control_nl_inserts: rows.nl_inserts,
+                hl_matrix_control_nl_deletes: rows.nl_deletes,
                 hl_matrix_control_nl_max_desired_entries: row.nl_max_desired,
                 hl_matrix_control_al_dropped_frames: 0,
-                hl_matrix_control_al_inserts: al.inserts,
-                hl_matrix_control_al_deletes: al.deletes,
+                hl_matrix_control_al_inserts: rows.al_inserts,
+                hl_matrix_control_al_deletes: rows.al_deletes,
                 hl_matrix_control_al_max_desired_entries: row.al_max_desired,
                 hl_matrix_control_owner: row.owner.clone(),
                 hl_matrix_control_status: row_status(row),
             });
-            let first = t.nl_matrix_sd.len();
-            for (key, p) in merged.pairs {
-                if on(key.local_index, |r| r.matrix_config) {
-                    t.nl_matrix_sd.push(NlMatrixSdEntry {
-                        source_address: key.source,
-                        dest_address: key.dest,
-                        pkts: p.pkts,
-                        octets: p.octets,
-                        create_time: ticks(p.created),
-                        hl_matrix_control_index: index,
-                        protocol_dir_local_index: key.local_index,
-                        last_change: ticks(p.changed),
-                    });
-                }
-            }
-            let mut ds: Vec<NlMatrixDsEntry> = t.nl_matrix_sd[first..].iter().map(NlMatrixDsEntry::from).collect();
-            sort_rows_by_key(&mut ds, |e| (e.protocol_dir_local_index, e.dest_address, e.source_address));
-            t.nl_matrix_ds.extend(ds);
-            let first = t.al_matrix_sd.len();
-            for (key, p) in al.pairs {
-                if on(key.al_local_index, |r| r.matrix_config) && known(key.nl_local_index) {
-                    t.al_matrix_sd.push(AlMatrixSdEntry {
-                        pkts: p.pkts,
-                        octets: p.octets,
-                        create_time: ticks(p.created),
-                        hl_matrix_control_index: index,
-                        nl_protocol_dir_local_index: key.nl_local_index,
-                        source_address: key.source,
-                        dest_address: key.dest,
-                        al_protocol_dir_local_index: key.al_local_index,
-                        last_change: ticks(p.changed),
-                    });
-                }
-            }
-            let mut ds: Vec<AlMatrixDsEntry> = t.al_matrix_sd[first..].iter().map(AlMatrixDsEntry::from).collect();
-            sort_rows_by_key(&mut ds, |e| {
-                (e.nl_protocol_dir_local_index, e.dest_address, e.source_address, e.al_protocol_dir_local_index)
-            });
-            t.al_matrix_ds.extend(ds);
+            append(&mut t.nl_matrix_sd, rows.nl_sd);
+            append(&mut t.nl_matrix_ds, rows.nl_ds);
+            append(&mut t.al_matrix_sd, rows.al_sd);
+            append(&mut t.al_matrix_ds, rows.al_ds);
         }
 
         for (&index, row) in &self.usr_history {
@@ -287,7 +252,7 @@ impl Probe {
             if let Some(rate_base) = row.rate_base {
                 // Only the conversations of a protocol whose matrix the directory still keeps
                 // compete, so a report holds its granted size whatever was turned off.
-                let admit = |k: &nl_matrix::PairKey| on(k.local_index, |r| r.matrix_config);
+                let admit = |k: &nl_matrix::PairKey| shown.matrix(k.local_index);
                 t.nl_matrix_top_n.extend(nl_matrix_top_n::merge(index, rate_base, row.granted_size, &windows, admit));
             }
         }
@@ -315,7 +280,7 @@ impl Probe {
                 // alMatrix's own rule (entries of a protocol no longer counted go), then the
                 // rate base's: the terminals alone, or every entry.
                 let ranked = |k: &AlPairKey| {
-                    on(k.al_local_index, |r| r.matrix_config)
+                    shown.matrix(k.al_local_index)
                         && known(k.nl_local_index)
                         && (!rate_base.terminals() || terminals.contains(&k.al_local_index))
                 };

@@ -317,38 +317,34 @@ impl<K: TableKey, V: Default> LruTable<K, V> {
 }
 
 /// The entries of several shards' tables, those with the same key combined by `combine`, in key
-/// order.
+/// order. `combine` must not depend on the order it meets a key's entries in (sums, minima,
+/// maxima): they are combined in whatever order the sort leaves them.
 ///
 /// Several tables are merged by sorting every entry by key and combining neighbours: the caller
-/// wants key order anyway, and a sort on every core costs a fraction of filling a hash map.
+/// wants key order anyway, and a sort on every core costs a fraction of filling a hash map. The
+/// sort and the combining work in place, in the one vector the entries are gathered into: a
+/// busy probe merges hundreds of thousands of entries, and every other vector of that size
+/// would be memory to fault in.
 pub fn merge_entries<K, V>(tables: &[&LruTable<K, V>], combine: impl Fn(&mut V, &V)) -> Vec<(K, V)>
 where
     K: TableKey + Ord + Send + Sync,
     V: Default + Copy + Send,
 {
-    if let [table] = tables {
-        let mut entries: Vec<(K, V)> = table.iter().map(|(k, v)| (*k, *v)).collect();
-        sort_rows_by_key(&mut entries, |(k, _)| *k);
-        return entries;
-    }
     let mut all: Vec<(K, V)> = Vec::with_capacity(tables.iter().map(|t| t.len()).sum());
     for table in tables {
         all.extend(table.iter().map(|(k, v)| (*k, *v)));
     }
-    // Stable: the shards' entries of one key are combined in shard order, as before.
-    if all.len() >= PARALLEL_SORT_ROWS {
-        all.par_sort_by_key(|(k, _)| *k);
-    } else {
-        all.sort_by_key(|(k, _)| *k);
+    sort_rows_by_key(&mut all, |(k, _)| *k);
+    if tables.len() > 1 {
+        all.dedup_by(|(key, value), (kept, sum)| {
+            let same = key == kept;
+            if same {
+                combine(sum, value);
+            }
+            same
+        });
     }
-    let mut merged: Vec<(K, V)> = Vec::with_capacity(all.len());
-    for (key, value) in all {
-        match merged.last_mut() {
-            Some((last, sum)) if *last == key => combine(sum, &value),
-            _ => merged.push((key, value)),
-        }
-    }
-    merged
+    all
 }
 
 /// Rows from which a sort is spread over every core (rayon): below it, handing the work out

@@ -815,11 +815,11 @@ fn run_replay(
         Ok(r) => r,
         Err(e) => return fail(&e.to_string()),
     };
+    let counted = timings.map(|start| start.elapsed());
     if let Some(dir) = &capture_dir {
         let shards: Vec<&Shard> = result.shards.iter().collect();
         write_capture_buffers(dir, &result.probe.capture_buffers(&shards));
     }
-    let counted = timings.map(|start| start.elapsed());
     let code = match ReportOut::open(json) {
         Ok(out) => report_replay(&result, out, counted),
         Err(e) => fail(&e),

@@ -112,6 +112,31 @@ fn several_files_are_one_data_source_in_order() {
 }
 
 #[test]
+fn timings_say_where_the_replay_went_and_change_nothing() {
+    let capture = project("captures/lab-basic.pcapng");
+    let started = std::time::Instant::now();
+    let timed = rmonprobe(&["replay", &capture, "--workers", "3", "--timings", "--json", "-"]);
+    let wall = started.elapsed().as_secs_f64();
+    assert!(timed.status.success(), "{}", text(&timed.stderr));
+    let stderr = text(&timed.stderr);
+    let line = stderr.lines().find(|l| l.starts_with("rmonprobe: timings: ")).unwrap_or_else(|| panic!("{stderr}"));
+    let figures: Vec<f64> = line
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter(|w| w.contains('.'))
+        .map(|w| w.parse().unwrap_or_else(|e| panic!("{w} in {line}: {e}")))
+        .collect();
+    assert_eq!(figures.len(), 3, "read and counted, merged, written: {line}");
+    assert!(figures.iter().sum::<f64>() <= wall, "{line}: more than the {wall} s the command took");
+    assert!(line.contains("(3 workers)"), "{line}");
+    let plain = report(&rmonprobe(&["replay", &capture, "--workers", "3", "--json", "-"]));
+    let timed = report(&timed);
+    for table in ["etherStatsTable", "hostTable", "matrixSDTable", "nlHostTable", "alHostTable", "alMatrixSDTable"] {
+        assert!(plain[table].as_array().is_some_and(|rows| !rows.is_empty()), "{table} has rows");
+        assert_eq!(timed[table], plain[table], "{table}");
+    }
+}
+
+#[test]
 fn json_report_shape() {
     let r = report(&rmonprobe(&["replay", &project("captures/lab-vlan.pcapng"), "--json", "-"]));
     for table in [

@@ -52,6 +52,13 @@ fn ends(data: &[u8]) -> (u64, u64) {
     (mac(0), mac(6))
 }
 
+/// Copies a frame into its worker's filling batch (one per worker); returns the worker.
+fn fill(filling: &mut [Batch], frame: &RawFrame<'_>) -> usize {
+    let w = worker_for(frame.data, filling.len());
+    filling[w].push(frame.data, frame.orig_len, frame.time, frame.fcs, frame.seq, frame.if_index);
+    w
+}
+
 /// [`Dispatch::worker_of`] among `workers`.
 fn worker_for(data: &[u8], workers: usize) -> usize {
     if workers == 1 {
@@ -95,20 +102,26 @@ impl Dispatch {
     /// Adds a frame to its worker's batch, handing the batch over when full. False once that
     /// worker has gone.
     pub fn push(&mut self, frame: &RawFrame<'_>) -> bool {
-        let frame = match self.tunnels.as_mut() {
+        let w = match self.tunnels.as_mut() {
             Some(tunnels) => match tunnels.open(*frame) {
-                Some(opened) => opened,
+                Some(opened) => fill(&mut self.filling, &opened),
                 None => return true,
             },
-            None => *frame,
+            None => fill(&mut self.filling, frame),
         };
-        let w = worker_for(frame.data, self.senders.len());
-        let batch = &mut self.filling[w];
-        batch.push(frame.data, frame.orig_len, frame.time, frame.fcs, frame.seq, frame.if_index);
-        if batch.len() >= DEFAULT_BATCH_FRAMES {
-            return self.hand_over(w);
-        }
-        true
+        self.hand_over_if_full(w)
+    }
+
+    /// [`Dispatch::push`] of a frame already opened (`--decap`): a mirrored frame that is
+    /// itself a tunnel packet must not be opened a second time.
+    fn push_opened(&mut self, frame: &RawFrame<'_>) -> bool {
+        let w = fill(&mut self.filling, frame);
+        self.hand_over_if_full(w)
+    }
+
+    /// Hands worker `w`'s batch over if it is full. False once that worker has gone.
+    fn hand_over_if_full(&mut self, w: usize) -> bool {
+        self.filling[w].len() < DEFAULT_BATCH_FRAMES || self.hand_over(w)
     }
 
     /// Adds frames that lie in a capture file's read buffer to their workers' batches without
@@ -130,7 +143,7 @@ impl Dispatch {
                 // An empty batch takes any chunk.
                 self.filling[w].push_shared(chunk, *record);
             }
-            if self.filling[w].len() >= DEFAULT_BATCH_FRAMES && !self.hand_over(w) {
+            if !self.hand_over_if_full(w) {
                 return false;
             }
         }
@@ -150,9 +163,10 @@ impl Dispatch {
             }
             return full.is_blank() || sender.send(full);
         }
+        // Opened above: spread as they are.
         let mut alive = true;
         for frame in batch.iter() {
-            alive &= self.push(&frame);
+            alive &= self.push_opened(&frame);
         }
         batch.clear();
         alive

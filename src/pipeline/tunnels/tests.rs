@@ -35,6 +35,11 @@ fn the_switch_clock_gives_each_frame_its_time_at_the_mirror() {
 fn vxlan_packet(vni: u8, sender: u8, inner_dst: u8) -> Vec<u8> {
     let mut inner = vec![2, 0, 0, 0, 0, inner_dst, 2, 0, 0, 0, 0, 0x0b, 0x08, 0x00];
     inner.resize(60, 0);
+    vxlan_around(vni, sender, &inner)
+}
+
+/// `inner` in a VXLAN packet of VNI `vni` from 192.0.2.`sender`.
+fn vxlan_around(vni: u8, sender: u8, inner: &[u8]) -> Vec<u8> {
     let mut p = vec![2, 0, 0, 0, 0x0e, 2, 2, 0, 0, 0, 0x0e, 1, 0x08, 0x00];
     let total = (20 + 8 + 8 + inner.len()) as u16;
     p.extend_from_slice(&[0x45, 0]);
@@ -43,7 +48,7 @@ fn vxlan_packet(vni: u8, sender: u8, inner_dst: u8) -> Vec<u8> {
     p.extend_from_slice(&[0xc0, 0, 0x12, 0xb5]);
     p.extend_from_slice(&((8 + 8 + inner.len()) as u16).to_be_bytes());
     p.extend_from_slice(&[0, 0, 0x08, 0, 0, 0, 0, 0, vni, 0]);
-    p.extend_from_slice(&inner);
+    p.extend_from_slice(inner);
     p
 }
 
@@ -181,4 +186,44 @@ fn ever_new_sessions_over_the_limit_do_not_grow_memory() {
     assert_eq!((counts[0].1.decapsulated, counts[0].1.over_limit), (1, 5_999));
     let kept = registry.state.lock().unwrap().sessions.len();
     assert_eq!(kept, 1 + MAX_REFUSED_KEPT);
+}
+
+/// A mirrored frame that is itself a tunnel packet (a VTEP's traffic mirrored to the probe) is
+/// opened once, whether the batch goes to one worker or is spread over several: the inner VXLAN
+/// packet counts as a frame of the outer session, as one worker counts it.
+#[test]
+fn a_batch_spread_over_workers_is_opened_once() {
+    use crate::pipeline::dispatch::Dispatch;
+    use crate::pipeline::hand_off;
+    let nested = vxlan_around(100, 1, &vxlan_packet(200, 9, 0x0a));
+    let plain = vxlan_packet(100, 1, 0x0c);
+    let received = |workers: usize| {
+        let mut kinds = DecapKinds::default();
+        kinds.add("vxlan").unwrap();
+        let registry = Registry::new(ControlPlane::new(probe(), Vec::new()), 4, true);
+        let (senders, receivers): (Vec<_>, Vec<_>) = (0..workers).map(|_| hand_off(16)).unzip();
+        let mut d = Dispatch::new(senders).with_tunnels(Some(Tunnels::new(kinds, registry)));
+        let mut batch = Batch::default();
+        for (i, p) in [&nested, &plain, &nested].into_iter().enumerate() {
+            batch.push(p, p.len() as u32, Timestamp(i as u64), Fcs::Stripped, i as u64, 1);
+        }
+        assert!(d.push_batch(&mut batch) && d.flush());
+        drop(d);
+        let mut frames: Vec<(u64, u32, usize)> = Vec::new();
+        let mut mirror = MirrorCounts::default();
+        for rx in &receivers {
+            while let Some(b) = rx.recv() {
+                frames.extend(b.iter().map(|f| (f.seq, f.if_index, f.data.len())));
+                for (_, counts) in &b.mirror {
+                    mirror = mirror.plus(counts);
+                }
+            }
+        }
+        frames.sort_unstable();
+        (frames, mirror)
+    };
+    let (one, one_counts) = received(1);
+    assert_eq!(one.iter().map(|f| f.1).collect::<Vec<_>>(), vec![2, 2, 2], "all on the outer session");
+    assert_eq!(one_counts.decapsulated, 3);
+    assert_eq!(received(2), (one, one_counts));
 }

@@ -21,7 +21,7 @@ use crate::rmon::table::sort_rows_by_key;
 
 /// One hlHostControl row's data: nlHostTable's and alHostTable's entries, in index order, and
 /// the row's insert and delete counts.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct HlHostRows {
     pub nl_inserts: u64,
     pub nl_deletes: u64,
@@ -33,7 +33,7 @@ pub(super) struct HlHostRows {
 
 /// One hlMatrixControl row's data: both directions of nlMatrix and alMatrix, each in its own
 /// index order, and the row's insert and delete counts.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct HlMatrixRows {
     pub nl_inserts: u64,
     pub nl_deletes: u64,
@@ -46,7 +46,7 @@ pub(super) struct HlMatrixRows {
 }
 
 /// Every hlHostControl and hlMatrixControl row's data, in control index order.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct HlRows {
     pub hosts: Vec<HlHostRows>,
     pub matrices: Vec<HlMatrixRows>,
@@ -95,9 +95,10 @@ fn host_rows(
     let ((nl_host, nl_inserts, nl_deletes), (al_host, al_inserts, al_deletes)) = rayon::join(
         || {
             let merged = nl_host::merge(tables);
-            let mut rows = Vec::with_capacity(merged.hosts.len());
-            rows.extend(merged.hosts.into_iter().filter(|(key, _)| shown.host(key.local_index)).map(|(key, h)| {
-                NlHostEntry {
+            let rows = shown_rows(
+                merged.hosts,
+                |key| shown.host(key.local_index),
+                |key, h| NlHostEntry {
                     nl_host_address: key.address,
                     nl_host_in_pkts: h.in_pkts,
                     nl_host_out_pkts: h.out_pkts,
@@ -108,31 +109,28 @@ fn host_rows(
                     hl_host_control_index: index,
                     protocol_dir_local_index: key.local_index,
                     last_change: ticks(h.changed),
-                }
-            }));
+                },
+            );
             (rows, merged.inserts, merged.deletes)
         },
         || {
             let merged = al_host::merge(&al_tables);
-            let mut rows = Vec::with_capacity(merged.hosts.len());
             // RFC 4502: the entries of a protocol no longer counted are deleted.
-            rows.extend(
-                merged
-                    .hosts
-                    .into_iter()
-                    .filter(|(key, _)| shown.host(key.al_local_index) && shown.known(key.nl_local_index))
-                    .map(|(key, h)| AlHostEntry {
-                        al_host_in_pkts: h.in_pkts,
-                        al_host_out_pkts: h.out_pkts,
-                        al_host_in_octets: h.in_octets,
-                        al_host_out_octets: h.out_octets,
-                        al_host_create_time: ticks(h.created),
-                        hl_host_control_index: index,
-                        nl_protocol_dir_local_index: key.nl_local_index,
-                        nl_host_address: key.address,
-                        al_protocol_dir_local_index: key.al_local_index,
-                        last_change: ticks(h.changed),
-                    }),
+            let rows = shown_rows(
+                merged.hosts,
+                |key| shown.host(key.al_local_index) && shown.known(key.nl_local_index),
+                |key, h| AlHostEntry {
+                    al_host_in_pkts: h.in_pkts,
+                    al_host_out_pkts: h.out_pkts,
+                    al_host_in_octets: h.in_octets,
+                    al_host_out_octets: h.out_octets,
+                    al_host_create_time: ticks(h.created),
+                    hl_host_control_index: index,
+                    nl_protocol_dir_local_index: key.nl_local_index,
+                    nl_host_address: key.address,
+                    al_protocol_dir_local_index: key.al_local_index,
+                    last_change: ticks(h.changed),
+                },
             );
             (rows, merged.inserts, merged.deletes)
         },
@@ -152,9 +150,10 @@ fn matrix_rows(
     let ((nl_sd, nl_ds, nl_inserts, nl_deletes), (al_sd, al_ds, al_inserts, al_deletes)) = rayon::join(
         || {
             let merged = nl_matrix::merge(tables);
-            let mut sd = Vec::with_capacity(merged.pairs.len());
-            sd.extend(merged.pairs.into_iter().filter(|(key, _)| shown.matrix(key.local_index)).map(|(key, p)| {
-                NlMatrixSdEntry {
+            let sd = shown_rows(
+                merged.pairs,
+                |key| shown.matrix(key.local_index),
+                |key, p| NlMatrixSdEntry {
                     source_address: key.source,
                     dest_address: key.dest,
                     pkts: p.pkts,
@@ -163,31 +162,28 @@ fn matrix_rows(
                     hl_matrix_control_index: index,
                     protocol_dir_local_index: key.local_index,
                     last_change: ticks(p.changed),
-                }
-            }));
+                },
+            );
             let mut ds: Vec<NlMatrixDsEntry> = sd.iter().map(NlMatrixDsEntry::from).collect();
             sort_rows_by_key(&mut ds, |e| (e.protocol_dir_local_index, e.dest_address, e.source_address));
             (sd, ds, merged.inserts, merged.deletes)
         },
         || {
             let merged = al_matrix::merge(&al_tables);
-            let mut sd = Vec::with_capacity(merged.pairs.len());
-            sd.extend(
-                merged
-                    .pairs
-                    .into_iter()
-                    .filter(|(key, _)| shown.matrix(key.al_local_index) && shown.known(key.nl_local_index))
-                    .map(|(key, p)| AlMatrixSdEntry {
-                        pkts: p.pkts,
-                        octets: p.octets,
-                        create_time: ticks(p.created),
-                        hl_matrix_control_index: index,
-                        nl_protocol_dir_local_index: key.nl_local_index,
-                        source_address: key.source,
-                        dest_address: key.dest,
-                        al_protocol_dir_local_index: key.al_local_index,
-                        last_change: ticks(p.changed),
-                    }),
+            let sd = shown_rows(
+                merged.pairs,
+                |key| shown.matrix(key.al_local_index) && shown.known(key.nl_local_index),
+                |key, p| AlMatrixSdEntry {
+                    pkts: p.pkts,
+                    octets: p.octets,
+                    create_time: ticks(p.created),
+                    hl_matrix_control_index: index,
+                    nl_protocol_dir_local_index: key.nl_local_index,
+                    source_address: key.source,
+                    dest_address: key.dest,
+                    al_protocol_dir_local_index: key.al_local_index,
+                    last_change: ticks(p.changed),
+                },
             );
             let mut ds: Vec<AlMatrixDsEntry> = sd.iter().map(AlMatrixDsEntry::from).collect();
             sort_rows_by_key(&mut ds, |e| {
@@ -197,4 +193,11 @@ fn matrix_rows(
         },
     );
     HlMatrixRows { nl_inserts, nl_deletes, al_inserts, al_deletes, nl_sd, nl_ds, al_sd, al_ds }
+}
+
+/// The merged entries a manager sees (`shown`), as `entry` makes their rows, in one allocation.
+fn shown_rows<K, V, E>(merged: Vec<(K, V)>, shown: impl Fn(&K) -> bool, entry: impl Fn(K, V) -> E) -> Vec<E> {
+    let mut rows = Vec::with_capacity(merged.len());
+    rows.extend(merged.into_iter().filter(|(key, _)| shown(key)).map(|(key, value)| entry(key, value)));
+    rows
 }

@@ -97,7 +97,6 @@ impl Probe {
         let ticks = |at: Timestamp| at.ticks_since(self.start);
         let shards_of = |status: EntryStatus| if status == EntryStatus::Valid { shards } else { &[] };
         let shown = Shown::new(&self.directory);
-        let known = |local: u32| shown.known(local);
 
         t.protocol_dir = self.directory.entries();
         t.scalars.protocol_dir_last_change = ticks(self.directory.last_change);
@@ -113,7 +112,7 @@ impl Probe {
             });
             let counts: Vec<_> = shards_of(row.status).iter().filter_map(|s| s.protocol_dist(index)).collect();
             for (local, pkts, octets) in protocol_dist::merge(&counts) {
-                if known(local) {
+                if shown.known(local) {
                     t.protocol_dist_stats.push(ProtocolDistStatsEntry {
                         protocol_dist_stats_pkts: pkts,
                         protocol_dist_stats_octets: octets,
@@ -281,7 +280,7 @@ impl Probe {
                 // rate base's: the terminals alone, or every entry.
                 let ranked = |k: &AlPairKey| {
                     shown.matrix(k.al_local_index)
-                        && known(k.nl_local_index)
+                        && shown.known(k.nl_local_index)
                         && (!rate_base.terminals() || terminals.contains(&k.al_local_index))
                 };
                 t.al_matrix_top_n.extend(al_matrix_top_n::merge(index, rate_base, row.granted_size, &windows, ranked));
